@@ -1,0 +1,47 @@
+# dqlite for Kubernetes: build, test and demo entry points.
+# `make test` and `make demo` work on a fresh Debian bookworm machine: they install what they need.
+
+SHELL := /bin/bash
+MVN ?= mvn -B -ntp
+APT_PACKAGES := libdqlite0 libdqlite-dev go-dqlite openjdk-17-jdk-headless maven
+
+.PHONY: all build test unit-test deps demo demo-down bench clean
+
+all: build
+
+## deps: install the system packages the build and the tests use (idempotent).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+## build: compile and package every module, no tests.
+build: deps
+	$(MVN) install -DskipTests
+
+## test: every test (unit, then integration tests against real dqlite nodes).
+test: deps
+	$(MVN) verify
+
+## unit-test: only the fast unit tests.
+unit-test:
+	$(MVN) test
+
+## demo: the local demo (grows with the product; see README).
+demo: build
+	bash scripts/demo.sh
+
+demo-down:
+	bash scripts/demo.sh down
+
+## bench: client benchmark side by side with go-dqlite's dqlite-benchmark.
+bench: build
+	bash bench/run.sh
+
+clean:
+	$(MVN) clean
