@@ -1,0 +1,127 @@
+package io.dqlite.sidecar.tls;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * The Java equivalents of go-dqlite's {@code SimpleListenTLSConfig} and {@code SimpleDialTLSConfig}
+ * (app/tls.go, v1.11.9): TLS 1.2 or 1.3, mutual authentication, and trust in the given authorities
+ * only.
+ *
+ * <ul>
+ *   <li>{@link #listen}: the server presents the node certificate and requires a client certificate
+ *       that chains to an authority (no name check on clients, as in Go);
+ *   <li>{@link #dial}: the client presents the same certificate, requires the server's to chain to
+ *       an authority and to carry the expected DNS name: by default the first DNS name of its own
+ *       certificate, as Go's {@code ServerName = cert.DNSNames[0]}, which fits the shared
+ *       certificate (or one wildcard per cluster) go-dqlite expects.
+ * </ul>
+ */
+public final class SimpleTls {
+
+  private static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+  private static final char[] IN_MEMORY_PASSWORD = "dqlite".toCharArray();
+
+  private SimpleTls() {}
+
+  /** Server side: mutual TLS, clients must chain to one of the authorities. */
+  public static TlsConfig listen(TlsCredentials credentials) {
+    X509ExtendedTrustManager chainCheck = chainCheck(credentials);
+    SSLContext context = context(credentials, chainCheck);
+    return new TlsConfig(context, false, protocols(context), List.of());
+  }
+
+  /**
+   * Client side, expecting servers to carry the first DNS name of our own certificate.
+   *
+   * @throws IllegalArgumentException when our certificate has no DNS name (go-dqlite panics)
+   */
+  public static TlsConfig dial(TlsCredentials credentials) {
+    List<String> names = credentials.dnsNames();
+    if (names.isEmpty()) {
+      throw new IllegalArgumentException(
+          "certificate "
+              + credentials.chain().get(0).getSubjectX500Principal()
+              + " has no DNS subject alternative name to expect from servers; add one (e.g."
+              + " subjectAltName=DNS:dqlite) or give the expected server name explicitly");
+    }
+    return dial(credentials, names.get(0));
+  }
+
+  /** Client side, expecting servers' certificates to carry {@code expectedServerName}. */
+  public static TlsConfig dial(TlsCredentials credentials, String expectedServerName) {
+    if (expectedServerName == null || expectedServerName.isBlank()) {
+      throw new IllegalArgumentException("the expected server name is empty");
+    }
+    X509ExtendedTrustManager check =
+        new PeerNameTrustManager(chainCheck(credentials), expectedServerName);
+    SSLContext context = context(credentials, check);
+    return new TlsConfig(context, true, protocols(context), sni(expectedServerName));
+  }
+
+  private static SSLContext context(TlsCredentials credentials, X509ExtendedTrustManager trust) {
+    try {
+      KeyStore identity = KeyStore.getInstance("PKCS12");
+      identity.load(null, null);
+      identity.setKeyEntry(
+          "node",
+          credentials.key(),
+          IN_MEMORY_PASSWORD,
+          credentials.chain().toArray(X509Certificate[]::new));
+      KeyManagerFactory keys = KeyManagerFactory.getInstance("PKIX");
+      keys.init(identity, IN_MEMORY_PASSWORD);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(keys.getKeyManagers(), new TrustManager[] {trust}, null);
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("build TLS context: " + e.getMessage(), e);
+    }
+  }
+
+  /** PKIX validation against the authorities alone, without revocation checks (as Go). */
+  private static X509ExtendedTrustManager chainCheck(TlsCredentials credentials) {
+    try {
+      KeyStore roots = KeyStore.getInstance("PKCS12");
+      roots.load(null, null);
+      int i = 0;
+      for (X509Certificate authority : credentials.authorities()) {
+        roots.setCertificateEntry("authority-" + i++, authority);
+      }
+      TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+      factory.init(roots);
+      for (TrustManager manager : factory.getTrustManagers()) {
+        if (manager instanceof X509ExtendedTrustManager x509) {
+          return x509;
+        }
+      }
+      throw new IllegalStateException("the JDK's PKIX trust manager factory gave no X509 manager");
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("build TLS trust store: " + e.getMessage(), e);
+    }
+  }
+
+  private static List<String> protocols(SSLContext context) {
+    List<String> supported = Arrays.asList(context.getSupportedSSLParameters().getProtocols());
+    return PROTOCOLS.stream().filter(supported::contains).toList();
+  }
+
+  /** Server name indication as Go sends it; skipped for names SNI cannot carry (wildcards). */
+  private static List<SNIServerName> sni(String name) {
+    try {
+      return List.of(new SNIHostName(name));
+    } catch (IllegalArgumentException e) {
+      return List.of();
+    }
+  }
+}
