@@ -1,0 +1,207 @@
+package io.dqlite.operator.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+
+/**
+ * The desired dqlite cluster. Every default lives here, both as a {@code @Default} in the generated
+ * schema (so the API server fills it in) and as the field's initial value (so specs built in Java
+ * read the same).
+ *
+ * <p>Rules the API server enforces, in the schema and as CEL rules: voters odd and at least 3;
+ * counts never negative; {@code zoneLabel}, the storage class and size, and the TLS mode fixed
+ * after creation, because changing any of them would need every pod's volume or peer connections
+ * rebuilt at once.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "has(self.tls) == has(oldSelf.tls)",
+    message =
+        "tls cannot be added or removed after creation: plaintext and TLS nodes cannot talk to"
+            + " each other, so a cluster cannot switch in place",
+    reason = "FieldValueForbidden")
+public class DqliteClusterSpec {
+
+  public static final int DEFAULT_REPLICAS = 3;
+  public static final int DEFAULT_VOTERS = 3;
+  public static final int DEFAULT_STANDBYS = 3;
+  public static final String DEFAULT_IMAGE = "dqlite-k8s/sidecar:0.1.0";
+  public static final String DEFAULT_ZONE_LABEL = "topology.kubernetes.io/zone";
+
+  @SpecReplicas
+  @Min(1)
+  @Default("" + DEFAULT_REPLICAS)
+  @JsonPropertyDescription(
+      "Number of pods, each one dqlite node. Scaling down drains and removes the highest ordinals"
+          + " from raft first. At least 1.")
+  private Integer replicas = DEFAULT_REPLICAS;
+
+  @Min(3)
+  @Default("" + DEFAULT_VOTERS)
+  @ValidationRule(
+      value = "self % 2 == 1",
+      message = "voters must be an odd number greater than 1 (3, 5, 7, ...)")
+  @JsonPropertyDescription(
+      "How many nodes vote in raft (go-dqlite's Voters): odd, at least 3. With fewer replicas every"
+          + " node votes.")
+  private Integer voters = DEFAULT_VOTERS;
+
+  @Min(0)
+  @Default("" + DEFAULT_STANDBYS)
+  @JsonPropertyDescription(
+      "How many non-voting nodes replicate every entry, ready to replace a lost voter at once"
+          + " (go-dqlite's StandBys, default 3). Nodes beyond voters + standBys are spares.")
+  private Integer standBys = DEFAULT_STANDBYS;
+
+  @Default(DEFAULT_IMAGE)
+  @JsonPropertyDescription("The dqlite sidecar image.")
+  private String image = DEFAULT_IMAGE;
+
+  @Default("IfNotPresent")
+  @JsonPropertyDescription("Pull policy of the sidecar image.")
+  private ImagePullPolicy imagePullPolicy = ImagePullPolicy.IF_NOT_PRESENT;
+
+  // A full PodTemplateSpec schema is thousands of lines and the API server would still not
+  // validate a pod the way the pod validator does; keep it opaque and let the StatefulSet
+  // controller report mistakes (surfaced in the Degraded condition).
+  @SchemaFrom(type = JsonNode.class)
+  @JsonPropertyDescription(
+      "Optional pod template for the application: its containers run beside the dqlite sidecar"
+          + " and get the app-socket volume mounted at /run/dqlite; its labels, annotations,"
+          + " volumes, init containers and scheduling fields are merged into each pod. Not"
+          + " validated by the CRD schema.")
+  private PodTemplateSpec podTemplate;
+
+  @Default("{}")
+  @JsonPropertyDescription("The volume of each node's raft data.")
+  private StorageSpec storage = new StorageSpec();
+
+  @JsonPropertyDescription("Compute resources of the dqlite sidecar container.")
+  private ResourceRequirements resources;
+
+  @Default(DEFAULT_ZONE_LABEL)
+  @ValidationRule(
+      value = "self == oldSelf",
+      message = "zoneLabel is immutable: the nodes' failure domains were derived from it")
+  @Pattern("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
+  @JsonPropertyDescription(
+      "Node label holding the zone: pods spread over it and each node's failure domain is"
+          + " derived from it. Immutable.")
+  private String zoneLabel = DEFAULT_ZONE_LABEL;
+
+  @JsonPropertyDescription("Raft tuning; unset fields keep the sidecar's defaults.")
+  private RaftSpec raft;
+
+  @JsonPropertyDescription(
+      "TLS between nodes and for clients: an existing Secret, or one the operator generates."
+          + " Cannot be added or removed after creation.")
+  private TlsSpec tls;
+
+  @JsonPropertyDescription("Metrics scraping.")
+  private MetricsSpec metrics;
+
+  public Integer getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
+
+  public Integer getVoters() {
+    return voters;
+  }
+
+  public void setVoters(Integer voters) {
+    this.voters = voters;
+  }
+
+  public Integer getStandBys() {
+    return standBys;
+  }
+
+  public void setStandBys(Integer standBys) {
+    this.standBys = standBys;
+  }
+
+  public String getImage() {
+    return image;
+  }
+
+  public void setImage(String image) {
+    this.image = image;
+  }
+
+  public ImagePullPolicy getImagePullPolicy() {
+    return imagePullPolicy;
+  }
+
+  public void setImagePullPolicy(ImagePullPolicy imagePullPolicy) {
+    this.imagePullPolicy = imagePullPolicy;
+  }
+
+  public PodTemplateSpec getPodTemplate() {
+    return podTemplate;
+  }
+
+  public void setPodTemplate(PodTemplateSpec podTemplate) {
+    this.podTemplate = podTemplate;
+  }
+
+  public StorageSpec getStorage() {
+    return storage;
+  }
+
+  public void setStorage(StorageSpec storage) {
+    this.storage = storage;
+  }
+
+  public ResourceRequirements getResources() {
+    return resources;
+  }
+
+  public void setResources(ResourceRequirements resources) {
+    this.resources = resources;
+  }
+
+  public String getZoneLabel() {
+    return zoneLabel;
+  }
+
+  public void setZoneLabel(String zoneLabel) {
+    this.zoneLabel = zoneLabel;
+  }
+
+  public RaftSpec getRaft() {
+    return raft;
+  }
+
+  public void setRaft(RaftSpec raft) {
+    this.raft = raft;
+  }
+
+  public TlsSpec getTls() {
+    return tls;
+  }
+
+  public void setTls(TlsSpec tls) {
+    this.tls = tls;
+  }
+
+  public MetricsSpec getMetrics() {
+    return metrics;
+  }
+
+  public void setMetrics(MetricsSpec metrics) {
+    this.metrics = metrics;
+  }
+}

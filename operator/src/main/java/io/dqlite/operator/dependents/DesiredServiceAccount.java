@@ -1,0 +1,28 @@
+package io.dqlite.operator.dependents;
+
+import io.dqlite.operator.crd.DqliteCluster;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+
+/**
+ * The pods' own ServiceAccount, with no token mounted and no Role bound: the sidecar talks to no
+ * Kubernetes API. Its one need, its node's zone, comes from the downward API (Kubernetes copies the
+ * node's topology labels onto the pod at binding since 1.36), which spares granting read access to
+ * Nodes, a cluster-scoped resource that a namespaced DqliteCluster could not own. A dedicated
+ * account keeps the pods from inheriting whatever the namespace's default account was given.
+ */
+public final class DesiredServiceAccount {
+
+  private DesiredServiceAccount() {}
+
+  public static ServiceAccount build(DqliteCluster cr) {
+    return new ServiceAccountBuilder()
+        .withNewMetadata()
+        .withName(ClusterNames.serviceAccount(cr))
+        .withNamespace(cr.getMetadata().getNamespace())
+        .withLabels(ClusterNames.labels(cr))
+        .endMetadata()
+        .withAutomountServiceAccountToken(false)
+        .build();
+  }
+}

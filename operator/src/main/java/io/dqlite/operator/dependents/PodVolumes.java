@@ -1,0 +1,50 @@
+package io.dqlite.operator.dependents;
+
+import io.dqlite.operator.crd.DqliteCluster;
+import io.dqlite.operator.crd.TlsSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The pod volumes the operator owns (the data volume comes from the claim template). Names carry a
+ * {@code dqlite-} prefix so they do not clash with the user's own volumes.
+ */
+public final class PodVolumes {
+
+  /** The app socket's directory, shared by the sidecar and the application's containers. */
+  public static final String APP_SOCKET = "dqlite-socket";
+
+  public static final String TMP = "dqlite-tmp";
+  public static final String TLS = "dqlite-tls";
+
+  private PodVolumes() {}
+
+  public static List<Volume> build(DqliteCluster cr) {
+    List<Volume> volumes = new ArrayList<>();
+    volumes.add(new VolumeBuilder().withName(APP_SOCKET).withNewEmptyDir().endEmptyDir().build());
+    volumes.add(new VolumeBuilder().withName(TMP).withNewEmptyDir().endEmptyDir().build());
+    TlsSpec tls = cr.getSpec().getTls();
+    if (tls != null) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName(TLS)
+              .withNewSecret()
+              .withSecretName(tlsSecretName(cr))
+              // Owned by root, readable by the fsGroup the sidecar runs in.
+              .withDefaultMode(0440)
+              .endSecret()
+              .build());
+    }
+    return volumes;
+  }
+
+  /** The Secret holding tls.crt, tls.key and ca.crt: the user's, or the generated one. */
+  public static String tlsSecretName(DqliteCluster cr) {
+    TlsSpec tls = cr.getSpec().getTls();
+    return Boolean.TRUE.equals(tls.getGenerate())
+        ? ClusterNames.generatedTlsSecret(cr)
+        : tls.getSecretName();
+  }
+}

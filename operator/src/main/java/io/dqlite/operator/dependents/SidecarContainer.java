@@ -1,0 +1,165 @@
+package io.dqlite.operator.dependents;
+
+import io.dqlite.operator.crd.DqliteCluster;
+import io.dqlite.operator.crd.DqliteClusterSpec;
+import io.dqlite.operator.crd.RaftSpec;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The dqlite sidecar container of every pod. */
+public final class SidecarContainer {
+
+  private SidecarContainer() {}
+
+  /** The sidecar container for a cluster; pure. */
+  public static Container build(DqliteCluster cr, String clusterDomain) {
+    DqliteClusterSpec spec = cr.getSpec();
+    return new ContainerBuilder()
+        .withName(Sidecar.CONTAINER_NAME)
+        .withImage(spec.getImage())
+        .withImagePullPolicy(spec.getImagePullPolicy().value())
+        .withCommand(Sidecar.LAUNCHER, Sidecar.RUN)
+        .withEnv(env(cr, clusterDomain))
+        .addNewPort()
+        .withName(Sidecar.RAFT_PORT_NAME)
+        .withContainerPort(Sidecar.RAFT_PORT)
+        .withProtocol("TCP")
+        .endPort()
+        .addNewPort()
+        .withName(Sidecar.ADMIN_PORT_NAME)
+        .withContainerPort(Sidecar.ADMIN_PORT)
+        .withProtocol("TCP")
+        .endPort()
+        // The JVM and libdqlite start in seconds, but a node joining a busy cluster may take
+        // longer: the startup probe gives it two minutes before liveness applies.
+        .withStartupProbe(httpProbe(Sidecar.LIVEZ, 2, 60))
+        .withLivenessProbe(httpProbe(Sidecar.LIVEZ, 10, 3))
+        .withReadinessProbe(httpProbe(Sidecar.READYZ, 5, 2))
+        // Hand leadership and the voter role to another node before SIGTERM closes this one.
+        .withNewLifecycle()
+        .withNewPreStop()
+        .withNewExec()
+        .withCommand(Sidecar.LAUNCHER, Sidecar.HANDOVER)
+        .endExec()
+        .endPreStop()
+        .endLifecycle()
+        .withResources(spec.getResources())
+        .withSecurityContext(PodSecurity.container())
+        .withVolumeMounts(mounts(cr))
+        .build();
+  }
+
+  static List<EnvVar> env(DqliteCluster cr, String clusterDomain) {
+    DqliteClusterSpec spec = cr.getSpec();
+    List<EnvVar> env = new ArrayList<>();
+    env.add(fieldRef(Sidecar.ENV_POD_NAME, "metadata.name"));
+    env.add(fieldRef(Sidecar.ENV_POD_NAMESPACE, "metadata.namespace"));
+    env.add(fieldRef(Sidecar.ENV_NODE_NAME, "spec.nodeName"));
+    env.add(fieldRef(Sidecar.ENV_POD_IP, "status.podIP"));
+    env.add(value(Sidecar.ENV_DIR, Sidecar.DATA_DIR));
+    env.add(value(Sidecar.ENV_SERVICE, ClusterNames.headlessService(cr)));
+    // $(POD_NAME) is expanded by the kubelet; it must be defined above. The result is
+    // ClusterNames.podAddress for this pod's ordinal.
+    env.add(
+        value(
+            Sidecar.ENV_ADDRESS,
+            "$("
+                + Sidecar.ENV_POD_NAME
+                + ")."
+                + ClusterNames.podDomain(cr, clusterDomain)
+                + ":"
+                + Sidecar.RAFT_PORT));
+    env.add(
+        new EnvVarBuilder()
+            .withName(Sidecar.ENV_JOIN)
+            .withNewValueFrom()
+            .withNewConfigMapKeyRef(JoinSeeds.KEY, ClusterNames.joinConfigMap(cr), false)
+            .endValueFrom()
+            .build());
+    env.add(value(Sidecar.ENV_VOTERS, String.valueOf(spec.getVoters())));
+    env.add(value(Sidecar.ENV_STANDBYS, String.valueOf(spec.getStandBys())));
+    env.add(value(Sidecar.ENV_ZONE_LABEL, spec.getZoneLabel()));
+    // Kubernetes 1.36 copies the node's zone label onto the pod when it is bound, so the
+    // downward API gives the zone without any permission to read Nodes. Older clusters (or a
+    // custom zoneLabel not copied) give an empty zone: every node then shares one failure domain.
+    env.add(fieldRef(Sidecar.ENV_ZONE, "metadata.labels['" + spec.getZoneLabel() + "']"));
+    env.add(value(Sidecar.ENV_APP_SOCKET, Sidecar.APP_SOCKET));
+    env.add(value(Sidecar.ENV_ADMIN_ADDRESS, "0.0.0.0:" + Sidecar.ADMIN_PORT));
+    env.add(value(Sidecar.ENV_HANDOVER_TIMEOUT, Sidecar.HANDOVER_TIMEOUT_SECONDS + "s"));
+    RaftSpec raft = spec.getRaft();
+    if (raft != null) {
+      addIfSet(env, Sidecar.ENV_ROLES_ADJUSTMENT_FREQUENCY, raft.getRolesAdjustmentFrequency());
+      addIfSet(env, Sidecar.ENV_NETWORK_LATENCY, raft.getNetworkLatency());
+      addIfSet(env, Sidecar.ENV_SNAPSHOT_THRESHOLD, raft.getSnapshotThreshold());
+      addIfSet(env, Sidecar.ENV_SNAPSHOT_TRAILING, raft.getSnapshotTrailing());
+    }
+    if (spec.getTls() != null) {
+      env.add(value(Sidecar.ENV_TLS_CERT, Sidecar.TLS_DIR + "/tls.crt"));
+      env.add(value(Sidecar.ENV_TLS_KEY, Sidecar.TLS_DIR + "/tls.key"));
+      env.add(value(Sidecar.ENV_TLS_CA, Sidecar.TLS_DIR + "/ca.crt"));
+    }
+    return env;
+  }
+
+  private static List<VolumeMount> mounts(DqliteCluster cr) {
+    List<VolumeMount> mounts = new ArrayList<>();
+    mounts.add(mount(ClusterNames.DATA_VOLUME, Sidecar.DATA_DIR, false));
+    mounts.add(mount(PodVolumes.APP_SOCKET, Sidecar.APP_SOCKET_DIR, false));
+    mounts.add(mount(PodVolumes.TMP, Sidecar.TMP_DIR, false));
+    if (cr.getSpec().getTls() != null) {
+      mounts.add(mount(PodVolumes.TLS, Sidecar.TLS_DIR, true));
+    }
+    return mounts;
+  }
+
+  static VolumeMount mount(String volume, String path, boolean readOnly) {
+    return new VolumeMountBuilder()
+        .withName(volume)
+        .withMountPath(path)
+        .withReadOnly(readOnly ? Boolean.TRUE : null)
+        .build();
+  }
+
+  private static Probe httpProbe(String path, int periodSeconds, int failureThreshold) {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+        .withPath(path)
+        .withPort(new IntOrString(Sidecar.ADMIN_PORT_NAME))
+        .endHttpGet()
+        .withPeriodSeconds(periodSeconds)
+        .withTimeoutSeconds(3)
+        .withFailureThreshold(failureThreshold)
+        .build();
+  }
+
+  private static void addIfSet(List<EnvVar> env, String name, Object value) {
+    if (value != null) {
+      env.add(value(name, value.toString()));
+    }
+  }
+
+  private static EnvVar value(String name, String value) {
+    return new EnvVarBuilder().withName(name).withValue(value).build();
+  }
+
+  private static EnvVar fieldRef(String name, String fieldPath) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewFieldRef()
+        .withApiVersion("v1")
+        .withFieldPath(fieldPath)
+        .endFieldRef()
+        .endValueFrom()
+        .build();
+  }
+}
