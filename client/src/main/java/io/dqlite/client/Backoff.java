@@ -1,0 +1,28 @@
+package io.dqlite.client;
+
+import java.time.Duration;
+
+/** Retry delays of the leader search: binary exponential, capped, with jitter. Pure. */
+final class Backoff {
+
+  private Backoff() {}
+
+  /**
+   * The delay before retry round {@code attempt} (1 for the first retry): {@code factor *
+   * 2^attempt} capped at {@code cap} (go-dqlite's schedule), then scaled into [half, all] of itself
+   * by {@code jitter} in [0, 1].
+   */
+  static Duration delay(int attempt, Duration factor, Duration cap, double jitter) {
+    long capNanos = cap.toNanos();
+    long nanos;
+    if (attempt >= 62) {
+      nanos = capNanos;
+    } else {
+      long base = factor.toNanos();
+      long multiplier = 1L << attempt;
+      nanos = base > capNanos / multiplier ? capNanos : base * multiplier;
+      nanos = Math.min(nanos, capNanos);
+    }
+    return Duration.ofNanos(nanos / 2 + (long) (nanos / 2.0 * jitter));
+  }
+}

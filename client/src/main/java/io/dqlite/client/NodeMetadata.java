@@ -1,0 +1,9 @@
+package io.dqlite.client;
+
+/**
+ * What a node says about itself through the describe request.
+ *
+ * @param failureDomain the node's failure domain (0 unless configured), used to spread voters
+ * @param weight the node's weight; the role algorithm prefers lower weights
+ */
+public record NodeMetadata(long failureDomain, long weight) {}

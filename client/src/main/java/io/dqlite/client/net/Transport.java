@@ -1,0 +1,31 @@
+package io.dqlite.client.net;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * A connected byte stream to a dqlite node: TCP, a unix socket, or whatever a custom {@link Dialer}
+ * returns (for example TLS over TCP).
+ *
+ * <p>Streams are used by one thread at a time; {@link #close()} may be called from any thread and
+ * must make blocked reads and writes fail promptly, since that is how deadlines are enforced.
+ */
+public interface Transport extends AutoCloseable {
+
+  /** The stream of bytes from the peer; end of stream means the peer closed. */
+  InputStream input();
+
+  /** The stream of bytes to the peer; writes are not buffered beyond the OS. */
+  OutputStream output();
+
+  /** Half-closes: the peer sees end of stream, reading stays possible. */
+  void shutdownOutput() throws IOException;
+
+  /** The address this transport was dialled or accepted on, as given (for messages). */
+  String address();
+
+  /** Closes the transport; idempotent, thread-safe, unblocks blocked reads and writes. */
+  @Override
+  void close();
+}

@@ -1,0 +1,518 @@
+package io.dqlite.client.protocol;
+
+import io.dqlite.client.DqliteConnectionException;
+import io.dqlite.client.DqliteException;
+import io.dqlite.client.DqliteTimeoutException;
+import io.dqlite.client.DumpFile;
+import io.dqlite.client.ErrorCodes;
+import io.dqlite.client.NodeInfo;
+import io.dqlite.client.NodeMetadata;
+import io.dqlite.client.NodeRole;
+import io.dqlite.client.net.Dialer;
+import io.dqlite.client.net.Transport;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection to one dqlite node speaking protocol version 1, with one method per request.
+ *
+ * <p>The node answers one request at a time, so every method is synchronized; a query's {@link
+ * Rows} hold the connection until they are read to the end or closed, and any other request in the
+ * meantime fails with {@link IllegalStateException}.
+ *
+ * <p>Every blocking read and write has a deadline, the request timeout. A timeout, an I/O error or
+ * a malformed message closes the connection and raises a {@link DqliteConnectionException} (a
+ * {@link DqliteTimeoutException} or {@link ProtocolException}); a failure response raises a plain
+ * {@link DqliteException} with the node's code and leaves the connection usable.
+ */
+public final class ProtocolConnection implements AutoCloseable {
+
+  /** The protocol version sent in the handshake. */
+  public static final long VERSION = 1;
+
+  private static final Logger log = LoggerFactory.getLogger(ProtocolConnection.class);
+  private static final int FIRST_CHUNK = 64 * 1024;
+  private static final int MAX_BODY = Integer.MAX_VALUE - 16;
+
+  private final Transport transport;
+  private final String address;
+  private final InputStream in;
+  private volatile Duration requestTimeout;
+  private volatile boolean closed;
+  private volatile String closeReason;
+  private Rows openRows;
+
+  /** Statement ids prepared and not finalized; see {@link #checkStatement}. */
+  private final Set<Integer> liveStatements = new HashSet<>();
+
+  private ProtocolConnection(Transport transport, Duration requestTimeout) {
+    this.transport = transport;
+    this.address = transport.address();
+    this.in = transport.input();
+    this.requestTimeout = requestTimeout;
+  }
+
+  /**
+   * Dials {@code address} and performs the handshake, like go-dqlite's {@code client.New}.
+   *
+   * @throws DqliteConnectionException naming the address when dialling or the handshake fails
+   */
+  public static ProtocolConnection connect(
+      Dialer dialer, String address, Duration dialTimeout, Duration requestTimeout)
+      throws DqliteException {
+    Transport transport;
+    try {
+      transport = dialer.dial(address, dialTimeout);
+    } catch (java.net.SocketTimeoutException e) {
+      throw new DqliteTimeoutException(
+          "dial " + address + ": timed out after " + dialTimeout.toMillis() + " ms", address, e);
+    } catch (IOException e) {
+      String message = String.valueOf(e.getMessage());
+      throw new DqliteConnectionException(
+          (message.contains(address) ? message : "dial " + address + ": " + message)
+              + " (is a dqlite node listening there?)",
+          address,
+          e);
+    }
+    return open(transport, requestTimeout);
+  }
+
+  /**
+   * Performs the handshake on a connected transport (taking ownership of it).
+   *
+   * @throws DqliteConnectionException when the version cannot be written in time
+   */
+  public static ProtocolConnection open(Transport transport, Duration requestTimeout)
+      throws DqliteException {
+    ProtocolConnection c = new ProtocolConnection(transport, requestTimeout);
+    byte[] version = new BodyWriter(8).putUint64(VERSION).toByteArray();
+    synchronized (c) {
+      try (Watchdog.Guard guard = c.arm()) {
+        c.write(version, "handshake", guard);
+      }
+    }
+    log.debug("connected to dqlite node {}", c.address);
+    return c;
+  }
+
+  /** The address this connection was opened to. */
+  public String address() {
+    return address;
+  }
+
+  /** The deadline of each request (and of each further batch of rows). */
+  public Duration requestTimeout() {
+    return requestTimeout;
+  }
+
+  /** Changes the deadline of later requests. */
+  public void setRequestTimeout(Duration timeout) {
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("request timeout must be positive: " + timeout);
+    }
+    this.requestTimeout = timeout;
+  }
+
+  /** True once closed, by {@link #close()} or after a broken request. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Asks the node who the leader is.
+   *
+   * @return the leader as this node knows it (role reported as voter), or empty when it knows none
+   *     (libdqlite 1.11.1 also says so from any node that is not a voter)
+   */
+  public synchronized Optional<NodeInfo> leader() throws DqliteException {
+    NodeResponse r = call(new LeaderRequest(), NodeResponse.class);
+    if (r.address().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new NodeInfo(r.id(), r.address(), NodeRole.VOTER));
+  }
+
+  /**
+   * Registers this client with the node, as go-dqlite does once it found the leader.
+   *
+   * @return the heartbeat timeout the node announces, in milliseconds
+   */
+  public synchronized long registerClient(long id) throws DqliteException {
+    return call(new ClientRequest(id), WelcomeResponse.class).heartbeatTimeout();
+  }
+
+  /**
+   * Opens database {@code name} on this connection, the only one it can have.
+   *
+   * @return the database id for later requests (0 with libdqlite 1.11.1)
+   */
+  public synchronized int open(String name, int flags, String vfs) throws DqliteException {
+    return call(new OpenRequest(name, Integer.toUnsignedLong(flags), vfs), DbResponse.class).id();
+  }
+
+  /** Opens {@code name} with go-dqlite's arguments: flags 0 and VFS "volatile" (both ignored). */
+  public int open(String name) throws DqliteException {
+    return open(name, 0, "volatile");
+  }
+
+  /** Prepares one statement; text after the first statement is ignored by the node. */
+  public synchronized StatementInfo prepare(int db, String sql) throws DqliteException {
+    StmtResponse r = call(new PrepareRequest(db, sql), StmtResponse.class);
+    liveStatements.add(r.id());
+    return new StatementInfo(r.db(), r.id(), r.params());
+  }
+
+  /**
+   * Executes a prepared statement (leader only).
+   *
+   * @param params Java values as {@link Values} maps them; at most 255
+   * @throws IllegalArgumentException for an unsupported parameter or too many
+   */
+  public synchronized ExecResult exec(int db, int stmt, List<?> params) throws DqliteException {
+    checkStatement(RequestType.EXEC, stmt);
+    ResultResponse r = call(new ExecRequest(db, stmt, params), ResultResponse.class);
+    return new ExecResult(r.lastInsertId(), r.rowsAffected());
+  }
+
+  /**
+   * Runs a prepared query (leader only). The rows stream: read them or close them before the next
+   * request on this connection.
+   */
+  public synchronized Rows query(int db, int stmt, List<?> params) throws DqliteException {
+    checkStatement(RequestType.QUERY, stmt);
+    return startRows(db, new QueryRequest(db, stmt, params));
+  }
+
+  /** Finalizes a prepared statement. */
+  public synchronized void finalizeStatement(int db, int stmt) throws DqliteException {
+    checkStatement(RequestType.FINALIZE, stmt);
+    call(new FinalizeRequest(db, stmt), EmptyResponse.class);
+    liveStatements.remove(stmt);
+  }
+
+  /**
+   * Executes SQL text (leader only); several statements are run in order, the parameters bind to
+   * the first one only.
+   */
+  public synchronized ExecResult execSql(int db, String sql, List<?> params)
+      throws DqliteException {
+    ResultResponse r = call(new ExecSqlRequest(db, sql, params), ResultResponse.class);
+    return new ExecResult(r.lastInsertId(), r.rowsAffected());
+  }
+
+  /** Runs one query given as SQL text (leader only); see {@link #query}. */
+  public synchronized Rows querySql(int db, String sql, List<?> params) throws DqliteException {
+    return startRows(db, new QuerySqlRequest(db, sql, params));
+  }
+
+  /**
+   * Interrupts a streaming query and waits for the node to confirm, discarding the row batches it
+   * still sends. {@link Rows#close()} does this itself.
+   */
+  public synchronized void interrupt(int db) throws DqliteException {
+    if (openRows != null) {
+      openRows.close();
+      return;
+    }
+    interruptAndDrain(db);
+  }
+
+  /** Adds a node to the configuration as a spare (leader only). */
+  public synchronized void add(long id, String nodeAddress) throws DqliteException {
+    call(new AddRequest(id, nodeAddress), EmptyResponse.class);
+  }
+
+  /** Assigns a role to a node (leader only). */
+  public synchronized void assign(long id, NodeRole role) throws DqliteException {
+    call(new AssignRequest(id, Objects.requireNonNull(role, "role")), EmptyResponse.class);
+  }
+
+  /** Removes a node from the configuration (leader only). */
+  public synchronized void remove(long id) throws DqliteException {
+    call(new RemoveRequest(id), EmptyResponse.class);
+  }
+
+  /** The files of database {@code name} from this node's copy: the database and its WAL. */
+  public synchronized List<DumpFile> dump(String name) throws DqliteException {
+    return call(new DumpRequest(name), FilesResponse.class).files();
+  }
+
+  /** The configuration as this node knows it, with roles. */
+  public synchronized List<NodeInfo> cluster() throws DqliteException {
+    return call(new ClusterRequest(NodesResponse.FORMAT_V1), NodesResponse.class).nodes();
+  }
+
+  /** Transfers leadership to voter {@code id} (leader only); returns once it moved. */
+  public synchronized void transfer(long id) throws DqliteException {
+    call(new TransferRequest(id), EmptyResponse.class);
+  }
+
+  /** This node's failure domain and weight. */
+  public synchronized NodeMetadata describe() throws DqliteException {
+    MetadataResponse r = call(new DescribeRequest(0), MetadataResponse.class);
+    return new NodeMetadata(r.failureDomain(), r.weight());
+  }
+
+  /** Sets this node's weight (kept in memory by the node until it restarts). */
+  public synchronized void weight(long weight) throws DqliteException {
+    call(new WeightRequest(weight), EmptyResponse.class);
+  }
+
+  /** Closes the connection; idempotent, callable from any thread, aborts a request in flight. */
+  @Override
+  public void close() {
+    closeWith("closed by the client");
+  }
+
+  private void closeWith(String reason) {
+    if (!closed) {
+      closeReason = reason;
+      closed = true;
+      transport.close();
+      log.debug("connection to {} closed: {}", address, reason);
+    }
+  }
+
+  // ---- request plumbing; callers hold the monitor ----
+
+  /** Sends {@code request} and reads one response of the expected class. */
+  <T extends Response> T call(Request request, Class<T> expected) throws DqliteException {
+    checkUsable(request);
+    byte[] frame;
+    try {
+      frame = request.encode();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(request.type() + " request: " + e.getMessage(), e);
+    }
+    try (Watchdog.Guard guard = arm()) {
+      write(frame, request.type().toString(), guard);
+      return expect(read(request.type().toString(), guard), expected, request.type());
+    }
+  }
+
+  private Rows startRows(int db, Request request) throws DqliteException {
+    RowsResponse first = call(request, RowsResponse.class);
+    Rows rows = new Rows(this, db, first);
+    if (first.more()) {
+      openRows = rows;
+    }
+    return rows;
+  }
+
+  /** Reads the next batch of a streaming result set. */
+  RowsResponse nextBatch(Rows rows) throws DqliteException {
+    try (Watchdog.Guard guard = arm()) {
+      Response r = read("query (next rows)", guard);
+      if (r instanceof FailureResponse) {
+        openRows = null;
+      }
+      RowsResponse batch = expect(r, RowsResponse.class, RequestType.QUERY);
+      if (!batch.more()) {
+        openRows = null;
+      }
+      return batch;
+    } catch (DqliteException e) {
+      openRows = null;
+      throw e;
+    }
+  }
+
+  /** Called by rows that reached their end or were closed. */
+  void release(Rows rows) {
+    if (openRows == rows) {
+      openRows = null;
+    }
+  }
+
+  void interruptAndDrain(int db) throws DqliteException {
+    openRows = null;
+    if (closed) {
+      return;
+    }
+    try (Watchdog.Guard guard = arm()) {
+      write(new InterruptRequest(db).encode(), "interrupt", guard);
+      while (true) {
+        Response r = read("interrupt", guard);
+        if (r instanceof EmptyResponse) {
+          return;
+        }
+        if (!(r instanceof RowsResponse) && !(r instanceof FailureResponse)) {
+          throw broken(
+              new ProtocolException("interrupt: unexpected " + r.type() + " response", null));
+        }
+      }
+    }
+  }
+
+  /**
+   * Refuses, without sending, a statement id this connection did not prepare or already finalized:
+   * libdqlite 1.11.1 dereferences the empty slot such an id names and the whole node crashes
+   * (segmentation fault) when a later statement still exists.
+   */
+  private void checkStatement(RequestType type, int stmt) throws DqliteException {
+    if (!closed && !liveStatements.contains(stmt)) {
+      throw new DqliteException(
+          ErrorCodes.SQLITE_NOTFOUND,
+          type
+              + " on "
+              + address
+              + ": no statement with id "
+              + stmt
+              + " on this connection (never prepared or already finalized); not sent, because"
+              + " libdqlite 1.11.1 crashes on such ids",
+          address);
+    }
+  }
+
+  private void checkUsable(Request request) throws DqliteException {
+    if (closed) {
+      throw new DqliteConnectionException(
+          request.type() + " on " + address + ": connection is closed (" + closeReason + ")",
+          address,
+          null);
+    }
+    if (openRows != null) {
+      throw new IllegalStateException(
+          request.type()
+              + " on "
+              + address
+              + ": a result set is still streaming on this connection; read it to the end or"
+              + " close it first");
+    }
+  }
+
+  private Watchdog.Guard arm() {
+    return Watchdog.arm(requestTimeout, () -> closeWith("request timed out"));
+  }
+
+  private <T extends Response> T expect(Response r, Class<T> expected, RequestType request)
+      throws DqliteException {
+    if (r instanceof FailureResponse f) {
+      throw new DqliteException(
+          f.code(),
+          request + " on " + address + ": " + f.message() + " (code " + f.code() + ")",
+          address);
+    }
+    if (!expected.isInstance(r)) {
+      throw broken(
+          new ProtocolException(
+              request + ": expected a " + expected.getSimpleName() + ", got " + r.type(), null));
+    }
+    return expected.cast(r);
+  }
+
+  private void write(byte[] frame, String what, Watchdog.Guard guard) throws DqliteException {
+    try {
+      transport.output().write(frame);
+      transport.output().flush();
+    } catch (IOException e) {
+      throw ioFailure(what, "send", e, guard);
+    }
+  }
+
+  private Response read(String what, Watchdog.Guard guard) throws DqliteException {
+    byte[] headerBytes = new byte[MessageHeader.SIZE];
+    try {
+      int n = readFully(headerBytes, 0, MessageHeader.SIZE);
+      if (n == 0) {
+        throw new EOFException("node closed the connection");
+      }
+      if (n < MessageHeader.SIZE) {
+        throw new ProtocolException(
+            what + ": truncated message header (" + n + " of 8 bytes before end of stream)", null);
+      }
+      MessageHeader header = MessageHeader.decode(headerBytes);
+      long size = header.bodyBytes();
+      if (size == 0 || size > MAX_BODY) {
+        throw new ProtocolException(
+            what + ": message of type " + header.type() + " claims a body of " + size + " bytes",
+            null);
+      }
+      byte[] body = readBody((int) size, what);
+      return Response.decode(header, body);
+    } catch (ProtocolException e) {
+      if (guard.fired()) {
+        // A transport closed by the deadline can look like a truncated stream.
+        throw ioFailure(what, "receive", new IOException(e.getMessage()), guard);
+      }
+      throw broken(e);
+    } catch (IOException e) {
+      throw ioFailure(what, "receive", e, guard);
+    }
+  }
+
+  /** Reads a body of {@code size} bytes, growing the buffer only as data actually arrives. */
+  private byte[] readBody(int size, String what) throws IOException, ProtocolException {
+    byte[] body = new byte[Math.min(size, FIRST_CHUNK)];
+    int got = 0;
+    while (got < size) {
+      if (got == body.length) {
+        body = Arrays.copyOf(body, (int) Math.min(size, 2L * body.length));
+      }
+      int n = readFully(body, got, body.length - got);
+      got += n;
+      if (got < body.length) {
+        throw new ProtocolException(
+            what
+                + ": truncated message ("
+                + got
+                + " of "
+                + size
+                + " body bytes before end of"
+                + " stream)",
+            null);
+      }
+    }
+    return body;
+  }
+
+  /** Reads until {@code len} bytes or end of stream; returns how many were read. */
+  private int readFully(byte[] b, int off, int len) throws IOException {
+    int total = 0;
+    while (total < len) {
+      int n = in.read(b, off + total, len - total);
+      if (n < 0) {
+        break;
+      }
+      total += n;
+    }
+    return total;
+  }
+
+  private ProtocolException broken(ProtocolException e) {
+    closeWith("protocol error: " + e.getMessage());
+    log.warn("protocol error from dqlite node {}: {}; connection closed", address, e.getMessage());
+    return e.address() == null ? e.withAddress(address) : e;
+  }
+
+  private DqliteException ioFailure(String what, String step, IOException e, Watchdog.Guard guard) {
+    boolean timedOut = guard.fired();
+    closeWith(timedOut ? "request timed out" : what + " " + step + " failed");
+    if (timedOut) {
+      return new DqliteTimeoutException(
+          what
+              + " on "
+              + address
+              + ": no answer within "
+              + requestTimeout.toMillis()
+              + " ms; connection closed",
+          address,
+          e);
+    }
+    String cause = e instanceof EOFException ? e.getMessage() : e.toString();
+    return new DqliteConnectionException(
+        what + " on " + address + ": " + step + " failed: " + cause + "; connection closed",
+        address,
+        e);
+  }
+}
