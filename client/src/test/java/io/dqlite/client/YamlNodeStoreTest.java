@@ -39,10 +39,11 @@ class YamlNodeStoreTest {
   @Test
   void acceptsKeysInAnyOrderIgnoresUnknownKeysAndDefaultsIdAndRoleToZero() throws IOException {
     String yaml =
-        "- Role: 1\n  ID: 5\n  Address: a:1\n  Weight: 3\n" + "- Address: '[::1]:9001'\n";
+        "- Role: 1\n  ID: 5\n  Address: a:1\n  Weight: 3\n- Address: '[::1]:9001'\n";
     assertThat(YamlNodeStore.parse(yaml, Path.of("c.yaml")))
         .containsExactly(
-            new NodeInfo(5, "a:1", NodeRole.STANDBY), new NodeInfo(0, "[::1]:9001", NodeRole.VOTER));
+            new NodeInfo(5, "a:1", NodeRole.STANDBY),
+            new NodeInfo(0, "[::1]:9001", NodeRole.VOTER));
   }
 
   @Test
@@ -183,6 +184,25 @@ class YamlNodeStoreTest {
       assertThat(YamlNodeStore.read(file)).isEqualTo(before);
     } finally {
       Files.setPosixFilePermissions(sub, PosixFilePermissions.fromString("rwx------"));
+    }
+  }
+
+  @Test
+  void aFailedRenameKeepsMemoryAndLeavesNoTemporaryFile() throws IOException {
+    Path file = dir.resolve("cluster.yaml");
+    YamlNodeStore store = YamlNodeStore.open(file);
+    List<NodeInfo> before = List.of(NodeInfo.seed("a:1"));
+    store.set(before);
+    // A non-empty directory where the file was: rename(2) cannot replace it, even for root.
+    Files.delete(file);
+    Files.createFile(Files.createDirectory(file).resolve("occupied"));
+
+    assertThatThrownBy(() -> store.set(List.of(NodeInfo.seed("b:2"))))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("write " + file);
+    assertThat(store.get()).isEqualTo(before);
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files).containsExactly(file);
     }
   }
 
