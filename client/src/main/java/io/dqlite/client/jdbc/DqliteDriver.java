@@ -1,0 +1,110 @@
+package io.dqlite.client.jdbc;
+
+import io.dqlite.client.InMemoryNodeStore;
+import io.dqlite.client.LeaderConnector;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.DriverPropertyInfo;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Properties;
+import java.util.logging.Logger;
+
+/**
+ * The dqlite JDBC driver: {@code jdbc:dqlite://host1:9001,host2:9001/mydb}. Registered with {@link
+ * DriverManager} when the class loads and through {@code META-INF/services}. URL forms are
+ * described in {@link DqliteUrl}, properties in {@link DqliteProperty}; docs/jdbc.md has both.
+ *
+ * <p>Each connection searches the URL's nodes for the leader (go-dqlite's algorithm, in {@link
+ * LeaderConnector}), opens the database there, and follows the leader when it moves.
+ */
+public final class DqliteDriver implements Driver {
+
+  static final int MAJOR_VERSION = 0;
+  static final int MINOR_VERSION = 1;
+
+  static {
+    try {
+      DriverManager.registerDriver(new DqliteDriver());
+    } catch (SQLException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /**
+   * Connects to the leader of the cluster the URL names.
+   *
+   * @return null when the URL is not a {@code jdbc:dqlite:} URL, as JDBC requires
+   * @throws SQLException 08001 when no leader answered within {@code leaderTimeout}; HY024 for a
+   *     malformed URL or property
+   */
+  @Override
+  public Connection connect(String url, Properties info) throws SQLException {
+    if (!acceptsURL(url)) {
+      return null;
+    }
+    DqliteUrl parsed = DqliteUrl.parse(url, info);
+    return open(url, parsed);
+  }
+
+  static DqliteConnection open(String url, DqliteUrl parsed) throws SQLException {
+    Properties props = parsed.properties();
+    LeaderConnector connector =
+        new LeaderConnector(
+            InMemoryNodeStore.of(parsed.addresses().toArray(String[]::new)),
+            Settings.connectorConfig(props));
+    Session session = new Session(connector, parsed.database(), Settings.from(props));
+    session.connect();
+    return new DqliteConnection(url, session);
+  }
+
+  @Override
+  public boolean acceptsURL(String url) {
+    return DqliteUrl.accepts(url);
+  }
+
+  /** Every {@link DqliteProperty}, with the value the URL and {@code info} give it. */
+  @Override
+  public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) throws SQLException {
+    Properties props = new Properties();
+    if (info != null) {
+      props.putAll(info);
+    }
+    if (url != null && acceptsURL(url)) {
+      try {
+        props = DqliteUrl.parse(url, info).properties();
+      } catch (SQLException e) {
+        // An incomplete URL still gets the list, with the values given so far.
+      }
+    }
+    DqliteProperty[] all = DqliteProperty.values();
+    DriverPropertyInfo[] infos = new DriverPropertyInfo[all.length];
+    for (int i = 0; i < all.length; i++) {
+      infos[i] = all[i].toPropertyInfo(props);
+    }
+    return infos;
+  }
+
+  @Override
+  public int getMajorVersion() {
+    return MAJOR_VERSION;
+  }
+
+  @Override
+  public int getMinorVersion() {
+    return MINOR_VERSION;
+  }
+
+  /** Not fully JDBC compliant: SQLite lacks parts of SQL-92 entry level the spec requires. */
+  @Override
+  public boolean jdbcCompliant() {
+    return false;
+  }
+
+  @Override
+  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+    throw new SQLFeatureNotSupportedException(
+        "the driver logs through SLF4J, not java.util.logging");
+  }
+}

@@ -1,0 +1,526 @@
+package io.dqlite.client.jdbc;
+
+import io.dqlite.client.DqliteException;
+import io.dqlite.client.DqliteTimeoutException;
+import io.dqlite.client.ErrorCodes;
+import io.dqlite.client.LeaderConnector;
+import io.dqlite.client.NoLeaderException;
+import io.dqlite.client.jdbc.SqlScript.Kind;
+import io.dqlite.client.protocol.ProtocolConnection;
+import io.dqlite.client.protocol.StatementInfo;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A JDBC connection's hold on the cluster: one protocol connection to the leader with the database
+ * open, replaced when the leader changes, and the transaction state the driver tracks.
+ *
+ * <p>Failure rules (documented in docs/jdbc.md):
+ *
+ * <ul>
+ *   <li>Leadership lost or connection broken, no transaction open: the connection is dropped and
+ *       the next statement reconnects through the {@link LeaderConnector}. The failed statement is
+ *       retried once, on the new leader, only when its failure proves it was not applied: the node
+ *       answered "not leader" (libdqlite checks leadership before running anything), the statement
+ *       only reads, or it is a BEGIN. Otherwise the outcome is unknown: SQLSTATE 08007.
+ *   <li>The same inside a transaction: the transaction died with the old connection; SQLSTATE
+ *       40001, nothing of it was applied (except a COMMIT that failed in flight: 08007). A
+ *       transaction that held only the driver's lazy BEGIN is begun again on the new leader. The
+ *       rules live in {@link TransactionState}.
+ *   <li>Busy/locked outside a transaction: retried with jittered back-off for {@code busyTimeout};
+ *       inside a transaction: reported at once (55006), since only the whole transaction can be
+ *       retried safely.
+ * </ul>
+ *
+ * Not thread-safe, like the JDBC connection that owns it; only {@link #cancel()} may be called from
+ * another thread.
+ */
+final class Session implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger("io.dqlite.client.jdbc");
+
+  /** ProtocolConnection wants a positive timeout; "no limit" is this long. */
+  private static final Duration NO_LIMIT = Duration.ofDays(365);
+
+  /** One request on the current protocol connection. */
+  @FunctionalInterface
+  interface Request<T> {
+    /**
+     * @param generation changes whenever the protocol connection is replaced, so prepared statement
+     *     ids of an older generation are known to be gone
+     */
+    T run(ProtocolConnection conn, int db, long generation) throws DqliteException;
+  }
+
+  private final LeaderConnector connector;
+  private final String database;
+  private Settings settings;
+  private volatile ProtocolConnection conn;
+  private int db;
+  private long generation;
+  private StreamingCursor openCursor;
+  private final TransactionState tx = new TransactionState();
+
+  private volatile boolean canceled;
+  private boolean closed;
+
+  Session(LeaderConnector connector, String database, Settings settings) {
+    this.connector = connector;
+    this.database = database;
+    this.settings = settings;
+  }
+
+  /** Connects now, so that opening a JDBC connection fails fast when no leader is reachable. */
+  void connect() throws SQLException {
+    link();
+  }
+
+  Settings settings() {
+    return settings;
+  }
+
+  void setSettings(Settings settings) {
+    this.settings = settings;
+  }
+
+  String database() {
+    return database;
+  }
+
+  /** The leader's address, or null while disconnected. */
+  String leaderAddress() {
+    ProtocolConnection c = conn;
+    return c == null || c.isClosed() ? null : c.address();
+  }
+
+  boolean autoCommit() {
+    return tx.autoCommit();
+  }
+
+  /** Whether a transaction is open on the server, as far as the driver can tell. */
+  boolean inTransaction() {
+    return tx.open();
+  }
+
+  void setAutoCommit(boolean value) throws SQLException {
+    if (value && !tx.autoCommit() && (tx.open() || tx.aborted())) {
+      commit();
+    }
+    tx.setAutoCommit(value);
+  }
+
+  void commit() throws SQLException {
+    checkOpen();
+    if (tx.aborted()) {
+      tx.abortReported();
+      throw SqlErrors.create(
+          DqliteSqlState.SERIALIZATION_FAILURE,
+          "commit failed: the transaction had already been rolled back by a leadership change or"
+              + " a broken connection; nothing of it was applied. Retry the whole transaction",
+          0,
+          null);
+    }
+    if (!tx.open()) {
+      return;
+    }
+    execute(SqlScript.split("COMMIT").get(0), null, (c, d, g) -> c.execSql(d, "COMMIT", null));
+  }
+
+  /** Rolls back the open transaction, if any; a transaction lost with its connection is gone. */
+  void rollback() throws SQLException {
+    checkOpen();
+    if (!tx.open()) {
+      tx.rolledBack();
+      return;
+    }
+    try {
+      execute(
+          SqlScript.split("ROLLBACK").get(0), null, (c, d, g) -> c.execSql(d, "ROLLBACK", null));
+    } catch (SQLException e) {
+      tx.rolledBack();
+      if (DqliteSqlState.SERIALIZATION_FAILURE.state().equals(e.getSQLState())) {
+        return; // the transaction died with its connection: rolled back already
+      }
+      if (e.getMessage() != null && e.getMessage().contains("no transaction is active")) {
+        return;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Runs {@code request} for {@code statement}: begins the transaction first in manual-commit mode,
+   * applies the retry rules above, and tracks BEGIN/COMMIT/ROLLBACK/SAVEPOINT.
+   *
+   * @param timeout the statement's query timeout, or null for the connection's request timeout
+   */
+  <T> T execute(SqlScript.Statement statement, Duration timeout, Request<T> request)
+      throws SQLException {
+    checkOpen();
+    if (tx.aborted() && statement.kind() != Kind.ROLLBACK) {
+      throw SqlErrors.create(
+          DqliteSqlState.SERIALIZATION_FAILURE,
+          "the current transaction was rolled back by a leadership change or a broken connection:"
+              + " call rollback() and retry the whole transaction",
+          0,
+          null);
+    }
+    if (tx.aborted()) {
+      tx.rolledBack();
+      return null; // a ROLLBACK of a transaction that is already gone
+    }
+    for (boolean restarted = false; ; restarted = true) {
+      if (tx.needsLazyBegin(statement.kind())) {
+        String begin = "BEGIN " + settings.transactionMode();
+        run(SqlScript.split(begin).get(0), null, (c, d, g) -> c.execSql(d, begin, null));
+        tx.begunLazily();
+      }
+      try {
+        return run(statement, timeout, request);
+      } catch (EmptyTransactionLost lost) {
+        if (restarted) {
+          throw lost.failure;
+        }
+        // Only the driver's own BEGIN and this statement were lost, and nothing of an
+        // uncommitted transaction is applied: begin again on the new leader and run it there.
+        log.debug("transaction lost before its first statement completed; starting it again");
+      }
+    }
+  }
+
+  /** The transaction died while it held nothing but the driver's lazy BEGIN. */
+  private static final class EmptyTransactionLost extends SQLException {
+    private static final long serialVersionUID = 1L;
+    private final transient SQLException failure;
+
+    EmptyTransactionLost(SQLException failure) {
+      super(failure.getMessage(), failure.getSQLState(), failure.getErrorCode(), failure);
+      this.failure = failure;
+    }
+  }
+
+  private <T> T run(SqlScript.Statement statement, Duration timeout, Request<T> request)
+      throws SQLException {
+    long busyDeadline = System.nanoTime() + settings.busyTimeout().toNanos();
+    boolean retried = false;
+    for (int attempt = 0; ; attempt++) {
+      ProtocolConnection c = link();
+      long start = System.nanoTime();
+      try {
+        c.setRequestTimeout(effectiveTimeout(timeout));
+        canceled = false;
+        T result = request.run(c, db, generation);
+        trace(statement, c, start, null);
+        tx.completed(statement);
+        return result;
+      } catch (DqliteException e) {
+        trace(statement, c, start, e);
+        if (e.isConnectionBroken() || c.isClosed()) {
+          boolean notApplied =
+              e.code() == ErrorCodes.SQLITE_IOERR_NOT_LEADER
+                  || e.code() == ErrorCodes.SQLITE_IOERR_NOT_LEADER_LEGACY;
+          boolean timedOut = canceled || e instanceof DqliteTimeoutException;
+          drop(e.getMessage());
+          switch (tx.lost(statement.kind(), timedOut, notApplied)) {
+            case RESTART -> throw new EmptyTransactionLost(transactionLost(statement, e, false));
+            case ROLLED_BACK -> throw transactionLost(statement, e, false);
+            case COMMIT_UNKNOWN -> throw transactionLost(statement, e, true);
+            case NONE -> {}
+          }
+          // Nothing was applied when the node refused as not leader, when the statement only
+          // reads, or when it was a BEGIN (which changes nothing by itself).
+          boolean harmless = notApplied || isReadOnly(statement) || statement.kind() == Kind.BEGIN;
+          if (!retried && harmless && !timedOut) {
+            retried = true;
+            log.debug(
+                "retrying on the new leader, the statement was not applied: {}", e.getMessage());
+            continue;
+          }
+          throw failure(statement, e);
+        }
+        if (e.isBusy() && !tx.open() && System.nanoTime() < busyDeadline) {
+          backOff(attempt);
+          continue;
+        }
+        throw SqlErrors.from(e, statement.sql());
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        // The protocol layer refused the request before sending it (e.g. over 255 parameters).
+        throw new SQLException(
+            e.getMessage() + " (statement: " + SqlErrors.abbreviate(statement.sql()) + ")",
+            DqliteSqlState.DATA_EXCEPTION.state(),
+            e);
+      }
+    }
+  }
+
+  /** A statement prepared on the connection of {@code generation}. */
+  record Prepared(StatementInfo info, long generation) {}
+
+  /** Prepares {@code sql} on the current leader; no transaction is begun for it. */
+  Prepared prepare(SqlScript.Statement statement) throws SQLException {
+    checkOpen();
+    SqlScript.Statement probe = new SqlScript.Statement(statement.sql(), Kind.QUERY, null, false);
+    return run(probe, null, (c, d, g) -> new Prepared(c.prepare(d, statement.sql()), g));
+  }
+
+  /** Finalizes a prepared statement if its connection is still the current one; best effort. */
+  void finalizeStatement(Prepared prepared) {
+    ProtocolConnection c = conn;
+    if (closed
+        || prepared == null
+        || c == null
+        || c.isClosed()
+        || prepared.generation() != generation) {
+      return;
+    }
+    try {
+      link();
+      c.finalizeStatement(db, prepared.info().id());
+    } catch (DqliteException | SQLException | RuntimeException e) {
+      log.debug("finalize statement on {}: {}", c.address(), e.getMessage());
+    }
+  }
+
+  private static boolean isReadOnly(SqlScript.Statement statement) {
+    return statement.readOnly();
+  }
+
+  /** Maps a failure while reading rows of a streaming result set, applying the same rules. */
+  SQLException rowsFailed(SqlScript.Statement statement, DqliteException e) {
+    if (e.isConnectionBroken()) {
+      drop(e.getMessage());
+      boolean interrupted = canceled || e instanceof DqliteTimeoutException;
+      return switch (tx.lost(statement.kind(), interrupted, false)) {
+        case NONE -> failure(statement, e);
+        case COMMIT_UNKNOWN -> transactionLost(statement, e, true);
+        case RESTART, ROLLED_BACK -> transactionLost(statement, e, false);
+      };
+    }
+    return SqlErrors.from(e, statement.sql());
+  }
+
+  private SQLException failure(SqlScript.Statement statement, DqliteException e) {
+    if (canceled || e instanceof DqliteTimeoutException) {
+      return SqlErrors.create(
+          DqliteSqlState.QUERY_CANCELED,
+          (canceled ? "statement canceled" : "statement timed out")
+              + " (node "
+              + e.address()
+              + "): "
+              + e.getMessage()
+              + (isReadOnly(statement) ? "" : "; it may or may not have been applied")
+              + ". Statement: "
+              + SqlErrors.abbreviate(statement.sql()),
+          (int) e.code(),
+          e);
+    }
+    if (isReadOnly(statement)) {
+      return SqlErrors.create(
+          DqliteSqlState.CONNECTION_FAILURE,
+          e.getMessage()
+              + " while reading: "
+              + SqlErrors.abbreviate(statement.sql())
+              + ". Nothing was changed; the next statement reconnects to the leader",
+          (int) e.code(),
+          e);
+    }
+    return SqlErrors.from(e, statement.sql());
+  }
+
+  /** The transaction died with its connection: 40001, or 08007 for a COMMIT in flight. */
+  private SQLException transactionLost(
+      SqlScript.Statement statement, DqliteException e, boolean commitInFlight) {
+    if (commitInFlight) {
+      return SqlErrors.create(
+          DqliteSqlState.TRANSACTION_RESOLUTION_UNKNOWN,
+          "COMMIT failed in flight on node "
+              + e.address()
+              + " ("
+              + e.getMessage()
+              + "): the transaction may or may not have been committed; check before retrying",
+          (int) e.code(),
+          e);
+    }
+    String why =
+        canceled
+            ? "the statement was canceled"
+            : e instanceof DqliteTimeoutException
+                ? "the statement timed out"
+                : "the leader changed or the connection broke";
+    return SqlErrors.create(
+        DqliteSqlState.SERIALIZATION_FAILURE,
+        "transaction rolled back: "
+            + why
+            + " (node "
+            + e.address()
+            + ": "
+            + e.getMessage()
+            + "); nothing of it was applied. Roll back and retry the whole transaction"
+            + " (DqliteTransactions does). Statement: "
+            + SqlErrors.abbreviate(statement.sql()),
+        (int) e.code(),
+        e);
+  }
+
+  private Duration effectiveTimeout(Duration statementTimeout) {
+    Duration t = settings.requestTimeout();
+    if (statementTimeout != null
+        && !statementTimeout.isZero()
+        && (t.isZero() || statementTimeout.compareTo(t) < 0)) {
+      t = statementTimeout;
+    }
+    return t.isZero() ? NO_LIMIT : t;
+  }
+
+  private static void backOff(int attempt) throws SQLException {
+    long capMs = Math.min(100, 1L << Math.min(attempt, 7));
+    long ms = Math.max(1, (long) (capMs * (0.5 + ThreadLocalRandom.current().nextDouble() / 2)));
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("interrupted while waiting for a busy database", "HY008", e);
+    }
+  }
+
+  private void trace(SqlScript.Statement s, ProtocolConnection c, long start, DqliteException e) {
+    if (settings.tracing().equals("OFF")) {
+      return;
+    }
+    double ms = (System.nanoTime() - start) / 1e6;
+    String outcome = e == null ? "ok" : "failed: " + e.getMessage();
+    if (settings.tracing().equals("INFO")) {
+      log.info("{} ms on {}: {} ({})", String.format("%.3f", ms), c.address(), s.sql(), outcome);
+    } else {
+      log.debug("{} ms on {}: {} ({})", String.format("%.3f", ms), c.address(), s.sql(), outcome);
+    }
+  }
+
+  /** The current protocol connection, after draining any streaming result and reconnecting. */
+  private ProtocolConnection link() throws SQLException {
+    checkOpen();
+    if (openCursor != null) {
+      StreamingCursor cursor = openCursor;
+      openCursor = null;
+      SQLException failure = cursor.buffer();
+      if (failure != null && tx.aborted()) {
+        // The transaction died while rows were drained: this request must not run outside it.
+        throw SqlErrors.create(
+            DqliteSqlState.SERIALIZATION_FAILURE,
+            failure.getMessage(),
+            failure.getErrorCode(),
+            failure);
+      }
+    }
+    ProtocolConnection c = conn;
+    if (c != null && !c.isClosed()) {
+      return c;
+    }
+    if (c != null) {
+      drop("closed");
+    }
+    try {
+      c = connector.connect();
+    } catch (NoLeaderException e) {
+      throw SqlErrors.create(
+          DqliteSqlState.UNABLE_TO_CONNECT,
+          e.getMessage()
+              + ". Check that the nodes in the URL are up and form a cluster;"
+              + " leaderTimeout sets how long to search",
+          0,
+          e);
+    }
+    try {
+      db = c.open(database);
+    } catch (DqliteException e) {
+      c.close();
+      throw SqlErrors.create(
+          DqliteSqlState.UNABLE_TO_CONNECT,
+          "open database '" + database + "' on " + c.address() + ": " + e.getMessage(),
+          (int) e.code(),
+          e);
+    }
+    generation++;
+    conn = c;
+    log.debug("connected to leader {} for database {}", c.address(), database);
+    return c;
+  }
+
+  /** Registers the streaming result set that holds the connection until read or closed. */
+  void streaming(StreamingCursor cursor) {
+    openCursor = cursor;
+  }
+
+  void released(StreamingCursor cursor) {
+    if (openCursor == cursor) {
+      openCursor = null;
+    }
+  }
+
+  private void drop(String why) {
+    ProtocolConnection c = conn;
+    conn = null;
+    openCursor = null;
+    if (c != null) {
+      c.close();
+      log.debug("dropped connection to {}: {}", c.address(), why);
+    }
+  }
+
+  /** Aborts the request in flight, from any thread, by closing the protocol connection. */
+  void cancel() {
+    ProtocolConnection c = conn;
+    if (c != null) {
+      canceled = true;
+      c.close();
+    }
+  }
+
+  /** A cheap round trip to the leader. */
+  boolean ping(Duration timeout) {
+    try {
+      run(
+          SqlScript.split("SELECT 1").get(0),
+          timeout,
+          (c, d, g) -> {
+            try (var rows = c.querySql(d, "SELECT 1", null)) {
+              return rows.next();
+            }
+          });
+      return true;
+    } catch (SQLException e) {
+      log.debug("connection check failed: {}", e.getMessage());
+      return false;
+    }
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  private void checkOpen() throws SQLException {
+    if (closed) {
+      throw SqlErrors.closed("connection to database " + database);
+    }
+  }
+
+  /** Rolls back an open transaction (best effort) and closes the protocol connection. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    try {
+      if (tx.open() && conn != null && !conn.isClosed()) {
+        rollback();
+      }
+    } catch (SQLException e) {
+      log.debug("rollback on close failed: {}", e.getMessage());
+    }
+    closed = true;
+    drop("closed by the application");
+  }
+}

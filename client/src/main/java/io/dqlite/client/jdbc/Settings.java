@@ -1,0 +1,50 @@
+package io.dqlite.client.jdbc;
+
+import io.dqlite.client.ConnectorConfig;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * The connection properties a {@link Session} uses, read once from {@link DqliteProperty}.
+ *
+ * @param requestTimeout per request; zero means no limit
+ * @param busyTimeout budget for retrying busy statements outside transactions; zero: no retry
+ * @param transactionMode DEFERRED, IMMEDIATE or EXCLUSIVE
+ * @param tracing OFF, DEBUG or INFO
+ */
+record Settings(
+    Duration requestTimeout, Duration busyTimeout, String transactionMode, String tracing) {
+
+  static Settings from(Properties props) throws SQLException {
+    return new Settings(
+        DqliteProperty.REQUEST_TIMEOUT.getMillis(props),
+        DqliteProperty.BUSY_TIMEOUT.getMillis(props),
+        DqliteProperty.TRANSACTION_MODE.getChoice(props),
+        DqliteProperty.TRACING.getChoice(props));
+  }
+
+  Settings withRequestTimeout(Duration timeout) {
+    return new Settings(timeout, busyTimeout, transactionMode, tracing);
+  }
+
+  /** The leader search configuration: go-dqlite's options, from the same properties. */
+  static ConnectorConfig connectorConfig(Properties props) throws SQLException {
+    Duration request = DqliteProperty.REQUEST_TIMEOUT.getMillis(props);
+    Duration leader = DqliteProperty.LEADER_TIMEOUT.getMillis(props);
+    return ConnectorConfig.builder()
+        .dialTimeout(positive(DqliteProperty.CONNECT_TIMEOUT.getMillis(props)))
+        .attemptTimeout(positive(DqliteProperty.ATTEMPT_TIMEOUT.getMillis(props)))
+        .backoffFactor(positive(DqliteProperty.CONNECT_BACKOFF_FACTOR.getMillis(props)))
+        .backoffCap(positive(DqliteProperty.CONNECT_BACKOFF_CAP.getMillis(props)))
+        .retryLimit(DqliteProperty.CONNECT_RETRY_LIMIT.getInt(props))
+        .connectTimeout(positive(leader))
+        .requestTimeout(positive(request))
+        .build();
+  }
+
+  /** ConnectorConfig wants positive durations; zero ("no limit") becomes a year. */
+  private static Duration positive(Duration d) {
+    return d.isZero() ? Duration.ofDays(365) : d;
+  }
+}

@@ -1,0 +1,170 @@
+package io.dqlite.client.jdbc;
+
+import io.dqlite.client.DqliteException;
+import io.dqlite.client.ErrorCodes;
+import java.sql.SQLDataException;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLSyntaxErrorException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransactionRollbackException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.SQLTransientException;
+import java.util.Locale;
+
+/**
+ * Turns dqlite failures into {@link SQLException}s: the SQLSTATE and exception class from the
+ * SQLite result code (see {@link DqliteSqlState}), the code as vendor code, the node's address in
+ * the message.
+ */
+final class SqlErrors {
+
+  private SqlErrors() {}
+
+  /** The SQLSTATE for a failure response carrying SQLite/dqlite {@code code}. */
+  static DqliteSqlState stateFor(long code, String message) {
+    if (ErrorCodes.isBusy(code)) {
+      return DqliteSqlState.OBJECT_IN_USE;
+    }
+    if (ErrorCodes.isLeadershipLost(code)) {
+      return DqliteSqlState.TRANSACTION_RESOLUTION_UNKNOWN;
+    }
+    String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
+    return switch (ErrorCodes.primary(code)) {
+      case 0 ->
+          m.contains("empty statement")
+              ? DqliteSqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION
+              : DqliteSqlState.GENERAL_ERROR;
+      case ErrorCodes.SQLITE_ERROR -> errorState(m);
+      case 4 -> DqliteSqlState.TRANSACTION_ROLLBACK; // SQLITE_ABORT
+      case 8 -> DqliteSqlState.READ_ONLY_SQL_TRANSACTION; // SQLITE_READONLY
+      case 9 -> DqliteSqlState.QUERY_CANCELED; // SQLITE_INTERRUPT
+      case ErrorCodes.SQLITE_IOERR, 11, 13, 14, 26 -> DqliteSqlState.SYSTEM_ERROR;
+      case 18 -> DqliteSqlState.PROGRAM_LIMIT_EXCEEDED; // SQLITE_TOOBIG
+      case ErrorCodes.SQLITE_CONSTRAINT -> DqliteSqlState.INTEGRITY_CONSTRAINT_VIOLATION;
+      case 20 -> DqliteSqlState.DATA_EXCEPTION; // SQLITE_MISMATCH
+      case 25 -> DqliteSqlState.INVALID_DESCRIPTOR_INDEX; // SQLITE_RANGE
+      default -> DqliteSqlState.GENERAL_ERROR;
+    };
+  }
+
+  /** SQLITE_ERROR covers parse and schema errors as well as anything else: tell them apart. */
+  private static DqliteSqlState errorState(String m) {
+    if (m.contains("syntax error")
+        || m.contains("no such table")
+        || m.contains("no such column")
+        || m.contains("no such function")
+        || m.contains("no such index")
+        || m.contains("no such view")
+        || m.contains("no such trigger")
+        || m.contains("already exists")
+        || m.contains("incomplete input")
+        || m.contains("unrecognized token")
+        || m.contains("ambiguous column")
+        || m.contains("values were supplied")
+        || m.contains("wrong number of arguments")) {
+      return DqliteSqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION;
+    }
+    if (m.contains("transaction")) {
+      return DqliteSqlState.INVALID_TRANSACTION_STATE;
+    }
+    return DqliteSqlState.GENERAL_ERROR;
+  }
+
+  /** An exception of the class that matches {@code state}. */
+  static SQLException create(
+      DqliteSqlState state, String message, int vendorCode, Throwable cause) {
+    String s = state.state();
+    SQLException e =
+        switch (state) {
+          case OBJECT_IN_USE -> new SQLTransientException(message, s, vendorCode);
+          case SERIALIZATION_FAILURE, TRANSACTION_ROLLBACK ->
+              new SQLTransactionRollbackException(message, s, vendorCode);
+          case UNABLE_TO_CONNECT, CONNECTION_FAILURE ->
+              new SQLTransientConnectionException(message, s, vendorCode);
+          case TRANSACTION_RESOLUTION_UNKNOWN, CONNECTION_DOES_NOT_EXIST ->
+              new SQLNonTransientConnectionException(message, s, vendorCode);
+          case INTEGRITY_CONSTRAINT_VIOLATION ->
+              new SQLIntegrityConstraintViolationException(message, s, vendorCode);
+          case SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION ->
+              new SQLSyntaxErrorException(message, s, vendorCode);
+          case QUERY_CANCELED -> new SQLTimeoutException(message, s, vendorCode);
+          case FEATURE_NOT_SUPPORTED -> new SQLFeatureNotSupportedException(message, s, vendorCode);
+          case DATA_EXCEPTION,
+              NUMERIC_VALUE_OUT_OF_RANGE,
+              INVALID_DATETIME_FORMAT,
+              INVALID_CHARACTER_VALUE_FOR_CAST ->
+              new SQLDataException(message, s, vendorCode);
+          default -> new SQLException(message, s, vendorCode);
+        };
+    if (cause != null) {
+      e.initCause(cause);
+    }
+    return e;
+  }
+
+  /**
+   * A failure response or broken connection from {@code e}, raised while running {@code sql}.
+   * Leadership and connection failures are mapped by the caller, which knows whether a transaction
+   * was open; here they become "outcome unknown".
+   */
+  static SQLException from(DqliteException e, String sql) {
+    DqliteSqlState state =
+        e.isConnectionBroken()
+            ? DqliteSqlState.TRANSACTION_RESOLUTION_UNKNOWN
+            : stateFor(e.code(), e.getMessage());
+    return create(state, describe(e, sql, state), (int) e.code(), e);
+  }
+
+  /** "{node message} (node ADDRESS, code N) in: SQL". Plus a hint for the states that need one. */
+  static String describe(DqliteException e, String sql, DqliteSqlState state) {
+    String message = e.getMessage() == null ? "dqlite error" : e.getMessage();
+    StringBuilder sb = new StringBuilder(message);
+    // The protocol layer's messages usually name the node and code already.
+    boolean hasNode = e.address() != null && message.contains(e.address());
+    boolean hasCode = e.code() == 0 || message.contains("code " + e.code());
+    if (!hasNode || !hasCode) {
+      sb.append(" (");
+      if (!hasNode) {
+        sb.append("node ").append(e.address() == null ? "unknown" : e.address());
+      }
+      if (!hasCode) {
+        sb.append(hasNode ? "" : ", ").append("code ").append(e.code());
+      }
+      sb.append(')');
+    }
+    if (sql != null) {
+      sb.append(" executing: ").append(abbreviate(sql));
+    }
+    switch (state) {
+      case OBJECT_IN_USE ->
+          sb.append(
+              ". The database is locked by another writer: retry (DqliteTransactions does), or"
+                  + " raise busyTimeout");
+      case TRANSACTION_RESOLUTION_UNKNOWN ->
+          sb.append(
+              ". The statement may or may not have been applied; the next statement reconnects to"
+                  + " the leader");
+      default -> {}
+    }
+    return sb.toString();
+  }
+
+  static String abbreviate(String sql) {
+    String oneLine = sql.strip().replaceAll("\\s+", " ");
+    return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "...";
+  }
+
+  static SQLException closed(String what) {
+    return new SQLNonTransientConnectionException(
+        what + " is closed", DqliteSqlState.CONNECTION_DOES_NOT_EXIST.state());
+  }
+
+  static SQLFeatureNotSupportedException unsupported(String what) {
+    return new SQLFeatureNotSupportedException(
+        what + " is not supported by the dqlite driver",
+        DqliteSqlState.FEATURE_NOT_SUPPORTED.state());
+  }
+}
