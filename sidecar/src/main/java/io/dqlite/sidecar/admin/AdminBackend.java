@@ -1,0 +1,34 @@
+package io.dqlite.sidecar.admin;
+
+import java.util.Map;
+
+/** What the admin endpoints answer with; the daemon implements it. */
+public interface AdminBackend {
+
+  /** An answer: HTTP status and a JSON-able body (maps, lists, strings, numbers, booleans). */
+  record Answer(int status, Object body) {
+    public static Answer ok(Object body) {
+      return new Answer(200, body);
+    }
+  }
+
+  /** {@code GET /livez}: 200 while the process runs and the node started. */
+  Answer live();
+
+  /** {@code GET /readyz}: 200 when ready, 503 with the reason otherwise. */
+  Answer ready();
+
+  /** {@code GET /metrics}: Prometheus text. */
+  String metrics();
+
+  /** {@code GET /cluster}: members, leader and self. */
+  Answer cluster();
+
+  /** {@code POST /handover}: 200 with the result, 409 or 500 with the reason. */
+  Answer handover();
+
+  /** A body with one {@code reason} field, for failures. */
+  static Map<String, Object> reason(String reason) {
+    return Map.of("reason", reason);
+  }
+}

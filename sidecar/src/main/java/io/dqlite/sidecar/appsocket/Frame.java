@@ -1,0 +1,119 @@
+package io.dqlite.sidecar.appsocket;
+
+import io.dqlite.client.protocol.MessageHeader;
+import io.dqlite.client.protocol.ProtocolException;
+import io.dqlite.client.protocol.RowsResponse;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Arrays;
+
+/**
+ * One dqlite message as it travels: its header and its raw body. The proxy forwards frames byte for
+ * byte and decodes only what it must.
+ */
+record Frame(MessageHeader header, byte[] body) {
+
+  private static final int FIRST_CHUNK = 64 * 1024;
+  private static final long MAX_BODY = Integer.MAX_VALUE - 16;
+
+  /**
+   * Reads one message.
+   *
+   * @return the message, or null when the stream ended cleanly before its first byte
+   * @throws ProtocolException for a header that cannot be a message, or a truncated one
+   * @throws IOException when reading fails
+   */
+  static Frame read(InputStream in) throws IOException, ProtocolException {
+    return read(in, MAX_BODY);
+  }
+
+  /** {@link #read(InputStream)}, refusing bodies over {@code maxBody} bytes as garbage. */
+  static Frame read(InputStream in, long maxBody) throws IOException, ProtocolException {
+    byte[] head = new byte[MessageHeader.SIZE];
+    int n = readFully(in, head, 0, head.length);
+    if (n == 0) {
+      return null;
+    }
+    if (n < head.length) {
+      throw new ProtocolException("truncated message header (" + n + " of 8 bytes)", null);
+    }
+    MessageHeader header = MessageHeader.decode(head);
+    long size = header.bodyBytes();
+    if (size == 0 || size > Math.min(maxBody, MAX_BODY)) {
+      throw new ProtocolException(
+          "message of type " + header.type() + " claims a body of " + size + " bytes", null);
+    }
+    // Grow the buffer only as bytes arrive, so a lying header cannot reserve gigabytes.
+    byte[] body = new byte[(int) Math.min(size, FIRST_CHUNK)];
+    int got = 0;
+    while (got < size) {
+      if (got == body.length) {
+        body = Arrays.copyOf(body, (int) Math.min(size, 2L * body.length));
+      }
+      int r = readFully(in, body, got, body.length - got);
+      got += r;
+      if (got < body.length) {
+        throw new ProtocolException(
+            "truncated message (" + got + " of " + size + " body bytes before end of stream)",
+            null);
+      }
+    }
+    return new Frame(header, body);
+  }
+
+  /** Reads the 8-byte protocol version a client sends first; -1 if the stream ended at once. */
+  static long readVersion(InputStream in) throws IOException {
+    byte[] v = new byte[8];
+    int n = readFully(in, v, 0, 8);
+    if (n == 0) {
+      return -1;
+    }
+    if (n < 8) {
+      throw new EOFException("connection closed during the handshake");
+    }
+    long value = 0;
+    for (int i = 7; i >= 0; i--) {
+      value = (value << 8) | (v[i] & 0xff);
+    }
+    return value;
+  }
+
+  int type() {
+    return header.type();
+  }
+
+  /** For a ROWS response: whether another batch follows (its last word is the PART marker). */
+  boolean moreRowsFollow() {
+    if (body.length < 8) {
+      return false;
+    }
+    long marker = 0;
+    for (int i = body.length - 1; i >= body.length - 8; i--) {
+      marker = (marker << 8) | (body[i] & 0xff);
+    }
+    return marker == RowsResponse.PART;
+  }
+
+  /** Writes header and body in one go. */
+  void write(OutputStream out) throws IOException {
+    byte[] all = new byte[MessageHeader.SIZE + body.length];
+    System.arraycopy(header.encode(), 0, all, 0, MessageHeader.SIZE);
+    System.arraycopy(body, 0, all, MessageHeader.SIZE, body.length);
+    out.write(all);
+    out.flush();
+  }
+
+  private static int readFully(InputStream in, byte[] b, int off, int len) throws IOException {
+    int total = 0;
+    while (total < len) {
+      int r = in.read(b, off + total, len - total);
+      if (r < 0) {
+        break;
+      }
+      total += r;
+    }
+    return total;
+  }
+}

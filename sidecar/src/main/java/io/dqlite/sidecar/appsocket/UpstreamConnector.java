@@ -1,0 +1,113 @@
+package io.dqlite.sidecar.appsocket;
+
+import io.dqlite.client.ConnectorConfig;
+import io.dqlite.client.LeaderConnector;
+import io.dqlite.client.NoLeaderException;
+import io.dqlite.client.NodeStore;
+import io.dqlite.client.protocol.ProtocolConnection;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens {@link Upstream} connections to the current leader. The last leader is tried first (one
+ * dial, one leader request); when it no longer leads, the node it names is tried once; otherwise
+ * a full search over the node store runs ({@link LeaderConnector}, go-dqlite's rules), and the
+ * leader it finds is dialled raw.
+ */
+final class UpstreamConnector {
+
+  private static final Logger log = LoggerFactory.getLogger(UpstreamConnector.class);
+
+  private final NodeStore store;
+  private final ConnectorConfig config;
+  private final Duration searchTimeout;
+  private final AtomicReference<String> lastLeader = new AtomicReference<>();
+
+  /**
+   * @param store the cluster's members (the App's cluster.yaml)
+   * @param config dialer and timeouts; its request timeout bounds each upstream response
+   * @param searchTimeout how long one {@link #connect()} may search
+   */
+  UpstreamConnector(NodeStore store, ConnectorConfig config, Duration searchTimeout) {
+    this.store = store;
+    this.config = config;
+    this.searchTimeout = searchTimeout;
+  }
+
+  /**
+   * A registered connection to the leader.
+   *
+   * @throws IOException naming what was tried, when no leader is reachable within the search
+   *     timeout
+   */
+  Upstream connect() throws IOException {
+    long deadline = System.nanoTime() + searchTimeout.toNanos();
+    String cached = lastLeader.get();
+    if (cached != null) {
+      Upstream u = tryAddress(cached, deadline);
+      if (u != null) {
+        return u;
+      }
+    }
+    IOException last = null;
+    while (System.nanoTime() < deadline) {
+      String address;
+      ConnectorConfig search =
+          config.toBuilder().connectTimeout(remaining(deadline)).build();
+      try (ProtocolConnection c = new LeaderConnector(store, search).connect()) {
+        address = c.address();
+      } catch (NoLeaderException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+      try {
+        Upstream u = tryAddress(address, deadline);
+        if (u != null) {
+          return u;
+        }
+      } catch (RuntimeException e) {
+        last = new IOException(e.getMessage(), e);
+      }
+    }
+    throw new IOException(
+        "no dqlite leader reachable within " + searchTimeout.toMillis() + " ms"
+            + (last == null ? "" : ": " + last.getMessage()),
+        last);
+  }
+
+  /** The leader last connected to, or null. */
+  String lastLeader() {
+    return lastLeader.get();
+  }
+
+  private Upstream tryAddress(String address, long deadline) {
+    try {
+      Upstream.Probe p = Upstream.probe(config.dialer(), address, budget(deadline),
+          config.requestTimeout());
+      if (p.leader() == null && p.reportedLeader() != null && System.nanoTime() < deadline) {
+        p = Upstream.probe(config.dialer(), p.reportedLeader(), budget(deadline),
+            config.requestTimeout());
+      }
+      if (p.leader() != null) {
+        if (!p.leader().address().equals(lastLeader.getAndSet(p.leader().address()))) {
+          log.info("app socket: leader is {}", p.leader().address());
+        }
+        return p.leader();
+      }
+    } catch (IOException e) {
+      log.debug("app socket: {}", e.getMessage());
+    }
+    return null;
+  }
+
+  private Duration budget(long deadline) {
+    Duration left = remaining(deadline);
+    return left.compareTo(config.attemptTimeout()) < 0 ? left : config.attemptTimeout();
+  }
+
+  private static Duration remaining(long deadline) {
+    return Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
+  }
+}

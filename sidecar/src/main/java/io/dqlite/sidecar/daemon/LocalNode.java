@@ -1,0 +1,39 @@
+package io.dqlite.sidecar.daemon;
+
+import io.dqlite.client.Client;
+import io.dqlite.client.ConnectorConfig;
+import io.dqlite.client.DqliteException;
+import io.dqlite.client.NodeStore;
+import java.time.Duration;
+
+/**
+ * What the daemon needs from the dqlite node it runs: the seam between the daemon (app socket,
+ * admin server, metrics) and the App. {@link AppNode} is the real one.
+ */
+public interface LocalNode extends AutoCloseable {
+
+  /** The raft id. */
+  long id();
+
+  /** The stable address other nodes know this node by. */
+  String address();
+
+  /** Whether the start-up tasks (join, first role) succeeded: go-dqlite's {@code Ready}. */
+  boolean isReady();
+
+  /** The members as last seen, where leaders are searched. */
+  NodeStore store();
+
+  /** Dialer (plain or TLS) and timeouts for reaching nodes. */
+  ConnectorConfig connectorConfig();
+
+  /** A client connected to the current leader; the caller closes it. */
+  Client leader() throws DqliteException;
+
+  /** Passes leadership and role on (go-dqlite's {@code Handover}), within {@code timeout}. */
+  void handover(Duration timeout) throws DqliteException, InterruptedException;
+
+  /** Stops the node; idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,263 @@
+package io.dqlite.sidecar.daemon;
+
+import io.dqlite.client.DqliteException;
+import io.dqlite.sidecar.admin.AdminServer;
+import io.dqlite.sidecar.app.App;
+import io.dqlite.sidecar.app.AppBuilder;
+import io.dqlite.sidecar.appsocket.AppSocket;
+import io.dqlite.sidecar.metrics.SidecarMetrics;
+import io.dqlite.sidecar.node.NodeOptions.SnapshotParams;
+import io.dqlite.sidecar.tls.SimpleTls;
+import io.dqlite.sidecar.tls.TlsCredentials;
+import io.dqlite.sidecar.zone.ZoneResolver;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon in one pod: the App (the dqlite node), the app socket, the admin server, the cluster
+ * monitor and the metrics. {@link #start} brings them up in that order and undoes what it started
+ * if a step fails; {@link #shutdown()} hands over, then closes everything in reverse.
+ */
+public final class Sidecar implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Sidecar.class);
+
+  private final SidecarOptions options;
+  private final LocalNode node;
+  private final ZoneResolver.Zone zone;
+  private final long failureDomain;
+  private final SidecarMetrics metrics;
+  private final ReentrantLock handoverLock = new ReentrantLock();
+  private ClusterMonitor monitor;
+  private AppSocket appSocket;
+  private AdminServer admin;
+  private volatile boolean stopping;
+  private volatile boolean stopped;
+
+  private Sidecar(
+      SidecarOptions options,
+      LocalNode node,
+      ZoneResolver.Zone zone,
+      long failureDomain,
+      SidecarMetrics metrics) {
+    this.options = options;
+    this.node = node;
+    this.zone = zone;
+    this.failureDomain = failureDomain;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Resolves the zone, decides how to join, starts the App and serves it.
+   *
+   * @throws IOException when something cannot start; the message says what and how to fix it
+   */
+  public static Sidecar start(SidecarOptions o) throws IOException, InterruptedException {
+    log.info("starting: address {}, data in {}, app socket {}, admin on {}", o.address(), o.dir(),
+        o.appSocket(), o.adminAddress());
+    SidecarMetrics metrics = new SidecarMetrics();
+    ZoneResolver.Zone zone =
+        new ZoneResolver(o.zoneLabel(), o.podLabelsFile(), o.nodeName().orElse(null),
+                ZoneResolver::defaultClient)
+            .resolve(o.zone().orElse(null));
+    long domain = o.failureDomain().orElse(zone.failureDomain());
+    log.info("zone {} (from {}), failure domain {}{}", zone.zone().orElse("unknown"),
+        zone.source().name().toLowerCase(java.util.Locale.ROOT), domain,
+        o.failureDomain().isPresent() ? " (set by --failure-domain)" : "");
+    JoinPlan plan = plan(o);
+    log.info("join plan: {}{}", plan.kind().name().toLowerCase(java.util.Locale.ROOT),
+        plan.seeds().isEmpty() ? "" : " through " + String.join(",", plan.seeds()));
+    AppBuilder builder =
+        App.builder(o.dir())
+            .address(o.address())
+            .cluster(plan.seeds())
+            .voters(o.voters())
+            .standBys(o.standBys())
+            .failureDomain(domain)
+            .networkLatency(o.networkLatency())
+            .rolesAdjustmentFrequency(o.rolesAdjustmentFrequency())
+            .snapshot(new SnapshotParams(o.snapshotThreshold(), o.snapshotTrailing()))
+            .rolesAdjustmentHook((leader, members) -> metrics.adjustmentRan());
+    if (o.tls().isPresent()) {
+      SidecarOptions.TlsFiles f = o.tls().get();
+      TlsCredentials credentials = TlsCredentials.load(f.cert(), f.key(), f.ca());
+      builder.tls(SimpleTls.listen(credentials), SimpleTls.dial(credentials));
+    }
+    App app;
+    try {
+      app = builder.build();
+    } catch (IllegalArgumentException | IOException e) {
+      metrics.close();
+      throw new IOException("start the dqlite node: " + e.getMessage(), e);
+    }
+    return serve(o, new AppNode(app), zone, domain, metrics);
+  }
+
+  /**
+   * Serves a node that already runs: app socket, cluster monitor, admin server. Takes ownership of
+   * {@code node} and {@code metrics}; on failure they are closed.
+   */
+  public static Sidecar serve(
+      SidecarOptions o,
+      LocalNode node,
+      ZoneResolver.Zone zone,
+      long domain,
+      SidecarMetrics metrics)
+      throws IOException {
+    Sidecar s = new Sidecar(o, node, zone, domain, metrics);
+    try {
+      metrics.setFailureDomain(domain);
+      s.appSocket =
+          AppSocket.start(
+              AppSocket.Options.defaults(o.appSocket(), node.connectorConfig()),
+              node.store(),
+              metrics.appSocket());
+      s.monitor = new ClusterMonitor(node, metrics, o.statusInterval(), Clock.systemUTC());
+      s.monitor.start();
+      s.admin = AdminServer.start(o.adminAddress(), new SidecarAdmin(s));
+    } catch (IOException | RuntimeException e) {
+      s.closeAll();
+      throw e;
+    }
+    log.info("started node 0x{} ({})", Long.toHexString(node.id()), node.address());
+    return s;
+  }
+
+  private static JoinPlan plan(SidecarOptions o) {
+    boolean hasData = Files.exists(o.dir().resolve("info.yaml"));
+    List<String> join =
+        hasData
+            ? List.of()
+            : JoinPlan.expand(o.join(), SidecarOptions.DEFAULT_PORT, InetAddress::getAllByName);
+    return JoinPlan.decide(o.address(), join, hasData);
+  }
+
+  SidecarOptions options() {
+    return options;
+  }
+
+  LocalNode node() {
+    return node;
+  }
+
+  ZoneResolver.Zone zone() {
+    return zone;
+  }
+
+  long failureDomain() {
+    return failureDomain;
+  }
+
+  SidecarMetrics metrics() {
+    return metrics;
+  }
+
+  ClusterMonitor monitor() {
+    return monitor;
+  }
+
+  ReentrantLock handoverLock() {
+    return handoverLock;
+  }
+
+  boolean stopping() {
+    return stopping;
+  }
+
+  /** The admin server's address. */
+  public String adminAddress() {
+    return admin.address();
+  }
+
+  /** The app socket's address. */
+  public String appSocketAddress() {
+    return appSocket.address();
+  }
+
+  /**
+   * Stops the daemon for good: hands over (when the node is ready, within the handover timeout,
+   * after any handover in progress), then closes the app socket, the monitor, the node and the
+   * admin server. Idempotent; what a SIGTERM runs.
+   */
+  public void shutdown() {
+    synchronized (this) {
+      if (stopping) {
+        return;
+      }
+      stopping = true;
+    }
+    log.info("shutting down");
+    long start = System.nanoTime();
+    if (node.isReady()) {
+      boolean locked = false;
+      try {
+        locked = handoverLock.tryLock(options.handoverTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        if (locked) {
+          handover(options.handoverTimeout());
+        } else {
+          log.warn("a handover was still running after {}; stopping anyway",
+              options.handoverTimeout());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (DqliteException e) {
+        log.warn("handover before shutdown failed: {}; stopping anyway", e.getMessage());
+      } finally {
+        if (locked) {
+          handoverLock.unlock();
+        }
+      }
+    } else {
+      log.info("node not ready: nothing to hand over");
+    }
+    closeAll();
+    log.info("stopped in {} ms", (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /** Runs the App's handover and records it; the caller holds the handover lock. */
+  void handover(Duration timeout) throws DqliteException, InterruptedException {
+    long start = System.nanoTime();
+    log.info("handover starting (deadline {} s)", timeout.toSeconds());
+    boolean ok = false;
+    try {
+      node.handover(timeout);
+      ok = true;
+    } finally {
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      metrics.handover(ok, took);
+      log.info("handover {} in {} ms", ok ? "done" : "failed", took.toMillis());
+    }
+  }
+
+  /** Closes in order: app socket, monitor, node, admin server (answers until the end), metrics. */
+  private synchronized void closeAll() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    for (AutoCloseable c : new AutoCloseable[] {appSocket, monitor, node, admin, metrics}) {
+      if (c == null) {
+        continue;
+      }
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.warn("closing {}: {}", c.getClass().getSimpleName(), e.toString());
+      }
+    }
+  }
+
+  /** Same as {@link #shutdown()}. */
+  @Override
+  public void close() {
+    shutdown();
+  }
+}

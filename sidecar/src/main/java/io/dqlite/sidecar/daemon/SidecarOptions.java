@@ -1,0 +1,336 @@
+package io.dqlite.sidecar.daemon;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything the sidecar daemon is configured with, validated. Every default lives in {@link
+ * #builder()}'s field initialisers and is documented here and in {@code docs/sidecar.md}.
+ *
+ * @param dir the data directory (info.yaml, cluster.yaml, raft log); default {@code
+ *     /var/lib/dqlite}
+ * @param address this node's stable address {@code host:port}; default {@code
+ *     $POD_NAME.$DQLITE_SERVICE.$POD_NAMESPACE.svc.$DQLITE_CLUSTER_DOMAIN:9001} when those
+ *     variables are set, otherwise required
+ * @param join seeds to join through on the first start: {@code host:port} or {@code
+ *     dns:NAME[:port]} (every address NAME resolves to); empty = bootstrap. See {@link JoinPlan}
+ * @param voters target number of voters (odd, at least 3); default 3
+ * @param standBys target number of stand-bys; default 3
+ * @param zone this node's zone; empty = from the pod labels file, then the Node's label
+ * @param zoneLabel the label holding the zone; default {@code topology.kubernetes.io/zone}
+ * @param nodeName the Kubernetes node the pod runs on (env {@code NODE_NAME}); empty = unknown
+ * @param podLabelsFile the downward-API file with the pod's labels; default {@code
+ *     /etc/podinfo/labels} (skipped when absent)
+ * @param failureDomain explicit failure domain, overriding the zone's; empty = from the zone
+ * @param appSocket where applications connect: {@code @name} (abstract, default {@code @dqlite})
+ *     or an absolute path (a socket file with mode 0660)
+ * @param adminAddress where the admin HTTP server listens; default {@code 0.0.0.0:8081}
+ * @param rolesAdjustmentFrequency how often the leader adjusts roles; default 30 s
+ * @param networkLatency average one-way latency between nodes; zero (default) = libdqlite's
+ * @param snapshotThreshold raft entries before a snapshot; 0 (default) = libdqlite's
+ * @param snapshotTrailing raft entries kept after a snapshot; 0 (default) = libdqlite's
+ * @param tls certificate, key and CA files for mutual TLS between nodes; empty = plain TCP
+ * @param handoverTimeout how long a handover (POST /handover, SIGTERM) may take; default 60 s
+ * @param statusInterval how often the sidecar refreshes its view of the cluster for /readyz and
+ *     /metrics; default 5 s
+ * @param logFormat {@code plain} (default) or {@code json}
+ * @param logLevel root log level; default {@code info}
+ */
+public record SidecarOptions(
+    Path dir,
+    String address,
+    List<String> join,
+    int voters,
+    int standBys,
+    Optional<String> zone,
+    String zoneLabel,
+    Optional<String> nodeName,
+    Path podLabelsFile,
+    Optional<Long> failureDomain,
+    String appSocket,
+    String adminAddress,
+    Duration rolesAdjustmentFrequency,
+    Duration networkLatency,
+    int snapshotThreshold,
+    int snapshotTrailing,
+    Optional<TlsFiles> tls,
+    Duration handoverTimeout,
+    Duration statusInterval,
+    LogFormat logFormat,
+    String logLevel) {
+
+  /** The port of the default address. */
+  public static final int DEFAULT_PORT = 9001;
+
+  /** Log output formats. */
+  public enum LogFormat {
+    PLAIN,
+    JSON
+  }
+
+  /** The three PEM files of {@code --tls-cert}, {@code --tls-key}, {@code --tls-ca}. */
+  public record TlsFiles(Path cert, Path key, Path ca) {
+    public TlsFiles {
+      Objects.requireNonNull(cert, "cert");
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(ca, "ca");
+    }
+  }
+
+  public SidecarOptions {
+    Objects.requireNonNull(dir, "dir");
+    join = List.copyOf(join);
+    Objects.requireNonNull(zone, "zone");
+    Objects.requireNonNull(nodeName, "nodeName");
+    Objects.requireNonNull(failureDomain, "failureDomain");
+    Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(logFormat, "logFormat");
+    if (address == null || address.isBlank()) {
+      throw new IllegalArgumentException(
+          "no address: set --address host:port (DQLITE_ADDRESS), or POD_NAME, DQLITE_SERVICE and"
+              + " POD_NAMESPACE for the pod's stable DNS name");
+    }
+    requireHostPort(address, "--address");
+    if (voters < 3 || voters % 2 == 0) {
+      throw new IllegalArgumentException(
+          "--voters " + voters + ": must be an odd number of at least 3");
+    }
+    if (standBys < 0) {
+      throw new IllegalArgumentException("--standbys " + standBys + ": must be 0 or more");
+    }
+    if (failureDomain.isPresent() && failureDomain.get() < 0) {
+      throw new IllegalArgumentException(
+          "--failure-domain " + failureDomain.get() + ": must be 0 or more");
+    }
+    if (!appSocket.startsWith("@") && !appSocket.startsWith("/")) {
+      throw new IllegalArgumentException(
+          "--app-socket " + appSocket + ": give @name (abstract socket) or an absolute path");
+    }
+    if (appSocket.equals("@")) {
+      throw new IllegalArgumentException("--app-socket @: the abstract socket needs a name");
+    }
+    requireHostPort(adminAddress, "--admin-address");
+    positive(rolesAdjustmentFrequency, "--roles-adjustment-frequency");
+    positive(handoverTimeout, "--handover-timeout");
+    positive(statusInterval, "--status-interval");
+    if (networkLatency.isNegative()) {
+      throw new IllegalArgumentException("--network-latency must not be negative");
+    }
+    if (snapshotThreshold < 0 || snapshotTrailing < 0) {
+      throw new IllegalArgumentException("--snapshot-threshold and --snapshot-trailing: 0 or more");
+    }
+  }
+
+  /** A builder with every default. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The pod's stable DNS name with port {@value #DEFAULT_PORT}, from the variables a StatefulSet
+   * pod gets through the downward API, when all are set.
+   */
+  public static Optional<String> defaultAddress(Map<String, String> env) {
+    String pod = env.get("POD_NAME");
+    String service = env.get("DQLITE_SERVICE");
+    String namespace = env.get("POD_NAMESPACE");
+    if (blank(pod) || blank(service) || blank(namespace)) {
+      return Optional.empty();
+    }
+    String domain = env.getOrDefault("DQLITE_CLUSTER_DOMAIN", "cluster.local");
+    return Optional.of(
+        pod + "." + service + "." + namespace + ".svc." + (blank(domain) ? "cluster.local" : domain)
+            + ":" + DEFAULT_PORT);
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private static void positive(Duration d, String flag) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(flag + " must be a positive duration, got " + d);
+    }
+  }
+
+  static void requireHostPort(String value, String flag) {
+    int colon = value == null ? -1 : value.lastIndexOf(':');
+    if (colon <= 0 || colon == value.length() - 1) {
+      throw new IllegalArgumentException(flag + " " + value + ": expected host:port");
+    }
+    try {
+      int port = Integer.parseInt(value.substring(colon + 1));
+      if (port < 1 || port > 65535) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(flag + " " + value + ": the port must be 1 to 65535");
+    }
+  }
+
+  /** Builds {@link SidecarOptions}; unset values keep the defaults below. */
+  public static final class Builder {
+    private Path dir = Path.of("/var/lib/dqlite");
+    private String address;
+    private List<String> join = List.of();
+    private int voters = 3;
+    private int standBys = 3;
+    private Optional<String> zone = Optional.empty();
+    private String zoneLabel = "topology.kubernetes.io/zone";
+    private Optional<String> nodeName = Optional.empty();
+    private Path podLabelsFile = Path.of("/etc/podinfo/labels");
+    private Optional<Long> failureDomain = Optional.empty();
+    private String appSocket = "@dqlite";
+    private String adminAddress = "0.0.0.0:8081";
+    private Duration rolesAdjustmentFrequency = Duration.ofSeconds(30);
+    private Duration networkLatency = Duration.ZERO;
+    private int snapshotThreshold = 0;
+    private int snapshotTrailing = 0;
+    private Optional<TlsFiles> tls = Optional.empty();
+    private Duration handoverTimeout = Duration.ofSeconds(60);
+    private Duration statusInterval = Duration.ofSeconds(5);
+    private LogFormat logFormat = LogFormat.PLAIN;
+    private String logLevel = "info";
+
+    private Builder() {}
+
+    public Builder dir(Path v) {
+      dir = v;
+      return this;
+    }
+
+    public Builder address(String v) {
+      address = v;
+      return this;
+    }
+
+    public Builder join(List<String> v) {
+      join = v;
+      return this;
+    }
+
+    public Builder voters(int v) {
+      voters = v;
+      return this;
+    }
+
+    public Builder standBys(int v) {
+      standBys = v;
+      return this;
+    }
+
+    public Builder zone(String v) {
+      zone = Optional.ofNullable(v).filter(s -> !s.isBlank());
+      return this;
+    }
+
+    public Builder zoneLabel(String v) {
+      zoneLabel = v;
+      return this;
+    }
+
+    public Builder nodeName(String v) {
+      nodeName = Optional.ofNullable(v).filter(s -> !s.isBlank());
+      return this;
+    }
+
+    public Builder podLabelsFile(Path v) {
+      podLabelsFile = v;
+      return this;
+    }
+
+    public Builder failureDomain(Long v) {
+      failureDomain = Optional.ofNullable(v);
+      return this;
+    }
+
+    public Builder appSocket(String v) {
+      appSocket = v;
+      return this;
+    }
+
+    public Builder adminAddress(String v) {
+      adminAddress = v;
+      return this;
+    }
+
+    public Builder rolesAdjustmentFrequency(Duration v) {
+      rolesAdjustmentFrequency = v;
+      return this;
+    }
+
+    public Builder networkLatency(Duration v) {
+      networkLatency = v;
+      return this;
+    }
+
+    public Builder snapshotThreshold(int v) {
+      snapshotThreshold = v;
+      return this;
+    }
+
+    public Builder snapshotTrailing(int v) {
+      snapshotTrailing = v;
+      return this;
+    }
+
+    public Builder tls(TlsFiles v) {
+      tls = Optional.ofNullable(v);
+      return this;
+    }
+
+    public Builder handoverTimeout(Duration v) {
+      handoverTimeout = v;
+      return this;
+    }
+
+    public Builder statusInterval(Duration v) {
+      statusInterval = v;
+      return this;
+    }
+
+    public Builder logFormat(LogFormat v) {
+      logFormat = v;
+      return this;
+    }
+
+    public Builder logLevel(String v) {
+      logLevel = v;
+      return this;
+    }
+
+    /**
+     * The options.
+     *
+     * @throws IllegalArgumentException naming the flag that is wrong and what it expects
+     */
+    public SidecarOptions build() {
+      return new SidecarOptions(
+          dir,
+          address,
+          join,
+          voters,
+          standBys,
+          zone,
+          zoneLabel,
+          nodeName,
+          podLabelsFile,
+          failureDomain,
+          appSocket,
+          adminAddress,
+          rolesAdjustmentFrequency,
+          networkLatency,
+          snapshotThreshold,
+          snapshotTrailing,
+          tls,
+          handoverTimeout,
+          statusInterval,
+          logFormat,
+          logLevel);
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package io.dqlite.sidecar.metrics;
+
+import io.dqlite.client.protocol.RequestType;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The app socket's meters: {@code dqlite_app_socket_connections_active} (gauge), {@code
+ * dqlite_app_socket_connections_accepted_total}, {@code
+ * dqlite_app_socket_connections_rejected_total} (over the connection limit), {@code
+ * dqlite_app_socket_protocol_errors_total} (connections closed for garbage) and {@code
+ * dqlite_app_socket_request_seconds{type}} (a histogram per request type seen, from the request's
+ * arrival to the last byte of its answer).
+ */
+public final class AppSocketMeters {
+
+  /** Histogram buckets of the request latency, from 100 µs to 10 s. */
+  static final Duration[] BUCKETS = {
+    Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
+    Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5), Duration.ofMillis(10),
+    Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+    Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+    Duration.ofSeconds(10)
+  };
+
+  private final AtomicInteger active = new AtomicInteger();
+  private final Counter accepted;
+  private final Counter rejected;
+  private final Counter protocolErrors;
+  private final MeterRegistry registry;
+  private final Map<RequestType, Timer> latency = new EnumMap<>(RequestType.class);
+
+  public AppSocketMeters(MeterRegistry registry) {
+    this.registry = registry;
+    Gauge.builder("dqlite.app.socket.connections.active", active, AtomicInteger::get)
+        .description("Open connections on the app socket")
+        .register(registry);
+    accepted =
+        Counter.builder("dqlite.app.socket.connections.accepted")
+            .description("Connections accepted on the app socket")
+            .register(registry);
+    rejected =
+        Counter.builder("dqlite.app.socket.connections.rejected")
+            .description("Connections refused because the connection limit was reached")
+            .register(registry);
+    protocolErrors =
+        Counter.builder("dqlite.app.socket.protocol.errors")
+            .description("App socket connections closed because the client sent garbage")
+            .register(registry);
+  }
+
+  /** The latency timer of {@code type}, registered on first use to keep idle types out. */
+  private Timer timer(RequestType type) {
+    synchronized (latency) {
+      return latency.computeIfAbsent(
+          type,
+          t ->
+              Timer.builder("dqlite.app.socket.request")
+                  .description("Time from a request's arrival on the app socket to its full answer")
+                  .tag("type", t.toString())
+                  .serviceLevelObjectives(BUCKETS)
+                  .register(registry));
+    }
+  }
+
+  /** A meter set on its own registry, for tests and tools that do not export. */
+  public static AppSocketMeters noop() {
+    return new AppSocketMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+  }
+
+  public void opened() {
+    accepted.increment();
+    active.incrementAndGet();
+  }
+
+  public void closed() {
+    active.decrementAndGet();
+  }
+
+  public void rejected() {
+    rejected.increment();
+  }
+
+  public void protocolError() {
+    protocolErrors.increment();
+  }
+
+  public void request(RequestType type, long nanos) {
+    timer(type).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Open connections now. */
+  public int active() {
+    return active.get();
+  }
+}

@@ -1,0 +1,172 @@
+package io.dqlite.sidecar.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dqlite.sidecar.daemon.SidecarOptions;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class CliTest {
+
+  private static SidecarOptions parse(Map<String, String> env, String... args) {
+    CommandLine cli = Main.commandLine(env);
+    CommandLine.ParseResult r = cli.parseArgs(Main.withDefaultSubcommand(args));
+    RunCommand run = (RunCommand) r.subcommand().commandSpec().userObject();
+    return run.options();
+  }
+
+  @Test
+  void flagsBecomeOptions() {
+    SidecarOptions o =
+        parse(
+            Map.of(),
+            "--dir", "/data", "--address", "db-0:9001", "--join", "db-0:9001, db-1:9001,",
+            "--voters", "5", "--standbys", "1", "--zone", "zone-a", "--failure-domain", "42",
+            "--app-socket", "/run/dqlite.sock", "--roles-adjustment-frequency", "500ms",
+            "--handover-timeout", "2m", "--network-latency", "PT0.02S", "--log-format", "JSON",
+            "--snapshot-threshold", "1024", "--snapshot-trailing", "8192");
+    assertThat(o.dir()).isEqualTo(Path.of("/data"));
+    assertThat(o.join()).containsExactly("db-0:9001", "db-1:9001");
+    assertThat(o.voters()).isEqualTo(5);
+    assertThat(o.standBys()).isEqualTo(1);
+    assertThat(o.zone()).contains("zone-a");
+    assertThat(o.failureDomain()).contains(42L);
+    assertThat(o.appSocket()).isEqualTo("/run/dqlite.sock");
+    assertThat(o.rolesAdjustmentFrequency()).isEqualTo(Duration.ofMillis(500));
+    assertThat(o.handoverTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(o.networkLatency()).isEqualTo(Duration.ofMillis(20));
+    assertThat(o.logFormat()).isEqualTo(SidecarOptions.LogFormat.JSON);
+    assertThat(o.snapshotThreshold()).isEqualTo(1024);
+    assertThat(o.snapshotTrailing()).isEqualTo(8192);
+  }
+
+  @Test
+  void environmentFeedsEveryFlagAndTheCommandLineWins() {
+    Map<String, String> env =
+        Map.of(
+            "DQLITE_DIR", "/env/dir",
+            "DQLITE_ADDRESS", "env:9001",
+            "DQLITE_ROLES_ADJUSTMENT_FREQUENCY", "10s",
+            "DQLITE_VOTERS", "7",
+            "NODE_NAME", "worker-9",
+            "DQLITE_ZONE_LABEL", "example.com/zone");
+    SidecarOptions o = parse(env, "run", "--voters", "3");
+    assertThat(o.dir()).isEqualTo(Path.of("/env/dir"));
+    assertThat(o.address()).isEqualTo("env:9001");
+    assertThat(o.rolesAdjustmentFrequency()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(o.voters()).isEqualTo(3);
+    assertThat(o.nodeName()).contains("worker-9");
+    assertThat(o.zoneLabel()).isEqualTo("example.com/zone");
+  }
+
+  @Test
+  void variableNames() {
+    assertThat(EnvDefaults.variable("--dir")).isEqualTo("DQLITE_DIR");
+    assertThat(EnvDefaults.variable("--tls-ca")).isEqualTo("DQLITE_TLS_CA");
+    assertThat(EnvDefaults.variable("--node-name")).isEqualTo("NODE_NAME");
+  }
+
+  @Test
+  void addressDefaultsToThePodDnsName() {
+    Map<String, String> env =
+        Map.of("POD_NAME", "db-2", "DQLITE_SERVICE", "db", "POD_NAMESPACE", "ns");
+    assertThat(parse(env).address()).isEqualTo("db-2.db.ns.svc.cluster.local:9001");
+  }
+
+  @Test
+  void badFlagsExitTwoWithOneLineAndUsage() {
+    for (List<String> args :
+        List.<List<String>>of(
+            List.of("--bogus"),
+            List.of("--address", "x:1", "--voters", "4"),
+            List.of("--address", "x:1", "--handover-timeout", "soon"),
+            List.of("--address", "x:1", "--tls-cert", "/c.pem"),
+            List.<String>of())) {
+      StringWriter err = new StringWriter();
+      CommandLine cli = Main.commandLine(Map.of());
+      cli.setErr(new PrintWriter(err));
+      cli.getSubcommands().get("run").setErr(new PrintWriter(err));
+      int code = cli.execute(Main.withDefaultSubcommand(args.toArray(String[]::new)));
+      assertThat(code).as(args.toString()).isEqualTo(2);
+      String[] lines = err.toString().split("\n");
+      assertThat(lines[0]).as(args.toString()).isNotBlank().doesNotStartWith("Usage");
+      assertThat(err.toString()).contains("Usage: dqlite-sidecar run");
+    }
+  }
+
+  @Test
+  void durations() {
+    assertThat(Durations.parse("250ms")).isEqualTo(Duration.ofMillis(250));
+    assertThat(Durations.parse("30s")).isEqualTo(Duration.ofSeconds(30));
+    assertThat(Durations.parse("5m")).isEqualTo(Duration.ofMinutes(5));
+    assertThat(Durations.parse("1h")).isEqualTo(Duration.ofHours(1));
+    assertThat(Durations.parse("PT1.5S")).isEqualTo(Duration.ofMillis(1500));
+    assertThat(Durations.parse("0")).isZero();
+    assertThatThrownBy(() -> Durations.parse("5 minutes")).hasMessageContaining("30s");
+  }
+
+  @Test
+  void runIsTheDefaultSubcommand() {
+    assertThat(Main.withDefaultSubcommand(new String[] {})).containsExactly("run");
+    assertThat(Main.withDefaultSubcommand(new String[] {"--dir", "x"}))
+        .containsExactly("run", "--dir", "x");
+    assertThat(Main.withDefaultSubcommand(new String[] {"handover"})).containsExactly("handover");
+    assertThat(Main.withDefaultSubcommand(new String[] {"--help"})).containsExactly("--help");
+  }
+
+  @Test
+  void handoverTargetsLoopbackForWildcards() {
+    assertThat(HandoverCommand.localTarget("0.0.0.0:8081")).isEqualTo("127.0.0.1:8081");
+    assertThat(HandoverCommand.localTarget("[::]:8081")).isEqualTo("[::1]:8081");
+    assertThat(HandoverCommand.localTarget("10.1.2.3:9")).isEqualTo("10.1.2.3:9");
+  }
+
+  @Test
+  void handoverCommandFailsWithExitOneWhenNothingListens() {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getByName("127.0.8.1"))) {
+      port = s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    CommandLine cli = Main.commandLine(Map.of());
+    assertThat(cli.execute("handover", "--admin-address", "127.0.8.1:" + port)).isEqualTo(1);
+  }
+
+  @Test
+  void handoverCommandExitsZeroOnSuccessAndOneOnRefusal() throws Exception {
+    io.dqlite.sidecar.admin.FixedBackend backend = new io.dqlite.sidecar.admin.FixedBackend();
+    try (io.dqlite.sidecar.admin.AdminServer server =
+        io.dqlite.sidecar.admin.AdminServer.start("127.0.8.1:0", backend)) {
+      CommandLine cli = Main.commandLine(Map.of("DQLITE_ADMIN_ADDRESS", server.address()));
+      assertThat(cli.execute("handover")).isZero();
+      assertThat(backend.handovers).hasValue(1);
+      backend.handover =
+          new io.dqlite.sidecar.admin.AdminBackend.Answer(
+              409, io.dqlite.sidecar.admin.AdminBackend.reason("a handover is already running"));
+      assertThat(Main.commandLine(Map.of()).execute("handover", "--admin-address",
+          server.address())).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void everyFlagAndItsVariableIsInTheDocsTable() throws Exception {
+    String doc = java.nio.file.Files.readString(Path.of("..", "docs", "sidecar.md"));
+    CommandLine run = Main.commandLine(Map.of()).getSubcommands().get("run");
+    for (CommandLine.Model.OptionSpec o : run.getCommandSpec().options()) {
+      if (o.usageHelp() || o.versionHelp()) {
+        continue;
+      }
+      assertThat(doc).as(o.longestName()).contains("`" + o.longestName());
+      assertThat(doc).as(o.longestName()).contains(EnvDefaults.variable(o.longestName()));
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package io.dqlite.sidecar.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SidecarOptionsTest {
+
+  @Test
+  void defaults() {
+    SidecarOptions o = SidecarOptions.builder().address("db-0:9001").build();
+    assertThat(o.dir()).isEqualTo(Path.of("/var/lib/dqlite"));
+    assertThat(o.voters()).isEqualTo(3);
+    assertThat(o.standBys()).isEqualTo(3);
+    assertThat(o.appSocket()).isEqualTo("@dqlite");
+    assertThat(o.adminAddress()).isEqualTo("0.0.0.0:8081");
+    assertThat(o.zoneLabel()).isEqualTo("topology.kubernetes.io/zone");
+    assertThat(o.podLabelsFile()).isEqualTo(Path.of("/etc/podinfo/labels"));
+    assertThat(o.rolesAdjustmentFrequency()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(o.handoverTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(o.statusInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(o.networkLatency()).isZero();
+    assertThat(o.failureDomain()).isEmpty();
+    assertThat(o.zone()).isEmpty();
+    assertThat(o.tls()).isEmpty();
+    assertThat(o.logFormat()).isEqualTo(SidecarOptions.LogFormat.PLAIN);
+  }
+
+  @Test
+  void defaultAddressIsThePodsStableDnsName() {
+    Map<String, String> env =
+        Map.of("POD_NAME", "db-1", "DQLITE_SERVICE", "db", "POD_NAMESPACE", "prod");
+    assertThat(SidecarOptions.defaultAddress(env)).contains("db-1.db.prod.svc.cluster.local:9001");
+    Map<String, String> custom =
+        Map.of("POD_NAME", "db-1", "DQLITE_SERVICE", "db", "POD_NAMESPACE", "prod",
+            "DQLITE_CLUSTER_DOMAIN", "k8s.example");
+    assertThat(SidecarOptions.defaultAddress(custom)).contains("db-1.db.prod.svc.k8s.example:9001");
+    assertThat(SidecarOptions.defaultAddress(Map.of("POD_NAME", "db-1"))).isEmpty();
+  }
+
+  @Test
+  void errorsNameTheFlagAndTheFix() {
+    assertThatThrownBy(() -> SidecarOptions.builder().build())
+        .hasMessageContaining("--address")
+        .hasMessageContaining("POD_NAME");
+    assertThatThrownBy(() -> SidecarOptions.builder().address("x:1").voters(4).build())
+        .hasMessageContaining("--voters 4");
+    assertThatThrownBy(() -> SidecarOptions.builder().address("x").build())
+        .hasMessageContaining("host:port");
+    assertThatThrownBy(() -> SidecarOptions.builder().address("x:1").appSocket("dqlite").build())
+        .hasMessageContaining("--app-socket");
+    assertThatThrownBy(
+            () -> SidecarOptions.builder().address("x:1").handoverTimeout(Duration.ZERO).build())
+        .hasMessageContaining("--handover-timeout");
+    assertThatThrownBy(() -> SidecarOptions.builder().address("x:1").failureDomain(-1L).build())
+        .hasMessageContaining("--failure-domain");
+  }
+}

@@ -1,0 +1,196 @@
+package io.dqlite.sidecar.daemon;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One sidecar process for integration tests, started through the launcher script {@code
+ * src/main/dist/bin/dqlite-sidecar} (which execs {@code java -jar target/dqlite-sidecar.jar} with
+ * its default JVM flags, so the process is the JVM itself).
+ */
+final class SidecarProcess implements AutoCloseable {
+
+  static final Path LAUNCHER = Path.of("src/main/dist/bin/dqlite-sidecar");
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final String host;
+  private final int dbPort;
+  private final int adminPort;
+  private final String socket;
+  private final Path dir;
+  private final Path log;
+  private final List<String> extra;
+  private Process process;
+
+  SidecarProcess(String host, Path base, String socket, List<String> extra) {
+    this.host = host;
+    this.dbPort = freePort(host);
+    this.adminPort = freePort(host);
+    this.socket = socket;
+    this.dir = base.resolve(host + "-" + dbPort);
+    this.log = base.resolve(host + "-" + dbPort + ".log");
+    this.extra = List.copyOf(extra);
+  }
+
+  static Path jar() {
+    Path jar = Path.of(System.getProperty("dqlite.sidecar.jar", "target/dqlite-sidecar.jar"));
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: run mvn package (or verify) first");
+    }
+    return jar;
+  }
+
+  static int freePort(String host) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port on " + host, e);
+    }
+  }
+
+  String address() {
+    return host + ":" + dbPort;
+  }
+
+  String adminAddress() {
+    return host + ":" + adminPort;
+  }
+
+  String socket() {
+    return socket;
+  }
+
+  void start(List<String> join) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add("bash");
+    cmd.add(LAUNCHER.toString());
+    cmd.addAll(
+        List.of(
+            "--dir", dir.toString(),
+            "--address", address(),
+            "--app-socket", socket,
+            "--admin-address", adminAddress(),
+            "--roles-adjustment-frequency", "1s",
+            "--status-interval", "1s",
+            "--handover-timeout", "30s",
+            "--pod-labels-file", dir.resolve("no-labels").toString()));
+    if (!join.isEmpty()) {
+      cmd.add("--join");
+      cmd.add(String.join(",", join));
+    }
+    cmd.addAll(extra);
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("DQLITE_HOME", jar().toAbsolutePath().getParent().toString());
+    pb.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    pb.environment().remove("JAVA_OPTS");
+    try {
+      process =
+          pb.redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("start " + cmd, e);
+    }
+  }
+
+  boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  Process process() {
+    return process;
+  }
+
+  /** GET on the admin server; status and body, or status -1 when it does not answer. */
+  Answer get(String path) {
+    return send(HttpRequest.newBuilder(uri(path)).GET());
+  }
+
+  Answer post(String path) {
+    return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()));
+  }
+
+  record Answer(int status, String body) {}
+
+  private URI uri(String path) {
+    return URI.create("http://" + adminAddress() + path);
+  }
+
+  private Answer send(HttpRequest.Builder b) {
+    try {
+      HttpResponse<String> r =
+          HTTP.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+      return new Answer(r.statusCode(), r.body());
+    } catch (IOException e) {
+      return new Answer(-1, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Answer(-1, "interrupted");
+    }
+  }
+
+  /** SIGTERM, then waits (bounded) for the exit; SIGKILL if it does not come. */
+  int terminate(Duration within) {
+    process.destroy();
+    try {
+      if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+        kill();
+        return -1;
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      kill();
+      return -1;
+    }
+  }
+
+  void kill() {
+    if (process == null) {
+      return;
+    }
+    process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    await().atMost(Duration.ofSeconds(30)).until(() -> !process.isAlive());
+  }
+
+  String logText() {
+    try {
+      return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no log)";
+    } catch (IOException e) {
+      return "(cannot read " + log + ")";
+    }
+  }
+
+  String logTail(int lines) {
+    List<String> all = logText().lines().toList();
+    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+  }
+
+  @Override
+  public void close() {
+    kill();
+  }
+
+  @Override
+  public String toString() {
+    return "sidecar " + address();
+  }
+}
