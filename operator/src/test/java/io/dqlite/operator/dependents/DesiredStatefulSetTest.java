@@ -240,12 +240,12 @@ class DesiredStatefulSetTest {
     StatefulSet sts = build(TestClusters.cluster());
     var pod = sts.getSpec().getTemplate().getSpec().getSecurityContext();
     assertThat(pod.getRunAsNonRoot()).isTrue();
-    assertThat(pod.getRunAsUser()).isEqualTo(65532L);
-    assertThat(pod.getFsGroup()).isEqualTo(65532L);
+    assertThat(pod.getRunAsUser()).isEqualTo(Sidecar.RUN_AS_USER);
+    assertThat(pod.getFsGroup()).isEqualTo(Sidecar.RUN_AS_USER);
     assertThat(pod.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
     var container = sidecar(sts).getSecurityContext();
     assertThat(container.getRunAsNonRoot()).isTrue();
-    assertThat(container.getRunAsUser()).isEqualTo(65532L);
+    assertThat(container.getRunAsUser()).isEqualTo(Sidecar.RUN_AS_USER);
     assertThat(container.getReadOnlyRootFilesystem()).isTrue();
     assertThat(container.getAllowPrivilegeEscalation()).isFalse();
     assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");

@@ -87,7 +87,7 @@ class PodTemplateTest {
     assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(300L);
     assertThat(pod.getContainers().get(1).getSecurityContext().getRunAsUser())
         .as("the sidecar keeps its own restricted context")
-        .isEqualTo(65532L);
+        .isEqualTo(Sidecar.RUN_AS_USER);
   }
 
   @Test

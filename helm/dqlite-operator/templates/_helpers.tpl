@@ -1,0 +1,114 @@
+{{/* Chart name, or nameOverride. */}}
+{{- define "dqlite-operator.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Full name of every object: fullnameOverride, else the release name when it already contains the
+chart name, else "<release>-<chart>"; at most 63 characters (a DNS label).
+*/}}
+{{- define "dqlite-operator.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* "<chart>-<version>" for the helm.sh/chart label. */}}
+{{- define "dqlite-operator.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels of every object. */}}
+{{- define "dqlite-operator.labels" -}}
+helm.sh/chart: {{ include "dqlite-operator.chart" . }}
+{{ include "dqlite-operator.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/component: operator
+app.kubernetes.io/part-of: dqlite
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/* Labels selecting the operator pods; never change them after a release (selectors are immutable). */}}
+{{- define "dqlite-operator.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "dqlite-operator.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/* The operator's ServiceAccount: serviceAccount.name, else the full name when the chart creates it, else "default". */}}
+{{- define "dqlite-operator.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "dqlite-operator.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* The operator image: repository@digest, else repository:tag (tag defaults to appVersion). */}}
+{{- define "dqlite-operator.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+{{- end }}
+
+{{/*
+The labels of the pods the operator creates for DqliteClusters (io.dqlite.operator.dependents
+.ClusterNames.labels); the sidecar PodMonitor and the dashboard select on them.
+*/}}
+{{- define "dqlite-operator.sidecarSelectorLabels" -}}
+app.kubernetes.io/name: dqlite
+app.kubernetes.io/managed-by: dqlite-operator
+{{- end }}
+
+{{/*
+What the operator may do in each namespace it watches. One rule per kind of object, with only the
+verbs the operator uses; docs/packaging.md gives the reason for each.
+*/}}
+{{- define "dqlite-operator.rules" -}}
+# The custom resource: read and watch, finalizer and status updates (server-side apply patches).
+- apiGroups: ["dqlite.io"]
+  resources: ["dqliteclusters"]
+  verbs: ["get", "list", "watch", "patch", "update"]
+- apiGroups: ["dqlite.io"]
+  resources: ["dqliteclusters/status"]
+  verbs: ["get", "patch", "update"]
+- apiGroups: ["dqlite.io"]
+  resources: ["dqliteclusters/finalizers"]
+  verbs: ["update"]
+# The objects a cluster owns.
+- apiGroups: ["apps"]
+  resources: ["statefulsets"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+- apiGroups: [""]
+  resources: ["services", "configmaps", "serviceaccounts", "secrets"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+- apiGroups: ["policy"]
+  resources: ["poddisruptionbudgets"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+# Rolling updates and scale-down: pods are deleted one at a time after a handover.
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["get", "list", "watch", "delete"]
+# Volume retention: the claims of pods scaled away are deleted (storage.retention.whenScaled).
+- apiGroups: [""]
+  resources: ["persistentvolumeclaims"]
+  verbs: ["get", "list", "watch", "delete"]
+# Events on DqliteClusters.
+- apiGroups: ["", "events.k8s.io"]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+{{- if .Values.rbac.serviceMonitors }}
+# spec.metrics.serviceMonitor: one prometheus-operator ServiceMonitor per cluster.
+- apiGroups: ["monitoring.coreos.com"]
+  resources: ["servicemonitors"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+{{- end }}
+{{- end }}
