@@ -76,3 +76,10 @@ lint-dockerfile:
 ## Review the diff, then commit. See docs/packaging.md.
 helm-render:
 	$(MVN) -pl packaging -am test -Dpackaging.update=true -Dtest='Helm*Test,DeployBundleTest' -Dsurefire.failIfNoSpecifiedTests=false
+
+.PHONY: bench-sidecar
+
+## bench-sidecar: app socket vs direct TCP throughput and resident memory of 3 sidecars, next to
+## dqlite-demo's memory under the same write load (bench/sidecar.sh; docs/benchmarks.md).
+bench-sidecar: build
+	bash bench/sidecar.sh

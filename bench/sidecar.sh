@@ -1,0 +1,281 @@
+#!/usr/bin/env bash
+# The sidecar benchmark, in one command (`make bench-sidecar`): throughput through the app socket
+# against straight TCP to the leader, and resident memory, on one 3-sidecar loopback cluster, then
+# dqlite-demo's resident memory under the same write load on a 3-node dqlite-demo cluster.
+# Prints the tables and rewrites the results part of the "Sidecar" section of docs/benchmarks.md.
+#
+#   1. Three sidecars (the launcher sidecar/src/main/dist/bin/dqlite-sidecar with its default JVM
+#      flags) on 127.0.10.1-3:9001, admin 127.0.10.N:8081, app sockets @dqlite-bench-<pid>-N.
+#   2. For 1 and 4 workers, each write a transaction (BEGIN, INSERT OR REPLACE of a 32 B key and a
+#      1 KiB value, COMMIT) through this project's JDBC driver, each path in turn (the order
+#      rotates): the app socket of a non-leader sidecar, the app socket of the leader's sidecar,
+#      TCP straight to the leader. The table is emptied before every run. VmRSS of the three
+#      sidecar JVMs is sampled every 250 ms during every run.
+#   3. The sidecars stop; three dqlite-demo nodes start on 127.0.10.21-23 (db :9001, api :8001)
+#      and get the same write load, over TCP straight to their leader's dqlite port (the same
+#      client, SQL and sizes; not dqlite-demo's HTTP API), with their VmRSS sampled the same way.
+#
+# Environment (defaults in brackets):
+#   SIDECAR_BENCH_DURATION   measured seconds per run [20]    SIDECAR_BENCH_WARMUP [2]
+#   SIDECAR_BENCH_WORKERS    ["1 4"]
+#   SIDECAR_BENCH_PATHS      ["socket-non-leader socket-leader tcp-leader"]
+#   SIDECAR_BENCH_DEMO       1: also measure the dqlite-demo cluster [1]
+#   SIDECAR_BENCH_JAVA_OPTS  the sidecars' JVM flags (the launcher's JAVA_OPTS); empty: the
+#                            launcher's defaults [empty]
+#   SIDECAR_BENCH_SIDECAR_FLAGS  extra dqlite-sidecar flags, e.g. "--snapshot-trailing 1024" [empty]
+#   SIDECAR_BENCH_NMT        1: native memory tracking in the sidecars; `jcmd VM.native_memory
+#                            summary` of each is saved (and the leader's printed) after the runs [0]
+#   SIDECAR_BENCH_CLIENT_OPTS  JVM flags of the load generator [-Xmx512m]
+#   SIDECAR_BENCH_DOC        markdown file whose sidecar results are rewritten
+#                            [docs/benchmarks.md]; empty: do not write
+#   SIDECAR_BENCH_BUILD      1: always rebuild the jars; 0: never; auto: when missing/stale [auto]
+#   SIDECAR_BENCH_KEEP       1: keep the working directory (data, logs, raw results) [0]
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DURATION=${SIDECAR_BENCH_DURATION:-20}
+WARMUP=${SIDECAR_BENCH_WARMUP:-2}
+WORKERS=${SIDECAR_BENCH_WORKERS:-"1 4"}
+PATHS=${SIDECAR_BENCH_PATHS:-"socket-non-leader socket-leader tcp-leader"}
+DEMO=${SIDECAR_BENCH_DEMO:-1}
+SIDECAR_OPTS=${SIDECAR_BENCH_JAVA_OPTS:-}
+SIDECAR_FLAGS=${SIDECAR_BENCH_SIDECAR_FLAGS:-}
+NMT=${SIDECAR_BENCH_NMT:-0}
+CLIENT_OPTS=${SIDECAR_BENCH_CLIENT_OPTS:--Xmx512m}
+DOC=${SIDECAR_BENCH_DOC-$ROOT/docs/benchmarks.md}
+BUILD=${SIDECAR_BENCH_BUILD:-auto}
+KEEP=${SIDECAR_BENCH_KEEP:-0}
+PREFIX=127.0.10
+BENCH_JAR=$ROOT/bench/target/dqlite-bench.jar
+SIDECAR_JAR=$ROOT/sidecar/target/dqlite-sidecar.jar
+LAUNCHER=$ROOT/sidecar/src/main/dist/bin/dqlite-sidecar
+MAIN=io.dqlite.bench.sidecar.SidecarBench
+
+log() { printf '%s bench-sidecar: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "FAILED: $*"; exit 1; }
+
+for tool in java curl dqlite-demo; do
+  command -v "$tool" >/dev/null || die "$tool not found; run 'make deps' (openjdk-17, go-dqlite)"
+done
+[[ $DURATION =~ ^[0-9]+$ && $DURATION -ge 1 && $DURATION -le 600 ]] ||
+  die "SIDECAR_BENCH_DURATION must be 1..600 seconds, got '$DURATION'"
+if [[ $NMT == 1 ]]; then command -v jcmd >/dev/null || die "jcmd not found (needs a full JDK)"; fi
+
+WORK=$(mktemp -d /tmp/dqlite-bench-sidecar.XXXXXX)
+mkdir -p "$WORK/home" "$WORK/logs"
+RESULTS=$WORK/results.tsv
+: >"$RESULTS"
+declare -a PIDS=() # every process started, for the cleanup
+
+# Waits (at most 30 s, a sidecar may hand over first) for a process we started to end, then
+# kills it.
+wait_gone() {
+  local pid=$1 i
+  for ((i = 0; i < 300; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+stop_all() {
+  local p
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait_gone "$p"; done
+  PIDS=()
+}
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_all
+  if [[ $KEEP == 1 || $rc != 0 ]]; then
+    log "working directory kept: $WORK (logs in $WORK/logs)"
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+build() {
+  local stale=0
+  if [[ -f $BENCH_JAR ]] && ! jar tf "$BENCH_JAR" 2>/dev/null | grep -q 'io/dqlite/bench/sidecar/SidecarBench.class'; then
+    stale=1
+  fi
+  if [[ $BUILD == 1 || ($BUILD == auto && (! -f $BENCH_JAR || ! -f $SIDECAR_JAR || $stale == 1)) ]]; then
+    log "building the sidecar and the benchmark jars"
+    (cd "$ROOT" && mvn -B -ntp -q -pl sidecar,bench -am package -DskipTests) || die "build failed"
+  fi
+  [[ -f $BENCH_JAR && -f $SIDECAR_JAR ]] || die "jars missing (SIDECAR_BENCH_BUILD=1 builds them)"
+  # Private copies: a concurrent build of either module must not change them under the run.
+  cp "$BENCH_JAR" "$WORK/dqlite-bench.jar"
+  cp "$SIDECAR_JAR" "$WORK/home/dqlite-sidecar.jar"
+  cp "$LAUNCHER" "$WORK/home/dqlite-sidecar"
+}
+
+tool() { java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$WORK/dqlite-bench.jar" "$MAIN" "$@"; }
+
+# The JVM's pid for a started launcher: the launcher execs java, so it is the same process;
+# should a launcher ever fork instead, its java child is taken.
+java_pid() {
+  local pid=$1 i child
+  for ((i = 0; i < 50; i++)); do
+    if [[ $(cat "/proc/$pid/comm" 2>/dev/null) == java ]]; then
+      echo "$pid"
+      return
+    fi
+    # shellcheck disable=SC2013 # the children files hold pids separated by spaces
+    for child in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do
+      if [[ $(cat "/proc/$child/comm" 2>/dev/null) == java ]]; then
+        echo "$child"
+        return
+      fi
+    done
+    sleep 0.1
+  done
+  die "no java process under launcher pid $pid"
+}
+
+# ---- sidecar cluster --------------------------------------------------------------------------
+SC_ADDR=() SC_ADMIN=() SC_SOCK=() SC_PID=()
+start_sidecars() {
+  local i env=(env -u JAVA_OPTS -u JAVA_TOOL_OPTIONS DQLITE_HOME="$WORK/home" JAVA="$(command -v java)")
+  [[ -z $SIDECAR_OPTS ]] || env+=(JAVA_OPTS="$SIDECAR_OPTS")
+  [[ $NMT != 1 ]] || env+=(JAVA_TOOL_OPTIONS=-XX:NativeMemoryTracking=summary)
+  for i in 1 2 3; do
+    SC_ADDR+=("$PREFIX.$i:9001")
+    SC_ADMIN+=("$PREFIX.$i:8081")
+    SC_SOCK+=("@dqlite-bench-$$-$i")
+    mkdir -p "$WORK/sidecar-$i"
+    # shellcheck disable=SC2086 # SIDECAR_FLAGS is a list of flags
+    "${env[@]}" bash "$WORK/home/dqlite-sidecar" run --dir "$WORK/sidecar-$i" \
+      --address "$PREFIX.$i:9001" --join "$PREFIX.1:9001" --app-socket "@dqlite-bench-$$-$i" \
+      --admin-address "$PREFIX.$i:8081" --zone "zone-$i" \
+      --pod-labels-file "$WORK/sidecar-$i/no-labels" $SIDECAR_FLAGS >"$WORK/logs/sidecar-$i.log" 2>&1 &
+    PIDS+=($!)
+  done
+  for i in 0 1 2; do SC_PID+=("$(java_pid "${PIDS[$i]}")"); done
+  local deadline=$((SECONDS + 120)) ready
+  while :; do
+    ready=0
+    for i in 0 1 2; do
+      kill -0 "${SC_PID[$i]}" 2>/dev/null || die "sidecar ${SC_ADDR[$i]} exited (log: $WORK/logs/sidecar-$((i + 1)).log)"
+      [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://${SC_ADMIN[$i]}/readyz") == 200 ]] &&
+        ready=$((ready + 1))
+    done
+    ((ready == 3)) && break
+    ((SECONDS < deadline)) || die "the sidecars were not ready within 120 s (logs in $WORK/logs)"
+    sleep 0.5
+  done
+}
+
+# Sets LEADER (index) and FA/FB (follower indexes) from the cluster's answer.
+find_roles() {
+  local addr=$1 i
+  LEADER=-1 FA=-1 FB=-1
+  for i in 0 1 2; do
+    if [[ ${NODE_ADDR[$i]} == "$addr" ]]; then LEADER=$i; elif ((FA < 0)); then FA=$i; else FB=$i; fi
+  done
+  ((LEADER >= 0)) || die "leader $addr is none of ${NODE_ADDR[*]}"
+}
+
+# bench_run CLUSTER PATH WORKERS URL
+bench_run() {
+  local cluster=$1 path=$2 workers=$3 url=$4 before after
+  tool reset --nodes "$ALL" || die "could not empty the benchmark table"
+  before=$(tool await --nodes "$ALL" --timeout 60) || die "cluster not ready before the run"
+  [[ $before == "${NODE_ADDR[$LEADER]}" ]] || die "leadership moved to $before before the run"
+  log "$cluster $path workers=$workers ($url), leader ${NODE_ADDR[$LEADER]}"
+  # shellcheck disable=SC2086 # CLIENT_OPTS is a list of flags
+  java $CLIENT_OPTS -cp "$WORK/dqlite-bench.jar" "$MAIN" run --url "$url" --cluster "$cluster" \
+    --path "$path" --workers "$workers" --duration "$DURATION" --warmup "$WARMUP" \
+    --rss "leader=${NODE_PID[$LEADER]},follower-a=${NODE_PID[$FA]},follower-b=${NODE_PID[$FB]}" \
+    --series "$WORK/rss-series.tsv" >"$WORK/run.tsv" || die "the write load failed"
+  cat "$WORK/run.tsv" >>"$RESULTS"
+  cut -f2-12 "$WORK/run.tsv" | sed 's/^/    /' >&2
+  after=$(tool await --nodes "$ALL" --timeout 60 2>/dev/null || echo "?")
+  [[ $after == "$before" ]] || log "WARNING: leadership moved from $before to $after during the run"
+}
+
+build
+STARTED=$(date -u +"%Y-%m-%d %H:%M UTC")
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+
+log "sidecar cluster on $PREFIX.1-3 (data and logs in $WORK)"
+start_sidecars
+NODE_ADDR=("${SC_ADDR[@]}") NODE_PID=("${SC_PID[@]}")
+ALL=$(IFS=,; echo "${SC_ADDR[*]}")
+find_roles "$(tool await --nodes "$ALL" --timeout 60)" || exit 1
+log "leader ${SC_ADDR[$LEADER]} (pid ${SC_PID[$LEADER]}); non-leader socket ${SC_SOCK[$FA]}"
+read -ra path_list <<<"$PATHS"
+n=0
+for workers in $WORKERS; do
+  for ((k = 0; k < ${#path_list[@]}; k++)); do
+    path=${path_list[$(((k + n) % ${#path_list[@]}))]}
+    case $path in
+      socket-non-leader) url="jdbc:dqlite://${SC_SOCK[$FA]}/benchmark" ;;
+      socket-leader) url="jdbc:dqlite://${SC_SOCK[$LEADER]}/benchmark" ;;
+      tcp-leader) url="jdbc:dqlite://${SC_ADDR[$LEADER]}/benchmark" ;;
+      *) die "unknown path '$path' in SIDECAR_BENCH_PATHS" ;;
+    esac
+    bench_run sidecar "$path" "$workers" "$url"
+  done
+  n=$((n + 1))
+done
+if [[ $NMT == 1 ]]; then
+  for i in 0 1 2; do
+    jcmd "${SC_PID[$i]}" VM.native_memory summary >"$WORK/logs/nmt-sidecar-$((i + 1)).txt" 2>&1 || true
+  done
+  log "native memory of the leader's sidecar (all three in $WORK/logs/nmt-*.txt):"
+  grep -E '^(Total|-| +\()|committed' "$WORK/logs/nmt-sidecar-$((LEADER + 1)).txt" | head -60 >&2 || true
+  KEEP=1
+fi
+stop_all
+
+if [[ $DEMO == 1 ]]; then
+  log "dqlite-demo cluster on $PREFIX.21-23"
+  DM_ADDR=() DM_PID=()
+  for i in 1 2 3; do
+    DM_ADDR+=("$PREFIX.2$i:9001")
+    join=()
+    ((i == 1)) || join=(-j "$PREFIX.21:9001")
+    dqlite-demo -a "$PREFIX.2$i:8001" -d "$PREFIX.2$i:9001" -D "$WORK/demo-$i" "${join[@]}" \
+      >"$WORK/logs/demo-$i.log" 2>&1 &
+    PIDS+=($!)
+    DM_PID+=($!)
+    ((i > 1)) || sleep 1 # the first node bootstraps before the others ask to join
+  done
+  NODE_ADDR=("${DM_ADDR[@]}") NODE_PID=("${DM_PID[@]}")
+  ALL=$(IFS=,; echo "${DM_ADDR[*]}")
+  find_roles "$(tool await --nodes "$ALL" --timeout 90)" || exit 1
+  for workers in $WORKERS; do
+    bench_run dqlite-demo tcp-leader "$workers" "jdbc:dqlite://${DM_ADDR[$LEADER]}/benchmark"
+  done
+  stop_all
+fi
+
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+COMMIT=$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [[ -n $(cd "$ROOT" && git status --porcelain 2>/dev/null | head -1) ]]; then
+  COMMIT="$COMMIT + uncommitted changes"
+fi
+CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+MEM=$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
+VERSIONS=$(dpkg-query -W -f='${Package} ${Version}, ' libdqlite0 go-dqlite 2>/dev/null | sed 's/, $//')
+JAVA_VERSION=$(java -version 2>&1 | head -1 | sed 's/"//g')
+FLAGS=${SIDECAR_OPTS:-the launcher\'s defaults}
+[[ $NMT != 1 ]] || FLAGS="$FLAGS + -XX:NativeMemoryTracking=summary"
+[[ -z $SIDECAR_FLAGS ]] || FLAGS="$FLAGS; sidecar flags added: $SIDECAR_FLAGS"
+doc_args=()
+[[ -z $DOC ]] || doc_args=(--doc "$DOC")
+echo
+tool report --results "$RESULTS" "${doc_args[@]}" --date "$STARTED" --commit "$COMMIT" \
+  --machine "$(nproc) cores ($CPU), $MEM, loopback; $VERSIONS; $JAVA_VERSION" \
+  --load-before "$LOAD_BEFORE" --load-after "$LOAD_AFTER" \
+  --command "\`make bench-sidecar\` (bash bench/sidecar.sh), SIDECAR_BENCH_DURATION=$DURATION" \
+  --note "$DURATION s measured per run after $WARMUP s unmeasured; sidecar JVM flags: $FLAGS."
+cp "$RESULTS" "$ROOT/bench/target/sidecar-results.tsv" 2>/dev/null || true
+cp "$WORK/rss-series.tsv" "$ROOT/bench/target/sidecar-rss-series.tsv" 2>/dev/null || true

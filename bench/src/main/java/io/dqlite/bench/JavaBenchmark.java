@@ -1,0 +1,224 @@
+package io.dqlite.bench;
+
+import io.dqlite.client.jdbc.DqliteDataSource;
+import io.dqlite.client.jdbc.DqliteTransactions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs a {@link KvWorkload} through this project's JDBC driver, the way an application would: each
+ * worker holds one JDBC connection with the two statements prepared once, and runs every write as
+ * a transaction through {@link DqliteTransactions} (which retries busy, locked and leadership-lost
+ * transactions with bounded, jittered back-off); reads are plain queries outside a transaction, as
+ * go's {@code QueryRow}.
+ *
+ * <p>A write's latency is the whole {@code inTransaction} call, retries and back-off included: the
+ * time the caller waited. Errors are the exceptions that reached the caller.
+ */
+final class JavaBenchmark {
+
+  /** How a write is issued. */
+  enum Mode {
+    /** {@code DqliteTransactions.inTransaction}: BEGIN, the INSERT, COMMIT (the product path). */
+    TRANSACTION,
+    /** One auto-commit {@code executeUpdate}; the driver retries busy for {@code busyTimeout}. */
+    AUTOCOMMIT
+  }
+
+  record Options(
+      String url,
+      KvWorkload workload,
+      int workers,
+      Duration duration,
+      Duration warmup,
+      Mode mode,
+      String placement,
+      long seed) {}
+
+  private final Options options;
+
+  JavaBenchmark(Options options) {
+    this.options = options;
+  }
+
+  Result run() throws SQLException, InterruptedException {
+    DqliteDataSource dataSource = new DqliteDataSource(options.url());
+    try (Connection c = dataSource.getConnection();
+        var s = c.createStatement()) {
+      s.execute(KvWorkload.SCHEMA);
+    }
+    List<Worker> workers = new ArrayList<>();
+    for (int i = 0; i < options.workers(); i++) {
+      workers.add(new Worker(dataSource, new Random(options.seed() * 1_000_003L + i)));
+    }
+    try {
+      for (Worker w : workers) {
+        w.open();
+      }
+      long start = System.nanoTime();
+      long measureFrom = start + options.warmup().toNanos();
+      long end = measureFrom + options.duration().toNanos();
+      CountDownLatch done = new CountDownLatch(workers.size());
+      List<Thread> threads = new ArrayList<>();
+      for (int i = 0; i < workers.size(); i++) {
+        Worker w = workers.get(i);
+        Thread t =
+            new Thread(
+                () -> {
+                  try {
+                    w.loop(measureFrom, end);
+                  } finally {
+                    done.countDown();
+                  }
+                },
+                "bench-worker-" + i);
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+      }
+      // Bounded: each worker stops starting operations at `end`; one operation is bounded by the
+      // transaction helper's own timeout (60 s) plus the driver's request timeout.
+      long grace = TimeUnit.SECONDS.toNanos(150);
+      if (!done.await(end - System.nanoTime() + grace, TimeUnit.NANOSECONDS)) {
+        throw new IllegalStateException("workers did not stop within 150 s after the deadline");
+      }
+      double seconds = (System.nanoTime() - measureFrom) / 1e9;
+      Samples writes = new Samples();
+      Samples reads = new Samples();
+      long errors = 0;
+      long retries = 0;
+      String firstError = null;
+      for (Worker w : workers) {
+        writes.addAll(w.writes);
+        reads.addAll(w.reads);
+        errors += w.errors;
+        retries += w.retries;
+        if (firstError == null) {
+          firstError = w.firstError.get();
+        }
+      }
+      return new Result(
+          "java",
+          options.workload(),
+          options.workers(),
+          options.placement(),
+          seconds,
+          writes.size(),
+          reads.size(),
+          errors,
+          retries,
+          firstError,
+          writes.stats(),
+          reads.stats());
+    } finally {
+      for (Worker w : workers) {
+        w.close();
+      }
+    }
+  }
+
+  private final class Worker implements AutoCloseable {
+    private final DqliteDataSource dataSource;
+    private final Random random;
+    private final List<String> keys = new ArrayList<>();
+    final Samples writes = new Samples();
+    final Samples reads = new Samples();
+    long errors;
+    long retries;
+    final AtomicReference<String> firstError = new AtomicReference<>();
+    private Connection connection;
+    private PreparedStatement write;
+    private PreparedStatement read;
+
+    Worker(DqliteDataSource dataSource, Random random) {
+      this.dataSource = dataSource;
+      this.random = random;
+    }
+
+    void open() throws SQLException {
+      connection = dataSource.getConnection();
+      write = connection.prepareStatement(KvWorkload.WRITE_SQL);
+      read = connection.prepareStatement(KvWorkload.READ_SQL);
+    }
+
+    void loop(long measureFrom, long end) {
+      for (long now = System.nanoTime(); now < end; now = System.nanoTime()) {
+        boolean measured = now >= measureFrom;
+        try {
+          if (options.workload().nextIsRead(random, keys)) {
+            readOne(measured);
+          } else {
+            writeOne(measured);
+          }
+        } catch (SQLException | RuntimeException e) {
+          errors++;
+          firstError.compareAndSet(null, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+      }
+    }
+
+    private void writeOne(boolean measured) throws SQLException {
+      String key = KvWorkload.randomKey(random);
+      String value = KvWorkload.randomValue(random);
+      long t0 = System.nanoTime();
+      int[] attempts = {0};
+      if (options.mode() == Mode.TRANSACTION) {
+        DqliteTransactions.inTransaction(
+            connection,
+            DqliteTransactions.Policy.defaults(),
+            c -> {
+              attempts[0]++;
+              write.setString(1, key);
+              write.setString(2, value);
+              return write.executeUpdate();
+            });
+      } else {
+        attempts[0] = 1;
+        write.setString(1, key);
+        write.setString(2, value);
+        write.executeUpdate();
+      }
+      long elapsed = System.nanoTime() - t0;
+      keys.add(key);
+      if (measured) {
+        writes.add(elapsed);
+        retries += attempts[0] - 1;
+      }
+    }
+
+    private void readOne(boolean measured) throws SQLException {
+      String key = keys.get(random.nextInt(keys.size()));
+      long t0 = System.nanoTime();
+      read.setString(1, key);
+      try (ResultSet rs = read.executeQuery()) {
+        if (!rs.next() || rs.getString(1) == null) {
+          throw new SQLException("key " + key + " written by this worker was not found");
+        }
+      }
+      long elapsed = System.nanoTime() - t0;
+      if (measured) {
+        reads.add(elapsed);
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        if (connection != null) {
+          connection.close();
+        }
+      } catch (SQLException e) {
+        // best effort at the end of a run
+      }
+    }
+  }
+}

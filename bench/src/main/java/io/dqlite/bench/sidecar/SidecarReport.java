@@ -1,0 +1,233 @@
+package io.dqlite.bench.sidecar;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Turns the result lines of one bench/sidecar.sh run into the markdown printed and written to
+ * docs/benchmarks.md: throughput per path with the ratio to direct TCP, resident memory per node
+ * for the sidecar and the dqlite-demo cluster, and the two verdicts of the requirement.
+ */
+final class SidecarReport {
+
+  static final String SIDECAR = "sidecar";
+  static final String DEMO = "dqlite-demo";
+  static final String DIRECT = "tcp-leader";
+  /** The load generator's own process, sampled for its CPU time. */
+  static final String CLIENT = "client";
+  static final List<String> SOCKET_PATHS = List.of("socket-non-leader", "socket-leader");
+  /** The requirement: the app socket gives at least this share of direct throughput. */
+  static final double MIN_RATIO = 0.90;
+  /** The requirement: a sidecar's resident set under a steady write load, at most. */
+  static final long MAX_RSS_KIB = 96 * 1024;
+
+  private static final Map<String, String> PATH_NAMES =
+      Map.of(
+          "socket-non-leader", "app socket of a non-leader sidecar",
+          "socket-leader", "app socket of the leader's sidecar",
+          DIRECT, "TCP straight to the leader (direct)");
+  private static final List<String> NODES = List.of("leader", "follower-a", "follower-b");
+
+  /** What the report says about the run besides its lines. */
+  record Meta(String date, String commit, String machine, String loadBefore, String loadAfter,
+      String command, String note) {}
+
+  private final List<Line.Run> runs = new ArrayList<>();
+  private final List<Line.Rss> rss = new ArrayList<>();
+
+  SidecarReport(List<Line> lines) {
+    for (Line l : lines) {
+      if (l instanceof Line.Run r) {
+        runs.add(r);
+      } else if (l instanceof Line.Rss m) {
+        rss.add(m);
+      }
+    }
+  }
+
+  String markdown(Meta meta) {
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(Locale.ROOT,
+        "Run %s, commit `%s`; load average (1, 5, 15 min) %s before, %s after; %s.%n%n",
+        meta.date(), meta.commit(), meta.loadBefore(), meta.loadAfter(), meta.machine()));
+    b.append("Command: ").append(meta.command()).append(". ").append(meta.note()).append("\n\n");
+    throughput(b);
+    memory(b);
+    verdicts(b);
+    return b.toString();
+  }
+
+  private void throughput(StringBuilder b) {
+    b.append("| workers | cluster | path | writes/s | avg ms | p50 ms | p99 ms | retried | errors |"
+        + " of direct | load (1 min) |\n");
+    b.append("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (int w : workerCounts()) {
+      Optional<Line.Run> direct = run(SIDECAR, DIRECT, w);
+      for (Line.Run r : ordered()) {
+        if (r.workers() != w) {
+          continue;
+        }
+        String ratio = "";
+        if (r.cluster().equals(SIDECAR) && direct.isPresent()) {
+          ratio = pct(r.writesPerSecond() / direct.get().writesPerSecond());
+        }
+        b.append(String.format(Locale.ROOT,
+            "| %d | %s | %s | %.0f | %.2f | %.2f | %.2f | %d | %d | %s | %s |%n",
+            w, r.cluster(), PATH_NAMES.getOrDefault(r.path(), r.path()), r.writesPerSecond(),
+            r.avgMs(), r.p50Ms(), r.p99Ms(), r.retries(), r.errors(), ratio, r.load()));
+      }
+    }
+    b.append('\n');
+  }
+
+  private void memory(StringBuilder b) {
+    b.append("Resident memory (VmRSS, MiB; idle: before the first run; steady: the highest"
+        + " median over a run's measured window; peak: the highest sample):\n\n");
+    b.append("| node | sidecar idle | sidecar steady | sidecar peak |"
+        + " dqlite-demo idle | dqlite-demo steady | dqlite-demo peak |\n");
+    b.append("|---|---:|---:|---:|---:|---:|---:|\n");
+    for (String node : NODES) {
+      b.append("| ").append(node);
+      for (String cluster : List.of(SIDECAR, DEMO)) {
+        List<Line.Rss> of = rss.stream()
+            .filter(m -> m.cluster().equals(cluster) && m.node().equals(node)).toList();
+        long idle = of.isEmpty() ? -1 : of.get(0).startKib();
+        long steady = of.stream().mapToLong(Line.Rss::steadyKib).max().orElse(-1);
+        long peak = of.stream().mapToLong(Line.Rss::peakKib).max().orElse(-1);
+        b.append(" | ").append(mib(idle)).append(" | ").append(mib(steady)).append(" | ")
+            .append(mib(peak));
+      }
+      b.append(" |\n");
+    }
+    b.append("\nPer run: resident steady / peak MiB, and CPU time (user + system) per write in the"
+        + " measured window, µs:\n\n");
+    b.append("| cluster | path | workers | leader | follower-a | follower-b |"
+        + " CPU leader | CPU follower-a | CPU follower-b | CPU client |\n");
+    b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    Set<String> seen = new LinkedHashSet<>();
+    for (Line.Rss m : nodes().toList()) {
+      String key = m.cluster() + "\t" + m.path() + "\t" + m.workers();
+      if (!seen.add(key)) {
+        continue;
+      }
+      b.append("| ").append(m.cluster()).append(" | ").append(m.path()).append(" | ")
+          .append(m.workers());
+      List<Optional<Line.Rss>> of = new ArrayList<>();
+      List<String> withClient = new ArrayList<>(NODES);
+      withClient.add(CLIENT);
+      for (String node : withClient) {
+        of.add(rss.stream()
+            .filter(x -> (x.cluster() + "\t" + x.path() + "\t" + x.workers()).equals(key)
+                && x.node().equals(node))
+            .findFirst());
+      }
+      for (Optional<Line.Rss> n : of.subList(0, NODES.size())) {
+        b.append(" | ").append(n.map(x -> mib(x.steadyKib()) + " / " + mib(x.peakKib()))
+            .orElse("-"));
+      }
+      long writes = run(m.cluster(), m.path(), m.workers()).map(Line.Run::writes).orElse(0L);
+      for (Optional<Line.Rss> n : of) {
+        b.append(" | ").append(n.filter(x -> x.cpuMillis() >= 0 && writes > 0)
+            .map(x -> String.format(Locale.ROOT, "%.0f", x.cpuMillis() * 1000.0 / writes))
+            .orElse("-"));
+      }
+      b.append(" |\n");
+    }
+    b.append('\n');
+  }
+
+  private void verdicts(StringBuilder b) {
+    List<String> ratios = new ArrayList<>();
+    boolean allMet = true;
+    boolean any = false;
+    for (int w : workerCounts()) {
+      Optional<Line.Run> direct = run(SIDECAR, DIRECT, w);
+      for (String path : SOCKET_PATHS) {
+        Optional<Line.Run> s = run(SIDECAR, path, w);
+        if (direct.isPresent() && s.isPresent() && direct.get().writesPerSecond() > 0) {
+          double r = s.get().writesPerSecond() / direct.get().writesPerSecond();
+          any = true;
+          allMet &= r >= MIN_RATIO;
+          ratios.add(path + " " + w + "w " + pct(r));
+        }
+      }
+    }
+    b.append("- App socket ≥ 90 % of direct: ")
+        .append(any ? (allMet ? "**met**" : "**not met**") : "not measured")
+        .append(" (").append(String.join(", ", ratios)).append(").\n");
+    Optional<Line.Rss> worstSteady = nodes().filter(m -> m.cluster().equals(SIDECAR))
+        .max((x, y) -> Long.compare(x.steadyKib(), y.steadyKib()));
+    Optional<Line.Rss> worstPeak = nodes().filter(m -> m.cluster().equals(SIDECAR))
+        .max((x, y) -> Long.compare(x.peakKib(), y.peakKib()));
+    Optional<Line.Rss> demoSteady = nodes().filter(m -> m.cluster().equals(DEMO))
+        .max((x, y) -> Long.compare(x.steadyKib(), y.steadyKib()));
+    if (worstSteady.isPresent()) {
+      Line.Rss s = worstSteady.get();
+      b.append("- Sidecar resident ≤ 96 MiB under the steady write load: ")
+          .append(s.steadyKib() <= MAX_RSS_KIB ? "**met**" : "**not met**")
+          .append(String.format(Locale.ROOT, " (highest steady %s MiB: %s, %s, %d workers;"
+              + " highest peak %s MiB", mib(s.steadyKib()), s.node(), s.path(), s.workers(),
+              mib(worstPeak.get().peakKib())));
+      demoSteady.ifPresent(d -> b.append("; dqlite-demo's highest steady ")
+          .append(mib(d.steadyKib())).append(" MiB"));
+      b.append(").\n");
+    }
+  }
+
+  /** The sampled dqlite nodes (not the client). */
+  private java.util.stream.Stream<Line.Rss> nodes() {
+    return rss.stream().filter(m -> !m.node().equals(CLIENT));
+  }
+
+  /** Runs by cluster (sidecar first), then path (sockets, then direct). */
+  private List<Line.Run> ordered() {
+    List<String> paths = new ArrayList<>(SOCKET_PATHS);
+    paths.add(DIRECT);
+    List<Line.Run> out = new ArrayList<>(runs);
+    out.sort(java.util.Comparator
+        .comparingInt((Line.Run r) -> r.cluster().equals(SIDECAR) ? 0 : 1)
+        .thenComparingInt(r -> paths.indexOf(r.path()) < 0 ? 99 : paths.indexOf(r.path())));
+    return out;
+  }
+
+  private Set<Integer> workerCounts() {
+    Set<Integer> w = new TreeSet<>();
+    runs.forEach(r -> w.add(r.workers()));
+    return w;
+  }
+
+  private Optional<Line.Run> run(String cluster, String path, int workers) {
+    return runs.stream()
+        .filter(r -> r.cluster().equals(cluster) && r.path().equals(path) && r.workers() == workers)
+        .findFirst();
+  }
+
+  static String mib(long kib) {
+    return kib < 0 ? "-" : String.format(Locale.ROOT, "%.0f", kib / 1024.0);
+  }
+
+  static String pct(double r) {
+    return String.format(Locale.ROOT, "%.1f %%", 100 * r);
+  }
+
+  /** {@code doc} with the text between the sidecar markers replaced by {@code results}. */
+  static String rewrite(String doc, String results) {
+    int begin = doc.indexOf(BEGIN);
+    int end = doc.indexOf(END);
+    if (begin < 0 || end < begin) {
+      throw new IllegalArgumentException(
+          "markers " + BEGIN + " … " + END + " not found: add them to the Sidecar section");
+    }
+    int from = doc.indexOf('\n', begin) + 1;
+    return doc.substring(0, from) + results + doc.substring(end);
+  }
+
+  static final String BEGIN = "<!-- BEGIN sidecar-benchmark results";
+  static final String END = "<!-- END sidecar-benchmark results -->";
+}

@@ -1,0 +1,65 @@
+package io.dqlite.bench.sidecar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SidecarReportTest {
+
+  private static Line.Run run(String cluster, String path, int workers, long writes) {
+    return new Line.Run(cluster, path, workers, 10.0, writes, 0, 1, 1.5, 1.4, 3.0, 9.0, "2.50",
+        "-");
+  }
+
+  private static Line.Rss rss(String cluster, String path, String node, long steady, long peak) {
+    return new Line.Rss(cluster, path, 1, node, 42, 80 * 1024, steady * 1024, peak * 1024, 1900);
+  }
+
+  @Test
+  void linesSurviveTheirTsv() {
+    Line r = run("sidecar", "socket-leader", 4, 1234);
+    Line m = rss("dqlite-demo", "tcp-leader", "leader", 90, 95);
+    assertThat(Line.parse(r.toTsv())).isEqualTo(r);
+    assertThat(Line.parse(m.toTsv())).isEqualTo(m);
+    assertThatThrownBy(() -> Line.parse("run\tx")).hasMessageContaining("14 fields");
+    assertThatThrownBy(() -> Line.parse("rss\tx")).hasMessageContaining("10 fields");
+  }
+
+  @Test
+  void ratiosAreSocketOverDirectOnTheSidecarClusterAndVerdictsFollow() {
+    String md =
+        new SidecarReport(
+                List.of(
+                    run("sidecar", "socket-non-leader", 1, 9_500),
+                    run("sidecar", "socket-leader", 1, 8_000),
+                    run("sidecar", "tcp-leader", 1, 10_000),
+                    run("dqlite-demo", "tcp-leader", 1, 11_000),
+                    rss("sidecar", "socket-non-leader", "leader", 90, 99),
+                    rss("sidecar", "socket-non-leader", "follower-a", 85, 88),
+                    rss("dqlite-demo", "tcp-leader", "leader", 120, 130)))
+            .markdown(new SidecarReport.Meta("d", "abc", "m", "1", "2", "make bench-sidecar", ""));
+    assertThat(md)
+        .contains("| 1 | sidecar | app socket of a non-leader sidecar | 950 |")
+        .contains("| 95.0 % |")
+        .contains("| 80.0 % |")
+        .contains("≥ 90 % of direct: **not met** (socket-non-leader 1w 95.0 %, socket-leader 1w 80.0 %)")
+        .contains("| leader | 80 | 90 | 99 | 80 | 120 | 130 |")
+        .contains("≤ 96 MiB under the steady write load: **met** (highest steady 90 MiB: leader")
+        .contains("dqlite-demo's highest steady 120 MiB")
+        // 1900 ms of CPU over 9500 writes: 200 µs per write
+        .contains("| sidecar | socket-non-leader | 1 | 90 / 99 | 85 / 88 | - | 200 | 200 | - | - |");
+  }
+
+  @Test
+  void rewritesOnlyBetweenTheMarkers() {
+    String doc = "# B\n\n## Sidecar\n\n" + SidecarReport.BEGIN + ": written by x -->\nold\n"
+        + SidecarReport.END + "\n\n## Next\n";
+    String out = SidecarReport.rewrite(doc, "new\n");
+    assertThat(out).contains("written by x -->\nnew\n" + SidecarReport.END + "\n\n## Next\n")
+        .doesNotContain("old");
+    assertThatThrownBy(() -> SidecarReport.rewrite("# B\n", "x"))
+        .hasMessageContaining("markers");
+  }
+}

@@ -1,0 +1,121 @@
+package io.dqlite.localkube.pods;
+
+import io.dqlite.localkube.podspec.ContainerConfigException;
+import io.dqlite.localkube.podspec.Expansion;
+import io.dqlite.localkube.volumes.MountMapper;
+import io.dqlite.localkube.volumes.PodVolumes;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a container spec into a {@link Launch}: the image table gives the entrypoint, the
+ * container's env is built and {@code $(VAR)}-expanded into the argv, and mount paths are rewritten
+ * to host paths. Adds the simulation's own variables ({@code LOCALKUBE_POD_IP}, {@code
+ * LOCALKUBE_POD_ROOT}), the hosts file for JVMs, and fabric8's in-cluster settings when the
+ * service-account volume is mounted.
+ */
+public final class ContainerLauncher {
+  static final String SA_MOUNT = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+  /** Variables a process inherits from the agent when the container does not set them. */
+  private static final List<String> INHERITED =
+      List.of("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "JAVA_HOME", "USER");
+
+  private final ImageTable images;
+  private final ContainerEnv envBuilder;
+
+  public ContainerLauncher(ImageTable images, ContainerEnv envBuilder) {
+    this.images = images;
+    this.envBuilder = envBuilder;
+  }
+
+  Launch prepare(
+      Pod pod, Container c, PodVolumes volumes, String podIp, String hostIp, Path hostsFile)
+      throws ContainerConfigException {
+    ImageTable.Image image =
+        images
+            .lookup(c.getImage())
+            .orElseThrow(
+                () ->
+                    new ContainerConfigException(
+                        "ErrImagePull",
+                        "image "
+                            + c.getImage()
+                            + " is not in the"
+                            + " image table "
+                            + images.source()
+                            + ": add it with the command that runs it"));
+    Map<String, String> env = new LinkedHashMap<>();
+    for (String name : INHERITED) {
+      String v = System.getenv(name);
+      if (v != null) {
+        env.put(name, v);
+      }
+    }
+    env.putAll(image.env());
+    env.putAll(envBuilder.build(pod, c, podIp, hostIp));
+
+    MountMapper mounts = volumes.mapper(c, env);
+    Path root;
+    try {
+      root = volumes.rootfs(c, mounts);
+    } catch (IOException e) {
+      throw new ContainerConfigException(
+          "CreateContainerConfigError",
+          "link the mounts of " + c.getName() + ": " + e.getMessage());
+    }
+    env.put("LOCALKUBE_POD_IP", podIp);
+    env.put("LOCALKUBE_POD_ROOT", root.toString());
+    String sa = mounts.map(SA_MOUNT);
+    if (!sa.equals(SA_MOUNT)) {
+      // fabric8 reads these before its fixed in-cluster paths, which do not exist here.
+      env.putIfAbsent("KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN", sa + "/token");
+      env.putIfAbsent("KUBERNETES_CERTS_CA_FILE", sa + "/ca.crt");
+      env.putIfAbsent("KUBERNETES_NAMESPACE", pod.getMetadata().getNamespace());
+    }
+    // Cluster names for JVMs; a short cache so that new pods become resolvable within seconds.
+    String jvm =
+        "-Djdk.net.hosts.file="
+            + hostsFile
+            + " -Dsun.net.inetaddr.ttl=1"
+            + " -Dsun.net.inetaddr.negative.ttl=0";
+    env.merge("JAVA_TOOL_OPTIONS", jvm, (old, add) -> old + " " + add);
+
+    Map<String, String> finalEnv = mounts.rewriteValues(env);
+    List<String> argv = new ArrayList<>();
+    for (String a : ImageTable.commandLine(image, c)) {
+      argv.add(mounts.rewrite(Expansion.expand(a, finalEnv)));
+    }
+    return new Launch(argv, finalEnv, workingDir(c, image, mounts, root), mounts);
+  }
+
+  private static File workingDir(Container c, ImageTable.Image image, MountMapper mounts, Path root)
+      throws ContainerConfigException {
+    String wd =
+        c.getWorkingDir() != null && !c.getWorkingDir().isEmpty()
+            ? c.getWorkingDir()
+            : image.workingDir();
+    if (wd == null || wd.isEmpty()) {
+      return root.toFile();
+    }
+    Path p = Path.of(mounts.map(wd));
+    if (!Files.isDirectory(p)) {
+      throw new ContainerConfigException(
+          "CreateContainerConfigError",
+          "working directory "
+              + wd
+              + (p.toString().equals(wd) ? "" : " (" + p + ")")
+              + " does not exist on this machine:"
+              + " mount a volume there or fix workingDir in the image table");
+    }
+    return p.toFile();
+  }
+}

@@ -1,0 +1,226 @@
+package io.dqlite.sidecar.app;
+
+import io.dqlite.client.NodeInfo;
+import io.dqlite.sidecar.node.NodeOptions.SnapshotParams;
+import io.dqlite.sidecar.roles.RolesConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+
+/**
+ * Collects the options of an {@link App} and starts it with {@link #build()}. Every default lives
+ * here, in the field initialisers, and each setter names it; they are go-dqlite v1.11.9's unless
+ * said otherwise.
+ *
+ * <table>
+ *   <caption>Defaults</caption>
+ *   <tr><th>Option</th><th>Default</th></tr>
+ *   <tr><td>address</td><td>info.yaml's, else first non-loopback IP + {@code :9000}</td></tr>
+ *   <tr><td>cluster</td><td>none: bootstrap</td></tr>
+ *   <tr><td>diskMode</td><td>false</td></tr>
+ *   <tr><td>externalConnection</td><td>none</td></tr>
+ *   <tr><td>failureDomain</td><td>0 (not set)</td></tr>
+ *   <tr><td>log</td><td>SLF4J, every level</td></tr>
+ *   <tr><td>networkLatency</td><td>0 (libdqlite's default)</td></tr>
+ *   <tr><td>rolesAdjustmentFrequency</td><td>30 s</td></tr>
+ *   <tr><td>snapshot</td><td>libdqlite's defaults</td></tr>
+ *   <tr><td>standBys</td><td>3</td></tr>
+ *   <tr><td>tls</td><td>none: plain TCP</td></tr>
+ *   <tr><td>unixSocket</td><td>a name libdqlite picks</td></tr>
+ *   <tr><td>voters</td><td>3</td></tr>
+ *   <tr><td>failureDomainRebalance</td><td>true (go-dqlite v1.21.0)</td></tr>
+ *   <tr><td>rolesAdjustmentHook</td><td>none (go-dqlite v1.22.0)</td></tr>
+ * </table>
+ */
+public final class AppBuilder {
+
+  private final Path dir;
+  private String address = null;
+  private List<String> cluster = List.of();
+  private boolean diskMode = false;
+  private ExternalConnection externalConnection = null;
+  private long failureDomain = 0;
+  private LogFunc log = LogFunc.slf4j();
+  private Duration networkLatency = Duration.ZERO;
+  private Duration rolesAdjustmentFrequency = Duration.ofSeconds(30);
+  private SnapshotParams snapshot = SnapshotParams.DEFAULT;
+  private int standBys = RolesConfig.DEFAULT_STANDBYS;
+  private TlsSetup tls = null;
+  private String unixSocket = "";
+  private int voters = RolesConfig.DEFAULT_VOTERS;
+  private boolean failureDomainRebalance = true;
+  private BiConsumer<NodeInfo, List<NodeInfo>> rolesAdjustmentHook = (leader, members) -> {};
+
+  AppBuilder(Path dir) {
+    this.dir = Objects.requireNonNull(dir, "dir");
+  }
+
+  /**
+   * The address other nodes and clients reach this node at, {@code host:port}; it must stay the
+   * same across restarts, and every node must know this node by exactly this string (leadership
+   * is recognised by comparing addresses). Default: the address in info.yaml, or on the first
+   * start the first address of the first non-loopback interface with port 9000. Given on a later
+   * start it must equal info.yaml's.
+   */
+  public AppBuilder address(String address) {
+    this.address = address;
+    return this;
+  }
+
+  /**
+   * Addresses of one or more nodes of the cluster to join, for the first start of a new node.
+   * Default: none, the node bootstraps a new cluster. Ignored on later starts.
+   */
+  public AppBuilder cluster(List<String> addresses) {
+    this.cluster = List.copyOf(addresses);
+    return this;
+  }
+
+  /** {@link #cluster(List)} with varargs. */
+  public AppBuilder cluster(String... addresses) {
+    return cluster(Arrays.asList(addresses));
+  }
+
+  /**
+   * Keep the database on disk rather than in memory (experimental in dqlite). Default: false.
+   * libdqlite 1.11.1 lacks it: starting then fails with a clear error.
+   */
+  public AppBuilder diskMode(boolean diskMode) {
+    this.diskMode = diskMode;
+    return this;
+  }
+
+  /** Dial and accept node connections through the application. Default: none. */
+  public AppBuilder externalConnection(ExternalConnection externalConnection) {
+    this.externalConnection = externalConnection;
+    return this;
+  }
+
+  /**
+   * The node's failure domain (e.g. its zone as a number), used to spread voters and stand-bys.
+   * Default: 0, not set.
+   */
+  public AppBuilder failureDomain(long failureDomain) {
+    this.failureDomain = failureDomain;
+    return this;
+  }
+
+  /** Where log lines go. Default: SLF4J, every level (go-dqlite's default prints errors only). */
+  public AppBuilder log(LogFunc log) {
+    this.log = log;
+    return this;
+  }
+
+  /** Average one-way network latency, which scales raft's timeouts. Default: libdqlite's. */
+  public AppBuilder networkLatency(Duration networkLatency) {
+    this.networkLatency = networkLatency;
+    return this;
+  }
+
+  /** How often the leader checks and adjusts the nodes' roles. Default: 30 s. */
+  public AppBuilder rolesAdjustmentFrequency(Duration frequency) {
+    this.rolesAdjustmentFrequency = frequency;
+    return this;
+  }
+
+  /** Raft snapshot threshold and trailing entries. Default: libdqlite's. */
+  public AppBuilder snapshot(SnapshotParams snapshot) {
+    this.snapshot = snapshot;
+    return this;
+  }
+
+  /**
+   * Target number of stand-bys; the same on every node of a cluster. Default: 3.
+   */
+  public AppBuilder standBys(int standBys) {
+    this.standBys = standBys;
+    return this;
+  }
+
+  /** TLS for every connection, mutual. Default: none, plain TCP. */
+  public AppBuilder tls(TlsSetup tls) {
+    this.tls = tls;
+    return this;
+  }
+
+  /** {@link #tls(TlsSetup)} from its two halves. */
+  public AppBuilder tls(io.dqlite.sidecar.tls.TlsConfig listen, io.dqlite.sidecar.tls.TlsConfig dial) {
+    return tls(new TlsSetup(listen, dial));
+  }
+
+  /**
+   * The node's private abstract socket ({@code @name}) behind the TLS or external-connection
+   * proxy. Default: empty, a unique name libdqlite picks.
+   */
+  public AppBuilder unixSocket(String unixSocket) {
+    this.unixSocket = unixSocket;
+    return this;
+  }
+
+  /**
+   * Target number of voters, odd and at least 3; the same on every node of a cluster. Default: 3.
+   */
+  public AppBuilder voters(int voters) {
+    this.voters = voters;
+    return this;
+  }
+
+  /**
+   * Use go-dqlite v1.21.0's failure-domain rules: promote a node of a domain without a voter when
+   * another domain holds several, and demote excess voters from crowded domains first. Default:
+   * true; false gives exactly v1.11.9's role algorithm.
+   */
+  public AppBuilder failureDomainRebalance(boolean on) {
+    this.failureDomainRebalance = on;
+    return this;
+  }
+
+  /**
+   * Called on every node after each roles-adjustment tick, with the leader and the members
+   * (go-dqlite v1.22.0). Default: nothing. Runs on the App's loop thread: keep it short.
+   */
+  public AppBuilder rolesAdjustmentHook(BiConsumer<NodeInfo, List<NodeInfo>> hook) {
+    this.rolesAdjustmentHook = hook;
+    return this;
+  }
+
+  /**
+   * The options, validated.
+   *
+   * @throws IllegalArgumentException naming the invalid option
+   */
+  public AppOptions options() {
+    RolesConfig roles =
+        new RolesConfig(voters, standBys, failureDomainRebalance, failureDomainRebalance);
+    return new AppOptions(
+        address,
+        cluster,
+        diskMode,
+        externalConnection,
+        failureDomain,
+        log,
+        networkLatency,
+        rolesAdjustmentFrequency,
+        snapshot,
+        standBys,
+        tls,
+        unixSocket,
+        voters,
+        roles,
+        rolesAdjustmentHook);
+  }
+
+  /**
+   * Validates the options, then starts the App (go-dqlite's {@code app.New}): see {@link App}.
+   *
+   * @throws IllegalArgumentException for an invalid option, before anything is written
+   * @throws IOException when the node cannot start; whatever was created is undone
+   */
+  public App build() throws IOException {
+    return App.start(dir, options());
+  }
+}

@@ -1,0 +1,293 @@
+package io.dqlite.sidecar.app;
+
+import io.dqlite.client.Client;
+import io.dqlite.client.DqliteException;
+import io.dqlite.client.NoLeaderException;
+import io.dqlite.client.NodeInfo;
+import io.dqlite.client.NodeRole;
+import io.dqlite.sidecar.roles.RoleChange;
+import io.dqlite.sidecar.roles.RolesChanges;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.event.Level;
+
+/**
+ * The App's background loop on its own thread: go-dqlite's {@code run}, {@code
+ * maybePromoteOurselves} and {@code maybeAdjustRoles} (app/app.go, v1.11.9). Each tick:
+ *
+ * <ol>
+ *   <li>find the leader through cluster.yaml (a failure: try again);
+ *   <li>a new node joins: add itself as a spare (a failure: try again in 1 s); then the join file
+ *       is removed;
+ *   <li>fetch the members from the leader and store them in cluster.yaml;
+ *   <li>until the App is ready: take the voter or stand-by role if the cluster lacks one ({@link
+ *       RolesChanges#assume}), and a new voter beside a single one promotes a third node; success
+ *       makes the App ready (a failure: try again in 1 s);
+ *   <li>once ready, every roles adjustment period: on the leader only, probe every member and
+ *       apply {@link RolesChanges#adjust} one change at a time until nothing is left to change;
+ *       then call the roles-adjustment hook.
+ * </ol>
+ */
+final class RunLoop {
+
+  static final Duration RETRY = Duration.ofSeconds(1);
+
+  /** At most this many role changes per tick and member, against an algorithm that oscillates. */
+  private static final int MAX_CHANGES_PER_MEMBER = 2;
+
+  private final App app;
+  private final Thread thread;
+  private final Object lock = new Object();
+  private boolean stopping;
+  private volatile boolean join;
+  private volatile boolean paused;
+  private volatile String lastProblem;
+  private volatile Client current;
+
+  RunLoop(App app, boolean join) {
+    this.app = app;
+    this.join = join;
+    this.thread = new Thread(this::run, "dqlite-app-" + app.hexId());
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** The last problem a tick met before the App was ready, for diagnostics; null if none. */
+  String lastProblem() {
+    return lastProblem;
+  }
+
+  /** While paused (during a handover) the leader makes no role adjustments. */
+  void pauseAdjustments(boolean pause) {
+    this.paused = pause;
+  }
+
+  /** Stops the loop and waits for it (bounded). */
+  void stop() {
+    synchronized (lock) {
+      stopping = true;
+      lock.notifyAll();
+    }
+    thread.interrupt();
+    Client c = current;
+    if (c != null) {
+      c.close();
+    }
+    try {
+      thread.join(30_000);
+      if (thread.isAlive()) {
+        app.log(Level.WARN, "run loop still busy 30 s after stop; leaving it");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private boolean stopping() {
+    synchronized (lock) {
+      return stopping;
+    }
+  }
+
+  /** Waits {@code delay} unless stopped first; false when stopped. */
+  private boolean pause(Duration delay) {
+    long end = System.nanoTime() + delay.toNanos();
+    synchronized (lock) {
+      while (!stopping) {
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          return true;
+        }
+        try {
+          lock.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          return !stopping;
+        }
+      }
+      return false;
+    }
+  }
+
+  private void run() {
+    Duration delay = Duration.ZERO;
+    boolean ready = false;
+    while (pause(delay)) {
+      Client cli;
+      try {
+        cli = app.leader();
+      } catch (NoLeaderException e) {
+        problem(ready, Level.DEBUG, "find leader: " + e.getMessage());
+        continue;
+      }
+      current = cli;
+      try {
+        if (stopping()) {
+          return;
+        }
+        if (join) {
+          try {
+            cli.add(new NodeInfo(app.id(), app.address(), NodeRole.SPARE));
+          } catch (DqliteException e) {
+            problem(ready, Level.WARN, "join cluster: " + e.getMessage());
+            delay = RETRY;
+            continue;
+          }
+          join = false;
+          app.log(Level.INFO, "joined the cluster through leader " + cli.address());
+          try {
+            AppFiles.remove(app.dir(), AppFiles.JOIN);
+          } catch (IOException e) {
+            app.log(Level.ERROR, "remove join file: " + e.getMessage());
+          }
+        }
+        List<NodeInfo> servers;
+        try {
+          servers = cli.cluster();
+        } catch (DqliteException e) {
+          problem(ready, Level.DEBUG, "cluster servers: " + e.getMessage());
+          continue;
+        }
+        if (servers.isEmpty()) {
+          problem(ready, Level.WARN, "server list empty");
+          continue;
+        }
+        try {
+          app.store().set(servers);
+        } catch (IOException e) {
+          app.log(Level.WARN, "update cluster.yaml: " + e.getMessage());
+        }
+        if (!ready) {
+          try {
+            maybePromoteOurselves(cli, servers);
+          } catch (DqliteException e) {
+            problem(false, Level.WARN, e.getMessage());
+            delay = RETRY;
+            continue;
+          }
+          ready = true;
+          lastProblem = null;
+          delay = app.options().rolesAdjustmentFrequency();
+          app.markReady();
+          app.log(Level.INFO, "ready");
+          continue;
+        }
+        if (!paused) {
+          try {
+            maybeAdjustRoles(cli);
+          } catch (DqliteException e) {
+            app.log(Level.WARN, "adjust roles: " + e.getMessage());
+          }
+        }
+        runHook(cli, servers);
+      } catch (RuntimeException e) {
+        // A bug must not end the loop silently: log it and go on.
+        app.log(Level.ERROR, "run loop: " + e);
+        delay = RETRY;
+      } finally {
+        current = null;
+        cli.close();
+      }
+    }
+  }
+
+  private void problem(boolean ready, Level level, String message) {
+    if (!ready) {
+      lastProblem = message;
+    }
+    if (!stopping()) {
+      app.log(level, message);
+    }
+  }
+
+  /** Takes a voter or stand-by role at start-up when the cluster lacks one. */
+  private void maybePromoteOurselves(Client cli, List<NodeInfo> servers) throws DqliteException {
+    RolesChanges changes = app.prober().probe(servers);
+    Optional<NodeRole> role = changes.assume(app.id());
+    if (role.isEmpty()) {
+      return;
+    }
+    try {
+      cli.assign(app.id(), role.get());
+    } catch (DqliteException e) {
+      throw new DqliteException(
+          e.code(), "assign " + role.get() + " role to ourselves: " + e.getMessage(),
+          e.address(), e);
+    }
+    app.log(Level.INFO, "took the " + role.get() + " role");
+    // From one voter to three at once; failures are left to the leader's adjustments.
+    Optional<RoleChange> alongside = changes.promoteAlongside(app.id());
+    if (alongside.isPresent()) {
+      for (NodeInfo node : alongside.get().candidates()) {
+        try {
+          cli.assign(node.id(), NodeRole.VOTER);
+          app.log(Level.INFO, "promoted " + node.address() + " from " + node.role() + " to voter");
+          break;
+        } catch (DqliteException e) {
+          app.log(Level.WARN, "promote " + node.address() + " from " + node.role()
+              + " to voter: " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  /** On the leader: one role change after the other until nothing is left to change. */
+  private void maybeAdjustRoles(Client cli) throws DqliteException {
+    int budget = Integer.MAX_VALUE;
+    for (int done = 0; !stopping() && !paused; done++) {
+      Optional<NodeInfo> leader = cli.leader();
+      if (leader.isEmpty() || leader.get().id() != app.id()) {
+        return;
+      }
+      List<NodeInfo> nodes = cli.cluster();
+      budget = Math.min(budget, MAX_CHANGES_PER_MEMBER * nodes.size() + 2);
+      if (done >= budget) {
+        app.log(Level.WARN, "adjust roles: " + done + " changes in one tick; the rest waits for"
+            + " the next tick");
+        return;
+      }
+      RolesChanges changes = app.prober().probe(nodes);
+      Optional<RoleChange> change = changes.adjust(app.id());
+      if (change.isEmpty()) {
+        return;
+      }
+      apply(cli, change.get());
+    }
+  }
+
+  private void apply(Client cli, RoleChange change) throws DqliteException {
+    List<NodeInfo> candidates = change.candidates();
+    for (int i = 0; i < candidates.size(); i++) {
+      NodeInfo node = candidates.get(i);
+      try {
+        cli.assign(node.id(), change.role());
+        app.log(Level.INFO, "changed " + node.address() + " from " + node.role() + " to "
+            + change.role() + ": " + change.reason().description());
+        return;
+      } catch (DqliteException e) {
+        app.log(Level.WARN, "change " + node.address() + " from " + node.role() + " to "
+            + change.role() + ": " + e.getMessage());
+        if (i == candidates.size() - 1) {
+          throw new DqliteException(
+              e.code(), "could not assign role " + change.role() + " to any node", e.address(),
+              e);
+        }
+      }
+    }
+  }
+
+  private void runHook(Client cli, List<NodeInfo> servers) {
+    try {
+      Optional<NodeInfo> leader = cli.leader();
+      if (leader.isPresent()) {
+        app.options().rolesAdjustmentHook().accept(leader.get(), servers);
+      }
+    } catch (DqliteException e) {
+      app.log(Level.DEBUG, "roles adjustment hook: leader: " + e.getMessage());
+    }
+  }
+}

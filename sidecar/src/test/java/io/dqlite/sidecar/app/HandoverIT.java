@@ -1,0 +1,284 @@
+package io.dqlite.sidecar.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dqlite.client.Client;
+import io.dqlite.client.NodeRole;
+import io.dqlite.client.jdbc.DqliteTransactions;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Stopping nodes: with a handover, and without one (a crash), on real nodes. */
+class HandoverIT {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HandoverIT.class);
+  private static final String HOST = "127.0.7.11";
+  private static final Duration DEADLINE = Duration.ofSeconds(90);
+  private static final Duration FREQUENCY = Duration.ofSeconds(2);
+
+  @TempDir Path tmp;
+
+  private final List<AutoCloseable> cleanup = new ArrayList<>();
+  private AppCluster cluster;
+
+  @BeforeEach
+  void cluster() {
+    cluster = new AppCluster(tmp, HOST, b -> b.rolesAdjustmentFrequency(FREQUENCY));
+    cleanup.add(cluster);
+  }
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = cleanup.size() - 1; i >= 0; i--) {
+      cleanup.get(i).close();
+    }
+  }
+
+  private void startNodes(int n, int standBys) throws Exception {
+    for (int i = 0; i < n; i++) {
+      cluster.start(b -> b.standBys(standBys), DEADLINE);
+    }
+  }
+
+  private void awaitRoles(long voters, long standBys, long spares) {
+    await("roles " + voters + "/" + standBys + "/" + spares)
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () ->
+                assertThat(count(cluster.roles()))
+                    .isEqualTo(new long[] {voters, standBys, spares}));
+  }
+
+  private static long[] count(Map<String, NodeRole> roles) {
+    long[] counts = new long[3];
+    roles.values().forEach(r -> counts[r.code()]++);
+    return counts;
+  }
+
+  @Test
+  void leaderHandover_movesLeadershipBeforeItLeaves_andAJdbcWriterSeesNoError() throws Exception {
+    startNodes(4, 1);
+    awaitRoles(3, 1, 0);
+    App leader = cluster.leader();
+    App writerApp = cluster.open().stream().filter(a -> a != leader).findFirst().orElseThrow();
+    String standBy =
+        cluster.roles().entrySet().stream()
+            .filter(e -> e.getValue() == NodeRole.STANDBY)
+            .findFirst()
+            .orElseThrow()
+            .getKey();
+
+    Writer writer = new Writer(writerApp.open("handover"));
+    cleanup.add(writer);
+    writer.start();
+    await("writes before").atMost(DEADLINE).until(() -> writer.written.get() >= 50);
+
+    leader.handover(Duration.ofSeconds(60));
+
+    // Leadership moved while the old leader still runs; its role went to the stand-by.
+    try (Client now = writerApp.leader()) {
+      assertThat(now.address()).isNotEqualTo(leader.address());
+    }
+    Map<String, NodeRole> roles = cluster.roles();
+    assertThat(roles.get(leader.address())).isEqualTo(NodeRole.SPARE);
+    assertThat(roles.get(standBy)).isEqualTo(NodeRole.VOTER);
+
+    leader.close();
+    int afterClose = writer.written.get();
+    await("writes after")
+        .atMost(DEADLINE)
+        .failFast("writer failed", () -> assertThat(writer.errors).isEmpty())
+        .conditionEvaluationListener(
+            c -> {
+              if (c.getRemainingTimeInMS() < 2_000) {
+                LOG.warn("writer at {} writes, stack: {}", writer.written.get(), writer.stack());
+              }
+            })
+        .until(() -> writer.written.get() >= afterClose + 50);
+    writer.close();
+    LOG.info("handover: {} writes, longest write {} ms (retries included)", writer.written.get(),
+        writer.longestMillis.get());
+    assertThat(writer.errors).isEmpty();
+  }
+
+  @Test
+  void voterHandover_passesItsRoleToTheStandBy() throws Exception {
+    startNodes(4, 1);
+    awaitRoles(3, 1, 0);
+    App leader = cluster.leader();
+    Map<String, NodeRole> before = cluster.roles();
+    App voter =
+        cluster.open().stream()
+            .filter(a -> a != leader && before.get(a.address()) == NodeRole.VOTER)
+            .findFirst()
+            .orElseThrow();
+    String standBy =
+        before.entrySet().stream()
+            .filter(e -> e.getValue() == NodeRole.STANDBY)
+            .findFirst()
+            .orElseThrow()
+            .getKey();
+
+    voter.handover(Duration.ofSeconds(60));
+
+    Map<String, NodeRole> after = cluster.roles();
+    assertThat(after.get(standBy)).isEqualTo(NodeRole.VOTER);
+    assertThat(after.get(voter.address())).isNotEqualTo(NodeRole.VOTER);
+    assertThat(after.values().stream().filter(r -> r == NodeRole.VOTER).count()).isEqualTo(3);
+
+    voter.close();
+    awaitRoles(3, 0, 1);
+  }
+
+  @Test
+  void standByHandover_passesItsRoleToASpare() throws Exception {
+    startNodes(5, 1);
+    awaitRoles(3, 1, 1);
+    Map<String, NodeRole> before = cluster.roles();
+    App standBy =
+        cluster.open().stream()
+            .filter(a -> before.get(a.address()) == NodeRole.STANDBY)
+            .findFirst()
+            .orElseThrow();
+    String spare =
+        before.entrySet().stream()
+            .filter(e -> e.getValue() == NodeRole.SPARE)
+            .findFirst()
+            .orElseThrow()
+            .getKey();
+
+    standBy.handover(Duration.ofSeconds(60));
+
+    Map<String, NodeRole> after = cluster.roles();
+    assertThat(after.get(spare)).isEqualTo(NodeRole.STANDBY);
+    assertThat(after.get(standBy.address())).isNotEqualTo(NodeRole.STANDBY);
+    standBy.close();
+    awaitRoles(3, 1, 1);
+  }
+
+  @Test
+  void voterKilledWithoutHandover_isReplacedWithinOneAdjustmentPeriod() throws Exception {
+    // a1 (Java) bootstraps and leads; two dqlite-demo nodes join and become voters with it; a
+    // fourth node (Java) becomes the stand-by. Then one demo voter is killed with SIGKILL.
+    App a1 = cluster.start(DEADLINE);
+    DemoNode d2 = demo("d2", a1.address());
+    DemoNode d3 = demo("d3", a1.address());
+    App a4 = cluster.start(DEADLINE);
+    await("3 voters and a stand-by")
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> {
+              Map<String, NodeRole> roles = cluster.roles();
+              assertThat(roles.get(a1.address())).isEqualTo(NodeRole.VOTER);
+              assertThat(roles.get(d2.dbAddress)).isEqualTo(NodeRole.VOTER);
+              assertThat(roles.get(d3.dbAddress)).isEqualTo(NodeRole.VOTER);
+              assertThat(roles.get(a4.address())).isEqualTo(NodeRole.STANDBY);
+            });
+    assertThat(cluster.leader()).isSameAs(a1);
+
+    long killed = System.nanoTime();
+    d2.kill();
+
+    // One period until the leader's next tick, plus time for probes and two role changes.
+    await("the stand-by replaces the killed voter")
+        .atMost(FREQUENCY.plus(Duration.ofSeconds(15)))
+        .untilAsserted(
+            () -> {
+              Map<String, NodeRole> roles = cluster.roles();
+              assertThat(roles.get(a4.address())).isEqualTo(NodeRole.VOTER);
+              assertThat(roles.get(d2.dbAddress)).isEqualTo(NodeRole.SPARE);
+            });
+    LOG.info("killed voter replaced after {} ms (adjustment period {} ms)",
+        (System.nanoTime() - killed) / 1_000_000, FREQUENCY.toMillis());
+  }
+
+  private DemoNode demo(String name, String join) throws Exception {
+    DemoNode node = DemoNode.start(tmp.resolve(name), Loopback.freeAddress(HOST), List.of(join));
+    cleanup.add(node);
+    await("dqlite-demo " + node.dbAddress + " up").atMost(DEADLINE).until(node::isUp);
+    return node;
+  }
+
+  /** Writes rows one transaction at a time through one JDBC connection, until closed. */
+  private static final class Writer implements AutoCloseable {
+    private static final int MAX_WRITES = 1_000_000;
+    private final DataSource dataSource;
+    private final AtomicBoolean stop = new AtomicBoolean();
+    final AtomicInteger written = new AtomicInteger();
+    final AtomicLong longestMillis = new AtomicLong();
+    final List<Throwable> errors = new CopyOnWriteArrayList<>();
+    private final Thread thread = new Thread(this::run, "handover-writer");
+
+    Writer(DataSource dataSource) {
+      this.dataSource = dataSource;
+    }
+
+    void start() throws Exception {
+      try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+        st.execute("CREATE TABLE IF NOT EXISTS t (k INTEGER PRIMARY KEY, v TEXT)");
+      }
+      thread.start();
+    }
+
+    private void run() {
+      // Idempotent writes, so an outcome-unknown failure (08007) may be retried.
+      DqliteTransactions.Policy policy =
+          DqliteTransactions.Policy.defaults()
+              .timeout(Duration.ofSeconds(10))
+              .retryUnknownOutcome(true);
+      try (Connection connection = dataSource.getConnection()) {
+        for (int i = 0; i < MAX_WRITES && !stop.get(); i++) {
+          int key = i;
+          long start = System.nanoTime();
+          DqliteTransactions.inTransaction(
+              connection,
+              policy,
+              c -> {
+                try (PreparedStatement insert =
+                    c.prepareStatement("INSERT OR REPLACE INTO t (k, v) VALUES (?, ?)")) {
+                  insert.setInt(1, key);
+                  insert.setString(2, "value " + key);
+                  return insert.executeUpdate();
+                }
+              });
+          longestMillis.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
+          written.incrementAndGet();
+        }
+      } catch (Throwable e) {
+        errors.add(e);
+      }
+    }
+
+    String stack() {
+      StringBuilder out = new StringBuilder();
+      for (StackTraceElement e : thread.getStackTrace()) {
+        out.append("\n  at ").append(e);
+      }
+      return out.toString();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stop.set(true);
+      thread.join(60_000);
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package io.dqlite.sidecar.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.dqlite.client.Client;
+import io.dqlite.client.ConnectorConfig;
+import io.dqlite.client.DqliteException;
+import io.dqlite.client.InMemoryNodeStore;
+import io.dqlite.client.LeaderConnector;
+import io.dqlite.client.NoLeaderException;
+import io.dqlite.client.NodeInfo;
+import io.dqlite.client.NodeRole;
+import io.dqlite.client.protocol.ProtocolConnection;
+import io.dqlite.client.protocol.Rows;
+import io.dqlite.sidecar.proxy.TlsDialer;
+import io.dqlite.sidecar.tls.SimpleTls;
+import io.dqlite.sidecar.tls.TestCertificates;
+import io.dqlite.sidecar.tls.TlsCredentials;
+import java.nio.file.Path;
+import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Apps with TLS, as go-dqlite wires it: libdqlite on a private abstract socket, a mutual-TLS
+ * listener on the public address in front of it, raft's outgoing connections dialled with TLS and
+ * handed to libdqlite through socketpairs, and the App's clients dialling with TLS.
+ */
+class TlsIT {
+
+  private static final String HOST = "127.0.7.13";
+  private static final Duration DEADLINE = Duration.ofSeconds(90);
+
+  @TempDir Path tmp;
+
+  private final TestCertificates.Authority authority = TestCertificates.authority("dqlite-ca");
+  private AppCluster cluster;
+
+  @BeforeEach
+  void cluster() {
+    cluster =
+        new AppCluster(
+            tmp,
+            HOST,
+            b -> b.rolesAdjustmentFrequency(Duration.ofSeconds(1)).tls(tls(credentials())));
+  }
+
+  @AfterEach
+  void close() {
+    cluster.close();
+  }
+
+  /** A node certificate of the cluster's authority, with go-dqlite's shared DNS name. */
+  private TlsCredentials credentials() {
+    return authority.node("node").dns("dqlite").ip(HOST).issue().credentials();
+  }
+
+  private static TlsSetup tls(TlsCredentials credentials) {
+    return new TlsSetup(SimpleTls.listen(credentials), SimpleTls.dial(credentials));
+  }
+
+  @Test
+  void threeNodeTlsCluster_formsReplicatesAndTransfersLeadership() throws Exception {
+    App a1 = cluster.start(DEADLINE);
+    App a2 = cluster.start(DEADLINE);
+    App a3 = cluster.start(DEADLINE);
+    for (App app : List.of(a1, a2, a3)) {
+      assertThat(app.nodeBindAddress()).startsWith("@").isNotEqualTo(app.address());
+    }
+    await("3 voters")
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () ->
+                assertThat(cluster.members())
+                    .extracting(NodeInfo::role)
+                    .containsExactly(NodeRole.VOTER, NodeRole.VOTER, NodeRole.VOTER));
+
+    // SQL through the App's TLS dialer, to the leader.
+    try (ProtocolConnection leader = leaderConnection(a2)) {
+      int db = leader.open("tls");
+      leader.execSql(db, "CREATE TABLE t (n INT)", List.of());
+      leader.execSql(db, "INSERT INTO t VALUES (42)", List.of());
+    }
+    // The leader hands over; the new leader has the row, so raft replicated it over TLS.
+    App first = cluster.leader();
+    first.handover(Duration.ofSeconds(60));
+    App second = cluster.leader();
+    assertThat(second).isNotSameAs(first);
+    try (ProtocolConnection leader = leaderConnection(second)) {
+      int db = leader.open("tls");
+      try (Rows rows = leader.querySql(db, "SELECT n FROM t", List.of())) {
+        assertThat(rows.next()).isTrue();
+        assertThat(((Number) rows.row().values().get(0)).longValue()).isEqualTo(42);
+      }
+    }
+    // The private socket answers in plain text, as go-dqlite's App.Client.
+    try (Client local = a3.client()) {
+      assertThat(local.cluster()).hasSize(3);
+    }
+  }
+
+  @Test
+  void plainClientsAndNodesWithACertificateFromAnotherAuthorityAreRefused() throws Exception {
+    App a1 = cluster.start(DEADLINE);
+
+    // A plain-TCP client gets no answer it understands.
+    ConnectorConfig plain = ConnectorConfig.defaults().toBuilder()
+        .dialTimeout(Duration.ofSeconds(2)).requestTimeout(Duration.ofSeconds(5)).build();
+    assertThatThrownBy(
+            () -> {
+              try (Client client = Client.connect(a1.address(), plain)) {
+                client.leader();
+              }
+            })
+        .isInstanceOf(DqliteException.class);
+
+    // A client with a certificate from another authority fails the handshake.
+    TestCertificates.Authority other = TestCertificates.authority("other-ca");
+    TlsCredentials rogue = other.node("rogue").dns("dqlite").ip(HOST).issue().credentials();
+    ConnectorConfig rogueConfig =
+        ConnectorConfig.builder()
+            .dialer(new TlsDialer(SimpleTls.dial(rogue)))
+            .connectTimeout(Duration.ofSeconds(3))
+            .build();
+    assertThatThrownBy(
+            () -> Client.findLeader(InMemoryNodeStore.of(a1.address()), rogueConfig).close())
+        .isInstanceOf(NoLeaderException.class)
+        .hasMessageContaining("TLS handshake");
+
+    // A node with such a certificate never joins.
+    App intruder =
+        App.builder(tmp.resolve("intruder"))
+            .address(Loopback.freeAddress(HOST))
+            .cluster(a1.address())
+            .tls(tls(rogue))
+            .build();
+    try (intruder) {
+      assertThatThrownBy(() -> intruder.ready(Duration.ofSeconds(5)))
+          .isInstanceOf(TimeoutException.class);
+      assertThat(cluster.members()).extracting(NodeInfo::id).containsExactly(a1.id());
+    }
+  }
+
+  @Test
+  void jdbcThroughTheAppIsRefusedClearlyUnderTls() throws Exception {
+    App a1 = cluster.start(DEADLINE);
+    assertThatThrownBy(() -> a1.open("db"))
+        .isInstanceOf(SQLFeatureNotSupportedException.class)
+        .hasMessageContaining("TLS");
+  }
+
+  private static ProtocolConnection leaderConnection(App app) throws Exception {
+    return new LeaderConnector(app.store(), app.connectorConfig()).connect();
+  }
+}
