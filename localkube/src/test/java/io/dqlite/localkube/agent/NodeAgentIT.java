@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,11 +46,21 @@ class NodeAgentIT {
   private static NodeAgent agent;
   private static Path work;
   private static KubernetesClient k;
+
+  /**
+   * The test app's port: one no process holds on any address, since a listener on 0.0.0.0 (a
+   * colleague's pod that ignores its pod IP) would make binding it on the pod IP fail.
+   */
+  private static int port;
+
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
   static void up() throws Exception {
+    try (ServerSocket probe = new ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
     cp = LocalControlPlane.builder().build().start();
     k = cp.client();
     work = cp.stateDir().resolve("agent");
@@ -66,7 +77,7 @@ class NodeAgentIT {
                 "    command: [${JAVA}, -Xmx64m, -XX:TieredStopAtLevel=1, -cp, ${CLASSES}, "
                     + TestApp.class.getName()
                     + "]",
-                "    args: [--bind, $(LOCALKUBE_POD_IP), --port, \"8080\"]",
+                "    args: [--bind, $(LOCALKUBE_POD_IP), --port, \"" + port + "\"]",
                 "  " + SHELL + ":",
                 "    command: [sh, -c]",
                 ""),
@@ -144,7 +155,7 @@ class NodeAgentIT {
                 .withClusterIP("None")
                 .withSelector(Map.of("app", "web"))
                 .addNewPort()
-                .withPort(8080)
+                .withPort(port)
                 .endPort()
                 .endSpec()
                 .build())
@@ -210,7 +221,7 @@ class NodeAgentIT {
             .withNewReadinessProbe()
             .withNewHttpGet()
             .withPath("/ready")
-            .withNewPort(8080)
+            .withNewPort(port)
             .endHttpGet()
             .withPeriodSeconds(1)
             .endReadinessProbe()
@@ -284,7 +295,7 @@ class NodeAgentIT {
             () ->
                 assertThat(k.pods().inNamespace(ns).withName("web").getLog())
                     .as("kubectl logs, through the API server and the agent's kubelet API")
-                    .contains("test app listening on " + ip + ":8080"));
+                    .contains("test app listening on " + ip + ":" + port));
 
     k.pods().inNamespace(ns).withName("web").delete();
     await().atMost(DEADLINE).until(() -> k.pods().inNamespace(ns).withName("web").get() == null);
@@ -425,7 +436,7 @@ class NodeAgentIT {
                   .withName("app")
                   .withImage(APP)
                   .withArgs(
-                      "--bind", "$(LOCALKUBE_POD_IP)", "--port", "8080", "--write", "/data/log")
+                      "--bind", "$(LOCALKUBE_POD_IP)", "--port", "" + port, "--write", "/data/log")
                   .addNewVolumeMount()
                   .withName("data")
                   .withMountPath("/data")
@@ -434,7 +445,7 @@ class NodeAgentIT {
                   .withNewReadinessProbe()
                   .withNewHttpGet()
                   .withPath("/ready")
-                  .withNewPort(8080)
+                  .withNewPort(port)
                   .endHttpGet()
                   .withPeriodSeconds(1)
                   .endReadinessProbe()
@@ -491,7 +502,7 @@ class NodeAgentIT {
   private String get(String ip, String path) throws IOException, InterruptedException {
     HttpResponse<String> r =
         http.send(
-            HttpRequest.newBuilder(URI.create("http://" + ip + ":8080" + path))
+            HttpRequest.newBuilder(URI.create("http://" + ip + ":" + port + path))
                 .timeout(Duration.ofSeconds(10))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
