@@ -158,8 +158,8 @@ class CliTest {
   }
 
   @Test
-  void everyFlagAndItsVariableIsInTheDocsTable() throws Exception {
-    String doc = java.nio.file.Files.readString(Path.of("..", "docs", "sidecar.md"));
+  void everyFlagAndItsVariableIsInTheReadmeTable() throws Exception {
+    String doc = java.nio.file.Files.readString(Path.of("..", "README.md"));
     CommandLine run = Main.commandLine(Map.of()).getSubcommands().get("run");
     for (CommandLine.Model.OptionSpec o : run.getCommandSpec().options()) {
       if (o.usageHelp() || o.versionHelp()) {
