@@ -20,7 +20,6 @@ import io.dqlite.sidecar.proxy.TlsDialer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
@@ -355,7 +354,8 @@ public final class App implements AutoCloseable {
       if (attempt > 0) {
         Thread.sleep(RunLoop.RETRY.toMillis());
       }
-      try (Connection probe = dataSource.getConnection()) {
+      try {
+        dataSource.getConnection().close();
         return dataSource;
       } catch (SQLException e) {
         if (!"08001".equals(e.getSQLState())) {

@@ -13,7 +13,9 @@ import io.dqlite.client.protocol.Response;
 import io.dqlite.client.protocol.ResponseType;
 import io.dqlite.client.protocol.WelcomeResponse;
 import io.dqlite.sidecar.metrics.AppSocketMeters;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +28,11 @@ final class ProxySession implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(ProxySession.class);
   /** libdqlite's default heartbeat timeout, announced before any leader was reached. */
   private static final long DEFAULT_HEARTBEAT_MS = 15_000;
+  /** Requests are read through a buffer: one read call gets a whole small request. */
+  private static final int READ_BUFFER = 8192;
 
   private final Transport client;
+  private final InputStream in;
   private final String advertised;
   private final UpstreamConnector connector;
   private final AppSocketMeters meters;
@@ -44,6 +49,7 @@ final class ProxySession implements Runnable {
       String name,
       long maxRequestBytes) {
     this.client = client;
+    this.in = new BufferedInputStream(client.input(), READ_BUFFER);
     this.maxRequestBytes = maxRequestBytes;
     this.advertised = advertised;
     this.connector = connector;
@@ -54,7 +60,7 @@ final class ProxySession implements Runnable {
   @Override
   public void run() {
     try {
-      long version = Frame.readVersion(client.input());
+      long version = Frame.readVersion(in);
       if (version < 0) {
         return;
       }
@@ -66,7 +72,7 @@ final class ProxySession implements Runnable {
         Frame frame;
         Request request;
         try {
-          frame = Frame.read(client.input(), maxRequestBytes);
+          frame = Frame.read(in, maxRequestBytes);
           if (frame == null) {
             return;
           }

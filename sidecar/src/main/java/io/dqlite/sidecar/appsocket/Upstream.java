@@ -10,7 +10,9 @@ import io.dqlite.client.protocol.ProtocolConnection;
 import io.dqlite.client.protocol.ProtocolException;
 import io.dqlite.client.protocol.Response;
 import io.dqlite.client.protocol.WelcomeResponse;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 
 /**
@@ -22,19 +24,26 @@ final class Upstream implements AutoCloseable {
   /** What a node said when asked who leads, if it did not claim leadership itself. */
   record Probe(Upstream leader, String reportedLeader) {}
 
+  /** Answers are read through a buffer: one read call gets a whole small answer, header and all. */
+  private static final int READ_BUFFER = 8192;
+
   private final Transport transport;
+  private final InputStream in;
   private final String address;
   private final long leaderId;
   private final long heartbeatTimeout;
   private final Duration requestTimeout;
+  private final Deadlines.Watch watch;
 
   private Upstream(
       Transport transport, String address, long leaderId, long heartbeatTimeout, Duration timeout) {
     this.transport = transport;
+    this.in = new BufferedInputStream(transport.input(), READ_BUFFER);
     this.address = address;
     this.leaderId = leaderId;
     this.heartbeatTimeout = heartbeatTimeout;
     this.requestTimeout = timeout;
+    this.watch = Deadlines.watch(transport::close);
   }
 
   /**
@@ -108,7 +117,7 @@ final class Upstream implements AutoCloseable {
 
   /** Sends a client's request as it came. */
   void send(Frame frame) throws IOException {
-    try (Deadlines.Guard guard = Deadlines.arm(requestTimeout, transport::close)) {
+    try (Deadlines.Guard guard = watch.arm(requestTimeout)) {
       frame.write(transport.output());
     } catch (IOException e) {
       throw new IOException("send to leader " + address + ": " + e.getMessage(), e);
@@ -117,10 +126,10 @@ final class Upstream implements AutoCloseable {
 
   /** Reads the next response, waiting at most the request timeout. */
   Frame receive() throws IOException {
-    try (Deadlines.Guard guard = Deadlines.arm(requestTimeout, transport::close)) {
+    try (Deadlines.Guard guard = watch.arm(requestTimeout)) {
       Frame f;
       try {
-        f = Frame.read(transport.input());
+        f = Frame.read(in);
       } catch (ProtocolException e) {
         throw new IOException("garbage from leader " + address + ": " + e.getMessage(), e);
       } catch (IOException e) {
@@ -139,6 +148,7 @@ final class Upstream implements AutoCloseable {
 
   @Override
   public void close() {
+    watch.close();
     transport.close();
   }
 

@@ -152,9 +152,13 @@ class ExternalConnectionIT {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
       server.close();
-      thread.join(5_000);
+      try {
+        thread.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       accepted.forEach(Transport::close);
     }
   }

@@ -9,6 +9,7 @@ import io.dqlite.client.jdbc.DqliteTransactions;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,8 +115,9 @@ class HandoverIT {
             })
         .until(() -> writer.written.get() >= afterClose + 50);
     writer.close();
-    LOG.info("handover: {} writes, longest write {} ms (retries included)", writer.written.get(),
-        writer.longestMillis.get());
+    LOG.info("handover: {} writes, longest write {} ms (retries included); errors that"
+            + " DqliteTransactions let through and the writer retried: {}",
+        writer.written.get(), writer.longestMillis.get(), writer.surfaced);
     assertThat(writer.errors).isEmpty();
   }
 
@@ -217,9 +219,16 @@ class HandoverIT {
     return node;
   }
 
-  /** Writes rows one transaction at a time through one JDBC connection, until closed. */
+  /**
+   * Writes rows one transaction at a time through one JDBC connection (DqliteTransactions), until
+   * closed. A write that still fails after {@link #RETRY_BUDGET} of retrying is an error.
+   */
   private static final class Writer implements AutoCloseable {
     private static final int MAX_WRITES = 1_000_000;
+    /** How long one write may keep failing before the test fails: "a short retry". */
+    private static final Duration RETRY_BUDGET = Duration.ofSeconds(10);
+    private Connection connection;
+    final List<String> surfaced = new CopyOnWriteArrayList<>();
     private final DataSource dataSource;
     private final AtomicBoolean stop = new AtomicBoolean();
     final AtomicInteger written = new AtomicInteger();
@@ -244,10 +253,30 @@ class HandoverIT {
           DqliteTransactions.Policy.defaults()
               .timeout(Duration.ofSeconds(10))
               .retryUnknownOutcome(true);
-      try (Connection connection = dataSource.getConnection()) {
-        for (int i = 0; i < MAX_WRITES && !stop.get(); i++) {
-          int key = i;
-          long start = System.nanoTime();
+      for (int i = 0; i < MAX_WRITES && !stop.get(); i++) {
+        long start = System.nanoTime();
+        try {
+          writeWithin(i, policy, start + RETRY_BUDGET.toNanos());
+        } catch (Throwable e) {
+          errors.add(e);
+          return;
+        }
+        longestMillis.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
+        written.incrementAndGet();
+      }
+    }
+
+    /**
+     * One write through DqliteTransactions; an error it lets through is retried here too, with a
+     * fresh connection, until the budget is spent, and kept in {@link #surfaced} for the log.
+     */
+    private void writeWithin(int key, DqliteTransactions.Policy policy, long deadline)
+        throws Exception {
+      while (true) {
+        try {
+          if (connection == null) {
+            connection = dataSource.getConnection();
+          }
           DqliteTransactions.inTransaction(
               connection,
               policy,
@@ -259,11 +288,26 @@ class HandoverIT {
                   return insert.executeUpdate();
                 }
               });
-          longestMillis.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
-          written.incrementAndGet();
+          return;
+        } catch (SQLException e) {
+          surfaced.add(e.getSQLState() + " " + e.getMessage());
+          closeConnection();
+          if (System.nanoTime() > deadline) {
+            throw e;
+          }
+          Thread.sleep(50);
         }
-      } catch (Throwable e) {
-        errors.add(e);
+      }
+    }
+
+    private void closeConnection() {
+      if (connection != null) {
+        try {
+          connection.close();
+        } catch (SQLException ignored) {
+          // A new one is opened for the next attempt.
+        }
+        connection = null;
       }
     }
 
@@ -276,9 +320,14 @@ class HandoverIT {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       stop.set(true);
-      thread.join(60_000);
+      try {
+        thread.join(60_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      closeConnection();
     }
   }
 }
