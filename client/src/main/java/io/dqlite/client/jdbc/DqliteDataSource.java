@@ -1,10 +1,17 @@
 package io.dqlite.client.jdbc;
 
+import io.dqlite.client.NodeInfo;
+import io.dqlite.client.NodeStore;
+import io.dqlite.client.net.Dialer;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.LinkedHashSet;
+import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
@@ -17,25 +24,62 @@ import javax.sql.DataSource;
  * DqliteDataSource ds = new DqliteDataSource("jdbc:dqlite://db-0:9001,db-1:9001/app");
  * ds.setProperty(DqliteProperty.BUSY_TIMEOUT, "10000");
  * }</pre>
+ *
+ * <p>Where nodes are not reached by plain TCP or unix sockets (TLS, a connection the application
+ * makes itself), or the member list changes at run time, give the nodes and the transport in code
+ * instead of a URL: {@link #DqliteDataSource(NodeStore, Dialer, String)}. The sidecar's {@code
+ * App.open} does this with its cluster.yaml and its TLS dialer.
  */
 public final class DqliteDataSource implements DataSource {
 
   private volatile String url;
+  private final NodeStore nodeStore;
+  private final Dialer dialer;
+  private final String database;
   private final Properties properties = new Properties();
   private volatile PrintWriter logWriter;
 
-  public DqliteDataSource() {}
+  public DqliteDataSource() {
+    this((String) null);
+  }
 
   public DqliteDataSource(String url) {
     this.url = url;
+    this.nodeStore = null;
+    this.dialer = null;
+    this.database = null;
   }
 
+  /**
+   * A data source whose connections find the leader among the nodes of {@code nodeStore}, read
+   * afresh at every leader search (so it follows membership changes), and reach every node
+   * through {@code dialer} (e.g. a TLS dialer). Properties are set with {@link #setProperty}; there
+   * is no URL.
+   *
+   * @param database the database name, without '/'
+   */
+  public DqliteDataSource(NodeStore nodeStore, Dialer dialer, String database) {
+    this.nodeStore = Objects.requireNonNull(nodeStore, "nodeStore");
+    this.dialer = Objects.requireNonNull(dialer, "dialer");
+    this.database = Objects.requireNonNull(database, "database");
+    this.url = null;
+  }
+
+  /** The URL; for a data source built from a node store, a description of its current nodes. */
   public String getUrl() {
-    return url;
+    return nodeStore == null ? url : describeStore();
   }
 
-  /** The {@code jdbc:dqlite:} URL; setter form for bean-style configuration (pools, Spring). */
+  /**
+   * The {@code jdbc:dqlite:} URL; setter form for bean-style configuration (pools, Spring).
+   *
+   * @throws IllegalStateException on a data source built from a node store
+   */
   public void setUrl(String url) {
+    if (nodeStore != null) {
+      throw new IllegalStateException(
+          "this DqliteDataSource takes its nodes from a NodeStore; it has no URL to set");
+    }
     this.url = url;
   }
 
@@ -61,6 +105,10 @@ public final class DqliteDataSource implements DataSource {
 
   @Override
   public Connection getConnection() throws SQLException {
+    if (nodeStore != null) {
+      Properties props = DqliteUrl.properties(database, getProperties());
+      return DqliteDriver.open(describeStore(), nodeStore, dialer, database, props);
+    }
     String u = url;
     if (u == null) {
       throw new SQLException(
@@ -68,6 +116,19 @@ public final class DqliteDataSource implements DataSource {
           DqliteSqlState.INVALID_CONNECTION_PROPERTY.state());
     }
     return DqliteDriver.open(u, DqliteUrl.parse(u, getProperties()));
+  }
+
+  /** {@code jdbc:dqlite://a:9001,b:9001/db} for the nodes in the store now, for reports only. */
+  private String describeStore() {
+    Set<String> addresses = new LinkedHashSet<>();
+    try {
+      for (NodeInfo node : nodeStore.get()) {
+        addresses.add(node.address());
+      }
+    } catch (IOException e) {
+      addresses.add("(node store unreadable: " + e.getMessage() + ")");
+    }
+    return DqliteUrl.PREFIX + "//" + String.join(",", addresses) + "/" + database;
   }
 
   @Override

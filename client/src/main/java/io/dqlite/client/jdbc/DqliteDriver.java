@@ -2,6 +2,9 @@ package io.dqlite.client.jdbc;
 
 import io.dqlite.client.InMemoryNodeStore;
 import io.dqlite.client.LeaderConnector;
+import io.dqlite.client.NodeStore;
+import io.dqlite.client.net.DefaultDialer;
+import io.dqlite.client.net.Dialer;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -49,12 +52,28 @@ public final class DqliteDriver implements Driver {
   }
 
   static DqliteConnection open(String url, DqliteUrl parsed) throws SQLException {
-    Properties props = parsed.properties();
+    return open(
+        url,
+        InMemoryNodeStore.of(parsed.addresses().toArray(String[]::new)),
+        DefaultDialer.INSTANCE,
+        parsed.database(),
+        parsed.properties());
+  }
+
+  /**
+   * Opens a connection that finds the leader among the nodes of {@code store} (read at every
+   * leader search) and reaches them through {@code dialer}.
+   *
+   * @param url what {@link java.sql.DatabaseMetaData#getURL()} reports
+   * @param props validated connection properties
+   */
+  static DqliteConnection open(
+      String url, NodeStore store, Dialer dialer, String database, Properties props)
+      throws SQLException {
     LeaderConnector connector =
         new LeaderConnector(
-            InMemoryNodeStore.of(parsed.addresses().toArray(String[]::new)),
-            Settings.connectorConfig(props));
-    Session session = new Session(connector, parsed.database(), Settings.from(props));
+            store, Settings.connectorConfig(props).toBuilder().dialer(dialer).build());
+    Session session = new Session(connector, database, Settings.from(props));
     session.connect();
     return new DqliteConnection(url, session);
   }

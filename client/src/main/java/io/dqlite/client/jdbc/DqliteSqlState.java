@@ -28,7 +28,7 @@ public enum DqliteSqlState {
    * The connection broke while a read-only statement ran or its rows streamed: nothing was changed.
    * The next statement reconnects to the leader.
    */
-  CONNECTION_FAILURE("08006", true, "connection lost during a read; nothing was changed"),
+  CONNECTION_FAILURE("08006", true, "connection lost during a read, or the request refused by a node that was losing leadership; nothing was changed"),
   FEATURE_NOT_SUPPORTED("0A000", false, "feature not supported"),
   /** A column or parameter index out of range. */
   INVALID_DESCRIPTOR_INDEX("07009", false, "invalid column or parameter index"),

@@ -105,6 +105,31 @@ public record DqliteUrl(List<String> addresses, String database, Properties prop
     return new DqliteUrl(addresses, database, props);
   }
 
+  /**
+   * The effective properties for a connection whose nodes come from elsewhere than a URL (a {@link
+   * io.dqlite.client.NodeStore}): {@code info} with {@code database} set, validated like a URL's.
+   *
+   * @throws SQLException with SQLSTATE HY024 for a bad database name or property
+   */
+  static Properties properties(String database, Properties info) throws SQLException {
+    Properties props = new Properties();
+    if (info != null) {
+      for (String name : info.stringPropertyNames()) {
+        props.setProperty(name, info.getProperty(name));
+      }
+    }
+    if (database == null || database.isBlank() || database.contains("/")) {
+      throw new SQLException(
+          "invalid database name '" + database + "': it must be non-empty and without '/'",
+          DqliteSqlState.INVALID_CONNECTION_PROPERTY.state());
+    }
+    props.setProperty(DqliteProperty.DATABASE.key(), database);
+    for (DqliteProperty p : DqliteProperty.values()) {
+      p.validate(props);
+    }
+    return props;
+  }
+
   private static void parseQuery(String url, String query, Properties props) throws SQLException {
     for (String pair : query.split("&")) {
       if (pair.isEmpty()) {

@@ -24,10 +24,13 @@ import org.slf4j.LoggerFactory;
  *   <li>Leadership lost or connection broken, no transaction open: the connection is dropped and
  *       the next statement reconnects through the {@link LeaderConnector}. The failed statement is
  *       retried once, on the new leader, only when its failure proves it was not applied: the node
- *       answered "not leader" (libdqlite checks leadership before running anything), the statement
- *       only reads, or it is a BEGIN. Otherwise the outcome is unknown: SQLSTATE 08007.
+ *       answered "not leader" (libdqlite checks leadership before running anything), or refused
+ *       it while leadership moved ({@link SqlErrors#isLeaderChangeRefusal}: raft's code 7 leaking
+ *       out of libdqlite 1.11.1's barrier, "no database opened"), the statement only reads, or it
+ *       is a BEGIN. Otherwise the outcome is unknown: SQLSTATE 08007.
  *   <li>The same inside a transaction: the transaction died with the old connection; SQLSTATE
- *       40001, nothing of it was applied (except a COMMIT that failed in flight: 08007). A
+ *       40001, nothing of it was applied (except a COMMIT that failed in flight: 08007; a COMMIT
+ *       refused before it ran is 40001, since dqlite replicates a transaction only at commit). A
  *       transaction that held only the driver's lazy BEGIN is begun again on the new leader. The
  *       rules live in {@link TransactionState}.
  *   <li>Busy/locked outside a transaction: retried with jittered back-off for {@code busyTimeout};
@@ -218,9 +221,11 @@ final class Session implements AutoCloseable {
         return result;
       } catch (DqliteException e) {
         trace(statement, c, start, e);
-        if (e.isConnectionBroken() || c.isClosed()) {
+        boolean refused = SqlErrors.isLeaderChangeRefusal(e.code(), e.getMessage());
+        if (e.isConnectionBroken() || c.isClosed() || refused) {
           boolean notApplied =
-              e.code() == ErrorCodes.SQLITE_IOERR_NOT_LEADER
+              refused
+                  || e.code() == ErrorCodes.SQLITE_IOERR_NOT_LEADER
                   || e.code() == ErrorCodes.SQLITE_IOERR_NOT_LEADER_LEGACY;
           boolean timedOut = canceled || e instanceof DqliteTimeoutException;
           drop(e.getMessage());
@@ -290,10 +295,11 @@ final class Session implements AutoCloseable {
 
   /** Maps a failure while reading rows of a streaming result set, applying the same rules. */
   SQLException rowsFailed(SqlScript.Statement statement, DqliteException e) {
-    if (e.isConnectionBroken()) {
+    boolean refused = SqlErrors.isLeaderChangeRefusal(e.code(), e.getMessage());
+    if (e.isConnectionBroken() || refused) {
       drop(e.getMessage());
       boolean interrupted = canceled || e instanceof DqliteTimeoutException;
-      return switch (tx.lost(statement.kind(), interrupted, false)) {
+      return switch (tx.lost(statement.kind(), interrupted, refused)) {
         case NONE -> failure(statement, e);
         case COMMIT_UNKNOWN -> transactionLost(statement, e, true);
         case RESTART, ROLLED_BACK -> transactionLost(statement, e, false);

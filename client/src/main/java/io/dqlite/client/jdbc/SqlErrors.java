@@ -23,10 +23,54 @@ final class SqlErrors {
 
   private SqlErrors() {}
 
+  /** raft's RAFT_NOTLEADER, which libdqlite 1.11.1 can answer in place of a SQLite code. */
+  static final int RAFT_NOTLEADER = 7;
+
+  /** raft's RAFT_LEADERSHIPLOST, likewise. */
+  static final int RAFT_LEADERSHIPLOST = 8;
+
+  /**
+   * Whether a failure response means that libdqlite refused the request because leadership was
+   * moving or had moved away, <em>before</em> running anything. Such a request was not applied,
+   * and the connection is useless: the session reconnects to the new leader.
+   *
+   * <ul>
+   *   <li>Code 7 or 8 with any text but SQLite's own for those codes: libdqlite 1.11.1's exec path
+   *       runs a raft barrier before stepping the statement, and when the barrier fails it answers
+   *       the raw raft code (RAFT_NOTLEADER = 7 while a leadership transfer is under way,
+   *       RAFT_LEADERSHIPLOST = 8) with the connection's stale {@code sqlite3_errmsg}, typically
+   *       "no more rows available". SQLite's genuine codes 7 (SQLITE_NOMEM, "out of memory") and 8
+   *       (SQLITE_READONLY, "attempt to write a readonly database") keep their meaning.
+   *   <li>Code 12 (SQLITE_NOTFOUND) "no database opened", or the node's "no statement with id":
+   *       after a leadership loss libdqlite closes the connection's leader state, so the database
+   *       and its statements are gone. go-dqlite 1.11 treats every SQLITE_NOTFOUND as a bad
+   *       connection. The client's own refusal of a finalized statement id (which says "not
+   *       sent") is not one.
+   * </ul>
+   */
+  static boolean isLeaderChangeRefusal(long code, String message) {
+    String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
+    if (code == RAFT_NOTLEADER) {
+      return !m.contains("out of memory");
+    }
+    if (code == RAFT_LEADERSHIPLOST) {
+      return !m.contains("readonly") && !m.contains("read-only") && !m.contains("read only");
+    }
+    if (code == ErrorCodes.SQLITE_NOTFOUND) {
+      return m.contains("no database opened")
+          || (m.contains("no statement with id") && !m.contains("not sent"));
+    }
+    return false;
+  }
+
   /** The SQLSTATE for a failure response carrying SQLite/dqlite {@code code}. */
   static DqliteSqlState stateFor(long code, String message) {
     if (ErrorCodes.isBusy(code)) {
       return DqliteSqlState.OBJECT_IN_USE;
+    }
+    if (isLeaderChangeRefusal(code, message)) {
+      // Refused before anything ran: nothing was applied, a new connection may succeed.
+      return DqliteSqlState.CONNECTION_FAILURE;
     }
     if (ErrorCodes.isLeadershipLost(code)) {
       return DqliteSqlState.TRANSACTION_RESOLUTION_UNKNOWN;
@@ -137,6 +181,13 @@ final class SqlErrors {
     }
     if (sql != null) {
       sb.append(" executing: ").append(abbreviate(sql));
+    }
+    if (isLeaderChangeRefusal(e.code(), e.getMessage())) {
+      sb.append(
+          ". The node refused the request because leadership moved (libdqlite reports raft's"
+              + " code with a stale text); nothing was applied. The next statement reconnects to"
+              + " the leader");
+      return sb.toString();
     }
     switch (state) {
       case OBJECT_IN_USE ->

@@ -39,6 +39,12 @@ class SqlErrorsTest {
         "18    | string or blob too big                         | 54000",
         "25    | column index out of range                      | 07009",
         "4     | abort                                          | 40000",
+        "7     | no more rows available                         | 08006",
+        "7     | out of memory                                  | HY000",
+        "8     | no more rows available                         | 08006",
+        "12    | no database opened                             | 08006",
+        "12    | no statement with id 3                         | 08006",
+        "12    | no statement with id 3 on this connection; not sent | HY000",
       })
   void mapsResultCodesToSqlStates(long code, String message, String state) {
     assertThat(SqlErrors.stateFor(code, message).state()).isEqualTo(state);

@@ -7,6 +7,7 @@ import io.dqlite.client.NoLeaderException;
 import io.dqlite.client.NodeInfo;
 import io.dqlite.client.NodeRole;
 import io.dqlite.client.NodeStore;
+import io.dqlite.client.jdbc.DqliteDataSource;
 import io.dqlite.client.net.DefaultDialer;
 import io.dqlite.client.net.Dialer;
 import io.dqlite.sidecar.node.DqliteLibrary;
@@ -21,7 +22,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -43,8 +43,9 @@ import org.slf4j.event.Level;
  *       dqlite_generate_node_id} plus the {@code join} flag file (cluster given); later starts read
  *       it back, and a different address is refused;
  *   <li>cluster.yaml, the node store, seeded with this node (bootstrap) or the join addresses;
- *   <li>the node on libdqlite: listening on its address (plain TCP), or on a private abstract
- *       socket behind a Java proxy (TLS, external connections);
+ *   <li>the node on libdqlite: listening on its address (plain TCP; for a DNS name, the IPv4
+ *       address it resolves to, or {@link AppBuilder#bindAddress}), or on a private abstract socket
+ *       behind a Java proxy (TLS, external connections);
  *   <li>a loop on its own thread that joins the cluster (as a spare, retried every second), keeps
  *       cluster.yaml in step with the leader, takes a voter or stand-by role at start-up when the
  *       cluster lacks one ({@link #ready}), and on the leader adjusts every node's role each
@@ -207,8 +208,10 @@ public final class App implements AutoCloseable {
       connector = new ProxiedNodeConnector(dialer, group);
       bind = o.unixSocket().isEmpty() ? "@" : o.unixSocket();
     } else {
+      // The connector resolves DNS names for outgoing raft connections; libdqlite binds an IPv4
+      // literal, resolved from a DNS-name address once, here, unless given.
       connector = NodeConnector.DEFAULT;
-      bind = info.address();
+      bind = o.bindAddress() != null ? o.bindAddress() : BindAddress.resolve(info.address());
       dialer = DefaultDialer.INSTANCE;
     }
     DqliteNode node =
@@ -230,7 +233,11 @@ public final class App implements AutoCloseable {
     if (o.tls() != null) {
       listener =
           ProxyListener.start(
-              info.address(), o.tls().listen(), DefaultDialer.INSTANCE, nodeBindAddress, proxies);
+              o.bindAddress() != null ? o.bindAddress() : info.address(),
+              o.tls().listen(),
+              DefaultDialer.INSTANCE,
+              nodeBindAddress,
+              proxies);
       cleanups.push(listener::close);
     } else if (o.externalConnection() != null) {
       acceptor =
@@ -334,21 +341,16 @@ public final class App implements AutoCloseable {
 
   /**
    * A {@link DataSource} for {@code database} whose connections go to the current leader, found
-   * through cluster.yaml: go-dqlite's {@code Open}. Like it, this first checks that a connection
-   * can be opened, retrying every second (at most 60 times) while no leader is reachable.
+   * through cluster.yaml (read at every leader search) and reached with the App's dialer, in every
+   * mode (plain TCP, TLS, external connection): go-dqlite's {@code Open}. Like it, this first
+   * checks that a connection can be opened, retrying every second (at most 60 times) while no
+   * leader is reachable.
    *
-   * @throws SQLFeatureNotSupportedException with TLS or an external connection: the client's JDBC
-   *     driver cannot use the App's dialer yet
    * @throws SQLException when no connection could be opened
    */
   public DataSource open(String database) throws SQLException, InterruptedException {
-    if (options.tls() != null || options.externalConnection() != null) {
-      throw new SQLFeatureNotSupportedException(
-          describe() + ": open " + database + ": the JDBC driver cannot dial through the App's "
-              + (options.tls() != null ? "TLS" : "external connection")
-              + " dialer yet; use leader() or client() for this App");
-    }
-    AppDataSource dataSource = new AppDataSource(store, database);
+    DqliteDataSource dataSource =
+        new DqliteDataSource(store, connectorConfig.dialer(), database);
     SQLException last = null;
     for (int attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
       if (attempt > 0) {

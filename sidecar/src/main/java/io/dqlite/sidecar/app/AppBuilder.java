@@ -20,6 +20,8 @@ import java.util.function.BiConsumer;
  *   <caption>Defaults</caption>
  *   <tr><th>Option</th><th>Default</th></tr>
  *   <tr><td>address</td><td>info.yaml's, else first non-loopback IP + {@code :9000}</td></tr>
+ *   <tr><td>bindAddress</td><td>the address; for a DNS name under plain TCP, the IPv4 address of
+ *   this host it resolves to at start</td></tr>
  *   <tr><td>cluster</td><td>none: bootstrap</td></tr>
  *   <tr><td>diskMode</td><td>false</td></tr>
  *   <tr><td>externalConnection</td><td>none</td></tr>
@@ -40,6 +42,7 @@ public final class AppBuilder {
 
   private final Path dir;
   private String address = null;
+  private String bindAddress = null;
   private List<String> cluster = List.of();
   private boolean diskMode = false;
   private ExternalConnection externalConnection = null;
@@ -68,6 +71,21 @@ public final class AppBuilder {
    */
   public AppBuilder address(String address) {
     this.address = address;
+    return this;
+  }
+
+  /**
+   * Where the node listens, {@code host:port}, when that is not its address (not a go-dqlite
+   * option: go-dqlite binds the address itself, which libdqlite 1.11.1 cannot do for a DNS name).
+   * With plain TCP libdqlite binds it, so it must be an IPv4 literal ({@code 0.0.0.0:9001} listens
+   * on every interface); with TLS the Java TLS listener binds it. Not used with an external
+   * connection. Default: the address; when the address's host is a DNS name (a Kubernetes pod's
+   * stable name) and the transport is plain TCP, the name is resolved once at start and the first
+   * IPv4 address that is loopback or belongs to this host is bound, with the address's port; start
+   * fails, naming the host, when there is none. The address stays the node's identity either way.
+   */
+  public AppBuilder bindAddress(String bindAddress) {
+    this.bindAddress = bindAddress;
     return this;
   }
 
@@ -198,6 +216,7 @@ public final class AppBuilder {
         new RolesConfig(voters, standBys, failureDomainRebalance, failureDomainRebalance);
     return new AppOptions(
         address,
+        bindAddress,
         cluster,
         diskMode,
         externalConnection,

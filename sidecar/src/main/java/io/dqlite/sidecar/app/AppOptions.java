@@ -17,6 +17,10 @@ import java.util.function.BiConsumer;
  *
  * @param address the node's address, {@code host:port}; null = first start: the first non-loopback
  *     interface address with port 9000, later: the address in info.yaml
+ * @param bindAddress where the node listens, when that differs from its address: with plain TCP
+ *     the {@code a.b.c.d:port} libdqlite binds, with TLS the address of the TLS listener; null = the
+ *     address itself, or, when its host is a DNS name and the transport is plain TCP, the IPv4
+ *     address of this host that the name resolves to at start
  * @param cluster addresses of existing nodes to join on the first start; empty = bootstrap a new
  *     cluster. Ignored once the node has started once (cluster.yaml exists)
  * @param diskMode keep the database on disk (libdqlite 1.11.1 cannot: start fails clearly)
@@ -38,6 +42,7 @@ import java.util.function.BiConsumer;
  */
 public record AppOptions(
     String address,
+    String bindAddress,
     List<String> cluster,
     boolean diskMode,
     ExternalConnection externalConnection,
@@ -83,6 +88,21 @@ public record AppOptions(
     }
     if (address != null) {
       requireTcp(address, "address");
+    }
+    if (bindAddress != null) {
+      requireTcp(bindAddress, "bind address");
+      if (externalConnection != null) {
+        throw new IllegalArgumentException(
+            "bind address " + bindAddress + " is not used with an external connection: the"
+                + " application accepts the connections itself");
+      }
+      DqliteAddress.Tcp bind = (DqliteAddress.Tcp) DqliteAddress.parse(bindAddress);
+      boolean ipv4 = BindAddress.isIpLiteral(bind.host()) && !bind.host().contains(":");
+      if (tls == null && !ipv4) {
+        throw new IllegalArgumentException(
+            "invalid bind address " + bindAddress + ": libdqlite 1.11.1 binds IPv4 literals only,"
+                + " e.g. 10.0.0.5:9001 or 0.0.0.0:9001");
+      }
     }
     for (String seed : cluster) {
       try {

@@ -22,6 +22,7 @@ class AppOptionsTest {
   void defaultsAreGoDqlites() {
     AppOptions o = App.builder(DIR).options();
     assertThat(o.address()).isNull();
+    assertThat(o.bindAddress()).isNull();
     assertThat(o.cluster()).isEmpty();
     assertThat(o.diskMode()).isFalse();
     assertThat(o.externalConnection()).isNull();
@@ -87,6 +88,44 @@ class AppOptionsTest {
         .hasMessageContaining("exclude each other");
     assertThatThrownBy(() -> new TlsSetup(SimpleTls.dial(credentials), SimpleTls.dial(credentials)))
         .hasMessageContaining("SimpleTls.listen");
+  }
+
+  @Test
+  void bindAddressIsAnIpv4LiteralUnderPlainTcpAndUnusedWithExternalConnections() {
+    assertThat(App.builder(DIR).bindAddress("0.0.0.0:9001").options().bindAddress())
+        .isEqualTo("0.0.0.0:9001");
+    assertThatThrownBy(() -> App.builder(DIR).bindAddress("db-0.db:9001").options())
+        .hasMessageContaining("IPv4 literals only");
+    assertThatThrownBy(() -> App.builder(DIR).bindAddress("[::1]:9001").options())
+        .hasMessageContaining("IPv4 literals only");
+    assertThatThrownBy(() -> App.builder(DIR).bindAddress("@sock").options())
+        .hasMessageContaining("bind address");
+    TlsCredentials credentials =
+        TestCertificates.authority("ca").node("n").dns("dqlite").issue().credentials();
+    TlsSetup tls = new TlsSetup(SimpleTls.listen(credentials), SimpleTls.dial(credentials));
+    assertThat(App.builder(DIR).tls(tls).bindAddress("localhost:9001").options().bindAddress())
+        .isEqualTo("localhost:9001");
+    ExternalConnection external =
+        new ExternalConnection(DefaultDialer.INSTANCE, new LinkedBlockingQueue<>());
+    assertThatThrownBy(
+            () -> App.builder(DIR).externalConnection(external).bindAddress("0.0.0.0:1").options())
+        .hasMessageContaining("external connection");
+  }
+
+  @Test
+  void aDnsNameAddressBindsTheLocalIpv4ItResolvesTo() throws Exception {
+    assertThat(BindAddress.resolve("10.1.2.3:9001")).isEqualTo("10.1.2.3:9001");
+    assertThat(BindAddress.resolve("[::1]:9001")).isEqualTo("[::1]:9001");
+    assertThat(BindAddress.resolve("localhost:9001")).isEqualTo("127.0.0.1:9001");
+    assertThatThrownBy(() -> BindAddress.resolve("no-such-node.invalid:9001"))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("host no-such-node.invalid does not resolve")
+        .hasMessageContaining("bindAddress");
+    assertThat(BindAddress.isIpLiteral("127.0.12.1")).isTrue();
+    assertThat(BindAddress.isIpLiteral("fe80::1")).isTrue();
+    assertThat(BindAddress.isIpLiteral("1.2.3")).isFalse();
+    assertThat(BindAddress.isIpLiteral("1.2.3.256")).isFalse();
+    assertThat(BindAddress.isIpLiteral("pod-0.db.ns.svc")).isFalse();
   }
 
   @Test

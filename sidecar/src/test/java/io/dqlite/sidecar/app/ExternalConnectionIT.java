@@ -20,6 +20,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,6 +92,13 @@ class ExternalConnectionIT {
         assertThat(rows.next()).isTrue();
         assertThat(rows.row().values().get(0)).isEqualTo("tunnelled");
       }
+    }
+    // JDBC through App.open dials with the same upgrade dialer.
+    try (Connection c = apps.get(1).open("external").getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT s FROM t")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("tunnelled");
     }
   }
 

@@ -12,6 +12,8 @@ import io.dqlite.client.LeaderConnector;
 import io.dqlite.client.NoLeaderException;
 import io.dqlite.client.NodeInfo;
 import io.dqlite.client.NodeRole;
+import io.dqlite.client.jdbc.DqliteDataSource;
+import io.dqlite.client.jdbc.DqliteProperty;
 import io.dqlite.client.protocol.ProtocolConnection;
 import io.dqlite.client.protocol.Rows;
 import io.dqlite.sidecar.proxy.TlsDialer;
@@ -19,10 +21,14 @@ import io.dqlite.sidecar.tls.SimpleTls;
 import io.dqlite.sidecar.tls.TestCertificates;
 import io.dqlite.sidecar.tls.TlsCredentials;
 import java.nio.file.Path;
-import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -149,11 +155,24 @@ class TlsIT {
   }
 
   @Test
-  void jdbcThroughTheAppIsRefusedClearlyUnderTls() throws Exception {
+  void jdbcThroughTheAppDialsWithTls() throws Exception {
     App a1 = cluster.start(DEADLINE);
-    assertThatThrownBy(() -> a1.open("db"))
-        .isInstanceOf(SQLFeatureNotSupportedException.class)
-        .hasMessageContaining("TLS");
+    DataSource ds = a1.open("db");
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE t (n INT)");
+      assertThat(s.executeUpdate("INSERT INTO t VALUES (7)")).isEqualTo(1);
+      try (ResultSet rs = s.executeQuery("SELECT n FROM t")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getInt(1)).isEqualTo(7);
+      }
+      assertThat(c.getMetaData().getURL()).isEqualTo("jdbc:dqlite://" + a1.address() + "/db");
+    }
+    // The same node through a plain URL: the TLS listener refuses it, so open() used TLS.
+    DqliteDataSource plain = new DqliteDataSource("jdbc:dqlite://" + a1.address() + "/db");
+    plain.setProperty(DqliteProperty.LEADER_TIMEOUT, "2000");
+    assertThatThrownBy(plain::getConnection)
+        .isInstanceOfSatisfying(
+            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("08001"));
   }
 
   private static ProtocolConnection leaderConnection(App app) throws Exception {
