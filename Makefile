@@ -5,7 +5,7 @@ SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 APT_PACKAGES := libdqlite0 libdqlite-dev go-dqlite openjdk-17-jdk-headless maven
 
-.PHONY: all build test unit-test deps demo demo-down bench clean
+.PHONY: all build test unit-test e2e deps demo demo-down bench clean
 
 all: build
 
@@ -24,18 +24,25 @@ deps:
 build: deps
 	$(MVN) install -DskipTests
 
-## test: every test (unit, then integration tests against real dqlite nodes).
-test: deps
+## test: every test (unit, then integration tests against real dqlite nodes, then the end-to-end
+## tests on the local control plane: the ones listed in e2e/pom.xml's e2e.includes, see docs/e2e.md).
+test: deps k8s-binaries
 	$(MVN) verify
+
+## e2e: the whole end-to-end suite (every *E2E class) on the local control plane; docs/e2e.md.
+e2e: build k8s-binaries
+	$(MVN) -pl e2e verify -De2e.skip=false -De2e.includes='**/*E2E.java'
 
 ## unit-test: only the fast unit tests.
 unit-test:
 	$(MVN) test
 
-## demo: the local demo (grows with the product; see README).
-demo: build
+## demo: a local control plane with 3 zones, the operator (Helm chart), a 3-replica DqliteCluster
+## and an SQL round trip through a pod's app socket; prints KUBECONFIG and what to try (docs/e2e.md).
+demo: build k8s-binaries
 	bash scripts/demo.sh
 
+## demo-down: stop the demo (the agent and its pods first, then the control plane) and delete its state.
 demo-down:
 	bash scripts/demo.sh down
 

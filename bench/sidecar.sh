@@ -6,18 +6,27 @@
 #
 #   1. Three sidecars (the launcher sidecar/src/main/dist/bin/dqlite-sidecar with its default JVM
 #      flags) on 127.0.10.1-3:9001, admin 127.0.10.N:8081, app sockets @dqlite-bench-<pid>-N.
-#   2. For 1 and 4 workers, each write a transaction (BEGIN, INSERT OR REPLACE of a 32 B key and a
-#      1 KiB value, COMMIT) through this project's JDBC driver, each path in turn (the order
-#      rotates): the app socket of a non-leader sidecar, the app socket of the leader's sidecar,
-#      TCP straight to the leader. The table is emptied before every run. VmRSS of the three
-#      sidecar JVMs is sampled every 250 ms during every run.
-#   3. The sidecars stop; three dqlite-demo nodes start on 127.0.10.21-23 (db :9001, api :8001)
-#      and get the same write load, over TCP straight to their leader's dqlite port (the same
-#      client, SQL and sizes; not dqlite-demo's HTTP API), with their VmRSS sampled the same way.
+#   2. Memory first, on the fresh cluster: a steady write load (100 writes/s, paced, one worker,
+#      60 s) through the app socket of a non-leader sidecar, VmRSS of the three JVMs sampled every
+#      250 ms.
+#   3. Throughput, in one run per worker count (1, then 4 workers per path): every write a
+#      transaction (BEGIN, INSERT OR REPLACE of a 32 B key and a 1 KiB value, COMMIT) through this
+#      project's JDBC driver. Three paths, each with its own workers and connections, take turns
+#      in 2 s slices (order rotating every round) until each had 20 s: the app socket of a
+#      non-leader sidecar, the app socket of the leader's sidecar, TCP straight to the leader.
+#      The table is emptied before each run. VmRSS sampled as above; CPU time of every process
+#      read at each slice boundary and charged to the slice's path.
+#   4. The sidecars stop; three dqlite-demo nodes start on 127.0.10.21-23 (db :9001, api :8001)
+#      and get the same steady write load (then the same unpaced runs, for reference) over TCP
+#      straight to their leader's dqlite port: the same client, SQL and sizes, not dqlite-demo's
+#      HTTP API. Their VmRSS is sampled the same way.
 #
 # Environment (defaults in brackets):
-#   SIDECAR_BENCH_DURATION   measured seconds per run [20]    SIDECAR_BENCH_WARMUP [2]
+#   SIDECAR_BENCH_DURATION   measured seconds per path [20]   SIDECAR_BENCH_WARMUP [2]
 #   SIDECAR_BENCH_WORKERS    ["1 4"]
+#   SIDECAR_BENCH_SLICE_MS   the paths take turns in slices this long [2000]
+#   SIDECAR_BENCH_RATE       writes/s of the steady (memory) load [100]
+#   SIDECAR_BENCH_MEMORY_DURATION  seconds of the steady load; 0: skip it [60]
 #   SIDECAR_BENCH_PATHS      ["socket-non-leader socket-leader tcp-leader"]
 #   SIDECAR_BENCH_DEMO       1: also measure the dqlite-demo cluster [1]
 #   SIDECAR_BENCH_JAVA_OPTS  the sidecars' JVM flags (the launcher's JAVA_OPTS); empty: the
@@ -37,6 +46,9 @@ DURATION=${SIDECAR_BENCH_DURATION:-20}
 WARMUP=${SIDECAR_BENCH_WARMUP:-2}
 WORKERS=${SIDECAR_BENCH_WORKERS:-"1 4"}
 PATHS=${SIDECAR_BENCH_PATHS:-"socket-non-leader socket-leader tcp-leader"}
+SLICE=${SIDECAR_BENCH_SLICE_MS:-2000}
+RATE=${SIDECAR_BENCH_RATE:-100}
+MEMORY_DURATION=${SIDECAR_BENCH_MEMORY_DURATION:-60}
 DEMO=${SIDECAR_BENCH_DEMO:-1}
 SIDECAR_OPTS=${SIDECAR_BENCH_JAVA_OPTS:-}
 SIDECAR_FLAGS=${SIDECAR_BENCH_SIDECAR_FLAGS:-}
@@ -59,7 +71,15 @@ for tool in java curl dqlite-demo; do
 done
 [[ $DURATION =~ ^[0-9]+$ && $DURATION -ge 1 && $DURATION -le 600 ]] ||
   die "SIDECAR_BENCH_DURATION must be 1..600 seconds, got '$DURATION'"
+[[ $MEMORY_DURATION =~ ^[0-9]+$ && $MEMORY_DURATION -le 1800 ]] ||
+  die "SIDECAR_BENCH_MEMORY_DURATION must be 0..1800 seconds, got '$MEMORY_DURATION'"
+[[ $RATE =~ ^[0-9]+$ && $RATE -ge 1 ]] || die "SIDECAR_BENCH_RATE must be a positive integer"
 if [[ $NMT == 1 ]]; then command -v jcmd >/dev/null || die "jcmd not found (needs a full JDK)"; fi
+
+# Another run (or anything else) on our addresses would make the nodes fail to bind.
+if command -v ss >/dev/null && ss -ltnH 2>/dev/null | grep -qE " $PREFIX\.(1|2|3|21|22|23):(9001|8081|8001) "; then
+  die "something already listens on $PREFIX.x (another bench/sidecar.sh run?): $(ss -ltnpH | grep -E " $PREFIX\." | head -3)"
+fi
 
 WORK=$(mktemp -d /tmp/dqlite-bench-sidecar.XXXXXX)
 mkdir -p "$WORK/home" "$WORK/logs"
@@ -182,20 +202,41 @@ find_roles() {
   ((LEADER >= 0)) || die "leader $addr is none of ${NODE_ADDR[*]}"
 }
 
-# bench_run CLUSTER PATH WORKERS URL
+# bench_run CLUSTER PATH WORKERS URL [RATE SECONDS]: unpaced for DURATION s, or paced at RATE
+# writes/s for SECONDS.
 bench_run() {
-  local cluster=$1 path=$2 workers=$3 url=$4 before after
+  local cluster=$1 path=$2 workers=$3 url=$4 rate=${5:-0} seconds=${6:-$DURATION} before after
   tool reset --nodes "$ALL" || die "could not empty the benchmark table"
   before=$(tool await --nodes "$ALL" --timeout 60) || die "cluster not ready before the run"
   [[ $before == "${NODE_ADDR[$LEADER]}" ]] || die "leadership moved to $before before the run"
-  log "$cluster $path workers=$workers ($url), leader ${NODE_ADDR[$LEADER]}"
+  log "$cluster $path workers=$workers rate=${rate/#0/unpaced} ($url), leader ${NODE_ADDR[$LEADER]}"
   # shellcheck disable=SC2086 # CLIENT_OPTS is a list of flags
   java $CLIENT_OPTS -cp "$WORK/dqlite-bench.jar" "$MAIN" run --url "$url" --cluster "$cluster" \
-    --path "$path" --workers "$workers" --duration "$DURATION" --warmup "$WARMUP" \
+    --path "$path" --workers "$workers" --duration "$seconds" --warmup "$WARMUP" --rate "$rate" \
     --rss "leader=${NODE_PID[$LEADER]},follower-a=${NODE_PID[$FA]},follower-b=${NODE_PID[$FB]}" \
     --series "$WORK/rss-series.tsv" >"$WORK/run.tsv" || die "the write load failed"
   cat "$WORK/run.tsv" >>"$RESULTS"
   cut -f2-12 "$WORK/run.tsv" | sed 's/^/    /' >&2
+  after=$(tool await --nodes "$ALL" --timeout 60 2>/dev/null || echo "?")
+  [[ $after == "$before" ]] || log "WARNING: leadership moved from $before to $after during the run"
+}
+
+# bench_compare CLUSTER WORKERS --path NAME=URL...: the paths take turns in slices of SLICE ms
+# until each had DURATION s (see Interleaved.java).
+bench_compare() {
+  local cluster=$1 workers=$2 before after
+  shift 2
+  tool reset --nodes "$ALL" || die "could not empty the benchmark table"
+  before=$(tool await --nodes "$ALL" --timeout 60) || die "cluster not ready before the run"
+  [[ $before == "${NODE_ADDR[$LEADER]}" ]] || die "leadership moved to $before before the run"
+  log "$cluster workers=$workers, paths taking turns: $*"
+  # shellcheck disable=SC2086 # CLIENT_OPTS is a list of flags
+  java $CLIENT_OPTS -cp "$WORK/dqlite-bench.jar" "$MAIN" compare --cluster "$cluster" "$@" \
+    --workers "$workers" --duration "$DURATION" --warmup "$WARMUP" --slice-ms "$SLICE" \
+    --rss "leader=${NODE_PID[$LEADER]},follower-a=${NODE_PID[$FA]},follower-b=${NODE_PID[$FB]}" \
+    --series "$WORK/rss-series.tsv" >"$WORK/run.tsv" || die "the write load failed"
+  cat "$WORK/run.tsv" >>"$RESULTS"
+  grep '^run' "$WORK/run.tsv" | cut -f2-12 | sed 's/^/    /' >&2
   after=$(tool await --nodes "$ALL" --timeout 60 2>/dev/null || echo "?")
   [[ $after == "$before" ]] || log "WARNING: leadership moved from $before to $after during the run"
 }
@@ -210,20 +251,21 @@ NODE_ADDR=("${SC_ADDR[@]}") NODE_PID=("${SC_PID[@]}")
 ALL=$(IFS=,; echo "${SC_ADDR[*]}")
 find_roles "$(tool await --nodes "$ALL" --timeout 60)" || exit 1
 log "leader ${SC_ADDR[$LEADER]} (pid ${SC_PID[$LEADER]}); non-leader socket ${SC_SOCK[$FA]}"
-read -ra path_list <<<"$PATHS"
-n=0
+if ((MEMORY_DURATION > 0)); then
+  bench_run sidecar steady:socket-non-leader 1 "jdbc:dqlite://${SC_SOCK[$FA]}/benchmark" \
+    "$RATE" "$MEMORY_DURATION"
+fi
 for workers in $WORKERS; do
-  for ((k = 0; k < ${#path_list[@]}; k++)); do
-    path=${path_list[$(((k + n) % ${#path_list[@]}))]}
+  path_args=()
+  for path in $PATHS; do
     case $path in
-      socket-non-leader) url="jdbc:dqlite://${SC_SOCK[$FA]}/benchmark" ;;
-      socket-leader) url="jdbc:dqlite://${SC_SOCK[$LEADER]}/benchmark" ;;
-      tcp-leader) url="jdbc:dqlite://${SC_ADDR[$LEADER]}/benchmark" ;;
+      socket-non-leader) path_args+=(--path "$path=jdbc:dqlite://${SC_SOCK[$FA]}/benchmark") ;;
+      socket-leader) path_args+=(--path "$path=jdbc:dqlite://${SC_SOCK[$LEADER]}/benchmark") ;;
+      tcp-leader) path_args+=(--path "$path=jdbc:dqlite://${SC_ADDR[$LEADER]}/benchmark") ;;
       *) die "unknown path '$path' in SIDECAR_BENCH_PATHS" ;;
     esac
-    bench_run sidecar "$path" "$workers" "$url"
   done
-  n=$((n + 1))
+  bench_compare sidecar "$workers" "${path_args[@]}"
 done
 if [[ $NMT == 1 ]]; then
   for i in 0 1 2; do
@@ -251,8 +293,12 @@ if [[ $DEMO == 1 ]]; then
   NODE_ADDR=("${DM_ADDR[@]}") NODE_PID=("${DM_PID[@]}")
   ALL=$(IFS=,; echo "${DM_ADDR[*]}")
   find_roles "$(tool await --nodes "$ALL" --timeout 90)" || exit 1
+  if ((MEMORY_DURATION > 0)); then
+    bench_run dqlite-demo steady:tcp-leader 1 "jdbc:dqlite://${DM_ADDR[$LEADER]}/benchmark" \
+      "$RATE" "$MEMORY_DURATION"
+  fi
   for workers in $WORKERS; do
-    bench_run dqlite-demo tcp-leader "$workers" "jdbc:dqlite://${DM_ADDR[$LEADER]}/benchmark"
+    bench_compare dqlite-demo "$workers" --path "tcp-leader=jdbc:dqlite://${DM_ADDR[$LEADER]}/benchmark"
   done
   stop_all
 fi
@@ -276,6 +322,6 @@ tool report --results "$RESULTS" "${doc_args[@]}" --date "$STARTED" --commit "$C
   --machine "$(nproc) cores ($CPU), $MEM, loopback; $VERSIONS; $JAVA_VERSION" \
   --load-before "$LOAD_BEFORE" --load-after "$LOAD_AFTER" \
   --command "\`make bench-sidecar\` (bash bench/sidecar.sh), SIDECAR_BENCH_DURATION=$DURATION" \
-  --note "$DURATION s measured per run after $WARMUP s unmeasured; sidecar JVM flags: $FLAGS."
+  --note "Throughput runs: $DURATION s measured after $WARMUP s unmeasured; steady load: $RATE writes/s for $MEMORY_DURATION s; sidecar JVM flags: $FLAGS."
 cp "$RESULTS" "$ROOT/bench/target/sidecar-results.tsv" 2>/dev/null || true
 cp "$WORK/rss-series.tsv" "$ROOT/bench/target/sidecar-rss-series.tsv" 2>/dev/null || true

@@ -33,6 +33,7 @@ import picocli.CommandLine.Option;
     description = "App socket versus direct TCP, and resident memory, of the sidecar.",
     subcommands = {
       SidecarBench.Run.class,
+      SidecarBench.Compare.class,
       SidecarBench.Await.class,
       SidecarBench.Reset.class,
       SidecarBench.Report.class
@@ -57,6 +58,30 @@ public final class SidecarBench implements Callable<Integer> {
       }
     }
     return out;
+  }
+
+  /** "name=pid,..." and this process as {@link SidecarReport#CLIENT}. */
+  static Map<String, Long> pids(String list) {
+    Map<String, Long> pids = new LinkedHashMap<>();
+    for (String p : split(list)) {
+      String[] kv = p.split("=", 2);
+      pids.put(kv[0], Long.parseLong(kv[1]));
+    }
+    pids.put(SidecarReport.CLIENT, ProcessHandle.current().pid());
+    return pids;
+  }
+
+  static void writeSeries(Path file, String cluster, String path, int workers, RssSampler sampler)
+      throws java.io.IOException {
+    if (file == null) {
+      return;
+    }
+    List<String> out = new ArrayList<>();
+    for (String s : sampler.series()) {
+      out.add(String.join("\t", cluster, path, Integer.toString(workers), s));
+    }
+    Files.write(file, out, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
   }
 
   static ConnectorConfig adminConfig() {
@@ -95,6 +120,10 @@ public final class SidecarBench implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
+    @Option(names = "--rate", defaultValue = "0",
+        description = "Writes per second, all workers together, paced; 0: unpaced.")
+    double rate;
+
     @Option(names = "--series", description = "Appends every RSS sample here (TSV), if given.")
     Path series;
 
@@ -104,28 +133,16 @@ public final class SidecarBench implements Callable<Integer> {
         throw new CommandLine.ParameterException(
             new CommandLine(this), "workers in [1, 64], duration in [1, 3600] s, warmup >= 0");
       }
-      Map<String, Long> pids = new LinkedHashMap<>();
-      for (String p : split(rss)) {
-        String[] kv = p.split("=", 2);
-        pids.put(kv[0], Long.parseLong(kv[1]));
-      }
-      pids.put(SidecarReport.CLIENT, ProcessHandle.current().pid());
+      Map<String, Long> pids = pids(rss);
       WriteLoad.Outcome o;
       List<RssSampler.Summary> memory;
       try (RssSampler sampler = new RssSampler(pids, 250)) {
         sampler.start();
         o = new WriteLoad(new WriteLoad.Options(url, workers, Duration.ofSeconds(warmup),
-            Duration.ofSeconds(duration), seed)).run(sampler::measuring);
+            Duration.ofSeconds(duration), seed, rate)).run(sampler::measuring);
         sampler.close();
         memory = sampler.summary();
-        if (series != null) {
-          List<String> out = new ArrayList<>();
-          for (String s : sampler.series()) {
-            out.add(String.join("\t", cluster, path, Integer.toString(workers), s));
-          }
-          Files.write(series, out, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-              StandardOpenOption.APPEND);
-        }
+        writeSeries(series, cluster, path, workers, sampler);
       }
       String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
       System.out.println(new Line.Run(cluster, path, workers, o.seconds(), o.writes(), o.errors(),
@@ -134,6 +151,81 @@ public final class SidecarBench implements Callable<Integer> {
       for (RssSampler.Summary s : memory) {
         System.out.println(new Line.Rss(cluster, path, workers, s.name(), s.pid(), s.startKib(),
             s.steadyKib(), s.peakKib(), s.cpuMillis()).toTsv());
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "compare",
+      description =
+          "Runs the write load over several paths in one run, taking turns in slices; prints a"
+              + " run line and rss lines per path.")
+  static final class Compare implements Callable<Integer> {
+    @Option(names = "--path", required = true, description = "name=JDBC URL; repeat per path.")
+    List<String> paths;
+
+    @Option(names = "--cluster", required = true, description = "sidecar or dqlite-demo")
+    String cluster;
+
+    @Option(names = "--workers", defaultValue = "1", description = "Workers per path.")
+    int workers;
+
+    @Option(names = "--duration", defaultValue = "20", description = "Measured seconds per path.")
+    int duration;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "Unmeasured seconds per path.")
+    int warmup;
+
+    @Option(names = "--slice-ms", defaultValue = "2000", description = "One turn, milliseconds.")
+    long sliceMillis;
+
+    @Option(names = "--rss", defaultValue = "",
+        description = "Processes to sample: name=pid,name=pid (VmRSS every 250 ms, CPU per slice).")
+    String rss;
+
+    @Option(names = "--seed", defaultValue = "1")
+    long seed;
+
+    @Option(names = "--series", description = "Appends every RSS sample here (TSV), if given.")
+    Path series;
+
+    @Override
+    public Integer call() throws Exception {
+      if (workers < 1 || workers > 64 || duration < 1 || duration > 3600 || warmup < 0
+          || sliceMillis < 100) {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "workers in [1, 64], duration in [1, 3600] s, warmup >= 0, slice >= 100 ms");
+      }
+      List<Interleaved.Path> ps = new ArrayList<>();
+      for (String p : paths) {
+        String[] kv = p.split("=", 2);
+        ps.add(new Interleaved.Path(kv[0], kv[1]));
+      }
+      Map<String, Long> pids = pids(rss);
+      List<Interleaved.PathOutcome> outcomes;
+      List<RssSampler.Summary> memory;
+      String label = String.join("+", ps.stream().map(Interleaved.Path::name).toList());
+      try (RssSampler sampler = new RssSampler(pids, 250)) {
+        sampler.start();
+        outcomes = new Interleaved(new Interleaved.Options(ps, workers, Duration.ofSeconds(warmup),
+            Duration.ofSeconds(duration), Duration.ofMillis(sliceMillis), seed))
+            .run(pids, sampler::measuring);
+        sampler.close();
+        memory = sampler.summary();
+        writeSeries(series, cluster, label, workers, sampler);
+      }
+      String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+      for (Interleaved.PathOutcome po : outcomes) {
+        WriteLoad.Outcome o = po.outcome();
+        System.out.println(new Line.Run(cluster, po.path().name(), workers, o.seconds(),
+            o.writes(), o.errors(), o.retries(), o.latency().avgMs(), o.latency().p50Ms(),
+            o.latency().p99Ms(), o.latency().maxMs(), load, o.firstError()).toTsv());
+        for (RssSampler.Summary s : memory) {
+          System.out.println(new Line.Rss(cluster, po.path().name(), workers, s.name(), s.pid(),
+              s.startKib(), s.steadyKib(), s.peakKib(),
+              po.cpuMillis().getOrDefault(s.name(), -1L)).toTsv());
+        }
       }
       return 0;
     }

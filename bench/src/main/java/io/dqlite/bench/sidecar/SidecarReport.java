@@ -22,6 +22,8 @@ final class SidecarReport {
   /** The load generator's own process, sampled for its CPU time. */
   static final String CLIENT = "client";
   static final List<String> SOCKET_PATHS = List.of("socket-non-leader", "socket-leader");
+  /** Paths of the paced memory runs start with this ("steady:socket-non-leader"). */
+  static final String STEADY = "steady:";
   /** The requirement: the app socket gives at least this share of direct throughput. */
   static final double MIN_RATIO = 0.90;
   /** The requirement: a sidecar's resident set under a steady write load, at most. */
@@ -70,7 +72,7 @@ final class SidecarReport {
     for (int w : workerCounts()) {
       Optional<Line.Run> direct = run(SIDECAR, DIRECT, w);
       for (Line.Run r : ordered()) {
-        if (r.workers() != w) {
+        if (r.workers() != w || r.path().startsWith(STEADY)) {
           continue;
         }
         String ratio = "";
@@ -87,26 +89,48 @@ final class SidecarReport {
   }
 
   private void memory(StringBuilder b) {
-    b.append("Resident memory (VmRSS, MiB; idle: before the first run; steady: the highest"
-        + " median over a run's measured window; peak: the highest sample):\n\n");
-    b.append("| node | sidecar idle | sidecar steady | sidecar peak |"
-        + " dqlite-demo idle | dqlite-demo steady | dqlite-demo peak |\n");
-    b.append("|---|---:|---:|---:|---:|---:|---:|\n");
+    List<Line.Rss> source = memorySource();
+    boolean paced = source.stream().anyMatch(m -> m.path().startsWith(STEADY));
+    if (paced) {
+      List<String> how = new ArrayList<>();
+      for (Line.Run r : runs) {
+        if (r.path().startsWith(STEADY)) {
+          how.add(String.format(Locale.ROOT, "%s through %s: %.0f writes/s for %.0f s",
+              r.cluster(), r.path().substring(STEADY.length()), r.writesPerSecond(),
+              r.seconds()));
+        }
+      }
+      b.append("Resident memory under the steady write load, each cluster fresh (")
+          .append(String.join("; ", how)).append("). ");
+    } else {
+      b.append("Resident memory during the runs. ");
+    }
+    b.append("VmRSS in MiB, sampled every 250 ms; before: just before the load; steady: median"
+        + " over the measured window; peak: the largest sample.\n\n");
+    b.append("| node | sidecar before | sidecar steady | sidecar peak |"
+        + " dqlite-demo before | dqlite-demo steady | dqlite-demo peak |"
+        + " sidecar − dqlite-demo (steady) |\n");
+    b.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (String node : NODES) {
       b.append("| ").append(node);
+      long[] steadies = new long[2];
+      int i = 0;
       for (String cluster : List.of(SIDECAR, DEMO)) {
-        List<Line.Rss> of = rss.stream()
+        List<Line.Rss> of = source.stream()
             .filter(m -> m.cluster().equals(cluster) && m.node().equals(node)).toList();
-        long idle = of.isEmpty() ? -1 : of.get(0).startKib();
+        long before = of.isEmpty() ? -1 : of.get(0).startKib();
         long steady = of.stream().mapToLong(Line.Rss::steadyKib).max().orElse(-1);
         long peak = of.stream().mapToLong(Line.Rss::peakKib).max().orElse(-1);
-        b.append(" | ").append(mib(idle)).append(" | ").append(mib(steady)).append(" | ")
+        steadies[i++] = steady;
+        b.append(" | ").append(mib(before)).append(" | ").append(mib(steady)).append(" | ")
             .append(mib(peak));
       }
-      b.append(" |\n");
+      b.append(" | ")
+          .append(steadies[0] < 0 || steadies[1] < 0 ? "-" : difference(steadies[0] - steadies[1]))
+          .append(" |\n");
     }
-    b.append("\nPer run: resident steady / peak MiB, and CPU time (user + system) per write in the"
-        + " measured window, µs:\n\n");
+    b.append("\nEvery run, in order: resident steady / peak MiB, and CPU time (user + system) per"
+        + " write in the measured window, µs:\n\n");
     b.append("| cluster | path | workers | leader | follower-a | follower-b |"
         + " CPU leader | CPU follower-a | CPU follower-b | CPU client |\n");
     b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -161,12 +185,10 @@ final class SidecarReport {
     b.append("- App socket ≥ 90 % of direct: ")
         .append(any ? (allMet ? "**met**" : "**not met**") : "not measured")
         .append(" (").append(String.join(", ", ratios)).append(").\n");
-    Optional<Line.Rss> worstSteady = nodes().filter(m -> m.cluster().equals(SIDECAR))
-        .max((x, y) -> Long.compare(x.steadyKib(), y.steadyKib()));
-    Optional<Line.Rss> worstPeak = nodes().filter(m -> m.cluster().equals(SIDECAR))
-        .max((x, y) -> Long.compare(x.peakKib(), y.peakKib()));
-    Optional<Line.Rss> demoSteady = nodes().filter(m -> m.cluster().equals(DEMO))
-        .max((x, y) -> Long.compare(x.steadyKib(), y.steadyKib()));
+    List<Line.Rss> source = memorySource();
+    Optional<Line.Rss> worstSteady = highest(source, SIDECAR, Line.Rss::steadyKib);
+    Optional<Line.Rss> worstPeak = highest(source, SIDECAR, Line.Rss::peakKib);
+    Optional<Line.Rss> demoSteady = highest(source, DEMO, Line.Rss::steadyKib);
     if (worstSteady.isPresent()) {
       Line.Rss s = worstSteady.get();
       b.append("- Sidecar resident ≤ 96 MiB under the steady write load: ")
@@ -174,10 +196,24 @@ final class SidecarReport {
           .append(String.format(Locale.ROOT, " (highest steady %s MiB: %s, %s, %d workers;"
               + " highest peak %s MiB", mib(s.steadyKib()), s.node(), s.path(), s.workers(),
               mib(worstPeak.get().peakKib())));
-      demoSteady.ifPresent(d -> b.append("; dqlite-demo's highest steady ")
-          .append(mib(d.steadyKib())).append(" MiB"));
+      demoSteady.ifPresent(d -> b.append("; dqlite-demo's highest steady under the same load ")
+          .append(mib(d.steadyKib())).append(" MiB, so the sidecar's own share is ")
+          .append(difference(s.steadyKib() - d.steadyKib())).append(" MiB"));
       b.append(").\n");
     }
+  }
+
+  private static Optional<Line.Rss> highest(
+      List<Line.Rss> source, String cluster, java.util.function.ToLongFunction<Line.Rss> f) {
+    return source.stream()
+        .filter(m -> m.cluster().equals(cluster))
+        .max(java.util.Comparator.comparingLong(f));
+  }
+
+  /** The paced (steady) runs' samples when there are any, else every run's. */
+  private List<Line.Rss> memorySource() {
+    List<Line.Rss> paced = nodes().filter(m -> m.path().startsWith(STEADY)).toList();
+    return paced.isEmpty() ? nodes().toList() : paced;
   }
 
   /** The sampled dqlite nodes (not the client). */
@@ -198,7 +234,7 @@ final class SidecarReport {
 
   private Set<Integer> workerCounts() {
     Set<Integer> w = new TreeSet<>();
-    runs.forEach(r -> w.add(r.workers()));
+    runs.stream().filter(r -> !r.path().startsWith(STEADY)).forEach(r -> w.add(r.workers()));
     return w;
   }
 
@@ -210,6 +246,11 @@ final class SidecarReport {
 
   static String mib(long kib) {
     return kib < 0 ? "-" : String.format(Locale.ROOT, "%.0f", kib / 1024.0);
+  }
+
+  /** A difference of two sizes in KiB, in MiB, signed. */
+  static String difference(long kib) {
+    return String.format(Locale.ROOT, "%.0f", kib / 1024.0);
   }
 
   static String pct(double r) {

@@ -3,14 +3,11 @@ package io.dqlite.bench.sidecar;
 import io.dqlite.bench.KvWorkload;
 import io.dqlite.bench.LatencyStats;
 import io.dqlite.client.jdbc.DqliteDataSource;
-import io.dqlite.client.jdbc.DqliteTransactions;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -19,10 +16,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The client benchmark's kvwrite (go-dqlite v1.11.5 {@code benchmark/worker.go}: {@link
  * KvWorkload#WRITE_SQL} with a new random 32-letter key and a 1 KiB value), through one JDBC URL:
- * an app socket ({@code jdbc:dqlite://@name/db}) or a node's TCP address. Each worker holds one
- * connection with the INSERT prepared once and runs every write as a transaction through {@link
- * DqliteTransactions} (lazy BEGIN, INSERT, COMMIT), as the client benchmark and an application do.
- * A write's latency is the whole {@code inTransaction} call, retries included.
+ * an app socket ({@code jdbc:dqlite://@name/db}) or a node's TCP address, for a duration, as fast
+ * as the workers go or paced at a fixed rate. Each worker is a {@link Writer}: one connection, the
+ * INSERT prepared once, every write a transaction as the client benchmark and an application do.
  */
 final class WriteLoad {
 
@@ -44,8 +40,12 @@ final class WriteLoad {
    * @param warmup run first, not measured (JIT warm-up); its errors still count
    * @param duration measured time
    * @param seed workers' random seeds derive from it
+   * @param ratePerSecond writes per second of all workers together, paced evenly (a late write
+   *     goes at once, without a burst to catch up beyond it); 0: as fast as they go
    */
-  record Options(String url, int workers, Duration warmup, Duration duration, long seed) {}
+  record Options(
+      String url, int workers, Duration warmup, Duration duration, long seed,
+      double ratePerSecond) {}
 
   private final Options options;
 
@@ -70,14 +70,18 @@ final class WriteLoad {
       long start = System.nanoTime();
       long measureFrom = start + options.warmup().toNanos();
       long end = measureFrom + options.duration().toNanos();
+      // Each worker writes every `interval`, the workers staggered across it.
+      long interval =
+          options.ratePerSecond() > 0 ? (long) (1e9 * workers.size() / options.ratePerSecond()) : 0;
       CountDownLatch done = new CountDownLatch(workers.size());
       for (int i = 0; i < workers.size(); i++) {
         Worker w = workers.get(i);
+        long first = start + interval * i / workers.size();
         Thread t =
             new Thread(
                 () -> {
                   try {
-                    w.loop(measureFrom, end);
+                    w.loop(measureFrom, end, first, interval);
                   } finally {
                     done.countDown();
                   }
@@ -97,22 +101,7 @@ final class WriteLoad {
         throw new IllegalStateException("workers did not stop within 150 s after the deadline");
       }
       double seconds = (System.nanoTime() - measureFrom) / 1e9;
-      long[] all = new long[0];
-      int n = 0;
-      long errors = 0;
-      long retries = 0;
-      String firstError = null;
-      for (Worker w : workers) {
-        all = Arrays.copyOf(all, n + w.count);
-        System.arraycopy(w.samples, 0, all, n, w.count);
-        n += w.count;
-        errors += w.errors;
-        retries += w.retries;
-        if (firstError == null) {
-          firstError = w.firstError;
-        }
-      }
-      return new Outcome(seconds, n, errors, retries, LatencyStats.of(all, n), firstError);
+      return Interleaved.outcome(new ArrayList<Writer>(workers), seconds);
     } finally {
       for (Worker w : workers) {
         w.close();
@@ -139,68 +128,31 @@ final class WriteLoad {
     return letters(random, KvWorkload.KEY_SIZE);
   }
 
-  private static final class Worker implements AutoCloseable {
-    private final Random random;
-    private Connection connection;
-    private PreparedStatement write;
-    long[] samples = new long[16 * 1024];
-    int count;
-    long errors;
-    long retries;
-    String firstError;
+  private static final class Worker extends Writer {
 
     Worker(Random random) {
-      this.random = random;
+      super(random);
     }
 
-    void open(DqliteDataSource dataSource) throws SQLException {
-      connection = dataSource.getConnection();
-      write = connection.prepareStatement(KvWorkload.WRITE_SQL);
-    }
-
-    void loop(long measureFrom, long end) {
+    void loop(long measureFrom, long end, long first, long interval) {
+      long next = first;
       for (long now = System.nanoTime(); now < end; now = System.nanoTime()) {
-        boolean measured = now >= measureFrom;
-        String key = randomKey(random);
-        String value = randomValue(random);
-        int[] attempts = {0};
-        long t0 = System.nanoTime();
-        try {
-          DqliteTransactions.inTransaction(
-              connection,
-              DqliteTransactions.Policy.defaults(),
-              c -> {
-                attempts[0]++;
-                write.setString(1, key);
-                write.setString(2, value);
-                return write.executeUpdate();
-              });
-        } catch (SQLException | RuntimeException e) {
-          errors++;
-          if (firstError == null) {
-            firstError = e.getClass().getSimpleName() + ": " + e.getMessage();
+        if (interval > 0) {
+          if (next - now > 0) {
+            try {
+              TimeUnit.NANOSECONDS.sleep(next - now);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              return;
+            }
+            now = System.nanoTime();
+            if (now >= end) {
+              return;
+            }
           }
-          continue;
+          next = Math.max(next + interval, now);
         }
-        long elapsed = System.nanoTime() - t0;
-        if (measured) {
-          if (count == samples.length) {
-            samples = Arrays.copyOf(samples, samples.length * 2);
-          }
-          samples[count++] = elapsed;
-          retries += attempts[0] - 1;
-        }
-      }
-    }
-
-    @Override
-    public void close() {
-      try {
-        if (connection != null) {
-          connection.close();
-        }
-      } catch (SQLException e) {
-        // Best effort at the end of a run.
+        write(now >= measureFrom);
       }
     }
   }

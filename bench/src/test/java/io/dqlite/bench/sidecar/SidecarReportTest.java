@@ -47,9 +47,32 @@ class SidecarReportTest {
         .contains("≥ 90 % of direct: **not met** (socket-non-leader 1w 95.0 %, socket-leader 1w 80.0 %)")
         .contains("| leader | 80 | 90 | 99 | 80 | 120 | 130 |")
         .contains("≤ 96 MiB under the steady write load: **met** (highest steady 90 MiB: leader")
-        .contains("dqlite-demo's highest steady 120 MiB")
+        .contains("dqlite-demo's highest steady under the same load 120 MiB, so the sidecar's own"
+            + " share is -30 MiB")
         // 1900 ms of CPU over 9500 writes: 200 µs per write
         .contains("| sidecar | socket-non-leader | 1 | 90 / 99 | 85 / 88 | - | 200 | 200 | - | - |");
+  }
+
+  @Test
+  void pacedRunsAreTheMemoryVerdictAndStayOutOfTheThroughputTable() {
+    String md =
+        new SidecarReport(
+                List.of(
+                    run("sidecar", "steady:socket-non-leader", 1, 1_000),
+                    rss("sidecar", "steady:socket-non-leader", "leader", 95, 97),
+                    run("dqlite-demo", "steady:tcp-leader", 1, 1_000),
+                    rss("dqlite-demo", "steady:tcp-leader", "leader", 40, 45),
+                    run("sidecar", "tcp-leader", 1, 10_000),
+                    rss("sidecar", "tcp-leader", "leader", 200, 220)))
+            .markdown(new SidecarReport.Meta("d", "abc", "m", "1", "2", "c", ""));
+    assertThat(md)
+        .contains("each cluster fresh (sidecar through socket-non-leader: 100 writes/s for 10 s;"
+            + " dqlite-demo through tcp-leader: 100 writes/s for 10 s)")
+        .contains("| leader | 80 | 95 | 97 | 80 | 40 | 45 | 55 |")
+        .contains("**met** (highest steady 95 MiB: leader, steady:socket-non-leader")
+        .contains("own share is 55 MiB")
+        .doesNotContain("| 1 | sidecar | steady:")
+        .contains("| 1 | sidecar | TCP straight to the leader (direct) | 1000 |");
   }
 
   @Test
