@@ -10,19 +10,23 @@
 # Java client connects from its own JVM. docs/benchmarks.md explains the placement exactly.
 #
 # Environment (defaults in brackets):
-#   BENCH_DURATION   measured seconds per run [20]
-#   BENCH_WARMUP     seconds each side runs before measuring, not counted [2]
+#   BENCH_DURATION   measured seconds per implementation and configuration [20]
+#   BENCH_SLICES     slices those seconds are cut in, alternating go, Java, Java, go [2]
+#   BENCH_WARMUP     seconds each slice runs before measuring, not counted [2]
 #   BENCH_WORKLOADS  ["kvwrite kvreadwrite"]     BENCH_WORKERS ["1 4"]
 #   BENCH_PLACEMENTS ["leader non-leader"]       BENCH_IP_PREFIX [127.0.9]  BENCH_PORT [9001]
 #   BENCH_DOC        markdown file whose results section is rewritten [docs/benchmarks.md];
 #                    empty: do not write
 #   BENCH_BUILD      1: always rebuild the jar; 0: never; auto: when missing [auto]
-#   BENCH_JAVA_OPTS  JVM options of the Java workload [-Xmx512m]
+#   BENCH_JAVA_OPTS  JVM options of the Java workload [-Xmx512m -XX:+UseSerialGC]
+#   BENCH_JAVA_MODE  TRANSACTION: each write through DqliteTransactions (the product path);
+#                    AUTOCOMMIT: one auto-commit executeUpdate (the driver retries busy) [TRANSACTION]
 #   BENCH_KEEP       1: keep the working directory (node data, logs, raw results) [0]
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DURATION=${BENCH_DURATION:-20}
+SLICES=${BENCH_SLICES:-2}
 WARMUP=${BENCH_WARMUP:-2}
 WORKLOADS=${BENCH_WORKLOADS:-"kvwrite kvreadwrite"}
 WORKERS=${BENCH_WORKERS:-"1 4"}
@@ -31,7 +35,8 @@ PREFIX=${BENCH_IP_PREFIX:-127.0.9}
 PORT=${BENCH_PORT:-9001}
 DOC=${BENCH_DOC-$ROOT/docs/benchmarks.md}
 BUILD=${BENCH_BUILD:-auto}
-JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx512m}
+JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx512m -XX:+UseSerialGC}
+JAVA_MODE=${BENCH_JAVA_MODE:-TRANSACTION}
 KEEP=${BENCH_KEEP:-0}
 JAR=$ROOT/bench/target/dqlite-bench.jar
 
@@ -42,11 +47,15 @@ declare -A PID=() # address -> pid of the dqlite-benchmark process serving it
 log() { printf '%s bench: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FAILED: $*"; exit 1; }
 
-for tool in dqlite-benchmark java; do
+for tool in dqlite-benchmark dqlite java; do
   command -v "$tool" >/dev/null || die "$tool not found; run 'make deps' (go-dqlite, openjdk-17)"
 done
 [[ $DURATION =~ ^[0-9]+$ && $DURATION -ge 1 && $DURATION -le 600 ]] ||
   die "BENCH_DURATION must be 1..600 seconds, got '$DURATION'"
+[[ $SLICES =~ ^[0-9]+$ && $SLICES -ge 1 && $SLICES -le $DURATION ]] ||
+  die "BENCH_SLICES must be 1..BENCH_DURATION, got '$SLICES'"
+[[ $WARMUP =~ ^[0-9]+$ && $WARMUP -le 60 ]] || die "BENCH_WARMUP must be 0..60 seconds"
+SLICE=$((DURATION / SLICES))
 
 WORK=$(mktemp -d /tmp/dqlite-bench.XXXXXX)
 mkdir -p "$WORK/nodes" "$WORK/logs"
@@ -115,12 +124,12 @@ build() {
   [[ -f $JAR ]] || die "$JAR missing (BENCH_BUILD=1 builds it)"
 }
 
-# go_run WORKLOAD WORKERS PLACEMENT
+# go_slice WORKLOAD WORKERS PLACEMENT OUT_DIR: one go slice; its result files end up in OUT_DIR.
 # The driver is a follower X restarted with --driver. Its workload starts only once every node of
 # --cluster is online, so the third node Y is stopped first and started again only after the
 # leadership is where the placement wants it: on X ("leader") or on the other node ("non-leader").
-go_run() {
-  local workload=$1 workers=$2 placement=$3 leader x y target rc pid i during f
+go_slice() {
+  local workload=$1 workers=$2 placement=$3 out=$4 leader x y target rc pid i during f
   leader=$(tool prepare --nodes "$ALL")
   mapfile -t f < <(others "$leader")
   x=${f[0]} y=${f[1]}
@@ -130,17 +139,17 @@ go_run() {
   stop_node "$y"
   stop_node "$x"
   start_node "$x" --driver --cluster "$ALL" --workload "$workload" --workers "$workers" \
-    --duration "$((WARMUP + DURATION))"
+    --duration "$((WARMUP + SLICE))"
   pid=${PID[$x]}
-  tool leader --nodes "$x,$leader" >/dev/null || die "no leader after restarting $x"
-  sleep 2 # the driver's CREATE TABLE IF NOT EXISTS runs now; move the leadership after it
-  tool transfer --nodes "$x,$leader" --to "$target" --timeout 30 ||
+  # --settle: the driver's CREATE TABLE IF NOT EXISTS runs first; move the leadership after it.
+  tool place --nodes "$x,$leader" --to "$target" --settle 2 --timeout 30 ||
     die "could not place the leadership on $target"
   start_node "$y"
-  for ((i = 0; i < (WARMUP + DURATION + 120) * 10; i++)); do
+  for ((i = 0; i < (WARMUP + SLICE + 120) * 10; i++)); do
     kill -0 "$pid" 2>/dev/null || break
-    if ((i == (WARMUP + DURATION) * 5)); then # halfway: is the leadership still where it was placed?
-      during=$(tool leader --nodes "$ALL" 2>/dev/null || echo "?")
+    if ((i == (WARMUP + SLICE) * 5)); then # halfway: is the leadership still where it was placed?
+      # go-dqlite's own shell: a few ms of CPU, where a JVM would weigh on the run it checks.
+      during=$(timeout 10 dqlite -s "$ALL" benchmark .leader 2>/dev/null || echo "?")
       if [[ $during != "$target" ]]; then
         log "WARNING: leadership moved from $target to $during during the go run"
       fi
@@ -149,22 +158,30 @@ go_run() {
   done
   if kill -0 "$pid" 2>/dev/null; then
     stop_node "$x"
-    die "dqlite-benchmark driver on $x still running $((WARMUP + DURATION + 120)) s after start"
+    die "dqlite-benchmark driver on $x still running $((WARMUP + SLICE + 120)) s after start"
   fi
   rc=0
   wait "$pid" || rc=$?
   unset "PID[$x]"
-  [[ $rc == 0 ]] || die "dqlite-benchmark driver on $x exited with $rc (log: $WORK/logs/$x.log)"
-  tool go-summary --results "$WORK/nodes/$x/results" --workload "$workload" --workers "$workers" \
-    --duration "$DURATION" --warmup "$WARMUP" --placement "$placement" >>"$RESULTS"
   start_node "$x"
+  [[ $rc == 0 ]] || return 1
+  mv "$WORK/nodes/$x/results" "$out"
 }
 
-# java_run WORKLOAD WORKERS PLACEMENT
+# go_run ...: a go slice, tried a second time if its driver failed (it exits on any error,
+# e.g. when the leadership moved while it was still setting up).
+go_run() {
+  go_slice "$@" && return 0
+  log "dqlite-benchmark's driver failed (log: $WORK/logs/); trying this slice once more"
+  tool await-ready --nodes "$ALL" --timeout 60 >/dev/null || die "the cluster did not recover"
+  go_slice "$@" || die "dqlite-benchmark's driver failed twice; see $WORK/logs/"
+}
+
+# java_run WORKLOAD WORKERS PLACEMENT OUT_FILE: one Java slice; its samples go to OUT_FILE.
 # The Java client runs in its own JVM; "leader": the leader's address is the first it tries;
 # "non-leader": a follower's address is first, so it learns the leader from that follower.
 java_run() {
-  local workload=$1 workers=$2 placement=$3 leader seeds after f
+  local workload=$1 workers=$2 placement=$3 out=$4 leader seeds f
   leader=$(tool prepare --nodes "$ALL")
   mapfile -t f < <(others "$leader")
   if [[ $placement == leader ]]; then
@@ -175,12 +192,9 @@ java_run() {
   log "java $workload workers=$workers driver=$placement: nodes tried in order $seeds"
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
   java $JAVA_OPTS -jar "$JAR" run --nodes "$seeds" --workload "$workload" --workers "$workers" \
-    --duration "$DURATION" --warmup "$WARMUP" --placement "$placement" >>"$RESULTS" ||
+    --duration "$SLICE" --warmup "$WARMUP" --placement "$placement" --mode "$JAVA_MODE" \
+    --samples "$out" >/dev/null ||
     die "the Java workload failed"
-  after=$(tool leader --nodes "$ALL" 2>/dev/null || echo "?")
-  if [[ $after != "$leader" ]]; then
-    log "WARNING: leadership moved from $leader to $after during the Java run"
-  fi
 }
 
 build
@@ -194,17 +208,26 @@ start_node "${NODES[2]}"
 tool await-ready --nodes "$ALL" --timeout 60 >/dev/null || die "the cluster did not form"
 
 n=0
+mkdir -p "$WORK/slices"
 for workload in $WORKLOADS; do
   for workers in $WORKERS; do
     for placement in $PLACEMENTS; do
-      # Alternate which side goes first, so that drift over the run favours neither.
-      if ((n % 2 == 0)); then
-        go_run "$workload" "$workers" "$placement"
-        java_run "$workload" "$workers" "$placement"
-      else
-        java_run "$workload" "$workers" "$placement"
-        go_run "$workload" "$workers" "$placement"
-      fi
+      # Slices alternate go, Java, Java, go (the next configuration: Java, go, go, Java), so that
+      # load that changes during a configuration weighs on both sides alike.
+      pool=()
+      for ((k = 0; k < SLICES; k++)); do
+        base="$WORK/slices/$workload-$workers-$placement-$k"
+        if (((n + k) % 2 == 0)); then
+          go_run "$workload" "$workers" "$placement" "$base.go"
+          java_run "$workload" "$workers" "$placement" "$base.java"
+        else
+          java_run "$workload" "$workers" "$placement" "$base.java"
+          go_run "$workload" "$workers" "$placement" "$base.go"
+        fi
+        pool+=(--go "$base.go" --java "$base.java")
+      done
+      tool pool --workload "$workload" --workers "$workers" --placement "$placement" \
+        --go-seconds "$SLICE" --warmup "$WARMUP" "${pool[@]}" >>"$RESULTS"
       n=$((n + 1))
     done
   done
@@ -227,6 +250,6 @@ echo
 tool report --results "$RESULTS" "${doc_args[@]}" \
   --date "$STARTED" --commit "$COMMIT" --machine "$MACHINE" \
   --load-before "$LOAD_BEFORE" --load-after "$LOAD_AFTER" \
-  --command "make bench (bash bench/run.sh), BENCH_DURATION=$DURATION" \
-  --duration-note "$DURATION s measured per implementation and configuration, after $WARMUP s of the same workload left unmeasured on both sides (errors in it still counted)"
+  --command "make bench (bash bench/run.sh), BENCH_DURATION=$DURATION BENCH_SLICES=$SLICES" \
+  --duration-note "$((SLICE * SLICES)) s measured per implementation and configuration, in $SLICES slices of $SLICE s alternating go, Java, Java, go; each slice first runs $WARMUP s of the same workload unmeasured (errors in it still counted); Java writes: $JAVA_MODE, JVM options: $JAVA_OPTS"
 cp "$RESULTS" "$ROOT/bench/target/last-results.tsv" 2>/dev/null || true

@@ -1,5 +1,6 @@
 package io.dqlite.bench;
 
+import io.dqlite.client.jdbc.DqliteConnection;
 import io.dqlite.client.jdbc.DqliteDataSource;
 import io.dqlite.client.jdbc.DqliteTransactions;
 import java.sql.Connection;
@@ -41,6 +42,7 @@ final class JavaBenchmark {
       Duration duration,
       Duration warmup,
       Mode mode,
+      DqliteTransactions.Policy policy,
       String placement,
       long seed) {}
 
@@ -50,7 +52,7 @@ final class JavaBenchmark {
     this.options = options;
   }
 
-  Result run() throws SQLException, InterruptedException {
+  RunData run() throws SQLException, InterruptedException {
     DqliteDataSource dataSource = new DqliteDataSource(options.url());
     try (Connection c = dataSource.getConnection();
         var s = c.createStatement()) {
@@ -64,6 +66,9 @@ final class JavaBenchmark {
       for (Worker w : workers) {
         w.open();
       }
+      var os =
+          (com.sun.management.OperatingSystemMXBean)
+              java.lang.management.ManagementFactory.getOperatingSystemMXBean();
       long start = System.nanoTime();
       long measureFrom = start + options.warmup().toNanos();
       long end = measureFrom + options.duration().toNanos();
@@ -85,45 +90,53 @@ final class JavaBenchmark {
         threads.add(t);
         t.start();
       }
+      long cpuAtStart = cpuAt(os, measureFrom);
       // Bounded: each worker stops starting operations at `end`; one operation is bounded by the
       // transaction helper's own timeout (60 s) plus the driver's request timeout.
       long grace = TimeUnit.SECONDS.toNanos(150);
       if (!done.await(end - System.nanoTime() + grace, TimeUnit.NANOSECONDS)) {
         throw new IllegalStateException("workers did not stop within 150 s after the deadline");
       }
-      double seconds = (System.nanoTime() - measureFrom) / 1e9;
-      Samples writes = new Samples();
-      Samples reads = new Samples();
-      long errors = 0;
-      long retries = 0;
-      String firstError = null;
+      long cpuNanos = os.getProcessCpuTime() - cpuAtStart;
+      RunData data = new RunData();
+      data.seconds = (System.nanoTime() - measureFrom) / 1e9;
       for (Worker w : workers) {
-        writes.addAll(w.writes);
-        reads.addAll(w.reads);
-        errors += w.errors;
-        retries += w.retries;
-        if (firstError == null) {
-          firstError = w.firstError.get();
+        data.writes.addAll(w.writes);
+        data.reads.addAll(w.reads);
+        data.errors += w.errors;
+        data.retries += w.retries;
+        if (data.firstError == null) {
+          data.firstError = w.firstError.get();
+        }
+        String now = w.leader();
+        if (w.leaderAtStart != null && !w.leaderAtStart.equals(now)) {
+          System.err.printf(
+              "WARNING: the leader moved during the run, from %s to %s%n", w.leaderAtStart, now);
         }
       }
-      return new Result(
-          "java",
-          options.workload(),
-          options.workers(),
-          options.placement(),
-          seconds,
-          writes.size(),
-          reads.size(),
-          errors,
-          retries,
-          firstError,
-          writes.stats(),
-          reads.stats());
+      long ops = data.writes.size() + data.reads.size();
+      System.err.printf(
+          java.util.Locale.ROOT,
+          "java client process CPU: %.0f us per operation (JIT, GC and all threads; %d"
+              + " operations measured)%n",
+          ops == 0 ? 0.0 : cpuNanos / 1e3 / ops,
+          ops);
+      return data;
     } finally {
       for (Worker w : workers) {
         w.close();
       }
     }
+  }
+
+  /** The process's CPU time once {@code at} (a nanoTime) is reached: sleeps until then. */
+  private static long cpuAt(com.sun.management.OperatingSystemMXBean os, long at)
+      throws InterruptedException {
+    long wait = at - System.nanoTime();
+    if (wait > 0) {
+      TimeUnit.NANOSECONDS.sleep(wait);
+    }
+    return os.getProcessCpuTime();
   }
 
   private final class Worker implements AutoCloseable {
@@ -144,10 +157,22 @@ final class JavaBenchmark {
       this.random = random;
     }
 
+    String leaderAtStart;
+
     void open() throws SQLException {
       connection = dataSource.getConnection();
       write = connection.prepareStatement(KvWorkload.WRITE_SQL);
       read = connection.prepareStatement(KvWorkload.READ_SQL);
+      leaderAtStart = leader();
+    }
+
+    /** The leader this worker's connection is on, or null while it is disconnected. */
+    String leader() {
+      try {
+        return connection.unwrap(DqliteConnection.class).leaderAddress();
+      } catch (SQLException e) {
+        return null;
+      }
     }
 
     void loop(long measureFrom, long end) {
@@ -174,7 +199,7 @@ final class JavaBenchmark {
       if (options.mode() == Mode.TRANSACTION) {
         DqliteTransactions.inTransaction(
             connection,
-            DqliteTransactions.Policy.defaults(),
+            options.policy(),
             c -> {
               attempts[0]++;
               write.setString(1, key);

@@ -1,5 +1,6 @@
 package io.dqlite.bench;
 
+import io.dqlite.client.jdbc.DqliteTransactions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,11 +18,12 @@ import picocli.CommandLine.Option;
     description = "This client's side of the benchmark against go-dqlite's dqlite-benchmark.",
     subcommands = {
       Main.Run.class,
-      Main.GoSummary.class,
+      Main.Pool.class,
       Main.Leader.class,
       Main.AwaitReady.class,
       Main.Transfer.class,
       Main.Reset.class,
+      Main.Place.class,
       Main.Prepare.class,
       Main.Rtt.class,
       Main.ReportCommand.class
@@ -82,6 +84,23 @@ public final class Main implements Callable<Integer> {
         description = "TRANSACTION (DqliteTransactions, default) or AUTOCOMMIT.")
     JavaBenchmark.Mode mode;
 
+    @Option(
+        names = "--url-params",
+        description =
+            "Driver properties in URL form, e.g. transactionMode=IMMEDIATE&busyTimeout=0;"
+                + " default: the driver's defaults.")
+    String urlParams;
+
+    @Option(
+        names = "--initial-backoff-ms",
+        description = "DqliteTransactions.Policy initialBackoff; default: the policy's default.")
+    Long initialBackoffMs;
+
+    @Option(
+        names = "--max-backoff-ms",
+        description = "DqliteTransactions.Policy maxBackoff; default: the policy's default.")
+    Long maxBackoffMs;
+
     @Option(names = "--placement", defaultValue = "leader", description = "Label for the report.")
     String placement;
 
@@ -91,6 +110,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--header", description = "Print the TSV header line first.")
     boolean header;
 
+    @Option(names = "--samples", description = "Also write every sample here, for `pool`.")
+    Path samples;
+
     @Override
     public Integer call() throws Exception {
       if (workers < 1 || workers > 64 || duration < 1 || duration > 3600 || warmup < 0) {
@@ -98,7 +120,18 @@ public final class Main implements Callable<Integer> {
             new CommandLine(this), "workers in [1, 64], duration in [1, 3600] s, warmup >= 0");
       }
       String url = "jdbc:dqlite://" + String.join(",", split(nodes)) + "/" + database;
-      Result r =
+      if (urlParams != null && !urlParams.isBlank()) {
+        url += "?" + urlParams;
+      }
+      DqliteTransactions.Policy d = DqliteTransactions.Policy.defaults();
+      DqliteTransactions.Policy policy =
+          new DqliteTransactions.Policy(
+              d.maxAttempts(),
+              initialBackoffMs == null ? d.initialBackoff() : Duration.ofMillis(initialBackoffMs),
+              maxBackoffMs == null ? d.maxBackoff() : Duration.ofMillis(maxBackoffMs),
+              d.timeout(),
+              d.retryUnknownOutcome());
+      RunData data =
           new JavaBenchmark(
                   new JavaBenchmark.Options(
                       url,
@@ -107,9 +140,14 @@ public final class Main implements Callable<Integer> {
                       Duration.ofSeconds(duration),
                       Duration.ofSeconds(warmup),
                       mode,
+                      policy,
                       placement,
                       seed))
               .run();
+      if (samples != null) {
+        data.write(samples);
+      }
+      Result r = data.toResult("java", KvWorkload.parse(workload), workers, placement);
       if (header) {
         System.out.println(Result.HEADER);
       }
@@ -119,51 +157,59 @@ public final class Main implements Callable<Integer> {
   }
 
   @Command(
-      name = "go-summary",
-      description = "Summarises dqlite-benchmark's result files as one result line (TSV).")
-  static final class GoSummary implements Callable<Integer> {
-    @Option(names = "--results", required = true, description = "DIR/ADDR/results")
-    Path results;
-
+      name = "pool",
+      description =
+          "Pools the slices of one configuration: dqlite-benchmark result directories and the"
+              + " sample files of `run --samples`; prints one result line (TSV) per side.")
+  static final class Pool implements Callable<Integer> {
     @Option(names = "--workload", required = true)
     String workload;
 
     @Option(names = "--workers", required = true)
     int workers;
 
+    @Option(names = "--placement", required = true)
+    String placement;
+
+    @Option(names = "--go", description = "A go slice: DIR/ADDR/results of one driver run.")
+    List<Path> go = new ArrayList<>();
+
     @Option(
-        names = "--duration",
-        required = true,
-        description = "Measured seconds: the --duration given minus the warm-up.")
-    int duration;
+        names = "--go-seconds",
+        defaultValue = "0",
+        description = "Measured seconds of each go slice (its --duration minus the warm-up).")
+    int goSeconds;
 
     @Option(
         names = "--warmup",
         defaultValue = "0",
-        description = "Seconds from the first operation whose operations are not measured.")
+        description = "Seconds from a go slice's first operation that are not measured.")
     int warmup;
 
-    @Option(names = "--placement", required = true)
-    String placement;
+    @Option(names = "--java", description = "A Java slice: a file written by run --samples.")
+    List<Path> java = new ArrayList<>();
 
     @Override
-    public Integer call() {
-      GoResults.Parsed p = GoResults.parse(results, Duration.ofSeconds(warmup).toNanos());
-      Result r =
-          new Result(
-              "go",
-              KvWorkload.parse(workload),
-              workers,
-              placement,
-              duration,
-              p.writes().size(),
-              p.reads().size(),
-              p.errors(),
-              -1,
-              p.firstError(),
-              p.writes().stats(),
-              p.reads().stats());
-      System.out.println(r.toTsv());
+    public Integer call() throws Exception {
+      KvWorkload w = KvWorkload.parse(workload);
+      if (!go.isEmpty()) {
+        if (goSeconds < 1) {
+          throw new CommandLine.ParameterException(
+              new CommandLine(this), "--go-seconds is needed with --go");
+        }
+        RunData pooled = new RunData();
+        for (Path dir : go) {
+          pooled.add(RunData.fromGo(dir, goSeconds, Duration.ofSeconds(warmup).toNanos()));
+        }
+        System.out.println(pooled.toResult("go", w, workers, placement).toTsv());
+      }
+      if (!java.isEmpty()) {
+        RunData pooled = new RunData();
+        for (Path file : java) {
+          pooled.add(RunData.read(file));
+        }
+        System.out.println(pooled.toResult("java", w, workers, placement).toTsv());
+      }
       return 0;
     }
   }
@@ -212,6 +258,34 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       new ClusterTool(split(nodes)).transferTo(to, Duration.ofSeconds(timeout));
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "place",
+      description =
+          "Waits for a leader among the nodes, waits --settle seconds, then moves the leadership"
+              + " to --to.")
+  static final class Place implements Callable<Integer> {
+    @Option(names = "--nodes", required = true)
+    String nodes;
+
+    @Option(names = "--to", required = true)
+    String to;
+
+    @Option(names = "--settle", defaultValue = "0", description = "Seconds.")
+    int settle;
+
+    @Option(names = "--timeout", defaultValue = "30", description = "Seconds, for each step.")
+    int timeout;
+
+    @Override
+    public Integer call() throws Exception {
+      ClusterTool tool = new ClusterTool(split(nodes));
+      tool.leader();
+      Thread.sleep(Duration.ofSeconds(settle).toMillis());
+      tool.transferTo(to, Duration.ofSeconds(timeout));
       return 0;
     }
   }

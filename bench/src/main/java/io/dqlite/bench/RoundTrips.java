@@ -74,26 +74,48 @@ final class RoundTrips {
   private void measure(String what, Op op) throws Exception {
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long[] samples = new long[count];
+    long switches0 = contextSwitches();
     long cpu0 = os.getProcessCpuTime();
-    long t0 = System.nanoTime();
     for (int i = 0; i < count; i++) {
       long s = System.nanoTime();
       op.run();
       samples[i] = System.nanoTime() - s;
     }
-    long wall = System.nanoTime() - t0;
     long cpu = os.getProcessCpuTime() - cpu0;
+    long switches = contextSwitches() - switches0;
     LatencyStats st = LatencyStats.of(samples, count);
     System.out.printf(
         Locale.ROOT,
-        "%-52s n=%d avg %.3f ms p50 %.3f p99 %.3f | process CPU %.1f us/request (%.0f%% of wall)%n",
+        "%-48s n=%d avg %.3f ms p50 %.3f p99 %.3f | CPU %.1f us/op, %.2f context switches/op%n",
         what,
         count,
         st.avgMs(),
         st.p50Ms(),
         st.p99Ms(),
         cpu / 1e3 / count,
-        100.0 * cpu / wall);
+        (double) switches / count);
+  }
+
+  /** Context switches of every thread of this process so far (Linux), or 0 when unknown. */
+  private static long contextSwitches() {
+    long total = 0;
+    try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+      for (var task : tasks.toList()) {
+        try {
+          for (String line : java.nio.file.Files.readAllLines(task.resolve("status"))) {
+            if (line.startsWith("voluntary_ctxt_switches:")
+                || line.startsWith("nonvoluntary_ctxt_switches:")) {
+              total += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+          }
+        } catch (IOException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      return 0;
+    }
+    return total;
   }
 
   private Socket raw;

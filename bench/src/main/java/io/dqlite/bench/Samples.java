@@ -25,6 +25,13 @@ final class Samples {
     return size;
   }
 
+  long get(int i) {
+    if (i < 0 || i >= size) {
+      throw new IndexOutOfBoundsException(i + " of " + size);
+    }
+    return values[i];
+  }
+
   LatencyStats stats() {
     return LatencyStats.of(values, size);
   }

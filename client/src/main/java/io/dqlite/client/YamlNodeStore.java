@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  *
  * <p>The format: a sequence of mappings with the keys {@code ID} (unsigned 64-bit decimal), {@code
  * Address} and {@code Role} (0 voter, 1 stand-by, 2 spare), accepted in any order, unknown keys
- * ignored. Written as go-dqlite writes it (yaml.v2): keys in the order Address, ID, Role, strings
+ * ignored, a missing ID or Role read as 0 (go-dqlite's zero values); unlike go-dqlite, an entry
+ * without an Address is refused as corrupt. Written as go-dqlite writes it (yaml.v2): keys in the order Address, ID, Role, strings
  * quoted only where YAML needs it ({@code '[::1]:9001'}, {@code '@name'}), mode 0600, atomically
  * (temporary file in the same directory, fsync, rename). The static helpers serve the App's {@code
  * info.yaml} too, a single mapping of the same keys.

@@ -7,18 +7,23 @@ final class Messages {
 
   private Messages() {}
 
-  /** Header plus body for a body written by {@code body}. */
+  /**
+   * Header plus body for a body written by {@code body}, in one array ready for one write. The
+   * header's 8 bytes are reserved first and filled in once the body's size is known, so the frame
+   * is copied once (to its exact length) rather than body and header assembled afterwards.
+   */
   static byte[] frame(int type, int schema, Consumer<BodyWriter> body) {
-    BodyWriter w = new BodyWriter();
+    BodyWriter w = new BodyWriter(256);
+    w.putUint64(0); // the header, filled in below; a word, so the body's alignment is unchanged
     body.accept(w);
     w.pad();
-    if (w.size() == 0) {
+    int bodyBytes = w.size() - MessageHeader.SIZE;
+    if (bodyBytes == 0) {
       throw new IllegalStateException("a dqlite message body cannot be empty");
     }
-    byte[] header = MessageHeader.forBody(type, schema, w.size()).encode();
-    byte[] out = new byte[MessageHeader.SIZE + w.size()];
+    byte[] out = w.toByteArray();
+    byte[] header = MessageHeader.forBody(type, schema, bodyBytes).encode();
     System.arraycopy(header, 0, out, 0, MessageHeader.SIZE);
-    System.arraycopy(w.array(), 0, out, MessageHeader.SIZE, w.size());
     return out;
   }
 

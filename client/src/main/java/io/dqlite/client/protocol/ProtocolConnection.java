@@ -10,6 +10,7 @@ import io.dqlite.client.NodeMetadata;
 import io.dqlite.client.NodeRole;
 import io.dqlite.client.net.Dialer;
 import io.dqlite.client.net.Transport;
+import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,6 +43,12 @@ public final class ProtocolConnection implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ProtocolConnection.class);
   private static final int FIRST_CHUNK = 64 * 1024;
+
+  /**
+   * Read buffer: a response's header and body (and often the next batch of rows) then come in one
+   * read call instead of two or more; a read of at least this size bypasses it.
+   */
+  private static final int READ_BUFFER = 16 * 1024;
   private static final int MAX_BODY = Integer.MAX_VALUE - 16;
 
   private final Transport transport;
@@ -58,7 +65,7 @@ public final class ProtocolConnection implements AutoCloseable {
   private ProtocolConnection(Transport transport, Duration requestTimeout) {
     this.transport = transport;
     this.address = transport.address();
-    this.in = transport.input();
+    this.in = new BufferedInputStream(transport.input(), READ_BUFFER);
     this.requestTimeout = requestTimeout;
   }
 
