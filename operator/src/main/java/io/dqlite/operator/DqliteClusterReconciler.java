@@ -1,5 +1,6 @@
 package io.dqlite.operator;
 
+import io.dqlite.operator.crd.ConditionTypes;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.DqliteClusterStatus;
 import io.dqlite.operator.dependents.ClientServiceDependent;
@@ -8,28 +9,58 @@ import io.dqlite.operator.dependents.HeadlessServiceDependent;
 import io.dqlite.operator.dependents.JoinConfigMapDependent;
 import io.dqlite.operator.dependents.PodDisruptionBudgetDependent;
 import io.dqlite.operator.dependents.ServiceAccountDependent;
+import io.dqlite.operator.dependents.ServiceMonitorDependent;
 import io.dqlite.operator.dependents.StatefulSetDependent;
+import io.dqlite.operator.dependents.TlsSecretDependent;
+import io.dqlite.operator.membership.MemberMapping;
+import io.dqlite.operator.membership.Membership;
+import io.dqlite.operator.plan.Decision;
+import io.dqlite.operator.plan.ScaleStep;
+import io.dqlite.operator.status.ClusterEvent;
+import io.dqlite.operator.status.Conditions;
+import io.dqlite.operator.status.EventDiff;
+import io.dqlite.operator.status.Observation;
+import io.dqlite.operator.status.StatusAggregator;
+import io.dqlite.operator.status.StatusMemory;
+import io.dqlite.operator.steps.StepResult;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
-import java.util.Optional;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Reconciles a DqliteCluster: the workflow applies the owned objects (the StatefulSet last, once
- * the objects its pods refer to exist); this class only reports what it observes in the status.
+ * Reconciles a DqliteCluster. Each pass: observe (StatefulSet and pods from the caches, the raft
+ * membership from the sidecars), decide ({@link Decision}: the scale step, else the rolling
+ * restart), apply the owned objects through the workflow (the StatefulSet with the replica count
+ * the plan decided), take the one step, then compute the whole status ({@link StatusAggregator}),
+ * record Events for what changed, and look again soon while anything is under way.
  *
- * <p>Not here yet: reading the raft membership from the sidecars, the scale plan's drain and remove
- * steps (until then the StatefulSet never shrinks), the rolling-update gate, conditions, and {@code
- * status.bootstrapped}.
+ * <p>The workflow is invoked explicitly, after the decision, because the StatefulSet's replica
+ * count depends on the raft membership.
  */
 @ControllerConfiguration(name = DqliteClusterReconciler.NAME)
 @Workflow(
+    explicitInvocation = true,
     dependents = {
       @Dependent(name = ServiceAccountDependent.NAME, type = ServiceAccountDependent.class),
       @Dependent(name = JoinConfigMapDependent.NAME, type = JoinConfigMapDependent.class),
@@ -38,6 +69,16 @@ import java.util.Optional;
       @Dependent(
           name = PodDisruptionBudgetDependent.NAME,
           type = PodDisruptionBudgetDependent.class),
+      @Dependent(
+          name = TlsSecretDependent.NAME,
+          type = TlsSecretDependent.class,
+          activationCondition = TlsSecretDependent.Generated.class),
+      @Dependent(
+          name = ServiceMonitorDependent.NAME,
+          type = ServiceMonitorDependent.class,
+          activationCondition = ServiceMonitorDependent.CrdPresent.class,
+          reconcilePrecondition = ServiceMonitorDependent.Requested.class,
+          dependsOn = HeadlessServiceDependent.NAME),
       @Dependent(
           name = StatefulSetDependent.NAME,
           type = StatefulSetDependent.class,
@@ -49,31 +90,158 @@ import java.util.Optional;
     })
 public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
 
+  private static final Logger log = LoggerFactory.getLogger(DqliteClusterReconciler.class);
+
   public static final String NAME = "dqlitecluster";
+  public static final String PODS = "pods";
+
+  /** Next look while a step is under way. */
+  static final Duration SOON = Duration.ofSeconds(2);
+
+  /** Next look while waiting (pods starting, quorum short, rollout gated). */
+  static final Duration WAITING = Duration.ofSeconds(10);
+
+  /** Next look when everything matches: the membership changes without Kubernetes events. */
+  static final Duration STEADY = Duration.ofSeconds(30);
+
+  private volatile ReconcilerServices services;
+  private final StatusMemory statuses = new StatusMemory();
+
+  /** Production services, built from the controller's client at the first reconciliation. */
+  public DqliteClusterReconciler() {}
+
+  public DqliteClusterReconciler(ReconcilerServices services) {
+    this.services = services;
+  }
+
+  @Override
+  public List<EventSource<?, DqliteCluster>> prepareEventSources(
+      EventSourceContext<DqliteCluster> context) {
+    InformerEventSourceConfiguration<Pod> pods =
+        InformerEventSourceConfiguration.from(Pod.class, DqliteCluster.class)
+            .withName(PODS)
+            .withLabelSelector(ClusterNames.MANAGED_BY_LABEL + "=" + ClusterNames.MANAGER)
+            .withSecondaryToPrimaryMapper(
+                pod -> {
+                  Map<String, String> labels = pod.getMetadata().getLabels();
+                  String owner = labels == null ? null : labels.get(ClusterNames.INSTANCE_LABEL);
+                  return owner == null
+                      ? Set.of()
+                      : Set.of(new ResourceID(owner, pod.getMetadata().getNamespace()));
+                })
+            .build();
+    if (services != null) {
+      services.metrics().clusters(() -> context.getPrimaryCache().list());
+    }
+    return List.of(new InformerEventSource<>(pods, context));
+  }
 
   @Override
   public UpdateControl<DqliteCluster> reconcile(DqliteCluster cr, Context<DqliteCluster> context) {
-    DqliteClusterStatus status =
-        observed(cr, context.getSecondaryResource(StatefulSet.class, StatefulSetDependent.NAME));
-    if (Serialization.asJson(status).equals(Serialization.asJson(cr.getStatus()))) {
-      return UpdateControl.noUpdate();
+    ReconcilerServices s = services(context);
+    long start = System.nanoTime();
+    boolean success = false;
+    try {
+      UpdateControl<DqliteCluster> control = reconcile(cr, context, s);
+      success = true;
+      return control;
+    } finally {
+      s.metrics().reconciled(cr, Duration.ofNanos(System.nanoTime() - start), success);
     }
-    DqliteCluster patch = new DqliteCluster();
-    patch.setMetadata(cr.getMetadata());
-    patch.setStatus(status);
-    return UpdateControl.patchStatus(patch);
   }
 
-  /** The status with what the StatefulSet shows; every other field is kept as it was. */
-  static DqliteClusterStatus observed(DqliteCluster cr, Optional<StatefulSet> statefulSet) {
-    DqliteClusterStatus status =
-        cr.getStatus() == null ? new DqliteClusterStatus() : Serialization.clone(cr.getStatus());
-    status.setObservedGeneration(cr.getMetadata().getGeneration());
-    status.setSelector(ClusterNames.selector(cr));
-    status.setReplicas(
-        statefulSet.map(StatefulSet::getStatus).map(StatefulSetStatus::getReplicas).orElse(0));
-    status.setReadyReplicas(
-        statefulSet.map(StatefulSet::getStatus).map(StatefulSetStatus::getReadyReplicas).orElse(0));
-    return status;
+  private UpdateControl<DqliteCluster> reconcile(
+      DqliteCluster cr, Context<DqliteCluster> context, ReconcilerServices s) {
+    // This pass (its dependents included) works from the newest status: what this operator last
+    // wrote, which the informer cache may not show yet. cr is JOSDK's copy for this pass.
+    DqliteClusterStatus cached = cr.getStatus();
+    cr.setStatus(statuses.latest(cr));
+    var statefulSet = context.getSecondaryResource(StatefulSet.class, StatefulSetDependent.NAME);
+    List<Pod> pods =
+        context.getSecondaryResources(Pod.class).stream()
+            .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+            .toList();
+    Membership membership =
+        pods.isEmpty()
+            ? Membership.unknown(Map.of(), List.of("no pods yet"))
+            : s.membership().read(cr, pods, s.clusterDomain());
+    Decision decision =
+        Decision.decide(
+            cr, statefulSet, pods, MemberMapping.planMembers(cr, membership, s.clusterDomain()));
+    ScaleStep step =
+        decision.recordFirst()
+            ? new ScaleStep.Wait("recording the scale-down plan")
+            : decision.plan().next();
+
+    context.managedWorkflowAndDependentResourceContext().put(StatefulSetDependent.SCALE_STEP, step);
+    context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+
+    OptionalInt replicas =
+        statefulSet
+            .map(sts -> OptionalInt.of(sts.getSpec().getReplicas()))
+            .orElse(OptionalInt.empty());
+    StepResult result = s.steps().take(cr, decision, replicas, pods, membership);
+    Observation observation =
+        new Observation(
+            cr,
+            statefulSet,
+            pods,
+            membership,
+            s.nodes().get(),
+            decision.plan().next(),
+            result.bookkeeping(),
+            decision.roll(),
+            result.failure(),
+            s.clusterDomain(),
+            s.clock().instant());
+    DqliteClusterStatus status = StatusAggregator.aggregate(observation);
+
+    List<ClusterEvent> events = new ArrayList<>(result.events());
+    events.addAll(EventDiff.diff(cr.getStatus(), status));
+    events.forEach(e -> s.events().record(cr, e));
+
+    Duration next = next(result, status);
+    statuses.wrote(cr, status);
+    if (Serialization.asJson(status).equals(Serialization.asJson(cached))) {
+      return UpdateControl.<DqliteCluster>noUpdate().rescheduleAfter(next);
+    }
+    log.debug(
+        "status of {}/{} changed", cr.getMetadata().getNamespace(), cr.getMetadata().getName());
+    return UpdateControl.patchStatus(statusPatch(cr, status)).rescheduleAfter(next);
+  }
+
+  /** A resource carrying only what a server-side-apply status patch needs. */
+  static DqliteCluster statusPatch(DqliteCluster cr, DqliteClusterStatus status) {
+    DqliteCluster patch = new DqliteCluster();
+    ObjectMeta meta = new ObjectMeta();
+    meta.setName(cr.getMetadata().getName());
+    meta.setNamespace(cr.getMetadata().getNamespace());
+    patch.setMetadata(meta);
+    patch.setSpec(null);
+    patch.setStatus(status);
+    return patch;
+  }
+
+  static Duration next(StepResult result, DqliteClusterStatus status) {
+    if (result.acted()) {
+      return SOON;
+    }
+    boolean settled =
+        Conditions.isTrue(status.getConditions(), ConditionTypes.READY)
+            && !Conditions.isTrue(status.getConditions(), ConditionTypes.PROGRESSING);
+    return settled ? STEADY : WAITING;
+  }
+
+  private ReconcilerServices services(Context<DqliteCluster> context) {
+    ReconcilerServices s = services;
+    if (s == null) {
+      synchronized (this) {
+        if (services == null) {
+          services = ReconcilerServices.production(context.getClient());
+        }
+        s = services;
+      }
+    }
+    return s;
   }
 }

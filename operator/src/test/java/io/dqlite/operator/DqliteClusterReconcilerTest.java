@@ -3,111 +3,199 @@ package io.dqlite.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dqlite.operator.crd.ConditionTypes;
 import io.dqlite.operator.crd.DqliteCluster;
-import io.dqlite.operator.crd.DqliteClusterSpec;
+import io.dqlite.operator.crd.DqliteClusterStatus;
 import io.dqlite.operator.dependents.ClusterNames;
+import io.dqlite.operator.dependents.DesiredStatefulSet;
+import io.dqlite.operator.kube.EventRecorder;
+import io.dqlite.operator.membership.MembershipReader;
+import io.dqlite.operator.runtime.OperatorMetrics;
+import io.dqlite.operator.status.Conditions;
+import io.dqlite.operator.status.NodeFacts;
+import io.dqlite.operator.steps.StepRunner;
+import io.dqlite.operator.testing.FakeCluster;
+import io.dqlite.operator.testing.FakeWorkloads;
+import io.dqlite.operator.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The JOSDK wiring against fabric8's in-process mock API server: the workflow creates every owned
- * object with an owner reference, and the status reports the selector. What needs a real API server
- * (server-side apply semantics, garbage collection, CEL) is tested elsewhere.
+ * The reconciler through JOSDK against fabric8's in-process mock API server, with a simulated
+ * dqlite cluster behind the sidecar and protocol interfaces: owned objects with owner references,
+ * the status, and a whole scale-down (record, hand over, remove, shrink). What needs a real API
+ * server (server-side apply, garbage collection, CEL, the scale subresource) is in the *IT tests.
  */
 @EnableKubernetesMockClient(crud = true)
 class DqliteClusterReconcilerTest {
 
   KubernetesClient client;
+  Operator operator;
+  final List<String> events = new CopyOnWriteArrayList<>();
 
-  @Test
-  void createsEveryOwnedObject() {
-    DqliteCluster cr = new DqliteCluster();
-    cr.setMetadata(new ObjectMetaBuilder().withName("db").withNamespace("test").build());
-    cr.setSpec(new DqliteClusterSpec());
-    DqliteCluster created = client.resource(cr).create();
+  @AfterEach
+  void stop() {
+    if (operator != null) {
+      operator.stop();
+    }
+  }
 
-    // The mock server cannot create through server-side apply, so dependents use plain create and
-    // update here; server-side apply is exercised against a real API server.
-    Operator operator =
+  private void start(FakeCluster dqlite, FakeWorkloads workloads) {
+    EventRecorder recorder = (cr, e) -> events.add(e.reason() + ": " + e.note());
+    ReconcilerServices services =
+        new ReconcilerServices(
+            new MembershipReader(dqlite, dqlite, Duration.ofSeconds(2)),
+            new StepRunner(dqlite, dqlite, workloads, Fixtures.DOMAIN),
+            NodeFacts::unknown,
+            recorder,
+            new OperatorMetrics(new SimpleMeterRegistry()),
+            Clock.systemUTC(),
+            Fixtures.DOMAIN);
+    // The mock server cannot create through server-side apply, so dependents and the status use
+    // plain create, update and patch here; server-side apply is exercised against a real API
+    // server.
+    operator =
         new Operator(
             o ->
                 o.withKubernetesClient(client)
                     .withCloseClientOnStop(false)
                     .withSSABasedCreateUpdateMatchForDependentResources(false)
                     .withUseSSAToPatchPrimaryResource(false));
-    operator.register(new DqliteClusterReconciler());
+    operator.register(new DqliteClusterReconciler(services));
     operator.start();
-    try {
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .untilAsserted(
-              () -> {
-                assertThat(get(StatefulSet.class, "db")).isPresent();
-                DqliteCluster current =
-                    client.resources(DqliteCluster.class).inNamespace("test").withName("db").get();
-                assertThat(current.getStatus()).isNotNull();
-                assertThat(current.getStatus().getSelector()).isEqualTo(ClusterNames.selector(cr));
-              });
-      List<HasMetadata> owned =
-          List.of(
-              get(StatefulSet.class, ClusterNames.statefulSet(cr)).orElseThrow(),
-              get(Service.class, ClusterNames.headlessService(cr)).orElseThrow(),
-              get(Service.class, ClusterNames.clientService(cr)).orElseThrow(),
-              get(PodDisruptionBudget.class, ClusterNames.podDisruptionBudget(cr)).orElseThrow(),
-              get(ServiceAccount.class, ClusterNames.serviceAccount(cr)).orElseThrow(),
-              get(ConfigMap.class, ClusterNames.joinConfigMap(cr)).orElseThrow());
-      assertThat(owned)
-          .allSatisfy(
-              o ->
-                  assertThat(o.getMetadata().getOwnerReferences())
-                      .singleElement()
-                      .satisfies(
-                          ref -> {
-                            assertThat(ref.getKind()).isEqualTo("DqliteCluster");
-                            assertThat(ref.getUid()).isEqualTo(created.getMetadata().getUid());
-                          }));
-      assertThat(get(StatefulSet.class, "db").orElseThrow().getSpec().getReplicas()).isEqualTo(3);
-    } finally {
-      operator.stop();
-    }
-  }
-
-  private <T extends HasMetadata> Optional<T> get(Class<T> type, String name) {
-    return Optional.ofNullable(client.resources(type).inNamespace("test").withName(name).get());
   }
 
   @Test
-  void statusReportsTheStatefulSetAndKeepsTheRest() {
-    DqliteCluster cr = new DqliteCluster();
-    cr.setMetadata(
-        new ObjectMetaBuilder().withName("db").withNamespace("test").withGeneration(4L).build());
-    cr.setSpec(new DqliteClusterSpec());
-    cr.getStatus().setLeader("db-1");
-    StatefulSet sts =
-        new StatefulSetBuilder()
-            .withNewStatus()
-            .withReplicas(3)
-            .withReadyReplicas(2)
-            .endStatus()
-            .build();
-    var status = DqliteClusterReconciler.observed(cr, Optional.of(sts));
-    assertThat(status.getObservedGeneration()).isEqualTo(4L);
-    assertThat(status.getReplicas()).isEqualTo(3);
-    assertThat(status.getReadyReplicas()).isEqualTo(2);
-    assertThat(status.getLeader()).isEqualTo("db-1");
-    assertThat(DqliteClusterReconciler.observed(cr, Optional.empty()).getReplicas()).isZero();
+  void createsEveryOwnedObjectAndReportsStatus() {
+    DqliteCluster cr = Fixtures.cluster(spec -> spec.setTls(tlsGenerated()));
+    cr.getMetadata().setUid(null);
+    DqliteCluster created = client.resource(cr).create();
+    start(new FakeCluster("v0*"), new FakeWorkloads());
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              DqliteClusterStatus status = current().getStatus();
+              assertThat(status).isNotNull();
+              assertThat(status.getSelector()).isEqualTo(ClusterNames.selector(cr));
+              assertThat(status.getConditions())
+                  .extracting(c -> c.getType())
+                  .containsExactly(
+                      ConditionTypes.READY,
+                      ConditionTypes.AVAILABLE,
+                      ConditionTypes.PROGRESSING,
+                      ConditionTypes.DEGRADED);
+            });
+    List<HasMetadata> owned =
+        List.of(
+            get(StatefulSet.class, ClusterNames.statefulSet(cr)).orElseThrow(),
+            get(Service.class, ClusterNames.headlessService(cr)).orElseThrow(),
+            get(Service.class, ClusterNames.clientService(cr)).orElseThrow(),
+            get(PodDisruptionBudget.class, ClusterNames.podDisruptionBudget(cr)).orElseThrow(),
+            get(ServiceAccount.class, ClusterNames.serviceAccount(cr)).orElseThrow(),
+            get(ConfigMap.class, ClusterNames.joinConfigMap(cr)).orElseThrow(),
+            get(Secret.class, ClusterNames.generatedTlsSecret(cr)).orElseThrow());
+    assertThat(owned)
+        .allSatisfy(
+            o ->
+                assertThat(o.getMetadata().getOwnerReferences())
+                    .singleElement()
+                    .satisfies(
+                        ref -> {
+                          assertThat(ref.getKind()).isEqualTo("DqliteCluster");
+                          assertThat(ref.getUid()).isEqualTo(created.getMetadata().getUid());
+                        }));
+    assertThat(get(StatefulSet.class, "db").orElseThrow().getSpec().getReplicas()).isEqualTo(3);
+    DqliteClusterStatus status = current().getStatus();
+    assertThat(Conditions.find(status.getConditions(), ConditionTypes.AVAILABLE).orElseThrow())
+        .satisfies(
+            c -> {
+              assertThat(c.getStatus()).isEqualTo("False");
+              assertThat(c.getReason()).isEqualTo("NoLeader");
+              assertThat(c.getObservedGeneration())
+                  .isEqualTo(created.getMetadata().getGeneration());
+            });
+  }
+
+  @Test
+  void scaleDownHandsOverRemovesThenShrinks() {
+    // Five pods, five members; pod 4 leads. The spec asks for three.
+    DqliteCluster cr = Fixtures.cluster(spec -> spec.setReplicas(3));
+    cr.getMetadata().setUid(null);
+    DqliteCluster created = client.resource(cr).create();
+    DqliteCluster five = Fixtures.cluster(spec -> spec.setReplicas(5));
+    StatefulSet sts = DesiredStatefulSet.build(five, 5, Fixtures.DOMAIN);
+    sts.addOwnerReference(created);
+    client.resource(sts).create();
+    for (int i = 0; i < 5; i++) {
+      Pod pod = Fixtures.pod(i);
+      client.resource(pod).create();
+      client
+          .pods()
+          .inNamespace("shop")
+          .withName(pod.getMetadata().getName())
+          .editStatus(
+              p -> {
+                p.setStatus(pod.getStatus());
+                return p;
+              });
+    }
+    FakeCluster dqlite = new FakeCluster("v0 v1 v2 s3 v4*");
+    FakeWorkloads workloads = new FakeWorkloads();
+    start(dqlite, workloads);
+
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () ->
+                assertThat(get(StatefulSet.class, "db").orElseThrow().getSpec().getReplicas())
+                    .isEqualTo(3));
+    assertThat(dqlite.log).containsExactly("handover 0x104", "remove 0x104", "remove 0x103");
+    assertThat(dqlite.membership().members()).hasSize(3);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(current().getStatus().getScaleDown()).isNull());
+    assertThat(workloads.deleted).isEmpty();
+    assertThat(events)
+        .anySatisfy(e -> assertThat(e).startsWith("ScaleDown: db-4 handed over"))
+        .anySatisfy(e -> assertThat(e).startsWith("ScaleDown: removed member 0x104 (db-4)"))
+        .anySatisfy(e -> assertThat(e).startsWith("ScaleDown: StatefulSet replicas 5 → 3"))
+        .anySatisfy(e -> assertThat(e).startsWith("MemberRemoved: member 0x103 (db-3)"));
+    assertThat(events)
+        .as("each change is told once, however late the cache shows the status")
+        .filteredOn(e -> e.startsWith("MemberRemoved: member 0x104"))
+        .hasSize(1);
+  }
+
+  private static io.dqlite.operator.crd.TlsSpec tlsGenerated() {
+    io.dqlite.operator.crd.TlsSpec tls = new io.dqlite.operator.crd.TlsSpec();
+    tls.setGenerate(true);
+    return tls;
+  }
+
+  private DqliteCluster current() {
+    return client.resources(DqliteCluster.class).inNamespace("shop").withName("db").get();
+  }
+
+  private <T extends HasMetadata> Optional<T> get(Class<T> type, String name) {
+    return Optional.ofNullable(client.resources(type).inNamespace("shop").withName(name).get());
   }
 }

@@ -99,6 +99,18 @@ public final class ClusterNames {
         : OptionalInt.empty();
   }
 
+  /** The ordinal of a pod named {@code <statefulset>-<ordinal>}; empty for any other name. */
+  public static OptionalInt podOrdinal(DqliteCluster cr, String podName) {
+    String prefix = statefulSet(cr) + "-";
+    if (podName == null || !podName.startsWith(prefix)) {
+      return OptionalInt.empty();
+    }
+    String rest = podName.substring(prefix.length());
+    return rest.matches("0|[1-9][0-9]{0,8}")
+        ? OptionalInt.of(Integer.parseInt(rest))
+        : OptionalInt.empty();
+  }
+
   /** The labels that select this cluster's pods; never changed after creation. */
   public static Map<String, String> selectorLabels(DqliteCluster cr) {
     Map<String, String> labels = new LinkedHashMap<>();

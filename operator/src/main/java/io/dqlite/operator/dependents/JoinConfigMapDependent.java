@@ -21,6 +21,6 @@ public class JoinConfigMapDependent
 
   @Override
   protected ConfigMap desired(DqliteCluster cr, Context<DqliteCluster> context) {
-    return DesiredJoinConfigMap.build(cr, OperatorSettings.clusterDomain());
+    return DesiredJoinConfigMap.build(cr, OperatorSettings.environmentClusterDomain());
   }
 }

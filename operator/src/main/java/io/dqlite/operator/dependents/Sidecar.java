@@ -8,7 +8,10 @@ package io.dqlite.operator.dependents;
 public final class Sidecar {
 
   public static final String CONTAINER_NAME = "dqlite";
+
+  /** The image's entrypoint; named explicitly only where an exec needs it (preStop). */
   public static final String LAUNCHER = "/opt/dqlite/bin/dqlite-sidecar";
+
   public static final String RUN = "run";
   public static final String HANDOVER = "handover";
 

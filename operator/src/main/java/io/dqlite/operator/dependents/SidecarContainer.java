@@ -27,7 +27,9 @@ public final class SidecarContainer {
         .withName(Sidecar.CONTAINER_NAME)
         .withImage(spec.getImage())
         .withImagePullPolicy(spec.getImagePullPolicy().value())
-        .withCommand(Sidecar.LAUNCHER, Sidecar.RUN)
+        // The image's entrypoint is the launcher; only its argument is given, so that a runtime
+        // mapping the image to another launcher (localkube's image table) starts it too.
+        .withArgs(Sidecar.RUN)
         .withEnv(env(cr, clusterDomain))
         .addNewPort()
         .withName(Sidecar.RAFT_PORT_NAME)
@@ -93,7 +95,11 @@ public final class SidecarContainer {
     // custom zoneLabel not copied) give an empty zone: every node then shares one failure domain.
     env.add(fieldRef(Sidecar.ENV_ZONE, "metadata.labels['" + spec.getZoneLabel() + "']"));
     env.add(value(Sidecar.ENV_APP_SOCKET, Sidecar.APP_SOCKET));
-    env.add(value(Sidecar.ENV_ADMIN_ADDRESS, "0.0.0.0:" + Sidecar.ADMIN_PORT));
+    // The pod IP rather than the wildcard: probes and the operator reach the pod IP anyway, and
+    // where pods share a host network (the local control plane) a wildcard listener would take
+    // the port from every other pod.
+    env.add(
+        value(Sidecar.ENV_ADMIN_ADDRESS, "$(" + Sidecar.ENV_POD_IP + "):" + Sidecar.ADMIN_PORT));
     env.add(value(Sidecar.ENV_HANDOVER_TIMEOUT, Sidecar.HANDOVER_TIMEOUT_SECONDS + "s"));
     RaftSpec raft = spec.getRaft();
     if (raft != null) {

@@ -2,18 +2,27 @@ package io.dqlite.operator.dependents;
 
 import io.dqlite.operator.OperatorSettings;
 import io.dqlite.operator.crd.DqliteCluster;
+import io.dqlite.operator.plan.ScaleStep;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.util.OptionalInt;
 
-/** The cluster's StatefulSet, from {@link DesiredStatefulSet}. */
+/**
+ * The cluster's StatefulSet, from {@link DesiredStatefulSet}, with the replica count the scale plan
+ * decided: the reconciler puts its {@link ScaleStep} into the workflow context under {@link
+ * #SCALE_STEP} before it runs the workflow.
+ */
 @KubernetesDependent(informer = @Informer(labelSelector = StatefulSetDependent.MANAGED))
 public class StatefulSetDependent
     extends CRUDKubernetesDependentResource<StatefulSet, DqliteCluster> {
 
   public static final String NAME = "statefulset";
+
+  /** Workflow-context key of the scale plan's step. */
+  public static final String SCALE_STEP = "dqlite.scaleStep";
 
   /** Informers cache only the objects this operator manages. */
   static final String MANAGED = ClusterNames.MANAGED_BY_LABEL + "=" + ClusterNames.MANAGER;
@@ -24,21 +33,37 @@ public class StatefulSetDependent
 
   @Override
   protected StatefulSet desired(DqliteCluster cr, Context<DqliteCluster> context) {
-    int current =
+    OptionalInt current =
         context
             .getSecondaryResource(StatefulSet.class)
-            .map(sts -> sts.getSpec().getReplicas())
-            .orElse(0);
+            .map(sts -> OptionalInt.of(sts.getSpec().getReplicas()))
+            .orElse(OptionalInt.empty());
+    ScaleStep step =
+        context
+            .managedWorkflowAndDependentResourceContext()
+            .get(SCALE_STEP, ScaleStep.class)
+            .orElse(new ScaleStep.Done());
     return DesiredStatefulSet.build(
-        cr, replicas(cr.getSpec().getReplicas(), current), OperatorSettings.clusterDomain());
+        cr,
+        replicas(cr.getSpec().getReplicas(), current, step),
+        OperatorSettings.environmentClusterDomain());
   }
 
   /**
-   * The replica count to apply: the spec's when growing; the current one when the spec asks for
-   * fewer, because pods may only go once their members have left raft (the scale plan's Shrink step
-   * lowers it).
+   * The replica count to apply: the spec's when the StatefulSet is created; the step's when the
+   * plan grows or shrinks it; otherwise the current one, because pods may only go once their
+   * members have left raft, and come only once recycled volumes are gone.
    */
-  static int replicas(int spec, int current) {
-    return Math.max(spec, current);
+  public static int replicas(int spec, OptionalInt current, ScaleStep step) {
+    if (current.isEmpty()) {
+      return spec;
+    }
+    if (step instanceof ScaleStep.Grow grow) {
+      return grow.replicas();
+    }
+    if (step instanceof ScaleStep.Shrink shrink) {
+      return shrink.replicas();
+    }
+    return current.getAsInt();
   }
 }

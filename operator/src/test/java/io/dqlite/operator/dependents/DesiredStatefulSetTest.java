@@ -116,7 +116,8 @@ class DesiredStatefulSetTest {
     Container sidecar = sidecar(build(TestClusters.cluster()));
     assertThat(sidecar.getImage()).isEqualTo("dqlite-k8s/sidecar:0.1.0");
     assertThat(sidecar.getImagePullPolicy()).isEqualTo("IfNotPresent");
-    assertThat(sidecar.getCommand()).containsExactly("/opt/dqlite/bin/dqlite-sidecar", "run");
+    assertThat(sidecar.getCommand()).as("the image's entrypoint, the launcher").isEmpty();
+    assertThat(sidecar.getArgs()).containsExactly("run");
     assertThat(sidecar.getPorts())
         .extracting(p -> p.getName() + ":" + p.getContainerPort())
         .containsExactly("dqlite:9001", "admin:8081");
@@ -161,7 +162,7 @@ class DesiredStatefulSetTest {
     assertThat(env.get("DQLITE_VOTERS").getValue()).isEqualTo("5");
     assertThat(env.get("DQLITE_STANDBYS").getValue()).isEqualTo("3");
     assertThat(env.get("DQLITE_APP_SOCKET").getValue()).isEqualTo(Sidecar.APP_SOCKET);
-    assertThat(env.get("DQLITE_ADMIN_ADDRESS").getValue()).isEqualTo("0.0.0.0:8081");
+    assertThat(env.get("DQLITE_ADMIN_ADDRESS").getValue()).isEqualTo("$(POD_IP):8081");
     var join = env.get("DQLITE_JOIN").getValueFrom().getConfigMapKeyRef();
     assertThat(join.getName()).isEqualTo(ClusterNames.joinConfigMap(cr));
     assertThat(join.getKey()).isEqualTo(JoinSeeds.KEY);

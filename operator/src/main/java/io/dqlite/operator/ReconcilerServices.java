@@ -1,0 +1,71 @@
+package io.dqlite.operator;
+
+import io.dqlite.operator.dependents.Sidecar;
+import io.dqlite.operator.kube.EventRecorder;
+import io.dqlite.operator.kube.KubernetesEventRecorder;
+import io.dqlite.operator.kube.KubernetesWorkloadActions;
+import io.dqlite.operator.kube.NodeInventory;
+import io.dqlite.operator.membership.ClusterDialers;
+import io.dqlite.operator.membership.DqliteRaftProtocol;
+import io.dqlite.operator.membership.HttpSidecarAdmin;
+import io.dqlite.operator.membership.MembershipReader;
+import io.dqlite.operator.membership.RaftProtocol;
+import io.dqlite.operator.membership.SidecarAdmin;
+import io.dqlite.operator.runtime.OperatorMetrics;
+import io.dqlite.operator.status.NodeFacts;
+import io.dqlite.operator.steps.StepRunner;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * What the reconciler talks to, gathered so that tests can replace the network parts.
+ *
+ * @param membership reads the raft membership
+ * @param steps takes scale and rolling steps
+ * @param nodes the cluster's nodes
+ * @param events records Events
+ * @param metrics the operator's own metrics
+ * @param clock the time conditions and deadlines are computed with
+ * @param clusterDomain the DNS domain of pod addresses
+ */
+public record ReconcilerServices(
+    MembershipReader membership,
+    StepRunner steps,
+    Supplier<NodeFacts> nodes,
+    EventRecorder events,
+    OperatorMetrics metrics,
+    Clock clock,
+    String clusterDomain) {
+
+  /** How long the sidecars' {@code /cluster} answers are awaited in one reconciliation. */
+  public static final Duration MEMBERSHIP_DEADLINE = Duration.ofSeconds(12);
+
+  /** The production services, on {@code client}. */
+  public static ReconcilerServices production(
+      KubernetesClient client, String instance, OperatorMetrics metrics, String clusterDomain) {
+    Clock clock = Clock.systemUTC();
+    SidecarAdmin sidecars =
+        new HttpSidecarAdmin(Duration.ofSeconds(Sidecar.HANDOVER_TIMEOUT_SECONDS));
+    RaftProtocol raft = new DqliteRaftProtocol(new ClusterDialers(client));
+    return new ReconcilerServices(
+        new MembershipReader(sidecars, raft, MEMBERSHIP_DEADLINE),
+        new StepRunner(sidecars, raft, new KubernetesWorkloadActions(client), clusterDomain),
+        new NodeInventory(client, clock),
+        new KubernetesEventRecorder(client, instance, clock),
+        metrics,
+        clock,
+        clusterDomain);
+  }
+
+  /** Production services with metrics kept in memory only (for tests and embedded use). */
+  public static ReconcilerServices production(KubernetesClient client) {
+    return production(
+        client,
+        "dqlite-operator",
+        new OperatorMetrics(new SimpleMeterRegistry()),
+        OperatorSettings.environmentClusterDomain());
+  }
+}

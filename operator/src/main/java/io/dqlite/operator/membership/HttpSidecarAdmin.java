@@ -1,0 +1,111 @@
+package io.dqlite.operator.membership;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * {@link SidecarAdmin} over HTTP with the JDK client. Timeouts: connecting {@link
+ * #CONNECT_TIMEOUT}; {@code /cluster} {@link #CLUSTER_TIMEOUT} (the sidecar probes every member
+ * before it answers, 2 s each at most); {@code /handover} the sidecar's own handover budget plus
+ * {@link #HANDOVER_SLACK}.
+ */
+public final class HttpSidecarAdmin implements SidecarAdmin {
+
+  public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+  public static final Duration CLUSTER_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration HANDOVER_SLACK = Duration.ofSeconds(10);
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private final HttpClient http;
+  private final Duration handoverTimeout;
+
+  /**
+   * @param handoverTimeout the sidecar's handover budget ({@code DQLITE_HANDOVER_TIMEOUT})
+   */
+  public HttpSidecarAdmin(Duration handoverTimeout) {
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(CONNECT_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    this.handoverTimeout = handoverTimeout.plus(HANDOVER_SLACK);
+  }
+
+  @Override
+  public CompletableFuture<SidecarView> cluster(URI admin) {
+    URI uri = admin.resolve("/cluster");
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .timeout(CLUSTER_TIMEOUT)
+            .header("Accept", "application/json")
+            .GET()
+            .build();
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        .thenApply(response -> parseCluster(uri, response.statusCode(), response.body()));
+  }
+
+  static SidecarView parseCluster(URI uri, int status, String body) {
+    if (status != 200 && status != 503) {
+      throw new CompletionException(
+          new IOException("GET " + uri + ": HTTP " + status + ": " + abbreviate(body)));
+    }
+    try {
+      return JSON.readValue(body, SidecarView.class);
+    } catch (IOException e) {
+      throw new CompletionException(
+          new IOException(
+              "GET " + uri + ": unreadable answer (" + e.getMessage() + "): " + abbreviate(body),
+              e));
+    }
+  }
+
+  @Override
+  public HandoverResult handover(URI admin) throws IOException, InterruptedException {
+    URI uri = admin.resolve("/handover");
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .timeout(handoverTimeout)
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build();
+    HttpResponse<String> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IOException("POST " + uri + ": " + e.getMessage(), e);
+    }
+    return parseHandover(uri, response.statusCode(), response.body());
+  }
+
+  static HandoverResult parseHandover(URI uri, int status, String body) throws IOException {
+    JsonNode json;
+    try {
+      json = JSON.readTree(body);
+    } catch (IOException e) {
+      throw new IOException(
+          "POST " + uri + ": HTTP " + status + ", unreadable answer: " + abbreviate(body), e);
+    }
+    return new HandoverResult(
+        status, text(json, "outcome"), text(json, "reason"), text(json, "roleAfter"));
+  }
+
+  private static String text(JsonNode json, String field) {
+    JsonNode node = json == null ? null : json.get(field);
+    return node == null || node.isNull() ? null : node.asText();
+  }
+
+  private static String abbreviate(String body) {
+    String s = body == null ? "" : body.strip();
+    return s.length() > 200 ? s.substring(0, 200) + "…" : s;
+  }
+}

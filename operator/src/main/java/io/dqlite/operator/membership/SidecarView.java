@@ -1,0 +1,105 @@
+package io.dqlite.operator.membership;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.dqlite.client.NodeRole;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One sidecar's answer to {@code GET /cluster} on its admin port (the sidecar's {@code
+ * io.dqlite.sidecar.daemon.SidecarAdmin#render}): the raft configuration as the leader reported it,
+ * every member probed by the sidecar, and what the sidecar says about itself. Unknown fields are
+ * ignored so that a newer sidecar does not break an older operator.
+ *
+ * <p>The sidecar answers 200 with a leader, or 503 with {@code error} set and no leader (then
+ * {@code members} is empty); both bodies parse into this record.
+ *
+ * @param self the answering node
+ * @param leader the leader it found, or null
+ * @param members every member of the configuration (empty when {@code error} is set)
+ * @param observedAt when the sidecar took the view (ISO-8601)
+ * @param error why the view is incomplete, or null
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record SidecarView(
+    Self self, NodeRef leader, List<MemberView> members, String observedAt, String error) {
+
+  public SidecarView {
+    members = members == null ? List.of() : List.copyOf(members);
+  }
+
+  /** Whether the view names a leader and lists the configuration. */
+  public boolean namesLeader() {
+    return error == null
+        && leader != null
+        && leader.id() != null
+        && leader.id().matches("0x[0-9a-fA-F]{1,16}")
+        && leader.address() != null
+        && !members.isEmpty();
+  }
+
+  /**
+   * The answering node.
+   *
+   * @param id raft id, 0x-hex
+   * @param address its raft address
+   * @param role its role as the leader lists it; null while it is not a member yet
+   * @param zone the zone it derived its failure domain from, or null
+   * @param zoneSource where the zone came from (e.g. {@code downward}, {@code node}, {@code none})
+   * @param failureDomain its failure domain
+   * @param ready its readiness verdict
+   * @param leader whether it is the leader
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Self(
+      String id,
+      String address,
+      String role,
+      String zone,
+      String zoneSource,
+      Long failureDomain,
+      Boolean ready,
+      Boolean leader) {}
+
+  /** A node named by id and address. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record NodeRef(String id, String address) {}
+
+  /**
+   * A member as the sidecar saw it.
+   *
+   * @param id raft id, 0x-hex
+   * @param address raft address
+   * @param role {@code voter}, {@code standby} or {@code spare}
+   * @param online whether it answered the sidecar's describe probe (2 s)
+   * @param failureDomain what it reported, 0 when it did not answer
+   * @param weight what it reported, 0 when it did not answer
+   * @param zone set only on the answering node's own entry
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record MemberView(
+      String id,
+      String address,
+      String role,
+      Boolean online,
+      Long failureDomain,
+      Long weight,
+      String zone) {}
+
+  /**
+   * The role for a name as the sidecar ({@code standby}) or go-dqlite ({@code stand-by}) prints it.
+   *
+   * @throws IllegalArgumentException for any other name
+   */
+  public static NodeRole role(String name) {
+    String n = name == null ? "" : name.toLowerCase(Locale.ROOT);
+    return switch (n) {
+      case "voter" -> NodeRole.VOTER;
+      case "standby", "stand-by" -> NodeRole.STANDBY;
+      case "spare" -> NodeRole.SPARE;
+      default ->
+          throw new IllegalArgumentException(
+              "unknown role " + name + " (expected voter, standby or spare)");
+    };
+  }
+}

@@ -1,0 +1,116 @@
+package io.dqlite.operator.plan;
+
+import io.dqlite.operator.crd.DqliteCluster;
+import io.dqlite.operator.crd.RetentionPolicy;
+import io.dqlite.operator.crd.ScaleDownStatus;
+import io.dqlite.operator.crd.StorageSpec;
+import io.dqlite.operator.dependents.ClusterNames;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * What one reconciliation does, decided from observations alone. Pure.
+ *
+ * <ol>
+ *   <li>The scale plan ({@link ScalePlanner}). When its next step changes raft (a drain or a
+ *       removal) and its bookkeeping is not yet in the status, the bookkeeping is written first and
+ *       the step waits for the next reconciliation ({@link #recordFirst}): after an operator
+ *       restart the status then always knows which members it set out to remove.
+ *   <li>The rolling update ({@link RollingUpdateGate}), only when no scale step is to be taken (the
+ *       plan is done or waiting) and the StatefulSet reports an update revision. Without a leader
+ *       the gate restarts pods whose node is not known to be online; that is only done when no pod
+ *       is ready (the database is down, e.g. a crash-looping revision): ready pods mean the
+ *       membership is there but the operator cannot read it, and nothing restarts.
+ * </ol>
+ *
+ * @param plan the scale plan
+ * @param recordFirst write {@code plan.bookkeeping()} before taking {@code plan.next()}
+ * @param roll the gate's answer, empty when it was not consulted
+ */
+public record Decision(ScalePlan plan, boolean recordFirst, Optional<RollDecision> roll) {
+
+  /** The label the StatefulSet controller puts on each pod: the revision it was created from. */
+  public static final String REVISION_LABEL = "controller-revision-hash";
+
+  public static Decision decide(
+      DqliteCluster cr, Optional<StatefulSet> statefulSet, List<Pod> pods, List<Member> members) {
+    int replicas = statefulSet.map(s -> s.getSpec().getReplicas()).orElse(0);
+    ScaleDownStatus stored = cr.getStatus() == null ? null : cr.getStatus().getScaleDown();
+    ScalePlan plan =
+        ScalePlanner.plan(
+            cr.getSpec().getReplicas(), replicas, members, stored, retainedWhenScaled(cr));
+    ScaleStep next = plan.next();
+    boolean changesRaft = next instanceof ScaleStep.Drain || next instanceof ScaleStep.Remove;
+    if (changesRaft && !same(plan.bookkeeping(), stored)) {
+      return new Decision(plan, true, Optional.empty());
+    }
+    Optional<String> updateRevision =
+        statefulSet.map(s -> s.getStatus()).map(s -> s.getUpdateRevision());
+    boolean idle = next instanceof ScaleStep.Done || next instanceof ScaleStep.Wait;
+    if (!idle || updateRevision.isEmpty()) {
+      return new Decision(plan, false, Optional.empty());
+    }
+    List<PodState> states = podStates(cr, pods, replicas);
+    boolean haveLeader = members.stream().anyMatch(Member::leader);
+    if (!haveLeader && states.stream().anyMatch(PodState::ready)) {
+      // Ready pods see a leader; the operator does not: its view is what is broken, and the
+      // gate would take every pod for one that contributes nothing.
+      return new Decision(
+          plan,
+          false,
+          Optional.of(
+              new RollDecision.Wait(
+                  "the membership cannot be read while pods are ready: no restart blind")));
+    }
+    return new Decision(
+        plan, false, Optional.of(RollingUpdateGate.decide(states, members, updateRevision.get())));
+  }
+
+  /** The pods of ordinals below the StatefulSet's count, as the gate sees them. */
+  static List<PodState> podStates(DqliteCluster cr, List<Pod> pods, int replicas) {
+    return pods.stream()
+        .map(p -> Map.entry(ClusterNames.podOrdinal(cr, p.getMetadata().getName()), p))
+        .filter(e -> e.getKey().isPresent() && e.getKey().getAsInt() < replicas)
+        .sorted(Comparator.comparingInt(e -> e.getKey().getAsInt()))
+        .map(e -> state(e.getKey(), e.getValue()))
+        .toList();
+  }
+
+  private static PodState state(OptionalInt ordinal, Pod pod) {
+    String revision =
+        pod.getMetadata().getLabels() == null
+            ? ""
+            : Objects.requireNonNullElse(pod.getMetadata().getLabels().get(REVISION_LABEL), "");
+    boolean ready =
+        pod.getStatus() != null
+            && pod.getStatus().getConditions() != null
+            && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    return new PodState(
+        ordinal.getAsInt(), revision, ready, pod.getMetadata().getDeletionTimestamp() != null);
+  }
+
+  static boolean retainedWhenScaled(DqliteCluster cr) {
+    StorageSpec storage = cr.getSpec().getStorage();
+    return storage != null
+        && storage.getRetention() != null
+        && storage.getRetention().getWhenScaled() == RetentionPolicy.RETAIN;
+  }
+
+  /** Whether two bookkeeping entries say the same (null and empty alike). */
+  public static boolean same(ScaleDownStatus a, ScaleDownStatus b) {
+    boolean aEmpty = a == null || a.getRemovals() == null || a.getRemovals().isEmpty();
+    boolean bEmpty = b == null || b.getRemovals() == null || b.getRemovals().isEmpty();
+    if (aEmpty || bEmpty) {
+      return aEmpty == bEmpty;
+    }
+    return Serialization.asJson(a).equals(Serialization.asJson(b));
+  }
+}

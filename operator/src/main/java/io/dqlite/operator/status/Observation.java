@@ -1,0 +1,69 @@
+package io.dqlite.operator.status;
+
+import io.dqlite.operator.crd.DqliteCluster;
+import io.dqlite.operator.crd.ScaleDownStatus;
+import io.dqlite.operator.membership.Membership;
+import io.dqlite.operator.plan.RollDecision;
+import io.dqlite.operator.plan.ScaleStep;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything one reconciliation observed and decided, from which the status is computed.
+ *
+ * @param cr the resource as reconciled (its status is the previous one)
+ * @param statefulSet the StatefulSet, if it exists
+ * @param pods the cluster's pods
+ * @param membership the raft membership as read
+ * @param nodes the Kubernetes nodes
+ * @param scaleStep what the scale planner chose
+ * @param scaleBookkeeping the planner's {@code status.scaleDown}, null when nothing is pending
+ * @param roll what the rolling-update gate chose; empty when it was not consulted
+ * @param failure the step attempted in this reconciliation, if it failed: what and why
+ * @param clusterDomain the cluster's DNS domain
+ * @param now the reconciliation's time
+ */
+public record Observation(
+    DqliteCluster cr,
+    Optional<StatefulSet> statefulSet,
+    List<Pod> pods,
+    Membership membership,
+    NodeFacts nodes,
+    ScaleStep scaleStep,
+    ScaleDownStatus scaleBookkeeping,
+    Optional<RollDecision> roll,
+    Optional<String> failure,
+    String clusterDomain,
+    Instant now) {
+
+  public Observation {
+    Objects.requireNonNull(cr, "cr");
+    Objects.requireNonNull(membership, "membership");
+    Objects.requireNonNull(scaleStep, "scaleStep");
+    pods = List.copyOf(pods);
+  }
+
+  /** {@code spec.replicas}. */
+  public int desiredReplicas() {
+    return cr.getSpec().getReplicas();
+  }
+
+  /** How many voters the role algorithm aims for: {@code spec.voters}, or every node if fewer. */
+  public int expectedVoters() {
+    return Math.min(cr.getSpec().getVoters(), desiredReplicas());
+  }
+
+  /** How many stand-bys it aims for, among the nodes that do not vote. */
+  public int expectedStandBys() {
+    return Math.min(cr.getSpec().getStandBys(), desiredReplicas() - expectedVoters());
+  }
+
+  /** The pods not being deleted. */
+  public List<Pod> livePods() {
+    return pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+  }
+}

@@ -1,0 +1,268 @@
+package io.dqlite.operator.steps;
+
+import io.dqlite.client.DqliteException;
+import io.dqlite.operator.crd.DqliteCluster;
+import io.dqlite.operator.crd.ScaleDownStatus;
+import io.dqlite.operator.dependents.ClusterNames;
+import io.dqlite.operator.kube.WorkloadActions;
+import io.dqlite.operator.membership.Membership;
+import io.dqlite.operator.membership.PodEndpoints;
+import io.dqlite.operator.membership.RaftProtocol;
+import io.dqlite.operator.membership.SidecarAdmin;
+import io.dqlite.operator.membership.SidecarAdmin.HandoverResult;
+import io.dqlite.operator.plan.Decision;
+import io.dqlite.operator.plan.MemberIds;
+import io.dqlite.operator.plan.RollDecision;
+import io.dqlite.operator.plan.ScalePlanner;
+import io.dqlite.operator.plan.ScaleStep;
+import io.dqlite.operator.status.ClusterEvent;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes the one step a {@link Decision} chose, through the sidecars, the dqlite protocol and the
+ * Kubernetes API. Failures are returned, not thrown: the status reports them and the next
+ * reconciliation plans again from fresh observations. Grow and Shrink are applied by the
+ * StatefulSet dependent; here they only produce their Event.
+ */
+public final class StepRunner {
+
+  private static final Logger log = LoggerFactory.getLogger(StepRunner.class);
+
+  private final SidecarAdmin sidecars;
+  private final RaftProtocol raft;
+  private final WorkloadActions workloads;
+  private final String clusterDomain;
+
+  public StepRunner(
+      SidecarAdmin sidecars, RaftProtocol raft, WorkloadActions workloads, String clusterDomain) {
+    this.sidecars = sidecars;
+    this.raft = raft;
+    this.workloads = workloads;
+    this.clusterDomain = clusterDomain;
+  }
+
+  /**
+   * Takes the decided step.
+   *
+   * @param statefulSetReplicas the StatefulSet's count before this reconciliation, or empty
+   */
+  public StepResult take(
+      DqliteCluster cr,
+      Decision decision,
+      OptionalInt statefulSetReplicas,
+      List<Pod> pods,
+      Membership membership) {
+    ScaleDownStatus bookkeeping = decision.plan().bookkeeping();
+    if (decision.recordFirst()) {
+      return new StepResult(true, Optional.empty(), List.of(), bookkeeping);
+    }
+    ScaleStep step = decision.plan().next();
+    String name = cr.getMetadata().getNamespace() + "/" + cr.getMetadata().getName();
+    try {
+      if (step instanceof ScaleStep.Drain drain) {
+        return handover(cr, drain.ordinal(), pods, "ScaleDown", drain.reason(), bookkeeping, true);
+      } else if (step instanceof ScaleStep.Remove remove) {
+        return remove(cr, remove, pods, membership, bookkeeping);
+      } else if (step instanceof ScaleStep.Recycle recycle) {
+        return recycle(cr, recycle, statefulSetReplicas, bookkeeping);
+      } else if (step instanceof ScaleStep.Grow grow && statefulSetReplicas.isPresent()) {
+        return scaled(
+            statefulSetReplicas.getAsInt(), grow.replicas(), "ScaleUp", grow.reason(), bookkeeping);
+      } else if (step instanceof ScaleStep.Shrink shrink && statefulSetReplicas.isPresent()) {
+        return scaled(
+            statefulSetReplicas.getAsInt(),
+            shrink.replicas(),
+            "ScaleDown",
+            shrink.reason(),
+            bookkeeping);
+      }
+      if (decision.roll().isPresent() && decision.roll().get() instanceof RollDecision.Restart r) {
+        return restart(cr, r, pods, membership, bookkeeping);
+      }
+      return StepResult.idle(bookkeeping);
+    } catch (KubernetesClientException e) {
+      String failure = "step for " + name + " failed: " + e.getMessage();
+      log.warn("{}", failure);
+      return new StepResult(
+          false,
+          Optional.of(failure),
+          List.of(ClusterEvent.warning("StepFailed", "Reconcile", failure)),
+          bookkeeping);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new StepResult(false, Optional.of("interrupted"), List.of(), bookkeeping);
+    }
+  }
+
+  private StepResult handover(
+      DqliteCluster cr,
+      int ordinal,
+      List<Pod> pods,
+      String reason,
+      String why,
+      ScaleDownStatus bookkeeping,
+      boolean required)
+      throws InterruptedException {
+    String pod = ClusterNames.podName(cr, ordinal);
+    Optional<URI> admin = pod(cr, pods, ordinal).flatMap(PodEndpoints::admin);
+    String failure;
+    if (admin.isEmpty()) {
+      failure = "hand over " + pod + ": the pod has no IP";
+    } else {
+      try {
+        HandoverResult result = sidecars.handover(admin.get());
+        if (result.succeeded()) {
+          log.info("handover of {}: {} ({})", pod, result.describe(), why);
+          return new StepResult(
+              true,
+              Optional.empty(),
+              List.of(
+                  ClusterEvent.normal(
+                      reason, "Handover", pod + " " + result.describe() + ": " + why)),
+              bookkeeping);
+        }
+        failure = "hand over " + pod + ": " + result.describe();
+      } catch (IOException e) {
+        failure = "hand over " + pod + ": " + e.getMessage();
+      }
+    }
+    log.warn("{}", failure);
+    return new StepResult(
+        !required,
+        required ? Optional.of(failure) : Optional.empty(),
+        List.of(ClusterEvent.warning("HandoverFailed", "Handover", failure)),
+        bookkeeping);
+  }
+
+  private StepResult remove(
+      DqliteCluster cr,
+      ScaleStep.Remove remove,
+      List<Pod> pods,
+      Membership membership,
+      ScaleDownStatus bookkeeping) {
+    String pod = ClusterNames.podName(cr, remove.ordinal());
+    String id = MemberIds.hex(remove.id());
+    Membership.Leader leader = membership.leader().orElseThrow();
+    String dial =
+        PodEndpoints.dial(leader.address(), PodEndpoints.dialAddresses(cr, pods, clusterDomain));
+    try {
+      raft.remove(cr, dial, remove.id());
+    } catch (DqliteException e) {
+      String failure =
+          "remove member "
+              + id
+              + " ("
+              + pod
+              + ") through the leader at "
+              + dial
+              + ": "
+              + e.getMessage();
+      log.warn("{}", failure);
+      return new StepResult(
+          false,
+          Optional.of(failure),
+          List.of(ClusterEvent.warning("RemoveFailed", "Remove", failure)),
+          bookkeeping);
+    }
+    log.info(
+        "removed member {} ({}) of {}: {}", id, pod, cr.getMetadata().getName(), remove.reason());
+    return new StepResult(
+        true,
+        Optional.empty(),
+        List.of(
+            ClusterEvent.normal(
+                "ScaleDown",
+                "Remove",
+                "removed member " + id + " (" + pod + ") from raft: " + remove.reason())),
+        bookkeeping);
+  }
+
+  private StepResult recycle(
+      DqliteCluster cr,
+      ScaleStep.Recycle recycle,
+      OptionalInt statefulSetReplicas,
+      ScaleDownStatus bookkeeping) {
+    int ordinal = recycle.ordinal();
+    workloads.deleteClaim(cr, ordinal);
+    boolean podRuns = statefulSetReplicas.isPresent() && ordinal < statefulSetReplicas.getAsInt();
+    if (podRuns) {
+      workloads.deletePod(cr, ordinal);
+    }
+    String what =
+        ClusterNames.dataClaim(cr, ordinal)
+            + (podRuns ? " and pod " + ClusterNames.podName(cr, ordinal) : "");
+    log.info("recycled {} of {}: {}", what, cr.getMetadata().getName(), recycle.reason());
+    return new StepResult(
+        true,
+        Optional.empty(),
+        List.of(
+            ClusterEvent.normal(
+                "RecyclePod", "Delete", "deleted " + what + ": " + recycle.reason())),
+        ScalePlanner.markRecycled(bookkeeping, ordinal));
+  }
+
+  private static StepResult scaled(
+      int from, int to, String reason, String why, ScaleDownStatus bookkeeping) {
+    if (from == to) {
+      return StepResult.idle(bookkeeping);
+    }
+    return new StepResult(
+        true,
+        Optional.empty(),
+        List.of(
+            ClusterEvent.normal(
+                reason, "Scale", "StatefulSet replicas " + from + " → " + to + ": " + why)),
+        bookkeeping);
+  }
+
+  private StepResult restart(
+      DqliteCluster cr,
+      RollDecision.Restart restart,
+      List<Pod> pods,
+      Membership membership,
+      ScaleDownStatus bookkeeping)
+      throws InterruptedException {
+    int ordinal = restart.ordinal();
+    String pod = ClusterNames.podName(cr, ordinal);
+    List<ClusterEvent> events = new ArrayList<>();
+    String address = ClusterNames.podAddress(cr, ordinal, clusterDomain);
+    boolean leads = membership.leader().map(l -> l.address().equals(address)).orElse(false);
+    if (leads) {
+      // The preStop hook hands over too; asking first moves leadership while the pod still
+      // serves, and a refusal does not hold the rollout back.
+      events.addAll(
+          handover(
+                  cr,
+                  ordinal,
+                  pods,
+                  "RollingUpdate",
+                  "it leads and restarts next",
+                  bookkeeping,
+                  false)
+              .events());
+    }
+    workloads.deletePod(cr, ordinal);
+    log.info(
+        "rolling update of {}: deleted {} ({})", cr.getMetadata().getName(), pod, restart.reason());
+    events.add(
+        ClusterEvent.normal(
+            "RollingUpdate",
+            "DeletePod",
+            "deleted " + pod + " to restart it on the update revision: " + restart.reason()));
+    return new StepResult(true, Optional.empty(), events, bookkeeping);
+  }
+
+  private static Optional<Pod> pod(DqliteCluster cr, List<Pod> pods, int ordinal) {
+    String name = ClusterNames.podName(cr, ordinal);
+    return pods.stream().filter(p -> name.equals(p.getMetadata().getName())).findFirst();
+  }
+}

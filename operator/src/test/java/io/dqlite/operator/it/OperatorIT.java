@@ -1,0 +1,502 @@
+package io.dqlite.operator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dqlite.operator.DqliteOperator;
+import io.dqlite.operator.OperatorSettings;
+import io.dqlite.operator.crd.ConditionTypes;
+import io.dqlite.operator.crd.DqliteCluster;
+import io.dqlite.operator.crd.DqliteClusterSpec;
+import io.dqlite.operator.crd.MetricsSpec;
+import io.dqlite.operator.crd.TlsSpec;
+import io.dqlite.operator.dependents.ClusterNames;
+import io.dqlite.operator.dependents.ServiceMonitor;
+import io.dqlite.operator.status.Conditions;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.events.v1.Event;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator process in-process against a real API server, authenticated as a ServiceAccount
+ * bound to exactly the RBAC of docs/operator.md, with leader election on: server-side apply of the
+ * owned objects, owner references and garbage collection, status and Events, the scale subresource,
+ * generated TLS kept stable, the ServiceMonitor following its CRD and the spec, the Lease and the
+ * HTTP endpoints. No node agent runs, so pods stay Pending and no raft exists: the operator must
+ * scale up, refuse to shrink without a leader, and report it all without failing.
+ */
+@ExtendWith(LocalKube.class)
+class OperatorIT {
+
+  private static final Logger log = LoggerFactory.getLogger(OperatorIT.class);
+  static final String OPERATOR_NS = "dqlite-system";
+  static final Path DOC = Path.of("..", "docs", "operator.md");
+  static final Duration WAIT = Duration.ofSeconds(90);
+
+  static KubernetesClient admin;
+  static DqliteOperator operator;
+  static String ns;
+
+  @BeforeAll
+  static void startOperator() throws Exception {
+    admin = LocalKube.admin();
+    if (admin.namespaces().withName(OPERATOR_NS).get() == null) {
+      admin
+          .resource(
+              new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName(OPERATOR_NS)
+                  .endMetadata()
+                  .build())
+          .create();
+    }
+    ns = LocalKube.namespace("op");
+    KubernetesClient restricted = restrictedClient();
+    OperatorSettings settings =
+        OperatorSettings.fromEnvironment(
+            Map.of(
+                "OPERATOR_NAMESPACE", OPERATOR_NS,
+                "POD_NAME", "operator-it",
+                "DQLITE_OPERATOR_HTTP_PORT", "0"));
+    operator = DqliteOperator.startEmbedded(settings, restricted);
+  }
+
+  @AfterAll
+  static void stopOperator() {
+    if (operator != null) {
+      operator.close();
+    }
+    if (ns != null) {
+      LocalKube.deleteNamespace(ns);
+    }
+  }
+
+  /** A client with a token of ServiceAccount dqlite-operator, bound to the documented rules. */
+  static KubernetesClient restrictedClient() throws Exception {
+    String doc = Files.readString(DOC);
+    String yaml =
+        doc.substring(doc.indexOf("<!-- rbac:begin -->"), doc.indexOf("<!-- rbac:end -->"))
+            .replace("<!-- rbac:begin -->", "")
+            .replace("```yaml", "")
+            .replace("```", "");
+    List<HasMetadata> rbac =
+        admin.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
+    assertThat(rbac).extracting(HasMetadata::getKind).containsExactly("ClusterRole", "Role");
+    admin.resource(rbac.get(0)).forceConflicts().fieldManager("operator-it").serverSideApply();
+    admin
+        .resource(rbac.get(1))
+        .inNamespace(OPERATOR_NS)
+        .forceConflicts()
+        .fieldManager("operator-it")
+        .serverSideApply();
+    ServiceAccount sa =
+        admin
+            .resource(
+                new ServiceAccountBuilder()
+                    .withNewMetadata()
+                    .withName("dqlite-operator")
+                    .withNamespace(OPERATOR_NS)
+                    .endMetadata()
+                    .build())
+            .forceConflicts()
+            .fieldManager("operator-it")
+            .serverSideApply();
+    admin
+        .resource(
+            new ClusterRoleBindingBuilder()
+                .withNewMetadata()
+                .withName("dqlite-operator")
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "dqlite-operator")
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName("dqlite-operator")
+                .withNamespace(OPERATOR_NS)
+                .endSubject()
+                .build())
+        .forceConflicts()
+        .fieldManager("operator-it")
+        .serverSideApply();
+    admin
+        .resource(
+            new RoleBindingBuilder()
+                .withNewMetadata()
+                .withName("dqlite-operator-leader-election")
+                .withNamespace(OPERATOR_NS)
+                .endMetadata()
+                .withNewRoleRef(
+                    "rbac.authorization.k8s.io", "Role", "dqlite-operator-leader-election")
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName("dqlite-operator")
+                .withNamespace(OPERATOR_NS)
+                .endSubject()
+                .build())
+        .forceConflicts()
+        .fieldManager("operator-it")
+        .serverSideApply();
+    String token =
+        admin
+            .serviceAccounts()
+            .inNamespace(OPERATOR_NS)
+            .withName(sa.getMetadata().getName())
+            .tokenRequest(
+                new TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(3600L)
+                    .endSpec()
+                    .build())
+            .getStatus()
+            .getToken();
+    Config adminConfig = LocalKube.controlPlane().config();
+    Config config =
+        new ConfigBuilder()
+            .withMasterUrl(adminConfig.getMasterUrl())
+            .withCaCertData(adminConfig.getCaCertData())
+            .withCaCertFile(adminConfig.getCaCertFile())
+            .withOauthToken(token)
+            .withNamespace(OPERATOR_NS)
+            .build();
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  static DqliteCluster create(String name, Consumer<DqliteClusterSpec> change) {
+    DqliteCluster cr = new DqliteCluster();
+    cr.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
+    DqliteClusterSpec spec = new DqliteClusterSpec();
+    change.accept(spec);
+    cr.setSpec(spec);
+    cr.setStatus(null);
+    return admin.resource(cr).create();
+  }
+
+  static Resource<DqliteCluster> cluster(String name) {
+    return admin.resources(DqliteCluster.class).inNamespace(ns).withName(name);
+  }
+
+  static <T extends HasMetadata> Optional<T> get(Class<T> type, String name) {
+    return Optional.ofNullable(admin.resources(type).inNamespace(ns).withName(name).get());
+  }
+
+  @Test
+  void ownedObjectsStatusEventsTlsAndGarbageCollection() {
+    TlsSpec tls = new TlsSpec();
+    tls.setGenerate(true);
+    DqliteCluster created = create("db", spec -> spec.setTls(tls));
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              DqliteCluster cr = cluster("db").get();
+              assertThat(cr.getStatus()).isNotNull();
+              assertThat(cr.getStatus().getObservedGeneration()).isEqualTo(1L);
+              assertThat(cr.getStatus().getConditions()).hasSize(4);
+            });
+    DqliteCluster cr = cluster("db").get();
+    log.info("status: {}", io.fabric8.kubernetes.client.utils.Serialization.asYaml(cr.getStatus()));
+    // No node exists here: the cluster is degraded (pods unschedulable once the scheduler has
+    // seen them, too few nodes for the voters), not failing.
+    assertThat(Conditions.find(cr.getStatus().getConditions(), ConditionTypes.DEGRADED))
+        .hasValueSatisfying(
+            c -> {
+              assertThat(c.getStatus()).isEqualTo("True");
+              assertThat(c.getReason()).isIn("TooFewNodes", "PodsUnschedulable");
+              assertThat(c.getMessage()).contains("0 schedulable node(s) for 3 voters");
+              assertThat(c.getObservedGeneration()).isEqualTo(1L);
+            });
+    assertThat(Conditions.find(cr.getStatus().getConditions(), ConditionTypes.AVAILABLE))
+        .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("NoLeader"));
+    assertThat(cr.getMetadata().getManagedFields())
+        .as("the status is written by server-side apply")
+        .anySatisfy(
+            f -> {
+              assertThat(f.getOperation()).isEqualTo("Apply");
+              assertThat(f.getSubresource()).isEqualTo("status");
+            });
+
+    List<HasMetadata> owned =
+        List.of(
+            get(StatefulSet.class, "db").orElseThrow(),
+            get(Service.class, "db-headless").orElseThrow(),
+            get(Service.class, "db").orElseThrow(),
+            get(PodDisruptionBudget.class, "db").orElseThrow(),
+            get(ServiceAccount.class, "db").orElseThrow(),
+            get(ConfigMap.class, "db-join").orElseThrow(),
+            get(Secret.class, "db-tls").orElseThrow());
+    assertThat(owned)
+        .allSatisfy(
+            o -> {
+              assertThat(o.getMetadata().getOwnerReferences())
+                  .singleElement()
+                  .satisfies(
+                      ref -> assertThat(ref.getUid()).isEqualTo(created.getMetadata().getUid()));
+              assertThat(o.getMetadata().getManagedFields())
+                  .extracting(ManagedFieldsEntry::getOperation)
+                  .as("%s %s applied server-side", o.getKind(), o.getMetadata().getName())
+                  .contains("Apply");
+            });
+    StatefulSet sts = get(StatefulSet.class, "db").orElseThrow();
+    assertThat(sts.getSpec().getReplicas()).isEqualTo(3);
+    assertThat(sts.getSpec().getTemplate().getSpec().getVolumes())
+        .filteredOn(v -> v.getSecret() != null)
+        .extracting(v -> v.getSecret().getSecretName())
+        .containsExactly("db-tls");
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(admin.events().v1().events().inNamespace(ns).list().getItems())
+                    .filteredOn(e -> "db".equals(e.getRegarding().getName()))
+                    .extracting(Event::getReason)
+                    .containsAnyOf("TooFewNodes", "PodsUnschedulable"));
+
+    // A spec change rolls the StatefulSet template, never the generated certificates.
+    Secret before = get(Secret.class, "db-tls").orElseThrow();
+    cluster("db")
+        .edit(
+            c -> {
+              c.getSpec().setVoters(5);
+              return c;
+            });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        get(StatefulSet.class, "db")
+                            .orElseThrow()
+                            .getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .getEnv())
+                    .anySatisfy(
+                        e -> {
+                          assertThat(e.getName()).isEqualTo("DQLITE_VOTERS");
+                          assertThat(e.getValue()).isEqualTo("5");
+                        }));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(cluster("db").get().getStatus().getObservedGeneration()).isEqualTo(2L));
+    Secret after = get(Secret.class, "db-tls").orElseThrow();
+    assertThat(after.getMetadata().getResourceVersion())
+        .isEqualTo(before.getMetadata().getResourceVersion());
+    assertThat(after.getData()).isEqualTo(before.getData());
+
+    // Deleting the cluster lets the garbage collector take every owned object.
+    cluster("db").delete();
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .untilAsserted(
+            () -> {
+              assertThat(get(StatefulSet.class, "db")).isEmpty();
+              assertThat(get(Service.class, "db-headless")).isEmpty();
+              assertThat(get(Service.class, "db")).isEmpty();
+              assertThat(get(ConfigMap.class, "db-join")).isEmpty();
+              assertThat(get(Secret.class, "db-tls")).isEmpty();
+              assertThat(get(PodDisruptionBudget.class, "db")).isEmpty();
+              assertThat(get(ServiceAccount.class, "db")).isEmpty();
+            });
+  }
+
+  @Test
+  void scaleSubresourceGrowsButNeverShrinksWithoutRaft() {
+    create("scaled", spec -> {});
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(get(StatefulSet.class, "scaled")).isPresent());
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(cluster("scaled").scale().getStatus().getSelector())
+                    .isEqualTo(ClusterNames.selector(cluster("scaled").get())));
+
+    cluster("scaled").scale(5);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(get(StatefulSet.class, "scaled").orElseThrow().getSpec().getReplicas())
+                    .isEqualTo(5));
+
+    cluster("scaled").scale(3);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              DqliteCluster cr = cluster("scaled").get();
+              assertThat(cr.getStatus().getObservedGeneration())
+                  .isEqualTo(cr.getMetadata().getGeneration());
+              assertThat(
+                      Conditions.find(cr.getStatus().getConditions(), ConditionTypes.PROGRESSING))
+                  .hasValueSatisfying(
+                      c -> {
+                        assertThat(c.getStatus()).isEqualTo("True");
+                        assertThat(c.getReason()).isEqualTo("ScaleWaiting");
+                        assertThat(c.getMessage()).contains("no raft leader");
+                      });
+            });
+    assertThat(get(StatefulSet.class, "scaled").orElseThrow().getSpec().getReplicas())
+        .as("members may still live in pods 3 and 4")
+        .isEqualTo(5);
+  }
+
+  @Test
+  void serviceMonitorFollowsItsCrdAndTheSpec() {
+    MetricsSpec metrics = new MetricsSpec();
+    metrics.setServiceMonitor(true);
+    create("monitored", spec -> spec.setMetrics(metrics));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(cluster("monitored").get().getStatus()).isNotNull());
+
+    admin
+        .resource(serviceMonitorCrd())
+        .forceConflicts()
+        .fieldManager("operator-it")
+        .serverSideApply();
+    var monitors = admin.resources(ServiceMonitor.class).inNamespace(ns);
+    // The CRD is looked up again at most every minute while absent.
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .untilAsserted(() -> assertThat(monitors.withName("monitored-headless").get()).isNotNull());
+    var monitor = monitors.withName("monitored-headless").get();
+    assertThat(monitor.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(r -> assertThat(r.getName()).isEqualTo("monitored"));
+    assertThat((Object) monitor.get("spec", "endpoints")).asString().contains("port=admin");
+
+    cluster("monitored")
+        .edit(
+            c -> {
+              c.getSpec().getMetrics().setServiceMonitor(false);
+              return c;
+            });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(monitors.withName("monitored-headless").get()).isNull());
+  }
+
+  @Test
+  void leaseAndHttpEndpoints() throws Exception {
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Lease lease =
+                  admin.leases().inNamespace(OPERATOR_NS).withName("dqlite-operator").get();
+              assertThat(lease).isNotNull();
+              assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("operator-it");
+            });
+    HttpClient http = HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + operator.httpPort();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        http.send(
+                                HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
+                                HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(200));
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/livez")).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .isEqualTo(200);
+    create("measured", spec -> {});
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              String metrics =
+                  http.send(
+                          HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                          HttpResponse.BodyHandlers.ofString())
+                      .body();
+              assertThat(metrics)
+                  .contains("dqlite_operator_reconcile_seconds_count{name=\"measured\"")
+                  .contains(
+                      "dqlite_operator_members{name=\"measured\",namespace=\""
+                          + ns
+                          + "\",role=\"voter\"} 0.0")
+                  .contains("operator_sdk_")
+                  .contains("jvm_memory_used_bytes");
+            });
+  }
+
+  static CustomResourceDefinition serviceMonitorCrd() {
+    return new CustomResourceDefinitionBuilder()
+        .withNewMetadata()
+        .withName("servicemonitors.monitoring.coreos.com")
+        .endMetadata()
+        .withNewSpec()
+        .withGroup("monitoring.coreos.com")
+        .withScope("Namespaced")
+        .withNewNames()
+        .withKind("ServiceMonitor")
+        .withPlural("servicemonitors")
+        .withSingular("servicemonitor")
+        .withListKind("ServiceMonitorList")
+        .endNames()
+        .addNewVersion()
+        .withName("v1")
+        .withServed(true)
+        .withStorage(true)
+        .withNewSchema()
+        .withNewOpenAPIV3Schema()
+        .withType("object")
+        .withXKubernetesPreserveUnknownFields(true)
+        .endOpenAPIV3Schema()
+        .endSchema()
+        .endVersion()
+        .endSpec()
+        .build();
+  }
+}

@@ -1,0 +1,177 @@
+package io.dqlite.operator.membership;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The HTTP client against a JDK server answering what the sidecar's admin server answers (bodies in
+ * the shape {@code io.dqlite.sidecar.daemon.SidecarAdmin} renders, indented as it sends them).
+ */
+class HttpSidecarAdminTest {
+
+  static final String CLUSTER_OK =
+      """
+      {
+        "self" : {
+          "id" : "0x2dc171858c3155be",
+          "address" : "db-0.db-headless.shop.svc.cluster.local:9001",
+          "role" : "voter",
+          "zone" : "zone-a",
+          "zoneSource" : "downward",
+          "failureDomain" : 1234,
+          "ready" : true,
+          "leader" : true
+        },
+        "leader" : {
+          "id" : "0x2dc171858c3155be",
+          "address" : "db-0.db-headless.shop.svc.cluster.local:9001"
+        },
+        "members" : [ {
+          "id" : "0x2dc171858c3155be",
+          "address" : "db-0.db-headless.shop.svc.cluster.local:9001",
+          "role" : "voter",
+          "online" : true,
+          "failureDomain" : 1234,
+          "weight" : 0,
+          "zone" : "zone-a"
+        }, {
+          "id" : "0xa1",
+          "address" : "db-1.db-headless.shop.svc.cluster.local:9001",
+          "role" : "standby",
+          "online" : false,
+          "failureDomain" : 0,
+          "weight" : 0
+        } ],
+        "observedAt" : "2026-11-25T10:00:00Z",
+        "futureField" : {"ignored": true}
+      }
+      """;
+
+  static final String CLUSTER_NO_LEADER =
+      """
+      {
+        "self" : {
+          "id" : "0xa1",
+          "address" : "db-1.db-headless.shop.svc.cluster.local:9001",
+          "role" : null,
+          "zone" : null,
+          "zoneSource" : "none",
+          "failureDomain" : 0,
+          "ready" : false,
+          "leader" : false
+        },
+        "leader" : null,
+        "members" : [ ],
+        "observedAt" : "2026-11-25T10:00:00Z",
+        "error" : "node not ready yet (joining)"
+      }
+      """;
+
+  HttpServer server;
+  URI base;
+  volatile int clusterStatus = 200;
+  volatile String clusterBody = CLUSTER_OK;
+  volatile int handoverStatus = 200;
+  volatile String handoverBody =
+      "{\"outcome\":\"success\",\"durationMs\":12,\"leaderBefore\":null,\"leaderAfter\":null,"
+          + "\"roleBefore\":\"voter\",\"roleAfter\":\"spare\"}";
+
+  @BeforeEach
+  void start() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+    server.createContext("/cluster", ex -> reply(ex, clusterStatus, clusterBody));
+    server.createContext(
+        "/handover",
+        ex -> {
+          if (!"POST".equals(ex.getRequestMethod())) {
+            reply(ex, 405, "POST only");
+            return;
+          }
+          reply(ex, handoverStatus, handoverBody);
+        });
+    server.start();
+    base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop(0);
+  }
+
+  private static void reply(com.sun.net.httpserver.HttpExchange ex, int status, String body)
+      throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", "application/json");
+    ex.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  final HttpSidecarAdmin admin = new HttpSidecarAdmin(Duration.ofSeconds(5));
+
+  @Test
+  void readsTheClusterView() throws Exception {
+    SidecarView view = admin.cluster(base).get(10, TimeUnit.SECONDS);
+    assertThat(view.namesLeader()).isTrue();
+    assertThat(view.leader().id()).isEqualTo("0x2dc171858c3155be");
+    assertThat(view.self().zone()).isEqualTo("zone-a");
+    assertThat(view.members()).hasSize(2);
+    assertThat(view.members().get(1).role()).isEqualTo("standby");
+    assertThat(view.members().get(1).online()).isFalse();
+    Membership m = MembershipReader.fromSidecar(view, java.util.Map.of(), java.util.List.of());
+    assertThat(m.member(0x2dc171858c3155beL).orElseThrow().failureDomain()).isEqualTo(1234L);
+    assertThat(m.member(0xa1).orElseThrow().failureDomain()).as("offline").isNull();
+  }
+
+  @Test
+  void a503CarriesTheReason() throws Exception {
+    clusterStatus = 503;
+    clusterBody = CLUSTER_NO_LEADER;
+    SidecarView view = admin.cluster(base).get(10, TimeUnit.SECONDS);
+    assertThat(view.namesLeader()).isFalse();
+    assertThat(view.error()).isEqualTo("node not ready yet (joining)");
+  }
+
+  @Test
+  void otherAnswersAndUnreachableSidecarsFail() throws Exception {
+    clusterStatus = 500;
+    clusterBody = "boom";
+    assertThatThrownBy(() -> admin.cluster(base).get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasMessageContaining("HTTP 500")
+        .hasMessageContaining("boom");
+    int port = base.getPort();
+    server.stop(0);
+    assertThatThrownBy(
+            () -> admin.cluster(URI.create("http://127.0.0.1:" + port)).get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class);
+  }
+
+  @Test
+  void handsOver() throws Exception {
+    SidecarAdmin.HandoverResult result = admin.handover(base);
+    assertThat(result.succeeded()).isTrue();
+    assertThat(result.roleAfter()).isEqualTo("spare");
+    assertThat(result.describe()).isEqualTo("handed over, now spare");
+
+    handoverStatus = 409;
+    handoverBody = "{\"reason\":\"a handover is already running\"}";
+    result = admin.handover(base);
+    assertThat(result.succeeded()).isFalse();
+    assertThat(result.describe()).contains("409").contains("already running");
+  }
+}

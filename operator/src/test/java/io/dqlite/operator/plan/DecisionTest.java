@@ -1,0 +1,125 @@
+package io.dqlite.operator.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dqlite.operator.crd.DqliteCluster;
+import io.dqlite.operator.crd.DqliteClusterStatus;
+import io.dqlite.operator.crd.RetentionPolicy;
+import io.dqlite.operator.crd.ScaleDownStatus;
+import io.dqlite.operator.membership.MemberMapping;
+import io.dqlite.operator.testing.Fixtures;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * One reconciliation's decision. Pods: {@code 0 1b 2b!}: ordinal, revision letter (default a),
+ * {@code !} not ready. The StatefulSet's update revision is {@code db-rev-<letter>}.
+ */
+class DecisionTest {
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          # case                                     | want | sts | update | pods          | members          | stored     | record | step     | roll
+          steady                                     | 3    | 3   | a      | 0 1 2         | v0* v1 v2        |            | false  | done     | done
+          a drain is recorded first                  | 3    | 4   | a      | 0 1 2 3       | v0 v1 v2 v3*     |            | true   | drain 3  | none
+          then taken                                 | 3    | 4   | a      | 0 1 2 3       | v0 v1 v2 v3*     | 3:0x103    | false  | drain 3  | none
+          a removal too                              | 3    | 4   | a      | 0 1 2 3       | v0* v1 v2 s3     |            | true   | remove 3 | none
+          shrinking needs no new record              | 3    | 4   | a      | 0 1 2 3       | v0* v1 v2        | 3:0x103    | false  | shrink 3 | none
+          growing neither                            | 5    | 3   | a      | 0 1 2         | v0* v1 v2        |            | false  | grow 5   | none
+          outdated pod restarts                      | 3    | 3   | b      | 0 1 2         | v0* v1 v2        |            | false  | done     | restart 2
+          the leader last                            | 3    | 3   | b      | 0 1b 2b       | v0* v1 v2        |            | false  | done     | restart 0
+          one at a time                              | 3    | 3   | b      | 0 1 2b!       | v0* v1 v2        |            | false  | done     | wait
+          no rolling while a scale step is pending   | 3    | 4   | b      | 0 1 2 3       | v0* v1 v2 s3     | 3:0x103    | false  | remove 3 | none
+          no leader, pods ready: no blind restart    | 3    | 4   | b      | 0 1 2 3       | v0 v1 v2 s3      |            | false  | wait     | wait
+          no leader, no pod ready: replace them      | 3    | 3   | b      | 0! 1! 2!      | v0 v1 v2         |            | false  | done     | restart 2
+          pods above the StatefulSet's count ignored | 3    | 3   | a      | 0 1 2 3b      | v0* v1 v2        |            | false  | done     | done
+          """)
+  void decide(
+      String description,
+      int want,
+      int stsReplicas,
+      String update,
+      String pods,
+      String members,
+      String stored,
+      boolean record,
+      String step,
+      String roll) {
+    DqliteCluster cr = Fixtures.cluster(spec -> spec.setReplicas(want));
+    DqliteClusterStatus status = new DqliteClusterStatus();
+    status.setBootstrapped(true);
+    status.setScaleDown(Notation.bookkeeping(want, stored));
+    cr.setStatus(status);
+    StatefulSet sts =
+        new StatefulSetBuilder()
+            .withNewSpec()
+            .withReplicas(stsReplicas)
+            .endSpec()
+            .withNewStatus()
+            .withUpdateRevision("db-rev-" + update)
+            .endStatus()
+            .build();
+    Decision d =
+        Decision.decide(
+            cr,
+            Optional.of(sts),
+            pods(pods),
+            MemberMapping.planMembers(cr, Fixtures.membership(members), Fixtures.DOMAIN));
+    assertThat(d.recordFirst()).isEqualTo(record);
+    assertThat(Notation.step(d.plan().next())).isEqualTo(step);
+    assertThat(d.roll().map(Notation::decision).orElse("none")).isEqualTo(roll);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"RETAIN, true", "DELETE, false"})
+  void retentionFeedsThePlanner(RetentionPolicy policy, boolean retained) {
+    DqliteCluster cr =
+        Fixtures.cluster(spec -> spec.getStorage().getRetention().setWhenScaled(policy));
+    assertThat(Decision.retainedWhenScaled(cr)).isEqualTo(retained);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "|| true",
+        "4:0x104 || false",
+        "4:0x104 | 4:0x104 | true",
+        "4:0x104 | 4:0x104+r | false",
+      })
+  void bookkeepingComparison(String a, String b, boolean same) {
+    ScaleDownStatus x = Notation.bookkeeping(3, a);
+    ScaleDownStatus y = Notation.bookkeeping(3, b);
+    assertThat(Decision.same(x, y)).isEqualTo(same);
+    assertThat(Decision.same(x, y == null ? new ScaleDownStatus(3, List.of()) : y)).isEqualTo(same);
+  }
+
+  private static List<Pod> pods(String text) {
+    List<Pod> pods = new ArrayList<>();
+    for (String token : text.trim().split("\\s+")) {
+      var m = java.util.regex.Pattern.compile("(\\d+)([a-z])?(!)?").matcher(token);
+      if (!m.matches()) {
+        throw new IllegalArgumentException(token);
+      }
+      int ordinal = Integer.parseInt(m.group(1));
+      String revision = "db-rev-" + (m.group(2) == null ? "a" : m.group(2));
+      pods.add(
+          new PodBuilder(Fixtures.pod(ordinal, m.group(3) == null))
+              .editMetadata()
+              .addToLabels(Decision.REVISION_LABEL, revision)
+              .endMetadata()
+              .build());
+    }
+    return pods;
+  }
+}

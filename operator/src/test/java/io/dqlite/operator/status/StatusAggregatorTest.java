@@ -1,0 +1,230 @@
+package io.dqlite.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dqlite.operator.crd.ConditionTypes;
+import io.dqlite.operator.crd.DqliteCluster;
+import io.dqlite.operator.crd.DqliteClusterStatus;
+import io.dqlite.operator.crd.MemberStatus;
+import io.dqlite.operator.crd.ScaleDownStatus;
+import io.dqlite.operator.plan.RollDecision;
+import io.dqlite.operator.plan.ScaleStep;
+import io.dqlite.operator.testing.Fixtures;
+import io.dqlite.operator.testing.Observations;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class StatusAggregatorTest {
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          # case                                 | replicas | pods        | members         | ready | ready reason      | available | available reason
+          all settled                            | 3        | 0 1 2       | v0* v1 v2       | True  | AllMembersReady   | True      | Quorum
+          five: three voters and two stand-bys   | 5        | 0 1 2 3 4   | v0* v1 v2 s3 s4 | True  | AllMembersReady   | True      | Quorum
+          roles not settled yet                  | 5        | 0 1 2 3 4   | v0* v1 v2 p3 p4 | False | RolesNotSettled   | True      | Quorum
+          a pod not ready                        | 3        | 0 1 2!      | v0* v1 v2       | False | PodsNotReady      | True      | Quorum
+          a pod missing                          | 3        | 0 1         | v0* v1          | False | PodsNotReady      | True      | Quorum
+          a pod without a member                 | 3        | 0 1 2       | v0* v1 p2!      | False | MembersNotJoined  | True      | Quorum
+          no leader                              | 3        | 0 1 2       |                 | False | MembershipUnknown | False     | NoLeader
+          one voter of three offline             | 3        | 0 1 2       | v0* v1 v2!      | False | MembersNotJoined  | True      | Quorum
+          two voters of three offline            | 3        | 0 1 2       | v0* v1! v2!     | False | MembersNotJoined  | False     | NoQuorum
+          a single node                          | 1        | 0           | v0*             | True  | AllMembersReady   | True      | Quorum
+          two nodes both vote                    | 2        | 0 1         | v0* v1          | True  | AllMembersReady   | True      | Quorum
+          """)
+  void readyAndAvailable(
+      String description,
+      int replicas,
+      String pods,
+      String members,
+      String ready,
+      String readyReason,
+      String available,
+      String availableReason) {
+    DqliteCluster cr = Fixtures.cluster(spec -> spec.setReplicas(replicas));
+    DqliteClusterStatus status =
+        StatusAggregator.aggregate(Observations.steady(cr, pods, members, "3z"));
+    assertThat(condition(status, ConditionTypes.READY))
+        .extracting(Condition::getStatus, Condition::getReason)
+        .containsExactly(ready, readyReason);
+    assertThat(condition(status, ConditionTypes.AVAILABLE))
+        .extracting(Condition::getStatus, Condition::getReason)
+        .containsExactly(available, availableReason);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          # step        | roll    | status | reason
+          done          | done    | False  | Reconciled
+          grow          | done    | True   | ScalingUp
+          drain         | none    | True   | ScalingDown
+          remove        | none    | True   | ScalingDown
+          shrink        | none    | True   | ScalingDown
+          recycle       | none    | True   | RecyclingPod
+          wait          | done    | True   | ScaleWaiting
+          done          | restart | True   | RollingUpdate
+          done          | wait    | True   | RollingUpdateWaiting
+          done          | none    | False  | Reconciled
+          """)
+  void progressing(String step, String roll, String status, String reason) {
+    ScaleStep s =
+        switch (step) {
+          case "grow" -> new ScaleStep.Grow(5, "scale up from 3");
+          case "drain" -> new ScaleStep.Drain(4, 0x104, "leads");
+          case "remove" -> new ScaleStep.Remove(4, 0x104, "leaves raft");
+          case "shrink" -> new ScaleStep.Shrink(3, "gone");
+          case "recycle" -> new ScaleStep.Recycle(3, "removed");
+          case "wait" -> new ScaleStep.Wait("short of a quorum");
+          default -> new ScaleStep.Done();
+        };
+    Optional<RollDecision> r =
+        switch (roll) {
+          case "restart" -> Optional.of(new RollDecision.Restart(2, "pod 2 is outdated"));
+          case "wait" -> Optional.of(new RollDecision.Wait("pod 1 is terminating"));
+          case "done" -> Optional.of(new RollDecision.Done());
+          default -> Optional.empty();
+        };
+    DqliteClusterStatus result =
+        StatusAggregator.aggregate(
+            Observations.of(
+                Fixtures.cluster(),
+                "0 1 2",
+                "v0* v1 v2",
+                "3z",
+                s,
+                r,
+                Optional.empty(),
+                Observations.NOW));
+    Condition c = condition(result, ConditionTypes.PROGRESSING);
+    assertThat(c.getStatus()).isEqualTo(status);
+    assertThat(c.getReason()).isEqualTo(reason);
+    if (status.equals("True")) {
+      assertThat(c.getMessage())
+          .isEqualTo(s instanceof ScaleStep.Done ? r.get().reason() : s.reason());
+    }
+  }
+
+  @Test
+  void fieldsFromTheObservation() {
+    DqliteCluster cr = Fixtures.cluster();
+    cr.getMetadata().setGeneration(7L);
+    DqliteClusterStatus status =
+        StatusAggregator.aggregate(Observations.steady(cr, "0 1 2!", "v0 v1* v2 sx", "3z"));
+    assertThat(status.getObservedGeneration()).isEqualTo(7L);
+    assertThat(status.getReplicas()).isEqualTo(3);
+    assertThat(status.getReadyReplicas()).isEqualTo(2);
+    assertThat(status.getSelector())
+        .isEqualTo("app.kubernetes.io/name=dqlite,app.kubernetes.io/instance=db");
+    assertThat(status.getLeader()).isEqualTo("db-1");
+    assertThat(status.getVoters()).isEqualTo(3);
+    assertThat(status.getBootstrapped()).isTrue();
+    assertThat(status.getMembers())
+        .extracting(MemberStatus::getPod)
+        .containsExactly("db-0", "db-1", "db-2", null);
+    assertThat(status.getConditions())
+        .extracting(Condition::getType)
+        .containsExactly("Ready", "Available", "Progressing", "Degraded");
+    assertThat(status.getConditions())
+        .allSatisfy(
+            c -> {
+              assertThat(c.getObservedGeneration()).isEqualTo(7L);
+              assertThat(c.getLastTransitionTime()).isEqualTo("2026-11-25T10:05:00Z");
+            });
+  }
+
+  @Test
+  void withoutALeaderTheLastKnownMembersStayAndBootstrappedIsKept() {
+    DqliteCluster cr = Fixtures.cluster();
+    DqliteClusterStatus before =
+        StatusAggregator.aggregate(Observations.steady(cr, "0 1 2", "v0* v1 v2", "3z"));
+    cr.setStatus(before);
+    DqliteClusterStatus after =
+        StatusAggregator.aggregate(Observations.steady(cr, "0 1 2", "", "3z"));
+    assertThat(after.getMembers())
+        .usingRecursiveFieldByFieldElementComparator()
+        .containsExactlyElementsOf(before.getMembers());
+    assertThat(after.getBootstrapped()).isTrue();
+    assertThat(after.getLeader()).isNull();
+    assertThat(condition(after, ConditionTypes.DEGRADED).getReason()).isEqualTo("NoLeader");
+  }
+
+  @Test
+  void transitionTimesChangeOnlyWithTheStatus() {
+    DqliteCluster cr = Fixtures.cluster();
+    DqliteClusterStatus first =
+        StatusAggregator.aggregate(Observations.steady(cr, "0 1 2", "v0* v1 v2", "3z"));
+    cr.setStatus(first);
+    var later = Observations.NOW.plus(Duration.ofMinutes(3));
+    DqliteClusterStatus second =
+        StatusAggregator.aggregate(
+            Observations.of(
+                cr,
+                "0 1 2!",
+                "v0* v1 v2",
+                "3z",
+                new ScaleStep.Done(),
+                Optional.of(new RollDecision.Done()),
+                Optional.empty(),
+                later));
+    assertThat(condition(second, ConditionTypes.AVAILABLE).getLastTransitionTime())
+        .isEqualTo("2026-11-25T10:05:00Z");
+    assertThat(condition(second, ConditionTypes.READY).getLastTransitionTime())
+        .isEqualTo("2026-11-25T10:08:00Z");
+    assertThat(condition(second, ConditionTypes.READY).getStatus()).isEqualTo("False");
+  }
+
+  @Test
+  void aSecondPassOverTheSameObservationChangesNothing() {
+    DqliteCluster cr = Fixtures.cluster();
+    DqliteClusterStatus first =
+        StatusAggregator.aggregate(Observations.steady(cr, "0 1 2", "v0* v1 v2", "3z"));
+    cr.setStatus(first);
+    DqliteClusterStatus second =
+        StatusAggregator.aggregate(
+            Observations.of(
+                cr,
+                "0 1 2",
+                "v0* v1 v2",
+                "3z",
+                new ScaleStep.Done(),
+                Optional.of(new RollDecision.Done()),
+                Optional.empty(),
+                Observations.NOW.plusSeconds(30)));
+    assertThat(second).usingRecursiveComparison().isEqualTo(first);
+  }
+
+  @Test
+  void theScaleDownBookkeepingIsTheOneDecided() {
+    ScaleDownStatus bookkeeping =
+        new ScaleDownStatus(3, List.of(new ScaleDownStatus.Removal(4, "0x104")));
+    var o = Observations.steady(Fixtures.cluster(), "0 1 2", "v0* v1 v2", "3z");
+    var withBookkeeping =
+        new Observation(
+            o.cr(),
+            o.statefulSet(),
+            o.pods(),
+            o.membership(),
+            o.nodes(),
+            o.scaleStep(),
+            bookkeeping,
+            o.roll(),
+            o.failure(),
+            o.clusterDomain(),
+            o.now());
+    assertThat(StatusAggregator.aggregate(withBookkeeping).getScaleDown()).isSameAs(bookkeeping);
+  }
+
+  private static Condition condition(DqliteClusterStatus status, String type) {
+    return Conditions.find(status.getConditions(), type).orElseThrow();
+  }
+}
