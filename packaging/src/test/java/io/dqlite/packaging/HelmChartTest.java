@@ -191,7 +191,7 @@ class HelmChartTest {
         r.path("resources").toString() + r.path("resourceNames").toString() + r.path("verbs")));
     assertThat(rules).containsExactly(
         "[\"leases\"][\"create\"]",
-        "[\"leases\"][\"" + OperatorSettings.LEASE_NAME + "\"][\"get\",\"update\"]");
+        "[\"leases\"][\"" + OperatorSettings.LEASE_NAME + "\"][\"get\",\"update\",\"patch\"]");
   }
 
   @Test

@@ -1,0 +1,146 @@
+package io.dqlite.e2e.support;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * An application writing all the time: one INSERT of a new id every {@code period} (fixed delay),
+ * through a JDBC URL chosen by {@code urls} whenever it (re)connects (an app socket of a pod that
+ * is up). A write is <em>acknowledged</em> when executeUpdate returned; a failed one is not, even
+ * if its outcome is unknown (08007), and the next write uses the next id. Afterwards: the
+ * acknowledged ids, the failures by SQLSTATE, and the longest time without an acknowledged write.
+ */
+public final class ContinuousWriter implements AutoCloseable {
+
+  private final Supplier<String> urls;
+  private final String table;
+  private final ScheduledExecutorService executor;
+  private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
+  private final Map<String, Integer> failures = new TreeMap<>();
+  private final GapTracker gaps;
+  private long nextId = 1;
+  private Connection connection;
+  private volatile boolean closed;
+
+  private ContinuousWriter(Supplier<String> urls, String table) {
+    this.urls = urls;
+    this.table = table;
+    this.gaps = new GapTracker(System.nanoTime());
+    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "e2e-writer-" + table);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Creates the table (id INTEGER PRIMARY KEY) through {@code setupUrl} and starts writing. */
+  public static ContinuousWriter start(String setupUrl, Supplier<String> urls, String table,
+      Duration period) throws SQLException {
+    Sql.exec(setupUrl, "CREATE TABLE IF NOT EXISTS " + table
+        + " (id INTEGER PRIMARY KEY, at TEXT NOT NULL)");
+    ContinuousWriter w = new ContinuousWriter(urls, table);
+    w.executor.scheduleWithFixedDelay(w::writeOne, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+    return w;
+  }
+
+  private void writeOne() {
+    if (closed) {
+      return;
+    }
+    long id = nextId++;
+    try {
+      if (connection == null) {
+        String url = urls.get();
+        if (url == null) {
+          fail("no pod to write through");
+          return;
+        }
+        connection = Sql.connect(url);
+      }
+      try (PreparedStatement ps =
+          connection.prepareStatement("INSERT INTO " + table + " (id, at) VALUES (?, ?)")) {
+        ps.setLong(1, id);
+        ps.setString(2, Instant.now().toString());
+        ps.executeUpdate();
+      }
+      acknowledged.add(id);
+      synchronized (gaps) {
+        gaps.success(System.nanoTime());
+      }
+    } catch (SQLException e) {
+      fail(e.getSQLState() == null ? e.getClass().getSimpleName() : e.getSQLState());
+      closeConnection();
+    } catch (RuntimeException e) {
+      fail(e.getClass().getSimpleName());
+      closeConnection();
+    }
+  }
+
+  private synchronized void fail(String kind) {
+    failures.merge(kind, 1, Integer::sum);
+  }
+
+  private void closeConnection() {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // broken anyway
+      }
+      connection = null;
+    }
+  }
+
+  /** Stops writing (waits for a write in flight, bounded by the driver's request timeout). */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    closeConnection();
+    synchronized (gaps) {
+      gaps.finish(System.nanoTime());
+    }
+  }
+
+  public Set<Long> acknowledged() {
+    return Set.copyOf(acknowledged);
+  }
+
+  public synchronized Map<String, Integer> failures() {
+    return Map.copyOf(failures);
+  }
+
+  public Duration longestGap() {
+    synchronized (gaps) {
+      return Duration.ofNanos(gaps.longestNanos());
+    }
+  }
+
+  /** One line for the test output. */
+  public String report() {
+    return String.format("%d writes acknowledged, failures %s, longest gap without an"
+        + " acknowledged write %.1f s", acknowledged.size(), failures(),
+        longestGap().toMillis() / 1000.0);
+  }
+}

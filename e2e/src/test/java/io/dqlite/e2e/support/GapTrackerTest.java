@@ -1,0 +1,42 @@
+package io.dqlite.e2e.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class GapTrackerTest {
+
+  @Test
+  void longestGapIsBetweenConsecutiveSuccesses() {
+    GapTracker g = new GapTracker(0);
+    g.success(10);
+    g.success(15);
+    g.success(45);
+    g.success(50);
+    g.finish(52);
+    assertThat(g.longestNanos()).isEqualTo(30);
+    assertThat(g.longestEndsAt()).isEqualTo(45);
+  }
+
+  @Test
+  void countsTheStartAndTheEnd() {
+    GapTracker start = new GapTracker(0);
+    start.success(40);
+    start.success(45);
+    start.finish(46);
+    assertThat(start.longestNanos()).isEqualTo(40);
+
+    GapTracker end = new GapTracker(0);
+    end.success(1);
+    end.finish(100);
+    assertThat(end.longestNanos()).isEqualTo(99);
+  }
+
+  @Test
+  void withoutAnySuccessTheGapIsTheWholeRun() {
+    GapTracker g = new GapTracker(5);
+    g.finish(25);
+    g.finish(90);
+    assertThat(g.longestNanos()).isEqualTo(20);
+  }
+}

@@ -1,0 +1,90 @@
+package io.dqlite.e2e.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A sidecar's {@code GET /cluster} (docs/sidecar.md, "Admin endpoints"), read at the pod's IP and
+ * admin port 8081: the node itself and the leader's configuration.
+ */
+public record SidecarView(String selfId, String selfAddress, String selfRole, String selfZone,
+    long selfFailureDomain, String leaderId, String leaderAddress, List<Member> members) {
+
+  public static final int ADMIN_PORT = 8081;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  /** One member of the raft configuration as the leader reports it. */
+  public record Member(String id, String address, String role, boolean online,
+      long failureDomain) {}
+
+  /** Reads the view of the pod's sidecar; fails with the answer when it is not 200. */
+  public static SidecarView of(Pod pod) throws IOException, InterruptedException {
+    String ip = pod.getStatus().getPodIP();
+    if (ip == null || ip.isBlank()) {
+      throw new IOException("pod " + pod.getMetadata().getName() + " has no IP yet");
+    }
+    URI uri = URI.create("http://" + ip + ":" + ADMIN_PORT + "/cluster");
+    HttpResponse<String> r = HTTP.send(
+        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException("GET " + uri + ": " + r.statusCode() + " " + r.body());
+    }
+    return parse(r.body());
+  }
+
+  /**
+   * Whether the pod's sidecar reports that it leads ({@code dqlite_leader 1} in {@code /metrics},
+   * from its cached view, refreshed every few seconds). Cheap, unlike {@code /cluster}, which
+   * searches for the leader on every call and can block for its whole search deadline while there
+   * is none.
+   */
+  public static boolean leads(Pod pod) throws IOException, InterruptedException {
+    String ip = pod.getStatus().getPodIP();
+    if (ip == null || ip.isBlank()) {
+      return false;
+    }
+    URI uri = URI.create("http://" + ip + ":" + ADMIN_PORT + "/metrics");
+    HttpResponse<String> r = HTTP.send(
+        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return r.statusCode() == 200 && r.body().lines()
+        .anyMatch(l -> l.startsWith("dqlite_leader ") && !l.endsWith(" 0.0") && !l.endsWith(" 0"));
+  }
+
+  static SidecarView parse(String body) throws IOException {
+    JsonNode root = JSON.readTree(body);
+    JsonNode self = root.path("self");
+    JsonNode leader = root.path("leader");
+    List<Member> members = new ArrayList<>();
+    for (JsonNode m : root.path("members")) {
+      members.add(new Member(m.path("id").asText(), m.path("address").asText(),
+          m.path("role").asText(), m.path("online").asBoolean(false),
+          m.path("failureDomain").asLong(-1)));
+    }
+    return new SidecarView(self.path("id").asText(), self.path("address").asText(),
+        self.path("role").asText(), self.path("zone").asText(null),
+        self.path("failureDomain").asLong(-1), leader.path("id").asText(null),
+        leader.path("address").asText(null), List.copyOf(members));
+  }
+
+  public long voters() {
+    return members.stream().filter(m -> m.role().equals("voter")).count();
+  }
+
+  public long standBys() {
+    return members.stream().filter(m -> m.role().equals("stand-by")).count();
+  }
+}
