@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * operator as a pod (image dqlite-k8s/operator, mapped by localkube/images.yaml to the shaded
  * jar) with its own ServiceAccount and RBAC; the pod leads (its Lease is renewed), reconciles a
  * DqliteCluster, and `helm uninstall` removes everything the chart made except the CRD. The
- * suite's local operator is stopped meanwhile, so only the pod reconciles.
+ * suite's local operator is stopped meanwhile, so only the pod reconciles. {@link
+ * HelmChartDemoValuesE2E} does the same without leader election, as `make demo` installs it.
  */
 @ExtendWith(E2eExtension.class)
 class HelmChartE2E {
@@ -44,14 +45,7 @@ class HelmChartE2E {
     installReconcileUninstall(env, ns, true);
   }
 
-  /** As `make demo` installs it: one replica, no leader election. */
-  @Test
-  void helmInstallWithoutLeaderElectionRunsTheOperatorPodAndHelmUninstallRemovesIt(
-      E2eEnvironment env, TestNamespace ns) throws Exception {
-    installReconcileUninstall(env, ns, false);
-  }
-
-  private static void installReconcileUninstall(E2eEnvironment env, TestNamespace ns,
+  static void installReconcileUninstall(E2eEnvironment env, TestNamespace ns,
       boolean leaderElection) throws Exception {
     // The chart's operator pod listens on 0.0.0.0:8080 and pods share this machine's network
     // here: another process holding 8080 (a previous operator pod still stopping, a demo) would
