@@ -133,9 +133,14 @@ final class RunLoop {
           try {
             cli.add(new NodeInfo(app.id(), app.address(), NodeRole.SPARE));
           } catch (DqliteException e) {
-            problem(ready, Level.WARN, "join cluster: " + e.getMessage());
-            delay = RETRY;
-            continue;
+            if (!alreadyMember(cli)) {
+              problem(ready, Level.WARN, "join cluster: " + e.getMessage());
+              delay = RETRY;
+              continue;
+            }
+            // An earlier run's add was applied but its answer never reached us (stopped or
+            // timed out in between): the join is done, and retrying add would fail forever.
+            app.log(Level.INFO, "join cluster: already a member (" + e.getMessage() + ")");
           }
           join = false;
           app.log(Level.INFO, "joined the cluster through leader " + cli.address());
@@ -192,6 +197,16 @@ final class RunLoop {
         current = null;
         cli.close();
       }
+    }
+  }
+
+  /** True when the leader's configuration already holds this node's id at this node's address. */
+  private boolean alreadyMember(Client cli) {
+    try {
+      return cli.cluster().stream()
+          .anyMatch(n -> n.id() == app.id() && n.address().equals(app.address()));
+    } catch (DqliteException e) {
+      return false;
     }
   }
 

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.dqlite.client.Client;
+import io.dqlite.client.NodeInfo;
+import io.dqlite.client.NodeRole;
+import io.dqlite.client.YamlNodeStore;
 import io.dqlite.sidecar.node.DqliteNode;
 import io.dqlite.sidecar.node.UnsupportedFeatureException;
 import java.io.IOException;
@@ -13,6 +17,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -144,5 +149,32 @@ class AppStartIT {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed before it became ready");
     assertThat(app.isReady()).isFalse();
+  }
+
+  @Test
+  void aJoinWhoseAddWasAppliedButNeverAnsweredCompletesOnRestart() throws Exception {
+    try (App seed = App.builder(tmp.resolve("seed")).address(Loopback.freeAddress(HOST)).build()) {
+      seed.ready(Duration.ofSeconds(30));
+      // The joiner's first run stops before it reached anyone: it keeps its id and join flag.
+      Path dir = tmp.resolve("joiner");
+      String address = Loopback.freeAddress(HOST);
+      long id;
+      try (App first =
+          App.builder(dir).address(address).cluster(Loopback.freeAddress(HOST)).build()) {
+        id = first.id();
+      }
+      // Meanwhile its add reached the leader (as when the answer is lost on the way back).
+      try (Client leader = seed.leader()) {
+        leader.add(new NodeInfo(id, address, NodeRole.SPARE));
+      }
+      YamlNodeStore.open(dir.resolve("cluster.yaml"))
+          .set(List.of(NodeInfo.seed(seed.address())));
+
+      try (App again = App.builder(dir).build()) {
+        again.ready(Duration.ofSeconds(30));
+        assertThat(again.id()).isEqualTo(id);
+        assertThat(dir.resolve("join")).doesNotExist();
+      }
+    }
   }
 }
