@@ -19,8 +19,10 @@
 #                    empty: do not write
 #   BENCH_BUILD      1: always rebuild the jar; 0: never; auto: when missing [auto]
 #   BENCH_JAVA_OPTS  JVM options of the Java workload [-Xmx512m -XX:+UseSerialGC]
-#   BENCH_JAVA_MODE  TRANSACTION: each write through DqliteTransactions (the product path);
-#                    AUTOCOMMIT: one auto-commit executeUpdate (the driver retries busy) [TRANSACTION]
+#   BENCH_JAVA_MODE  TRANSACTION: each write a transaction through DqliteTransactions.inTransaction
+#                    (BEGIN, INSERT, COMMIT: three requests); AUTOCOMMIT: each write one auto-commit
+#                    executeUpdate through DqliteTransactions.inAutoCommit (one request, as go's
+#                    db.Exec) [TRANSACTION]
 #   BENCH_KEEP       1: keep the working directory (node data, logs, raw results) [0]
 set -euo pipefail
 

@@ -17,10 +17,11 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs a {@link KvWorkload} through this project's JDBC driver, the way an application would: each
- * worker holds one JDBC connection with the two statements prepared once, and runs every write as
- * a transaction through {@link DqliteTransactions} (which retries busy, locked and leadership-lost
- * transactions with bounded, jittered back-off); reads are plain queries outside a transaction, as
- * go's {@code QueryRow}.
+ * worker holds one JDBC connection with the two statements prepared once, and runs every write
+ * through {@link DqliteTransactions} (which retries busy, locked and leadership-lost work with
+ * bounded, jittered back-off): as a transaction, or in auto-commit mode ({@link Mode}); reads are
+ * plain queries outside a transaction, as go's {@code QueryRow}. The driver's writer queue is on
+ * (its default), so the workers of this JVM take turns for the write lock.
  *
  * <p>A write's latency is the whole {@code inTransaction} call, retries and back-off included: the
  * time the caller waited. Errors are the exceptions that reached the caller.
@@ -31,7 +32,10 @@ final class JavaBenchmark {
   enum Mode {
     /** {@code DqliteTransactions.inTransaction}: BEGIN, the INSERT, COMMIT (the product path). */
     TRANSACTION,
-    /** One auto-commit {@code executeUpdate}; the driver retries busy for {@code busyTimeout}. */
+    /**
+     * {@code DqliteTransactions.inAutoCommit}: the auto-commit {@code executeUpdate} alone (one
+     * request, as go's {@code db.Exec}), retried by the same helper and policy.
+     */
     AUTOCOMMIT
   }
 
@@ -207,10 +211,15 @@ final class JavaBenchmark {
               return write.executeUpdate();
             });
       } else {
-        attempts[0] = 1;
-        write.setString(1, key);
-        write.setString(2, value);
-        write.executeUpdate();
+        DqliteTransactions.inAutoCommit(
+            connection,
+            options.policy(),
+            c -> {
+              attempts[0]++;
+              write.setString(1, key);
+              write.setString(2, value);
+              return write.executeUpdate();
+            });
       }
       long elapsed = System.nanoTime() - t0;
       keys.add(key);

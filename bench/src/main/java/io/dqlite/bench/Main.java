@@ -81,7 +81,9 @@ public final class Main implements Callable<Integer> {
     @Option(
         names = "--mode",
         defaultValue = "TRANSACTION",
-        description = "TRANSACTION (DqliteTransactions, default) or AUTOCOMMIT.")
+        description =
+            "TRANSACTION (DqliteTransactions.inTransaction, default) or AUTOCOMMIT"
+                + " (DqliteTransactions.inAutoCommit).")
     JavaBenchmark.Mode mode;
 
     @Option(

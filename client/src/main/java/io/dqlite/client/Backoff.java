@@ -2,17 +2,20 @@ package io.dqlite.client;
 
 import java.time.Duration;
 
-/** Retry delays of the leader search: binary exponential, capped, with jitter. Pure. */
-final class Backoff {
+/**
+ * Retry delays: binary exponential, capped, with jitter. Pure. The leader search, the driver's busy
+ * retries and {@code DqliteTransactions} all space their retries with it.
+ */
+public final class Backoff {
 
   private Backoff() {}
 
   /**
    * The delay before retry round {@code attempt} (1 for the first retry): {@code factor *
    * 2^attempt} capped at {@code cap} (go-dqlite's schedule), then scaled into [half, all] of itself
-   * by {@code jitter} in [0, 1].
+   * by {@code jitter} in [0, 1]. Attempt 0 gives {@code factor} itself.
    */
-  static Duration delay(int attempt, Duration factor, Duration cap, double jitter) {
+  public static Duration delay(int attempt, Duration factor, Duration cap, double jitter) {
     long capNanos = cap.toNanos();
     long nanos;
     if (attempt >= 62) {

@@ -36,6 +36,8 @@ public final class DqliteDataSource implements DataSource {
   private final NodeStore nodeStore;
   private final Dialer dialer;
   private final String database;
+  /** A node-store data source's writers queue here; URL connections share a queue per URL. */
+  private final WriterQueue writers;
   private final Properties properties = new Properties();
   private volatile PrintWriter logWriter;
 
@@ -48,6 +50,7 @@ public final class DqliteDataSource implements DataSource {
     this.nodeStore = null;
     this.dialer = null;
     this.database = null;
+    this.writers = null;
   }
 
   /**
@@ -63,6 +66,7 @@ public final class DqliteDataSource implements DataSource {
     this.dialer = Objects.requireNonNull(dialer, "dialer");
     this.database = Objects.requireNonNull(database, "database");
     this.url = null;
+    this.writers = new WriterQueue("database " + database + " of a node-store data source");
   }
 
   /** The URL; for a data source built from a node store, a description of its current nodes. */
@@ -107,7 +111,7 @@ public final class DqliteDataSource implements DataSource {
   public Connection getConnection() throws SQLException {
     if (nodeStore != null) {
       Properties props = DqliteUrl.properties(database, getProperties());
-      return DqliteDriver.open(describeStore(), nodeStore, dialer, database, props);
+      return DqliteDriver.open(describeStore(), nodeStore, dialer, database, props, writers);
     }
     String u = url;
     if (u == null) {

@@ -57,7 +57,8 @@ public final class DqliteDriver implements Driver {
         InMemoryNodeStore.of(parsed.addresses().toArray(String[]::new)),
         DefaultDialer.INSTANCE,
         parsed.database(),
-        parsed.properties());
+        parsed.properties(),
+        WriterQueue.shared(parsed.addresses(), parsed.database()));
   }
 
   /**
@@ -66,14 +67,22 @@ public final class DqliteDriver implements Driver {
    *
    * @param url what {@link java.sql.DatabaseMetaData#getURL()} reports
    * @param props validated connection properties
+   * @param writers the queue of the database's writers, used unless {@code writerQueue=false}
    */
   static DqliteConnection open(
-      String url, NodeStore store, Dialer dialer, String database, Properties props)
+      String url,
+      NodeStore store,
+      Dialer dialer,
+      String database,
+      Properties props,
+      WriterQueue writers)
       throws SQLException {
     LeaderConnector connector =
         new LeaderConnector(
             store, Settings.connectorConfig(props).toBuilder().dialer(dialer).build());
-    Session session = new Session(connector, database, Settings.from(props));
+    boolean queued = DqliteProperty.WRITER_QUEUE.getChoice(props).equals("TRUE");
+    Session session =
+        new Session(connector, database, Settings.from(props), queued ? writers : null);
     session.connect();
     return new DqliteConnection(url, session);
   }

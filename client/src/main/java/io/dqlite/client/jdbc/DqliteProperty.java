@@ -66,6 +66,15 @@ public enum DqliteProperty {
       "DEFERRED",
       "IMMEDIATE",
       "EXCLUSIVE"),
+  WRITER_QUEUE(
+      "writerQueue",
+      "TRUE",
+      "Queue the writers of this JVM for a database, in arrival order: a write waits (at most"
+          + " busyTimeout) for the transactions of other connections with the same nodes and"
+          + " database to end, instead of racing them for SQLite's write lock and polling while"
+          + " busy. FALSE: every writer polls.",
+      "TRUE",
+      "FALSE"),
   TRACING(
       "tracing",
       "OFF",

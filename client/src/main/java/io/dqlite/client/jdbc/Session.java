@@ -1,5 +1,6 @@
 package io.dqlite.client.jdbc;
 
+import io.dqlite.client.Backoff;
 import io.dqlite.client.DqliteException;
 import io.dqlite.client.DqliteTimeoutException;
 import io.dqlite.client.ErrorCodes;
@@ -36,6 +37,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Busy/locked outside a transaction: retried with jittered back-off for {@code busyTimeout};
  *       inside a transaction: reported at once (55006), since only the whole transaction can be
  *       retried safely.
+ *   <li>Writers of this JVM queue for the database in the {@link WriterQueue} (unless {@code
+ *       writerQueue=false}): a statement that writes waits its turn before it is sent and keeps it
+ *       until its transaction ends (an auto-commit write: until it completed). Not getting the
+ *       turn within {@code busyTimeout} is a busy error (55006).
  * </ul>
  *
  * Not thread-safe, like the JDBC connection that owns it; only {@link #cancel()} may be called from
@@ -44,6 +49,9 @@ import org.slf4j.LoggerFactory;
 final class Session implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger("io.dqlite.client.jdbc");
+
+  private static final Duration BUSY_BACKOFF_FIRST = Duration.ofMillis(1);
+  private static final Duration BUSY_BACKOFF_CAP = Duration.ofMillis(32);
 
   /** ProtocolConnection wants a positive timeout; "no limit" is this long. */
   private static final Duration NO_LIMIT = Duration.ofDays(365);
@@ -66,14 +74,20 @@ final class Session implements AutoCloseable {
   private long generation;
   private StreamingCursor openCursor;
   private final TransactionState tx = new TransactionState();
+  private final WriterQueue writers;
+  private boolean holdsWriterTurn;
 
   private volatile boolean canceled;
   private boolean closed;
 
-  Session(LeaderConnector connector, String database, Settings settings) {
+  /**
+   * @param writers the queue this connection's writers wait in, or null for none
+   */
+  Session(LeaderConnector connector, String database, Settings settings, WriterQueue writers) {
     this.connector = connector;
     this.database = database;
     this.settings = settings;
+    this.writers = writers;
   }
 
   /** Connects now, so that opening a JDBC connection fails fast when no leader is reachable. */
@@ -127,6 +141,7 @@ final class Session implements AutoCloseable {
           null);
     }
     if (!tx.open()) {
+      endWriterTurnIfDone();
       return;
     }
     execute(SqlScript.split("COMMIT").get(0), null, (c, d, g) -> c.execSql(d, "COMMIT", null));
@@ -137,6 +152,7 @@ final class Session implements AutoCloseable {
     checkOpen();
     if (!tx.open()) {
       tx.rolledBack();
+      endWriterTurnIfDone();
       return;
     }
     try {
@@ -173,8 +189,19 @@ final class Session implements AutoCloseable {
     }
     if (tx.aborted()) {
       tx.rolledBack();
+      endWriterTurnIfDone();
       return null; // a ROLLBACK of a transaction that is already gone
     }
+    awaitWriterTurn(statement);
+    try {
+      return executeInTurn(statement, timeout, request);
+    } finally {
+      endWriterTurnIfDone();
+    }
+  }
+
+  private <T> T executeInTurn(SqlScript.Statement statement, Duration timeout, Request<T> request)
+      throws SQLException {
     for (boolean restarted = false; ; restarted = true) {
       if (tx.needsLazyBegin(statement.kind())) {
         String begin = "BEGIN " + settings.transactionMode();
@@ -191,6 +218,47 @@ final class Session implements AutoCloseable {
         // uncommitted transaction is applied: begin again on the new leader and run it there.
         log.debug("transaction lost before its first statement completed; starting it again");
       }
+    }
+  }
+
+  /**
+   * Waits in the writer queue when {@code statement} writes (or its lazy BEGIN takes the write
+   * lock) and this connection does not hold the turn yet.
+   */
+  private void awaitWriterTurn(SqlScript.Statement statement) throws SQLException {
+    if (writers == null || holdsWriterTurn) {
+      return;
+    }
+    String lazyBegin = tx.needsLazyBegin(statement.kind()) ? settings.transactionMode() : null;
+    if (!WriterQueue.needed(statement, lazyBegin)) {
+      return;
+    }
+    Duration wait = settings.busyTimeout();
+    try {
+      if (!writers.acquire(wait)) {
+        throw SqlErrors.create(
+            DqliteSqlState.OBJECT_IN_USE,
+            "database is busy: other writers of this process held "
+                + writers
+                + " for "
+                + wait.toMillis()
+                + " ms (busyTimeout); nothing was applied, retry. Statement: "
+                + SqlErrors.abbreviate(statement.sql()),
+            ErrorCodes.SQLITE_BUSY,
+            null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("interrupted while waiting for the writer queue", "HY008", e);
+    }
+    holdsWriterTurn = true;
+  }
+
+  /** Hands the writer turn on once no transaction holds it any more. */
+  private void endWriterTurnIfDone() {
+    if (holdsWriterTurn && !tx.open()) {
+      holdsWriterTurn = false;
+      writers.release();
     }
   }
 
@@ -381,11 +449,13 @@ final class Session implements AutoCloseable {
     return t.isZero() ? NO_LIMIT : t;
   }
 
+  /** Busy from another process (this one's writers queue): poll 1, 2, 4 ... 32 ms apart. */
   private static void backOff(int attempt) throws SQLException {
-    long capMs = Math.min(100, 1L << Math.min(attempt, 7));
-    long ms = Math.max(1, (long) (capMs * (0.5 + ThreadLocalRandom.current().nextDouble() / 2)));
+    Duration d =
+        Backoff.delay(
+            attempt, BUSY_BACKOFF_FIRST, BUSY_BACKOFF_CAP, ThreadLocalRandom.current().nextDouble());
     try {
-      Thread.sleep(ms);
+      Thread.sleep(d.toMillis(), (int) (d.toNanos() % 1_000_000));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SQLException("interrupted while waiting for a busy database", "HY008", e);
@@ -528,5 +598,9 @@ final class Session implements AutoCloseable {
     }
     closed = true;
     drop("closed by the application");
+    if (holdsWriterTurn) {
+      holdsWriterTurn = false;
+      writers.release();
+    }
   }
 }

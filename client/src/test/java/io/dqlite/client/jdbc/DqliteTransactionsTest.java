@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class DqliteTransactionsTest {
 
@@ -148,14 +150,85 @@ class DqliteTransactionsTest {
         .satisfies(e -> assertThat(e.getSuppressed()[0]).hasMessageContaining("after 5 attempts"));
   }
 
+  @ParameterizedTest(name = "default policy, attempt {0}, jitter {1} -> {2} us")
+  @CsvSource({
+    "0, 1.0, 1000",
+    "0, 0.0, 500",
+    "1, 1.0, 2000",
+    "4, 1.0, 16000",
+    "5, 1.0, 32000",
+    "5, 0.0, 16000",
+    "6, 1.0, 32000",
+    "999, 0.5, 24000"
+  })
+  void defaultBackoffDoublesFromOneMillisecondUpTo32(int attempt, double jitter, long micros) {
+    assertThat(DqliteTransactions.Policy.defaults().delay(attempt, jitter).toNanos() / 1000)
+        .isEqualTo(micros);
+  }
+
   @Test
-  void backoffGrowsAndStaysWithinItsCap() {
+  void defaultPolicyIsBoundedByTimeMoreThanByAttempts() {
     DqliteTransactions.Policy p = DqliteTransactions.Policy.defaults();
-    for (int attempt = 0; attempt < 40; attempt++) {
-      Duration d = p.delay(attempt);
-      Duration base = attempt < 7 ? Duration.ofMillis(2L << attempt) : Duration.ofMillis(250);
-      Duration cap = base.compareTo(Duration.ofMillis(250)) > 0 ? Duration.ofMillis(250) : base;
-      assertThat(d).isBetween(cap.dividedBy(2), cap);
+    long worstNanos = 0;
+    for (int attempt = 0; attempt < p.maxAttempts() - 1; attempt++) {
+      worstNanos += p.delay(attempt, 1.0).toNanos();
     }
+    // 1000 attempts of at most 32 ms would take over 30 s: the 60 s timeout is the real bound.
+    assertThat(Duration.ofNanos(worstNanos)).isGreaterThan(Duration.ofSeconds(30));
+    assertThat(p.timeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(p.retryUnknownOutcome()).isFalse();
+  }
+
+  @Test
+  void inAutoCommitRetriesWithoutBeginOrCommit() throws SQLException {
+    AtomicInteger attempts = new AtomicInteger();
+
+    int result =
+        DqliteTransactions.inAutoCommit(
+            recordingConnection(),
+            FAST,
+            c -> {
+              if (attempts.incrementAndGet() < 3) {
+                throw SqlErrors.create(DqliteSqlState.OBJECT_IN_USE, "busy", 5, null);
+              }
+              return 1;
+            });
+
+    assertThat(result).isEqualTo(1);
+    assertThat(attempts).hasValue(3);
+    assertThat(calls).isEmpty();
+  }
+
+  @Test
+  void inAutoCommitRefusesAConnectionInATransaction() throws SQLException {
+    Connection c = recordingConnection();
+    c.setAutoCommit(false);
+    AtomicInteger attempts = new AtomicInteger();
+
+    assertThatThrownBy(
+            () -> DqliteTransactions.inAutoCommit(c, FAST, conn -> attempts.incrementAndGet()))
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("auto-commit mode")
+        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("25000"));
+    assertThat(attempts).hasValue(0);
+    assertThat(calls).containsExactly("autoCommit=false");
+  }
+
+  @Test
+  void inAutoCommitDoesNotRetryAnUnknownOutcome() {
+    AtomicInteger attempts = new AtomicInteger();
+
+    assertThatThrownBy(
+            () ->
+                DqliteTransactions.inAutoCommit(
+                    recordingConnection(),
+                    FAST,
+                    c -> {
+                      attempts.incrementAndGet();
+                      throw SqlErrors.create(
+                          DqliteSqlState.TRANSACTION_RESOLUTION_UNKNOWN, "in flight", 10506, null);
+                    }))
+        .hasMessage("in flight");
+    assertThat(attempts).hasValue(1);
   }
 }

@@ -1,0 +1,97 @@
+package io.dqlite.client.jdbc;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The writers of one database in this JVM, queued in arrival order. dqlite 1.11 has one writer per
+ * database and answers "busy" at once to every other, so writers that race for the lock poll with
+ * back-off, and the unlucky ones wait many back-off periods for a lock that was free most of the
+ * time. A fair in-process permit, held from a transaction's first write to its end (or around one
+ * auto-commit write), hands the lock over in order instead: only writers of other processes (or of
+ * data sources with another node list) are still polled for.
+ *
+ * <p>A permit, not a lock: a JDBC connection may commit on another thread than the one that wrote.
+ * Waiting is bounded by {@code busyTimeout}: a writer that does not get the permit in time fails
+ * with 55006, as it would with SQLite's own busy answer, so that two connections used by one
+ * thread cannot deadlock.
+ */
+final class WriterQueue {
+
+  private static final ConcurrentMap<String, WriterQueue> SHARED = new ConcurrentHashMap<>();
+
+  private final String name;
+  private final Semaphore permit = new Semaphore(1, true);
+
+  WriterQueue(String name) {
+    this.name = name;
+  }
+
+  /**
+   * The queue of database {@code database} on the cluster seeded by {@code addresses}, shared by
+   * every connection of this JVM that names the same nodes (in any order) and database.
+   */
+  static WriterQueue shared(Collection<String> addresses, String database) {
+    String key = String.join(",", new TreeSet<>(addresses)) + "/" + database;
+    return SHARED.computeIfAbsent(key, WriterQueue::new);
+  }
+
+  /** What the queue is for, in messages. */
+  String name() {
+    return name;
+  }
+
+  /**
+   * Whether {@code statement}, about to run, needs the permit, given what it runs in. Pure.
+   *
+   * @param lazyBeginMode the mode of the driver's own BEGIN that is sent before the statement, or
+   *     null when none is
+   */
+  static boolean needed(SqlScript.Statement statement, String lazyBeginMode) {
+    if (lazyBeginMode != null && takesWriteLock(lazyBeginMode)) {
+      return true;
+    }
+    return switch (statement.kind()) {
+      case QUERY -> !statement.readOnly();
+      case UPDATE, PRAGMA_SET -> true;
+      case BEGIN -> takesWriteLock(statement.sql());
+      case COMMIT, ROLLBACK, ROLLBACK_TO, SAVEPOINT, RELEASE -> false;
+    };
+  }
+
+  /** Whether a BEGIN (its text, or just its mode) takes SQLite's write lock at once. */
+  private static boolean takesWriteLock(String begin) {
+    String upper = begin.toUpperCase(Locale.ROOT);
+    return upper.contains("IMMEDIATE") || upper.contains("EXCLUSIVE");
+  }
+
+  /**
+   * Waits for the permit, in arrival order.
+   *
+   * @return false when {@code timeout} passed first
+   */
+  boolean acquire(Duration timeout) throws InterruptedException {
+    return permit.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** Gives the permit to the next writer; only the holder calls it, once per acquire. */
+  void release() {
+    permit.release();
+  }
+
+  /** Writers waiting now (for tests and diagnostics). */
+  int waiting() {
+    return permit.getQueueLength();
+  }
+
+  @Override
+  public String toString() {
+    return "writer queue of " + name;
+  }
+}

@@ -1,0 +1,106 @@
+package io.dqlite.client.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class WriterQueueTest {
+
+  @ParameterizedTest(name = "{0} (lazy BEGIN {1}) -> {2}")
+  @CsvSource(
+      nullValues = "-",
+      value = {
+        "SELECT * FROM t, -, false",
+        "SELECT * FROM t, DEFERRED, false",
+        "SELECT * FROM t, IMMEDIATE, true",
+        "SELECT * FROM t, EXCLUSIVE, true",
+        "WITH x AS (SELECT 1) SELECT * FROM x, -, false",
+        "PRAGMA table_info(t), -, true",
+        "INSERT INTO t VALUES (1), -, true",
+        "INSERT INTO t VALUES (1), DEFERRED, true",
+        "UPDATE t SET a = 1, -, true",
+        "DELETE FROM t, -, true",
+        "CREATE TABLE u (a), -, true",
+        "PRAGMA foreign_keys = ON, -, true",
+        "BEGIN, -, false",
+        "BEGIN DEFERRED, -, false",
+        "BEGIN IMMEDIATE, -, true",
+        "begin exclusive transaction, -, true",
+        "COMMIT, -, false",
+        "END, -, false",
+        "ROLLBACK, -, false",
+        "SAVEPOINT a, -, false",
+        "RELEASE a, -, false",
+        "ROLLBACK TO a, -, false"
+      })
+  void writesAndWriteLockingBeginsWaitTheirTurn(String sql, String lazyBegin, boolean needed) {
+    SqlScript.Statement statement = SqlScript.split(sql).get(0);
+
+    assertThat(WriterQueue.needed(statement, lazyBegin)).isEqualTo(needed);
+  }
+
+  @Test
+  void sameNodesInAnyOrderAndSameDatabaseShareOneQueue() {
+    WriterQueue a = WriterQueue.shared(List.of("n1:9001", "n2:9001"), "app");
+
+    assertThat(WriterQueue.shared(List.of("n2:9001", "n1:9001"), "app")).isSameAs(a);
+    assertThat(WriterQueue.shared(List.of("n1:9001", "n2:9001"), "other")).isNotSameAs(a);
+    assertThat(WriterQueue.shared(List.of("n1:9001"), "app")).isNotSameAs(a);
+    assertThat(a.name()).isEqualTo("n1:9001,n2:9001/app");
+  }
+
+  @Test
+  void aWriterThatDoesNotGetItsTurnInTimeGivesUp() throws InterruptedException {
+    WriterQueue queue = new WriterQueue("t");
+    assertThat(queue.acquire(Duration.ZERO)).isTrue();
+
+    assertThat(queue.acquire(Duration.ZERO)).isFalse();
+    assertThat(queue.acquire(Duration.ofMillis(20))).isFalse();
+
+    queue.release();
+    assertThat(queue.acquire(Duration.ZERO)).isTrue();
+  }
+
+  @Test
+  void turnsAreHandedOnInArrivalOrderAndMayBeReleasedByAnotherThread() throws Exception {
+    WriterQueue queue = new WriterQueue("t");
+    assertThat(queue.acquire(Duration.ZERO)).isTrue();
+    List<Integer> order = new CopyOnWriteArrayList<>();
+    List<Thread> threads = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      int id = i;
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  if (queue.acquire(Duration.ofSeconds(30))) {
+                    order.add(id);
+                    queue.release();
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+      threads.add(t);
+      t.start();
+      // The next writer arrives only once this one waits, so arrival order is known.
+      await().atMost(Duration.ofSeconds(10)).until(() -> queue.waiting() == id + 1);
+    }
+
+    Thread releaser = new Thread(queue::release);
+    releaser.start();
+    for (Thread t : threads) {
+      t.join(Duration.ofSeconds(30).toMillis());
+    }
+    releaser.join();
+
+    assertThat(order).containsExactly(0, 1, 2, 3);
+    assertThat(queue.acquire(Duration.ZERO)).isTrue();
+  }
+}
