@@ -200,26 +200,17 @@ final class JavaBenchmark {
       String value = KvWorkload.randomValue(random);
       long t0 = System.nanoTime();
       int[] attempts = {0};
+      DqliteTransactions.Work<Integer> insert =
+          c -> {
+            attempts[0]++;
+            write.setString(1, key);
+            write.setString(2, value);
+            return write.executeUpdate();
+          };
       if (options.mode() == Mode.TRANSACTION) {
-        DqliteTransactions.inTransaction(
-            connection,
-            options.policy(),
-            c -> {
-              attempts[0]++;
-              write.setString(1, key);
-              write.setString(2, value);
-              return write.executeUpdate();
-            });
+        DqliteTransactions.inTransaction(connection, options.policy(), insert);
       } else {
-        DqliteTransactions.inAutoCommit(
-            connection,
-            options.policy(),
-            c -> {
-              attempts[0]++;
-              write.setString(1, key);
-              write.setString(2, value);
-              return write.executeUpdate();
-            });
+        DqliteTransactions.inAutoCommit(connection, options.policy(), insert);
       }
       long elapsed = System.nanoTime() - t0;
       keys.add(key);

@@ -108,27 +108,25 @@ final class Conversions {
   }
 
   static int toInt(Object v) throws SQLException {
-    long l = toLong(v);
-    if (l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {
-      throw outOfRange(v, "int");
-    }
-    return (int) l;
+    return (int) toLongWithin(v, Integer.MIN_VALUE, Integer.MAX_VALUE, "int");
   }
 
   static short toShort(Object v) throws SQLException {
-    long l = toLong(v);
-    if (l < Short.MIN_VALUE || l > Short.MAX_VALUE) {
-      throw outOfRange(v, "short");
-    }
-    return (short) l;
+    return (short) toLongWithin(v, Short.MIN_VALUE, Short.MAX_VALUE, "short");
   }
 
   static byte toByte(Object v) throws SQLException {
+    return (byte) toLongWithin(v, Byte.MIN_VALUE, Byte.MAX_VALUE, "byte");
+  }
+
+  /** {@link #toLong}, refused (22003) outside [min, max], the range of Java type {@code type}. */
+  private static long toLongWithin(Object v, long min, long max, String type)
+      throws SQLException {
     long l = toLong(v);
-    if (l < Byte.MIN_VALUE || l > Byte.MAX_VALUE) {
-      throw outOfRange(v, "byte");
+    if (l < min || l > max) {
+      throw outOfRange(v, type);
     }
-    return (byte) l;
+    return l;
   }
 
   static double toDouble(Object v) throws SQLException {

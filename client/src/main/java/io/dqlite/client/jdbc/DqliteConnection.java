@@ -31,7 +31,7 @@ import java.util.concurrent.Executor;
  * statement; {@code BEGIN}, {@code COMMIT}, {@code ROLLBACK} and savepoints in SQL are tracked as
  * well. SQLite's only isolation level is SERIALIZABLE.
  */
-public final class DqliteConnection implements Connection {
+public final class DqliteConnection implements Connection, SelfWrapper {
 
   private final String url;
   private final Session session;
@@ -456,18 +456,5 @@ public final class DqliteConnection implements Connection {
     if (closed) {
       throw SqlErrors.closed("connection");
     }
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> iface) throws SQLException {
-    if (iface.isInstance(this)) {
-      return iface.cast(this);
-    }
-    throw new SQLException("not a wrapper for " + iface.getName(), "HY000");
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> iface) {
-    return iface.isInstance(this);
   }
 }

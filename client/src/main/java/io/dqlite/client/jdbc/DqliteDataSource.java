@@ -30,7 +30,7 @@ import javax.sql.DataSource;
  * instead of a URL: {@link #DqliteDataSource(NodeStore, Dialer, String)}. The sidecar's {@code
  * App.open} does this with its cluster.yaml and its TLS dialer.
  */
-public final class DqliteDataSource implements DataSource {
+public final class DqliteDataSource implements DataSource, SelfWrapper {
 
   private volatile String url;
   private final NodeStore nodeStore;
@@ -166,18 +166,5 @@ public final class DqliteDataSource implements DataSource {
   public Logger getParentLogger() throws SQLFeatureNotSupportedException {
     throw new SQLFeatureNotSupportedException(
         "the driver logs through SLF4J, not java.util.logging");
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> iface) throws SQLException {
-    if (iface.isInstance(this)) {
-      return iface.cast(this);
-    }
-    throw new SQLException("not a wrapper for " + iface.getName(), "HY000");
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> iface) {
-    return iface.isInstance(this);
   }
 }

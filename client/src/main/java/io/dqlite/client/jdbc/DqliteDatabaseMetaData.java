@@ -18,7 +18,7 @@ import java.util.List;
  * specifies. Name patterns follow JDBC ({@code %}, {@code _}, escape {@code \}); SQLite's LIKE
  * matches ASCII letters case-insensitively.
  */
-final class DqliteDatabaseMetaData extends DatabaseCapabilities {
+final class DqliteDatabaseMetaData extends DatabaseCapabilities implements SelfWrapper {
 
   private static final String DRIVER_VERSION = "0.1";
 
@@ -741,18 +741,5 @@ final class DqliteDatabaseMetaData extends DatabaseCapabilities {
 
   private ResultSet result(List<Object[]> rows, String... columns) {
     return new DqliteResultSet(null, new ListCursor(List.of(columns), null, rows), null);
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> iface) throws SQLException {
-    if (iface.isInstance(this)) {
-      return iface.cast(this);
-    }
-    throw new SQLException("not a wrapper for " + iface.getName(), "HY000");
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> iface) {
-    return iface.isInstance(this);
   }
 }

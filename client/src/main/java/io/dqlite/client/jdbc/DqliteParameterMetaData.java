@@ -8,7 +8,7 @@ import java.sql.Types;
  * Parameter metadata: dqlite reports only how many parameters a statement takes. SQLite binds any
  * type to any parameter, so each is reported as {@code OTHER}, nullable unknown.
  */
-final class DqliteParameterMetaData implements ParameterMetaData {
+final class DqliteParameterMetaData implements ParameterMetaData, SelfWrapper {
 
   private final int count;
 
@@ -75,18 +75,5 @@ final class DqliteParameterMetaData implements ParameterMetaData {
   public int getParameterMode(int param) throws SQLException {
     check(param);
     return parameterModeIn;
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> iface) throws SQLException {
-    if (iface.isInstance(this)) {
-      return iface.cast(this);
-    }
-    throw new SQLException("not a wrapper for " + iface.getName(), "HY000");
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> iface) {
-    return iface.isInstance(this);
   }
 }

@@ -32,7 +32,7 @@ import javax.sql.rowset.serial.SerialClob;
  * String}, {@code byte[]}, {@code Boolean} (columns declared BOOLEAN), a {@code Timestamp} (columns
  * declared DATETIME, DATE or TIMESTAMP) or null.
  */
-final class DqliteResultSet extends AbstractReadOnlyResultSet {
+final class DqliteResultSet extends AbstractReadOnlyResultSet implements SelfWrapper {
 
   private final Statement statement;
   private final RowCursor cursor;
@@ -537,18 +537,5 @@ final class DqliteResultSet extends AbstractReadOnlyResultSet {
       throw new SQLException(
           "the result set is closed", DqliteSqlState.INVALID_CURSOR_STATE.state());
     }
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> iface) throws SQLException {
-    if (iface.isInstance(this)) {
-      return iface.cast(this);
-    }
-    throw new SQLException("not a wrapper for " + iface.getName(), "HY000");
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> iface) {
-    return iface.isInstance(this);
   }
 }

@@ -10,7 +10,7 @@ import java.sql.Types;
  * current row where the first held NULL), mapped as {@link TypeNames} says; {@code Types.NULL}
  * ("NULL") when no row told. Declared types are available from {@code DatabaseMetaData.getColumns}.
  */
-final class DqliteResultSetMetaData implements ResultSetMetaData {
+final class DqliteResultSetMetaData implements ResultSetMetaData, SelfWrapper {
 
   private final RowCursor cursor;
 
@@ -156,18 +156,5 @@ final class DqliteResultSetMetaData implements ResultSetMetaData {
   public boolean isDefinitelyWritable(int column) throws SQLException {
     check(column);
     return false;
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> iface) throws SQLException {
-    if (iface.isInstance(this)) {
-      return iface.cast(this);
-    }
-    throw new SQLException("not a wrapper for " + iface.getName(), "HY000");
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> iface) {
-    return iface.isInstance(this);
   }
 }

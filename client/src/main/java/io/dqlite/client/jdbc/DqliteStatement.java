@@ -22,7 +22,7 @@ import java.util.List;
  * {@code getMoreResults} walks their results); each is sent as a query or an exec request according
  * to what it is ({@link SqlScript}).
  */
-class DqliteStatement implements Statement {
+class DqliteStatement implements Statement, SelfWrapper {
 
   /**
    * SQLite's result code for "a row is available", which an exec of a row-returning PRAGMA answers.
@@ -634,18 +634,5 @@ class DqliteStatement implements Statement {
       throw SqlErrors.closed("statement");
     }
     connection.checkOpen();
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> iface) throws SQLException {
-    if (iface.isInstance(this)) {
-      return iface.cast(this);
-    }
-    throw new SQLException("not a wrapper for " + iface.getName(), "HY000");
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> iface) {
-    return iface.isInstance(this);
   }
 }

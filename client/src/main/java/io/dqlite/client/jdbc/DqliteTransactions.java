@@ -103,13 +103,7 @@ public final class DqliteTransactions {
   /** Each attempt takes a connection from {@code dataSource} and returns it afterwards. */
   public static <T> T inTransaction(DataSource dataSource, Policy policy, Work<T> work)
       throws SQLException {
-    return retrying(
-        policy,
-        () -> {
-          try (Connection c = dataSource.getConnection()) {
-            return once(c, work);
-          }
-        });
+    return retrying(policy, () -> withConnection(dataSource, c -> once(c, work)));
   }
 
   /** {@link #inTransaction(Connection, Policy, Work)} with {@link Policy#defaults()}. */
@@ -138,13 +132,14 @@ public final class DqliteTransactions {
   /** {@link #inAutoCommit(Connection, Policy, Work)} on a connection from {@code dataSource}. */
   public static <T> T inAutoCommit(DataSource dataSource, Policy policy, Work<T> work)
       throws SQLException {
-    return retrying(
-        policy,
-        () -> {
-          try (Connection c = dataSource.getConnection()) {
-            return autoCommitOnce(c, work);
-          }
-        });
+    return retrying(policy, () -> withConnection(dataSource, c -> autoCommitOnce(c, work)));
+  }
+
+  /** One attempt on a connection of its own, returned to {@code dataSource} (its pool) after. */
+  private static <T> T withConnection(DataSource dataSource, Work<T> attempt) throws Exception {
+    try (Connection c = dataSource.getConnection()) {
+      return attempt.run(c);
+    }
   }
 
   private static <T> T autoCommitOnce(Connection c, Work<T> work) throws Exception {

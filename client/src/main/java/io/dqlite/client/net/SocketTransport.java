@@ -1,26 +1,19 @@
 package io.dqlite.client.net;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 
 /** A {@link Transport} over a connected {@link Socket}: TCP, or TLS from a custom dialer. */
-public final class SocketTransport implements Transport {
+public final class SocketTransport extends StreamTransport {
 
   private final Socket socket;
-  private final String address;
-  private final InputStream in;
-  private final OutputStream out;
 
   /** Wraps a connected socket (for example an {@code SSLSocket}); takes ownership of it. */
   public SocketTransport(Socket socket, String address) throws IOException {
+    super(address, socket.getInputStream(), socket.getOutputStream());
     this.socket = socket;
-    this.address = address;
-    this.in = socket.getInputStream();
-    this.out = socket.getOutputStream();
   }
 
   /** Connects over TCP with TCP_NODELAY (go sets it too: dqlite messages are small). */
@@ -43,31 +36,12 @@ public final class SocketTransport implements Transport {
   }
 
   @Override
-  public InputStream input() {
-    return in;
-  }
-
-  @Override
-  public OutputStream output() {
-    return out;
-  }
-
-  @Override
   public void shutdownOutput() throws IOException {
     socket.shutdownOutput();
   }
 
   @Override
-  public String address() {
-    return address;
-  }
-
-  @Override
-  public void close() {
-    try {
-      socket.close();
-    } catch (IOException e) {
-      // Closing is best effort: the socket is unusable either way.
-    }
+  void closeUnderlying() throws IOException {
+    socket.close();
   }
 }

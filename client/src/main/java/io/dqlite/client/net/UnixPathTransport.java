@@ -1,8 +1,6 @@
 package io.dqlite.client.net;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -10,18 +8,13 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 
 /** A {@link Transport} over a unix socket at a filesystem path, with the JDK's own support. */
-final class UnixPathTransport implements Transport {
+final class UnixPathTransport extends StreamTransport {
 
   private final SocketChannel channel;
-  private final String address;
-  private final InputStream in;
-  private final OutputStream out;
 
   private UnixPathTransport(SocketChannel channel, String address) {
+    super(address, Channels.newInputStream(channel), Channels.newOutputStream(channel));
     this.channel = channel;
-    this.address = address;
-    this.in = Channels.newInputStream(channel);
-    this.out = Channels.newOutputStream(channel);
   }
 
   /** Connects; a local unix socket answers at once, so no timeout applies. */
@@ -37,31 +30,12 @@ final class UnixPathTransport implements Transport {
   }
 
   @Override
-  public InputStream input() {
-    return in;
-  }
-
-  @Override
-  public OutputStream output() {
-    return out;
-  }
-
-  @Override
   public void shutdownOutput() throws IOException {
     channel.shutdownOutput();
   }
 
   @Override
-  public String address() {
-    return address;
-  }
-
-  @Override
-  public void close() {
-    try {
-      channel.close();
-    } catch (IOException e) {
-      // Closing is best effort: the channel is unusable either way.
-    }
+  void closeUnderlying() throws IOException {
+    channel.close();
   }
 }

@@ -179,20 +179,21 @@ class DqliteTransactionsTest {
     assertThat(p.retryUnknownOutcome()).isFalse();
   }
 
+  /** Work that answers busy on its first {@code busy} attempts, then returns 1. */
+  private static DqliteTransactions.Work<Integer> busyFor(int busy, AtomicInteger attempts) {
+    return c -> {
+      if (attempts.incrementAndGet() <= busy) {
+        throw SqlErrors.create(DqliteSqlState.OBJECT_IN_USE, "busy", 5, null);
+      }
+      return 1;
+    };
+  }
+
   @Test
   void inAutoCommitRetriesWithoutBeginOrCommit() throws SQLException {
     AtomicInteger attempts = new AtomicInteger();
 
-    int result =
-        DqliteTransactions.inAutoCommit(
-            recordingConnection(),
-            FAST,
-            c -> {
-              if (attempts.incrementAndGet() < 3) {
-                throw SqlErrors.create(DqliteSqlState.OBJECT_IN_USE, "busy", 5, null);
-              }
-              return 1;
-            });
+    int result = DqliteTransactions.inAutoCommit(recordingConnection(), FAST, busyFor(2, attempts));
 
     assertThat(result).isEqualTo(1);
     assertThat(attempts).hasValue(3);
