@@ -50,6 +50,24 @@ final class Session implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger("io.dqlite.client.jdbc");
 
+  // The driver's own statements, classified once rather than for every transaction.
+  private static final SqlScript.Statement COMMIT = SqlScript.split("COMMIT").get(0);
+  private static final SqlScript.Statement ROLLBACK = SqlScript.split("ROLLBACK").get(0);
+  private static final SqlScript.Statement PING = SqlScript.split("SELECT 1").get(0);
+  private static final SqlScript.Statement BEGIN_DEFERRED = SqlScript.split("BEGIN DEFERRED").get(0);
+  private static final SqlScript.Statement BEGIN_IMMEDIATE =
+      SqlScript.split("BEGIN IMMEDIATE").get(0);
+  private static final SqlScript.Statement BEGIN_EXCLUSIVE =
+      SqlScript.split("BEGIN EXCLUSIVE").get(0);
+
+  private static SqlScript.Statement begin(String mode) {
+    return switch (mode) {
+      case "IMMEDIATE" -> BEGIN_IMMEDIATE;
+      case "EXCLUSIVE" -> BEGIN_EXCLUSIVE;
+      default -> BEGIN_DEFERRED;
+    };
+  }
+
   private static final Duration BUSY_BACKOFF_FIRST = Duration.ofMillis(1);
   private static final Duration BUSY_BACKOFF_CAP = Duration.ofMillis(32);
 
@@ -74,8 +92,7 @@ final class Session implements AutoCloseable {
   private long generation;
   private StreamingCursor openCursor;
   private final TransactionState tx = new TransactionState();
-  private final WriterQueue writers;
-  private boolean holdsWriterTurn;
+  private final WriterQueue.Turn writerTurn;
 
   private volatile boolean canceled;
   private boolean closed;
@@ -87,7 +104,7 @@ final class Session implements AutoCloseable {
     this.connector = connector;
     this.database = database;
     this.settings = settings;
-    this.writers = writers;
+    this.writerTurn = new WriterQueue.Turn(writers);
   }
 
   /** Connects now, so that opening a JDBC connection fails fast when no leader is reachable. */
@@ -141,10 +158,10 @@ final class Session implements AutoCloseable {
           null);
     }
     if (!tx.open()) {
-      endWriterTurnIfDone();
+      writerTurn.endUnless(tx.open());
       return;
     }
-    execute(SqlScript.split("COMMIT").get(0), null, (c, d, g) -> c.execSql(d, "COMMIT", null));
+    execute(COMMIT, null, (c, d, g) -> c.execSql(d, COMMIT.sql(), null));
   }
 
   /** Rolls back the open transaction, if any; a transaction lost with its connection is gone. */
@@ -152,12 +169,12 @@ final class Session implements AutoCloseable {
     checkOpen();
     if (!tx.open()) {
       tx.rolledBack();
-      endWriterTurnIfDone();
+      writerTurn.endUnless(tx.open());
       return;
     }
     try {
       execute(
-          SqlScript.split("ROLLBACK").get(0), null, (c, d, g) -> c.execSql(d, "ROLLBACK", null));
+          ROLLBACK, null, (c, d, g) -> c.execSql(d, ROLLBACK.sql(), null));
     } catch (SQLException e) {
       tx.rolledBack();
       if (DqliteSqlState.SERIALIZATION_FAILURE.state().equals(e.getSQLState())) {
@@ -189,14 +206,15 @@ final class Session implements AutoCloseable {
     }
     if (tx.aborted()) {
       tx.rolledBack();
-      endWriterTurnIfDone();
+      writerTurn.endUnless(tx.open());
       return null; // a ROLLBACK of a transaction that is already gone
     }
-    awaitWriterTurn(statement);
+    String lazyBegin = tx.needsLazyBegin(statement.kind()) ? settings.transactionMode() : null;
+    writerTurn.await(statement, lazyBegin, settings.busyTimeout());
     try {
       return executeInTurn(statement, timeout, request);
     } finally {
-      endWriterTurnIfDone();
+      writerTurn.endUnless(tx.open());
     }
   }
 
@@ -204,8 +222,8 @@ final class Session implements AutoCloseable {
       throws SQLException {
     for (boolean restarted = false; ; restarted = true) {
       if (tx.needsLazyBegin(statement.kind())) {
-        String begin = "BEGIN " + settings.transactionMode();
-        run(SqlScript.split(begin).get(0), null, (c, d, g) -> c.execSql(d, begin, null));
+        SqlScript.Statement begin = begin(settings.transactionMode());
+        run(begin, null, (c, d, g) -> c.execSql(d, begin.sql(), null));
         tx.begunLazily();
       }
       try {
@@ -218,47 +236,6 @@ final class Session implements AutoCloseable {
         // uncommitted transaction is applied: begin again on the new leader and run it there.
         log.debug("transaction lost before its first statement completed; starting it again");
       }
-    }
-  }
-
-  /**
-   * Waits in the writer queue when {@code statement} writes (or its lazy BEGIN takes the write
-   * lock) and this connection does not hold the turn yet.
-   */
-  private void awaitWriterTurn(SqlScript.Statement statement) throws SQLException {
-    if (writers == null || holdsWriterTurn) {
-      return;
-    }
-    String lazyBegin = tx.needsLazyBegin(statement.kind()) ? settings.transactionMode() : null;
-    if (!WriterQueue.needed(statement, lazyBegin)) {
-      return;
-    }
-    Duration wait = settings.busyTimeout();
-    try {
-      if (!writers.acquire(wait)) {
-        throw SqlErrors.create(
-            DqliteSqlState.OBJECT_IN_USE,
-            "database is busy: other writers of this process held "
-                + writers
-                + " for "
-                + wait.toMillis()
-                + " ms (busyTimeout); nothing was applied, retry. Statement: "
-                + SqlErrors.abbreviate(statement.sql()),
-            ErrorCodes.SQLITE_BUSY,
-            null);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SQLException("interrupted while waiting for the writer queue", "HY008", e);
-    }
-    holdsWriterTurn = true;
-  }
-
-  /** Hands the writer turn on once no transaction holds it any more. */
-  private void endWriterTurnIfDone() {
-    if (holdsWriterTurn && !tx.open()) {
-      holdsWriterTurn = false;
-      writers.release();
     }
   }
 
@@ -559,7 +536,7 @@ final class Session implements AutoCloseable {
   boolean ping(Duration timeout) {
     try {
       run(
-          SqlScript.split("SELECT 1").get(0),
+          PING,
           timeout,
           (c, d, g) -> {
             try (var rows = c.querySql(d, "SELECT 1", null)) {
@@ -598,9 +575,6 @@ final class Session implements AutoCloseable {
     }
     closed = true;
     drop("closed by the application");
-    if (holdsWriterTurn) {
-      holdsWriterTurn = false;
-      writers.release();
-    }
+    writerTurn.endUnless(false);
   }
 }

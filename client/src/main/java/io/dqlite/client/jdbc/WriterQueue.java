@@ -1,5 +1,7 @@
 package io.dqlite.client.jdbc;
 
+import io.dqlite.client.ErrorCodes;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Locale;
@@ -88,6 +90,59 @@ final class WriterQueue {
   /** Writers waiting now (for tests and diagnostics). */
   int waiting() {
     return permit.getQueueLength();
+  }
+
+  /** One connection's place in a queue (or in none). Not thread-safe, like the connection. */
+  static final class Turn {
+    private final WriterQueue queue;
+    private boolean held;
+
+    /** @param queue the queue, or null when writers are not queued */
+    Turn(WriterQueue queue) {
+      this.queue = queue;
+    }
+
+    /**
+     * Waits for the turn when {@code statement} needs it ({@link #needed}) and it is not held yet.
+     *
+     * @throws SQLException 55006 when {@code timeout} passed first; HY008 when interrupted
+     */
+    void await(SqlScript.Statement statement, String lazyBeginMode, Duration timeout)
+        throws SQLException {
+      if (queue == null || held || !needed(statement, lazyBeginMode)) {
+        return;
+      }
+      try {
+        if (!queue.acquire(timeout)) {
+          throw SqlErrors.create(
+              DqliteSqlState.OBJECT_IN_USE,
+              "database is busy: other writers of this process held the "
+                  + queue
+                  + " for "
+                  + timeout.toMillis()
+                  + " ms (busyTimeout); nothing was applied, retry. Statement: "
+                  + SqlErrors.abbreviate(statement.sql()),
+              ErrorCodes.SQLITE_BUSY,
+              null);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("interrupted while waiting in the " + queue, "HY008", e);
+      }
+      held = true;
+    }
+
+    /** Hands the turn on unless a transaction still needs it; false: in every case (close). */
+    void endUnless(boolean transactionOpen) {
+      if (held && !transactionOpen) {
+        held = false;
+        queue.release();
+      }
+    }
+
+    boolean held() {
+      return held;
+    }
   }
 
   @Override

@@ -1,8 +1,11 @@
 package io.dqlite.client.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -53,6 +56,57 @@ class WriterQueueTest {
     assertThat(WriterQueue.shared(List.of("n1:9001", "n2:9001"), "other")).isNotSameAs(a);
     assertThat(WriterQueue.shared(List.of("n1:9001"), "app")).isNotSameAs(a);
     assertThat(a.name()).isEqualTo("n1:9001,n2:9001/app");
+  }
+
+  private static SqlScript.Statement sql(String text) {
+    return SqlScript.split(text).get(0);
+  }
+
+  @Test
+  void aTransactionKeepsItsTurnFromItsFirstWriteToItsEnd() throws Exception {
+    WriterQueue queue = new WriterQueue("t");
+    WriterQueue.Turn turn = new WriterQueue.Turn(queue);
+
+    turn.await(sql("SELECT 1"), "DEFERRED", Duration.ZERO);
+    assertThat(turn.held()).isFalse();
+    turn.await(sql("INSERT INTO t VALUES (1)"), null, Duration.ZERO);
+    assertThat(turn.held()).isTrue();
+    turn.await(sql("UPDATE t SET a = 2"), null, Duration.ZERO); // held already: no second permit
+    turn.endUnless(true);
+    assertThat(queue.acquire(Duration.ZERO)).as("still held by the open transaction").isFalse();
+
+    turn.endUnless(false);
+    assertThat(turn.held()).isFalse();
+    assertThat(queue.acquire(Duration.ZERO)).isTrue();
+  }
+
+  @Test
+  void aSecondConnectionThatCannotGetTheTurnFailsAsBusy() throws Exception {
+    WriterQueue queue = new WriterQueue("n1:9001/app");
+    WriterQueue.Turn first = new WriterQueue.Turn(queue);
+    WriterQueue.Turn second = new WriterQueue.Turn(queue);
+    first.await(sql("DELETE FROM t"), null, Duration.ZERO);
+
+    assertThatThrownBy(() -> second.await(sql("DELETE FROM t"), null, Duration.ofMillis(10)))
+        .isInstanceOf(SQLTransientException.class)
+        .hasMessageContaining("writer queue of n1:9001/app")
+        .hasMessageContaining("10 ms (busyTimeout)")
+        .satisfies(
+            e -> {
+              assertThat(((SQLException) e).getSQLState()).isEqualTo("55006");
+              assertThat(DqliteSqlState.isRetryable(e)).isTrue();
+            });
+    assertThat(second.held()).isFalse();
+  }
+
+  @Test
+  void withoutAQueueNothingWaits() throws Exception {
+    WriterQueue.Turn turn = new WriterQueue.Turn(null);
+
+    turn.await(sql("INSERT INTO t VALUES (1)"), "IMMEDIATE", Duration.ZERO);
+    turn.endUnless(false);
+
+    assertThat(turn.held()).isFalse();
   }
 
   @Test
