@@ -209,8 +209,6 @@ final class Session implements AutoCloseable {
       writerTurn.endUnless(tx.open());
       return null; // a ROLLBACK of a transaction that is already gone
     }
-    String lazyBegin = tx.needsLazyBegin(statement.kind()) ? settings.transactionMode() : null;
-    writerTurn.await(statement, lazyBegin, settings.busyTimeout());
     try {
       return executeInTurn(statement, timeout, request);
     } finally {
@@ -223,9 +221,13 @@ final class Session implements AutoCloseable {
     for (boolean restarted = false; ; restarted = true) {
       if (tx.needsLazyBegin(statement.kind())) {
         SqlScript.Statement begin = begin(settings.transactionMode());
+        // BEGIN IMMEDIATE/EXCLUSIVE take the write lock; a DEFERRED one waits for nothing, and
+        // the turn is then taken at the first write, so that it is held one request less.
+        writerTurn.await(begin, settings.busyTimeout());
         run(begin, null, (c, d, g) -> c.execSql(d, begin.sql(), null));
         tx.begunLazily();
       }
+      writerTurn.await(statement, settings.busyTimeout());
       try {
         return run(statement, timeout, request);
       } catch (EmptyTransactionLost lost) {

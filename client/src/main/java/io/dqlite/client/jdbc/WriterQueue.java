@@ -50,15 +50,10 @@ final class WriterQueue {
   }
 
   /**
-   * Whether {@code statement}, about to run, needs the permit, given what it runs in. Pure.
-   *
-   * @param lazyBeginMode the mode of the driver's own BEGIN that is sent before the statement, or
-   *     null when none is
+   * Whether {@code statement}, about to run, needs the permit: it writes, or it is a BEGIN that
+   * takes the write lock at once. Pure.
    */
-  static boolean needed(SqlScript.Statement statement, String lazyBeginMode) {
-    if (lazyBeginMode != null && takesWriteLock(lazyBeginMode)) {
-      return true;
-    }
+  static boolean needed(SqlScript.Statement statement) {
     return switch (statement.kind()) {
       case QUERY -> !statement.readOnly();
       case UPDATE, PRAGMA_SET -> true;
@@ -67,7 +62,7 @@ final class WriterQueue {
     };
   }
 
-  /** Whether a BEGIN (its text, or just its mode) takes SQLite's write lock at once. */
+  /** Whether a BEGIN takes SQLite's write lock at once. */
   private static boolean takesWriteLock(String begin) {
     String upper = begin.toUpperCase(Locale.ROOT);
     return upper.contains("IMMEDIATE") || upper.contains("EXCLUSIVE");
@@ -107,9 +102,8 @@ final class WriterQueue {
      *
      * @throws SQLException 55006 when {@code timeout} passed first; HY008 when interrupted
      */
-    void await(SqlScript.Statement statement, String lazyBeginMode, Duration timeout)
-        throws SQLException {
-      if (queue == null || held || !needed(statement, lazyBeginMode)) {
+    void await(SqlScript.Statement statement, Duration timeout) throws SQLException {
+      if (queue == null || held || !needed(statement)) {
         return;
       }
       try {

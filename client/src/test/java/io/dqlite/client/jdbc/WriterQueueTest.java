@@ -15,37 +15,31 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class WriterQueueTest {
 
-  @ParameterizedTest(name = "{0} (lazy BEGIN {1}) -> {2}")
+  @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource(
-      nullValues = "-",
+      delimiter = '|',
       value = {
-        "SELECT * FROM t, -, false",
-        "SELECT * FROM t, DEFERRED, false",
-        "SELECT * FROM t, IMMEDIATE, true",
-        "SELECT * FROM t, EXCLUSIVE, true",
-        "WITH x AS (SELECT 1) SELECT * FROM x, -, false",
-        "PRAGMA table_info(t), -, true",
-        "INSERT INTO t VALUES (1), -, true",
-        "INSERT INTO t VALUES (1), DEFERRED, true",
-        "UPDATE t SET a = 1, -, true",
-        "DELETE FROM t, -, true",
-        "CREATE TABLE u (a), -, true",
-        "PRAGMA foreign_keys = ON, -, true",
-        "BEGIN, -, false",
-        "BEGIN DEFERRED, -, false",
-        "BEGIN IMMEDIATE, -, true",
-        "begin exclusive transaction, -, true",
-        "COMMIT, -, false",
-        "END, -, false",
-        "ROLLBACK, -, false",
-        "SAVEPOINT a, -, false",
-        "RELEASE a, -, false",
-        "ROLLBACK TO a, -, false"
+        "SELECT * FROM t | false",
+        "WITH x AS (SELECT 1) SELECT * FROM x | false",
+        "PRAGMA table_info(t) | true",
+        "INSERT INTO t VALUES (1) | true",
+        "UPDATE t SET a = 1 | true",
+        "DELETE FROM t | true",
+        "CREATE TABLE u (a) | true",
+        "PRAGMA foreign_keys = ON | true",
+        "BEGIN | false",
+        "BEGIN DEFERRED | false",
+        "BEGIN IMMEDIATE | true",
+        "begin exclusive transaction | true",
+        "COMMIT | false",
+        "END | false",
+        "ROLLBACK | false",
+        "SAVEPOINT a | false",
+        "RELEASE a | false",
+        "ROLLBACK TO a | false"
       })
-  void writesAndWriteLockingBeginsWaitTheirTurn(String sql, String lazyBegin, boolean needed) {
-    SqlScript.Statement statement = SqlScript.split(sql).get(0);
-
-    assertThat(WriterQueue.needed(statement, lazyBegin)).isEqualTo(needed);
+  void writesAndWriteLockingBeginsWaitTheirTurn(String sql, boolean needed) {
+    assertThat(WriterQueue.needed(SqlScript.split(sql).get(0))).isEqualTo(needed);
   }
 
   @Test
@@ -67,11 +61,12 @@ class WriterQueueTest {
     WriterQueue queue = new WriterQueue("t");
     WriterQueue.Turn turn = new WriterQueue.Turn(queue);
 
-    turn.await(sql("SELECT 1"), "DEFERRED", Duration.ZERO);
+    turn.await(sql("SELECT 1"), Duration.ZERO);
+    turn.await(sql("BEGIN DEFERRED"), Duration.ZERO);
     assertThat(turn.held()).isFalse();
-    turn.await(sql("INSERT INTO t VALUES (1)"), null, Duration.ZERO);
+    turn.await(sql("INSERT INTO t VALUES (1)"), Duration.ZERO);
     assertThat(turn.held()).isTrue();
-    turn.await(sql("UPDATE t SET a = 2"), null, Duration.ZERO); // held already: no second permit
+    turn.await(sql("UPDATE t SET a = 2"), Duration.ZERO); // held already: no second permit
     turn.endUnless(true);
     assertThat(queue.acquire(Duration.ZERO)).as("still held by the open transaction").isFalse();
 
@@ -85,9 +80,9 @@ class WriterQueueTest {
     WriterQueue queue = new WriterQueue("n1:9001/app");
     WriterQueue.Turn first = new WriterQueue.Turn(queue);
     WriterQueue.Turn second = new WriterQueue.Turn(queue);
-    first.await(sql("DELETE FROM t"), null, Duration.ZERO);
+    first.await(sql("DELETE FROM t"), Duration.ZERO);
 
-    assertThatThrownBy(() -> second.await(sql("DELETE FROM t"), null, Duration.ofMillis(10)))
+    assertThatThrownBy(() -> second.await(sql("DELETE FROM t"), Duration.ofMillis(10)))
         .isInstanceOf(SQLTransientException.class)
         .hasMessageContaining("writer queue of n1:9001/app")
         .hasMessageContaining("10 ms (busyTimeout)")
@@ -103,7 +98,8 @@ class WriterQueueTest {
   void withoutAQueueNothingWaits() throws Exception {
     WriterQueue.Turn turn = new WriterQueue.Turn(null);
 
-    turn.await(sql("INSERT INTO t VALUES (1)"), "IMMEDIATE", Duration.ZERO);
+    turn.await(sql("BEGIN IMMEDIATE"), Duration.ZERO);
+    turn.await(sql("INSERT INTO t VALUES (1)"), Duration.ZERO);
     turn.endUnless(false);
 
     assertThat(turn.held()).isFalse();
