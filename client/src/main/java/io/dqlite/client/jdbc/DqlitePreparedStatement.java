@@ -64,7 +64,7 @@ final class DqlitePreparedStatement extends DqliteStatement implements PreparedS
   private StatementInfo info(ProtocolConnection conn, int db, long generation)
       throws DqliteException {
     if (prepared.generation() != generation) {
-      prepared = new Session.Prepared(conn.prepare(db, statement.sql()), generation);
+      prepared = Session.prepare(conn, db, generation, statement);
     }
     return prepared.info();
   }
@@ -167,6 +167,11 @@ final class DqlitePreparedStatement extends DqliteStatement implements PreparedS
   public void clearParameters() throws SQLException {
     checkOpen();
     parameters.clear();
+  }
+
+  /** The node's id of this statement (tests: the statement cache hands ids out again). */
+  int statementId() {
+    return prepared.info().id();
   }
 
   @Override

@@ -75,6 +75,12 @@ public enum DqliteProperty {
           + " busy. FALSE: every writer polls.",
       "TRUE",
       "FALSE"),
+  STATEMENT_CACHE_SIZE(
+      "statementCacheSize",
+      "32",
+      "Prepared statements a connection keeps on the leader after they are closed, by SQL text:"
+          + " preparing the same SQL again then costs no PREPARE request and closing it no"
+          + " FINALIZE. 0 = finalize at close."),
   TRACING(
       "tracing",
       "OFF",

@@ -11,6 +11,7 @@ import io.dqlite.client.protocol.ProtocolConnection;
 import io.dqlite.client.protocol.StatementInfo;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,6 +94,7 @@ final class Session implements AutoCloseable {
   private StreamingCursor openCursor;
   private final TransactionState tx = new TransactionState();
   private final WriterQueue.Turn writerTurn;
+  private final StatementCache<Prepared> statements;
 
   private volatile boolean canceled;
   private boolean closed;
@@ -105,6 +107,7 @@ final class Session implements AutoCloseable {
     this.database = database;
     this.settings = settings;
     this.writerTurn = new WriterQueue.Turn(writers);
+    this.statements = new StatementCache<>(settings.statementCacheSize());
   }
 
   /** Connects now, so that opening a JDBC connection fails fast when no leader is reachable. */
@@ -308,17 +311,45 @@ final class Session implements AutoCloseable {
     }
   }
 
-  /** A statement prepared on the connection of {@code generation}. */
-  record Prepared(StatementInfo info, long generation) {}
+  /**
+   * A statement {@code sql} prepared on the connection of {@code generation}.
+   *
+   * @param reusable whether it may go to the statement cache when closed: not a query, since a
+   *     query closed before its last row stays mid-step on the node (holding its read snapshot)
+   *     until it is run again or finalized
+   */
+  record Prepared(String sql, StatementInfo info, long generation, boolean reusable) {}
 
-  /** Prepares {@code sql} on the current leader; no transaction is begun for it. */
+  /**
+   * Prepares {@code sql} on the current leader, or takes it from the statement cache; no
+   * transaction is begun for it.
+   */
   Prepared prepare(SqlScript.Statement statement) throws SQLException {
     checkOpen();
+    link(); // a reconnect empties the cache first
+    Prepared cached = statements.take(statement.sql());
+    if (cached != null) {
+      return cached;
+    }
     SqlScript.Statement probe = new SqlScript.Statement(statement.sql(), Kind.QUERY, null, false);
-    return run(probe, null, (c, d, g) -> new Prepared(c.prepare(d, statement.sql()), g));
+    return run(probe, null, (c, d, g) -> prepare(c, d, g, statement));
   }
 
-  /** Finalizes a prepared statement if its connection is still the current one; best effort. */
+  /** Prepares {@code statement} on {@code conn}, the connection of {@code generation}. */
+  static Prepared prepare(
+      ProtocolConnection conn, int db, long generation, SqlScript.Statement statement)
+      throws DqliteException {
+    return new Prepared(
+        statement.sql(),
+        conn.prepare(db, statement.sql()),
+        generation,
+        statement.kind() != Kind.QUERY);
+  }
+
+  /**
+   * Gives back a statement that is no longer used: kept in the statement cache, or finalized if
+   * its connection is still the current one; best effort.
+   */
   void finalizeStatement(Prepared prepared) {
     ProtocolConnection c = conn;
     if (closed
@@ -328,11 +359,15 @@ final class Session implements AutoCloseable {
         || prepared.generation() != generation) {
       return;
     }
-    try {
-      link();
-      c.finalizeStatement(db, prepared.info().id());
-    } catch (DqliteException | SQLException | RuntimeException e) {
-      log.debug("finalize statement on {}: {}", c.address(), e.getMessage());
+    List<Prepared> unused =
+        prepared.reusable() ? statements.offer(prepared.sql(), prepared) : List.of(prepared);
+    for (Prepared p : unused) {
+      try {
+        link();
+        c.finalizeStatement(db, p.info().id());
+      } catch (DqliteException | SQLException | RuntimeException e) {
+        log.debug("finalize statement on {}: {}", c.address(), e.getMessage());
+      }
     }
   }
 
@@ -499,6 +534,7 @@ final class Session implements AutoCloseable {
           e);
     }
     generation++;
+    statements.clear(); // prepared on the old connection: the node forgot them
     conn = c;
     log.debug("connected to leader {} for database {}", c.address(), database);
     return c;

@@ -12,20 +12,26 @@ import java.util.Properties;
  * @param busyTimeout budget for retrying busy statements outside transactions; zero: no retry
  * @param transactionMode DEFERRED, IMMEDIATE or EXCLUSIVE
  * @param tracing OFF, DEBUG or INFO
+ * @param statementCacheSize idle prepared statements a connection keeps for reuse
  */
 record Settings(
-    Duration requestTimeout, Duration busyTimeout, String transactionMode, String tracing) {
+    Duration requestTimeout,
+    Duration busyTimeout,
+    String transactionMode,
+    String tracing,
+    int statementCacheSize) {
 
   static Settings from(Properties props) throws SQLException {
     return new Settings(
         DqliteProperty.REQUEST_TIMEOUT.getMillis(props),
         DqliteProperty.BUSY_TIMEOUT.getMillis(props),
         DqliteProperty.TRANSACTION_MODE.getChoice(props),
-        DqliteProperty.TRACING.getChoice(props));
+        DqliteProperty.TRACING.getChoice(props),
+        DqliteProperty.STATEMENT_CACHE_SIZE.getInt(props));
   }
 
   Settings withRequestTimeout(Duration timeout) {
-    return new Settings(timeout, busyTimeout, transactionMode, tracing);
+    return new Settings(timeout, busyTimeout, transactionMode, tracing, statementCacheSize);
   }
 
   /** The leader search configuration: go-dqlite's options, from the same properties. */

@@ -1,0 +1,132 @@
+package io.dqlite.client.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dqlite.client.testing.DqliteDemoCluster;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Closed prepared statements that write are kept on the node and handed out again. */
+class StatementCacheIT {
+
+  private static DqliteDemoCluster cluster;
+  private static String url;
+
+  @BeforeAll
+  static void startCluster() throws SQLException {
+    cluster = DqliteDemoCluster.start(1, "127.0.2.7");
+    url = "jdbc:dqlite://" + String.join(",", cluster.addresses()) + "/statement-cache-it";
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT)");
+    }
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static int id(PreparedStatement ps) throws SQLException {
+    return ps.unwrap(DqlitePreparedStatement.class).statementId();
+  }
+
+  private static void put(PreparedStatement ps, String k, String v) throws SQLException {
+    ps.setString(1, k);
+    ps.setString(2, v);
+    assertThat(ps.executeUpdate()).isEqualTo(1);
+  }
+
+  @Test
+  void aClosedWriteIsHandedOutAgainButNeverToTwoOpenStatements() throws SQLException {
+    String insert = "INSERT OR REPLACE INTO kv VALUES (?, ?)";
+    try (Connection c = DriverManager.getConnection(url)) {
+      PreparedStatement first = c.prepareStatement(insert);
+      put(first, "a", "1");
+      int kept = id(first);
+      first.close();
+
+      // A statement prepared meanwhile gets another id: the closed one is still held.
+      try (PreparedStatement other = c.prepareStatement("SELECT v FROM kv WHERE k = ?")) {
+        assertThat(id(other)).isNotEqualTo(kept);
+      }
+      try (PreparedStatement again = c.prepareStatement(insert);
+          PreparedStatement concurrent = c.prepareStatement(insert)) {
+        assertThat(id(again)).isEqualTo(kept);
+        assertThat(id(concurrent)).isNotEqualTo(kept);
+        put(again, "b", "2");
+        put(concurrent, "c", "3");
+      }
+    }
+    assertThat(count()).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void withTheCacheOffEveryCloseFinalizes() throws SQLException {
+    String insert = "INSERT OR REPLACE INTO kv VALUES (?, ?)";
+    try (Connection c = DriverManager.getConnection(url + "?statementCacheSize=0")) {
+      PreparedStatement first = c.prepareStatement(insert);
+      int freed = id(first);
+      first.close();
+      // The node reuses the freed slot for the next statement.
+      try (PreparedStatement other = c.prepareStatement("SELECT v FROM kv WHERE k = ?")) {
+        assertThat(id(other)).isEqualTo(freed);
+      }
+    }
+  }
+
+  @Test
+  void cachedStatementsSurviveEvictionRollbackAndSchemaChanges() throws SQLException {
+    try (Connection c = DriverManager.getConnection(url + "?statementCacheSize=4");
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE wide (n INTEGER, tag TEXT)");
+      // Ten texts through a cache of four: evictions finalize on the node as they go.
+      for (int round = 0; round < 3; round++) {
+        for (int t = 0; t < 10; t++) {
+          try (PreparedStatement ps =
+              c.prepareStatement("INSERT INTO wide (n, tag) VALUES (?, 't" + t + "')")) {
+            ps.setInt(1, round);
+            ps.executeUpdate();
+          }
+        }
+      }
+      c.setAutoCommit(false);
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO wide (n, tag) VALUES (?, 't0')")) {
+        ps.setInt(1, 99);
+        ps.executeUpdate();
+      }
+      c.rollback();
+      c.setAutoCommit(true);
+      s.execute("ALTER TABLE wide ADD COLUMN extra TEXT DEFAULT 'x'");
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO wide (n, tag) VALUES (?, 't0')")) {
+        ps.setInt(1, 3);
+        ps.executeUpdate();
+      }
+      try (ResultSet rs =
+          s.executeQuery("SELECT count(*), sum(n = 99), sum(extra = 'x') FROM wide")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isEqualTo(31);
+        assertThat(rs.getInt(2)).isZero();
+        assertThat(rs.getInt(3)).isEqualTo(31);
+      }
+    }
+  }
+
+  private static long count() throws SQLException {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM kv")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
