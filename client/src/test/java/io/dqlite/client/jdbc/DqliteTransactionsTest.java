@@ -91,22 +91,14 @@ class DqliteTransactionsTest {
                 DqliteTransactions.inTransaction(
                     recordingConnection(),
                     FAST,
-                    c -> {
-                      attempts.incrementAndGet();
-                      throw SqlErrors.create(
-                          DqliteSqlState.INTEGRITY_CONSTRAINT_VIOLATION, "unique", 19, null);
-                    }))
+                    failing(DqliteSqlState.INTEGRITY_CONSTRAINT_VIOLATION, "unique", attempts)))
         .hasMessage("unique");
     assertThatThrownBy(
             () ->
                 DqliteTransactions.inTransaction(
                     recordingConnection(),
                     FAST,
-                    c -> {
-                      attempts.incrementAndGet();
-                      throw SqlErrors.create(
-                          DqliteSqlState.TRANSACTION_RESOLUTION_UNKNOWN, "in flight", 10506, null);
-                    }))
+                    failing(DqliteSqlState.TRANSACTION_RESOLUTION_UNKNOWN, "in flight", attempts)))
         .hasMessage("in flight");
     assertThat(attempts).hasValue(2);
   }
@@ -179,6 +171,15 @@ class DqliteTransactionsTest {
     assertThat(p.retryUnknownOutcome()).isFalse();
   }
 
+  /** Work that counts its attempts and fails every one with {@code state}. */
+  private static DqliteTransactions.Work<Integer> failing(
+      DqliteSqlState state, String message, AtomicInteger attempts) {
+    return c -> {
+      attempts.incrementAndGet();
+      throw SqlErrors.create(state, message, 0, null);
+    };
+  }
+
   /** Work that answers busy on its first {@code busy} attempts, then returns 1. */
   private static DqliteTransactions.Work<Integer> busyFor(int busy, AtomicInteger attempts) {
     return c -> {
@@ -224,11 +225,7 @@ class DqliteTransactionsTest {
                 DqliteTransactions.inAutoCommit(
                     recordingConnection(),
                     FAST,
-                    c -> {
-                      attempts.incrementAndGet();
-                      throw SqlErrors.create(
-                          DqliteSqlState.TRANSACTION_RESOLUTION_UNKNOWN, "in flight", 10506, null);
-                    }))
+                    failing(DqliteSqlState.TRANSACTION_RESOLUTION_UNKNOWN, "in flight", attempts)))
         .hasMessage("in flight");
     assertThat(attempts).hasValue(1);
   }
