@@ -55,7 +55,8 @@ final class Session implements AutoCloseable {
   private static final SqlScript.Statement COMMIT = SqlScript.split("COMMIT").get(0);
   private static final SqlScript.Statement ROLLBACK = SqlScript.split("ROLLBACK").get(0);
   private static final SqlScript.Statement PING = SqlScript.split("SELECT 1").get(0);
-  private static final SqlScript.Statement BEGIN_DEFERRED = SqlScript.split("BEGIN DEFERRED").get(0);
+  private static final SqlScript.Statement BEGIN_DEFERRED =
+      SqlScript.split("BEGIN DEFERRED").get(0);
   private static final SqlScript.Statement BEGIN_IMMEDIATE =
       SqlScript.split("BEGIN IMMEDIATE").get(0);
   private static final SqlScript.Statement BEGIN_EXCLUSIVE =
@@ -99,9 +100,7 @@ final class Session implements AutoCloseable {
   private volatile boolean canceled;
   private boolean closed;
 
-  /**
-   * @param writers the queue this connection's writers wait in, or null for none
-   */
+  /** @param writers the queue this connection's writers wait in, or null for none */
   Session(LeaderConnector connector, String database, Settings settings, WriterQueue writers) {
     this.connector = connector;
     this.database = database;
@@ -176,8 +175,7 @@ final class Session implements AutoCloseable {
       return;
     }
     try {
-      execute(
-          ROLLBACK, null, (c, d, g) -> c.execSql(d, ROLLBACK.sql(), null));
+      execute(ROLLBACK, null, (c, d, g) -> c.execSql(d, ROLLBACK.sql(), null));
     } catch (SQLException e) {
       tx.rolledBack();
       if (DqliteSqlState.SERIALIZATION_FAILURE.state().equals(e.getSQLState())) {
@@ -465,9 +463,8 @@ final class Session implements AutoCloseable {
 
   /** Busy from another process (this one's writers queue): poll 1, 2, 4 ... 32 ms apart. */
   private static void backOff(int attempt) throws SQLException {
-    Duration d =
-        Backoff.delay(
-            attempt, BUSY_BACKOFF_FIRST, BUSY_BACKOFF_CAP, ThreadLocalRandom.current().nextDouble());
+    double jitter = ThreadLocalRandom.current().nextDouble();
+    Duration d = Backoff.delay(attempt, BUSY_BACKOFF_FIRST, BUSY_BACKOFF_CAP, jitter);
     try {
       Thread.sleep(d.toMillis(), (int) (d.toNanos() % 1_000_000));
     } catch (InterruptedException e) {

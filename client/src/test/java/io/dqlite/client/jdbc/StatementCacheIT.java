@@ -99,15 +99,16 @@ class StatementCacheIT {
           }
         }
       }
+      String insertT0 = "INSERT INTO wide (n, tag) VALUES (?, 't0')";
       c.setAutoCommit(false);
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO wide (n, tag) VALUES (?, 't0')")) {
+      try (PreparedStatement ps = c.prepareStatement(insertT0)) {
         ps.setInt(1, 99);
         ps.executeUpdate();
       }
       c.rollback();
       c.setAutoCommit(true);
       s.execute("ALTER TABLE wide ADD COLUMN extra TEXT DEFAULT 'x'");
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO wide (n, tag) VALUES (?, 't0')")) {
+      try (PreparedStatement ps = c.prepareStatement(insertT0)) {
         ps.setInt(1, 3);
         ps.executeUpdate();
       }
