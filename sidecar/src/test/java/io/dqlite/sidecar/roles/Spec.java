@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
  * The small notation the role tables use.
  *
  * <p>A cluster is nodes separated by spaces, in listing order: {@code
- * <id><role>[@domain][w<weight>]} for an online node, {@code <id><role>!} for an offline one.
+ * <id><role>[@domain][w<weight>]} for an online node (weight unsigned), {@code <id><role>!} for an offline one.
  * Roles: {@code V} voter, {@code SB} stand-by, {@code SP} spare. Domain and weight default to 0.
  * Example: {@code "1V@1 2SB@2w5 3SP!"}.
  *
@@ -59,7 +59,7 @@ final class Spec {
       members.add(new NodeInfo(id, "127.0.4." + id + ":9001", role(m.group(2))));
       if (m.group(5) == null) {
         long domain = m.group(3) == null ? 0 : Long.parseLong(m.group(3));
-        long weight = m.group(4) == null ? 0 : Long.parseLong(m.group(4));
+        long weight = m.group(4) == null ? 0 : Long.parseUnsignedLong(m.group(4));
         probes.put(id, new ProbeResult(domain, weight));
       }
     }
