@@ -87,6 +87,15 @@ final class Handover {
         cli = findLeader();
         lap(timings, "find new leader", t);
       }
+      if (!steps.contains(HandoverPlan.PROMOTE) && HandoverPlan.probeAgain(changes, app.id())) {
+        // After the transfer, so that the new leader can commit with us meanwhile.
+        t = System.nanoTime();
+        change = app.prober().probe(step("cluster servers", cli::cluster)).handover(app.id());
+        lap(timings, "probe again", t);
+        if (change.isPresent()) {
+          steps = HandoverPlan.steps(leading, true);
+        }
+      }
       if (steps.contains(HandoverPlan.PROMOTE)) {
         t = System.nanoTime();
         promote(change.orElseThrow());

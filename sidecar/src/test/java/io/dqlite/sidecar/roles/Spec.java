@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * <p>A change prints as {@code <role> <ids,...> <REASON>}, e.g. {@code "V 4,3 VOTERS_SHORT"}, or
  * {@code none}.
  */
-final class Spec {
+public final class Spec {
 
   private static final Pattern NODE =
       Pattern.compile("(\\d+)(V|SB|SP)(?:@(\\d+))?(?:w(\\d+))?(!)?");
@@ -47,7 +47,7 @@ final class Spec {
     };
   }
 
-  static RolesChanges changes(String config, String cluster) {
+  public static RolesChanges changes(String config, String cluster) {
     List<NodeInfo> members = new ArrayList<>();
     Map<Long, ProbeResult> probes = new LinkedHashMap<>();
     for (String token : cluster.trim().split("\\s+")) {
