@@ -103,7 +103,8 @@ final class Prober implements AutoCloseable {
       }
       conn.setRequestTimeout(Duration.ofNanos(left));
       NodeMetadata metadata = conn.describe();
-      return Optional.of(new ProbeResult(metadata.failureDomain(), metadata.weight()));
+      long answer = (System.nanoTime() - deadline + TIMEOUT.toNanos()) / 1_000_000;
+      return Optional.of(new ProbeResult(metadata.failureDomain(), metadata.weight(), answer));
     } catch (DqliteException e) {
       LOG.debug("probe {}: offline after {} ms: {}", address,
           (System.nanoTime() - deadline + TIMEOUT.toNanos()) / 1_000_000, e.getMessage());
