@@ -98,7 +98,14 @@ final class Handover {
       }
       if (steps.contains(HandoverPlan.PROMOTE)) {
         t = System.nanoTime();
-        promote(change.orElseThrow());
+        try {
+          promote(change.orElseThrow());
+        } catch (DqliteException e) {
+          if (transferFailure != null) {
+            e.addSuppressed(transferFailure);
+          }
+          throw e;
+        }
         lap(timings, "promote", t);
       }
       if (transferFailure != null) {
