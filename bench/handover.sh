@@ -9,7 +9,9 @@
 #   SCENARIOS  comma-separated, in this order by default:
 #              app-handover,demo-sigterm,app-close,demo-sigkill
 # Environment: HANDOVER_BENCH_BUILD  1: build client and sidecar test classes first [1]
-#              HANDOVER_BENCH_JAVA_OPTS  JVM options [-Xmx512m]
+#              HANDOVER_BENCH_JAVA_OPTS  JVM options [-Xmx512m]; add -Dhandover.bench.settle=true
+#                to start each round only once every node answers promptly (caught up), and
+#                -Dhandover.bench.log=INFO for the App's per-step handover log
 # Loopback addresses 127.0.7.30-33, dynamic ports; working files in a temporary directory.
 set -euo pipefail
 

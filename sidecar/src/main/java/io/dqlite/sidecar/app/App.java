@@ -370,10 +370,11 @@ public final class App implements AutoCloseable {
   }
 
   /**
-   * Passes this node's responsibilities on before it stops: go-dqlite's {@code Handover}. A voter
-   * or stand-by first gets an online node promoted to its role, the leader transfers leadership to
-   * another voter, then the node demotes itself to spare (retried every second: the new leader may
-   * need to commit an entry of its term first). Call it before {@link #close()}.
+   * Passes this node's responsibilities on before it stops: go-dqlite's {@code Handover}. The
+   * leader first transfers leadership to another online voter (go-dqlite promotes first; see {@link
+   * HandoverPlan} for why not), then a voter or stand-by gets an online node promoted to its role
+   * and demotes itself to spare (retried until the deadline: the new leader may need to commit an
+   * entry of its term first). Call it before {@link #close()}.
    *
    * @param timeout how long it may take; capped at {@link #HANDOVER_CAP}
    * @throws DqliteException naming the step that failed

@@ -22,6 +22,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Asks every member for its failure domain and weight (the describe request) and builds the {@link
@@ -30,6 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * offline. At most {@code availableProcessors} probes run at once, as go-dqlite's {@code NumCPU}.
  */
 final class Prober implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Prober.class);
 
   /** go-dqlite's probe timeout. */
   static final Duration TIMEOUT = Duration.ofSeconds(2);
@@ -89,6 +93,7 @@ final class Prober implements AutoCloseable {
     try {
       conn = ProtocolConnection.connect(dialer, address, TIMEOUT, TIMEOUT);
     } catch (DqliteException e) {
+      LOG.debug("probe {}: offline: {}", address, e.getMessage());
       return Optional.empty();
     }
     try (conn) {
@@ -98,8 +103,11 @@ final class Prober implements AutoCloseable {
       }
       conn.setRequestTimeout(Duration.ofNanos(left));
       NodeMetadata metadata = conn.describe();
-      return Optional.of(new ProbeResult(metadata.failureDomain(), metadata.weight()));
+      long answer = (System.nanoTime() - deadline + TIMEOUT.toNanos()) / 1_000_000;
+      return Optional.of(new ProbeResult(metadata.failureDomain(), metadata.weight(), answer));
     } catch (DqliteException e) {
+      LOG.debug("probe {}: offline after {} ms: {}", address,
+          (System.nanoTime() - deadline + TIMEOUT.toNanos()) / 1_000_000, e.getMessage());
       return Optional.empty();
     }
   }

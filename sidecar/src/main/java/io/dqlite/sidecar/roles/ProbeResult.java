@@ -9,5 +9,14 @@ package io.dqlite.sidecar.roles;
  *     only compared for equality, so every value is valid
  * @param weight the node's weight; a lower weight is preferred for promotion. Compared as an
  *     unsigned 64-bit number, as go-dqlite's {@code uint64}
+ * @param answerMillis how long the node took to answer (dial included): a node busy applying a
+ *     backlog of entries answers late, and makes a poor leader for a while ({@link
+ *     TransferTargets})
  */
-public record ProbeResult(long failureDomain, long weight) {}
+public record ProbeResult(long failureDomain, long weight, long answerMillis) {
+
+  /** A result whose answer time does not matter. */
+  public ProbeResult(long failureDomain, long weight) {
+    this(failureDomain, weight, 0);
+  }
+}

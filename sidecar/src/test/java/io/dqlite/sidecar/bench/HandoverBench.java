@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,6 +56,17 @@ public final class HandoverBench {
    */
   private static final Duration TICK = Duration.ofSeconds(32);
 
+  /**
+   * With {@code -Dhandover.bench.settle=true}, a round also waits until every node answers a
+   * describe request within {@link #SETTLE_LATENCY}, {@link #SETTLE_PASSES} passes in a row: a node
+   * restarted in the round before may still be applying the entries it missed, on dqlite's one
+   * event-loop thread, and then answers nothing for seconds on a loaded machine.
+   */
+  private static final boolean SETTLE = Boolean.getBoolean("handover.bench.settle");
+
+  private static final Duration SETTLE_LATENCY = Duration.ofMillis(200);
+  private static final int SETTLE_PASSES = 3;
+
   /** Writes keep being measured this long after the stop completed. */
   private static final Duration AFTER = Duration.ofSeconds(3);
 
@@ -75,9 +87,10 @@ public final class HandoverBench {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(work)));
     HandoverBench bench = new HandoverBench(work, rounds);
     List<String> lines = new ArrayList<>();
-    lines.add("| Scenario | Rounds | Window median (ms) | Window max (ms) | Stop took, median (ms) "
-        + "| Errors seen by the writer | Writes/s before the stop |");
-    lines.add("|---|---|---|---|---|---|---|");
+    lines.add("| Scenario | Rounds | Window median (ms) | Window p90 (ms) | Window max (ms) "
+        + "| Stop took, median (ms) | Errors seen by the writer | Writes/s before the stop |");
+    lines.add("|---|---|---|---|---|---|---|---|");
+    List<String> windows = new ArrayList<>();
     for (String scenario : scenarios.split(",")) {
       Summary summary =
           switch (scenario) {
@@ -88,9 +101,13 @@ public final class HandoverBench {
             default -> throw new IllegalArgumentException("unknown scenario " + scenario);
           };
       lines.add(summary.row(scenario));
+      windows.add(scenario + ": " + summary.windows());
       System.err.println("handover-bench: " + summary.row(scenario));
     }
     lines.forEach(System.out::println);
+    System.out.println();
+    System.out.println("Windows of every round, in ms:");
+    windows.forEach(w -> System.out.println("- " + w));
   }
 
   private static void deleteTree(Path root) {
@@ -127,6 +144,7 @@ public final class HandoverBench {
       try (Writer writer = new Writer(addresses)) {
         for (int round = 0; round < rounds; round++) {
           awaitSteady(addresses);
+          awaitResponsive(addresses);
           String leader = leaderOf(addresses);
           int index = addresses.indexOf(leader);
           App app = apps.get(index);
@@ -172,6 +190,7 @@ public final class HandoverBench {
       try (Writer writer = new Writer(addresses)) {
         for (int round = 0; round < rounds; round++) {
           awaitSteady(addresses);
+          awaitResponsive(addresses);
           int index = addresses.indexOf(leaderOf(addresses));
           Demo demo = demos.get(index);
           writer.mark();
@@ -234,6 +253,40 @@ public final class HandoverBench {
     throw new IllegalStateException("cluster not steady after " + STEADY + ": " + last);
   }
 
+  private static void awaitResponsive(List<String> addresses) throws Exception {
+    if (!SETTLE) {
+      return;
+    }
+    ConnectorConfig config =
+        ConnectorConfig.builder().dialTimeout(Duration.ofSeconds(1))
+            .requestTimeout(Duration.ofSeconds(1)).build();
+    long deadline = System.nanoTime() + STEADY.toNanos();
+    int passes = 0;
+    String slow = "";
+    while (passes < SETTLE_PASSES) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("nodes not responsive after " + STEADY + ": " + slow);
+      }
+      boolean all = true;
+      for (String address : addresses) {
+        long t = System.nanoTime();
+        try (Client client = Client.connect(address, config)) {
+          client.describe();
+        } catch (Exception e) {
+          all = false;
+          slow = address + ": " + e.getMessage();
+          continue;
+        }
+        if (System.nanoTime() - t > SETTLE_LATENCY.toNanos()) {
+          all = false;
+          slow = address + " took " + (System.nanoTime() - t) / 1_000_000 + " ms";
+        }
+      }
+      passes = all ? passes + 1 : 0;
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+  }
+
   private static int freePort(String host) throws IOException {
     try (ServerSocket socket = new ServerSocket()) {
       socket.setReuseAddress(true);
@@ -247,6 +300,8 @@ public final class HandoverBench {
     private final String url;
     private final List<Long> commits = new ArrayList<>();
     private final AtomicInteger errors = new AtomicInteger();
+    /** Time and message of each error, for what the writer saw around a stop. */
+    private final List<Map.Entry<Long, String>> errorLog = new ArrayList<>();
     private final AtomicBoolean stop = new AtomicBoolean();
     private final Thread thread;
     private int errorsAtMark;
@@ -276,6 +331,9 @@ public final class HandoverBench {
           }
         } catch (SQLException e) {
           errors.incrementAndGet();
+          synchronized (errorLog) {
+            errorLog.add(Map.entry(System.nanoTime(), e.getSQLState() + " " + e.getMessage()));
+          }
           if (connection != null) {
             try {
               connection.close();
@@ -305,6 +363,9 @@ public final class HandoverBench {
         }
       }
       errorsAtMark = errors.get();
+      synchronized (errorLog) {
+        errorLog.clear();
+      }
     }
 
     /** After the stop [t0, t1]: waits AFTER, then the longest gap around it. */
@@ -336,7 +397,19 @@ public final class HandoverBench {
       if (times.length == 0 || times[times.length - 1] <= until) {
         window = Long.MAX_VALUE; // no write went through within 120 s
       }
-      return new Round(window, errors.get() - errorsAtMark, before, times.length > 0 ? t0 - times[0] : 0);
+      return new Round(window, errors.get() - errorsAtMark, before,
+          times.length > 0 ? t0 - times[0] : 0, seen(t0));
+    }
+
+    /** The errors since the mark, with their time relative to the stop's start (at most 5). */
+    private String seen(long t0) {
+      synchronized (errorLog) {
+        return errorLog.stream()
+            .limit(5)
+            .map(e -> String.format(Locale.ROOT, "%+d ms %s", (e.getKey() - t0) / 1_000_000,
+                e.getValue()))
+            .collect(Collectors.joining("; "));
+      }
     }
 
     @Override
@@ -351,11 +424,13 @@ public final class HandoverBench {
   }
 
   /** One round: the window, errors, and the write rate between mark and stop. */
-  private record Round(long windowNanos, int errors, int writesBefore, long markToStopNanos) {
+  private record Round(
+      long windowNanos, int errors, int writesBefore, long markToStopNanos, String seen) {
     @Override
     public String toString() {
       return "window " + windowNanos / 1_000_000 + " ms, " + errors + " error(s), "
-          + writesBefore + " writes in the " + markToStopNanos / 1_000_000 + " ms before";
+          + writesBefore + " writes in the " + markToStopNanos / 1_000_000 + " ms before"
+          + (seen.isEmpty() ? "" : "; the writer saw: " + seen);
     }
   }
 
@@ -382,16 +457,31 @@ public final class HandoverBench {
     }
 
     String row(String scenario) {
-      return String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s |", scenario,
-          windows.size(), ms(median(windows)), ms(max(windows)), ms(median(stops)),
+      return String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s |", scenario,
+          windows.size(), ms(median(windows)), ms(percentile(windows, 90)), ms(max(windows)),
+          ms(median(stops)),
           errors.stream().map(String::valueOf).collect(Collectors.joining(", ")),
           rates.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.0f",
               rates.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
     }
 
+    String windows() {
+      return windows.stream().map(Summary::ms).collect(Collectors.joining(", "));
+    }
+
     private static long median(List<Long> values) {
       long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
       return sorted.length == 0 ? 0 : sorted[(sorted.length - 1) / 2];
+    }
+
+    /** Nearest-rank percentile. */
+    private static long percentile(List<Long> values, int p) {
+      long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
+      if (sorted.length == 0) {
+        return 0;
+      }
+      int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+      return sorted[Math.max(0, rank - 1)];
     }
 
     private static long max(List<Long> values) {

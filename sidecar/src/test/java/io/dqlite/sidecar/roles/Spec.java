@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
  * The small notation the role tables use.
  *
  * <p>A cluster is nodes separated by spaces, in listing order: {@code
- * <id><role>[@domain][w<weight>]} for an online node, {@code <id><role>!} for an offline one.
+ * <id><role>[@domain][w<weight>][t<answer ms>]} for an online node (weight unsigned), {@code
+ * <id><role>!} for an offline one.
  * Roles: {@code V} voter, {@code SB} stand-by, {@code SP} spare. Domain and weight default to 0.
  * Example: {@code "1V@1 2SB@2w5 3SP!"}.
  *
@@ -26,10 +27,10 @@ import java.util.stream.Collectors;
  * <p>A change prints as {@code <role> <ids,...> <REASON>}, e.g. {@code "V 4,3 VOTERS_SHORT"}, or
  * {@code none}.
  */
-final class Spec {
+public final class Spec {
 
   private static final Pattern NODE =
-      Pattern.compile("(\\d+)(V|SB|SP)(?:@(\\d+))?(?:w(\\d+))?(!)?");
+      Pattern.compile("(\\d+)(V|SB|SP)(?:@(\\d+))?(?:w(\\d+))?(?:t(\\d+))?(!)?");
 
   private Spec() {}
 
@@ -47,7 +48,7 @@ final class Spec {
     };
   }
 
-  static RolesChanges changes(String config, String cluster) {
+  public static RolesChanges changes(String config, String cluster) {
     List<NodeInfo> members = new ArrayList<>();
     Map<Long, ProbeResult> probes = new LinkedHashMap<>();
     for (String token : cluster.trim().split("\\s+")) {
@@ -57,10 +58,11 @@ final class Spec {
       }
       long id = Long.parseLong(m.group(1));
       members.add(new NodeInfo(id, "127.0.4." + id + ":9001", role(m.group(2))));
-      if (m.group(5) == null) {
+      if (m.group(6) == null) {
         long domain = m.group(3) == null ? 0 : Long.parseLong(m.group(3));
-        long weight = m.group(4) == null ? 0 : Long.parseLong(m.group(4));
-        probes.put(id, new ProbeResult(domain, weight));
+        long weight = m.group(4) == null ? 0 : Long.parseUnsignedLong(m.group(4));
+        long answer = m.group(5) == null ? 0 : Long.parseLong(m.group(5));
+        probes.put(id, new ProbeResult(domain, weight, answer));
       }
     }
     return new RolesChanges(config(config), members, probes);
