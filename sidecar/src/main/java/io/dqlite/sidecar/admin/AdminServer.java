@@ -9,8 +9,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -18,24 +22,35 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin HTTP server (JDK {@code HttpServer}): {@code GET /livez}, {@code GET /readyz}, {@code
- * GET /metrics}, {@code GET /cluster}, {@code POST /handover}. Probes and scrapes are served by a
- * small pool, so a handover in progress does not block them. JSON bodies, except /metrics
+ * GET /metrics}, {@code GET /cluster}, {@code POST /handover}. JSON bodies, except /metrics
  * (Prometheus text 0.0.4) and the probes' (plain text reason).
+ *
+ * <p>Two pools, because kubelet kills a container whose liveness probe times out: the server's
+ * own pool answers the probes and the scrapes, which read memory only; /cluster and /handover,
+ * which talk to the cluster for seconds (a leader search, a describe per member, a handover of up
+ * to a minute), are handed to a second pool and complete from there. So no number of slow
+ * /cluster calls can make /livez wait. The second pool queues at most {@link #SLOW_QUEUE}
+ * requests; beyond that the answer is 503 at once.
  */
 public final class AdminServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
+  /** Cluster and handover requests waiting for a thread of their pool; more get 503. */
+  static final int SLOW_QUEUE = 16;
+
   private final HttpServer server;
   private final ExecutorService pool;
+  private final ThreadPoolExecutor slow;
   private final ObjectMapper json =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private volatile boolean closed;
 
-  private AdminServer(HttpServer server, ExecutorService pool) {
+  private AdminServer(HttpServer server, ExecutorService pool, ThreadPoolExecutor slow) {
     this.server = server;
     this.pool = pool;
+    this.slow = slow;
   }
 
   /**
@@ -57,16 +72,13 @@ public final class AdminServer implements AutoCloseable {
       throw new IOException("admin server: cannot listen on " + hostPort + ": " + e.getMessage()
           + " (choose another --admin-address)", e);
     }
-    AtomicInteger n = new AtomicInteger();
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            4,
-            r -> {
-              Thread t = new Thread(r, "dqlite-admin-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    AdminServer admin = new AdminServer(server, pool);
+    ExecutorService pool = Executors.newFixedThreadPool(2, threads("dqlite-admin-"));
+    ThreadPoolExecutor slow =
+        new ThreadPoolExecutor(
+            2, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(SLOW_QUEUE),
+            threads("dqlite-admin-cluster-"));
+    slow.allowCoreThreadTimeOut(true); // Idle most of the time: no threads kept for it.
+    AdminServer admin = new AdminServer(server, pool, slow);
     server.setExecutor(pool);
     server.createContext("/livez", ex -> admin.probe(ex, backend::live));
     server.createContext("/readyz", ex -> admin.probe(ex, backend::ready));
@@ -81,14 +93,14 @@ public final class AdminServer implements AutoCloseable {
         "/cluster",
         ex -> {
           if (admin.method(ex, "GET")) {
-            admin.sendJson(ex, backend.cluster());
+            admin.offload(ex, () -> admin.sendJson(ex, backend.cluster()));
           }
         });
     server.createContext(
         "/handover",
         ex -> {
           if (admin.method(ex, "POST")) {
-            admin.sendJson(ex, backend.handover());
+            admin.offload(ex, () -> admin.sendJson(ex, backend.handover()));
           }
         });
     server.createContext(
@@ -99,6 +111,38 @@ public final class AdminServer implements AutoCloseable {
     server.start();
     log.info("admin server listening on {}", admin.address());
     return admin;
+  }
+
+  private static ThreadFactory threads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** An exchange answered from the slow pool; the server's thread returns at once. */
+  private interface Work {
+    void run() throws IOException;
+  }
+
+  private void offload(HttpExchange ex, Work work) throws IOException {
+    try {
+      slow.execute(
+          () -> {
+            try {
+              work.run();
+            } catch (IOException | RuntimeException e) {
+              log.debug("admin {}: {}", ex.getRequestURI().getPath(), e.toString());
+              ex.close();
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      send(ex, 503, "text/plain; charset=utf-8",
+          closed ? "shutting down\n" : SLOW_QUEUE + " cluster or handover requests already wait;"
+              + " retry later\n");
+    }
   }
 
   /** The bound address, {@code host:port}. */
@@ -172,8 +216,10 @@ public final class AdminServer implements AutoCloseable {
     closed = true;
     server.stop(0);
     pool.shutdownNow();
+    slow.shutdownNow();
     try {
       pool.awaitTermination(2, TimeUnit.SECONDS);
+      slow.awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -68,6 +68,9 @@ public final class AppSocket implements AutoCloseable {
    *     each answer the leader owes
    * @param searchTimeout how long one client's leader search may take before it is told "no
    *     leader"; default 10 s, below go-dqlite's 15 s attempt timeout
+   * @param attemptTimeout how long one node may take to answer during that search before the
+   *     next is tried; default 2 s (go-dqlite's probe timeout in its role algorithm), so that one
+   *     node that accepts connections but never answers cannot use up the search
    * @param maxConnections connections served at once; more are closed on arrival; default 1024
    * @param maxRequestBytes the largest request body accepted; a header announcing more is treated
    *     as garbage (the connection is closed) instead of waiting for gigabytes; default 64 MiB
@@ -76,12 +79,14 @@ public final class AppSocket implements AutoCloseable {
       String address,
       ConnectorConfig leaderSearch,
       Duration searchTimeout,
+      Duration attemptTimeout,
       int maxConnections,
       long maxRequestBytes) {
 
     /** Defaults for everything but the address and the dialer. */
     public static Options defaults(String address, ConnectorConfig leaderSearch) {
-      return new Options(address, leaderSearch, Duration.ofSeconds(10), 1024, 64L << 20);
+      return new Options(
+          address, leaderSearch, Duration.ofSeconds(10), Duration.ofSeconds(2), 1024, 64L << 20);
     }
   }
 
@@ -112,7 +117,11 @@ public final class AppSocket implements AutoCloseable {
     AppSocket s =
         new AppSocket(
             listener,
-            new UpstreamConnector(store, options.leaderSearch(), options.searchTimeout()),
+            new UpstreamConnector(
+                store,
+                options.leaderSearch(),
+                options.searchTimeout(),
+                options.attemptTimeout()),
             meters,
             options.maxConnections(),
             options.maxRequestBytes());

@@ -60,9 +60,12 @@ final class Deadlines {
    */
   static Watch watch(Runnable onExpiry) {
     Watch w = new Watch(onExpiry);
-    if (WATCHES.add(w) && WATCHES.size() == 1) {
-      LockSupport.unpark(WATCHDOG);
-    }
+    WATCHES.add(w);
+    // Always: with "unpark only when the set went from 0 to 1", two watches registered at once
+    // both saw a size of 2, the parked watchdog was never woken, and no deadline fired again
+    // while any watch stayed registered (a hung leader then held its clients forever). An
+    // unpark is cheap, and registering happens per connection, not per request.
+    LockSupport.unpark(WATCHDOG);
     return w;
   }
 

@@ -16,6 +16,14 @@ import org.slf4j.LoggerFactory;
  * dial, one leader request); when it no longer leads, the node it names is tried once; otherwise
  * a full search over the node store runs ({@link LeaderConnector}, go-dqlite's rules), and the
  * leader it finds is dialled raw.
+ *
+ * <p>Every node gets at most {@code attemptTimeout} per try, far less than the whole search: a
+ * node that accepts connections but never answers (a frozen process, a pod shutting down behind a
+ * TLS proxy, a partition that drops packets) must not eat the search. Before this bound, the last
+ * leader alone got the whole 10 s budget (go-dqlite's 15 s attempt timeout exceeds it), every
+ * search began with it, and so the socket answered "no leader" for as long as the old leader hung,
+ * though another node led. A last leader that fails a try is also forgotten, so the sessions
+ * after it start with the node store.
  */
 final class UpstreamConnector {
 
@@ -24,17 +32,22 @@ final class UpstreamConnector {
   private final NodeStore store;
   private final ConnectorConfig config;
   private final Duration searchTimeout;
+  private final Duration attemptTimeout;
   private final AtomicReference<String> lastLeader = new AtomicReference<>();
 
   /**
    * @param store the cluster's members (the App's cluster.yaml)
    * @param config dialer and timeouts; its request timeout bounds each upstream response
    * @param searchTimeout how long one {@link #connect()} may search
+   * @param attemptTimeout how long one node may take to answer (dial, handshake, leader and
+   *     client requests) before the search moves on
    */
-  UpstreamConnector(NodeStore store, ConnectorConfig config, Duration searchTimeout) {
+  UpstreamConnector(
+      NodeStore store, ConnectorConfig config, Duration searchTimeout, Duration attemptTimeout) {
     this.store = store;
     this.config = config;
     this.searchTimeout = searchTimeout;
+    this.attemptTimeout = min(attemptTimeout, config.attemptTimeout());
   }
 
   /**
@@ -51,12 +64,21 @@ final class UpstreamConnector {
       if (u != null) {
         return u;
       }
+      if (lastLeader.compareAndSet(cached, null)) {
+        log.info("app socket: last leader {} did not answer as leader; searching the cluster",
+            cached);
+      }
     }
     IOException last = null;
     while (System.nanoTime() < deadline) {
       String address;
+      Duration left = remaining(deadline);
       ConnectorConfig search =
-          config.toBuilder().connectTimeout(remaining(deadline)).build();
+          config.toBuilder()
+              .connectTimeout(left)
+              .attemptTimeout(attemptTimeout)
+              .dialTimeout(min(config.dialTimeout(), attemptTimeout))
+              .build();
       try (ProtocolConnection c = new LeaderConnector(store, search).connect()) {
         address = c.address();
       } catch (NoLeaderException e) {
@@ -103,8 +125,11 @@ final class UpstreamConnector {
   }
 
   private Duration budget(long deadline) {
-    Duration left = remaining(deadline);
-    return left.compareTo(config.attemptTimeout()) < 0 ? left : config.attemptTimeout();
+    return min(remaining(deadline), attemptTimeout);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) < 0 ? a : b;
   }
 
   private static Duration remaining(long deadline) {

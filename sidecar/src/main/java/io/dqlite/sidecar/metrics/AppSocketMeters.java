@@ -6,10 +6,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The app socket's meters: {@code dqlite_app_socket_connections_active} (gauge), {@code
@@ -35,7 +34,13 @@ public final class AppSocketMeters {
   private final Counter rejected;
   private final Counter protocolErrors;
   private final MeterRegistry registry;
-  private final Map<RequestType, Timer> latency = new EnumMap<>(RequestType.class);
+  /**
+   * One timer per request type, registered on first use (idle types stay out of /metrics). Read
+   * without a lock: every app-socket thread records here after each request, and a shared lock
+   * (the former synchronized map) made concurrent sessions queue, and park, behind each other.
+   */
+  private final AtomicReferenceArray<Timer> latency =
+      new AtomicReferenceArray<>(RequestType.values().length);
 
   public AppSocketMeters(MeterRegistry registry) {
     this.registry = registry;
@@ -58,16 +63,18 @@ public final class AppSocketMeters {
 
   /** The latency timer of {@code type}, registered on first use to keep idle types out. */
   private Timer timer(RequestType type) {
-    synchronized (latency) {
-      return latency.computeIfAbsent(
-          type,
-          t ->
-              Timer.builder("dqlite.app.socket.request")
-                  .description("Time from a request's arrival on the app socket to its full answer")
-                  .tag("type", t.toString())
-                  .serviceLevelObjectives(BUCKETS)
-                  .register(registry));
+    Timer t = latency.get(type.ordinal());
+    if (t == null) {
+      // Registering twice is harmless: the registry returns the meter it already has.
+      t =
+          Timer.builder("dqlite.app.socket.request")
+              .description("Time from a request's arrival on the app socket to its full answer")
+              .tag("type", type.toString())
+              .serviceLevelObjectives(BUCKETS)
+              .register(registry);
+      latency.set(type.ordinal(), t);
     }
+    return t;
   }
 
   /** A meter set on its own registry, for tests and tools that do not export. */

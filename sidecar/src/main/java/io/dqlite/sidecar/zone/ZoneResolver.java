@@ -129,11 +129,13 @@ public final class ZoneResolver {
   }
 
   private Zone fromNode() {
+    String server = "the API server";
     try (KubernetesClient client = kubernetes.get()) {
+      server = "the API server " + client.getMasterUrl();
       Node node = client.nodes().withName(nodeName).get();
       if (node == null) {
-        log.warn("zone unknown: Node {} not found in the API server; running without failure"
-            + " domain (is NODE_NAME spec.nodeName?)", nodeName);
+        log.warn("zone unknown: Node {} not found in {}; running without failure domain (is"
+            + " NODE_NAME spec.nodeName?)", nodeName, server);
         return Zone.UNKNOWN;
       }
       Map<String, String> labels = node.getMetadata().getLabels();
@@ -144,18 +146,62 @@ public final class ZoneResolver {
         return Zone.UNKNOWN;
       }
       return new Zone(Optional.of(zone.strip()), Source.NODE);
-    } catch (KubernetesClientException e) {
-      log.warn("zone unknown: cannot read Node {} from the API server ({}); running without"
-          + " failure domain (grant get on nodes, or set --zone)", nodeName, oneLine(e));
-      return Zone.UNKNOWN;
     } catch (RuntimeException e) {
-      log.warn("zone unknown: cannot reach the API server for Node {} ({}); running without"
-          + " failure domain (set --zone to skip the API)", nodeName, oneLine(e));
+      log.warn("zone unknown: {}; running without failure domain ({})",
+          failure(e, server, nodeName), remedy(e));
       return Zone.UNKNOWN;
     }
   }
 
-  private static String oneLine(Exception e) {
+  /**
+   * What went wrong reading the Node, in one line. fabric8 reports a refused connection, a timeout
+   * or a TLS failure as a {@link KubernetesClientException} without an HTTP code, whose own message
+   * ("Operation: [get] ... failed.") hides the cause: that case names the root cause instead.
+   */
+  static String failure(RuntimeException e, String server, String nodeName) {
+    int code = e instanceof KubernetesClientException k ? k.getCode() : 0;
+    if (code > 0) {
+      KubernetesClientException k = (KubernetesClientException) e;
+      // The Status message alone ("nodes \"x\" is forbidden: User ... cannot get ..."): fabric8's
+      // own message repeats it inside a dump of the whole Status object.
+      String why =
+          k.getStatus() != null && k.getStatus().getMessage() != null
+              ? k.getStatus().getMessage()
+              : oneLine(e);
+      return server + " answered HTTP " + code + " to reading Node " + nodeName + " (" + why + ")";
+    }
+    // The JDK client's refused connection is a ConnectException without message, caused by a
+    // ClosedChannelException: the chain below fabric8's wrapper says it, its ends alone do not.
+    StringBuilder cause = new StringBuilder();
+    Throwable t = e instanceof KubernetesClientException && e.getCause() != null ? e.getCause() : e;
+    for (int depth = 0; t != null && depth < 3; depth++, t = t.getCause()) {
+      if (cause.length() > 0) {
+        cause.append(", caused by ");
+      }
+      cause.append(t.getClass().getSimpleName());
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        cause.append(": ").append(oneLine(t));
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return "cannot reach " + server + " for Node " + nodeName + " (" + cause + ")";
+  }
+
+  /** How to fix {@link #failure}'s cause. */
+  static String remedy(RuntimeException e) {
+    int code = e instanceof KubernetesClientException k ? k.getCode() : 0;
+    if (code == 401 || code == 403) {
+      return "grant get on nodes to the pod's service account, or set --zone";
+    }
+    if (code > 0) {
+      return "set --zone to skip the API";
+    }
+    return "check that the API server is reachable from the pod, or set --zone to skip the API";
+  }
+
+  private static String oneLine(Throwable e) {
     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl);

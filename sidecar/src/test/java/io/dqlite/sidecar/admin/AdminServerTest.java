@@ -1,6 +1,7 @@
 package io.dqlite.sidecar.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.URI;
@@ -8,6 +9,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -97,5 +103,68 @@ class AdminServerTest {
             () -> AdminServer.start(server.address(), backend))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("--admin-address");
+  }
+
+  @Test
+  void probesAndScrapesNeverWaitForSlowClusterCalls() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    backend.clusterGate = gate;
+    List<CompletableFuture<HttpResponse<String>>> cluster = new ArrayList<>();
+    try {
+      // More slow /cluster calls than the server has threads of any kind.
+      for (int i = 0; i < 8; i++) {
+        cluster.add(async("/cluster"));
+      }
+      await("both cluster threads are held")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> backend.clusterCalls.get() == 2);
+      for (int i = 0; i < 3; i++) {
+        assertThat(call("GET", "/livez").statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/readyz").statusCode()).isEqualTo(503);
+        assertThat(call("GET", "/metrics").statusCode()).isEqualTo(200);
+      }
+      assertThat(cluster).noneMatch(CompletableFuture::isDone);
+    } finally {
+      gate.countDown();
+    }
+    for (CompletableFuture<HttpResponse<String>> f : cluster) {
+      assertThat(f.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+    assertThat(backend.clusterCalls).hasValue(8);
+  }
+
+  @Test
+  void clusterCallsBeyondTheQueueAreRefusedAtOnce() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    backend.clusterGate = gate;
+    int held = 2 + AdminServer.SLOW_QUEUE;
+    List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+    try {
+      for (int i = 0; i < held + 3; i++) {
+        calls.add(async("/cluster"));
+      }
+      await("three refused with 503")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> calls.stream().filter(f -> status(f) == 503).count() == 3);
+      assertThat(calls.stream().filter(CompletableFuture::isDone).count()).isEqualTo(3);
+    } finally {
+      gate.countDown();
+    }
+    for (CompletableFuture<HttpResponse<String>> f : calls) {
+      f.get(30, TimeUnit.SECONDS);
+    }
+    assertThat(calls.stream().filter(f -> status(f) == 200).count()).isEqualTo(held);
+  }
+
+  private CompletableFuture<HttpResponse<String>> async(String path) {
+    return http.sendAsync(
+        HttpRequest.newBuilder(URI.create("http://" + server.address() + path))
+            .timeout(Duration.ofSeconds(90))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static int status(CompletableFuture<HttpResponse<String>> f) {
+    return f.isDone() && !f.isCompletedExceptionally() ? f.join().statusCode() : -1;
   }
 }

@@ -1,6 +1,8 @@
 package io.dqlite.sidecar.admin;
 
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A backend with settable answers, for testing the HTTP layer and its clients. */
@@ -12,6 +14,9 @@ public final class FixedBackend implements AdminBackend {
   public volatile Answer cluster = Answer.ok(Map.of("members", java.util.List.of()));
   public volatile Answer handover = Answer.ok(Map.of("outcome", "success"));
   public final AtomicInteger handovers = new AtomicInteger();
+  /** When set, cluster() waits (at most a minute) until it opens, as a slow cluster would. */
+  public volatile CountDownLatch clusterGate;
+  public final AtomicInteger clusterCalls = new AtomicInteger();
 
   @Override
   public Answer live() {
@@ -30,6 +35,15 @@ public final class FixedBackend implements AdminBackend {
 
   @Override
   public Answer cluster() {
+    clusterCalls.incrementAndGet();
+    CountDownLatch gate = clusterGate;
+    if (gate != null) {
+      try {
+        gate.await(1, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     return cluster;
   }
 

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -104,6 +105,27 @@ class ZoneResolverTest {
     ZoneResolver.Zone z = new ZoneResolver(LABEL, null, "worker-1", nowhere).resolve(null);
     assertThat(z).isEqualTo(ZoneResolver.Zone.UNKNOWN);
     assertThat(z.failureDomain()).isZero();
+  }
+
+  @Test
+  void failuresNameTheirCauseAndTheFix() {
+    KubernetesClientException refused =
+        new KubernetesClientException(
+            "Operation: [get]  for kind: [Node]  with name: [w]  in namespace: [null]  failed.",
+            new java.io.IOException("x", new java.net.ConnectException("Connection refused")));
+    assertThat(ZoneResolver.failure(refused, "the API server https://10.0.0.1/", "w"))
+        .isEqualTo("cannot reach the API server https://10.0.0.1/ for Node w"
+            + " (IOException: x, caused by ConnectException: Connection refused)");
+    assertThat(ZoneResolver.remedy(refused)).startsWith("check that the API server is reachable");
+    KubernetesClientException forbidden = new KubernetesClientException("nodes is forbidden", 403,
+        null);
+    assertThat(ZoneResolver.failure(forbidden, "the API server", "w"))
+        .isEqualTo("the API server answered HTTP 403 to reading Node w (nodes is forbidden)");
+    assertThat(ZoneResolver.remedy(forbidden)).startsWith("grant get on nodes");
+    assertThat(ZoneResolver.remedy(new KubernetesClientException("boom", 500, null)))
+        .isEqualTo("set --zone to skip the API");
+    assertThat(ZoneResolver.failure(new IllegalStateException("no config"), "the API server", "w"))
+        .isEqualTo("cannot reach the API server for Node w (IllegalStateException: no config)");
   }
 
   private Path labels(String text) throws IOException {
