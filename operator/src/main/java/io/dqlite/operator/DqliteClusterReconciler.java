@@ -243,7 +243,8 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
   }
 
   static boolean generatesTls(DqliteCluster cr) {
-    return cr.getSpec().getTls() != null && Boolean.TRUE.equals(cr.getSpec().getTls().getGenerate());
+    return cr.getSpec().getTls() != null
+        && Boolean.TRUE.equals(cr.getSpec().getTls().getGenerate());
   }
 
   private ReconcilerServices services(Context<DqliteCluster> context) {

@@ -81,7 +81,9 @@ public class StatefulSetDependent
   static StatefulSet withTlsRevision(StatefulSet sts, String revision) {
     ObjectMeta meta = sts.getSpec().getTemplate().getMetadata();
     Map<String, String> annotations =
-        meta.getAnnotations() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(meta.getAnnotations());
+        meta.getAnnotations() == null
+            ? new LinkedHashMap<>()
+            : new LinkedHashMap<>(meta.getAnnotations());
     annotations.put(GeneratedTls.REVISION_ANNOTATION, revision);
     meta.setAnnotations(annotations);
     return sts;

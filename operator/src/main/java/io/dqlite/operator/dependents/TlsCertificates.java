@@ -130,7 +130,9 @@ public final class TlsCertificates {
           false,
           utils.createAuthorityKeyIdentifier(ca.certificate()));
       b.addExtension(
-          Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(keys.getPublic()));
+          Extension.subjectKeyIdentifier,
+          false,
+          utils.createSubjectKeyIdentifier(keys.getPublic()));
       return new Node(sign(b, ca.key()), keys.getPrivate());
     } catch (GeneralSecurityException | OperatorCreationException | CertIOException e) {
       throw failed("a node certificate", cr, e);
@@ -206,7 +208,8 @@ public final class TlsCertificates {
   private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer)
       throws GeneralSecurityException, OperatorCreationException {
     return new JcaX509CertificateConverter()
-        .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer)));
+        .getCertificate(
+            builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer)));
   }
 
   private static KeyPair keys() throws GeneralSecurityException {

@@ -365,13 +365,14 @@ class OperatorIT {
    */
   @Test
   void generatedTlsIsRenewedAndRolledOntoThePods() {
+    // The awaits ignore exceptions: a Secret not written yet is "not yet", not a failure.
     TlsSpec tls = new TlsSpec();
     tls.setGenerate(true);
     DqliteCluster cr = create("rotated", spec -> {
       spec.setTls(tls);
       spec.setReplicas(1);
     });
-    await().atMost(WAIT).untilAsserted(() -> assertThat(templateRevision("rotated"))
+    await().ignoreExceptions().atMost(WAIT).untilAsserted(() -> assertThat(templateRevision("rotated"))
         .isEqualTo(GeneratedTls.revision(get(Secret.class, "rotated-tls").orElseThrow())));
     Authority ca =
         GeneratedTls.readCa(get(Secret.class, "rotated-tls-ca").orElseThrow()).orElseThrow();
@@ -380,7 +381,7 @@ class OperatorIT {
     // A node certificate with less than a third of its life left: renewed from the same CA.
     replaceNodeSecret(cr, GeneratedTls.issue(cr, "cluster.local", ca, List.of(ca.certificate()),
         now.minus(Duration.ofDays(300))));
-    await().atMost(WAIT).untilAsserted(() -> {
+    await().ignoreExceptions().atMost(WAIT).untilAsserted(() -> {
       Material m = nodeMaterial("rotated");
       assertThat(m.node().certificate().getNotAfter().toInstant())
           .isAfter(now.plus(Duration.ofDays(300)));
@@ -392,10 +393,10 @@ class OperatorIT {
     // The CA key lost and the node certificate due: a new CA, trusted first beside the old one,
     // then signing the node certificate, then alone.
     admin.secrets().inNamespace(ns).withName("rotated-tls-ca").delete();
-    await().atMost(WAIT).until(() -> get(Secret.class, "rotated-tls-ca").isEmpty());
+    await().ignoreExceptions().atMost(WAIT).until(() -> get(Secret.class, "rotated-tls-ca").isEmpty());
     replaceNodeSecret(cr, GeneratedTls.issue(cr, "cluster.local", ca, List.of(ca.certificate()),
         now.minus(Duration.ofDays(300))));
-    await().atMost(Duration.ofMinutes(4)).untilAsserted(() -> {
+    await().ignoreExceptions().atMost(Duration.ofMinutes(4)).untilAsserted(() -> {
       Material m = nodeMaterial("rotated");
       Authority next =
           GeneratedTls.readCa(get(Secret.class, "rotated-tls-ca").orElseThrow()).orElseThrow();
@@ -410,6 +411,87 @@ class OperatorIT {
         .filteredOn(e -> "TlsRotated".equals(e.getReason()))
         .extracting(Event::getAction)
         .contains("RenewNode", "AddAuthority", "SwitchNode", "RetireAuthorities");
+  }
+
+  /**
+   * What the API server cannot reject shows in the status, not in the operator's health: an image
+   * that never starts (the pod's container waits in ErrImagePull, written here as the kubelet
+   * would) makes the cluster Degraded with reason ImagePullFailed and a Warning Event, the other
+   * problems (no node for the voters) in the message; the operator keeps reconciling.
+   */
+  @Test
+  void anImageThatNeverStartsIsDegradedNotACrashLoop() {
+    create("unpullable", spec -> spec.setImage("registry.invalid/no-such-image:1"));
+    await()
+        .atMost(WAIT)
+        .until(() -> get(io.fabric8.kubernetes.api.model.Pod.class, "unpullable-0").isPresent());
+    admin
+        .pods()
+        .inNamespace(ns)
+        .withName("unpullable-0")
+        .editStatus(
+            p -> {
+              p.getStatus()
+                  .setContainerStatuses(
+                      List.of(
+                          new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
+                              .withName(p.getSpec().getContainers().get(0).getName())
+                              .withImage(p.getSpec().getContainers().get(0).getImage())
+                              .withImageID("")
+                              .withReady(false)
+                              .withRestartCount(0)
+                              .withNewState()
+                              .withNewWaiting()
+                              .withReason("ErrImagePull")
+                              .withMessage("registry.invalid: no such host")
+                              .endWaiting()
+                              .endState()
+                              .build()));
+              return p;
+            });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        Conditions.find(
+                            cluster("unpullable").get().getStatus().getConditions(),
+                            ConditionTypes.DEGRADED))
+                    .hasValueSatisfying(
+                        c -> {
+                          assertThat(c.getStatus()).isEqualTo("True");
+                          assertThat(c.getReason()).isEqualTo("ImagePullFailed");
+                          assertThat(c.getMessage())
+                              .contains("unpullable-0")
+                              .contains("no such host")
+                              .contains("schedulable node(s) for 3 voters");
+                        }));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(admin.events().v1().events().inNamespace(ns).list().getItems())
+                    .filteredOn(e -> "unpullable".equals(e.getRegarding().getName()))
+                    .filteredOn(e -> "ImagePullFailed".equals(e.getReason()))
+                    .extracting(Event::getType)
+                    .isNotEmpty()
+                    .containsOnly("Warning"));
+    // Still reconciling: a spec change is observed.
+    cluster("unpullable")
+        .edit(
+            c -> {
+              c.getSpec().setStandBys(1);
+              return c;
+            });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              DqliteCluster cr = cluster("unpullable").get();
+              assertThat(cr.getStatus().getObservedGeneration())
+                  .isEqualTo(cr.getMetadata().getGeneration());
+            });
+    assertThat(operator.httpPort()).isPositive();
   }
 
   static String templateRevision(String name) {
