@@ -42,7 +42,7 @@ public final class TlsRotator {
 
   /**
    * @param revision the node Secret's revision after this pass; empty if it could not be read
-   * @param events what was changed
+   * @param events what was changed (a change makes the reconciler look again soon)
    * @param failure what went wrong, if anything
    */
   public record Outcome(
@@ -113,11 +113,10 @@ public final class TlsRotator {
               + cr.getMetadata().getName()
               + ": "
               + e.getMessage();
+      // No Event of its own: the failure makes the cluster Degraded (StepFailed), which records a
+      // Warning once, instead of one per retry.
       log.warn("{}", failure);
-      return new Outcome(
-          revision,
-          List.of(ClusterEvent.warning("TlsRotationFailed", "Rotate", failure)),
-          Optional.of(failure));
+      return new Outcome(revision, List.of(), Optional.of(failure));
     }
   }
 
