@@ -90,3 +90,11 @@ helm-render:
 ## dqlite-demo's memory under the same write load (bench/sidecar.sh; docs/benchmarks.md).
 bench-sidecar: build
 	bash bench/sidecar.sh
+
+.PHONY: bench-operator
+
+## bench-operator: on a local control plane of its own with the node agent, time from `kubectl apply`
+## of a 3-replica DqliteCluster to Ready, scale 3 -> 5 and 5 -> 3 to done, and the operator's
+## reconcile latency quantiles (bench/operator.sh; docs/benchmarks.md, "Operator").
+bench-operator: build k8s-binaries
+	bash bench/operator.sh

@@ -11,7 +11,6 @@ import io.dqlite.operator.dependents.PodDisruptionBudgetDependent;
 import io.dqlite.operator.dependents.ServiceAccountDependent;
 import io.dqlite.operator.dependents.ServiceMonitorDependent;
 import io.dqlite.operator.dependents.StatefulSetDependent;
-import io.dqlite.operator.dependents.TlsSecretDependent;
 import io.dqlite.operator.membership.MemberMapping;
 import io.dqlite.operator.membership.Membership;
 import io.dqlite.operator.plan.Decision;
@@ -23,6 +22,7 @@ import io.dqlite.operator.status.Observation;
 import io.dqlite.operator.status.StatusAggregator;
 import io.dqlite.operator.status.StatusMemory;
 import io.dqlite.operator.steps.StepResult;
+import io.dqlite.operator.steps.TlsRotator;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -43,6 +43,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -69,10 +70,6 @@ import org.slf4j.LoggerFactory;
       @Dependent(
           name = PodDisruptionBudgetDependent.NAME,
           type = PodDisruptionBudgetDependent.class),
-      @Dependent(
-          name = TlsSecretDependent.NAME,
-          type = TlsSecretDependent.class,
-          activationCondition = TlsSecretDependent.Generated.class),
       @Dependent(
           name = ServiceMonitorDependent.NAME,
           type = ServiceMonitorDependent.class,
@@ -174,6 +171,18 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
             : decision.plan().next();
 
     context.managedWorkflowAndDependentResourceContext().put(StatefulSetDependent.SCALE_STEP, step);
+    // Generated TLS before the StatefulSet: a renewed Secret changes its pod template.
+    TlsRotator.Outcome tls =
+        generatesTls(cr)
+            ? new TlsRotator(context.getClient(), s.clusterDomain())
+                .reconcile(cr, statefulSet, pods, s.clock().instant())
+            : new TlsRotator.Outcome(Optional.empty(), List.of(), Optional.empty());
+    tls.revision()
+        .ifPresent(
+            r ->
+                context
+                    .managedWorkflowAndDependentResourceContext()
+                    .put(StatefulSetDependent.TLS_REVISION, r));
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
     OptionalInt replicas =
@@ -191,16 +200,17 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
             decision.plan().next(),
             result.bookkeeping(),
             decision.roll(),
-            result.failure(),
+            result.failure().or(tls::failure),
             s.clusterDomain(),
             s.clock().instant());
     DqliteClusterStatus status = StatusAggregator.aggregate(observation);
 
     List<ClusterEvent> events = new ArrayList<>(result.events());
+    events.addAll(tls.events());
     events.addAll(EventDiff.diff(cr.getStatus(), status));
     events.forEach(e -> s.events().record(cr, e));
 
-    Duration next = next(result, status);
+    Duration next = next(result, tls, status);
     statuses.wrote(cr, status);
     if (Serialization.asJson(status).equals(Serialization.asJson(cached))) {
       return UpdateControl.<DqliteCluster>noUpdate().rescheduleAfter(next);
@@ -222,14 +232,19 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
     return patch;
   }
 
-  static Duration next(StepResult result, DqliteClusterStatus status) {
-    if (result.acted()) {
+  static Duration next(StepResult result, TlsRotator.Outcome tls, DqliteClusterStatus status) {
+    if (result.acted() || !tls.events().isEmpty()) {
       return SOON;
     }
     boolean settled =
         Conditions.isTrue(status.getConditions(), ConditionTypes.READY)
             && !Conditions.isTrue(status.getConditions(), ConditionTypes.PROGRESSING);
     return settled ? STEADY : WAITING;
+  }
+
+  static boolean generatesTls(DqliteCluster cr) {
+    return cr.getSpec().getTls() != null
+        && Boolean.TRUE.equals(cr.getSpec().getTls().getGenerate());
   }
 
   private ReconcilerServices services(Context<DqliteCluster> context) {

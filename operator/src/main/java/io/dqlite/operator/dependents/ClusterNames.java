@@ -65,6 +65,14 @@ public final class ClusterNames {
     return cr.getMetadata().getName() + "-tls";
   }
 
+  /**
+   * The Secret with the generated CA's certificate and key, from which the operator issues node
+   * certificates; never mounted into a pod.
+   */
+  public static String generatedTlsCaSecret(DqliteCluster cr) {
+    return cr.getMetadata().getName() + "-tls-ca";
+  }
+
   public static String podName(DqliteCluster cr, int ordinal) {
     return statefulSet(cr) + "-" + ordinal;
   }

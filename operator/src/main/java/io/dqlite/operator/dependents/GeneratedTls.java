@@ -1,61 +1,69 @@
 package io.dqlite.operator.dependents;
 
 import io.dqlite.operator.crd.DqliteCluster;
+import io.dqlite.operator.dependents.TlsCertificates.Authority;
+import io.dqlite.operator.dependents.TlsCertificates.Node;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.SecureRandom;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Date;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.security.auth.x500.X500Principal;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.CertIOException;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import java.util.Optional;
 
 /**
- * The Secret of {@code spec.tls.generate}: a CA and one node certificate shared by every pod, as
- * go-dqlite's app expects (each node presents it, and expects its peers' certificates to carry its
- * first DNS name). EC P-256 keys, SHA-256 signatures, BouncyCastle only to build the certificates.
+ * The Secrets of {@code spec.tls.generate}.
+ *
+ * <ul>
+ *   <li>{@code <name>-tls}, mounted into every pod: {@code tls.crt} and {@code tls.key}, one node
+ *       certificate shared by every pod, as go-dqlite's app expects (each node presents it, and
+ *       expects its peers' certificates to carry its first DNS name); {@code ca.crt}, the CAs the
+ *       nodes trust, newest first (two while a CA is being replaced).
+ *   <li>{@code <name>-tls-ca}, never mounted: the newest CA's certificate and private key, from
+ *       which the operator issues node certificates.
+ * </ul>
  *
  * <p>DNS names, first the one peers expect: {@code <name>-headless.<ns>.svc.<domain>}, then {@code
  * *.<name>-headless.<ns>.svc.<domain>} (every pod's address), its short form without the domain,
  * and the client Service's names (full, {@code .svc}, {@code .<ns>}, bare) so that clients verify
- * the name they dial.
- *
- * <p>The CA's private key is not kept: nothing re-issues from it, and the Secret is mounted into
- * every pod. The Secret is created once and never regenerated, so the CA stays stable; rotating
- * means deleting the Secret and restarting every pod at once (see docs/operator.md).
+ * the name they dial. When and how they are renewed: {@link io.dqlite.operator.plan.TlsRotation}.
  */
 public final class GeneratedTls {
 
   public static final Duration CA_VALIDITY = Duration.ofDays(3650);
-  public static final Duration NODE_VALIDITY = Duration.ofDays(3650);
+  public static final Duration NODE_VALIDITY = Duration.ofDays(365);
 
-  /** Set on the generated Secret: the node certificate's notAfter. */
+  /** Set on the node Secret: the node certificate's notAfter. */
   public static final String NOT_AFTER_ANNOTATION = "dqlite.io/tls-not-after";
+
+  /**
+   * Set on the pod template: a digest of the node Secret, so that a renewed certificate changes the
+   * template and the operator's rolling update restarts the pods onto it (the sidecar reads its
+   * certificates at start).
+   */
+  public static final String REVISION_ANNOTATION = "dqlite.io/tls-revision";
+
+  static final String CA_KEY = "ca.key";
+
+  /**
+   * What the node Secret holds.
+   *
+   * @param node the node certificate and key
+   * @param trusted the CAs the nodes trust, newest first
+   */
+  public record Material(Node node, List<X509Certificate> trusted) {
+    public Material {
+      trusted = List.copyOf(trusted);
+    }
+  }
 
   private GeneratedTls() {}
 
@@ -75,134 +83,124 @@ public final class GeneratedTls {
     return names;
   }
 
-  /** A new CA and node certificate, as the Secret {@link ClusterNames#generatedTlsSecret}. */
+  /** A new CA, valid {@link #CA_VALIDITY} from {@code now}. */
+  public static Authority newAuthority(DqliteCluster cr, Instant now) {
+    return TlsCertificates.authority(cr, now, CA_VALIDITY);
+  }
+
+  /**
+   * A node certificate from {@code ca}, valid {@link #NODE_VALIDITY} from {@code now} but never
+   * beyond the CA, with {@code trusted} as the CAs the nodes trust.
+   */
+  public static Material issue(
+      DqliteCluster cr,
+      String clusterDomain,
+      Authority ca,
+      List<X509Certificate> trusted,
+      Instant now) {
+    Instant caEnd = ca.certificate().getNotAfter().toInstant();
+    Instant end = now.plus(NODE_VALIDITY).isBefore(caEnd) ? now.plus(NODE_VALIDITY) : caEnd;
+    return new Material(
+        TlsCertificates.node(cr, ca, dnsNames(cr, clusterDomain), now, end), trusted);
+  }
+
+  /** A new CA and node certificate, as the node Secret (the CA's key is dropped). */
   public static Secret build(DqliteCluster cr, String clusterDomain, Instant now) {
+    Authority ca = newAuthority(cr, now);
+    return tlsSecret(cr, issue(cr, clusterDomain, ca, List.of(ca.certificate()), now));
+  }
+
+  /** The node Secret, {@link ClusterNames#generatedTlsSecret}. */
+  public static Secret tlsSecret(DqliteCluster cr, Material material) {
+    Map<String, String> data = new LinkedHashMap<>();
+    data.put("tls.crt", base64(TlsCertificates.pem(material.node().certificate())));
+    data.put("tls.key", base64(TlsCertificates.pem(material.node().key())));
+    StringBuilder bundle = new StringBuilder();
+    material.trusted().forEach(c -> bundle.append(TlsCertificates.pem(c)));
+    data.put("ca.crt", base64(bundle.toString()));
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(ClusterNames.generatedTlsSecret(cr))
+        .withNamespace(cr.getMetadata().getNamespace())
+        .withLabels(ClusterNames.labels(cr))
+        .addToAnnotations(
+            NOT_AFTER_ANNOTATION,
+            material.node().certificate().getNotAfter().toInstant().toString())
+        .endMetadata()
+        .withType("kubernetes.io/tls")
+        .withData(data)
+        .build();
+  }
+
+  /** The CA Secret, {@link ClusterNames#generatedTlsCaSecret}. */
+  public static Secret caSecret(DqliteCluster cr, Authority ca) {
+    Map<String, String> data = new LinkedHashMap<>();
+    data.put("ca.crt", base64(TlsCertificates.pem(ca.certificate())));
+    data.put(CA_KEY, base64(TlsCertificates.pem(ca.key())));
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(ClusterNames.generatedTlsCaSecret(cr))
+        .withNamespace(cr.getMetadata().getNamespace())
+        .withLabels(ClusterNames.labels(cr))
+        .endMetadata()
+        .withType("Opaque")
+        .withData(data)
+        .build();
+  }
+
+  /** The node Secret's contents; empty when a file is missing or unreadable. */
+  public static Optional<Material> readTls(Secret secret) {
     try {
-      KeyPair caKeys = keys();
-      KeyPair nodeKeys = keys();
-      String name = cr.getMetadata().getNamespace() + "/" + cr.getMetadata().getName();
-      X500Principal caName = new X500Principal("CN=dqlite CA for " + name + ",O=dqlite");
-      X509Certificate ca =
-          sign(
-              new JcaX509v3CertificateBuilder(
-                  caName,
-                  serial(),
-                  from(now),
-                  from(now.plus(CA_VALIDITY)),
-                  caName,
-                  caKeys.getPublic()),
-              caKeys,
-              b -> {
-                b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-                b.addExtension(
-                    Extension.keyUsage,
-                    true,
-                    new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-                b.addExtension(
-                    Extension.subjectKeyIdentifier,
-                    false,
-                    new JcaX509ExtensionUtils().createSubjectKeyIdentifier(caKeys.getPublic()));
-              });
-      List<String> dns = dnsNames(cr, clusterDomain);
-      Instant notAfter = now.plus(NODE_VALIDITY);
-      X509Certificate node =
-          sign(
-              new JcaX509v3CertificateBuilder(
-                  ca,
-                  serial(),
-                  from(now),
-                  from(notAfter),
-                  new X500Principal("CN=" + dns.get(0) + ",O=dqlite"),
-                  nodeKeys.getPublic()),
-              caKeys,
-              b -> {
-                b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-                b.addExtension(
-                    Extension.keyUsage,
-                    true,
-                    new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-                b.addExtension(
-                    Extension.extendedKeyUsage,
-                    false,
-                    new ExtendedKeyUsage(
-                        new KeyPurposeId[] {
-                          KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth
-                        }));
-                b.addExtension(
-                    Extension.subjectAlternativeName,
-                    false,
-                    new GeneralNames(
-                        dns.stream()
-                            .map(d -> new GeneralName(GeneralName.dNSName, d))
-                            .toArray(GeneralName[]::new)));
-                JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-                b.addExtension(
-                    Extension.authorityKeyIdentifier,
-                    false,
-                    utils.createAuthorityKeyIdentifier(ca));
-                b.addExtension(
-                    Extension.subjectKeyIdentifier,
-                    false,
-                    utils.createSubjectKeyIdentifier(nodeKeys.getPublic()));
-              });
-      Map<String, String> data = new LinkedHashMap<>();
-      data.put("tls.crt", base64(pem("CERTIFICATE", node.getEncoded())));
-      data.put("tls.key", base64(pem("PRIVATE KEY", nodeKeys.getPrivate().getEncoded())));
-      data.put("ca.crt", base64(pem("CERTIFICATE", ca.getEncoded())));
-      return new SecretBuilder()
-          .withNewMetadata()
-          .withName(ClusterNames.generatedTlsSecret(cr))
-          .withNamespace(cr.getMetadata().getNamespace())
-          .withLabels(ClusterNames.labels(cr))
-          .addToAnnotations(NOT_AFTER_ANNOTATION, notAfter.toString())
-          .endMetadata()
-          .withType("kubernetes.io/tls")
-          .withData(data)
-          .build();
-    } catch (GeneralSecurityException | OperatorCreationException | CertIOException e) {
-      throw new IllegalStateException(
-          "generate the TLS certificates of "
-              + cr.getMetadata().getNamespace()
-              + "/"
-              + cr.getMetadata().getName()
-              + ": "
-              + e.getMessage(),
-          e);
+      List<X509Certificate> chain = TlsCertificates.certificates(text(secret, "tls.crt"));
+      List<X509Certificate> trusted = TlsCertificates.certificates(text(secret, "ca.crt"));
+      if (chain.isEmpty() || trusted.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new Material(
+              new Node(chain.get(0), TlsCertificates.privateKey(text(secret, "tls.key"))),
+              trusted));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
     }
   }
 
-  private interface Extensions {
-    void add(X509v3CertificateBuilder builder) throws CertIOException, GeneralSecurityException;
+  /** The CA Secret's contents; empty when a file is missing or unreadable. */
+  public static Optional<Authority> readCa(Secret secret) {
+    try {
+      List<X509Certificate> ca = TlsCertificates.certificates(text(secret, "ca.crt"));
+      if (ca.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new Authority(ca.get(0), TlsCertificates.privateKey(text(secret, CA_KEY))));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
-  private static X509Certificate sign(
-      X509v3CertificateBuilder builder, KeyPair signer, Extensions extensions)
-      throws GeneralSecurityException, OperatorCreationException, CertIOException {
-    extensions.add(builder);
-    return new JcaX509CertificateConverter()
-        .getCertificate(
-            builder.build(
-                new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
+  /** A short digest of what the pods read from the node Secret. */
+  public static String revision(Secret secret) {
+    Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (String key : List.of("tls.crt", "tls.key", "ca.crt")) {
+        sha.update(data.getOrDefault(key, "").getBytes(StandardCharsets.US_ASCII));
+        sha.update((byte) 0);
+      }
+      return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    }
   }
 
-  private static KeyPair keys() throws GeneralSecurityException {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(new ECGenParameterSpec("secp256r1"));
-    return generator.generateKeyPair();
-  }
-
-  private static BigInteger serial() {
-    return new BigInteger(127, new SecureRandom()).add(BigInteger.ONE);
-  }
-
-  private static Date from(Instant instant) {
-    return Date.from(instant);
-  }
-
-  static String pem(String type, byte[] der) {
-    String body =
-        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
-    return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
+  private static String text(Secret secret, String key) {
+    String value = secret.getData() == null ? null : secret.getData().get(key);
+    if (value == null) {
+      throw new IllegalArgumentException(
+          "Secret " + secret.getMetadata().getName() + " has no " + key);
+    }
+    return new String(Base64.getDecoder().decode(value), StandardCharsets.US_ASCII);
   }
 
   private static String base64(String text) {

@@ -8,6 +8,10 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -23,6 +27,12 @@ public class StatefulSetDependent
 
   /** Workflow-context key of the scale plan's step. */
   public static final String SCALE_STEP = "dqlite.scaleStep";
+
+  /**
+   * Workflow-context key of the generated TLS Secret's revision ({@link
+   * GeneratedTls#REVISION_ANNOTATION}), when the cluster generates TLS and the Secret was read.
+   */
+  public static final String TLS_REVISION = "dqlite.tlsRevision";
 
   /** Informers cache only the objects this operator manages. */
   static final String MANAGED = ClusterNames.MANAGED_BY_LABEL + "=" + ClusterNames.MANAGER;
@@ -43,10 +53,40 @@ public class StatefulSetDependent
             .managedWorkflowAndDependentResourceContext()
             .get(SCALE_STEP, ScaleStep.class)
             .orElse(new ScaleStep.Done());
-    return DesiredStatefulSet.build(
-        cr,
-        replicas(cr.getSpec().getReplicas(), current, step),
-        OperatorSettings.environmentClusterDomain());
+    StatefulSet desired =
+        DesiredStatefulSet.build(
+            cr,
+            replicas(cr.getSpec().getReplicas(), current, step),
+            OperatorSettings.environmentClusterDomain());
+    Optional<String> revision =
+        context
+            .managedWorkflowAndDependentResourceContext()
+            .get(TLS_REVISION, String.class)
+            .or(() -> context.getSecondaryResource(StatefulSet.class).flatMap(s -> tlsRevision(s)));
+    revision.ifPresent(r -> withTlsRevision(desired, r));
+    return desired;
+  }
+
+  /** The generated TLS revision the pod template carries, if any. */
+  public static Optional<String> tlsRevision(StatefulSet sts) {
+    Map<String, String> annotations = sts.getSpec().getTemplate().getMetadata().getAnnotations();
+    return Optional.ofNullable(
+        annotations == null ? null : annotations.get(GeneratedTls.REVISION_ANNOTATION));
+  }
+
+  /**
+   * Puts the revision on the pod template. When this pass could not read the Secret, the current
+   * value is kept: dropping it would restart every pod for nothing.
+   */
+  static StatefulSet withTlsRevision(StatefulSet sts, String revision) {
+    ObjectMeta meta = sts.getSpec().getTemplate().getMetadata();
+    Map<String, String> annotations =
+        meta.getAnnotations() == null
+            ? new LinkedHashMap<>()
+            : new LinkedHashMap<>(meta.getAnnotations());
+    annotations.put(GeneratedTls.REVISION_ANNOTATION, revision);
+    meta.setAnnotations(annotations);
+    return sts;
   }
 
   /**

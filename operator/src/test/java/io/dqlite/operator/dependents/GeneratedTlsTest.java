@@ -120,26 +120,97 @@ class GeneratedTlsTest {
     }
   }
 
+  @Test
+  void theCaKeyIsKeptInItsOwnSecretAndReadBack() {
+    TlsCertificates.Authority ca = GeneratedTls.newAuthority(cr, now);
+    Secret caSecret = GeneratedTls.caSecret(cr, ca);
+    assertThat(caSecret.getMetadata().getName()).isEqualTo("db-tls-ca");
+    assertThat(caSecret.getData()).containsOnlyKeys("ca.crt", "ca.key");
+    TlsCertificates.Authority read = GeneratedTls.readCa(caSecret).orElseThrow();
+    assertThat(read.certificate()).isEqualTo(ca.certificate());
+    assertThat(read.key()).isEqualTo(ca.key());
+    GeneratedTls.Material m = GeneratedTls.readTls(secret).orElseThrow();
+    assertThat(GeneratedTls.tlsSecret(cr, m).getData()).isEqualTo(secret.getData());
+    assertThat(GeneratedTls.revision(GeneratedTls.tlsSecret(cr, m)))
+        .isEqualTo(GeneratedTls.revision(secret))
+        .hasSize(16);
+  }
+
+  @Test
+  void aNodeCertificateNeverOutlivesItsCa() {
+    TlsCertificates.Authority ca = GeneratedTls.newAuthority(cr, now);
+    Instant late = now.plus(GeneratedTls.CA_VALIDITY).minus(Duration.ofDays(10));
+    GeneratedTls.Material m =
+        GeneratedTls.issue(cr, TestClusters.DOMAIN, ca, List.of(ca.certificate()), late);
+    assertThat(m.node().certificate().getNotAfter()).isEqualTo(ca.certificate().getNotAfter());
+  }
+
+  /**
+   * A CA rotation in its three steps: at every step, a pod restarted onto the new Secret and a pod
+   * still on the previous one accept each other in both directions; skipping the middle step would
+   * not.
+   */
+  @Test
+  void everyStepOfACaRotationKeepsOldAndNewPodsTalking() throws Exception {
+    TlsCertificates.Authority a = GeneratedTls.newAuthority(cr, now);
+    GeneratedTls.Material start =
+        GeneratedTls.issue(cr, TestClusters.DOMAIN, a, List.of(a.certificate()), now);
+    TlsCertificates.Authority b = GeneratedTls.newAuthority(cr, now.plusSeconds(5));
+    GeneratedTls.Material trustBoth =
+        new GeneratedTls.Material(start.node(), List.of(b.certificate(), a.certificate()));
+    GeneratedTls.Material switched =
+        GeneratedTls.issue(cr, TestClusters.DOMAIN, b, trustBoth.trusted(), now.plusSeconds(5));
+    GeneratedTls.Material retired =
+        new GeneratedTls.Material(switched.node(), List.of(b.certificate()));
+    List<Secret> steps =
+        List.of(start, trustBoth, switched, retired).stream()
+            .map(m -> GeneratedTls.tlsSecret(cr, m))
+            .toList();
+    for (int i = 1; i < steps.size(); i++) {
+      assertThat(handshake(steps.get(i - 1), steps.get(i)))
+          .as("step %d, new dials old", i)
+          .startsWith("x from");
+      assertThat(handshake(steps.get(i), steps.get(i - 1)))
+          .as("step %d, old dials new", i)
+          .startsWith("x from");
+    }
+    assertThatThrownBy(() -> handshake(steps.get(2), steps.get(0)))
+        .as("a node certificate from a CA the dialling pod does not trust yet")
+        .isInstanceOf(IOException.class);
+  }
+
+  private static String handshake(Secret serverSecret, Secret clientSecret) throws Exception {
+    try (SSLServerSocket server = server(serverSecret)) {
+      CompletableFuture<String> accepted = accept(server);
+      try (Transport t =
+          dialer(clientSecret).dial("127.0.0.1:" + server.getLocalPort(), Duration.ofSeconds(5))) {
+        t.output().write('x');
+        t.output().flush();
+        return accepted.get(20, TimeUnit.SECONDS);
+      }
+    }
+  }
+
   private static CompletableFuture<String> accept(SSLServerSocket server) {
     CompletableFuture<String> result = new CompletableFuture<>();
-    Thread t = new Thread(() -> result.complete(serve(server)), "tls-test-server");
+    Thread t = new Thread(() -> serve(server, result), "tls-test-server");
     t.setDaemon(true);
     t.start();
     return result;
   }
 
-  private static String serve(SSLServerSocket server) {
-    {
-      {
-        try (SSLSocket s = (SSLSocket) server.accept()) {
-          s.setSoTimeout(10_000);
-          int b = s.getInputStream().read();
-          X509Certificate peer = (X509Certificate) s.getSession().getPeerCertificates()[0];
-          return (char) b + " from " + peer.getSubjectX500Principal().getName();
-        } catch (IOException e) {
-          return "failed: " + e.getMessage();
-        }
-      }
+  /**
+   * Completes {@code result} before closing: closing a TLS 1.3 socket waits (up to its timeout) for
+   * the peer's close_notify, and the peer closes only after it has the result.
+   */
+  private static void serve(SSLServerSocket server, CompletableFuture<String> result) {
+    try (SSLSocket s = (SSLSocket) server.accept()) {
+      s.setSoTimeout(10_000);
+      int b = s.getInputStream().read();
+      X509Certificate peer = (X509Certificate) s.getSession().getPeerCertificates()[0];
+      result.complete((char) b + " from " + peer.getSubjectX500Principal().getName());
+    } catch (IOException e) {
+      result.complete("failed: " + e.getMessage());
     }
   }
 
@@ -163,7 +234,10 @@ class GeneratedTlsTest {
     keys.init(identity, "p".toCharArray());
     KeyStore roots = KeyStore.getInstance("PKCS12");
     roots.load(null, null);
-    roots.setCertificateEntry("ca", certificate(s, "ca.crt"));
+    List<X509Certificate> authorities = TlsCertificates.certificates(text(s, "ca.crt"));
+    for (int i = 0; i < authorities.size(); i++) {
+      roots.setCertificateEntry("ca-" + i, authorities.get(i));
+    }
     TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
     trust.init(roots);
     SSLContext context = SSLContext.getInstance("TLS");

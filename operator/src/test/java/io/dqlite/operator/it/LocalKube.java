@@ -7,26 +7,58 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One real control plane (localkube: kube-apiserver 1.36.3, controller-manager with its garbage
  * collector, scheduler, etcd) for every *IT class of the run, with the generated CRD applied;
  * stopped when the run ends. No node agent runs: pods stay Pending, which API-level tests need not
  * mind.
+ *
+ * <p>The control plane needs the Kubernetes binaries ({@code make k8s-binaries}, minutes on a fresh
+ * machine). Without them every class using this extension is skipped with the reason, unless
+ * {@code -Dlocalkube.buildBinaries=true} (profile {@code localkube-it}) asks to build them first.
  */
-public final class LocalKube implements BeforeAllCallback {
+public final class LocalKube implements ExecutionCondition, BeforeAllCallback {
 
+  private static final Logger log = LoggerFactory.getLogger(LocalKube.class);
   private static LocalControlPlane controlPlane;
+  private static String missing;
 
   /** The CRD as committed, the file users apply. */
   public static final Path CRD = Path.of("..", "crds", "dqliteclusters.dqlite.io-v1.yml");
+
+  /** Disables each test class (once, with the reason) when the binaries are missing. */
+  @Override
+  public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+    synchronized (LocalKube.class) {
+      if (missing == null) {
+        boolean build = Boolean.getBoolean("localkube.buildBinaries");
+        missing = build ? "" : missingBinaries().orElse("");
+        if (!missing.isEmpty()) {
+          log.warn("skipping the real-API-server tests: {}", missing);
+        }
+      }
+      return missing.isEmpty()
+          ? ConditionEvaluationResult.enabled("Kubernetes binaries present")
+          : ConditionEvaluationResult.disabled("no real API server: " + missing);
+    }
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -41,6 +73,48 @@ public final class LocalKube implements BeforeAllCallback {
         applyCrd(cp.client());
       }
     }
+  }
+
+  /**
+   * What keeps the control plane from starting without a build, if anything: the binary directory
+   * is the one {@code build-binaries.sh} uses (its environment overrides included), etcd is on the
+   * PATH.
+   */
+  static Optional<String> missingBinaries() {
+    Path script =
+        Path.of(System.getProperty("localkube.scriptDir", "../localkube"))
+            .resolve("build-binaries.sh");
+    List<String> out;
+    try {
+      Process p =
+          new ProcessBuilder("bash", script.toString(), "--print-bin-dir")
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0 || out.isEmpty()) {
+        return Optional.of(script + " --print-bin-dir failed");
+      }
+    } catch (IOException e) {
+      return Optional.of("run " + script + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of("interrupted");
+    }
+    Path bin = Path.of(out.get(0));
+    List<String> absent =
+        Stream.of("kube-apiserver", "kube-controller-manager", "kube-scheduler")
+            .filter(b -> !Files.isExecutable(bin.resolve(b)))
+            .toList();
+    boolean etcd =
+        Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+            .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, "etcd")));
+    if (absent.isEmpty() && etcd) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        (absent.isEmpty() ? "" : String.join(", ", absent) + " not in " + bin + "; ")
+            + (etcd ? "" : "etcd not on the PATH; ")
+            + "run `make k8s-binaries` (or -Plocalkube-it to build them in the test run)");
   }
 
   /** Stops the control plane when the run's root context closes. */

@@ -11,7 +11,12 @@ import io.dqlite.operator.crd.DqliteClusterSpec;
 import io.dqlite.operator.crd.MetricsSpec;
 import io.dqlite.operator.crd.TlsSpec;
 import io.dqlite.operator.dependents.ClusterNames;
+import io.dqlite.operator.dependents.GeneratedTls;
+import io.dqlite.operator.dependents.GeneratedTls.Material;
 import io.dqlite.operator.dependents.ServiceMonitor;
+import io.dqlite.operator.dependents.StatefulSetDependent;
+import io.dqlite.operator.dependents.TlsCertificates;
+import io.dqlite.operator.dependents.TlsCertificates.Authority;
 import io.dqlite.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -44,6 +49,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -261,7 +267,8 @@ class OperatorIT {
             get(PodDisruptionBudget.class, "db").orElseThrow(),
             get(ServiceAccount.class, "db").orElseThrow(),
             get(ConfigMap.class, "db-join").orElseThrow(),
-            get(Secret.class, "db-tls").orElseThrow());
+            get(Secret.class, "db-tls").orElseThrow(),
+            get(Secret.class, "db-tls-ca").orElseThrow());
     assertThat(owned)
         .allSatisfy(
             o -> {
@@ -271,8 +278,15 @@ class OperatorIT {
                       ref -> assertThat(ref.getUid()).isEqualTo(created.getMetadata().getUid()));
               assertThat(o.getMetadata().getManagedFields())
                   .extracting(ManagedFieldsEntry::getOperation)
-                  .as("%s %s applied server-side", o.getKind(), o.getMetadata().getName())
-                  .contains("Apply");
+                  .as("%s %s written by the operator", o.getKind(), o.getMetadata().getName())
+                  .isNotEmpty();
+              if (!(o instanceof Secret)) {
+                // The TLS Secrets are created plainly and changed by server-side apply.
+                assertThat(o.getMetadata().getManagedFields())
+                    .extracting(ManagedFieldsEntry::getOperation)
+                    .as("%s %s applied server-side", o.getKind(), o.getMetadata().getName())
+                    .contains("Apply");
+              }
             });
     StatefulSet sts = get(StatefulSet.class, "db").orElseThrow();
     assertThat(sts.getSpec().getReplicas()).isEqualTo(3);
@@ -337,8 +351,169 @@ class OperatorIT {
               assertThat(get(Service.class, "db")).isEmpty();
               assertThat(get(ConfigMap.class, "db-join")).isEmpty();
               assertThat(get(Secret.class, "db-tls")).isEmpty();
+              assertThat(get(Secret.class, "db-tls-ca")).isEmpty();
               assertThat(get(PodDisruptionBudget.class, "db")).isEmpty();
               assertThat(get(ServiceAccount.class, "db")).isEmpty();
+            });
+  }
+
+  /**
+   * Generated TLS renewed on a real API server and StatefulSet controller: a node certificate near
+   * its end is renewed from the same CA at once; one whose CA key is gone makes a new CA, which
+   * goes through its three steps, each after the pod restarted onto the previous Secret (the pod
+   * stays Pending here, so the gate replaces it at once).
+   */
+  @Test
+  void generatedTlsIsRenewedAndRolledOntoThePods() {
+    // The awaits ignore exceptions: a Secret not written yet is "not yet", not a failure.
+    TlsSpec tls = new TlsSpec();
+    tls.setGenerate(true);
+    DqliteCluster cr = create("rotated", spec -> {
+      spec.setTls(tls);
+      spec.setReplicas(1);
+    });
+    await().ignoreExceptions().atMost(WAIT).untilAsserted(() -> assertThat(templateRevision("rotated"))
+        .isEqualTo(GeneratedTls.revision(get(Secret.class, "rotated-tls").orElseThrow())));
+    Authority ca =
+        GeneratedTls.readCa(get(Secret.class, "rotated-tls-ca").orElseThrow()).orElseThrow();
+    Instant now = Instant.now();
+
+    // A node certificate with less than a third of its life left: renewed from the same CA.
+    replaceNodeSecret(cr, GeneratedTls.issue(cr, "cluster.local", ca, List.of(ca.certificate()),
+        now.minus(Duration.ofDays(300))));
+    await().ignoreExceptions().atMost(WAIT).untilAsserted(() -> {
+      Material m = nodeMaterial("rotated");
+      assertThat(m.node().certificate().getNotAfter().toInstant())
+          .isAfter(now.plus(Duration.ofDays(300)));
+      assertThat(m.trusted()).containsExactly(ca.certificate());
+      assertThat(templateRevision("rotated"))
+          .isEqualTo(GeneratedTls.revision(get(Secret.class, "rotated-tls").orElseThrow()));
+    });
+
+    // The CA key lost and the node certificate due: a new CA, trusted first beside the old one,
+    // then signing the node certificate, then alone.
+    admin.secrets().inNamespace(ns).withName("rotated-tls-ca").delete();
+    await().ignoreExceptions().atMost(WAIT).until(() -> get(Secret.class, "rotated-tls-ca").isEmpty());
+    replaceNodeSecret(cr, GeneratedTls.issue(cr, "cluster.local", ca, List.of(ca.certificate()),
+        now.minus(Duration.ofDays(300))));
+    await().ignoreExceptions().atMost(Duration.ofMinutes(4)).untilAsserted(() -> {
+      Material m = nodeMaterial("rotated");
+      Authority next =
+          GeneratedTls.readCa(get(Secret.class, "rotated-tls-ca").orElseThrow()).orElseThrow();
+      assertThat(next.certificate()).isNotEqualTo(ca.certificate());
+      assertThat(m.trusted()).containsExactly(next.certificate());
+      assertThat(TlsCertificates.signedBy(m.node().certificate(), next.certificate())).isTrue();
+      assertThat(templateRevision("rotated"))
+          .isEqualTo(GeneratedTls.revision(get(Secret.class, "rotated-tls").orElseThrow()));
+    });
+    assertThat(admin.events().v1().events().inNamespace(ns).list().getItems())
+        .filteredOn(e -> "rotated".equals(e.getRegarding().getName()))
+        .filteredOn(e -> "TlsRotated".equals(e.getReason()))
+        .extracting(Event::getAction)
+        .contains("RenewNode", "AddAuthority", "SwitchNode", "RetireAuthorities");
+  }
+
+  /**
+   * What the API server cannot reject shows in the status, not in the operator's health: an image
+   * that never starts (the pod's container waits in ErrImagePull, written here as the kubelet
+   * would) makes the cluster Degraded with reason ImagePullFailed and a Warning Event, the other
+   * problems (no node for the voters) in the message; the operator keeps reconciling.
+   */
+  @Test
+  void anImageThatNeverStartsIsDegradedNotACrashLoop() {
+    create("unpullable", spec -> spec.setImage("registry.invalid/no-such-image:1"));
+    await()
+        .atMost(WAIT)
+        .until(() -> get(io.fabric8.kubernetes.api.model.Pod.class, "unpullable-0").isPresent());
+    admin
+        .pods()
+        .inNamespace(ns)
+        .withName("unpullable-0")
+        .editStatus(
+            p -> {
+              p.getStatus()
+                  .setContainerStatuses(
+                      List.of(
+                          new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
+                              .withName(p.getSpec().getContainers().get(0).getName())
+                              .withImage(p.getSpec().getContainers().get(0).getImage())
+                              .withImageID("")
+                              .withReady(false)
+                              .withRestartCount(0)
+                              .withNewState()
+                              .withNewWaiting()
+                              .withReason("ErrImagePull")
+                              .withMessage("registry.invalid: no such host")
+                              .endWaiting()
+                              .endState()
+                              .build()));
+              return p;
+            });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        Conditions.find(
+                            cluster("unpullable").get().getStatus().getConditions(),
+                            ConditionTypes.DEGRADED))
+                    .hasValueSatisfying(
+                        c -> {
+                          assertThat(c.getStatus()).isEqualTo("True");
+                          assertThat(c.getReason()).isEqualTo("ImagePullFailed");
+                          assertThat(c.getMessage())
+                              .contains("unpullable-0")
+                              .contains("no such host")
+                              .contains("schedulable node(s) for 3 voters");
+                        }));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(admin.events().v1().events().inNamespace(ns).list().getItems())
+                    .filteredOn(e -> "unpullable".equals(e.getRegarding().getName()))
+                    .filteredOn(e -> "ImagePullFailed".equals(e.getReason()))
+                    .extracting(Event::getType)
+                    .isNotEmpty()
+                    .containsOnly("Warning"));
+    // Still reconciling: a spec change is observed.
+    cluster("unpullable")
+        .edit(
+            c -> {
+              c.getSpec().setStandBys(1);
+              return c;
+            });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              DqliteCluster cr = cluster("unpullable").get();
+              assertThat(cr.getStatus().getObservedGeneration())
+                  .isEqualTo(cr.getMetadata().getGeneration());
+            });
+    assertThat(operator.httpPort()).isPositive();
+  }
+
+  static String templateRevision(String name) {
+    return get(StatefulSet.class, name)
+        .flatMap(StatefulSetDependent::tlsRevision)
+        .orElse("none");
+  }
+
+  static Material nodeMaterial(String name) {
+    return GeneratedTls.readTls(get(Secret.class, name + "-tls").orElseThrow()).orElseThrow();
+  }
+
+  static void replaceNodeSecret(DqliteCluster cr, Material material) {
+    Secret replacement = GeneratedTls.tlsSecret(cr, material);
+    admin
+        .secrets()
+        .inNamespace(ns)
+        .withName(replacement.getMetadata().getName())
+        .edit(
+            s -> {
+              s.setData(replacement.getData());
+              return s;
             });
   }
 
