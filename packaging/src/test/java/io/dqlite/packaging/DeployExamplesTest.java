@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * deploy/examples/: each file parses, each DqliteCluster conforms to the generated CRD's schema,
  * and each example shows what its name promises. The API server's own checks (CEL rules included)
- * run in {@link ManifestsDryRunE2E}.
+ * run in {@link ManifestsDryRunIT}.
  */
 class DeployExamplesTest {
 
