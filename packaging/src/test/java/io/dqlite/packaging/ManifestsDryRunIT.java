@@ -1,22 +1,16 @@
 package io.dqlite.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dqlite.localkube.LocalControlPlane;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.dependents.DesiredServiceMonitor;
 import io.dqlite.packaging.ChartRender.ValueSet;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation;
 import java.io.IOException;
@@ -24,17 +18,15 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -42,7 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every manifest the chart renders (each golden value set), deploy/operator.yaml and every file
  * under deploy/examples/ go through a server-side apply in dry-run mode with strict field
- * validation on one real kube-apiserver (the local control plane, started once for the class):
+ * validation on one real kube-apiserver (the local control plane, {@link SharedControlPlane}):
  * types, unknown fields, defaulting, the CRD's CEL rules and admission, with nothing persisted.
  *
  * <p>The DqliteCluster CRD is installed for real first (waited for until Established). The
@@ -54,68 +46,21 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Skips, saying why, when the control-plane binaries are not built ({@code make k8s-binaries};
  * {@code make test} builds them first).
  */
+@ExtendWith(SharedControlPlane.Resolver.class)
 class ManifestsDryRunIT {
 
   private static final String FIELD_MANAGER = "dqlite-packaging-dry-run";
-  private static final String EXAMPLES_NAMESPACE = "examples";
-  private static final Path MONITORING_CRDS =
-      RepoPaths.resolve("packaging/src/test/resources/crds/monitoring.coreos.com.yaml");
+  private static final String EXAMPLES_NAMESPACE = SharedControlPlane.EXAMPLES_NAMESPACE;
 
-  private static LocalControlPlane controlPlane;
+  private static SharedControlPlane shared;
   private static KubernetesClient client;
-  private static Path binDir;
   /** "apiVersion/kind" → namespaced, from the API server's discovery. */
   private static final Map<String, Boolean> NAMESPACED = new HashMap<>();
 
   @BeforeAll
-  static void startControlPlane() throws IOException, InterruptedException {
-    binDir = locateBinDir();
-    for (String binary : List.of("kube-apiserver", "kube-controller-manager", "kube-scheduler",
-        "helm")) {
-      skipUnless(Files.isExecutable(binDir.resolve(binary)), "the local control plane is not built ("
-          + binDir.resolve(binary) + " missing); run `make k8s-binaries` (make test does)");
-    }
-    skipUnless(onPath("etcd"),
-        "etcd is not installed (`make k8s-binaries` installs Debian's etcd-server)");
-    controlPlane = LocalControlPlane.builder().build().start();
-    // No retries: fabric8 retries HTTP 5xx with back-off, and the API server answers a field
-    // unknown to a server-side apply with a 500; one answer is all a dry run needs.
-    client = new KubernetesClientBuilder()
-        .withConfig(new ConfigBuilder(controlPlane.config()).withRequestRetryBackoffLimit(0).build())
-        .build();
-
-    List<String> crds = new ArrayList<>(List.of("dqliteclusters.dqlite.io"));
-    client.resource(client.getKubernetesSerialization()
-        .unmarshal(Files.readString(RepoPaths.crd()), CustomResourceDefinition.class)).create();
-    for (JsonNode doc : Yaml.documents(MONITORING_CRDS)) {
-      CustomResourceDefinition crd =
-          client.getKubernetesSerialization().convertValue(doc, CustomResourceDefinition.class);
-      client.resource(crd).create();
-      crds.add(crd.getMetadata().getName());
-    }
-    Awaitility.await("CRDs established").atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
-      for (String name : crds) {
-        assertThat(client.apiextensions().v1().customResourceDefinitions().withName(name).get()
-            .getStatus().getConditions())
-            .as(name)
-            .anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True"));
-      }
-    });
-    for (String ns : List.of(ChartRender.NAMESPACE, EXAMPLES_NAMESPACE, "team-a", "team-b",
-        "monitoring")) {
-      client.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-          .create();
-    }
-  }
-
-  @AfterAll
-  static void stopControlPlane() {
-    if (client != null) {
-      client.close();
-    }
-    if (controlPlane != null) {
-      controlPlane.close();
-    }
+  static void connect(SharedControlPlane controlPlane) {
+    shared = controlPlane;
+    client = controlPlane.client;
   }
 
   @ParameterizedTest
@@ -202,21 +147,37 @@ class ManifestsDryRunIT {
   @ParameterizedTest
   @EnumSource(ValueSet.class)
   void helmInstallsTheChartOnTheServerAndPrintsTheNextStep(ValueSet values) throws Exception {
-    Process helm = new ProcessBuilder(binDir.resolve("helm").toString(), "install",
-        ChartRender.RELEASE, RepoPaths.chart().toString(),
+    HelmRun run = helmInstallDryRun("--values", values.valuesFile().toString());
+    assertThat(run.exitCode).as("helm install --dry-run=server (%s):%n%s", values.id, run.output)
+        .isZero();
+    assertThat(run.output).as(values.id).contains("NOTES:").contains("kind: DqliteCluster")
+        .contains("kubectl get dqliteclusters");
+  }
+
+  /** A value of the wrong type stops `helm install` before anything reaches the server. */
+  @Test
+  void helmInstallRefusesAWrongValueTypeNamingTheKey() throws Exception {
+    HelmRun run = helmInstallDryRun("--set", "replicaCount=two");
+    assertThat(run.exitCode).as(run.output).isNotZero();
+    assertThat(run.output).contains("values don't meet the specifications of the schema")
+        .contains("at '/replicaCount': got string, want integer");
+  }
+
+  private record HelmRun(int exitCode, String output) {}
+
+  private static HelmRun helmInstallDryRun(String... extra) throws Exception {
+    List<String> command = new ArrayList<>(List.of(shared.binDir.resolve("helm").toString(),
+        "install", ChartRender.RELEASE, RepoPaths.chart().toString(),
         "--namespace", ChartRender.NAMESPACE, "--dry-run=server",
-        "--values", values.valuesFile().toString(),
-        "--kubeconfig", controlPlane.kubeconfig().toString())
-        .redirectErrorStream(true).start();
+        "--kubeconfig", shared.controlPlane.kubeconfig().toString()));
+    command.addAll(List.of(extra));
+    Process helm = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output;
     try (InputStream in = helm.getInputStream()) {
       output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     assertThat(helm.waitFor(2, TimeUnit.MINUTES)).as("helm install --dry-run=server").isTrue();
-    assertThat(helm.exitValue()).as("helm install --dry-run=server (%s):%n%s", values.id, output)
-        .isZero();
-    assertThat(output).as(values.id).contains("NOTES:").contains("kind: DqliteCluster")
-        .contains("kubectl get dqliteclusters");
+    return new HelmRun(helm.exitValue(), output);
   }
 
   /**
@@ -252,34 +213,5 @@ class ManifestsDryRunIT {
           .orElseThrow(() -> new AssertionError("the API server does not serve " + key));
       return resource.getNamespaced();
     });
-  }
-
-  private static Path locateBinDir() throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("bash",
-        RepoPaths.resolve("localkube/build-binaries.sh").toString(), "--print-bin-dir")
-        .redirectErrorStream(true).start();
-    String out;
-    try (InputStream in = p.getInputStream()) {
-      out = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-    }
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
-    return Path.of(out);
-  }
-
-  /**
-   * Aborts the class when {@code condition} is false. The reason is also printed: failsafe reports
-   * a class aborted in {@code @BeforeAll} as "Tests run: 0" without it.
-   */
-  private static void skipUnless(boolean condition, String reason) {
-    if (!condition) {
-      System.err.println("ManifestsDryRunIT SKIPPED: " + reason);
-    }
-    assumeThat(condition).as("ManifestsDryRunIT skipped: %s", reason).isTrue();
-  }
-
-  private static boolean onPath(String command) {
-    String path = System.getenv().getOrDefault("PATH", "");
-    return Stream.of(path.split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, command)));
   }
 }
