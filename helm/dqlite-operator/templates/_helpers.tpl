@@ -82,21 +82,21 @@ verbs the operator uses; docs/packaging.md gives the reason for each.
   resources: ["dqliteclusters/status"]
   verbs: ["patch"]
 # The objects a cluster owns: read from informers (list, watch), written by server-side apply
-# only (patch; create when the apply creates the object), deleted when a feature is turned off
-# (generated TLS, ServiceMonitor).
+# only (patch; create when the apply creates the object); deleted by the garbage collector with
+# their DqliteCluster, never by the operator.
 - apiGroups: ["apps"]
   resources: ["statefulsets"]
-  verbs: ["list", "watch", "create", "patch", "delete"]
+  verbs: ["list", "watch", "create", "patch"]
 - apiGroups: [""]
   resources: ["services", "configmaps", "serviceaccounts"]
-  verbs: ["list", "watch", "create", "patch", "delete"]
+  verbs: ["list", "watch", "create", "patch"]
 # Secrets also by name: the operator reads a cluster's TLS Secret to dial its nodes.
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch"]
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
-  verbs: ["list", "watch", "create", "patch", "delete"]
+  verbs: ["list", "watch", "create", "patch"]
 # Pods from an informer; rolling updates and scale-down delete one at a time after a handover.
 - apiGroups: [""]
   resources: ["pods"]
@@ -110,7 +110,8 @@ verbs the operator uses; docs/packaging.md gives the reason for each.
   resources: ["events"]
   verbs: ["create"]
 {{- if .Values.rbac.serviceMonitors }}
-# spec.metrics.serviceMonitor: one prometheus-operator ServiceMonitor per cluster.
+# spec.metrics.serviceMonitor: one prometheus-operator ServiceMonitor per cluster, deleted when
+# the field turns false.
 - apiGroups: ["monitoring.coreos.com"]
   resources: ["servicemonitors"]
   verbs: ["list", "watch", "create", "patch", "delete"]
