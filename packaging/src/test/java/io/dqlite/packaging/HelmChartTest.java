@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marcnuri.helm.LintResult;
+import io.dqlite.client.NodeRole;
 import io.dqlite.operator.OperatorSettings;
 import io.dqlite.operator.dependents.ClusterNames;
 import io.dqlite.operator.dependents.Sidecar;
 import io.dqlite.packaging.ChartRender.ValueSet;
+import io.dqlite.sidecar.metrics.SidecarMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -384,8 +386,30 @@ class HelmChartTest {
     while (metric.find()) {
       metrics.add(metric.group(1));
     }
-    assertThat(metrics).contains("dqlite_role", "dqlite_leader")
-        .allMatch(m -> m.startsWith("dqlite_") || m.equals("up") || m.startsWith("jvm_"));
+    assertThat(metrics).contains("dqlite_role", "dqlite_leader");
+    // Every series the dashboard queries is one a real sidecar exports (up is Prometheus' own).
+    String scrape;
+    try (SidecarMetrics sidecar = new SidecarMetrics()) {
+      scrape = sidecar.scrape();
+    }
+    for (String m : metrics) {
+      if (!m.equals("up")) {
+        assertThat(scrape).as("the sidecar's /metrics has %s", m).containsPattern("(?m)^" + m + "[{ ]");
+      }
+    }
+    // ... and every role it filters on is a label value the sidecar uses.
+    Set<String> roles = new java.util.TreeSet<>();
+    for (NodeRole r : NodeRole.values()) {
+      roles.add(SidecarMetrics.label(r));
+    }
+    Matcher role = Pattern.compile("role=~?\\\\?\"([^\"\\\\]+)").matcher(String.join(" ", exprs));
+    int filters = 0;
+    while (role.find()) {
+      filters++;
+      assertThat(roles).as("role filter %s", role.group(1))
+          .containsAll(List.of(role.group(1).split("\\|")));
+    }
+    assertThat(filters).as("role filters in the dashboard").isPositive();
   }
 
   @Test
