@@ -73,42 +73,47 @@ What the operator may do in each namespace it watches. One rule per kind of obje
 verbs the operator uses; docs/packaging.md gives the reason for each.
 */}}
 {{- define "dqlite-operator.rules" -}}
-# The custom resource: read and watch, finalizer and status updates (server-side apply patches).
+# The custom resource: read and watch (no finalizer: owned objects go by owner references); only
+# the status is written, by patches.
 - apiGroups: ["dqlite.io"]
   resources: ["dqliteclusters"]
-  verbs: ["get", "list", "watch", "patch", "update"]
+  verbs: ["get", "list", "watch"]
 - apiGroups: ["dqlite.io"]
   resources: ["dqliteclusters/status"]
-  verbs: ["get", "patch", "update"]
-- apiGroups: ["dqlite.io"]
-  resources: ["dqliteclusters/finalizers"]
-  verbs: ["update"]
-# The objects a cluster owns.
+  verbs: ["patch"]
+# The objects a cluster owns: read from informers (list, watch), written by server-side apply
+# only (patch; create when the apply creates the object); deleted by the garbage collector with
+# their DqliteCluster, never by the operator.
 - apiGroups: ["apps"]
   resources: ["statefulsets"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["list", "watch", "create", "patch"]
 - apiGroups: [""]
-  resources: ["services", "configmaps", "serviceaccounts", "secrets"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  resources: ["services", "configmaps", "serviceaccounts"]
+  verbs: ["list", "watch", "create", "patch"]
+# Secrets also by name: the operator reads a cluster's TLS Secret to dial its nodes.
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["get", "list", "watch", "create", "patch"]
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
-# Rolling updates and scale-down: pods are deleted one at a time after a handover.
+  verbs: ["list", "watch", "create", "patch"]
+# Pods from an informer; rolling updates and scale-down delete one at a time after a handover.
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["get", "list", "watch", "delete"]
-# Volume retention: the claims of pods scaled away are deleted (storage.retention.whenScaled).
+  verbs: ["list", "watch", "delete"]
+# Volume retention: the claims of pods scaled away are deleted by name (storage.retention).
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
-  verbs: ["get", "list", "watch", "delete"]
-# Events on DqliteClusters.
-- apiGroups: ["", "events.k8s.io"]
+  verbs: ["delete"]
+# Events on DqliteClusters, created through events.k8s.io/v1 (never patched, never core/v1).
+- apiGroups: ["events.k8s.io"]
   resources: ["events"]
-  verbs: ["create", "patch"]
+  verbs: ["create"]
 {{- if .Values.rbac.serviceMonitors }}
-# spec.metrics.serviceMonitor: one prometheus-operator ServiceMonitor per cluster.
+# spec.metrics.serviceMonitor: one prometheus-operator ServiceMonitor per cluster, deleted when
+# the field turns false.
 - apiGroups: ["monitoring.coreos.com"]
   resources: ["servicemonitors"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["list", "watch", "create", "patch", "delete"]
 {{- end }}
 {{- end }}

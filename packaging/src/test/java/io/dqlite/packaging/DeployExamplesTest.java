@@ -3,12 +3,15 @@ package io.dqlite.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dqlite.client.jdbc.DqliteUrl;
 import io.dqlite.operator.dependents.ClusterNames;
 import io.dqlite.operator.dependents.Sidecar;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.List;
+import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * deploy/examples/: each file parses, each DqliteCluster conforms to the generated CRD's schema,
  * and each example shows what its name promises. The API server's own checks (CEL rules included)
- * run in {@link ManifestsDryRunE2E}.
+ * run in {@link ManifestsDryRunIT}.
  */
 class DeployExamplesTest {
 
@@ -110,6 +113,22 @@ class DeployExamplesTest {
     JsonNode app = cluster("app-socket.yaml").at("/spec/podTemplate/spec/containers/0");
     assertThat(app.path("name").asText()).isNotEqualTo(Sidecar.CONTAINER_NAME);
     assertThat(app.path("env").toString()).contains("jdbc:dqlite:unix:" + Sidecar.APP_SOCKET + "?");
+  }
+
+  /** The example's JDBC URL is one this project's driver accepts, for the socket the pod gets. */
+  @Test
+  void appsJdbcUrlParsesToTheMountedSocket() throws SQLException {
+    JsonNode app = cluster("app-socket.yaml").at("/spec/podTemplate/spec/containers/0");
+    String url = null;
+    for (JsonNode env : app.path("env")) {
+      if (env.path("value").asText().startsWith(DqliteUrl.PREFIX)) {
+        url = env.path("value").asText();
+      }
+    }
+    assertThat(url).as("a jdbc:dqlite: URL in the app container's env").isNotNull();
+    DqliteUrl parsed = DqliteUrl.parse(url, new Properties());
+    assertThat(parsed.addresses()).singleElement().asString().contains(Sidecar.APP_SOCKET);
+    assertThat(parsed.database()).isEqualTo("orders");
   }
 
   @Test

@@ -19,6 +19,12 @@ final class Generated {
     Path root = RepoPaths.root();
     String shown = file.startsWith(root) ? root.relativize(file).toString() : file.toString();
     if (RepoPaths.update()) {
+      // Only a file that differs is written, and the run says which: the diff to review.
+      if (Files.isRegularFile(file)
+          && Files.readString(file, StandardCharsets.UTF_8).equals(expected)) {
+        System.out.println("packaging: unchanged " + shown);
+        return;
+      }
       Files.createDirectories(file.getParent());
       Files.writeString(file, expected, StandardCharsets.UTF_8);
       System.out.println("packaging: rewrote " + shown);

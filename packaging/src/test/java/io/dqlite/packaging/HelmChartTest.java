@@ -6,17 +6,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marcnuri.helm.LintResult;
+import io.dqlite.client.NodeRole;
 import io.dqlite.operator.OperatorSettings;
 import io.dqlite.operator.dependents.ClusterNames;
 import io.dqlite.operator.dependents.Sidecar;
 import io.dqlite.packaging.ChartRender.ValueSet;
+import io.dqlite.sidecar.metrics.SidecarMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
@@ -55,17 +60,44 @@ class HelmChartTest {
     }
   }
 
+  /**
+   * Every value of the chart's own is commented: each top-level key, each key that opens a section
+   * and the first key of each section (its followers share that comment, e.g. interval and
+   * scrapeTimeout). Not the fields inside Kubernetes objects passed through as they are.
+   */
   @Test
-  void everyTopLevelValueIsCommented() throws IOException {
+  void everyChartValueIsCommented() throws IOException {
+    // Kubernetes' own field names, documented by Kubernetes (the probes' are Probe fields).
+    Set<String> passedThrough = Set.of("resources", "podSecurityContext", "securityContext",
+        "grafanaDashboard.labels", "probes.startup", "probes.liveness", "probes.readiness");
     List<String> lines = Files.readAllLines(RepoPaths.chart().resolve("values.yaml"));
+    Pattern keyLine = Pattern.compile("^( *)([A-Za-z_][A-Za-z0-9_]*):(.*)$");
+    Deque<Map.Entry<Integer, String>> parents = new ArrayDeque<>();
+    int previousKeyIndent = -1;
+    List<String> uncommented = new ArrayList<>();
     for (int n = 0; n < lines.size(); n++) {
-      Matcher key = Pattern.compile("^([A-Za-z][A-Za-z0-9]*):").matcher(lines.get(n));
-      if (key.find()) {
-        assertThat(n > 0 ? lines.get(n - 1) : "")
-            .as("values.yaml line %d: top-level key %s has no comment above it", n + 1, key.group(1))
-            .startsWith("#");
+      Matcher key = keyLine.matcher(lines.get(n));
+      if (!key.matches()) {
+        continue;
       }
+      int indent = key.group(1).length();
+      while (!parents.isEmpty() && parents.peek().getKey() >= indent) {
+        parents.pop();
+      }
+      String parent = parents.isEmpty() ? "" : parents.peek().getValue();
+      String path = parent.isEmpty() ? key.group(2) : parent + "." + key.group(2);
+      boolean opensSection = key.group(3).isBlank();
+      boolean firstInSection = indent > previousKeyIndent;
+      boolean passThrough = passedThrough.stream()
+          .anyMatch(p -> parent.equals(p) || parent.startsWith(p + "."));
+      boolean commented = n > 0 && lines.get(n - 1).strip().startsWith("#");
+      if (!passThrough && (indent == 0 || opensSection || firstInSection) && !commented) {
+        uncommented.add("line " + (n + 1) + ": " + path);
+      }
+      parents.push(Map.entry(indent, path));
+      previousKeyIndent = indent;
     }
+    assertThat(uncommented).as("values.yaml keys without a comment line above them").isEmpty();
   }
 
   @Test
@@ -112,6 +144,9 @@ class HelmChartTest {
         "replicas: 3 | additional properties 'replicas' not allowed",
         "watchNamespaces: [Team_A] | at '/watchNamespaces/0'",
         "metrics: {serviceMonitor: {interval: soon}} | at '/metrics/serviceMonitor/interval'",
+        "extraArgs: [--verbose] | additional properties 'extraArgs' not allowed",
+        "rbac: {sidecarNodeReader: {serviceAccounts: [{name: a}]}}"
+            + " | at '/rbac/sidecarNodeReader/serviceAccounts/0'",
       })
   void wrongValueFailsWithTheSchemasMessage(String values, String message, @TempDir Path dir)
       throws IOException {
@@ -150,25 +185,26 @@ class HelmChartTest {
     JsonNode role = Yaml.one(docs, "ClusterRole", "dqlite-operator");
     Map<String, List<String>> verbs = Rbac.verbsByResource(role);
     assertThat(verbs.get("dqlite.io/dqliteclusters"))
-        .containsExactlyInAnyOrder("get", "list", "watch", "patch", "update");
-    assertThat(verbs.get("dqlite.io/dqliteclusters/status"))
-        .containsExactlyInAnyOrder("get", "patch", "update");
-    assertThat(verbs.get("dqlite.io/dqliteclusters/finalizers")).containsExactly("update");
+        .containsExactlyInAnyOrder("get", "list", "watch");
+    assertThat(verbs.get("dqlite.io/dqliteclusters/status")).containsExactly("patch");
+    assertThat(verbs).as("no finalizer, no blocking owner references").doesNotContainKey(
+        "dqlite.io/dqliteclusters/finalizers");
     for (String owned : List.of("apps/statefulsets", "/services", "/configmaps",
-        "/serviceaccounts", "/secrets", "policy/poddisruptionbudgets",
-        "monitoring.coreos.com/servicemonitors")) {
+        "/serviceaccounts", "policy/poddisruptionbudgets")) {
       assertThat(verbs.get(owned)).as(owned)
-          .containsExactlyInAnyOrder("get", "list", "watch", "create", "update", "patch", "delete");
+          .containsExactlyInAnyOrder("list", "watch", "create", "patch");
     }
-    assertThat(verbs.get("/pods")).containsExactlyInAnyOrder("get", "list", "watch", "delete");
-    assertThat(verbs.get("/persistentvolumeclaims"))
-        .containsExactlyInAnyOrder("get", "list", "watch", "delete");
-    assertThat(verbs.get("/events")).containsExactlyInAnyOrder("create", "patch");
-    assertThat(verbs.get("events.k8s.io/events")).containsExactlyInAnyOrder("create", "patch");
+    assertThat(verbs.get("/secrets"))
+        .containsExactlyInAnyOrder("get", "list", "watch", "create", "patch");
+    assertThat(verbs.get("monitoring.coreos.com/servicemonitors"))
+        .containsExactlyInAnyOrder("list", "watch", "create", "patch", "delete");
+    assertThat(verbs.get("/pods")).containsExactlyInAnyOrder("list", "watch", "delete");
+    assertThat(verbs.get("/persistentvolumeclaims")).containsExactly("delete");
+    assertThat(verbs.get("events.k8s.io/events")).containsExactly("create");
     assertThat(verbs.keySet())
         .as("no exec into pods, no Nodes, no RBAC objects (the sidecar's account is bound to"
             + " nothing), no wildcards")
-        .doesNotContain("/pods/exec", "/nodes", "rbac.authorization.k8s.io/roles",
+        .doesNotContain("/pods/exec", "/nodes", "/events", "rbac.authorization.k8s.io/roles",
             "rbac.authorization.k8s.io/rolebindings")
         .noneMatch(k -> k.contains("*"));
     assertThat(verbs.values()).noneMatch(v -> v.contains("*") || v.contains("escalate")
@@ -179,6 +215,22 @@ class HelmChartTest {
     assertThat(binding.at("/roleRef/name").asText()).isEqualTo("dqlite-operator");
     assertThat(binding.at("/subjects/0/name").asText()).isEqualTo("dqlite-operator");
     assertThat(binding.at("/subjects/0/namespace").asText()).isEqualTo(ChartRender.NAMESPACE);
+  }
+
+  @Test
+  void sidecarsMayOnlyGetNodesAndOnlyTheAccountsListed() {
+    assertThat(Yaml.documents(ChartRender.render(ValueSet.DEFAULT)))
+        .as("no RBAC for the sidecars by default (Kubernetes 1.36 gives them their zone)")
+        .noneMatch(d -> d.at("/metadata/name").asText().endsWith("-sidecar-node-reader"));
+    List<JsonNode> docs = Yaml.documents(ChartRender.render(ValueSet.CUSTOM));
+    JsonNode role = Yaml.one(docs, "ClusterRole", "dqlite-operator-sidecar-node-reader");
+    assertThat(Rbac.verbsByResource(role)).containsExactly(Map.entry("/nodes", List.of("get")));
+    JsonNode binding = Yaml.one(docs, "ClusterRoleBinding", "dqlite-operator-sidecar-node-reader");
+    assertThat(binding.at("/roleRef/name").asText()).isEqualTo(role.at("/metadata/name").asText());
+    assertThat(binding.path("subjects")).hasSize(1);
+    assertThat(binding.at("/subjects/0/kind").asText()).isEqualTo("ServiceAccount");
+    assertThat(binding.at("/subjects/0/namespace").asText()).isEqualTo("team-a");
+    assertThat(binding.at("/subjects/0/name").asText()).isEqualTo("dqlite-sidecar");
   }
 
   @Test
@@ -279,7 +331,7 @@ class HelmChartTest {
   /** Nodes read-only, and the ServiceMonitor CRD by name only when ServiceMonitors are managed. */
   private static void assertClusterReads(JsonNode role, boolean serviceMonitorCrd) {
     assertThat(Rbac.verbsByResource(role))
-        .containsExactly(Map.entry("/nodes", List.of("get", "list")));
+        .containsExactly(Map.entry("/nodes", List.of("list")));
     List<String> named = new ArrayList<>();
     role.path("rules").forEach(r -> {
       if (r.has("resourceNames")) {
@@ -334,8 +386,30 @@ class HelmChartTest {
     while (metric.find()) {
       metrics.add(metric.group(1));
     }
-    assertThat(metrics).contains("dqlite_role", "dqlite_leader")
-        .allMatch(m -> m.startsWith("dqlite_") || m.equals("up") || m.startsWith("jvm_"));
+    assertThat(metrics).contains("dqlite_role", "dqlite_leader");
+    // Every series the dashboard queries is one a real sidecar exports (up is Prometheus' own).
+    String scrape;
+    try (SidecarMetrics sidecar = new SidecarMetrics()) {
+      scrape = sidecar.scrape();
+    }
+    for (String m : metrics) {
+      if (!m.equals("up")) {
+        assertThat(scrape).as("the sidecar's /metrics has %s", m).containsPattern("(?m)^" + m + "[{ ]");
+      }
+    }
+    // ... and every role it filters on is a label value the sidecar uses.
+    Set<String> roles = new java.util.TreeSet<>();
+    for (NodeRole r : NodeRole.values()) {
+      roles.add(SidecarMetrics.label(r));
+    }
+    Matcher role = Pattern.compile("role=~?\\\\?\"([^\"\\\\]+)").matcher(String.join(" ", exprs));
+    int filters = 0;
+    while (role.find()) {
+      filters++;
+      assertThat(roles).as("role filter %s", role.group(1))
+          .containsAll(List.of(role.group(1).split("\\|")));
+    }
+    assertThat(filters).as("role filters in the dashboard").isPositive();
   }
 
   @Test
