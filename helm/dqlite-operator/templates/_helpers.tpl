@@ -90,10 +90,11 @@ verbs the operator uses; docs/packaging.md gives the reason for each.
 - apiGroups: [""]
   resources: ["services", "configmaps", "serviceaccounts"]
   verbs: ["list", "watch", "create", "patch"]
-# Secrets also by name: the operator reads a cluster's TLS Secret to dial its nodes.
+# Secrets by name only (no informer): generated TLS is read, created and renewed by server-side
+# apply, and a cluster's TLS Secret is read to dial its nodes.
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get", "list", "watch", "create", "patch"]
+  verbs: ["get", "create", "patch"]
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
   verbs: ["list", "watch", "create", "patch"]
