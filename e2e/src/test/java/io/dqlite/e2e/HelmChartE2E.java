@@ -107,6 +107,7 @@ class HelmChartE2E {
       }
 
       // The pod reconciles: a DqliteCluster gets its StatefulSet.
+      long t2 = System.nanoTime();
       DqliteClusters.create(client, ns.name(), Specs.minimal("charted", 1));
       Awaitility.await("StatefulSet of a DqliteCluster created by the chart's operator")
           .atMost(Duration.ofMinutes(2))
@@ -118,6 +119,8 @@ class HelmChartE2E {
           .atMost(Duration.ofMinutes(2))
           .pollInterval(Duration.ofSeconds(1))
           .until(() -> DqliteClusters.get(client, ns.name(), "charted") == null);
+      Measurements.record("chart's operator: DqliteCluster -> StatefulSet, then deleted, leader"
+          + " election " + leaderElection, Duration.ofNanos(System.nanoTime() - t2));
       Pod now = client.pods().inNamespace(ns.name()).withName(podName).get();
       assertThat(now.getStatus().getContainerStatuses().get(0).getRestartCount())
           .as("restarts of the operator pod").isZero();
@@ -126,6 +129,7 @@ class HelmChartE2E {
       System.out.println("E2E chart objects: " + before);
       assertThat(before).as("objects of the release").anyMatch(o -> o.startsWith("Deployment/"))
           .anyMatch(o -> o.startsWith("ClusterRole/"));
+      long t3 = System.nanoTime();
       ProcessResult uninstall = helm(env, "uninstall", RELEASE, "--namespace", ns.name(),
           "--wait", "--timeout", "3m");
       assertThat(uninstall.exitCode()).as("helm uninstall; output:\n%s", uninstall.output())
@@ -135,6 +139,8 @@ class HelmChartE2E {
           .atMost(Duration.ofMinutes(2))
           .pollInterval(Duration.ofSeconds(1))
           .untilAsserted(() -> assertThat(chartObjects(client, ns.name())).isEmpty());
+      Measurements.record("helm uninstall --wait (every object gone), leader election "
+          + leaderElection, Duration.ofNanos(System.nanoTime() - t3));
       assertThat(client.apiextensions().v1().customResourceDefinitions()
           .withName("dqliteclusters.dqlite.io").get()).as("the CRD (Helm never deletes crds/)")
           .isNotNull();

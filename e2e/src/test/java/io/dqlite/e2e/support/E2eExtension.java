@@ -86,6 +86,7 @@ public final class E2eExtension
 
   /** Deletes a namespace and waits until it is gone; pods go without grace. */
   static void deleteNamespace(KubernetesClient client, String name) {
+    long t0 = System.nanoTime();
     List<Pod> pods = client.pods().inNamespace(name).list().getItems();
     if (!pods.isEmpty()) {
       client.pods().inNamespace(name).withGracePeriod(0).delete();
@@ -96,6 +97,8 @@ public final class E2eExtension
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofSeconds(1))
           .until(() -> client.namespaces().withName(name).get() == null);
+      System.out.printf("E2E cleanup: namespace %s deleted in %.1f s%n", name,
+          (System.nanoTime() - t0) / 1e9);
     } catch (ConditionTimeoutException slow) {
       // A DqliteCluster whose finalizer nobody removes (the operator is down or failing) holds the
       // namespace: drop the finalizers, say so, and wait again.
