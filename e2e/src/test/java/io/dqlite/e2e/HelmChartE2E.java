@@ -55,7 +55,10 @@ class HelmChartE2E {
         + " listening on 0.0.0.0:8080 would keep the chart's operator pod from listening)")
         .isTrue();
     KubernetesClient client = env.client();
+    long tStop = System.nanoTime();
     env.operator().stop();
+    Measurements.record("suite's operator process stopped (SIGTERM -> exit)",
+        Duration.ofNanos(System.nanoTime() - tStop));
     boolean installed = false;
     try {
       long t0 = System.nanoTime();
@@ -158,8 +161,11 @@ class HelmChartE2E {
       } catch (org.awaitility.core.ConditionTimeoutException stillThere) {
         System.out.println("E2E cleanup: the chart's operator pod is still there after 2 min");
       }
+      long tStart = System.nanoTime();
       env.operator().start();
       env.operator().awaitReady(Duration.ofMinutes(2));
+      Measurements.record("suite's operator process restarted and ready",
+          Duration.ofNanos(System.nanoTime() - tStart));
     }
   }
 
