@@ -48,8 +48,9 @@ public final class ImageTable {
   /**
    * One image: its entrypoint, default arguments, working directory, extra environment, and the
    * files of its filesystem that a pod spec may name (container path → host path), e.g. a launcher
-   * that an operator sets as the container's command. They are translated like mount paths, so a
-   * machine needs no writes outside the checkout and two checkouts on one machine do not collide.
+   * that an operator names in a container's command or lifecycle hook. They are translated like
+   * mount paths, so a machine needs no writes outside the checkout and two checkouts on one
+   * machine do not collide.
    */
   public record Image(
       List<String> command,
