@@ -42,7 +42,10 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 bin_dir() { bash "$REPO/localkube/build-binaries.sh" --print-bin-dir; }
 
-port_busy() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
+# A listener on the wildcard address (not one on another pod's IP) takes the port on every address.
+port_taken_on_wildcard() {
+  ss -Hltn "sport = :$1" 2>/dev/null | awk '{print $4}' | grep -qE '^(0\.0\.0\.0|\*|\[::\]):'
+}
 
 # --- up -------------------------------------------------------------------------------------------
 
@@ -56,10 +59,6 @@ cmd_up() {
   if [ "${#LOCALKUBE_DIR}" -gt 16 ]; then
     die "DEMO_DIR=$LOCALKUBE_DIR is longer than 16 characters: the pods' app-socket paths under it would exceed the 107-byte limit of unix sockets"
   fi
-
-  # The operator sets the sidecar image's launcher path as the container command; there is no
-  # image filesystem here, so the path is linked to this checkout (scripts/localkube-images.sh).
-  bash "$REPO/scripts/localkube-images.sh" install
 
   log "1/5 control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler v1.36.3) in $LOCALKUBE_DIR"
   local t0
@@ -92,9 +91,10 @@ cmd_up() {
 }
 
 install_operator() {
-  if port_busy 8080; then
-    # The chart's operator pod listens on 0.0.0.0:8080 and pods share this machine's network here.
-    log "    port 8080 is taken on this machine, so the operator pod could not listen there:"
+  if port_taken_on_wildcard 8080; then
+    # The operator pod listens on its pod IP's port 8080 (localkube/images.yaml), and pods share
+    # this machine's network here: a wildcard listener on 8080 takes that port on every address.
+    log "    port 8080 is taken on every address of this machine, so the operator pod could not listen:"
     log "    running the operator as a local process with the admin kubeconfig instead"
     kubectl apply --server-side -f "$REPO/crds/dqliteclusters.dqlite.io-v1.yml" >/dev/null
     kubectl wait --for condition=Established crd/dqliteclusters.dqlite.io --timeout=60s >/dev/null

@@ -7,15 +7,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * {@link HelmChartE2E}'s scenario with the values `make demo` uses: one replica without leader
- * election (the Recreate strategy, no Lease).
+ * {@link HelmChartE2E}'s scenario (install, upgrade, uninstall) with the values `make demo` uses:
+ * one replica without leader election (the Recreate strategy, no Lease).
  */
 @ExtendWith(E2eExtension.class)
 class HelmChartDemoValuesE2E {
 
   @Test
-  void helmInstallWithoutLeaderElectionRunsTheOperatorPodAndHelmUninstallRemovesIt(
+  void installUpgradeAndUninstallWithoutLeaderElection(
       E2eEnvironment env, TestNamespace ns) throws Exception {
-    HelmChartE2E.installReconcileUninstall(env, ns, false);
+    HelmChartE2E.installUpgradeReconcileUninstall(env, ns, false);
   }
 }

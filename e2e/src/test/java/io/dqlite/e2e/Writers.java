@@ -21,14 +21,23 @@ final class Writers {
 
   private Writers() {}
 
+  /**
+   * The writer's leader search deadline through one pod's socket. Its URL names that pod's socket
+   * (the path holds the pod's uid): when the pod is replaced the path never comes back, and with
+   * the usual 15 s the writer waited that long before moving to a ready pod (a gap that an
+   * application inside the pod, stopped with it, would not see).
+   */
+  static final int WRITER_LEADER_TIMEOUT_MS = 3_000;
+
   /** The app socket URL of the first ready pod whose socket exists; null when none. */
-  static Supplier<String> anyReadyPod(E2eEnvironment env, String ns, String cluster) {
+  static Supplier<String> anyReadyPod(E2eEnvironment env, String ns, String cluster,
+      int leaderTimeoutMillis) {
     return () -> {
       List<Pod> pods = DqliteClusters.pods(env.client(), ns, cluster);
       for (Pod pod : pods) {
         if (DqliteClusters.podReady(pod)
             && Files.exists(LocalPaths.appSocket(env.agentRoot(), pod))) {
-          return LocalPaths.jdbcUrl(env.agentRoot(), pod, "app");
+          return LocalPaths.jdbcUrl(env.agentRoot(), pod, "app", leaderTimeoutMillis);
         }
       }
       return null;
@@ -37,7 +46,7 @@ final class Writers {
 
   static ContinuousWriter start(E2eEnvironment env, String ns, String cluster)
       throws SQLException {
-    Supplier<String> urls = anyReadyPod(env, ns, cluster);
+    Supplier<String> urls = anyReadyPod(env, ns, cluster, WRITER_LEADER_TIMEOUT_MS);
     String setup = urls.get();
     if (setup == null) {
       throw new IllegalStateException("no ready pod of " + ns + "/" + cluster + " to write to");
@@ -48,7 +57,7 @@ final class Writers {
   /** Acknowledged ids missing from the table, read through a ready pod's socket. */
   static Set<Long> lost(E2eEnvironment env, String ns, String cluster, ContinuousWriter writer)
       throws SQLException {
-    String url = anyReadyPod(env, ns, cluster).get();
+    String url = anyReadyPod(env, ns, cluster, 15_000).get();
     Set<Long> present = Sql.ids(url, "writes");
     Set<Long> missing = new HashSet<>(writer.acknowledged());
     missing.removeAll(present);

@@ -28,6 +28,10 @@ public final class ContinuousWriter implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
   private final Map<String, Integer> failures = new TreeMap<>();
+  /** The first failure of each kind: when (seconds into the run), through which URL, and why. */
+  private final Map<String, String> firstFailures = new TreeMap<>();
+  private final long startNanos = System.nanoTime();
+  private String currentUrl;
   private final GapTracker gaps;
   private long nextId = 1;
   private Connection connection;
@@ -63,9 +67,10 @@ public final class ContinuousWriter implements AutoCloseable {
       if (connection == null) {
         String url = urls.get();
         if (url == null) {
-          fail("no pod to write through");
+          fail("no pod to write through", "no ready pod with an app socket");
           return;
         }
+        currentUrl = url;
         connection = Sql.connect(url);
       }
       try (PreparedStatement ps =
@@ -79,16 +84,19 @@ public final class ContinuousWriter implements AutoCloseable {
         gaps.success(System.nanoTime());
       }
     } catch (SQLException e) {
-      fail(e.getSQLState() == null ? e.getClass().getSimpleName() : e.getSQLState());
+      fail(e.getSQLState() == null ? e.getClass().getSimpleName() : e.getSQLState(),
+          e.getMessage());
       closeConnection();
     } catch (RuntimeException e) {
-      fail(e.getClass().getSimpleName());
+      fail(e.getClass().getSimpleName(), e.getMessage());
       closeConnection();
     }
   }
 
-  private synchronized void fail(String kind) {
+  private synchronized void fail(String kind, String message) {
     failures.merge(kind, 1, Integer::sum);
+    firstFailures.computeIfAbsent(kind, k -> String.format("at +%.1f s through %s: %s",
+        (System.nanoTime() - startNanos) / 1e9, currentUrl, message));
   }
 
   private void closeConnection() {
@@ -137,10 +145,19 @@ public final class ContinuousWriter implements AutoCloseable {
     }
   }
 
-  /** One line for the test output. */
+  /** For the test output: counts, the longest gap, then the first failure of each kind. */
   public String report() {
-    return String.format("%d writes acknowledged, failures %s, longest gap without an"
-        + " acknowledged write %.1f s", acknowledged.size(), failures(),
-        longestGap().toMillis() / 1000.0);
+    double endsAt;
+    synchronized (gaps) {
+      endsAt = (gaps.longestEndsAt() - startNanos) / 1e9;
+    }
+    StringBuilder s = new StringBuilder(String.format("%d writes acknowledged, failures %s,"
+        + " longest gap without an acknowledged write %.1f s (ending at +%.1f s)",
+        acknowledged.size(), failures(), longestGap().toMillis() / 1000.0, endsAt));
+    synchronized (this) {
+      firstFailures.forEach((kind, first) -> s.append("\n  first ").append(kind).append(' ')
+          .append(first));
+    }
+    return s.toString();
   }
 }

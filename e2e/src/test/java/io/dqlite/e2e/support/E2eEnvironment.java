@@ -83,11 +83,15 @@ public final class E2eEnvironment implements AutoCloseable {
             jar + " is missing: run `mvn -pl sidecar,operator -am package -DskipTests` first");
       }
     }
-    installImageLaunchers(repo);
-
     List<AutoCloseable> started = new ArrayList<>();
     try {
       Path stateDir = StateDirs.claim(RepoPaths.stateRoot());
+      started.add(() -> deleteIfEmpty(stateDir));
+      if (!LocalPaths.socketPathsFit(stateDir.resolve("agent"))) {
+        throw new IllegalStateException("state directory " + stateDir + " is too long: the pods'"
+            + " app sockets under it would exceed the " + LocalPaths.MAX_SOCKET_PATH + "-byte limit"
+            + " of unix socket paths; choose a shorter -De2e.stateRoot (default /var/tmp/dqe)");
+      }
       long t0 = System.nanoTime();
       LocalControlPlane cp =
           LocalControlPlane.builder()
@@ -142,21 +146,6 @@ public final class E2eEnvironment implements AutoCloseable {
         }
       }
       throw new IllegalStateException("start the E2E environment: " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * The operator names the sidecar image's launcher, {@code /opt/dqlite/bin/dqlite-sidecar}, as
-   * the container's command; with no image filesystem here, that path must exist on this machine.
-   */
-  private static void installImageLaunchers(Path repo) {
-    Path script = repo.resolve("scripts/localkube-images.sh");
-    ProcessResult r = ProcessResult.run(Duration.ofSeconds(30), List.of("bash", script.toString(),
-        "install"), null);
-    if (r.exitCode() != 0) {
-      throw new IllegalStateException(
-          script + " install failed (exit " + r.exitCode() + "): " + r.output()
-              + " -- the sidecar pods need /opt/dqlite/bin/dqlite-sidecar (docs/e2e.md)");
     }
   }
 
@@ -228,7 +217,15 @@ public final class E2eEnvironment implements AutoCloseable {
         agent.close();
       } finally {
         controlPlane.close();
-        Measurements.print();
+        Measurements.finish();
+      }
+    }
+  }
+
+  private static void deleteIfEmpty(Path dir) throws IOException {
+    try (var entries = Files.list(dir)) {
+      if (entries.findAny().isEmpty()) {
+        Files.delete(dir);
       }
     }
   }

@@ -28,6 +28,14 @@ class E2eSupportTest {
   }
 
   @Test
+  void measurementsReadAsMillisecondsSecondsOrMinutes() {
+    assertThat(Measurements.format(java.time.Duration.ofMillis(20))).isEqualTo("20 ms");
+    assertThat(Measurements.format(java.time.Duration.ofMillis(12_140))).isEqualTo("12.1 s");
+    assertThat(Measurements.format(java.time.Duration.ofMillis(326_400)))
+        .isEqualTo("5 min 26 s (326.4 s)");
+  }
+
+  @Test
   void sidecarViewParsesTheClusterEndpoint() throws Exception {
     SidecarView v = SidecarView.parse("""
         {"self":{"id":"0x1","address":"a-0.a-headless.ns.svc.cluster.local:9001","role":"voter",

@@ -50,7 +50,16 @@ public final class LocalPaths {
 
   /** This project's JDBC URL for a pod's app socket. */
   public static String jdbcUrl(Path agentRoot, Pod pod, String database) {
+    return jdbcUrl(agentRoot, pod, database, 15_000);
+  }
+
+  /**
+   * As {@link #jdbcUrl(Path, Pod, String)} with another leader search deadline. A URL names one
+   * pod's socket, whose path contains the pod's uid: once that pod is gone the driver's search can
+   * only fail, so a client that can move to another pod wants to learn it soon.
+   */
+  public static String jdbcUrl(Path agentRoot, Pod pod, String database, int leaderTimeoutMillis) {
     return "jdbc:dqlite:unix:" + appSocket(agentRoot, pod) + "?database=" + database
-        + "&connectTimeout=2000&leaderTimeout=15000&requestTimeout=15000";
+        + "&connectTimeout=2000&leaderTimeout=" + leaderTimeoutMillis + "&requestTimeout=15000";
   }
 }

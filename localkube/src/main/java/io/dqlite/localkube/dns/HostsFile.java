@@ -26,9 +26,12 @@ import java.util.stream.Collectors;
  *   <li>{@code kubernetes.default}: the API server.
  * </ul>
  *
- * Endpoints are selected pods with an IP, running and not terminating, and ready unless the Service
- * publishes not-ready addresses, as the endpoints controller does. Services without a selector, or
- * with no endpoint, get no entry.
+ * Endpoints are selected pods with an IP that have not finished (Pending or Running), as the
+ * endpoints controller lists them: ready and not terminating, unless the Service publishes
+ * not-ready addresses, in which case terminating and unready pods stay (a StatefulSet's member
+ * being deleted must stay reachable by its name until its processes are gone: its preStop hook
+ * hands leadership over, and its peers talk to it meanwhile). Services without a selector, or with
+ * no endpoint, get no entry.
  */
 public final class HostsFile {
   private static final String SUFFIX = "svc.cluster.local";
@@ -98,7 +101,7 @@ public final class HostsFile {
         .filter(p -> ns.equals(p.getMetadata().getNamespace()))
         .filter(p -> matches(selector, p.getMetadata().getLabels()))
         .filter(p -> p.getStatus() != null && p.getStatus().getPodIP() != null)
-        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(p -> notReadyToo || p.getMetadata().getDeletionTimestamp() == null)
         .filter(
             p ->
                 "Running".equals(p.getStatus().getPhase())

@@ -63,7 +63,7 @@ public final class ContainerLauncher {
     env.putAll(image.env());
     env.putAll(envBuilder.build(pod, c, podIp, hostIp));
 
-    MountMapper mounts = volumes.mapper(c, env);
+    MountMapper mounts = volumes.mapper(c, env).withImageFiles(image.files());
     Path root;
     try {
       root = volumes.rootfs(c, mounts);

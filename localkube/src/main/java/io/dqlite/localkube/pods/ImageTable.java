@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,8 @@ import java.util.regex.Pattern;
  *     args: ["8080"]                                                      # CMD
  *     workingDir: ${REPO}
  *     env: {PYTHONUNBUFFERED: "1"}
+ *     files:                 # the image's own files that pod specs name by absolute path
+ *       /opt/example/bin/run: ${REPO}/scripts/run-example
  * </pre>
  *
  * {@code ${NAME}} is replaced when the table is loaded (from the given variables, else the
@@ -42,13 +45,34 @@ public final class ImageTable {
     this.source = source;
   }
 
-  /** One image: its entrypoint, default arguments, working directory and extra environment. */
+  /**
+   * One image: its entrypoint, default arguments, working directory, extra environment, and the
+   * files of its filesystem that a pod spec may name (container path → host path), e.g. a launcher
+   * that an operator names in a container's command or lifecycle hook. They are translated like
+   * mount paths, so a machine needs no writes outside the checkout and two checkouts on one
+   * machine do not collide.
+   */
   public record Image(
-      List<String> command, List<String> args, String workingDir, Map<String, String> env) {
+      List<String> command,
+      List<String> args,
+      String workingDir,
+      Map<String, String> env,
+      Map<String, String> files) {
     public Image {
       command = command == null ? List.of() : List.copyOf(command);
       args = args == null ? List.of() : List.copyOf(args);
       env = env == null ? Map.of() : Map.copyOf(env);
+      // Not Map.copyOf: an entry without a value must reach parse()'s check, which names it.
+      files =
+          files == null
+              ? Map.of()
+              : Collections.unmodifiableMap(new LinkedHashMap<>(files));
+    }
+
+    /** An image without files of its own. */
+    public Image(
+        List<String> command, List<String> args, String workingDir, Map<String, String> env) {
+      this(command, args, workingDir, env, Map.of());
     }
   }
 
@@ -71,6 +95,14 @@ public final class ImageTable {
     for (Map.Entry<String, Image> e : doc.images().entrySet()) {
       if (e.getValue() == null || e.getValue().command().isEmpty()) {
         throw new IOException(source + ": image " + e.getKey() + " has no command");
+      }
+      for (Map.Entry<String, String> f : e.getValue().files().entrySet()) {
+        if (!f.getKey().startsWith("/") || f.getKey().equals("/") || f.getValue() == null
+            || !f.getValue().startsWith("/")) {
+          throw new IOException(source + ": image " + e.getKey() + ": files entry " + f.getKey()
+              + ": " + f.getValue() + " must map an absolute path (not /) to an absolute host"
+              + " path");
+        }
       }
     }
     return new ImageTable(new LinkedHashMap<>(doc.images()), source);

@@ -40,6 +40,21 @@ public final class MountMapper {
     this.mounts = List.copyOf(list);
   }
 
+  /**
+   * This mapper plus an image's own files (container path → host path). A volume mounted over an
+   * image path hides it, as in a container, so files under a mount path are left out.
+   */
+  public MountMapper withImageFiles(Map<String, String> files) {
+    Map<String, Path> all = new LinkedHashMap<>(mounts());
+    for (Map.Entry<String, String> f : files.entrySet()) {
+      String path = normalise(f.getKey());
+      if (map(path).equals(path)) {
+        all.put(path, Path.of(f.getValue()));
+      }
+    }
+    return new MountMapper(all);
+  }
+
   /** The host path for a container path; paths under no mount are returned unchanged. */
   public String map(String containerPath) {
     if (containerPath == null || !containerPath.startsWith("/")) {

@@ -77,6 +77,27 @@ class HostsFileTest {
   }
 
   @Test
+  void terminatingPodsStayWhileTheServicePublishesNotReadyAddresses() {
+    Pod terminating =
+        new PodBuilder(pod("db", "db-0", "127.1.0.1", false))
+            .editMetadata()
+            .withDeletionTimestamp("2026-01-01T00:00:00Z")
+            .endMetadata()
+            .build();
+    Pod finished =
+        new PodBuilder(pod("db", "db-1", "127.1.0.2", false))
+            .editStatus()
+            .withPhase("Failed")
+            .endStatus()
+            .build();
+    String hosts =
+        HostsFile.render(
+            "db", List.of(terminating, finished), List.of(service("db", "db", true, true)), API,
+            "m");
+    assertThat(hosts).contains("127.1.0.1 db db-0.db ").doesNotContain("127.1.0.2");
+  }
+
+  @Test
   void alwaysHasLocalhostTheMachineAndTheApiServer() {
     String hosts = HostsFile.render("default", List.of(), List.of(), "127.0.0.9", "box");
     assertThat(hosts)

@@ -22,6 +22,7 @@ class ImageTableTest {
           "    args: [--default]",
           "    workingDir: ${REPO}",
           "    env: {A: b}",
+          "    files: {/opt/dqlite/bin/dqlite-sidecar: '${REPO}/scripts/launcher'}",
           "  registry:5000/tools/http:2.0:",
           "    command: [python3, -m, http.server, --bind, $(LOCALKUBE_POD_IP)]",
           "");
@@ -43,6 +44,8 @@ class ImageTableTest {
         .containsExactly("java", "-jar", "/repo/sidecar/target/dqlite-sidecar.jar");
     assertThat(sidecar.workingDir()).isEqualTo("/repo");
     assertThat(sidecar.env()).containsEntry("A", "b");
+    assertThat(sidecar.files())
+        .containsExactly(Map.entry("/opt/dqlite/bin/dqlite-sidecar", "/repo/scripts/launcher"));
     assertThat(table.lookup("registry:5000/tools/http:2.0").orElseThrow().command())
         .endsWith("$(LOCALKUBE_POD_IP)");
   }
@@ -98,5 +101,21 @@ class ImageTableTest {
 
   private static Container container(List<String> command, List<String> args) {
     return new ContainerBuilder().withName("c").withCommand(command).withArgs(args).build();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {"{opt/x: /h/x}", "{/: /h/x}", "{/opt/x: relative/x}", "{/opt/x: }"})
+  void refusesImageFilesThatAreNotAbsolutePathPairs(String files) {
+    assertThatThrownBy(
+            () ->
+                ImageTable.parse(
+                    "images:\n  a/b:\n    command: [x]\n    files: " + files + "\n",
+                    Map.of(),
+                    "t.yaml"))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("t.yaml: image a/b: files entry")
+        .hasMessageContaining("must map an absolute path");
   }
 }

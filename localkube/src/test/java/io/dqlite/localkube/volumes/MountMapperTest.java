@@ -63,4 +63,17 @@ class MountMapperTest {
     assertThatThrownBy(() -> new MountMapper(Map.of("/", Path.of("/h"))))
         .hasMessageContaining("below it");
   }
+
+  @Test
+  void imageFilesAreTranslatedUnlessAVolumeIsMountedOverThem() {
+    MountMapper withFiles =
+        mapper.withImageFiles(
+            Map.of(
+                "/opt/dqlite/bin/dqlite-sidecar", "/repo/scripts/launcher",
+                "/var/lib/dqlite/image-file", "/repo/hidden"));
+    assertThat(withFiles.rewrite(List.of("/opt/dqlite/bin/dqlite-sidecar", "handover")))
+        .containsExactly("/repo/scripts/launcher", "handover");
+    assertThat(withFiles.map("/var/lib/dqlite/image-file")).isEqualTo("/h/pv/data/image-file");
+    assertThat(withFiles.map("/var/lib/dqlite")).isEqualTo("/h/pv/data");
+  }
 }
