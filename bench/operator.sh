@@ -56,13 +56,6 @@ up() {
   case $LOCALKUBE_DIR in /tmp/*) die "OPERATOR_BENCH_DIR must not be under /tmp (pods mount a volume there)" ;; esac
   PATH=$(bash "$REPO/localkube/build-binaries.sh" --print-bin-dir):$PATH
   export PATH
-  # The sidecar container's command is the image's launcher path; another checkout's link works
-  # as well (it runs that checkout's sidecar jar), so one that exists is left alone.
-  if [ ! -e /opt/dqlite/bin/dqlite-sidecar ]; then
-    bash "$REPO/scripts/localkube-images.sh" install
-  fi
-  log "sidecar launcher: /opt/dqlite/bin/dqlite-sidecar -> $(readlink -f /opt/dqlite/bin/dqlite-sidecar)"
-
   if [ ! -f "$LOCALKUBE_DIR/config.env" ]; then
     # Free ports, remembered by control-plane.sh in config.env, so that the benchmark runs beside
     # `make cluster-up`, the demo and the test suites' control planes.
