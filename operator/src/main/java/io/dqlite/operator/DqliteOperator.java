@@ -37,12 +37,14 @@ public final class DqliteOperator implements AutoCloseable {
   private final Operator operator;
   private final HealthServer health;
   private final KubernetesClient client;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean closed;
 
-  private DqliteOperator(Operator operator, HealthServer health, KubernetesClient client) {
+  private DqliteOperator(
+      Operator operator, HealthServer health, KubernetesClient client, AtomicBoolean closed) {
     this.operator = operator;
     this.health = health;
     this.client = client;
+    this.closed = closed;
   }
 
   public static void main(String[] args) {
@@ -90,6 +92,7 @@ public final class DqliteOperator implements AutoCloseable {
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     OperatorMetrics metrics = new OperatorMetrics(registry);
+    AtomicBoolean closed = new AtomicBoolean();
 
     Operator operator =
         new Operator(
@@ -106,11 +109,14 @@ public final class DqliteOperator implements AutoCloseable {
                     LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
                             OperatorSettings.LEASE_NAME)
                         .withIdentity(settings.identity())
-                        .withExitOnStopLeading(exitOnLostLease)
+                        // JOSDK's own exit calls System.exit on the elector's thread, also when
+                        // close() stops the elector from the shutdown hook: that hangs the JVM
+                        // until SIGKILL. stoppedLeading exits only on a lost Lease.
+                        .withExitOnStopLeading(false)
                         .withLeaderCallbacks(
                             new LeaderCallbacks(
                                 () -> log.info("leading as {}", settings.identity()),
-                                () -> log.info("stopped leading"),
+                                () -> stoppedLeading(closed, exitOnLostLease),
                                 leader -> log.info("the operator leader is {}", leader)));
                 settings.operatorNamespace().ifPresent(election::withLeaseNamespace);
                 o.withLeaderElectionConfiguration(election.build());
@@ -149,7 +155,27 @@ public final class DqliteOperator implements AutoCloseable {
         settings.watchNamespaces().isEmpty() ? "all" : settings.watchNamespaces(),
         settings.leaderElection() ? "on (Lease " + OperatorSettings.LEASE_NAME + ")" : "off",
         settings.identity());
-    return new DqliteOperator(operator, health, client);
+    return new DqliteOperator(operator, health, client, closed);
+  }
+
+  /**
+   * Leadership ended: on close that is expected; otherwise the Lease was lost, and a process that
+   * could still reconcile beside the new leader exits (from another thread: System.exit waits for
+   * the shutdown hook, which waits for the elector's thread).
+   */
+  private static void stoppedLeading(AtomicBoolean closed, boolean exitOnLostLease) {
+    Logger log = LoggerFactory.getLogger(DqliteOperator.class);
+    if (closed.get()) {
+      log.info("stopped leading: shutting down");
+      return;
+    }
+    if (!exitOnLostLease) {
+      log.warn("lost the Lease: stopped reconciling");
+      return;
+    }
+    log.error("lost the Lease: exiting so that only the new leader reconciles");
+    Thread exit = new Thread(() -> System.exit(1), "dqlite-operator-exit");
+    exit.start();
   }
 
   /**
