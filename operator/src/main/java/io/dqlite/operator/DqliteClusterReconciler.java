@@ -23,6 +23,7 @@ import io.dqlite.operator.status.StatusAggregator;
 import io.dqlite.operator.status.StatusMemory;
 import io.dqlite.operator.steps.StepResult;
 import io.dqlite.operator.steps.TlsRotator;
+import io.dqlite.operator.steps.UserTls;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -171,12 +172,8 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
             : decision.plan().next();
 
     context.managedWorkflowAndDependentResourceContext().put(StatefulSetDependent.SCALE_STEP, step);
-    // Generated TLS before the StatefulSet: a renewed Secret changes its pod template.
-    TlsRotator.Outcome tls =
-        generatesTls(cr)
-            ? new TlsRotator(context.getClient(), s.clusterDomain())
-                .reconcile(cr, statefulSet, pods, s.clock().instant())
-            : new TlsRotator.Outcome(Optional.empty(), List.of(), Optional.empty());
+    // TLS before the StatefulSet: a renewed or changed Secret changes its pod template.
+    TlsRotator.Outcome tls = tls(cr, context, s, statefulSet, pods);
     tls.revision()
         .ifPresent(
             r ->
@@ -201,6 +198,7 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
             result.bookkeeping(),
             decision.roll(),
             result.failure().or(tls::failure),
+            tls.problem(),
             s.clusterDomain(),
             s.clock().instant());
     DqliteClusterStatus status = StatusAggregator.aggregate(observation);
@@ -240,6 +238,23 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
         Conditions.isTrue(status.getConditions(), ConditionTypes.READY)
             && !Conditions.isTrue(status.getConditions(), ConditionTypes.PROGRESSING);
     return settled ? STEADY : WAITING;
+  }
+
+  /** The generated Secret's rotation, or the user's Secret read; nothing without TLS. */
+  private static TlsRotator.Outcome tls(
+      DqliteCluster cr,
+      Context<DqliteCluster> context,
+      ReconcilerServices s,
+      Optional<StatefulSet> statefulSet,
+      List<Pod> pods) {
+    if (generatesTls(cr)) {
+      return new TlsRotator(context.getClient(), s.clusterDomain())
+          .reconcile(cr, statefulSet, pods, s.clock().instant());
+    }
+    if (cr.getSpec().getTls() != null && cr.getSpec().getTls().getSecretName() != null) {
+      return new UserTls(context.getClient()).reconcile(cr, statefulSet);
+    }
+    return TlsRotator.Outcome.none();
   }
 
   static boolean generatesTls(DqliteCluster cr) {

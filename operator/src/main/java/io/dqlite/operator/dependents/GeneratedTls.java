@@ -6,14 +6,11 @@ import io.dqlite.operator.dependents.TlsCertificates.Node;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -179,19 +176,9 @@ public final class GeneratedTls {
     }
   }
 
-  /** A short digest of what the pods read from the node Secret. */
+  /** A short digest of what the pods read from the node Secret: {@link TlsRevision#of}. */
   public static String revision(Secret secret) {
-    Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (String key : List.of("tls.crt", "tls.key", "ca.crt")) {
-        sha.update(data.getOrDefault(key, "").getBytes(StandardCharsets.US_ASCII));
-        sha.update((byte) 0);
-      }
-      return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-    }
+    return TlsRevision.of(secret);
   }
 
   private static String text(Secret secret, String key) {

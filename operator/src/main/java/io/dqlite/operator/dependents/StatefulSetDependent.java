@@ -29,8 +29,8 @@ public class StatefulSetDependent
   public static final String SCALE_STEP = "dqlite.scaleStep";
 
   /**
-   * Workflow-context key of the generated TLS Secret's revision ({@link
-   * GeneratedTls#REVISION_ANNOTATION}), when the cluster generates TLS and the Secret was read.
+   * Workflow-context key of the TLS Secret's revision ({@link GeneratedTls#REVISION_ANNOTATION},
+   * {@link TlsRevision}), the generated one's or the user's, when this pass read a usable Secret.
    */
   public static final String TLS_REVISION = "dqlite.tlsRevision";
 
@@ -67,7 +67,7 @@ public class StatefulSetDependent
     return desired;
   }
 
-  /** The generated TLS revision the pod template carries, if any. */
+  /** The TLS revision the pod template carries, if any. */
   public static Optional<String> tlsRevision(StatefulSet sts) {
     Map<String, String> annotations = sts.getSpec().getTemplate().getMetadata().getAnnotations();
     return Optional.ofNullable(

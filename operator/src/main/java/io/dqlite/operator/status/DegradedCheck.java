@@ -22,6 +22,9 @@ import java.util.stream.Stream;
  * What makes a cluster Degraded, each with a reason and a message, most urgent first. Pure.
  *
  * <ul>
+ *   <li>{@code TlsSecretMissing}, {@code TlsSecretIncomplete}: the user's TLS Secret does not exist
+ *       or lacks a key the sidecar reads ({@link io.dqlite.operator.steps.UserTls}): the cause of
+ *       the pods' failures that may follow, so first.
  *   <li>{@code ImagePullFailed}: a container's image cannot be pulled (ImagePullBackOff,
  *       ErrImagePull, InvalidImageName): that image will never start.
  *   <li>{@code ContainersFailing}: a container crash-loops or cannot be created.
@@ -58,6 +61,7 @@ public final class DegradedCheck {
   public static List<Issue> issues(Observation o, Duration notReadyDeadline) {
     List<Issue> issues = new ArrayList<>();
     List<Pod> pods = o.livePods();
+    o.tlsProblem().ifPresent(issues::add);
     waiting(pods, PULL_FAILURES)
         .ifPresent(m -> issues.add(new Issue("ImagePullFailed", "image cannot be pulled: " + m)));
     waiting(pods, START_FAILURES)

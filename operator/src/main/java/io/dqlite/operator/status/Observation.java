@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param scaleBookkeeping the planner's {@code status.scaleDown}, null when nothing is pending
  * @param roll what the rolling-update gate chose; empty when it was not consulted
  * @param failure the step attempted in this reconciliation, if it failed: what and why
+ * @param tlsProblem what is wrong with the user's TLS Secret, if anything
  * @param clusterDomain the cluster's DNS domain
  * @param now the reconciliation's time
  */
@@ -37,6 +38,7 @@ public record Observation(
     ScaleDownStatus scaleBookkeeping,
     Optional<RollDecision> roll,
     Optional<String> failure,
+    Optional<DegradedCheck.Issue> tlsProblem,
     String clusterDomain,
     Instant now) {
 
@@ -44,6 +46,7 @@ public record Observation(
     Objects.requireNonNull(cr, "cr");
     Objects.requireNonNull(membership, "membership");
     Objects.requireNonNull(scaleStep, "scaleStep");
+    Objects.requireNonNull(tlsProblem, "tlsProblem");
     pods = List.copyOf(pods);
   }
 

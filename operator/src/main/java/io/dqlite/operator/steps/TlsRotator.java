@@ -9,6 +9,7 @@ import io.dqlite.operator.dependents.TlsCertificates.Authority;
 import io.dqlite.operator.plan.Decision;
 import io.dqlite.operator.plan.TlsRotation;
 import io.dqlite.operator.status.ClusterEvent;
+import io.dqlite.operator.status.DegradedCheck.Issue;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -44,9 +45,24 @@ public final class TlsRotator {
    * @param revision the node Secret's revision after this pass; empty if it could not be read
    * @param events what was changed (a change makes the reconciler look again soon)
    * @param failure what went wrong, if anything
+   * @param problem what is wrong with the Secret itself, for the Degraded condition (a user's
+   *     Secret missing or incomplete)
    */
   public record Outcome(
-      Optional<String> revision, List<ClusterEvent> events, Optional<String> failure) {}
+      Optional<String> revision,
+      List<ClusterEvent> events,
+      Optional<String> failure,
+      Optional<Issue> problem) {
+
+    public Outcome(Optional<String> revision, List<ClusterEvent> events, Optional<String> failure) {
+      this(revision, events, failure, Optional.empty());
+    }
+
+    /** Nothing to do: the cluster does not use TLS. */
+    public static Outcome none() {
+      return new Outcome(Optional.empty(), List.of(), Optional.empty());
+    }
+  }
 
   public TlsRotator(KubernetesClient client, String clusterDomain) {
     this.client = client;

@@ -96,4 +96,34 @@ class DegradedCheckTest {
     assertThat(DegradedCheck.issues(o, DegradedCheck.NOT_READY_DEADLINE))
         .anySatisfy(i -> assertThat(i.message()).contains(fragment));
   }
+
+  /** A user's TLS Secret missing or incomplete: the cause of what the pods show, so first. */
+  @org.junit.jupiter.api.Test
+  void aTlsSecretProblemComesFirst() {
+    DqliteCluster cr = Fixtures.cluster();
+    Observations.bootstrapped(cr);
+    Observation o =
+        Observations.steady(cr, "0 1:CreateContainerConfigError 2", "v0* v1! v2", "3z");
+    DegradedCheck.Issue tls =
+        new DegradedCheck.Issue("TlsSecretIncomplete", "TLS Secret ns/certs has no ca.crt");
+    Observation withTls =
+        new Observation(
+            o.cr(),
+            o.statefulSet(),
+            o.pods(),
+            o.membership(),
+            o.nodes(),
+            o.scaleStep(),
+            o.scaleBookkeeping(),
+            o.roll(),
+            o.failure(),
+            Optional.of(tls),
+            o.clusterDomain(),
+            o.now());
+    assertThat(DegradedCheck.issues(withTls, DegradedCheck.NOT_READY_DEADLINE))
+        .extracting(DegradedCheck.Issue::reason)
+        .containsExactly("TlsSecretIncomplete", "ContainersFailing", "MembersOffline");
+    assertThat(DegradedCheck.issues(withTls, DegradedCheck.NOT_READY_DEADLINE).get(0))
+        .isEqualTo(tls);
+  }
 }

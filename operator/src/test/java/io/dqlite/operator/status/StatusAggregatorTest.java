@@ -219,6 +219,7 @@ class StatusAggregatorTest {
             bookkeeping,
             o.roll(),
             o.failure(),
+            o.tlsProblem(),
             o.clusterDomain(),
             o.now());
     assertThat(StatusAggregator.aggregate(withBookkeeping).getScaleDown()).isSameAs(bookkeeping);

@@ -69,6 +69,7 @@ public final class Observations {
         null,
         roll,
         failure,
+        Optional.empty(),
         Fixtures.DOMAIN,
         now);
   }
