@@ -17,12 +17,16 @@ import io.dqlite.operator.dependents.ServiceMonitor;
 import io.dqlite.operator.dependents.StatefulSetDependent;
 import io.dqlite.operator.dependents.TlsCertificates;
 import io.dqlite.operator.dependents.TlsCertificates.Authority;
+import io.dqlite.operator.dependents.TlsRevision;
 import io.dqlite.operator.status.Conditions;
+import io.dqlite.operator.steps.UserTls;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -411,6 +415,116 @@ class OperatorIT {
         .filteredOn(e -> "TlsRotated".equals(e.getReason()))
         .extracting(Event::getAction)
         .contains("RenewNode", "AddAuthority", "SwitchNode", "RetireAuthorities");
+  }
+
+  /**
+   * A user's TLS Secret on a real API server and StatefulSet controller: missing, then lacking
+   * ca.crt, the cluster is Degraded naming the Secret and the key; once complete, its revision is
+   * on the pod template; a new certificate in it (as cert-manager would write) changes the
+   * template and the pod is replaced onto it (it stays Pending here, so the gate replaces it at
+   * once).
+   */
+  @Test
+  void aChangedUserTlsSecretRollsThePods() {
+    TlsSpec tls = new TlsSpec();
+    tls.setSecretName("own-certs");
+    DqliteCluster cr =
+        create(
+            "own",
+            spec -> {
+              spec.setTls(tls);
+              spec.setReplicas(1);
+            });
+    awaitDegraded("own", UserTls.MISSING, ns + "/own-certs", "does not exist");
+
+    Secret first = GeneratedTls.build(cr, "cluster.local", Instant.now());
+    Map<String, String> complete = first.getData();
+    admin
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("own-certs")
+                .withNamespace(ns)
+                .endMetadata()
+                .withType("kubernetes.io/tls")
+                .withData(Map.of("tls.crt", complete.get("tls.crt"), "tls.key", complete.get("tls.key")))
+                .build())
+        .create();
+    awaitDegraded("own", UserTls.INCOMPLETE, ns + "/own-certs", "has no ca.crt");
+    String before = templateRevision("own");
+    assertThat(before).as("an incomplete Secret rolls nothing").isEqualTo("none");
+
+    setData("own-certs", complete);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(templateRevision("own")).isEqualTo(TlsRevision.of(complete));
+              assertThat(podRevision("own-0")).isEqualTo(TlsRevision.of(complete));
+              assertThat(
+                      Conditions.find(
+                          cluster("own").get().getStatus().getConditions(),
+                          ConditionTypes.DEGRADED))
+                  .hasValueSatisfying(
+                      c -> assertThat(c.getReason()).isNotIn(UserTls.MISSING, UserTls.INCOMPLETE));
+            });
+    String firstPod = get(Pod.class, "own-0").orElseThrow().getMetadata().getUid();
+
+    // Renewed: a new certificate and CA, and an extra key the sidecar does not read.
+    Map<String, String> renewed =
+        new java.util.HashMap<>(GeneratedTls.build(cr, "cluster.local", Instant.now()).getData());
+    renewed.put("keystore.p12", "AAAA");
+    setData("own-certs", renewed);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(TlsRevision.of(renewed)).isNotEqualTo(TlsRevision.of(complete));
+              assertThat(templateRevision("own")).isEqualTo(TlsRevision.of(renewed));
+              Pod pod = get(Pod.class, "own-0").orElseThrow();
+              assertThat(pod.getMetadata().getUid()).isNotEqualTo(firstPod);
+              assertThat(podRevision("own-0")).isEqualTo(TlsRevision.of(renewed));
+            });
+    assertThat(admin.events().v1().events().inNamespace(ns).list().getItems())
+        .filteredOn(e -> "own".equals(e.getRegarding().getName()))
+        .extracting(Event::getReason)
+        .contains(UserTls.CHANGED, UserTls.MISSING, UserTls.INCOMPLETE);
+  }
+
+  static void awaitDegraded(String name, String reason, String... message) {
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        Conditions.find(
+                            cluster(name).get().getStatus().getConditions(),
+                            ConditionTypes.DEGRADED))
+                    .hasValueSatisfying(
+                        c -> {
+                          assertThat(c.getStatus()).isEqualTo("True");
+                          assertThat(c.getReason()).isEqualTo(reason);
+                          assertThat(c.getMessage()).contains(message);
+                        }));
+  }
+
+  static void setData(String secret, Map<String, String> data) {
+    admin
+        .secrets()
+        .inNamespace(ns)
+        .withName(secret)
+        .edit(
+            s -> {
+              s.setData(data);
+              return s;
+            });
+  }
+
+  static String podRevision(String pod) {
+    return get(Pod.class, pod)
+        .map(p -> p.getMetadata().getAnnotations())
+        .map(a -> a.get(GeneratedTls.REVISION_ANNOTATION))
+        .orElse("none");
   }
 
   /**
