@@ -56,7 +56,10 @@ public final class UserTls {
       return new TlsRotator.Outcome(Optional.empty(), List.of(), Optional.of(failure));
     }
     return decide(
-        ns, name, Optional.ofNullable(secret), statefulSet.flatMap(StatefulSetDependent::tlsRevision));
+        ns,
+        name,
+        Optional.ofNullable(secret),
+        statefulSet.flatMap(StatefulSetDependent::tlsRevision));
   }
 
   /**
@@ -104,6 +107,7 @@ public final class UserTls {
   }
 
   private static TlsRotator.Outcome problem(Issue issue) {
-    return new TlsRotator.Outcome(Optional.empty(), List.of(), Optional.empty(), Optional.of(issue));
+    return new TlsRotator.Outcome(
+        Optional.empty(), List.of(), Optional.empty(), Optional.of(issue));
   }
 }

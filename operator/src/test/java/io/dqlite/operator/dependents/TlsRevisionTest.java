@@ -93,7 +93,8 @@ class TlsRevisionTest {
     return data;
   }
 
-  static Secret secret(String resourceVersion, Map<String, String> annotations, Map<String, String> data) {
+  static Secret secret(
+      String resourceVersion, Map<String, String> annotations, Map<String, String> data) {
     return new SecretBuilder()
         .withNewMetadata()
         .withName("db-certs")

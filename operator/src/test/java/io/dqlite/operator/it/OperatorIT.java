@@ -54,6 +54,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -447,7 +448,8 @@ class OperatorIT {
                 .withNamespace(ns)
                 .endMetadata()
                 .withType("kubernetes.io/tls")
-                .withData(Map.of("tls.crt", complete.get("tls.crt"), "tls.key", complete.get("tls.key")))
+                .withData(
+                    Map.of("tls.crt", complete.get("tls.crt"), "tls.key", complete.get("tls.key")))
                 .build())
         .create();
     awaitDegraded("own", UserTls.INCOMPLETE, ns + "/own-certs", "has no ca.crt");
@@ -472,7 +474,7 @@ class OperatorIT {
 
     // Renewed: a new certificate and CA, and an extra key the sidecar does not read.
     Map<String, String> renewed =
-        new java.util.HashMap<>(GeneratedTls.build(cr, "cluster.local", Instant.now()).getData());
+        new HashMap<>(GeneratedTls.build(cr, "cluster.local", Instant.now()).getData());
     renewed.put("keystore.p12", "AAAA");
     setData("own-certs", renewed);
     await()

@@ -18,7 +18,8 @@ class UserTlsTest {
 
   @Test
   void aCompleteSecretGivesItsRevision() {
-    TlsRotator.Outcome o = UserTls.decide("ns", "certs", Optional.of(secret(DATA)), Optional.empty());
+    TlsRotator.Outcome o =
+        UserTls.decide("ns", "certs", Optional.of(secret(DATA)), Optional.empty());
     assertThat(o.revision()).contains(TlsRevision.of(DATA));
     assertThat(o.events()).isEmpty();
     assertThat(o.problem()).isEmpty();
