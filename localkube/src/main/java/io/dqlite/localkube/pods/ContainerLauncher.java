@@ -61,7 +61,8 @@ public final class ContainerLauncher {
       }
     }
     env.putAll(image.env());
-    env.putAll(envBuilder.build(pod, c, podIp, hostIp));
+    Map<String, String> podEnv = envBuilder.build(pod, c, podIp, hostIp);
+    env.putAll(podEnv);
 
     MountMapper mounts = volumes.mapper(c, env).withImageFiles(image.files());
     Path root;
@@ -89,10 +90,20 @@ public final class ContainerLauncher {
             + " -Dsun.net.inetaddr.negative.ttl=0";
     env.merge("JAVA_TOOL_OPTIONS", jvm, (old, add) -> old + " " + add);
 
-    Map<String, String> finalEnv = mounts.rewriteValues(env);
+    // The image table's own command, args and env name this machine's files (the checkout, a
+    // JDK): the pod's volumes must not rewrite them (a checkout under /tmp would land in the pod's
+    // /tmp volume); only the image's files apply to them.
+    MountMapper imageFiles = new MountMapper(Map.of()).withImageFiles(image.files());
+    Map<String, String> finalEnv = new LinkedHashMap<>();
+    env.forEach(
+        (k, v) -> {
+          boolean fromImage = image.env().containsKey(k) && !podEnv.containsKey(k);
+          finalEnv.put(k, fromImage ? imageFiles.rewrite(v) : mounts.rewrite(v));
+        });
     List<String> argv = new ArrayList<>();
-    for (String a : ImageTable.commandLine(image, c)) {
-      argv.add(mounts.rewrite(Expansion.expand(a, finalEnv)));
+    for (ImageTable.Arg a : ImageTable.commandParts(image, c)) {
+      String expanded = Expansion.expand(a.value(), finalEnv);
+      argv.add(a.fromImage() ? imageFiles.rewrite(expanded) : mounts.rewrite(expanded));
     }
     return new Launch(argv, finalEnv, workingDir(c, image, mounts, root), mounts);
   }

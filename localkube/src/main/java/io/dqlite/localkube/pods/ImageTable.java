@@ -163,18 +163,26 @@ public final class ImageTable {
    * {@code $(VAR)} references are not yet expanded.
    */
   public static List<String> commandLine(Image image, Container container) {
-    List<String> argv = new ArrayList<>();
+    return commandParts(image, container).stream().map(Arg::value).toList();
+  }
+
+  /** One argv entry and whether it comes from the image table (a host path) or the pod spec. */
+  public record Arg(String value, boolean fromImage) {}
+
+  /** {@link #commandLine} with each entry's origin. */
+  public static List<Arg> commandParts(Image image, Container container) {
+    List<Arg> argv = new ArrayList<>();
     boolean hasCommand = container.getCommand() != null && !container.getCommand().isEmpty();
     boolean hasArgs = container.getArgs() != null && !container.getArgs().isEmpty();
     if (hasCommand) {
-      argv.addAll(container.getCommand());
+      container.getCommand().forEach(a -> argv.add(new Arg(a, false)));
     } else {
-      argv.addAll(image.command());
+      image.command().forEach(a -> argv.add(new Arg(a, true)));
     }
     if (hasArgs) {
-      argv.addAll(container.getArgs());
+      container.getArgs().forEach(a -> argv.add(new Arg(a, false)));
     } else if (!hasCommand) {
-      argv.addAll(image.args());
+      image.args().forEach(a -> argv.add(new Arg(a, true)));
     }
     return argv;
   }

@@ -99,6 +99,17 @@ class ImageTableTest {
         .containsExactly("sh", "-c", "exit 1");
   }
 
+  @Test
+  void commandPartsTellImageEntriesFromThePodSpecs() {
+    ImageTable.Image image = new ImageTable.Image(List.of("ep"), List.of("cmd"), null, null);
+    assertThat(ImageTable.commandParts(image, container(null, List.of("a1"))))
+        .containsExactly(new ImageTable.Arg("ep", true), new ImageTable.Arg("a1", false));
+    assertThat(ImageTable.commandParts(image, container(null, null)))
+        .containsExactly(new ImageTable.Arg("ep", true), new ImageTable.Arg("cmd", true));
+    assertThat(ImageTable.commandParts(image, container(List.of("sh"), null)))
+        .containsExactly(new ImageTable.Arg("sh", false));
+  }
+
   private static Container container(List<String> command, List<String> args) {
     return new ContainerBuilder().withName("c").withCommand(command).withArgs(args).build();
   }
