@@ -23,7 +23,7 @@
 #
 # Environment (defaults in brackets):
 #   SIDECAR_BENCH_DURATION   measured seconds per path [20]   SIDECAR_BENCH_WARMUP [2]
-#   SIDECAR_BENCH_WORKERS    ["1 4"]
+#   SIDECAR_BENCH_WORKERS    ["1 4"]; " " (a space): no throughput runs, memory only
 #   SIDECAR_BENCH_SLICE_MS   the paths take turns in slices this long [2000]
 #   SIDECAR_BENCH_RATE       writes/s of the steady (memory) load [100]
 #   SIDECAR_BENCH_MEMORY_DURATION  seconds of the steady load; 0: skip it [60]
@@ -31,7 +31,8 @@
 #   SIDECAR_BENCH_DEMO       1: also measure the dqlite-demo cluster [1]
 #   SIDECAR_BENCH_JAVA_OPTS  the sidecars' JVM flags (the launcher's JAVA_OPTS); empty: the
 #                            launcher's defaults [empty]
-#   SIDECAR_BENCH_SIDECAR_FLAGS  extra dqlite-sidecar flags, e.g. "--snapshot-trailing 1024" [empty]
+#   SIDECAR_BENCH_SIDECAR_FLAGS  extra dqlite-sidecar flags, e.g. "--snapshot-threshold 0
+#                            --snapshot-trailing 0" (libdqlite's snapshot defaults) [empty]
 #   SIDECAR_BENCH_NMT        1: native memory tracking in the sidecars; `jcmd VM.native_memory
 #                            summary` of each is saved (and the leader's printed) after the runs [0]
 #   SIDECAR_BENCH_CLIENT_OPTS  JVM flags of the load generator [-Xmx512m]

@@ -31,8 +31,11 @@ import java.util.Optional;
  * @param adminAddress where the admin HTTP server listens; default {@code 0.0.0.0:8081}
  * @param rolesAdjustmentFrequency how often the leader adjusts roles; default 30 s
  * @param networkLatency average one-way latency between nodes; zero (default) = libdqlite's
- * @param snapshotThreshold raft entries before a snapshot; 0 (default) = libdqlite's
- * @param snapshotTrailing raft entries kept after a snapshot; 0 (default) = libdqlite's
+ * @param snapshotThreshold raft entries before a snapshot; default {@value #SNAPSHOT_THRESHOLD};
+ *     0 with {@code snapshotTrailing} 0 = libdqlite's (1024)
+ * @param snapshotTrailing raft entries kept after a snapshot; default {@value #SNAPSHOT_TRAILING};
+ *     at least {@code snapshotThreshold} (libdqlite refuses fewer); 0 with {@code snapshotThreshold}
+ *     0 = libdqlite's (8192)
  * @param tls certificate, key and CA files for mutual TLS between nodes; empty = plain TCP
  * @param handoverTimeout how long a handover (POST /handover, SIGTERM) may take; default 60 s
  * @param statusInterval how often the sidecar refreshes its view of the cluster for /readyz and
@@ -65,6 +68,17 @@ public record SidecarOptions(
 
   /** The port of the default address. */
   public static final int DEFAULT_PORT = 9001;
+
+  /**
+   * Raft entries between snapshots, by default. libdqlite's 1024 + 8192 kept entries let a node
+   * grow by ~9,000 raft entries (~15 KiB each for a 1 KiB row) before its memory levels off; 512 +
+   * 512 caps the log at ~1,000 entries (docs/benchmarks.md, "Sidecar: app socket and memory").
+   * k8s-dqlite defaults to 512 + 1024 and accepts no less than 384 + 512.
+   */
+  public static final int SNAPSHOT_THRESHOLD = 512;
+
+  /** Raft entries kept after a snapshot, by default: see {@link #SNAPSHOT_THRESHOLD}. */
+  public static final int SNAPSHOT_TRAILING = 512;
 
   /** Log output formats. */
   public enum LogFormat {
@@ -120,9 +134,7 @@ public record SidecarOptions(
     if (networkLatency.isNegative()) {
       throw new IllegalArgumentException("--network-latency must not be negative");
     }
-    if (snapshotThreshold < 0 || snapshotTrailing < 0) {
-      throw new IllegalArgumentException("--snapshot-threshold and --snapshot-trailing: 0 or more");
-    }
+    checkSnapshotParams(snapshotThreshold, snapshotTrailing);
   }
 
   /** A builder with every default. */
@@ -149,6 +161,22 @@ public record SidecarOptions(
 
   private static boolean blank(String s) {
     return s == null || s.isBlank();
+  }
+
+  /**
+   * Both 0 (libdqlite's defaults) or a threshold of at least 1 with at least as many trailing
+   * entries: libdqlite refuses fewer, and a threshold of 0 would snapshot after every entry.
+   */
+  static void checkSnapshotParams(int threshold, int trailing) {
+    if (threshold == 0 && trailing == 0) {
+      return;
+    }
+    if (threshold < 1 || trailing < threshold) {
+      throw new IllegalArgumentException(
+          "--snapshot-threshold " + threshold + " --snapshot-trailing " + trailing
+              + ": the threshold must be at least 1 and the trailing entries at least the"
+              + " threshold (both 0: libdqlite's defaults)");
+    }
   }
 
   private static void positive(Duration d, String flag) {
@@ -188,8 +216,8 @@ public record SidecarOptions(
     private String adminAddress = "0.0.0.0:8081";
     private Duration rolesAdjustmentFrequency = Duration.ofSeconds(30);
     private Duration networkLatency = Duration.ZERO;
-    private int snapshotThreshold = 0;
-    private int snapshotTrailing = 0;
+    private int snapshotThreshold = SNAPSHOT_THRESHOLD;
+    private int snapshotTrailing = SNAPSHOT_TRAILING;
     private Optional<TlsFiles> tls = Optional.empty();
     private Duration handoverTimeout = Duration.ofSeconds(60);
     private Duration statusInterval = Duration.ofSeconds(5);

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class SidecarOptionsTest {
 
@@ -24,6 +26,8 @@ class SidecarOptionsTest {
     assertThat(o.handoverTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(o.statusInterval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(o.networkLatency()).isZero();
+    assertThat(o.snapshotThreshold()).isEqualTo(512);
+    assertThat(o.snapshotTrailing()).isEqualTo(512);
     assertThat(o.failureDomain()).isEmpty();
     assertThat(o.zone()).isEmpty();
     assertThat(o.tls()).isEmpty();
@@ -58,5 +62,35 @@ class SidecarOptionsTest {
         .hasMessageContaining("--handover-timeout");
     assertThatThrownBy(() -> SidecarOptions.builder().address("x:1").failureDomain(-1L).build())
         .hasMessageContaining("--failure-domain");
+  }
+
+  // threshold, trailing, accepted. libdqlite refuses trailing < threshold; a threshold of 0 with
+  // trailing entries would snapshot after every entry (measured: 31 instead of 99 writes/s).
+  @ParameterizedTest
+  @CsvSource({
+    "512, 512, true",
+    "512, 8192, true",
+    "1, 1, true",
+    "0, 0, true",
+    "1024, 512, false",
+    "0, 512, false",
+    "512, 0, false",
+    "-1, 512, false",
+    "512, -1, false",
+  })
+  void snapshotParams(int threshold, int trailing, boolean accepted) {
+    SidecarOptions.Builder b =
+        SidecarOptions.builder().address("x:1").snapshotThreshold(threshold)
+            .snapshotTrailing(trailing);
+    if (accepted) {
+      SidecarOptions o = b.build();
+      assertThat(o.snapshotThreshold()).isEqualTo(threshold);
+      assertThat(o.snapshotTrailing()).isEqualTo(trailing);
+    } else {
+      assertThatThrownBy(b::build)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("--snapshot-threshold " + threshold)
+          .hasMessageContaining("--snapshot-trailing " + trailing);
+    }
   }
 }
