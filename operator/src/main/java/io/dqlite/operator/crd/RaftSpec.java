@@ -4,12 +4,20 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /**
  * Raft tuning passed to every sidecar. An unset field is not passed, so the sidecar's (and
  * libdqlite's) default applies, as in go-dqlite where zero values are not handed to C.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "!has(self.snapshotThreshold) || !has(self.snapshotTrailing)"
+            + " || self.snapshotTrailing >= self.snapshotThreshold",
+    message =
+        "raft: snapshotTrailing must be at least snapshotThreshold (libdqlite keeps no fewer"
+            + " entries than it snapshots); set one alone and the other follows it")
 public class RaftSpec {
 
   /** A duration as the sidecar parses it: a whole number and one unit. */

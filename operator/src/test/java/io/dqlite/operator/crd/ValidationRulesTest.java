@@ -49,6 +49,14 @@ class ValidationRulesTest {
             "{raft: {snapshotTrailing: -5}}",
             List.of("spec.raft.snapshotTrailing: should be greater than or equal to 0")),
         Arguments.of(
+            "fewer snapshot trailing entries than the threshold",
+            "{raft: {snapshotThreshold: 1024, snapshotTrailing: 512}}",
+            List.of("spec.raft: raft: snapshotTrailing must be at least snapshotThreshold")),
+        Arguments.of(
+            "snapshot threshold alone", "{raft: {snapshotThreshold: 1024}}", List.of()),
+        Arguments.of(
+            "snapshot pair", "{raft: {snapshotThreshold: 512, snapshotTrailing: 2048}}", List.of()),
+        Arguments.of(
             "duration with a space",
             "{raft: {rolesAdjustmentFrequency: '30 s'}}",
             List.of("spec.raft.rolesAdjustmentFrequency: should match")),

@@ -216,8 +216,9 @@ public record SidecarOptions(
     private String adminAddress = "0.0.0.0:8081";
     private Duration rolesAdjustmentFrequency = Duration.ofSeconds(30);
     private Duration networkLatency = Duration.ZERO;
-    private int snapshotThreshold = SNAPSHOT_THRESHOLD;
-    private int snapshotTrailing = SNAPSHOT_TRAILING;
+    // Null until set: the other value's default then follows it (see resolvedSnapshot).
+    private Integer snapshotThreshold;
+    private Integer snapshotTrailing;
     private Optional<TlsFiles> tls = Optional.empty();
     private Duration handoverTimeout = Duration.ofSeconds(60);
     private Duration statusInterval = Duration.ofSeconds(5);
@@ -296,6 +297,30 @@ public record SidecarOptions(
       return this;
     }
 
+    /**
+     * Threshold and trailing entries: a value left unset follows the one given (only a threshold
+     * of 2048: 2048 trailing; only 256 trailing: threshold 256), so that setting one of them, as a
+     * DqliteCluster's raft spec may, never makes an invalid pair with the other's default.
+     */
+    private int[] resolvedSnapshot() {
+      if (snapshotThreshold == null && snapshotTrailing == null) {
+        return new int[] {SNAPSHOT_THRESHOLD, SNAPSHOT_TRAILING};
+      }
+      if (snapshotTrailing == null) {
+        return new int[] {
+          snapshotThreshold,
+          snapshotThreshold == 0 ? 0 : Math.max(snapshotThreshold, SNAPSHOT_TRAILING)
+        };
+      }
+      if (snapshotThreshold == null) {
+        return new int[] {
+          snapshotTrailing == 0 ? 0 : Math.min(snapshotTrailing, SNAPSHOT_THRESHOLD),
+          snapshotTrailing
+        };
+      }
+      return new int[] {snapshotThreshold, snapshotTrailing};
+    }
+
     public Builder snapshotThreshold(int v) {
       snapshotThreshold = v;
       return this;
@@ -352,8 +377,8 @@ public record SidecarOptions(
           adminAddress,
           rolesAdjustmentFrequency,
           networkLatency,
-          snapshotThreshold,
-          snapshotTrailing,
+          resolvedSnapshot()[0],
+          resolvedSnapshot()[1],
           tls,
           handoverTimeout,
           statusInterval,

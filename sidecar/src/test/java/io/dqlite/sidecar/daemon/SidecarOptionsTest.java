@@ -93,4 +93,23 @@ class SidecarOptionsTest {
           .hasMessageContaining("--snapshot-trailing " + trailing);
     }
   }
+
+  @ParameterizedTest(name = "threshold {0}, trailing {1} -> {2} + {3}")
+  @CsvSource(
+      nullValues = "-",
+      value = {"-, -, 512, 512", "1024, -, 1024, 1024", "100, -, 100, 512", "0, -, 0, 0",
+        "-, 2048, 512, 2048", "-, 256, 256, 256", "-, 0, 0, 0"})
+  void anUnsetSnapshotValueFollowsTheOneGiven(
+      Integer threshold, Integer trailing, int wantThreshold, int wantTrailing) {
+    SidecarOptions.Builder b = SidecarOptions.builder().address("x:1");
+    if (threshold != null) {
+      b.snapshotThreshold(threshold);
+    }
+    if (trailing != null) {
+      b.snapshotTrailing(trailing);
+    }
+    SidecarOptions o = b.build();
+    assertThat(o.snapshotThreshold()).isEqualTo(wantThreshold);
+    assertThat(o.snapshotTrailing()).isEqualTo(wantTrailing);
+  }
 }
