@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The benchmark's command line; bench/run.sh drives it. */
@@ -66,17 +67,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--workload", defaultValue = "kvwrite", description = "kvwrite or kvreadwrite")
     String workload;
 
-    @Option(names = "--workers", defaultValue = "1")
-    int workers;
-
-    @Option(names = "--duration", defaultValue = "20", description = "Measured seconds.")
-    int duration;
-
-    @Option(
-        names = "--warmup",
-        defaultValue = "2",
-        description = "Seconds run before measuring (JIT warm-up); errors in it still count.")
-    int warmup;
+    @Mixin LoadShape shape;
 
     @Option(
         names = "--mode",
@@ -106,9 +97,6 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--placement", defaultValue = "leader", description = "Label for the report.")
     String placement;
 
-    @Option(names = "--seed", defaultValue = "1")
-    long seed;
-
     @Option(names = "--header", description = "Print the TSV header line first.")
     boolean header;
 
@@ -117,10 +105,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      if (workers < 1 || workers > 64 || duration < 1 || duration > 3600 || warmup < 0) {
-        throw new CommandLine.ParameterException(
-            new CommandLine(this), "workers in [1, 64], duration in [1, 3600] s, warmup >= 0");
-      }
+      shape.check(this);
       String url = "jdbc:dqlite://" + String.join(",", split(nodes)) + "/" + database;
       if (urlParams != null && !urlParams.isBlank()) {
         url += "?" + urlParams;
@@ -138,18 +123,18 @@ public final class Main implements Callable<Integer> {
                   new JavaBenchmark.Options(
                       url,
                       KvWorkload.parse(workload),
-                      workers,
-                      Duration.ofSeconds(duration),
-                      Duration.ofSeconds(warmup),
+                      shape.workers,
+                      Duration.ofSeconds(shape.duration),
+                      Duration.ofSeconds(shape.warmup),
                       mode,
                       policy,
                       placement,
-                      seed))
+                      shape.seed))
               .run();
       if (samples != null) {
         data.write(samples);
       }
-      Result r = data.toResult("java", KvWorkload.parse(workload), workers, placement);
+      Result r = data.toResult("java", KvWorkload.parse(workload), shape.workers, placement);
       if (header) {
         System.out.println(Result.HEADER);
       }

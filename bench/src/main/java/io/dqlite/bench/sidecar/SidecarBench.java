@@ -22,8 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import io.dqlite.bench.LoadShape;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The sidecar benchmark's command line; bench/sidecar.sh drives it (see docs/benchmarks.md). */
@@ -95,6 +97,8 @@ public final class SidecarBench implements Callable<Integer> {
 
   @Command(name = "run", description = "Runs the write load; prints a run line and rss lines.")
   static final class Run implements Callable<Integer> {
+    @Mixin LoadShape shape;
+
     @Option(names = "--url", required = true, description = "JDBC URL the workers connect to.")
     String url;
 
@@ -104,21 +108,9 @@ public final class SidecarBench implements Callable<Integer> {
     @Option(names = "--path", required = true, description = "Label: how the leader is reached.")
     String path;
 
-    @Option(names = "--workers", defaultValue = "1")
-    int workers;
-
-    @Option(names = "--duration", defaultValue = "20", description = "Measured seconds.")
-    int duration;
-
-    @Option(names = "--warmup", defaultValue = "2", description = "Unmeasured seconds first.")
-    int warmup;
-
     @Option(names = "--rss", defaultValue = "",
         description = "Processes to sample: name=pid,name=pid (VmRSS every 250 ms).")
     String rss;
-
-    @Option(names = "--seed", defaultValue = "1")
-    long seed;
 
     @Option(names = "--rate", defaultValue = "0",
         description = "Writes per second, all workers together, paced; 0: unpaced.")
@@ -129,28 +121,26 @@ public final class SidecarBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      if (workers < 1 || workers > 64 || duration < 1 || duration > 3600 || warmup < 0) {
-        throw new CommandLine.ParameterException(
-            new CommandLine(this), "workers in [1, 64], duration in [1, 3600] s, warmup >= 0");
-      }
+      shape.check(this);
       Map<String, Long> pids = pids(rss);
       WriteLoad.Outcome o;
       List<RssSampler.Summary> memory;
       try (RssSampler sampler = new RssSampler(pids, 250)) {
         sampler.start();
-        o = new WriteLoad(new WriteLoad.Options(url, workers, Duration.ofSeconds(warmup),
-            Duration.ofSeconds(duration), seed, rate)).run(sampler::measuring);
+        o = new WriteLoad(new WriteLoad.Options(url, shape.workers,
+            Duration.ofSeconds(shape.warmup), Duration.ofSeconds(shape.duration), shape.seed, rate))
+            .run(sampler::measuring);
         sampler.close();
         memory = sampler.summary();
-        writeSeries(series, cluster, path, workers, sampler);
+        writeSeries(series, cluster, path, shape.workers, sampler);
       }
       String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-      System.out.println(new Line.Run(cluster, path, workers, o.seconds(), o.writes(), o.errors(),
-          o.retries(), o.latency().avgMs(), o.latency().p50Ms(), o.latency().p99Ms(),
+      System.out.println(new Line.Run(cluster, path, shape.workers, o.seconds(), o.writes(),
+          o.errors(), o.retries(), o.latency().avgMs(), o.latency().p50Ms(), o.latency().p99Ms(),
           o.latency().maxMs(), load, o.firstError()).toTsv());
       for (RssSampler.Summary s : memory) {
-        System.out.println(new Line.Rss(cluster, path, workers, s.name(), s.pid(), s.startKib(),
-            s.steadyKib(), s.peakKib(), s.cpuMillis()).toTsv());
+        System.out.println(new Line.Rss(cluster, path, shape.workers, s.name(), s.pid(),
+            s.startKib(), s.steadyKib(), s.peakKib(), s.cpuMillis()).toTsv());
       }
       return 0;
     }
@@ -162,20 +152,13 @@ public final class SidecarBench implements Callable<Integer> {
           "Runs the write load over several paths in one run, taking turns in slices; prints a"
               + " run line and rss lines per path.")
   static final class Compare implements Callable<Integer> {
+    @Mixin LoadShape shape;
+
     @Option(names = "--path", required = true, description = "name=JDBC URL; repeat per path.")
     List<String> paths;
 
     @Option(names = "--cluster", required = true, description = "sidecar or dqlite-demo")
     String cluster;
-
-    @Option(names = "--workers", defaultValue = "1", description = "Workers per path.")
-    int workers;
-
-    @Option(names = "--duration", defaultValue = "20", description = "Measured seconds per path.")
-    int duration;
-
-    @Option(names = "--warmup", defaultValue = "2", description = "Unmeasured seconds per path.")
-    int warmup;
 
     @Option(names = "--slice-ms", defaultValue = "2000", description = "One turn, milliseconds.")
     long sliceMillis;
@@ -184,18 +167,14 @@ public final class SidecarBench implements Callable<Integer> {
         description = "Processes to sample: name=pid,name=pid (VmRSS every 250 ms, CPU per slice).")
     String rss;
 
-    @Option(names = "--seed", defaultValue = "1")
-    long seed;
-
     @Option(names = "--series", description = "Appends every RSS sample here (TSV), if given.")
     Path series;
 
     @Override
     public Integer call() throws Exception {
-      if (workers < 1 || workers > 64 || duration < 1 || duration > 3600 || warmup < 0
-          || sliceMillis < 100) {
-        throw new CommandLine.ParameterException(new CommandLine(this),
-            "workers in [1, 64], duration in [1, 3600] s, warmup >= 0, slice >= 100 ms");
+      shape.check(this);
+      if (sliceMillis < 100) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "slice >= 100 ms");
       }
       List<Interleaved.Path> ps = new ArrayList<>();
       for (String p : paths) {
@@ -208,22 +187,23 @@ public final class SidecarBench implements Callable<Integer> {
       String label = String.join("+", ps.stream().map(Interleaved.Path::name).toList());
       try (RssSampler sampler = new RssSampler(pids, 250)) {
         sampler.start();
-        outcomes = new Interleaved(new Interleaved.Options(ps, workers, Duration.ofSeconds(warmup),
-            Duration.ofSeconds(duration), Duration.ofMillis(sliceMillis), seed))
+        outcomes = new Interleaved(new Interleaved.Options(ps, shape.workers,
+            Duration.ofSeconds(shape.warmup), Duration.ofSeconds(shape.duration),
+            Duration.ofMillis(sliceMillis), shape.seed))
             .run(pids, sampler::measuring);
         sampler.close();
         memory = sampler.summary();
-        writeSeries(series, cluster, label, workers, sampler);
+        writeSeries(series, cluster, label, shape.workers, sampler);
       }
       String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
       for (Interleaved.PathOutcome po : outcomes) {
         WriteLoad.Outcome o = po.outcome();
-        System.out.println(new Line.Run(cluster, po.path().name(), workers, o.seconds(),
+        System.out.println(new Line.Run(cluster, po.path().name(), shape.workers, o.seconds(),
             o.writes(), o.errors(), o.retries(), o.latency().avgMs(), o.latency().p50Ms(),
             o.latency().p99Ms(), o.latency().maxMs(), load, o.firstError()).toTsv());
         for (RssSampler.Summary s : memory) {
-          System.out.println(new Line.Rss(cluster, po.path().name(), workers, s.name(), s.pid(),
-              s.startKib(), s.steadyKib(), s.peakKib(),
+          System.out.println(new Line.Rss(cluster, po.path().name(), shape.workers, s.name(),
+              s.pid(), s.startKib(), s.steadyKib(), s.peakKib(),
               po.cpuMillis().getOrDefault(s.name(), -1L)).toTsv());
         }
       }
