@@ -94,13 +94,6 @@ public final class MountMapper {
     return out;
   }
 
-  /** Every value of {@code env} rewritten. */
-  public Map<String, String> rewriteValues(Map<String, String> env) {
-    Map<String, String> out = new LinkedHashMap<>();
-    env.forEach((k, v) -> out.put(k, rewrite(v)));
-    return out;
-  }
-
   /** The mounts, container path → host path, longest path first. */
   public Map<String, Path> mounts() {
     Map<String, Path> out = new LinkedHashMap<>();

@@ -54,8 +54,7 @@ class MountMapperTest {
   void rewritesListsAndEnvValues() {
     assertThat(mapper.rewrite(List.of("-d", "/var/lib/dqlite")))
         .containsExactly("-d", "/h/pv/data");
-    assertThat(mapper.rewriteValues(Map.of("DIR", "/etc/config/a")))
-        .containsEntry("DIR", "/h/pod/volumes/cfg/a");
+    assertThat(mapper.rewrite("/etc/config/a")).isEqualTo("/h/pod/volumes/cfg/a");
   }
 
   @Test
