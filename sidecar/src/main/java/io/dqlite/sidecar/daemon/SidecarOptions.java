@@ -362,6 +362,7 @@ public record SidecarOptions(
      * @throws IllegalArgumentException naming the flag that is wrong and what it expects
      */
     public SidecarOptions build() {
+      int[] snapshot = resolvedSnapshot();
       return new SidecarOptions(
           dir,
           address,
@@ -377,8 +378,8 @@ public record SidecarOptions(
           adminAddress,
           rolesAdjustmentFrequency,
           networkLatency,
-          resolvedSnapshot()[0],
-          resolvedSnapshot()[1],
+          snapshot[0],
+          snapshot[1],
           tls,
           handoverTimeout,
           statusInterval,
