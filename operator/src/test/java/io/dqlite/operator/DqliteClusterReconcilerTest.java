@@ -7,7 +7,6 @@ import io.dqlite.operator.crd.ConditionTypes;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.DqliteClusterStatus;
 import io.dqlite.operator.dependents.ClusterNames;
-import io.dqlite.operator.dependents.DesiredStatefulSet;
 import io.dqlite.operator.kube.EventRecorder;
 import io.dqlite.operator.membership.MembershipReader;
 import io.dqlite.operator.runtime.OperatorMetrics;
@@ -19,7 +18,6 @@ import io.dqlite.operator.testing.FakeWorkloads;
 import io.dqlite.operator.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -39,9 +37,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The reconciler through JOSDK against fabric8's in-process mock API server, with a simulated
- * dqlite cluster behind the sidecar and protocol interfaces: owned objects with owner references,
- * the status, and a whole scale-down (record, hand over, remove, shrink). What needs a real API
- * server (server-side apply, garbage collection, CEL, the scale subresource) is in the *IT tests.
+ * dqlite cluster behind the sidecar and protocol interfaces: owned objects with owner references
+ * and the status. What needs a real API server (server-side apply, garbage collection, CEL, the
+ * scale subresource, a whole scale-down) is in the *IT tests.
  */
 @EnableKubernetesMockClient(crud = true)
 class DqliteClusterReconcilerTest {
@@ -133,57 +131,6 @@ class DqliteClusterReconcilerTest {
               assertThat(c.getObservedGeneration())
                   .isEqualTo(created.getMetadata().getGeneration());
             });
-  }
-
-  @Test
-  void scaleDownHandsOverRemovesThenShrinks() {
-    // Five pods, five members; pod 4 leads. The spec asks for three.
-    DqliteCluster cr = Fixtures.cluster(spec -> spec.setReplicas(3));
-    cr.getMetadata().setUid(null);
-    DqliteCluster created = client.resource(cr).create();
-    DqliteCluster five = Fixtures.cluster(spec -> spec.setReplicas(5));
-    StatefulSet sts = DesiredStatefulSet.build(five, 5, Fixtures.DOMAIN);
-    sts.addOwnerReference(created);
-    client.resource(sts).create();
-    for (int i = 0; i < 5; i++) {
-      Pod pod = Fixtures.pod(i);
-      client.resource(pod).create();
-      client
-          .pods()
-          .inNamespace("shop")
-          .withName(pod.getMetadata().getName())
-          .editStatus(
-              p -> {
-                p.setStatus(pod.getStatus());
-                return p;
-              });
-    }
-    FakeCluster dqlite = new FakeCluster("v0 v1 v2 s3 v4*");
-    FakeWorkloads workloads = new FakeWorkloads();
-    start(dqlite, workloads);
-
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .untilAsserted(
-            () ->
-                assertThat(get(StatefulSet.class, "db").orElseThrow().getSpec().getReplicas())
-                    .isEqualTo(3));
-    assertThat(dqlite.log).containsExactly("handover 0x104", "remove 0x104", "remove 0x103");
-    assertThat(dqlite.membership().members()).hasSize(3);
-    // A deadline for a loaded machine, not a timing requirement.
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .untilAsserted(() -> assertThat(current().getStatus().getScaleDown()).isNull());
-    assertThat(workloads.deleted).isEmpty();
-    assertThat(events)
-        .anySatisfy(e -> assertThat(e).startsWith("ScaleDown: db-4 handed over"))
-        .anySatisfy(e -> assertThat(e).startsWith("ScaleDown: removed member 0x104 (db-4)"))
-        .anySatisfy(e -> assertThat(e).startsWith("ScaleDown: StatefulSet replicas 5 → 3"))
-        .anySatisfy(e -> assertThat(e).startsWith("MemberRemoved: member 0x103 (db-3)"));
-    assertThat(events)
-        .as("each change is told once, however late the cache shows the status")
-        .filteredOn(e -> e.startsWith("MemberRemoved: member 0x104"))
-        .hasSize(1);
   }
 
   private static io.dqlite.operator.crd.TlsSpec tlsGenerated() {
