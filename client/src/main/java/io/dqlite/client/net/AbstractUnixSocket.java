@@ -1,11 +1,11 @@
 package io.dqlite.client.net;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.NativeLong;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 
 /**
@@ -116,8 +116,16 @@ public final class AbstractUnixSocket implements Transport {
     fd.close();
   }
 
+  /**
+   * A direct buffer of at least {@code want} bytes (at most {@link #CHUNK}), kept by the stream
+   * that asks: small for small messages, grown once for large ones.
+   */
+  private static ByteBuffer sized(ByteBuffer current, int want) {
+    return current != null && current.capacity() >= want ? current : ByteBuffer.allocateDirect(want);
+  }
+
   private final class In extends InputStream {
-    private byte[] scratch = new byte[0];
+    private ByteBuffer buffer;
 
     @Override
     public int read() throws IOException {
@@ -132,18 +140,16 @@ public final class AbstractUnixSocket implements Transport {
         return 0;
       }
       int want = Math.min(len, CHUNK);
-      if (scratch.length < want) {
-        scratch = new byte[want];
-      }
+      buffer = sized(buffer, want);
       int f = fd.acquire();
       try {
         while (true) {
           try {
-            long n = LibC.get().recv(f, scratch, new NativeLong(want), 0).longValue();
+            long n = SocketCalls.recv(f, buffer, want, 0);
             if (n == 0) {
               return -1;
             }
-            System.arraycopy(scratch, 0, b, off, (int) n);
+            buffer.get(0, b, off, (int) n);
             return (int) n;
           } catch (LastErrorException e) {
             if (e.getErrorCode() != LibC.EINTR) {
@@ -158,7 +164,7 @@ public final class AbstractUnixSocket implements Transport {
   }
 
   private final class Out extends OutputStream {
-    private byte[] scratch = new byte[0];
+    private ByteBuffer buffer;
 
     @Override
     public void write(int b) throws IOException {
@@ -171,19 +177,11 @@ public final class AbstractUnixSocket implements Transport {
       try {
         while (len > 0) {
           int chunk = Math.min(len, CHUNK);
-          byte[] src;
-          if (off == 0 && chunk == b.length) {
-            src = b;
-          } else {
-            if (scratch.length < chunk) {
-              scratch = new byte[chunk];
-            }
-            System.arraycopy(b, off, scratch, 0, chunk);
-            src = scratch;
-          }
+          buffer = sized(buffer, chunk);
+          buffer.put(0, b, off, chunk);
           long n;
           try {
-            n = LibC.get().send(f, src, new NativeLong(chunk), LibC.MSG_NOSIGNAL).longValue();
+            n = SocketCalls.send(f, buffer, chunk, LibC.MSG_NOSIGNAL);
           } catch (LastErrorException e) {
             if (e.getErrorCode() == LibC.EINTR) {
               continue;

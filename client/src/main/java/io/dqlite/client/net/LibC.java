@@ -3,7 +3,6 @@ package io.dqlite.client.net;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
-import com.sun.jna.NativeLong;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
@@ -12,7 +11,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The few libc socket calls abstract unix sockets need, which the JDK cannot address (its {@code
- * UnixDomainSocketAddress} rejects the leading NUL). Linux only; loaded on first use.
+ * UnixDomainSocketAddress} rejects the leading NUL). Linux only; loaded on first use. The data
+ * path (recv, send) is in {@link SocketCalls}.
  */
 interface LibC extends Library {
 
@@ -42,10 +42,6 @@ interface LibC extends Library {
   int accept4(int fd, Pointer addr, Pointer addrlen, int flags) throws LastErrorException;
 
   int getsockname(int fd, byte[] addr, int[] addrlen) throws LastErrorException;
-
-  NativeLong recv(int fd, byte[] buf, NativeLong len, int flags) throws LastErrorException;
-
-  NativeLong send(int fd, byte[] buf, NativeLong len, int flags) throws LastErrorException;
 
   int setsockopt(int fd, int level, int name, byte[] value, int len) throws LastErrorException;
 
