@@ -26,7 +26,11 @@
 #   SIDECAR_BENCH_WORKERS    ["1 4"]; " " (a space): no throughput runs, memory only
 #   SIDECAR_BENCH_SLICE_MS   the paths take turns in slices this long [2000]
 #   SIDECAR_BENCH_RATE       writes/s of the steady (memory) load [100]
-#   SIDECAR_BENCH_MEMORY_DURATION  seconds of the steady load; 0: skip it [60]
+#   SIDECAR_BENCH_MEMORY_DURATION  seconds of the steady load; 0: skip it [120]
+#   SIDECAR_BENCH_KEYS       the steady load replaces rows of this many fixed keys, so that the
+#                            database stops growing; 0: a new key per write (it grows) [1000]
+#   SIDECAR_BENCH_WRITES     the throughput runs' writes: "transaction" (BEGIN, INSERT, COMMIT:
+#                            three requests) and/or "autocommit" (one request) ["transaction autocommit"]
 #   SIDECAR_BENCH_PATHS      ["socket-non-leader socket-leader tcp-leader"]
 #   SIDECAR_BENCH_DEMO       1: also measure the dqlite-demo cluster [1]
 #   SIDECAR_BENCH_JAVA_OPTS  the sidecars' JVM flags (the launcher's JAVA_OPTS); empty: the
@@ -49,7 +53,9 @@ WORKERS=${SIDECAR_BENCH_WORKERS:-"1 4"}
 PATHS=${SIDECAR_BENCH_PATHS:-"socket-non-leader socket-leader tcp-leader"}
 SLICE=${SIDECAR_BENCH_SLICE_MS:-2000}
 RATE=${SIDECAR_BENCH_RATE:-100}
-MEMORY_DURATION=${SIDECAR_BENCH_MEMORY_DURATION:-60}
+MEMORY_DURATION=${SIDECAR_BENCH_MEMORY_DURATION:-120}
+KEYS=${SIDECAR_BENCH_KEYS:-1000}
+WRITES=${SIDECAR_BENCH_WRITES:-"transaction autocommit"}
 DEMO=${SIDECAR_BENCH_DEMO:-1}
 SIDECAR_OPTS=${SIDECAR_BENCH_JAVA_OPTS:-}
 SIDECAR_FLAGS=${SIDECAR_BENCH_SIDECAR_FLAGS:-}
@@ -75,6 +81,11 @@ done
 [[ $MEMORY_DURATION =~ ^[0-9]+$ && $MEMORY_DURATION -le 1800 ]] ||
   die "SIDECAR_BENCH_MEMORY_DURATION must be 0..1800 seconds, got '$MEMORY_DURATION'"
 [[ $RATE =~ ^[0-9]+$ && $RATE -ge 1 ]] || die "SIDECAR_BENCH_RATE must be a positive integer"
+[[ $KEYS =~ ^[0-9]+$ ]] || die "SIDECAR_BENCH_KEYS must be 0 or a positive integer, got '$KEYS'"
+for write in $WRITES; do
+  [[ $write == transaction || $write == autocommit ]] ||
+    die "SIDECAR_BENCH_WRITES: '$write' is neither transaction nor autocommit"
+done
 if [[ $NMT == 1 ]]; then command -v jcmd >/dev/null || die "jcmd not found (needs a full JDK)"; fi
 
 # Another run (or anything else) on our addresses would make the nodes fail to bind.
@@ -204,7 +215,7 @@ find_roles() {
 }
 
 # bench_run CLUSTER PATH WORKERS URL [RATE SECONDS]: unpaced for DURATION s, or paced at RATE
-# writes/s for SECONDS.
+# writes/s for SECONDS; transactions over KEYS fixed keys.
 bench_run() {
   local cluster=$1 path=$2 workers=$3 url=$4 rate=${5:-0} seconds=${6:-$DURATION} before after
   tool reset --nodes "$ALL" || die "could not empty the benchmark table"
@@ -214,7 +225,7 @@ bench_run() {
   # shellcheck disable=SC2086 # CLIENT_OPTS is a list of flags
   java $CLIENT_OPTS -cp "$WORK/dqlite-bench.jar" "$MAIN" run --url "$url" --cluster "$cluster" \
     --path "$path" --workers "$workers" --duration "$seconds" --warmup "$WARMUP" --rate "$rate" \
-    --rss "leader=${NODE_PID[$LEADER]},follower-a=${NODE_PID[$FA]},follower-b=${NODE_PID[$FB]}" \
+    --keys "$KEYS" --rss "leader=${NODE_PID[$LEADER]},follower-a=${NODE_PID[$FA]},follower-b=${NODE_PID[$FB]}" \
     --series "$WORK/rss-series.tsv" >"$WORK/run.tsv" || die "the write load failed"
   cat "$WORK/run.tsv" >>"$RESULTS"
   cut -f2-12 "$WORK/run.tsv" | sed 's/^/    /' >&2
@@ -222,17 +233,24 @@ bench_run() {
   [[ $after == "$before" ]] || log "WARNING: leadership moved from $before to $after during the run"
 }
 
-# bench_compare CLUSTER WORKERS --path NAME=URL...: the paths take turns in slices of SLICE ms
-# until each had DURATION s (see Interleaved.java).
+# bench_compare CLUSTER WRITE WORKERS --path NAME=URL...: the paths take turns in slices of SLICE
+# ms until each had DURATION s (see Interleaved.java); WRITE is transaction or autocommit, and
+# autocommit runs label their paths "autocommit:NAME".
 bench_compare() {
-  local cluster=$1 workers=$2 before after
-  shift 2
+  local cluster=$1 write=$2 workers=$3 before after
+  shift 3
+  local args=() a
+  for a in "$@"; do
+    if [[ $write == autocommit && $a == *=* ]]; then a="autocommit:$a"; fi
+    args+=("$a")
+  done
+  [[ $write != autocommit ]] || args+=(--autocommit)
   tool reset --nodes "$ALL" || die "could not empty the benchmark table"
   before=$(tool await --nodes "$ALL" --timeout 60) || die "cluster not ready before the run"
   [[ $before == "${NODE_ADDR[$LEADER]}" ]] || die "leadership moved to $before before the run"
-  log "$cluster workers=$workers, paths taking turns: $*"
+  log "$cluster $write workers=$workers, paths taking turns: ${args[*]}"
   # shellcheck disable=SC2086 # CLIENT_OPTS is a list of flags
-  java $CLIENT_OPTS -cp "$WORK/dqlite-bench.jar" "$MAIN" compare --cluster "$cluster" "$@" \
+  java $CLIENT_OPTS -cp "$WORK/dqlite-bench.jar" "$MAIN" compare --cluster "$cluster" "${args[@]}" \
     --workers "$workers" --duration "$DURATION" --warmup "$WARMUP" --slice-ms "$SLICE" \
     --rss "leader=${NODE_PID[$LEADER]},follower-a=${NODE_PID[$FA]},follower-b=${NODE_PID[$FB]}" \
     --series "$WORK/rss-series.tsv" >"$WORK/run.tsv" || die "the write load failed"
@@ -256,17 +274,19 @@ if ((MEMORY_DURATION > 0)); then
   bench_run sidecar steady:socket-non-leader 1 "jdbc:dqlite://${SC_SOCK[$FA]}/benchmark" \
     "$RATE" "$MEMORY_DURATION"
 fi
-for workers in $WORKERS; do
-  path_args=()
-  for path in $PATHS; do
-    case $path in
-      socket-non-leader) path_args+=(--path "$path=jdbc:dqlite://${SC_SOCK[$FA]}/benchmark") ;;
-      socket-leader) path_args+=(--path "$path=jdbc:dqlite://${SC_SOCK[$LEADER]}/benchmark") ;;
-      tcp-leader) path_args+=(--path "$path=jdbc:dqlite://${SC_ADDR[$LEADER]}/benchmark") ;;
-      *) die "unknown path '$path' in SIDECAR_BENCH_PATHS" ;;
-    esac
+path_args=()
+for path in $PATHS; do
+  case $path in
+    socket-non-leader) path_args+=(--path "$path=jdbc:dqlite://${SC_SOCK[$FA]}/benchmark") ;;
+    socket-leader) path_args+=(--path "$path=jdbc:dqlite://${SC_SOCK[$LEADER]}/benchmark") ;;
+    tcp-leader) path_args+=(--path "$path=jdbc:dqlite://${SC_ADDR[$LEADER]}/benchmark") ;;
+    *) die "unknown path '$path' in SIDECAR_BENCH_PATHS" ;;
+  esac
+done
+for write in $WRITES; do
+  for workers in $WORKERS; do
+    bench_compare sidecar "$write" "$workers" "${path_args[@]}"
   done
-  bench_compare sidecar "$workers" "${path_args[@]}"
 done
 if [[ $NMT == 1 ]]; then
   for i in 0 1 2; do
@@ -298,8 +318,11 @@ if [[ $DEMO == 1 ]]; then
     bench_run dqlite-demo steady:tcp-leader 1 "jdbc:dqlite://${DM_ADDR[$LEADER]}/benchmark" \
       "$RATE" "$MEMORY_DURATION"
   fi
-  for workers in $WORKERS; do
-    bench_compare dqlite-demo "$workers" --path "tcp-leader=jdbc:dqlite://${DM_ADDR[$LEADER]}/benchmark"
+  for write in $WRITES; do
+    for workers in $WORKERS; do
+      bench_compare dqlite-demo "$write" "$workers" \
+        --path "tcp-leader=jdbc:dqlite://${DM_ADDR[$LEADER]}/benchmark"
+    done
   done
   stop_all
 fi
@@ -323,6 +346,6 @@ tool report --results "$RESULTS" "${doc_args[@]}" --date "$STARTED" --commit "$C
   --machine "$(nproc) cores ($CPU), $MEM, loopback; $VERSIONS; $JAVA_VERSION" \
   --load-before "$LOAD_BEFORE" --load-after "$LOAD_AFTER" \
   --command "\`make bench-sidecar\` (bash bench/sidecar.sh), SIDECAR_BENCH_DURATION=$DURATION" \
-  --note "Throughput runs: $DURATION s measured after $WARMUP s unmeasured; steady load: $RATE writes/s for $MEMORY_DURATION s; sidecar JVM flags: $FLAGS."
+  --note "Throughput runs: $DURATION s measured after $WARMUP s unmeasured; steady load: $RATE transactions/s for $MEMORY_DURATION s over ${KEYS/#0/new} keys; sidecar JVM flags: $FLAGS."
 cp "$RESULTS" "$ROOT/bench/target/sidecar-results.tsv" 2>/dev/null || true
 cp "$WORK/rss-series.tsv" "$ROOT/bench/target/sidecar-rss-series.tsv" 2>/dev/null || true

@@ -38,9 +38,10 @@ final class Interleaved {
    * @param warmup per path, unmeasured, before the measured rounds
    * @param duration measured time per path
    * @param slice how long one path runs before the next takes its turn
+   * @param kind what each write is
    */
   record Options(List<Path> paths, int workers, Duration warmup, Duration duration,
-      Duration slice, long seed) {}
+      Duration slice, long seed, Writer.Kind kind) {}
 
   /** What one path measured, and the CPU milliseconds charged to it per sampled process. */
   record PathOutcome(Path path, WriteLoad.Outcome outcome, Map<String, Long> cpuMillis) {}
@@ -70,7 +71,8 @@ final class Interleaved {
         List<Writer> ws = new ArrayList<>();
         writers.add(ws);
         for (int w = 0; w < options.workers(); w++) {
-          Writer writer = new Writer(new Random(options.seed() * 1_000_003L + 1000L * i + w));
+          Writer writer =
+              new Writer(new Random(options.seed() * 1_000_003L + 1000L * i + w), options.kind());
           ws.add(writer);
           writer.open(ds);
         }

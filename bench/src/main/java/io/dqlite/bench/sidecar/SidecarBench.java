@@ -99,6 +99,8 @@ public final class SidecarBench implements Callable<Integer> {
   static final class Run implements Callable<Integer> {
     @Mixin LoadShape shape;
 
+    @Mixin WriteKind write;
+
     @Option(names = "--url", required = true, description = "JDBC URL the workers connect to.")
     String url;
 
@@ -128,7 +130,8 @@ public final class SidecarBench implements Callable<Integer> {
       try (RssSampler sampler = new RssSampler(pids, 250)) {
         sampler.start();
         o = new WriteLoad(new WriteLoad.Options(url, shape.workers,
-            Duration.ofSeconds(shape.warmup), Duration.ofSeconds(shape.duration), shape.seed, rate))
+            Duration.ofSeconds(shape.warmup), Duration.ofSeconds(shape.duration), shape.seed, rate,
+            write.kind(this)))
             .run(sampler::measuring);
         sampler.close();
         memory = sampler.summary();
@@ -153,6 +156,8 @@ public final class SidecarBench implements Callable<Integer> {
               + " run line and rss lines per path.")
   static final class Compare implements Callable<Integer> {
     @Mixin LoadShape shape;
+
+    @Mixin WriteKind write;
 
     @Option(names = "--path", required = true, description = "name=JDBC URL; repeat per path.")
     List<String> paths;
@@ -189,7 +194,7 @@ public final class SidecarBench implements Callable<Integer> {
         sampler.start();
         outcomes = new Interleaved(new Interleaved.Options(ps, shape.workers,
             Duration.ofSeconds(shape.warmup), Duration.ofSeconds(shape.duration),
-            Duration.ofMillis(sliceMillis), shape.seed))
+            Duration.ofMillis(sliceMillis), shape.seed, write.kind(this)))
             .run(pids, sampler::measuring);
         sampler.close();
         memory = sampler.summary();

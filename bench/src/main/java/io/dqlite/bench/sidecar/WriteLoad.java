@@ -15,10 +15,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The client benchmark's kvwrite (go-dqlite v1.11.5 {@code benchmark/worker.go}: {@link
- * KvWorkload#WRITE_SQL} with a new random 32-letter key and a 1 KiB value), through one JDBC URL:
- * an app socket ({@code jdbc:dqlite://@name/db}) or a node's TCP address, for a duration, as fast
- * as the workers go or paced at a fixed rate. Each worker is a {@link Writer}: one connection, the
- * INSERT prepared once, every write a transaction as the client benchmark and an application do.
+ * KvWorkload#WRITE_SQL} with a random 32-letter key and a 1 KiB value), through one JDBC URL: an
+ * app socket ({@code jdbc:dqlite://@name/db}) or a node's TCP address, for a duration, as fast as
+ * the workers go or paced at a fixed rate. Each worker is a {@link Writer}: one connection, the
+ * INSERT prepared once, every write a transaction or an auto-commit request ({@link Writer.Kind}).
  */
 final class WriteLoad {
 
@@ -42,10 +42,11 @@ final class WriteLoad {
    * @param seed workers' random seeds derive from it
    * @param ratePerSecond writes per second of all workers together, paced evenly (a late write
    *     goes at once, without a burst to catch up beyond it); 0: as fast as they go
+   * @param kind what each write is
    */
   record Options(
       String url, int workers, Duration warmup, Duration duration, long seed,
-      double ratePerSecond) {}
+      double ratePerSecond, Writer.Kind kind) {}
 
   private final Options options;
 
@@ -63,7 +64,7 @@ final class WriteLoad {
     List<Worker> workers = new ArrayList<>();
     try {
       for (int i = 0; i < options.workers(); i++) {
-        Worker w = new Worker(new Random(options.seed() * 1_000_003L + i));
+        Worker w = new Worker(new Random(options.seed() * 1_000_003L + i), options.kind());
         workers.add(w);
         w.open(dataSource);
       }
@@ -128,10 +129,16 @@ final class WriteLoad {
     return letters(random, KvWorkload.KEY_SIZE);
   }
 
+  /** Key number {@code i} of a fixed set, as long as a random one. */
+  static String fixedKey(int i) {
+    String n = Integer.toString(i);
+    return "k".repeat(KvWorkload.KEY_SIZE - n.length()) + n;
+  }
+
   private static final class Worker extends Writer {
 
-    Worker(Random random) {
-      super(random);
+    Worker(Random random, Writer.Kind kind) {
+      super(random, kind);
     }
 
     void loop(long measureFrom, long end, long first, long interval) {

@@ -10,14 +10,23 @@ import java.util.Arrays;
 import java.util.Random;
 
 /**
- * One worker's connection and its kvwrite: a transaction through {@link DqliteTransactions} (lazy
- * BEGIN, the prepared INSERT OR REPLACE of a new random key and a 1 KiB value, COMMIT), with the
- * latency of every measured write, the retries the helper absorbed and the errors that reached the
- * caller. Used by one thread at a time.
+ * One worker's connection and its kvwrite: the prepared INSERT OR REPLACE of a key and a 1 KiB
+ * value through {@link DqliteTransactions}, as a transaction (lazy BEGIN, the INSERT, COMMIT) or
+ * in auto-commit mode, with the latency of every measured write, the retries the helper absorbed
+ * and the errors that reached the caller. Used by one thread at a time.
  */
 class Writer implements AutoCloseable {
 
+  /**
+   * What a write is.
+   *
+   * @param autocommit one auto-commit request instead of a three-request transaction
+   * @param keys 0: a new random key per write; N: a key drawn from N fixed ones
+   */
+  record Kind(boolean autocommit, int keys) {}
+
   private final Random random;
+  private final Kind kind;
   private Connection connection;
   private PreparedStatement insert;
   long[] samples = new long[16 * 1024];
@@ -26,8 +35,9 @@ class Writer implements AutoCloseable {
   long retries;
   String firstError;
 
-  Writer(Random random) {
+  Writer(Random random, Kind kind) {
     this.random = random;
+    this.kind = kind;
   }
 
   void open(DqliteDataSource dataSource) throws SQLException {
@@ -37,20 +47,26 @@ class Writer implements AutoCloseable {
 
   /** One write; its latency is recorded when {@code measured}. False when it failed. */
   boolean write(boolean measured) {
-    String key = WriteLoad.randomKey(random);
+    String key =
+        kind.keys() > 0
+            ? WriteLoad.fixedKey(random.nextInt(kind.keys()))
+            : WriteLoad.randomKey(random);
     String value = WriteLoad.randomValue(random);
     int[] attempts = {0};
+    DqliteTransactions.Work<Integer> work =
+        c -> {
+          attempts[0]++;
+          insert.setString(1, key);
+          insert.setString(2, value);
+          return insert.executeUpdate();
+        };
     long t0 = System.nanoTime();
     try {
-      DqliteTransactions.inTransaction(
-          connection,
-          DqliteTransactions.Policy.defaults(),
-          c -> {
-            attempts[0]++;
-            insert.setString(1, key);
-            insert.setString(2, value);
-            return insert.executeUpdate();
-          });
+      if (kind.autocommit()) {
+        DqliteTransactions.inAutoCommit(connection, DqliteTransactions.Policy.defaults(), work);
+      } else {
+        DqliteTransactions.inTransaction(connection, DqliteTransactions.Policy.defaults(), work);
+      }
     } catch (SQLException | RuntimeException e) {
       errors++;
       if (firstError == null) {

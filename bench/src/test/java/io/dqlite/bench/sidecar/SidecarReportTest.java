@@ -41,16 +41,39 @@ class SidecarReportTest {
                     rss("dqlite-demo", "tcp-leader", "leader", 120, 130)))
             .markdown(new SidecarReport.Meta("d", "abc", "m", "1", "2", "make bench-sidecar", ""));
     assertThat(md)
-        .contains("| 1 | sidecar | app socket of a non-leader sidecar | 950 |")
+        .contains("| transaction | 1 | sidecar | app socket of a non-leader sidecar | 950 |")
         .contains("| 95.0 % |")
         .contains("| 80.0 % |")
-        .contains("≥ 90 % of direct: **not met** (socket-non-leader 1w 95.0 %, socket-leader 1w 80.0 %)")
+        .contains("≥ 90 % of direct, transaction writes: **not met** (socket-non-leader 1w 95.0 %,"
+            + " socket-leader 1w 80.0 %)")
+        .doesNotContain("auto-commit")
         .contains("| leader | 80 | 90 | 99 | 80 | 120 | 130 |")
         .contains("≤ 96 MiB under the steady write load: **met** (highest steady 90 MiB: leader")
         .contains("dqlite-demo's highest steady under the same load 120 MiB, so the sidecar's own"
             + " share is -30 MiB")
         // 1900 ms of CPU over 9500 writes: 200 µs per write
         .contains("| sidecar | socket-non-leader | 1 | 90 / 99 | 85 / 88 | - | 200 | 200 | - | - |");
+  }
+
+  @Test
+  void eachWorkloadIsComparedWithItsOwnDirectRun() {
+    String md =
+        new SidecarReport(
+                List.of(
+                    run("sidecar", "socket-non-leader", 1, 8_000),
+                    run("sidecar", "tcp-leader", 1, 10_000),
+                    run("sidecar", "autocommit:socket-non-leader", 1, 19_000),
+                    run("sidecar", "autocommit:tcp-leader", 1, 20_000),
+                    run("dqlite-demo", "autocommit:tcp-leader", 1, 21_000)))
+            .markdown(new SidecarReport.Meta("d", "abc", "m", "1", "2", "make bench-sidecar", ""));
+    assertThat(md)
+        .contains("| auto-commit | 1 | sidecar | app socket of a non-leader sidecar | 1900 |")
+        .contains("| auto-commit | 1 | sidecar | TCP straight to the leader (direct) | 2000 |")
+        .contains("| auto-commit | 1 | dqlite-demo | TCP straight to the leader (direct) | 2100 |")
+        .contains("≥ 90 % of direct, transaction writes: **not met** (socket-non-leader 1w 80.0 %)")
+        .contains("≥ 90 % of direct, auto-commit writes: **met** (socket-non-leader 1w 95.0 %)");
+    assertThat(md.indexOf("| transaction | 1 | sidecar | TCP"))
+        .isLessThan(md.indexOf("| auto-commit | 1 | sidecar | app socket"));
   }
 
   @Test
