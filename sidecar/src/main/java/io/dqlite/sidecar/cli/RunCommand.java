@@ -95,13 +95,13 @@ final class RunCommand implements Callable<Integer> {
   Duration networkLatency;
 
   @Option(names = "--snapshot-threshold", paramLabel = "N",
-      description = "Raft entries between snapshots (default: 512; 0 with --snapshot-trailing 0:"
+      description = "Raft entries between snapshots (default: 384; 0 with --snapshot-trailing 0:"
           + " libdqlite's).")
   Integer snapshotThreshold;
 
   @Option(names = "--snapshot-trailing", paramLabel = "N",
       description = "Raft entries kept after a snapshot, at least --snapshot-threshold (default:"
-          + " 512).")
+          + " 384).")
   Integer snapshotTrailing;
 
   @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate (mutual TLS).")

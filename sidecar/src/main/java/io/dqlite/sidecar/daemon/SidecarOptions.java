@@ -71,14 +71,15 @@ public record SidecarOptions(
 
   /**
    * Raft entries between snapshots, by default. libdqlite's 1024 + 8192 kept entries let a node
-   * grow by ~9,000 raft entries (~15 KiB each for a 1 KiB row) before its memory levels off; 512 +
-   * 512 caps the log at ~1,000 entries (docs/benchmarks.md, "Sidecar: app socket and memory").
-   * k8s-dqlite defaults to 512 + 1024 and accepts no less than 384 + 512.
+   * grow by ~9,000 raft entries (~15-20 KiB each for a 1 KiB row) before its memory levels off;
+   * 384 + 384 caps the log at ~770 entries, which keeps a node under 96 MiB in the steady state of
+   * the benchmark's write load (docs/benchmarks.md, "Sidecar: app socket and memory"). k8s-dqlite
+   * defaults to 512 + 1024.
    */
-  public static final int SNAPSHOT_THRESHOLD = 512;
+  public static final int SNAPSHOT_THRESHOLD = 384;
 
   /** Raft entries kept after a snapshot, by default: see {@link #SNAPSHOT_THRESHOLD}. */
-  public static final int SNAPSHOT_TRAILING = 512;
+  public static final int SNAPSHOT_TRAILING = 384;
 
   /** Log output formats. */
   public enum LogFormat {

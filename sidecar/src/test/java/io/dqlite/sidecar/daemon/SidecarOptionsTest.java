@@ -26,8 +26,8 @@ class SidecarOptionsTest {
     assertThat(o.handoverTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(o.statusInterval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(o.networkLatency()).isZero();
-    assertThat(o.snapshotThreshold()).isEqualTo(512);
-    assertThat(o.snapshotTrailing()).isEqualTo(512);
+    assertThat(o.snapshotThreshold()).isEqualTo(384);
+    assertThat(o.snapshotTrailing()).isEqualTo(384);
     assertThat(o.failureDomain()).isEmpty();
     assertThat(o.zone()).isEmpty();
     assertThat(o.tls()).isEmpty();
@@ -97,8 +97,8 @@ class SidecarOptionsTest {
   @ParameterizedTest(name = "threshold {0}, trailing {1} -> {2} + {3}")
   @CsvSource(
       nullValues = "-",
-      value = {"-, -, 512, 512", "1024, -, 1024, 1024", "100, -, 100, 512", "0, -, 0, 0",
-        "-, 2048, 512, 2048", "-, 256, 256, 256", "-, 0, 0, 0"})
+      value = {"-, -, 384, 384", "1024, -, 1024, 1024", "100, -, 100, 384", "0, -, 0, 0",
+        "-, 2048, 384, 2048", "-, 256, 256, 256", "-, 0, 0, 0"})
   void anUnsetSnapshotValueFollowsTheOneGiven(
       Integer threshold, Integer trailing, int wantThreshold, int wantTrailing) {
     SidecarOptions.Builder b = SidecarOptions.builder().address("x:1");
