@@ -7,13 +7,9 @@ import io.dqlite.operator.crd.ConditionTypes;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.DqliteClusterStatus;
 import io.dqlite.operator.dependents.ClusterNames;
-import io.dqlite.operator.kube.EventRecorder;
-import io.dqlite.operator.membership.MembershipReader;
-import io.dqlite.operator.runtime.OperatorMetrics;
 import io.dqlite.operator.status.Conditions;
-import io.dqlite.operator.status.NodeFacts;
-import io.dqlite.operator.steps.StepRunner;
 import io.dqlite.operator.testing.FakeCluster;
+import io.dqlite.operator.testing.FakeServices;
 import io.dqlite.operator.testing.FakeWorkloads;
 import io.dqlite.operator.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -26,8 +22,6 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -56,16 +50,7 @@ class DqliteClusterReconcilerTest {
   }
 
   private void start(FakeCluster dqlite, FakeWorkloads workloads) {
-    EventRecorder recorder = (cr, e) -> events.add(e.reason() + ": " + e.note());
-    ReconcilerServices services =
-        new ReconcilerServices(
-            new MembershipReader(dqlite, dqlite, Duration.ofSeconds(2)),
-            new StepRunner(dqlite, dqlite, workloads, Fixtures.DOMAIN),
-            NodeFacts::unknown,
-            recorder,
-            new OperatorMetrics(new SimpleMeterRegistry()),
-            Clock.systemUTC(),
-            Fixtures.DOMAIN);
+    ReconcilerServices services = FakeServices.of(dqlite, workloads, events);
     // The mock server cannot create through server-side apply, so dependents and the status use
     // plain create, update and patch here; server-side apply is exercised against a real API
     // server.

@@ -7,12 +7,8 @@ import io.dqlite.operator.DqliteClusterReconciler;
 import io.dqlite.operator.ReconcilerServices;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.dependents.DesiredStatefulSet;
-import io.dqlite.operator.kube.EventRecorder;
-import io.dqlite.operator.membership.MembershipReader;
-import io.dqlite.operator.runtime.OperatorMetrics;
-import io.dqlite.operator.status.NodeFacts;
-import io.dqlite.operator.steps.StepRunner;
 import io.dqlite.operator.testing.FakeCluster;
+import io.dqlite.operator.testing.FakeServices;
 import io.dqlite.operator.testing.FakeWorkloads;
 import io.dqlite.operator.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -20,8 +16,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -125,16 +119,7 @@ class ScaleDownIT {
   }
 
   private void start(FakeCluster dqlite, FakeWorkloads workloads) {
-    EventRecorder recorder = (cluster, e) -> events.add(e.reason() + ": " + e.note());
-    ReconcilerServices services =
-        new ReconcilerServices(
-            new MembershipReader(dqlite, dqlite, Duration.ofSeconds(2)),
-            new StepRunner(dqlite, dqlite, workloads, Fixtures.DOMAIN),
-            NodeFacts::unknown,
-            recorder,
-            new OperatorMetrics(new SimpleMeterRegistry()),
-            Clock.systemUTC(),
-            Fixtures.DOMAIN);
+    ReconcilerServices services = FakeServices.of(dqlite, workloads, events);
     operator =
         new Operator(
             o ->

@@ -1,0 +1,33 @@
+package io.dqlite.operator.testing;
+
+import io.dqlite.operator.ReconcilerServices;
+import io.dqlite.operator.membership.MembershipReader;
+import io.dqlite.operator.runtime.OperatorMetrics;
+import io.dqlite.operator.status.NodeFacts;
+import io.dqlite.operator.steps.StepRunner;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The reconciler's services with a simulated dqlite cluster behind the sidecar and protocol
+ * interfaces, for tests that run the reconciler through JOSDK against an API server.
+ */
+public final class FakeServices {
+
+  private FakeServices() {}
+
+  /** Services on {@code dqlite} and {@code workloads}; each Event is added to {@code events}. */
+  public static ReconcilerServices of(
+      FakeCluster dqlite, FakeWorkloads workloads, List<String> events) {
+    return new ReconcilerServices(
+        new MembershipReader(dqlite, dqlite, Duration.ofSeconds(2)),
+        new StepRunner(dqlite, dqlite, workloads, Fixtures.DOMAIN),
+        NodeFacts::unknown,
+        (cr, e) -> events.add(e.reason() + ": " + e.note()),
+        new OperatorMetrics(new SimpleMeterRegistry()),
+        Clock.systemUTC(),
+        Fixtures.DOMAIN);
+  }
+}
