@@ -30,9 +30,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the sidecar and protocol interfaces: record the plan, hand over, remove two members, shrink the
  * StatefulSet, and clear {@code status.scaleDown} once the controller-manager has deleted the pods.
  *
- * <p>Here rather than against fabric8's mock server: the mock applies a status patch as a JSON diff
- * against the informer's copy, which fails for good when that copy lags; the real API server's
- * server-side apply takes the whole status, as production does.
+ * <p>Not against fabric8's mock server: without server-side apply JOSDK patches the status as a
+ * JSON diff against its informer's copy, which the mock fails to apply for as long as that copy
+ * lags; server-side apply takes the whole status, as production does.
  */
 @ExtendWith(LocalKube.class)
 class ScaleDownIT {
