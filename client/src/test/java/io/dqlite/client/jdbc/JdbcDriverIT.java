@@ -44,7 +44,7 @@ class JdbcDriverIT {
   @BeforeAll
   static void startCluster() {
     cluster = DqliteDemoCluster.start(1, "127.0.2.1");
-    url = "jdbc:dqlite://" + String.join(",", cluster.addresses()) + "/jdbc-it";
+    url = cluster.jdbcUrl("jdbc-it");
   }
 
   @AfterAll

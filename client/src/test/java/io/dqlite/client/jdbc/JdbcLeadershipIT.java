@@ -38,10 +38,9 @@ class JdbcLeadershipIT {
   void startCluster() {
     cluster = DqliteDemoCluster.start(3, "127.0.2.2");
     url =
-        "jdbc:dqlite://"
-            + String.join(",", cluster.addresses())
-            + "/leadership?leaderTimeout=30000&connectTimeout=2000&attemptTimeout=5000"
-            + "&requestTimeout=20000";
+        cluster.jdbcUrl(
+            "leadership?leaderTimeout=30000&connectTimeout=2000&attemptTimeout=5000"
+                + "&requestTimeout=20000");
   }
 
   @AfterEach

@@ -32,7 +32,7 @@ class JdbiHikariIT {
   static void start() {
     cluster = DqliteDemoCluster.start(1, "127.0.2.3");
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl("jdbc:dqlite://" + String.join(",", cluster.addresses()) + "/jdbi");
+    config.setJdbcUrl(cluster.jdbcUrl("jdbi"));
     config.setMaximumPoolSize(4);
     config.setPoolName("dqlite-it");
     pool = new HikariDataSource(config);

@@ -22,7 +22,7 @@ class StatementCacheIT {
   @BeforeAll
   static void startCluster() throws SQLException {
     cluster = DqliteDemoCluster.start(1, "127.0.2.7");
-    url = "jdbc:dqlite://" + String.join(",", cluster.addresses()) + "/statement-cache-it";
+    url = cluster.jdbcUrl("statement-cache-it");
     try (Connection c = DriverManager.getConnection(url);
         Statement s = c.createStatement()) {
       s.execute("CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT)");

@@ -35,7 +35,7 @@ class WriterQueueIT {
   @BeforeAll
   static void startCluster() throws SQLException {
     cluster = DqliteDemoCluster.start(3, "127.0.2.6");
-    base = "jdbc:dqlite://" + String.join(",", cluster.addresses()) + "/writer-queue-it";
+    base = cluster.jdbcUrl("writer-queue-it");
     try (Connection c = DriverManager.getConnection(base);
         Statement s = c.createStatement()) {
       s.execute("CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)");

@@ -107,6 +107,11 @@ public final class DqliteDemoCluster implements AutoCloseable {
     return nodes().stream().filter(n -> n.member).map(Node::address).toList();
   }
 
+  /** The driver's URL for {@code database} (with any {@code ?properties}) on {@link #addresses()}. */
+  public String jdbcUrl(String database) {
+    return "jdbc:dqlite://" + String.join(",", addresses()) + "/" + database;
+  }
+
   /** A node store seeded with {@link #addresses()}. */
   public NodeStore store() {
     return InMemoryNodeStore.of(addresses().toArray(String[]::new));
