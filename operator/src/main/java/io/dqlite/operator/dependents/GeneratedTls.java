@@ -176,11 +176,6 @@ public final class GeneratedTls {
     }
   }
 
-  /** A short digest of what the pods read from the node Secret: {@link TlsRevision#of}. */
-  public static String revision(Secret secret) {
-    return TlsRevision.of(secret);
-  }
-
   private static String text(Secret secret, String key) {
     String value = secret.getData() == null ? null : secret.getData().get(key);
     if (value == null) {

@@ -4,7 +4,9 @@ import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.dependents.ClusterNames;
 import io.dqlite.operator.dependents.GeneratedTls;
 import io.dqlite.operator.dependents.GeneratedTls.Material;
+import io.dqlite.operator.dependents.StatefulSetDependent;
 import io.dqlite.operator.dependents.TlsCertificates;
+import io.dqlite.operator.dependents.TlsRevision;
 import io.dqlite.operator.dependents.TlsCertificates.Authority;
 import io.dqlite.operator.plan.Decision;
 import io.dqlite.operator.plan.TlsRotation;
@@ -21,7 +23,6 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -81,7 +82,7 @@ public final class TlsRotator {
       Optional<Material> current =
           Optional.ofNullable(tls).flatMap(GeneratedTls::readTls);
       if (tls != null) {
-        revision = Optional.of(GeneratedTls.revision(tls));
+        revision = Optional.of(TlsRevision.of(tls));
       }
       if (current.isEmpty()) {
         // First pass, or the Secret was deleted or spoilt (deleting it is how a user asks for new
@@ -170,10 +171,8 @@ public final class TlsRotator {
       return false;
     }
     StatefulSet sts = statefulSet.get();
-    Map<String, String> annotations = sts.getSpec().getTemplate().getMetadata().getAnnotations();
     String updateRevision = sts.getStatus().getUpdateRevision();
-    if (annotations == null
-        || !revision.equals(annotations.get(GeneratedTls.REVISION_ANNOTATION))
+    if (!StatefulSetDependent.tlsRevision(sts).equals(Optional.of(revision))
         || updateRevision == null
         || !Objects.equals(sts.getStatus().getObservedGeneration(), sts.getMetadata().getGeneration())) {
       return false;
@@ -204,7 +203,7 @@ public final class TlsRotator {
         "Create".equals(action)
             ? List.of()
             : List.of(ClusterEvent.normal("TlsRotated", action, note));
-    return new Outcome(Optional.of(GeneratedTls.revision(written)), events, Optional.empty());
+    return new Outcome(Optional.of(TlsRevision.of(written)), events, Optional.empty());
   }
 
   private Authority write(DqliteCluster cr, Authority ca) {
@@ -225,7 +224,7 @@ public final class TlsRotator {
                     .withController(true)
                     .withBlockOwnerDeletion(false)
                     .build()));
-    // Created plainly (which fabric8's mock API server also supports), changed by server-side apply.
+    // Created plainly, changed by server-side apply (docs/operator.md).
     if (get(secret.getMetadata().getNamespace(), secret.getMetadata().getName()) == null) {
       return client.resource(secret).create();
     }

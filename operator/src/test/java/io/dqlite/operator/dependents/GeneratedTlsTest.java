@@ -131,8 +131,8 @@ class GeneratedTlsTest {
     assertThat(read.key()).isEqualTo(ca.key());
     GeneratedTls.Material m = GeneratedTls.readTls(secret).orElseThrow();
     assertThat(GeneratedTls.tlsSecret(cr, m).getData()).isEqualTo(secret.getData());
-    assertThat(GeneratedTls.revision(GeneratedTls.tlsSecret(cr, m)))
-        .isEqualTo(GeneratedTls.revision(secret))
+    assertThat(TlsRevision.of(GeneratedTls.tlsSecret(cr, m)))
+        .isEqualTo(TlsRevision.of(secret))
         .hasSize(16);
   }
 

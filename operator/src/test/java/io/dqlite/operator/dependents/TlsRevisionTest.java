@@ -59,7 +59,7 @@ class TlsRevisionTest {
   void theDigestIsStableAcrossVersions() {
     assertThat(TlsRevision.of(data("tls.crt=QQ==;tls.key=Qg==;ca.crt=Qw==")))
         .isEqualTo("d4d8e9629e2aa542");
-    assertThat(GeneratedTls.revision(secret("1", Map.of(), data(BASE))))
+    assertThat(TlsRevision.of(secret("1", Map.of(), data(BASE))))
         .isEqualTo(TlsRevision.of(data(BASE)));
   }
 

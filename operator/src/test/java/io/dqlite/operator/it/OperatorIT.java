@@ -304,8 +304,7 @@ class OperatorIT {
         .atMost(WAIT)
         .untilAsserted(
             () ->
-                assertThat(admin.events().v1().events().inNamespace(ns).list().getItems())
-                    .filteredOn(e -> "db".equals(e.getRegarding().getName()))
+                assertThat(eventsAbout("db"))
                     .extracting(Event::getReason)
                     .containsAnyOf("TooFewNodes", "PodsUnschedulable"));
 
@@ -378,7 +377,7 @@ class OperatorIT {
       spec.setReplicas(1);
     });
     await().ignoreExceptions().atMost(WAIT).untilAsserted(() -> assertThat(templateRevision("rotated"))
-        .isEqualTo(GeneratedTls.revision(get(Secret.class, "rotated-tls").orElseThrow())));
+        .isEqualTo(TlsRevision.of(get(Secret.class, "rotated-tls").orElseThrow())));
     Authority ca =
         GeneratedTls.readCa(get(Secret.class, "rotated-tls-ca").orElseThrow()).orElseThrow();
     Instant now = Instant.now();
@@ -392,7 +391,7 @@ class OperatorIT {
           .isAfter(now.plus(Duration.ofDays(300)));
       assertThat(m.trusted()).containsExactly(ca.certificate());
       assertThat(templateRevision("rotated"))
-          .isEqualTo(GeneratedTls.revision(get(Secret.class, "rotated-tls").orElseThrow()));
+          .isEqualTo(TlsRevision.of(get(Secret.class, "rotated-tls").orElseThrow()));
     });
 
     // The CA key lost and the node certificate due: a new CA, trusted first beside the old one,
@@ -409,10 +408,9 @@ class OperatorIT {
       assertThat(m.trusted()).containsExactly(next.certificate());
       assertThat(TlsCertificates.signedBy(m.node().certificate(), next.certificate())).isTrue();
       assertThat(templateRevision("rotated"))
-          .isEqualTo(GeneratedTls.revision(get(Secret.class, "rotated-tls").orElseThrow()));
+          .isEqualTo(TlsRevision.of(get(Secret.class, "rotated-tls").orElseThrow()));
     });
-    assertThat(admin.events().v1().events().inNamespace(ns).list().getItems())
-        .filteredOn(e -> "rotated".equals(e.getRegarding().getName()))
+    assertThat(eventsAbout("rotated"))
         .filteredOn(e -> "TlsRotated".equals(e.getReason()))
         .extracting(Event::getAction)
         .contains("RenewNode", "AddAuthority", "SwitchNode", "RetireAuthorities");
@@ -487,8 +485,7 @@ class OperatorIT {
               assertThat(pod.getMetadata().getUid()).isNotEqualTo(firstPod);
               assertThat(podRevision("own-0")).isEqualTo(TlsRevision.of(renewed));
             });
-    assertThat(admin.events().v1().events().inNamespace(ns).list().getItems())
-        .filteredOn(e -> "own".equals(e.getRegarding().getName()))
+    assertThat(eventsAbout("own"))
         .extracting(Event::getReason)
         .contains(UserTls.CHANGED, UserTls.MISSING, UserTls.INCOMPLETE);
   }
@@ -586,8 +583,7 @@ class OperatorIT {
         .atMost(WAIT)
         .untilAsserted(
             () ->
-                assertThat(admin.events().v1().events().inNamespace(ns).list().getItems())
-                    .filteredOn(e -> "unpullable".equals(e.getRegarding().getName()))
+                assertThat(eventsAbout("unpullable"))
                     .filteredOn(e -> "ImagePullFailed".equals(e.getReason()))
                     .extracting(Event::getType)
                     .isNotEmpty()
@@ -608,6 +604,13 @@ class OperatorIT {
                   .isEqualTo(cr.getMetadata().getGeneration());
             });
     assertThat(operator.httpPort()).isPositive();
+  }
+
+  /** The Events in the test namespace about the object named {@code name}. */
+  static List<Event> eventsAbout(String name) {
+    return admin.events().v1().events().inNamespace(ns).list().getItems().stream()
+        .filter(e -> name.equals(e.getRegarding().getName()))
+        .toList();
   }
 
   static String templateRevision(String name) {
