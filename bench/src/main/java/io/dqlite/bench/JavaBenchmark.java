@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * Runs a {@link KvWorkload} through this project's JDBC driver, the way an application would: each
  * worker holds one JDBC connection with the two statements prepared once, and runs every write
  * through {@link DqliteTransactions} (which retries busy, locked and leadership-lost work with
- * bounded, jittered back-off): as a transaction, or in auto-commit mode ({@link Mode}); reads are
+ * bounded, jittered back-off): as a transaction, or in auto-commit mode ({@link WriteMode}); reads are
  * plain queries outside a transaction, as go's {@code QueryRow}. The driver's writer queue is on
  * (its default), so the workers of this JVM take turns for the write lock.
  *
@@ -28,24 +28,13 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class JavaBenchmark {
 
-  /** How a write is issued. */
-  enum Mode {
-    /** {@code DqliteTransactions.inTransaction}: BEGIN, the INSERT, COMMIT (the product path). */
-    TRANSACTION,
-    /**
-     * {@code DqliteTransactions.inAutoCommit}: the auto-commit {@code executeUpdate} alone (one
-     * request, as go's {@code db.Exec}), retried by the same helper and policy.
-     */
-    AUTOCOMMIT
-  }
-
   record Options(
       String url,
       KvWorkload workload,
       int workers,
       Duration duration,
       Duration warmup,
-      Mode mode,
+      WriteMode mode,
       DqliteTransactions.Policy policy,
       String placement,
       long seed) {}
@@ -207,11 +196,7 @@ final class JavaBenchmark {
             write.setString(2, value);
             return write.executeUpdate();
           };
-      if (options.mode() == Mode.TRANSACTION) {
-        DqliteTransactions.inTransaction(connection, options.policy(), insert);
-      } else {
-        DqliteTransactions.inAutoCommit(connection, options.policy(), insert);
-      }
+      options.mode().run(connection, options.policy(), insert);
       long elapsed = System.nanoTime() - t0;
       keys.add(key);
       if (measured) {

@@ -48,12 +48,19 @@ public enum KvWorkload {
     return random.nextInt(2) == 0 && !writtenKeys.isEmpty();
   }
 
-  static String randomKey(Random random) {
+  /** A new random key of {@link #KEY_SIZE} letters, as go-dqlite's benchmark. */
+  public static String randomKey(Random random) {
     return letters(random, KEY_SIZE);
   }
 
+  /** Key number {@code i} of a fixed set, as long as a random one. */
+  public static String fixedKey(int i) {
+    String n = Integer.toString(i);
+    return "k".repeat(KEY_SIZE - n.length()) + n;
+  }
+
   /** A mix of easily compressible and random letters, as go-dqlite's randValue. */
-  static String randomValue(Random random) {
+  public static String randomValue(Random random) {
     return String.valueOf(LETTERS.charAt(random.nextInt(LETTERS.length())))
             .repeat(VALUE_SIZE / 2)
         + letters(random, VALUE_SIZE / 2);

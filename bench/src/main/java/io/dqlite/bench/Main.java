@@ -75,7 +75,7 @@ public final class Main implements Callable<Integer> {
         description =
             "TRANSACTION (DqliteTransactions.inTransaction, default) or AUTOCOMMIT"
                 + " (DqliteTransactions.inAutoCommit).")
-    JavaBenchmark.Mode mode;
+    WriteMode mode;
 
     @Option(
         names = "--url-params",

@@ -1,5 +1,6 @@
 package io.dqlite.bench.sidecar;
 
+import io.dqlite.bench.WriteMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -33,6 +34,6 @@ final class WriteKind {
       throw new CommandLine.ParameterException(
           new CommandLine(command), "--keys in [0, " + MAX_KEYS + "], got " + keys);
     }
-    return new Writer.Kind(autocommit, keys);
+    return new Writer.Kind(autocommit ? WriteMode.AUTOCOMMIT : WriteMode.TRANSACTION, keys);
   }
 }

@@ -22,8 +22,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class WriteLoad {
 
-  private static final String LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-
   /** What one run measured. */
   record Outcome(
       double seconds, long writes, long errors, long retries, LatencyStats latency,
@@ -108,31 +106,6 @@ final class WriteLoad {
         w.close();
       }
     }
-  }
-
-  private static String letters(Random random, int n) {
-    char[] c = new char[n];
-    for (int i = 0; i < n; i++) {
-      c[i] = LETTERS.charAt(random.nextInt(LETTERS.length()));
-    }
-    return new String(c);
-  }
-
-  /** go-dqlite's value: one random letter 512 times, then 512 random letters. */
-  static String randomValue(Random random) {
-    return String.valueOf(LETTERS.charAt(random.nextInt(LETTERS.length())))
-            .repeat(KvWorkload.VALUE_SIZE / 2)
-        + letters(random, KvWorkload.VALUE_SIZE / 2);
-  }
-
-  static String randomKey(Random random) {
-    return letters(random, KvWorkload.KEY_SIZE);
-  }
-
-  /** Key number {@code i} of a fixed set, as long as a random one. */
-  static String fixedKey(int i) {
-    String n = Integer.toString(i);
-    return "k".repeat(KvWorkload.KEY_SIZE - n.length()) + n;
   }
 
   private static final class Worker extends Writer {

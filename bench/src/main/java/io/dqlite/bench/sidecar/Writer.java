@@ -1,6 +1,7 @@
 package io.dqlite.bench.sidecar;
 
 import io.dqlite.bench.KvWorkload;
+import io.dqlite.bench.WriteMode;
 import io.dqlite.client.jdbc.DqliteDataSource;
 import io.dqlite.client.jdbc.DqliteTransactions;
 import java.sql.Connection;
@@ -20,10 +21,10 @@ class Writer implements AutoCloseable {
   /**
    * What a write is.
    *
-   * @param autocommit one auto-commit request instead of a three-request transaction
+   * @param mode a three-request transaction or one auto-commit request
    * @param keys 0: a new random key per write; N: a key drawn from N fixed ones
    */
-  record Kind(boolean autocommit, int keys) {}
+  record Kind(WriteMode mode, int keys) {}
 
   private final Random random;
   private final Kind kind;
@@ -49,9 +50,9 @@ class Writer implements AutoCloseable {
   boolean write(boolean measured) {
     String key =
         kind.keys() > 0
-            ? WriteLoad.fixedKey(random.nextInt(kind.keys()))
-            : WriteLoad.randomKey(random);
-    String value = WriteLoad.randomValue(random);
+            ? KvWorkload.fixedKey(random.nextInt(kind.keys()))
+            : KvWorkload.randomKey(random);
+    String value = KvWorkload.randomValue(random);
     int[] attempts = {0};
     DqliteTransactions.Work<Integer> work =
         c -> {
@@ -62,11 +63,7 @@ class Writer implements AutoCloseable {
         };
     long t0 = System.nanoTime();
     try {
-      if (kind.autocommit()) {
-        DqliteTransactions.inAutoCommit(connection, DqliteTransactions.Policy.defaults(), work);
-      } else {
-        DqliteTransactions.inTransaction(connection, DqliteTransactions.Policy.defaults(), work);
-      }
+      kind.mode().run(connection, DqliteTransactions.Policy.defaults(), work);
     } catch (SQLException | RuntimeException e) {
       errors++;
       if (firstError == null) {
