@@ -223,6 +223,16 @@ class OperatorIT {
     return admin.resources(DqliteCluster.class).inNamespace(ns).withName(name);
   }
 
+  /** Changes the spec of cluster {@code name} in place. */
+  static void editSpec(String name, Consumer<DqliteClusterSpec> change) {
+    cluster(name)
+        .edit(
+            c -> {
+              change.accept(c.getSpec());
+              return c;
+            });
+  }
+
   static <T extends HasMetadata> Optional<T> get(Class<T> type, String name) {
     return Optional.ofNullable(admin.resources(type).inNamespace(ns).withName(name).get());
   }
@@ -310,12 +320,7 @@ class OperatorIT {
 
     // A spec change rolls the StatefulSet template, never the generated certificates.
     Secret before = get(Secret.class, "db-tls").orElseThrow();
-    cluster("db")
-        .edit(
-            c -> {
-              c.getSpec().setVoters(5);
-              return c;
-            });
+    editSpec("db", spec -> spec.setVoters(5));
     await()
         .atMost(WAIT)
         .untilAsserted(
@@ -589,12 +594,7 @@ class OperatorIT {
                     .isNotEmpty()
                     .containsOnly("Warning"));
     // Still reconciling: a spec change is observed.
-    cluster("unpullable")
-        .edit(
-            c -> {
-              c.getSpec().setStandBys(1);
-              return c;
-            });
+    editSpec("unpullable", spec -> spec.setStandBys(1));
     await()
         .atMost(WAIT)
         .untilAsserted(
@@ -625,15 +625,7 @@ class OperatorIT {
 
   static void replaceNodeSecret(DqliteCluster cr, Material material) {
     Secret replacement = GeneratedTls.tlsSecret(cr, material);
-    admin
-        .secrets()
-        .inNamespace(ns)
-        .withName(replacement.getMetadata().getName())
-        .edit(
-            s -> {
-              s.setData(replacement.getData());
-              return s;
-            });
+    setData(replacement.getMetadata().getName(), replacement.getData());
   }
 
   @Test
@@ -704,12 +696,7 @@ class OperatorIT {
         .satisfies(r -> assertThat(r.getName()).isEqualTo("monitored"));
     assertThat((Object) monitor.get("spec", "endpoints")).asString().contains("port=admin");
 
-    cluster("monitored")
-        .edit(
-            c -> {
-              c.getSpec().getMetrics().setServiceMonitor(false);
-              return c;
-            });
+    editSpec("monitored", spec -> spec.getMetrics().setServiceMonitor(false));
     await()
         .atMost(WAIT)
         .untilAsserted(() -> assertThat(monitors.withName("monitored-headless").get()).isNull());
