@@ -23,6 +23,8 @@
 #                    (BEGIN, INSERT, COMMIT: three requests); AUTOCOMMIT: each write one auto-commit
 #                    executeUpdate through DqliteTransactions.inAutoCommit (one request, as go's
 #                    db.Exec) [TRANSACTION]
+#   BENCH_JAVA_PROPS driver properties in URL form for the Java workload, e.g. groupCommit=TRUE
+#                    [none: the driver's defaults]
 #   BENCH_KEEP       1: keep the working directory (node data, logs, raw results) [0]
 set -euo pipefail
 
@@ -39,6 +41,7 @@ DOC=${BENCH_DOC-$ROOT/docs/benchmarks.md}
 BUILD=${BENCH_BUILD:-auto}
 JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx512m -XX:+UseSerialGC}
 JAVA_MODE=${BENCH_JAVA_MODE:-TRANSACTION}
+JAVA_PROPS=${BENCH_JAVA_PROPS:-}
 KEEP=${BENCH_KEEP:-0}
 JAR=$ROOT/bench/target/dqlite-bench.jar
 
@@ -195,7 +198,7 @@ java_run() {
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
   java $JAVA_OPTS -jar "$JAR" run --nodes "$seeds" --workload "$workload" --workers "$workers" \
     --duration "$SLICE" --warmup "$WARMUP" --placement "$placement" --mode "$JAVA_MODE" \
-    --samples "$out" >/dev/null ||
+    ${JAVA_PROPS:+--url-params "$JAVA_PROPS"} --samples "$out" >/dev/null ||
     die "the Java workload failed"
 }
 
@@ -253,5 +256,5 @@ tool report --results "$RESULTS" "${doc_args[@]}" \
   --date "$STARTED" --commit "$COMMIT" --machine "$MACHINE" \
   --load-before "$LOAD_BEFORE" --load-after "$LOAD_AFTER" \
   --command "make bench (bash bench/run.sh), BENCH_DURATION=$DURATION BENCH_SLICES=$SLICES" \
-  --duration-note "$((SLICE * SLICES)) s measured per implementation and configuration, in $SLICES slices of $SLICE s alternating go, Java, Java, go; each slice first runs $WARMUP s of the same workload unmeasured (errors in it still counted); Java writes: $JAVA_MODE, JVM options: $JAVA_OPTS"
+  --duration-note "$((SLICE * SLICES)) s measured per implementation and configuration, in $SLICES slices of $SLICE s alternating go, Java, Java, go; each slice first runs $WARMUP s of the same workload unmeasured (errors in it still counted); Java writes: $JAVA_MODE${JAVA_PROPS:+, driver properties: $JAVA_PROPS}, JVM options: $JAVA_OPTS"
 cp "$RESULTS" "$ROOT/bench/target/last-results.tsv" 2>/dev/null || true

@@ -81,8 +81,14 @@ public final class DqliteDriver implements Driver {
         new LeaderConnector(
             store, Settings.connectorConfig(props).toBuilder().dialer(dialer).build());
     boolean queued = DqliteProperty.WRITER_QUEUE.getChoice(props).equals("TRUE");
-    Session session =
-        new Session(connector, database, Settings.from(props), queued ? writers : null);
+    Settings settings = Settings.from(props);
+    if (settings.groupCommit() && !queued) {
+      throw new SQLException(
+          "groupCommit=TRUE needs writerQueue=TRUE: groups form among the writers queued for"
+              + " the database; set writerQueue=TRUE or groupCommit=FALSE",
+          DqliteSqlState.INVALID_CONNECTION_PROPERTY.state());
+    }
+    Session session = new Session(connector, database, settings, queued ? writers : null);
     session.connect();
     return new DqliteConnection(url, session);
   }

@@ -89,6 +89,11 @@ final class DqlitePreparedStatement extends DqliteStatement implements PreparedS
   }
 
   @Override
+  boolean sendsPrepared() {
+    return true;
+  }
+
+  @Override
   public ResultSet executeQuery() throws SQLException {
     if (statement.kind() != SqlScript.Kind.QUERY) {
       throw new SQLException(

@@ -75,6 +75,16 @@ public enum DqliteProperty {
           + " busy. FALSE: every writer polls.",
       "TRUE",
       "FALSE"),
+  GROUP_COMMIT(
+      "groupCommit",
+      "FALSE",
+      "Commit the auto-commit INSERT, UPDATE, DELETE and REPLACE statements that queue at the"
+          + " same time in the writer queue as one transaction, run on one of their connections:"
+          + " one raft round for all of them. Each statement keeps its own update count,"
+          + " generated key and error. Needs writerQueue=TRUE; see docs/jdbc.md for what a"
+          + " statement run on another connection cannot see.",
+      "TRUE",
+      "FALSE"),
   STATEMENT_CACHE_SIZE(
       "statementCacheSize",
       "32",

@@ -143,6 +143,11 @@ class DqliteStatement implements Statement, SelfWrapper {
         });
   }
 
+  /** Whether this statement's writes run prepared (a PreparedStatement) or as SQL text. */
+  boolean sendsPrepared() {
+    return false;
+  }
+
   /** A PRAGMA assignment that answers a row (journal_mode = ...) did run: not an error. */
   static ExecResult acceptRowFromPragma(SqlScript.Statement statement, DqliteException e)
       throws DqliteException {
@@ -163,7 +168,11 @@ class DqliteStatement implements Statement, SelfWrapper {
 
   long update(SqlScript.Statement statement, List<Object> params) throws SQLException {
     rejectReturning(statement);
-    ExecResult result = sendExec(statement, params);
+    ExecResult result =
+        session.groupable(statement)
+            ? session.writeInGroup(
+                new GroupCommit.Write(statement, params, timeout(), sendsPrepared()))
+            : sendExec(statement, params);
     if (generatedKeysLabel != null && statement.insert() && result.rowsAffected() > 0) {
       generatedKeys.add(result.lastInsertId());
     }

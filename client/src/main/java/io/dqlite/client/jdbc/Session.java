@@ -7,6 +7,7 @@ import io.dqlite.client.ErrorCodes;
 import io.dqlite.client.LeaderConnector;
 import io.dqlite.client.NoLeaderException;
 import io.dqlite.client.jdbc.SqlScript.Kind;
+import io.dqlite.client.protocol.ExecResult;
 import io.dqlite.client.protocol.ProtocolConnection;
 import io.dqlite.client.protocol.StatementInfo;
 import java.sql.SQLException;
@@ -42,6 +43,9 @@ import org.slf4j.LoggerFactory;
  *       writerQueue=false}): a statement that writes waits its turn before it is sent and keeps it
  *       until its transaction ends (an auto-commit write: until it completed). Not getting the
  *       turn within {@code busyTimeout} is a busy error (55006).
+ *   <li>With {@code groupCommit=true}, auto-commit INSERT/UPDATE/DELETE/REPLACE statements that
+ *       queue at the same time run as one transaction on one of their connections ({@link
+ *       GroupCommit}, whose rules say what each write gets when the group fails).
  * </ul>
  *
  * Not thread-safe, like the JDBC connection that owns it; only {@link #cancel()} may be called from
@@ -99,6 +103,9 @@ final class Session implements AutoCloseable {
 
   private volatile boolean canceled;
   private boolean closed;
+
+  /** The connection ran a statement that changed its own state: it stays out of group commits. */
+  private boolean privateState;
 
   /** @param writers the queue this connection's writers wait in, or null for none */
   Session(LeaderConnector connector, String database, Settings settings, WriterQueue writers) {
@@ -178,6 +185,7 @@ final class Session implements AutoCloseable {
       execute(ROLLBACK, null, (c, d, g) -> c.execSql(d, ROLLBACK.sql(), null));
     } catch (SQLException e) {
       tx.rolledBack();
+      writerTurn.endUnless(tx.open());
       if (DqliteSqlState.SERIALIZATION_FAILURE.state().equals(e.getSQLState())) {
         return; // the transaction died with its connection: rolled back already
       }
@@ -210,11 +218,115 @@ final class Session implements AutoCloseable {
       writerTurn.endUnless(tx.open());
       return null; // a ROLLBACK of a transaction that is already gone
     }
+    if (statement.sessionState()) {
+      privateState = true;
+    }
     try {
       return executeInTurn(statement, timeout, request);
     } finally {
       writerTurn.endUnless(tx.open());
     }
+  }
+
+  /**
+   * Whether {@code statement} may run in a {@link GroupCommit}: {@code groupCommit} is on, it is a
+   * plain INSERT, UPDATE, DELETE or REPLACE in auto-commit mode with no transaction open, and
+   * this connection never changed its own state (a PRAGMA assignment, ATTACH, a TEMP object), so
+   * that running it on another connection of the group gives the same result.
+   */
+  boolean groupable(SqlScript.Statement statement) {
+    return settings.groupCommit()
+        && writerTurn.group() != null
+        && statement.kind() == Kind.UPDATE
+        && statement.dml()
+        && !statement.returning()
+        && tx.autoCommit()
+        && !tx.open()
+        && !tx.aborted()
+        && !privateState;
+  }
+
+  /** Runs a {@link #groupable} write in a group commit, perhaps on another connection. */
+  ExecResult writeInGroup(GroupCommit.Write write) throws SQLException {
+    checkOpen();
+    return writerTurn.group().submit(write, this::runGroup, settings.busyTimeout());
+  }
+
+  /**
+   * Runs {@code group} on this connection as its leader: a write alone as an ordinary auto-commit
+   * write, several as one transaction. Settles every write it can ({@link GroupCommit#settle}).
+   */
+  private void runGroup(List<GroupCommit.Write> group) {
+    if (group.size() == 1) {
+      GroupCommit.Write write = group.get(0);
+      try {
+        write.succeeded(execInGroup(write));
+      } catch (SQLException e) {
+        write.failed(e);
+      }
+      return;
+    }
+    try {
+      execute(BEGIN_IMMEDIATE, null, (c, d, g) -> c.execSql(d, BEGIN_IMMEDIATE.sql(), null));
+    } catch (SQLException e) {
+      abandonTransaction();
+      GroupCommit.settle(group, GroupCommit.Stage.BEGIN, -1, e);
+      return;
+    }
+    ExecResult[] results = new ExecResult[group.size()];
+    for (int i = 0; i < group.size(); i++) {
+      try {
+        results[i] = execInGroup(group.get(i));
+      } catch (SQLException e) {
+        abandonTransaction();
+        GroupCommit.settle(group, GroupCommit.Stage.STATEMENT, i, e);
+        return;
+      }
+    }
+    try {
+      execute(COMMIT, null, (c, d, g) -> c.execSql(d, COMMIT.sql(), null));
+    } catch (SQLException e) {
+      abandonTransaction();
+      GroupCommit.settle(group, GroupCommit.Stage.COMMIT, -1, e);
+      return;
+    }
+    for (int i = 0; i < group.size(); i++) {
+      group.get(i).succeeded(results[i]);
+    }
+  }
+
+  /** One write of a group, on this connection: prepared from the statement cache, or as text. */
+  private ExecResult execInGroup(GroupCommit.Write write) throws SQLException {
+    SqlScript.Statement statement = write.statement;
+    if (!write.reusePrepared) {
+      return execute(
+          statement, write.timeout, (c, d, g) -> c.execSql(d, statement.sql(), write.params));
+    }
+    Prepared[] prepared = {prepare(statement)};
+    try {
+      return execute(
+          statement,
+          write.timeout,
+          (c, d, g) -> {
+            if (prepared[0].generation() != g) {
+              prepared[0] = prepare(c, d, g, statement);
+            }
+            return c.exec(d, prepared[0].info().id(), write.params);
+          });
+    } finally {
+      finalizeStatement(prepared[0]);
+    }
+  }
+
+  /** Rolls back a group's transaction, if it is still open; the group's writes run again. */
+  private void abandonTransaction() {
+    try {
+      rollback();
+    } catch (SQLException e) {
+      log.debug("rollback of a group commit's transaction failed: {}", e.getMessage());
+    }
+    tx.rolledBack();
+    writerTurn.endUnless(false);
   }
 
   private <T> T executeInTurn(SqlScript.Statement statement, Duration timeout, Request<T> request)

@@ -13,13 +13,15 @@ import java.util.Properties;
  * @param transactionMode DEFERRED, IMMEDIATE or EXCLUSIVE
  * @param tracing OFF, DEBUG or INFO
  * @param statementCacheSize idle prepared statements a connection keeps for reuse
+ * @param groupCommit whether auto-commit writes may be committed together ({@link GroupCommit})
  */
 record Settings(
     Duration requestTimeout,
     Duration busyTimeout,
     String transactionMode,
     String tracing,
-    int statementCacheSize) {
+    int statementCacheSize,
+    boolean groupCommit) {
 
   static Settings from(Properties props) throws SQLException {
     return new Settings(
@@ -27,11 +29,13 @@ record Settings(
         DqliteProperty.BUSY_TIMEOUT.getMillis(props),
         DqliteProperty.TRANSACTION_MODE.getChoice(props),
         DqliteProperty.TRACING.getChoice(props),
-        DqliteProperty.STATEMENT_CACHE_SIZE.getInt(props));
+        DqliteProperty.STATEMENT_CACHE_SIZE.getInt(props),
+        DqliteProperty.GROUP_COMMIT.getChoice(props).equals("TRUE"));
   }
 
   Settings withRequestTimeout(Duration timeout) {
-    return new Settings(timeout, busyTimeout, transactionMode, tracing, statementCacheSize);
+    return new Settings(
+        timeout, busyTimeout, transactionMode, tracing, statementCacheSize, groupCommit);
   }
 
   /** The leader search configuration: go-dqlite's options, from the same properties. */

@@ -62,6 +62,23 @@ final class SqlScript {
           || first.equals("WITH") && hasTopLevelWord(lex(sql), "INSERT", "REPLACE");
     }
 
+    /**
+     * Changes the connection's own state rather than the database: a PRAGMA assignment, ATTACH,
+     * DETACH, or a TEMP table, view, index or trigger.
+     */
+    boolean sessionState() {
+      String first = firstWord(sql);
+      if (kind == Kind.PRAGMA_SET || first.equals("ATTACH") || first.equals("DETACH")) {
+        return true;
+      }
+      if (!first.equals("CREATE")) {
+        return false;
+      }
+      List<Token> tokens = lex(sql);
+      String second = tokens.size() > 1 ? tokens.get(1).upper() : "";
+      return second.equals("TEMP") || second.equals("TEMPORARY");
+    }
+
     /** Only reads: retrying it after a broken connection cannot change anything. */
     boolean readOnly() {
       return kind == Kind.QUERY && !firstWord(sql).equals("PRAGMA");

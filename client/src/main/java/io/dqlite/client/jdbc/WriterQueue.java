@@ -30,9 +30,11 @@ final class WriterQueue {
 
   private final String name;
   private final Semaphore permit = new Semaphore(1, true);
+  private final GroupCommit group;
 
   WriterQueue(String name) {
     this.name = name;
+    this.group = new GroupCommit(name);
   }
 
   /**
@@ -80,6 +82,11 @@ final class WriterQueue {
   /** Gives the permit to the next writer; only the holder calls it, once per acquire. */
   void release() {
     permit.release();
+  }
+
+  /** The group commit of this database's auto-commit writes. */
+  GroupCommit group() {
+    return group;
   }
 
   /** Writers waiting now (for tests and diagnostics). */
@@ -136,6 +143,11 @@ final class WriterQueue {
 
     boolean held() {
       return held;
+    }
+
+    /** The group commit of the queue's database, or null when writers are not queued. */
+    GroupCommit group() {
+      return queue == null ? null : queue.group();
     }
   }
 

@@ -39,6 +39,26 @@ class SqlScriptTest {
     assertThat(SqlScript.kindOf(sql.replace("\\n", "\n"))).isEqualTo(kind);
   }
 
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "PRAGMA foreign_keys = ON                 | true",
+        "pragma recursive_triggers=1              | true",
+        "ATTACH DATABASE 'x' AS x                 | true",
+        "DETACH x                                 | true",
+        "CREATE TEMP TABLE scratch (a)            | true",
+        "create temporary view v AS SELECT 1      | true",
+        "CREATE TEMP TRIGGER trg AFTER INSERT ON t BEGIN SELECT 1; END | true",
+        "CREATE TABLE temp_data (a)               | false",
+        "PRAGMA table_info(t)                     | false",
+        "INSERT INTO temp VALUES (1)              | false",
+        "SELECT 1                                 | false",
+      })
+  void tellsStatementsThatChangeTheConnectionsOwnState(String sql, boolean sessionState) {
+    assertThat(SqlScript.split(sql).get(0).sessionState()).isEqualTo(sessionState);
+  }
+
   @Test
   void splitsOnSemicolonsOutsideQuotesAndComments() {
     List<Statement> statements =
