@@ -19,12 +19,13 @@
 #                    empty: do not write
 #   BENCH_BUILD      1: always rebuild the jar; 0: never; auto: when missing [auto]
 #   BENCH_JAVA_OPTS  JVM options of the Java workload [-Xmx512m -XX:+UseSerialGC]
-#   BENCH_JAVA_MODE  TRANSACTION: each write a transaction through DqliteTransactions.inTransaction
-#                    (BEGIN, INSERT, COMMIT: three requests); AUTOCOMMIT: each write one auto-commit
-#                    executeUpdate through DqliteTransactions.inAutoCommit (one request, as go's
-#                    db.Exec) [TRANSACTION]
-#   BENCH_JAVA_PROPS driver properties in URL form for the Java workload, e.g. groupCommit=TRUE
-#                    [none: the driver's defaults]
+#   BENCH_JAVA_MODE  AUTOCOMMIT: each write one auto-commit executeUpdate through
+#                    DqliteTransactions.inAutoCommit (one request, as go's db.Exec); TRANSACTION:
+#                    each write a transaction through DqliteTransactions.inTransaction (BEGIN,
+#                    INSERT, COMMIT: three requests) [AUTOCOMMIT]
+#   BENCH_JAVA_PROPS driver properties in URL form for the Java workload [groupCommit=TRUE: the
+#                    writes of the workers that queue together commit as one transaction;
+#                    docs/jdbc.md "Group commit"]; empty: the driver's defaults
 #   BENCH_KEEP       1: keep the working directory (node data, logs, raw results) [0]
 set -euo pipefail
 
@@ -40,8 +41,8 @@ PORT=${BENCH_PORT:-9001}
 DOC=${BENCH_DOC-$ROOT/docs/benchmarks.md}
 BUILD=${BENCH_BUILD:-auto}
 JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx512m -XX:+UseSerialGC}
-JAVA_MODE=${BENCH_JAVA_MODE:-TRANSACTION}
-JAVA_PROPS=${BENCH_JAVA_PROPS:-}
+JAVA_MODE=${BENCH_JAVA_MODE:-AUTOCOMMIT}
+JAVA_PROPS=${BENCH_JAVA_PROPS-groupCommit=TRUE}
 KEEP=${BENCH_KEEP:-0}
 JAR=$ROOT/bench/target/dqlite-bench.jar
 

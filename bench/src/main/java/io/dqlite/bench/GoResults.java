@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -24,12 +25,19 @@ import java.util.stream.Stream;
  */
 public final class GoResults {
 
-  /** What one results directory holds, warm-up excluded from the samples. */
-  public record Parsed(Samples writes, Samples reads, long errors, String firstError) {}
+  /**
+   * What one results directory holds, warm-up excluded from the samples.
+   *
+   * @param writesUntilSuccess for each successful write, what a caller that retried until success
+   *     would have waited ({@link #untilSuccess})
+   */
+  public record Parsed(
+      Samples writes, Samples writesUntilSuccess, Samples reads, long errors, String firstError) {}
 
-  private record Op(long start, long nanos) {}
+  record Op(long start, long nanos) {}
 
-  private record FileResult(boolean write, List<Op> ops, long errors, String firstError) {}
+  private record FileResult(
+      boolean write, List<Op> ops, List<Long> errorStarts, long errors, String firstError) {}
 
   private GoResults() {}
 
@@ -63,6 +71,7 @@ public final class GoResults {
     }
     long from = first == Long.MAX_VALUE ? 0 : first + warmupNanos;
     Samples writes = new Samples();
+    Samples writesUntilSuccess = new Samples();
     Samples reads = new Samples();
     long errors = 0;
     String firstError = null;
@@ -73,12 +82,19 @@ public final class GoResults {
           into.add(op.nanos());
         }
       }
+      if (r.write()) {
+        for (Op op : untilSuccess(r.ops(), r.errorStarts())) {
+          if (op.start() >= from) {
+            writesUntilSuccess.add(op.nanos());
+          }
+        }
+      }
       errors += r.errors();
       if (firstError == null) {
         firstError = r.firstError();
       }
     }
-    return new Parsed(writes, reads, errors, firstError);
+    return new Parsed(writes, writesUntilSuccess, reads, errors, firstError);
   }
 
   private static FileResult parseFile(Path file, boolean write) {
@@ -92,6 +108,7 @@ public final class GoResults {
     long declaredErrors = -1;
     String firstError = null;
     List<Op> ops = new ArrayList<>();
+    List<Long> errorStarts = new ArrayList<>();
     int section = 0; // 0 header, 1 measurements, 2 errors
     for (String line : lines) {
       if (line.startsWith("measurements")) {
@@ -121,6 +138,7 @@ public final class GoResults {
                   parseMillis(line.substring(space + 1).trim())));
         }
         default -> {
+          errorStarts.add(Long.parseLong(line.substring(0, line.indexOf(' '))));
           if (firstError == null) {
             firstError = line.substring(line.indexOf(' ') + 1).trim();
           }
@@ -131,7 +149,36 @@ public final class GoResults {
       throw new IllegalArgumentException(
           file + ": declares n " + declared + " but lists " + ops.size() + " measurements");
     }
-    return new FileResult(write, ops, Math.max(0, declaredErrors), firstError);
+    return new FileResult(write, ops, errorStarts, Math.max(0, declaredErrors), firstError);
+  }
+
+  /**
+   * go's worker reports a busy write as an error and moves on to the next key; a caller that must
+   * not fail would have retried instead. For each success of one worker (in start order), the
+   * time from the worker's first failed write since its previous success to the end of this one:
+   * what that caller would have waited. The start stays the success's own (for the warm-up cut).
+   * In kvreadwrite the reads the worker did in between are inside that time too. Pure.
+   */
+  static List<Op> untilSuccess(List<Op> successes, List<Long> errorStarts) {
+    List<Op> sorted = new ArrayList<>(successes);
+    sorted.sort(Comparator.comparingLong(Op::start));
+    List<Long> errors = new ArrayList<>(errorStarts);
+    errors.sort(null);
+    List<Op> out = new ArrayList<>(sorted.size());
+    long previousEnd = Long.MIN_VALUE;
+    int e = 0;
+    for (Op op : sorted) {
+      long first = op.start();
+      for (; e < errors.size() && errors.get(e) < op.start(); e++) {
+        if (errors.get(e) >= previousEnd) {
+          first = Math.min(first, errors.get(e));
+        }
+      }
+      long end = op.start() + op.nanos();
+      out.add(new Op(op.start(), end - first));
+      previousEnd = end;
+    }
+    return out;
   }
 
   /** go's durToMs format: whole milliseconds, a dot, then the remaining nanoseconds (6 digits). */

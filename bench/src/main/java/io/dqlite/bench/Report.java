@@ -45,15 +45,44 @@ final class Report {
     }
 
     /**
+     * Java p99 write latency divided by what go's p99 would have been had its workers retried
+     * busy writes until success, as Java's do ({@link Result#writeP99UntilSuccessMs}).
+     */
+    double p99RatioUntilSuccess() {
+      if (go == null || java == null || go.writeP99UntilSuccessMs() == 0) {
+        return Double.NaN;
+      }
+      return java.write().p99Ms() / go.writeP99UntilSuccessMs();
+    }
+
+    /**
      * The requirement: at least go's successful writes/s, a p99 no worse, and no error surfaced
      * with 4 workers (or more).
      */
     boolean targetMet() {
+      return throughputAndErrorsMet() && p99Ratio() <= 1.0;
+    }
+
+    private boolean throughputAndErrorsMet() {
       if (go == null || java == null) {
         return false;
       }
       boolean errorsOk = java.workers() < 4 || java.errors() == 0;
-      return writeRatio() >= 1.0 && p99Ratio() <= 1.0 && errorsOk;
+      return writeRatio() >= 1.0 && errorsOk;
+    }
+
+    /**
+     * "met"; or "p99 met vs go retrying" when only the p99 misses, and only against go's p99 of
+     * lucky writes (its busy ones are errors, not samples); or "not met".
+     */
+    String verdict() {
+      if (targetMet()) {
+        return "met";
+      }
+      if (throughputAndErrorsMet() && p99RatioUntilSuccess() <= 1.0) {
+        return "p99 met vs go retrying";
+      }
+      return "not met";
     }
   }
 
@@ -80,7 +109,7 @@ final class Report {
     b.append(
         String.format(
             Locale.ROOT,
-            "%-12s %3s %-10s | %9s %9s %6s | %8s %8s %6s | %9s %7s %8s | %s%n",
+            "%-12s %3s %-10s | %9s %9s %6s | %8s %8s %6s | %8s %6s | %9s %7s %8s | %s%n",
             "workload",
             "w",
             "driver",
@@ -89,6 +118,8 @@ final class Report {
             "ratio",
             "go p99",
             "java p99",
+            "ratio",
+            "go retry",
             "ratio",
             "go errors",
             "java err",
@@ -99,7 +130,7 @@ final class Report {
       b.append(
           String.format(
               Locale.ROOT,
-              "%-12s %3d %-10s | %9s %9s %6s | %8s %8s %6s | %9s %7s %8s | %s%n",
+              "%-12s %3d %-10s | %9s %9s %6s | %8s %8s %6s | %8s %6s | %9s %7s %8s | %s%n",
               any.workload().flag(),
               any.workers(),
               any.placement(),
@@ -109,10 +140,12 @@ final class Report {
               p.go() == null ? "-" : fmt(p.go().write().p99Ms(), 2),
               p.java() == null ? "-" : fmt(p.java().write().p99Ms(), 2),
               fmt(p.p99Ratio(), 2),
+              p.go() == null ? "-" : fmt(p.go().writeP99UntilSuccessMs(), 2),
+              fmt(p.p99RatioUntilSuccess(), 2),
               p.go() == null ? "-" : Long.toString(p.go().errors()),
               p.java() == null ? "-" : Long.toString(p.java().errors()),
               p.java() == null ? "-" : Long.toString(p.java().retries()),
-              p.targetMet() ? "met" : "NOT met"));
+              p.verdict()));
     }
     return b.toString();
   }
@@ -133,8 +166,9 @@ final class Report {
     b.append("- Each run: ").append(meta.durationNote()).append("\n\n");
     b.append(
         "| workload | workers | driver | go writes/s | Java writes/s | ratio | go p99 ms | Java p99 ms"
-            + " | ratio | go errors | Java errors | Java retried | target |\n");
-    b.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            + " | ratio | go p99 ms, retrying | ratio | go errors | Java errors | Java retried"
+            + " | target |\n");
+    b.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (Pair p : pairs) {
       Result any = p.go() != null ? p.go() : p.java();
       b.append("| ")
@@ -156,13 +190,17 @@ final class Report {
           .append(" | ")
           .append(fmt(p.p99Ratio(), 2))
           .append(" | ")
+          .append(p.go() == null ? "-" : fmt(p.go().writeP99UntilSuccessMs(), 2))
+          .append(" | ")
+          .append(fmt(p.p99RatioUntilSuccess(), 2))
+          .append(" | ")
           .append(p.go() == null ? "-" : Long.toString(p.go().errors()))
           .append(" | ")
           .append(p.java() == null ? "-" : Long.toString(p.java().errors()))
           .append(" | ")
           .append(p.java() == null ? "-" : Long.toString(p.java().retries()))
           .append(" | ")
-          .append(p.targetMet() ? "met" : "**not met**")
+          .append(p.targetMet() ? "met" : "**" + p.verdict() + "**")
           .append(" |\n");
     }
     b.append("\nEvery run in detail (latencies in ms; writes as the caller saw them):\n\n");

@@ -19,6 +19,9 @@ import java.util.Locale;
  * @param retries attempts the transaction helper retried and absorbed (java), -1 when not known
  * @param firstError one error message, "-" when none
  * @param write latency of successful writes, as the caller saw it (retries included)
+ * @param writeP99UntilSuccessMs p99 write latency had every busy write been retried until it
+ *     succeeded: for go computed from its error times (GoResults.untilSuccess), for Java the same
+ *     as {@code write}'s p99
  * @param read latency of successful reads
  */
 public record Result(
@@ -33,6 +36,7 @@ public record Result(
     long retries,
     String firstError,
     LatencyStats write,
+    double writeP99UntilSuccessMs,
     LatencyStats read) {
 
   public static final String HEADER =
@@ -57,6 +61,7 @@ public record Result(
           "r_p95_ms",
           "r_p99_ms",
           "r_max_ms",
+          "w_p99_until_success_ms",
           "first_error");
 
   public double writesPerSecond() {
@@ -90,15 +95,16 @@ public record Result(
       f.add(num(s.p99Ms()));
       f.add(num(s.maxMs()));
     }
+    f.add(num(writeP99UntilSuccessMs));
     f.add(clean(firstError));
     return String.join("\t", f);
   }
 
   public static Result parseTsv(String line) {
     String[] f = line.split("\t", -1);
-    if (f.length != 20) {
+    if (f.length != 21) {
       throw new IllegalArgumentException(
-          "a result line has 20 tab-separated fields, got " + f.length + ": " + line);
+          "a result line has 21 tab-separated fields, got " + f.length + ": " + line);
     }
     long writes = Long.parseLong(f[5]);
     long reads = Long.parseLong(f[6]);
@@ -112,8 +118,9 @@ public record Result(
         reads,
         Long.parseLong(f[7]),
         Long.parseLong(f[8]),
-        f[19],
+        f[20],
         stats(writes, f, 9),
+        Double.parseDouble(f[19]),
         stats(reads, f, 14));
   }
 

@@ -19,6 +19,11 @@ import java.util.Locale;
 final class RunData {
 
   final Samples writes = new Samples();
+  /**
+   * go only: each successful write's latency had its worker retried busy writes until success
+   * (GoResults.untilSuccess); empty for Java, whose write latencies include its retries already.
+   */
+  final Samples writesUntilSuccess = new Samples();
   final Samples reads = new Samples();
   double seconds;
   long errors;
@@ -29,6 +34,7 @@ final class RunData {
   /** Adds another slice of the same configuration and implementation. */
   void add(RunData other) {
     writes.addAll(other.writes);
+    writesUntilSuccess.addAll(other.writesUntilSuccess);
     reads.addAll(other.reads);
     seconds += other.seconds;
     errors += other.errors;
@@ -51,6 +57,7 @@ final class RunData {
         retries,
         firstError,
         writes.stats(),
+        (writesUntilSuccess.size() > 0 ? writesUntilSuccess : writes).stats().p99Ms(),
         reads.stats());
   }
 
@@ -59,6 +66,7 @@ final class RunData {
     GoResults.Parsed p = GoResults.parse(resultsDir, warmupNanos);
     RunData d = new RunData();
     d.writes.addAll(p.writes());
+    d.writesUntilSuccess.addAll(p.writesUntilSuccess());
     d.reads.addAll(p.reads());
     d.seconds = measuredSeconds;
     d.errors = p.errors();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,21 @@ class GoResultsTest {
         + "\nerrors\n"
         + errors
         + "\n";
+  }
+
+  @Test
+  void aWriteRetriedUntilSuccessWaitsFromTheFirstFailureSinceThePreviousSuccess() {
+    List<GoResults.Op> successes =
+        List.of(
+            new GoResults.Op(1_000, 100), // ends 1_100
+            new GoResults.Op(5_000, 200), // after failures at 1_200, 3_000: waited from 1_200
+            new GoResults.Op(6_000, 50)); // no failure since 5_200: its own time
+    // Failure at 900 belongs to the first write; it started before it (at 900).
+    List<Long> failures = List.of(3_000L, 1_200L, 900L);
+
+    assertThat(GoResults.untilSuccess(successes, failures))
+        .containsExactly(
+            new GoResults.Op(1_000, 200), new GoResults.Op(5_000, 4_000), new GoResults.Op(6_000, 50));
   }
 
   @Test
@@ -56,6 +72,8 @@ class GoResultsTest {
     assertThat(all.writes().stats().maxMs()).isEqualTo(3.0);
     assertThat(all.writes().stats().avgMs()).isEqualTo(2.0);
     assertThat(all.reads().stats().p99Ms()).isEqualTo(0.25);
+    // Worker 0's second write (1.5 s, 3 ms) would have waited from its failure at 1.2 s.
+    assertThat(all.writesUntilSuccess().stats().maxMs()).isEqualTo(303.0);
   }
 
   @Test
