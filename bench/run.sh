@@ -12,7 +12,8 @@
 # Environment (defaults in brackets):
 #   BENCH_DURATION   measured seconds per implementation and configuration [20]
 #   BENCH_SLICES     slices those seconds are cut in, alternating go, Java, Java, go [2]
-#   BENCH_WARMUP     seconds each slice runs before measuring, not counted [2]
+#   BENCH_WARMUP     seconds each slice runs before measuring, not counted [10: a new JVM's C2
+#                    compiler works for its first 10 to 12 s, on the cores the nodes need]
 #   BENCH_WORKLOADS  ["kvwrite kvreadwrite"]     BENCH_WORKERS ["1 4"]
 #   BENCH_PLACEMENTS ["leader non-leader"]       BENCH_IP_PREFIX [127.0.9]  BENCH_PORT [9001]
 #   BENCH_DOC        markdown file whose results section is rewritten [docs/benchmarks.md];
@@ -32,7 +33,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DURATION=${BENCH_DURATION:-20}
 SLICES=${BENCH_SLICES:-2}
-WARMUP=${BENCH_WARMUP:-2}
+WARMUP=${BENCH_WARMUP:-10}
 WORKLOADS=${BENCH_WORKLOADS:-"kvwrite kvreadwrite"}
 WORKERS=${BENCH_WORKERS:-"1 4"}
 PLACEMENTS=${BENCH_PLACEMENTS:-"leader non-leader"}

@@ -318,7 +318,7 @@ final class Session implements AutoCloseable {
     }
   }
 
-  /** Rolls back a group's transaction, if it is still open; the group's writes run again. */
+  /** Rolls back a failed group's transaction, if it is still open, and hands the turn on. */
   private void abandonTransaction() {
     try {
       rollback();
