@@ -37,7 +37,9 @@ class GoResultsTest {
 
     assertThat(GoResults.untilSuccess(successes, failures))
         .containsExactly(
-            new GoResults.Op(1_000, 200), new GoResults.Op(5_000, 4_000), new GoResults.Op(6_000, 50));
+            new GoResults.Op(1_000, 200),
+            new GoResults.Op(5_000, 4_000),
+            new GoResults.Op(6_000, 50));
   }
 
   @Test

@@ -121,7 +121,8 @@ class ReportTest {
     assertThat(out).endsWith(Report.END + "\n\n## Next\n");
     assertThat(out).doesNotContain("\nold\n");
     assertThat(out)
-        .contains("| kvwrite | 1 | non-leader | 400 | 500 | 1.25 | 4.00 | 3.00 | 0.75 | 4.00 | 0.75 |");
+        .contains(
+            "| kvwrite | 1 | non-leader | 400 | 500 | 1.25 | 4.00 | 3.00 | 0.75 | 4.00 | 0.75 |");
     assertThat(out).contains("Commit: `abc123`");
     // Idempotent: running it again gives the same document.
     assertThat(Report.replaceSection(out, section)).isEqualTo(out);

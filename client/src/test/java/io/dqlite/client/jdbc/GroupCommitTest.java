@@ -103,6 +103,43 @@ class GroupCommitTest {
     };
   }
 
+  /**
+   * Submits write 0 and waits until its group runs (held at the runner's gate), then queues writes
+   * {@code values} behind it one at a time, so that they queue in this order.
+   *
+   * @return the futures of write 0 and of {@code values}, in that order
+   */
+  private List<Future<ExecResult>> queueBehindTheFirst(
+      GroupCommit.Runner runner, List<List<Integer>> groups, int... values) {
+    List<Future<ExecResult>> futures = new ArrayList<>();
+    futures.add(submit(write(0), runner));
+    await().atMost(WAIT).until(() -> groups.size() == 1);
+    for (int v : values) {
+      futures.add(submit(write(v), runner));
+      int queued = futures.size() - 1;
+      await().atMost(WAIT).until(() -> commits.waiting() == queued);
+    }
+    return futures;
+  }
+
+  /** A recording runner whose COMMIT of two writes or more fails with {@code e}. */
+  private static GroupCommit.Runner commitFailing(
+      List<List<Integer>> groups,
+      CountDownLatch gate,
+      SQLException e,
+      Consumer<List<Write>> aloneOutcome) {
+    return recording(
+        groups,
+        gate,
+        group -> {
+          if (group.size() > 1) {
+            GroupCommit.settle(group, Stage.COMMIT, -1, e);
+          } else {
+            aloneOutcome.accept(group);
+          }
+        });
+  }
+
   private static void allSucceed(List<Write> group) {
     group.forEach(w -> w.succeeded(new ExecResult(value(w), 1)));
   }
@@ -114,18 +151,11 @@ class GroupCommitTest {
     CountDownLatch gate = new CountDownLatch(1);
     GroupCommit.Runner runner = recording(groups, gate, GroupCommitTest::allSucceed);
 
-    Future<ExecResult> first = submit(write(0), runner);
-    await().atMost(WAIT).until(() -> groups.size() == 1);
-    List<Future<ExecResult>> rest = new ArrayList<>();
-    for (int i = 1; i <= 3; i++) {
-      rest.add(submit(write(i), runner));
-    }
-    await().atMost(WAIT).until(() -> commits.waiting() == 3);
+    List<Future<ExecResult>> futures = queueBehindTheFirst(runner, groups, 1, 2, 3);
     gate.countDown();
 
-    assertThat(first.get(30, TimeUnit.SECONDS).lastInsertId()).isZero();
-    for (int i = 1; i <= 3; i++) {
-      assertThat(rest.get(i - 1).get(30, TimeUnit.SECONDS).lastInsertId()).isEqualTo(i);
+    for (int i = 0; i <= 3; i++) {
+      assertThat(futures.get(i).get(30, TimeUnit.SECONDS).lastInsertId()).isEqualTo(i);
     }
     assertThat(groups).containsExactly(List.of(0), List.of(1, 2, 3));
   }
@@ -149,20 +179,13 @@ class GroupCommitTest {
               }
             });
 
-    Future<ExecResult> first = submit(write(0), runner);
-    await().atMost(WAIT).until(() -> groups.size() == 1);
-    Future<ExecResult> one = submit(write(1), runner);
-    await().atMost(WAIT).until(() -> commits.waiting() == 1);
-    Future<ExecResult> two = submit(write(2), runner);
-    await().atMost(WAIT).until(() -> commits.waiting() == 2);
-    Future<ExecResult> three = submit(write(3), runner);
-    await().atMost(WAIT).until(() -> commits.waiting() == 3);
+    List<Future<ExecResult>> futures = queueBehindTheFirst(runner, groups, 1, 2, 3);
     gate.countDown();
 
-    first.get(30, TimeUnit.SECONDS);
-    assertThat(one.get(30, TimeUnit.SECONDS).lastInsertId()).isEqualTo(1);
-    assertThat(three.get(30, TimeUnit.SECONDS).lastInsertId()).isEqualTo(3);
-    assertThatThrownBy(() -> two.get(30, TimeUnit.SECONDS))
+    futures.get(0).get(30, TimeUnit.SECONDS);
+    assertThat(futures.get(1).get(30, TimeUnit.SECONDS).lastInsertId()).isEqualTo(1);
+    assertThat(futures.get(3).get(30, TimeUnit.SECONDS).lastInsertId()).isEqualTo(3);
+    assertThatThrownBy(() -> futures.get(2).get(30, TimeUnit.SECONDS))
         .hasCauseInstanceOf(SQLIntegrityConstraintViolationException.class)
         .hasMessageContaining("UNIQUE constraint failed");
     // The writes queued in order; the failed one left, the others ran again in their order.
@@ -191,27 +214,14 @@ class GroupCommitTest {
     CountDownLatch gate = new CountDownLatch(1);
     SQLException unknown = new SQLException("COMMIT failed in flight", "08007", 0);
     GroupCommit.Runner runner =
-        recording(
-            groups,
-            gate,
-            group -> {
-              if (group.size() > 1) {
-                GroupCommit.settle(group, Stage.COMMIT, -1, unknown);
-              } else {
-                allSucceed(group);
-              }
-            });
+        commitFailing(groups, gate, unknown, GroupCommitTest::allSucceed);
 
-    Future<ExecResult> first = submit(write(0), runner);
-    await().atMost(WAIT).until(() -> groups.size() == 1);
-    Future<ExecResult> one = submit(write(1), runner);
-    Future<ExecResult> two = submit(write(2), runner);
-    await().atMost(WAIT).until(() -> commits.waiting() == 2);
+    List<Future<ExecResult>> futures = queueBehindTheFirst(runner, groups, 1, 2);
     gate.countDown();
 
-    first.get(30, TimeUnit.SECONDS);
+    futures.get(0).get(30, TimeUnit.SECONDS);
     List<Throwable> failures = new ArrayList<>();
-    for (Future<ExecResult> f : List.of(one, two)) {
+    for (Future<ExecResult> f : futures.subList(1, 3)) {
       try {
         f.get(30, TimeUnit.SECONDS);
       } catch (ExecutionException e) {
@@ -231,30 +241,25 @@ class GroupCommitTest {
     CountDownLatch gate = new CountDownLatch(1);
     SQLException fk = new SQLException("FOREIGN KEY constraint failed", "23000", 787);
     GroupCommit.Runner runner =
-        recording(
+        commitFailing(
             groups,
             gate,
-            group -> {
-              if (group.size() > 1) {
-                GroupCommit.settle(group, Stage.COMMIT, -1, fk);
-              } else if (value(group.get(0)) == 2) {
-                group.get(0).failed(fk);
+            fk,
+            alone -> {
+              if (value(alone.get(0)) == 2) {
+                alone.get(0).failed(fk);
               } else {
-                allSucceed(group);
+                allSucceed(alone);
               }
             });
 
-    Future<ExecResult> first = submit(write(0), runner);
-    await().atMost(WAIT).until(() -> groups.size() == 1);
-    Future<ExecResult> one = submit(write(1), runner);
-    await().atMost(WAIT).until(() -> commits.waiting() == 1);
-    Future<ExecResult> two = submit(write(2), runner);
-    await().atMost(WAIT).until(() -> commits.waiting() == 2);
+    List<Future<ExecResult>> futures = queueBehindTheFirst(runner, groups, 1, 2);
     gate.countDown();
 
-    first.get(30, TimeUnit.SECONDS);
-    assertThat(one.get(30, TimeUnit.SECONDS).lastInsertId()).isEqualTo(1);
-    assertThatThrownBy(() -> two.get(30, TimeUnit.SECONDS)).hasMessageContaining("FOREIGN KEY");
+    futures.get(0).get(30, TimeUnit.SECONDS);
+    assertThat(futures.get(1).get(30, TimeUnit.SECONDS).lastInsertId()).isEqualTo(1);
+    assertThatThrownBy(() -> futures.get(2).get(30, TimeUnit.SECONDS))
+        .hasMessageContaining("FOREIGN KEY");
     assertThat(groups).containsExactly(List.of(0), List.of(1, 2), List.of(1), List.of(2));
   }
 

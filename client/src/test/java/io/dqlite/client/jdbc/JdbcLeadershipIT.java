@@ -128,15 +128,9 @@ class JdbcLeadershipIT {
 
   @Test
   void writerSurvivesAKilledLeaderWithoutLosingAcknowledgedRows() throws Exception {
-    DqliteDataSource ds = new DqliteDataSource(url);
-    try (Connection setup = ds.getConnection();
-        Statement s = setup.createStatement()) {
-      s.execute("CREATE TABLE acked (id INTEGER PRIMARY KEY, writer TEXT)");
-    }
+    DqliteDataSource ds = withAckedTable(url);
     Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
     Set<Long> unknown = ConcurrentHashMap.newKeySet();
-    DqliteTransactions.Policy policy =
-        DqliteTransactions.Policy.defaults().timeout(Duration.ofSeconds(60));
     int total = 400;
     ExecutorService executor = Executors.newSingleThreadExecutor();
     try (Connection c = ds.getConnection()) {
@@ -146,23 +140,21 @@ class JdbcLeadershipIT {
               () -> {
                 for (long id = 1; id <= total; id++) {
                   long row = id;
-                  try {
-                    DqliteTransactions.inTransaction(
-                        c,
-                        policy,
-                        conn -> {
-                          try (PreparedStatement ps =
-                              conn.prepareStatement("INSERT INTO acked VALUES (?, 'w')")) {
-                            ps.setLong(1, row);
-                            return ps.executeUpdate();
-                          }
-                        });
-                    acknowledged.add(row);
-                  } catch (SQLException e) {
-                    // Only a write or COMMIT in flight may end here: outcome unknown, never lost.
-                    assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo("08007");
-                    unknown.add(row);
-                  }
+                  writeRow(
+                      row,
+                      acknowledged,
+                      unknown,
+                      () ->
+                          DqliteTransactions.inTransaction(
+                              c,
+                              POLICY,
+                              conn -> {
+                                try (PreparedStatement ps =
+                                    conn.prepareStatement("INSERT INTO acked VALUES (?, 'w')")) {
+                                  ps.setLong(1, row);
+                                  return ps.executeUpdate();
+                                }
+                              }));
                 }
                 return null;
               });
@@ -174,6 +166,39 @@ class JdbcLeadershipIT {
       assertNoAcknowledgedRowLost(c, leader, total, acknowledged, unknown);
     } finally {
       executor.shutdownNow();
+    }
+  }
+
+  /** Retries for up to a minute: long enough to ride out a killed leader's election. */
+  private static final DqliteTransactions.Policy POLICY =
+      DqliteTransactions.Policy.defaults().timeout(Duration.ofSeconds(60));
+
+  /** A data source on {@code url}, whose database has the empty table {@code acked}. */
+  private static DqliteDataSource withAckedTable(String url) throws SQLException {
+    DqliteDataSource ds = new DqliteDataSource(url);
+    try (Connection setup = ds.getConnection();
+        Statement s = setup.createStatement()) {
+      s.execute("CREATE TABLE acked (id INTEGER PRIMARY KEY, writer TEXT)");
+    }
+    return ds;
+  }
+
+  /** A write through the retry helper. */
+  private interface RowWrite {
+    void run() throws SQLException;
+  }
+
+  /**
+   * Runs the write of row {@code id}: acknowledged when it returns; of unknown outcome when it
+   * fails with 08007, the only failure allowed (a write or COMMIT in flight, never lost).
+   */
+  private static void writeRow(long id, Set<Long> acknowledged, Set<Long> unknown, RowWrite write) {
+    try {
+      write.run();
+      acknowledged.add(id);
+    } catch (SQLException e) {
+      assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo("08007");
+      unknown.add(id);
     }
   }
 
@@ -214,15 +239,9 @@ class JdbcLeadershipIT {
 
   @Test
   void groupCommitWritersSurviveAKilledLeaderWithoutLosingAcknowledgedRows() throws Exception {
-    DqliteDataSource ds = new DqliteDataSource(url + "&groupCommit=TRUE");
-    try (Connection setup = ds.getConnection();
-        Statement s = setup.createStatement()) {
-      s.execute("CREATE TABLE acked (id INTEGER PRIMARY KEY, writer TEXT)");
-    }
+    DqliteDataSource ds = withAckedTable(url + "&groupCommit=TRUE");
     Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
     Set<Long> unknown = ConcurrentHashMap.newKeySet();
-    DqliteTransactions.Policy policy =
-        DqliteTransactions.Policy.defaults().timeout(Duration.ofSeconds(60));
     int writers = 4;
     int perWriter = 150;
     ExecutorService executor = Executors.newFixedThreadPool(writers);
@@ -239,13 +258,13 @@ class JdbcLeadershipIT {
                           own.prepareStatement("INSERT INTO acked VALUES (?, 'g')")) {
                     for (long id = first; id <= (long) writers * perWriter; id += writers) {
                       ps.setLong(1, id);
-                      try {
-                        DqliteTransactions.inAutoCommit(own, policy, conn -> ps.executeUpdate());
-                        acknowledged.add(id);
-                      } catch (SQLException e) {
-                        assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo("08007");
-                        unknown.add(id);
-                      }
+                      writeRow(
+                          id,
+                          acknowledged,
+                          unknown,
+                          () ->
+                              DqliteTransactions.inAutoCommit(
+                                  own, POLICY, conn -> ps.executeUpdate()));
                     }
                   }
                   return null;
