@@ -238,13 +238,14 @@ final class GroupCommit {
                   e);
           group.stream().filter(w -> !w.done()).forEach(w -> w.failed(failure));
         } finally {
+          // Also after an Error: writes left in limbo would wait for an outcome forever.
           lock.lock();
+          if (group.size() > 1) {
+            groupedWrites += group.stream().filter(w -> w.result != null).count();
+          }
+          putBack(group);
+          settled.signalAll();
         }
-        if (group.size() > 1) {
-          groupedWrites += group.stream().filter(w -> w.result != null).count();
-        }
-        putBack(group);
-        settled.signalAll();
         if (!own.done() && Thread.currentThread().isInterrupted()) {
           pending.remove(own);
           own.failed(interruptedWaiting());
@@ -252,6 +253,9 @@ final class GroupCommit {
       }
     } finally {
       leading = false;
+      if (!own.done()) {
+        pending.remove(own); // an Error ends this call: the write must not run after it
+      }
       settled.signalAll(); // a waiting writer takes the lead
     }
   }

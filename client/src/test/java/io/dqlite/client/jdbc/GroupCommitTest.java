@@ -292,6 +292,33 @@ class GroupCommitTest {
   }
 
   @Test
+  void anErrorInTheLeaderReachesItsCallerAndTheOtherWritesRunUnderANewLeader() throws Exception {
+    List<List<Integer>> groups = new CopyOnWriteArrayList<>();
+    CountDownLatch gate = new CountDownLatch(1);
+    GroupCommit.Runner runner =
+        recording(
+            groups,
+            gate,
+            group -> {
+              if (value(group.get(0)) == 0) {
+                throw new AssertionError("the leader's runner broke");
+              }
+              allSucceed(group);
+            });
+
+    List<Future<ExecResult>> futures = queueBehindTheFirst(runner, groups, 1, 2);
+    gate.countDown();
+
+    assertThatThrownBy(() -> futures.get(0).get(30, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(AssertionError.class);
+    assertThat(futures.get(1).get(30, TimeUnit.SECONDS).lastInsertId()).isEqualTo(1);
+    assertThat(futures.get(2).get(30, TimeUnit.SECONDS).lastInsertId()).isEqualTo(2);
+    // Write 0 never ran again after its caller saw the error.
+    assertThat(groups).containsExactly(List.of(0), List.of(1, 2));
+    assertThat(commits.waiting()).isZero();
+  }
+
+  @Test
   void manyWritersOnManyThreadsAllGetTheirOwnResult() throws Exception {
     GroupCommit.Runner runner = GroupCommitTest::allSucceed;
     List<Future<ExecResult>> futures = new ArrayList<>();
