@@ -170,7 +170,7 @@ final class Session implements AutoCloseable {
       writerTurn.endUnless(tx.open());
       return;
     }
-    execute(COMMIT, null, (c, d, g) -> c.execSql(d, COMMIT.sql(), null));
+    executeOwn(COMMIT);
   }
 
   /** Rolls back the open transaction, if any; a transaction lost with its connection is gone. */
@@ -182,7 +182,7 @@ final class Session implements AutoCloseable {
       return;
     }
     try {
-      execute(ROLLBACK, null, (c, d, g) -> c.execSql(d, ROLLBACK.sql(), null));
+      executeOwn(ROLLBACK);
     } catch (SQLException e) {
       tx.rolledBack();
       writerTurn.endUnless(tx.open());
@@ -266,33 +266,31 @@ final class Session implements AutoCloseable {
       }
       return;
     }
-    try {
-      execute(BEGIN_IMMEDIATE, null, (c, d, g) -> c.execSql(d, BEGIN_IMMEDIATE.sql(), null));
-    } catch (SQLException e) {
-      abandonTransaction();
-      GroupCommit.settle(group, GroupCommit.Stage.BEGIN, -1, e);
-      return;
-    }
     ExecResult[] results = new ExecResult[group.size()];
-    for (int i = 0; i < group.size(); i++) {
-      try {
-        results[i] = execInGroup(group.get(i));
-      } catch (SQLException e) {
-        abandonTransaction();
-        GroupCommit.settle(group, GroupCommit.Stage.STATEMENT, i, e);
-        return;
-      }
-    }
+    GroupCommit.Stage stage = GroupCommit.Stage.BEGIN;
+    int at = -1;
     try {
-      execute(COMMIT, null, (c, d, g) -> c.execSql(d, COMMIT.sql(), null));
+      executeOwn(BEGIN_IMMEDIATE);
+      stage = GroupCommit.Stage.STATEMENT;
+      for (at = 0; at < group.size(); at++) {
+        results[at] = execInGroup(group.get(at));
+      }
+      stage = GroupCommit.Stage.COMMIT;
+      at = -1;
+      executeOwn(COMMIT);
     } catch (SQLException e) {
       abandonTransaction();
-      GroupCommit.settle(group, GroupCommit.Stage.COMMIT, -1, e);
+      GroupCommit.settle(group, stage, at, e);
       return;
     }
     for (int i = 0; i < group.size(); i++) {
       group.get(i).succeeded(results[i]);
     }
+  }
+
+  /** Runs one of the driver's own parameterless statements (BEGIN, COMMIT, ROLLBACK). */
+  private void executeOwn(SqlScript.Statement statement) throws SQLException {
+    execute(statement, null, (c, d, g) -> c.execSql(d, statement.sql(), null));
   }
 
   /** One write of a group, on this connection: prepared from the statement cache, or as text. */
