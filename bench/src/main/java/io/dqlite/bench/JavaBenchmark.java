@@ -188,20 +188,12 @@ final class JavaBenchmark {
       String key = KvWorkload.randomKey(random);
       String value = KvWorkload.randomValue(random);
       long t0 = System.nanoTime();
-      int[] attempts = {0};
-      DqliteTransactions.Work<Integer> insert =
-          c -> {
-            attempts[0]++;
-            write.setString(1, key);
-            write.setString(2, value);
-            return write.executeUpdate();
-          };
-      options.mode().run(connection, options.policy(), insert);
+      int attempts = options.mode().insert(connection, options.policy(), write, key, value);
       long elapsed = System.nanoTime() - t0;
       keys.add(key);
       if (measured) {
         writes.add(elapsed);
-        retries += attempts[0] - 1;
+        retries += attempts - 1;
       }
     }
 

@@ -2,6 +2,7 @@ package io.dqlite.bench;
 
 import io.dqlite.client.jdbc.DqliteTransactions;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 /** How a benchmark write is issued through the driver's retrying helpers. */
@@ -21,5 +22,31 @@ public enum WriteMode {
     return this == TRANSACTION
         ? DqliteTransactions.inTransaction(connection, policy, work)
         : DqliteTransactions.inAutoCommit(connection, policy, work);
+  }
+
+  /**
+   * Writes {@code key} and {@code value} through {@code insert} (prepared {@link
+   * KvWorkload#WRITE_SQL}) in this mode.
+   *
+   * @return the attempts the helper made: 1, plus one per retry
+   */
+  public int insert(
+      Connection connection,
+      DqliteTransactions.Policy policy,
+      PreparedStatement insert,
+      String key,
+      String value)
+      throws SQLException {
+    int[] attempts = {0};
+    run(
+        connection,
+        policy,
+        c -> {
+          attempts[0]++;
+          insert.setString(1, key);
+          insert.setString(2, value);
+          return insert.executeUpdate();
+        });
+    return attempts[0];
   }
 }

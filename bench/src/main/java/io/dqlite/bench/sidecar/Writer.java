@@ -53,17 +53,12 @@ class Writer implements AutoCloseable {
             ? KvWorkload.fixedKey(random.nextInt(kind.keys()))
             : KvWorkload.randomKey(random);
     String value = KvWorkload.randomValue(random);
-    int[] attempts = {0};
-    DqliteTransactions.Work<Integer> work =
-        c -> {
-          attempts[0]++;
-          insert.setString(1, key);
-          insert.setString(2, value);
-          return insert.executeUpdate();
-        };
     long t0 = System.nanoTime();
+    int attempts;
     try {
-      kind.mode().run(connection, DqliteTransactions.Policy.defaults(), work);
+      attempts =
+          kind.mode()
+              .insert(connection, DqliteTransactions.Policy.defaults(), insert, key, value);
     } catch (SQLException | RuntimeException e) {
       errors++;
       if (firstError == null) {
@@ -77,7 +72,7 @@ class Writer implements AutoCloseable {
         samples = Arrays.copyOf(samples, samples.length * 2);
       }
       samples[count++] = elapsed;
-      retries += attempts[0] - 1;
+      retries += attempts - 1;
     }
     return true;
   }

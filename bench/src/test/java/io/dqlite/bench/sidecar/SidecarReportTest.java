@@ -17,6 +17,11 @@ class SidecarReportTest {
     return new Line.Rss(cluster, path, 1, node, 42, 80 * 1024, steady * 1024, peak * 1024, 1900);
   }
 
+  private static String markdown(Line... lines) {
+    return new SidecarReport(List.of(lines))
+        .markdown(new SidecarReport.Meta("d", "abc", "m", "1", "2", "make bench-sidecar", ""));
+  }
+
   @Test
   void linesSurviveTheirTsv() {
     Line r = run("sidecar", "socket-leader", 4, 1234);
@@ -30,16 +35,14 @@ class SidecarReportTest {
   @Test
   void ratiosAreSocketOverDirectOnTheSidecarClusterAndVerdictsFollow() {
     String md =
-        new SidecarReport(
-                List.of(
-                    run("sidecar", "socket-non-leader", 1, 9_500),
-                    run("sidecar", "socket-leader", 1, 8_000),
-                    run("sidecar", "tcp-leader", 1, 10_000),
-                    run("dqlite-demo", "tcp-leader", 1, 11_000),
-                    rss("sidecar", "socket-non-leader", "leader", 90, 99),
-                    rss("sidecar", "socket-non-leader", "follower-a", 85, 88),
-                    rss("dqlite-demo", "tcp-leader", "leader", 120, 130)))
-            .markdown(new SidecarReport.Meta("d", "abc", "m", "1", "2", "make bench-sidecar", ""));
+        markdown(
+            run("sidecar", "socket-non-leader", 1, 9_500),
+            run("sidecar", "socket-leader", 1, 8_000),
+            run("sidecar", "tcp-leader", 1, 10_000),
+            run("dqlite-demo", "tcp-leader", 1, 11_000),
+            rss("sidecar", "socket-non-leader", "leader", 90, 99),
+            rss("sidecar", "socket-non-leader", "follower-a", 85, 88),
+            rss("dqlite-demo", "tcp-leader", "leader", 120, 130));
     assertThat(md)
         .contains("| transaction | 1 | sidecar | app socket of a non-leader sidecar | 950 |")
         .contains("| 95.0 % |")
@@ -58,14 +61,12 @@ class SidecarReportTest {
   @Test
   void eachWorkloadIsComparedWithItsOwnDirectRun() {
     String md =
-        new SidecarReport(
-                List.of(
-                    run("sidecar", "socket-non-leader", 1, 8_000),
-                    run("sidecar", "tcp-leader", 1, 10_000),
-                    run("sidecar", "autocommit:socket-non-leader", 1, 19_000),
-                    run("sidecar", "autocommit:tcp-leader", 1, 20_000),
-                    run("dqlite-demo", "autocommit:tcp-leader", 1, 21_000)))
-            .markdown(new SidecarReport.Meta("d", "abc", "m", "1", "2", "make bench-sidecar", ""));
+        markdown(
+            run("sidecar", "socket-non-leader", 1, 8_000),
+            run("sidecar", "tcp-leader", 1, 10_000),
+            run("sidecar", "autocommit:socket-non-leader", 1, 19_000),
+            run("sidecar", "autocommit:tcp-leader", 1, 20_000),
+            run("dqlite-demo", "autocommit:tcp-leader", 1, 21_000));
     assertThat(md)
         .contains("| auto-commit | 1 | sidecar | app socket of a non-leader sidecar | 1900 |")
         .contains("| auto-commit | 1 | sidecar | TCP straight to the leader (direct) | 2000 |")
@@ -79,15 +80,13 @@ class SidecarReportTest {
   @Test
   void pacedRunsAreTheMemoryVerdictAndStayOutOfTheThroughputTable() {
     String md =
-        new SidecarReport(
-                List.of(
-                    run("sidecar", "steady:socket-non-leader", 1, 1_000),
-                    rss("sidecar", "steady:socket-non-leader", "leader", 95, 97),
-                    run("dqlite-demo", "steady:tcp-leader", 1, 1_000),
-                    rss("dqlite-demo", "steady:tcp-leader", "leader", 40, 45),
-                    run("sidecar", "tcp-leader", 1, 10_000),
-                    rss("sidecar", "tcp-leader", "leader", 200, 220)))
-            .markdown(new SidecarReport.Meta("d", "abc", "m", "1", "2", "c", ""));
+        markdown(
+            run("sidecar", "steady:socket-non-leader", 1, 1_000),
+            rss("sidecar", "steady:socket-non-leader", "leader", 95, 97),
+            run("dqlite-demo", "steady:tcp-leader", 1, 1_000),
+            rss("dqlite-demo", "steady:tcp-leader", "leader", 40, 45),
+            run("sidecar", "tcp-leader", 1, 10_000),
+            rss("sidecar", "tcp-leader", "leader", 200, 220));
     assertThat(md)
         .contains("each cluster fresh (sidecar through socket-non-leader: 100 writes/s for 10 s;"
             + " dqlite-demo through tcp-leader: 100 writes/s for 10 s)")
