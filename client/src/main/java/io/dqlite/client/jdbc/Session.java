@@ -218,7 +218,7 @@ final class Session implements AutoCloseable {
       writerTurn.endUnless(tx.open());
       return null; // a ROLLBACK of a transaction that is already gone
     }
-    if (statement.sessionState()) {
+    if (!privateState && statement.sessionState()) {
       privateState = true;
     }
     try {

@@ -67,8 +67,14 @@ final class SqlScript {
      * DETACH, or a TEMP table, view, index or trigger.
      */
     boolean sessionState() {
+      if (kind == Kind.PRAGMA_SET) {
+        return true;
+      }
+      if (kind != Kind.UPDATE) {
+        return false; // queries, BEGIN, COMMIT...: no need to read the text
+      }
       String first = firstWord(sql);
-      if (kind == Kind.PRAGMA_SET || first.equals("ATTACH") || first.equals("DETACH")) {
+      if (first.equals("ATTACH") || first.equals("DETACH")) {
         return true;
       }
       if (!first.equals("CREATE")) {
