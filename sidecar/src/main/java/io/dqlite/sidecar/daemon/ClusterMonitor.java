@@ -63,7 +63,9 @@ final class ClusterMonitor implements AutoCloseable {
     ClusterStatus status = null;
     try {
       status = refresh();
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      // Anything escaping here would end the rescheduling, and /readyz and the gauges would freeze
+      // on their last value without a word; so every Throwable is logged and the timer goes on.
       log.warn("cluster status refresh failed: {}", e.toString());
     }
     boolean good = status != null && status.error().isEmpty();
