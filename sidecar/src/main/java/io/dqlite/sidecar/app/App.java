@@ -3,6 +3,7 @@ package io.dqlite.sidecar.app;
 import io.dqlite.client.Client;
 import io.dqlite.client.ConnectorConfig;
 import io.dqlite.client.DqliteException;
+import io.dqlite.client.LeaderConnector;
 import io.dqlite.client.NoLeaderException;
 import io.dqlite.client.NodeInfo;
 import io.dqlite.client.NodeRole;
@@ -10,6 +11,7 @@ import io.dqlite.client.NodeStore;
 import io.dqlite.client.jdbc.DqliteDataSource;
 import io.dqlite.client.net.DefaultDialer;
 import io.dqlite.client.net.Dialer;
+import io.dqlite.client.protocol.ProtocolConnection;
 import io.dqlite.sidecar.node.DqliteLibrary;
 import io.dqlite.sidecar.node.DqliteNode;
 import io.dqlite.sidecar.node.NodeConnector;
@@ -324,10 +326,16 @@ public final class App implements AutoCloseable {
     return Client.findLeader(store, connectorConfig);
   }
 
-  /** A client to the leader, giving up after {@code timeout}. */
-  Client leader(Duration timeout) throws NoLeaderException {
+  /**
+   * A connection to the leader, giving up after {@code timeout}; its requests time out after
+   * {@code timeout} too, until the caller sets another.
+   */
+  ProtocolConnection leaderConnection(Duration timeout) throws NoLeaderException {
     Duration bounded = timeout.isNegative() || timeout.isZero() ? Duration.ofMillis(1) : timeout;
-    return Client.findLeader(store, connectorConfig.toBuilder().connectTimeout(bounded).build());
+    return new LeaderConnector(
+            store,
+            connectorConfig.toBuilder().connectTimeout(bounded).requestTimeout(bounded).build())
+        .connect();
   }
 
   /**
@@ -380,10 +388,16 @@ public final class App implements AutoCloseable {
    * @throws DqliteException naming the step that failed
    */
   public void handover(Duration timeout) throws DqliteException, InterruptedException {
+    handover(timeout, Handover.Observer.NONE);
+  }
+
+  /** {@link #handover(Duration)} with a test's observer. */
+  void handover(Duration timeout, Handover.Observer observer)
+      throws DqliteException, InterruptedException {
     Duration bounded = timeout.compareTo(HANDOVER_CAP) > 0 ? HANDOVER_CAP : timeout;
     loop.pauseAdjustments(true);
     try {
-      new Handover(this, bounded).run();
+      new Handover(this, bounded, observer).run();
     } finally {
       loop.pauseAdjustments(false);
     }
@@ -424,6 +438,11 @@ public final class App implements AutoCloseable {
   }
 
   // ---- for the loop and the handover ----
+
+  /** Lets a test see each pause of the run loop (its period). */
+  void observeLoopPauses(java.util.function.Consumer<Duration> observer) {
+    loop.observePauses(observer);
+  }
 
   Prober prober() {
     return prober;
