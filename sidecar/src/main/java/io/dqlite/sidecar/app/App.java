@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -109,6 +110,26 @@ public final class App implements AutoCloseable {
     this.loop = new RunLoop(this, join);
   }
 
+  /** The file in an App's directory that holds its identity (id and address). */
+  public static final String INFO_FILE = AppFiles.INFO;
+
+  /**
+   * The address info.yaml in {@code dir} holds, written on the node's first start; empty when
+   * there is no info.yaml (a new node).
+   *
+   * @throws IOException when info.yaml exists but cannot be read or names no address
+   */
+  public static Optional<String> storedAddress(Path dir) throws IOException {
+    if (!AppFiles.exists(dir, AppFiles.INFO)) {
+      return Optional.empty();
+    }
+    NodeInfo info = AppFiles.readInfo(dir);
+    if (info.address() == null || info.address().isEmpty()) {
+      throw new IOException(dir.resolve(AppFiles.INFO) + " names no Address");
+    }
+    return Optional.of(info.address());
+  }
+
   /** Starts collecting options for an App whose files and raft data live in {@code dir}. */
   public static AppBuilder builder(Path dir) {
     return new AppBuilder(dir);
@@ -158,9 +179,9 @@ public final class App implements AutoCloseable {
       }
       if (o.address() != null && !o.address().equals(info.address())) {
         throw new IOException(
-            where + ": address " + info.address() + " in info.yaml does not match "
-                + o.address() + " (a node's address cannot change; leave it out to keep "
-                + info.address() + ")");
+            where + ": address " + info.address() + " in " + dir.resolve(AppFiles.INFO)
+                + " does not match " + o.address() + " (a node's address cannot change; leave it"
+                + " out to keep " + info.address() + ")");
       }
     }
     boolean join = AppFiles.exists(dir, AppFiles.JOIN);
