@@ -179,9 +179,10 @@ public final class App implements AutoCloseable {
       }
       if (o.address() != null && !o.address().equals(info.address())) {
         throw new IOException(
-            where + ": address " + info.address() + " in " + dir.resolve(AppFiles.INFO)
-                + " does not match " + o.address() + " (a node's address cannot change; leave it"
-                + " out to keep " + info.address() + ")");
+            where + ": address " + info.address() + " in info.yaml does not match "
+                + o.address() + " (" + dir.resolve(AppFiles.INFO) + " was written on the first"
+                + " start; a node's address cannot change; leave it out to keep " + info.address()
+                + ")");
       }
     }
     boolean join = AppFiles.exists(dir, AppFiles.JOIN);
@@ -403,7 +404,9 @@ public final class App implements AutoCloseable {
    * leader first transfers leadership to another online voter (go-dqlite promotes first; see {@link
    * HandoverPlan} for why not), then a voter or stand-by gets an online node promoted to its role
    * and demotes itself to spare (retried until the deadline: the new leader may need to commit an
-   * entry of its term first). Call it before {@link #close()}.
+   * entry of its term first). A leader that is the only online voter promotes first and transfers
+   * to the node it promoted. Every request is bounded by what is left of the deadline. Call it
+   * before {@link #close()}.
    *
    * @param timeout how long it may take; capped at {@link #HANDOVER_CAP}
    * @throws DqliteException naming the step that failed

@@ -25,8 +25,8 @@ import java.util.Set;
  *
  * <p>A leader that is the only online voter (a cluster of 2: one voter and a spare) has nobody to
  * transfer to: it promotes its replacement first, transfers leadership to it, and only then demotes
- * itself (go-dqlite demotes itself while leading, and the cluster waits an election timeout for a
- * leader; with no replacement it keeps its role).
+ * itself, which is go-dqlite's order. Demoting itself while it leads would leave the cluster
+ * waiting an election timeout for a leader. With no replacement it keeps its role.
  */
 enum HandoverPlan {
   /** Transfer leadership to another online voter (the promoted one, after a PROMOTE). */

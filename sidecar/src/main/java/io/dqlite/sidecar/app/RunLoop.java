@@ -30,6 +30,9 @@ import org.slf4j.event.Level;
  *       apply {@link RolesChanges#adjust} one change at a time until nothing is left to change;
  *       then call the roles-adjustment hook.
  * </ol>
+ *
+ * Whatever a tick throws, the loop goes on: the failure is logged once, the next tick comes after
+ * 1 s, and the period is back as soon as a tick succeeds ({@link #nextDelay}).
  */
 final class RunLoop {
 
