@@ -68,7 +68,7 @@ final class Prober implements AutoCloseable {
    */
   RolesChanges probe(List<NodeInfo> members, Duration budget) {
     Duration each = budget != null && budget.compareTo(TIMEOUT) < 0 ? budget : TIMEOUT;
-    long end = budget == null ? Long.MAX_VALUE : System.nanoTime() + budget.toNanos();
+    long start = System.nanoTime();
     Map<Long, NodeInfo> unique = new LinkedHashMap<>();
     members.forEach(m -> unique.putIfAbsent(m.id(), m));
     Map<Long, Future<Optional<ProbeResult>>> pending = new LinkedHashMap<>();
@@ -83,10 +83,10 @@ final class Prober implements AutoCloseable {
     for (Map.Entry<Long, Future<Optional<ProbeResult>>> entry : pending.entrySet()) {
       try {
         // Each probe is bounded by TIMEOUT once it runs; the bound here is a safety net.
-        long wait =
-            Math.min(
-                TIMEOUT.toNanos() * (pending.size() + 2),
-                Math.max(0, end - System.nanoTime()));
+        long wait = TIMEOUT.toNanos() * (pending.size() + 2);
+        if (budget != null) {
+          wait = Math.min(wait, Math.max(0, budget.toNanos() - (System.nanoTime() - start)));
+        }
         entry.getValue()
             .get(wait, TimeUnit.NANOSECONDS)
             .ifPresent(r -> results.put(entry.getKey(), r));
