@@ -389,7 +389,7 @@ class HandoverIT {
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     LOG.info("handover with a suspended leader returned after {} ms (deadline {} ms)",
         took.toMillis(), timeout.toMillis());
-    assertThat(took).isLessThan(timeout.plusSeconds(1));
+    assertThat(took).isLessThan(timeout.plusSeconds(2));
   }
 
   /** A Java App that joins the dqlite-demo {@code leader}. */
