@@ -64,6 +64,14 @@ class SidecarOptionsTest {
   }
 
   @Test
+  void anUnreadableInfoYamlIsABadDirectory(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("info.yaml"), "- not: [a mapping\n");
+    assertThatThrownBy(() -> SidecarOptions.builder().dir(dir).build())
+        .hasMessageStartingWith("--dir " + dir)
+        .hasMessageContaining("info.yaml");
+  }
+
+  @Test
   void aNewDirectoryStillNeedsAnAddress(@TempDir Path dir) {
     assertThatThrownBy(() -> SidecarOptions.builder().dir(dir).build())
         .hasMessageContaining("--address")
