@@ -3,6 +3,7 @@ package io.dqlite.sidecar.app;
 import io.dqlite.client.Client;
 import io.dqlite.client.ConnectorConfig;
 import io.dqlite.client.DqliteException;
+import io.dqlite.client.LeaderConnector;
 import io.dqlite.client.NoLeaderException;
 import io.dqlite.client.NodeInfo;
 import io.dqlite.client.NodeRole;
@@ -10,6 +11,7 @@ import io.dqlite.client.NodeStore;
 import io.dqlite.client.jdbc.DqliteDataSource;
 import io.dqlite.client.net.DefaultDialer;
 import io.dqlite.client.net.Dialer;
+import io.dqlite.client.protocol.ProtocolConnection;
 import io.dqlite.sidecar.node.DqliteLibrary;
 import io.dqlite.sidecar.node.DqliteNode;
 import io.dqlite.sidecar.node.NodeConnector;
@@ -26,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -107,6 +110,26 @@ public final class App implements AutoCloseable {
     this.loop = new RunLoop(this, join);
   }
 
+  /** The file in an App's directory that holds its identity (id and address). */
+  public static final String INFO_FILE = AppFiles.INFO;
+
+  /**
+   * The address info.yaml in {@code dir} holds, written on the node's first start; empty when
+   * there is no info.yaml (a new node).
+   *
+   * @throws IOException when info.yaml exists but cannot be read or names no address
+   */
+  public static Optional<String> storedAddress(Path dir) throws IOException {
+    if (!AppFiles.exists(dir, AppFiles.INFO)) {
+      return Optional.empty();
+    }
+    NodeInfo info = AppFiles.readInfo(dir);
+    if (info.address() == null || info.address().isEmpty()) {
+      throw new IOException(dir.resolve(AppFiles.INFO) + " names no Address");
+    }
+    return Optional.of(info.address());
+  }
+
   /** Starts collecting options for an App whose files and raft data live in {@code dir}. */
   public static AppBuilder builder(Path dir) {
     return new AppBuilder(dir);
@@ -157,8 +180,9 @@ public final class App implements AutoCloseable {
       if (o.address() != null && !o.address().equals(info.address())) {
         throw new IOException(
             where + ": address " + info.address() + " in info.yaml does not match "
-                + o.address() + " (a node's address cannot change; leave it out to keep "
-                + info.address() + ")");
+                + o.address() + " (" + dir.resolve(AppFiles.INFO) + " was written on the first"
+                + " start; a node's address cannot change; leave it out to keep " + info.address()
+                + ")");
       }
     }
     boolean join = AppFiles.exists(dir, AppFiles.JOIN);
@@ -324,10 +348,16 @@ public final class App implements AutoCloseable {
     return Client.findLeader(store, connectorConfig);
   }
 
-  /** A client to the leader, giving up after {@code timeout}. */
-  Client leader(Duration timeout) throws NoLeaderException {
+  /**
+   * A connection to the leader, giving up after {@code timeout}; its requests time out after
+   * {@code timeout} too, until the caller sets another.
+   */
+  ProtocolConnection leaderConnection(Duration timeout) throws NoLeaderException {
     Duration bounded = timeout.isNegative() || timeout.isZero() ? Duration.ofMillis(1) : timeout;
-    return Client.findLeader(store, connectorConfig.toBuilder().connectTimeout(bounded).build());
+    return new LeaderConnector(
+            store,
+            connectorConfig.toBuilder().connectTimeout(bounded).requestTimeout(bounded).build())
+        .connect();
   }
 
   /**
@@ -374,16 +404,24 @@ public final class App implements AutoCloseable {
    * leader first transfers leadership to another online voter (go-dqlite promotes first; see {@link
    * HandoverPlan} for why not), then a voter or stand-by gets an online node promoted to its role
    * and demotes itself to spare (retried until the deadline: the new leader may need to commit an
-   * entry of its term first). Call it before {@link #close()}.
+   * entry of its term first). A leader that is the only online voter promotes first and transfers
+   * to the node it promoted. Every request is bounded by what is left of the deadline. Call it
+   * before {@link #close()}.
    *
    * @param timeout how long it may take; capped at {@link #HANDOVER_CAP}
    * @throws DqliteException naming the step that failed
    */
   public void handover(Duration timeout) throws DqliteException, InterruptedException {
+    handover(timeout, Handover.Observer.NONE);
+  }
+
+  /** {@link #handover(Duration)} with a test's observer. */
+  void handover(Duration timeout, Handover.Observer observer)
+      throws DqliteException, InterruptedException {
     Duration bounded = timeout.compareTo(HANDOVER_CAP) > 0 ? HANDOVER_CAP : timeout;
     loop.pauseAdjustments(true);
     try {
-      new Handover(this, bounded).run();
+      new Handover(this, bounded, observer).run();
     } finally {
       loop.pauseAdjustments(false);
     }
@@ -424,6 +462,11 @@ public final class App implements AutoCloseable {
   }
 
   // ---- for the loop and the handover ----
+
+  /** Lets a test see each pause of the run loop (its period). */
+  void observeLoopPauses(java.util.function.Consumer<Duration> observer) {
+    loop.observePauses(observer);
+  }
 
   Prober prober() {
     return prober;

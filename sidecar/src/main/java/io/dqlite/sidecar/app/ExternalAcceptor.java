@@ -57,7 +57,13 @@ final class ExternalAcceptor implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
-      serve(remote);
+      try {
+        serve(remote);
+      } catch (Throwable e) {
+        // One connection that cannot be served must not stop the node from taking others.
+        LOG.error("node {}: serve the connection from {}: {}", name, remote.address(), e.toString());
+        remote.close();
+      }
     }
   }
 

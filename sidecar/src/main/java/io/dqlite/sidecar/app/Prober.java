@@ -59,12 +59,22 @@ final class Prober implements AutoCloseable {
 
   /** Probes {@code members} and returns the snapshot; interrupted = the remaining are offline. */
   RolesChanges probe(List<NodeInfo> members) {
+    return probe(members, null);
+  }
+
+  /**
+   * Probes {@code members}, all within {@code budget} (null: no bound beyond each probe's {@link
+   * #TIMEOUT}); a member that has not answered by then is offline.
+   */
+  RolesChanges probe(List<NodeInfo> members, Duration budget) {
+    Duration each = budget != null && budget.compareTo(TIMEOUT) < 0 ? budget : TIMEOUT;
+    long start = System.nanoTime();
     Map<Long, NodeInfo> unique = new LinkedHashMap<>();
     members.forEach(m -> unique.putIfAbsent(m.id(), m));
     Map<Long, Future<Optional<ProbeResult>>> pending = new LinkedHashMap<>();
     for (NodeInfo member : unique.values()) {
       try {
-        pending.put(member.id(), threads.submit(() -> describe(member.address())));
+        pending.put(member.id(), threads.submit(() -> describe(member.address(), each)));
       } catch (RejectedExecutionException e) {
         break; // closing: the rest count as offline
       }
@@ -73,8 +83,12 @@ final class Prober implements AutoCloseable {
     for (Map.Entry<Long, Future<Optional<ProbeResult>>> entry : pending.entrySet()) {
       try {
         // Each probe is bounded by TIMEOUT once it runs; the bound here is a safety net.
+        long wait = TIMEOUT.toNanos() * (pending.size() + 2);
+        if (budget != null) {
+          wait = Math.min(wait, Math.max(0, budget.toNanos() - (System.nanoTime() - start)));
+        }
         entry.getValue()
-            .get(TIMEOUT.toMillis() * (pending.size() + 2), TimeUnit.MILLISECONDS)
+            .get(wait, TimeUnit.NANOSECONDS)
             .ifPresent(r -> results.put(entry.getKey(), r));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -87,11 +101,12 @@ final class Prober implements AutoCloseable {
     return new RolesChanges(config, new ArrayList<>(unique.values()), results);
   }
 
-  private Optional<ProbeResult> describe(String address) {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+  private Optional<ProbeResult> describe(String address, Duration timeout) {
+    long started = System.nanoTime();
+    long deadline = started + timeout.toNanos();
     ProtocolConnection conn;
     try {
-      conn = ProtocolConnection.connect(dialer, address, TIMEOUT, TIMEOUT);
+      conn = ProtocolConnection.connect(dialer, address, timeout, timeout);
     } catch (DqliteException e) {
       LOG.debug("probe {}: offline: {}", address, e.getMessage());
       return Optional.empty();
@@ -103,11 +118,11 @@ final class Prober implements AutoCloseable {
       }
       conn.setRequestTimeout(Duration.ofNanos(left));
       NodeMetadata metadata = conn.describe();
-      long answer = (System.nanoTime() - deadline + TIMEOUT.toNanos()) / 1_000_000;
+      long answer = (System.nanoTime() - started) / 1_000_000;
       return Optional.of(new ProbeResult(metadata.failureDomain(), metadata.weight(), answer));
     } catch (DqliteException e) {
       LOG.debug("probe {}: offline after {} ms: {}", address,
-          (System.nanoTime() - deadline + TIMEOUT.toNanos()) / 1_000_000, e.getMessage());
+          (System.nanoTime() - started) / 1_000_000, e.getMessage());
       return Optional.empty();
     }
   }

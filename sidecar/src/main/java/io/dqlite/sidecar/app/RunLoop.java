@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.event.Level;
 
 /**
@@ -29,10 +30,16 @@ import org.slf4j.event.Level;
  *       apply {@link RolesChanges#adjust} one change at a time until nothing is left to change;
  *       then call the roles-adjustment hook.
  * </ol>
+ *
+ * Whatever a tick throws, the loop goes on: the failure is logged once, the next tick comes after
+ * 1 s, and the period is back as soon as a tick succeeds ({@link #nextDelay}).
  */
 final class RunLoop {
 
   static final Duration RETRY = Duration.ofSeconds(1);
+
+  /** How many frames of an unexpected failure the log line shows. */
+  private static final int WHERE_FRAMES = 4;
 
   /** At most this many role changes per tick and member, against an algorithm that oscillates. */
   private static final int MAX_CHANGES_PER_MEMBER = 2;
@@ -45,6 +52,11 @@ final class RunLoop {
   private volatile boolean paused;
   private volatile String lastProblem;
   private volatile Client current;
+  private volatile Consumer<Duration> pauseObserver = d -> {};
+  /** Loop thread only: ready, and the unexpected failure last logged with its count. */
+  private boolean ready;
+  private String lastFailure;
+  private int failedTicks;
 
   RunLoop(App app, boolean join) {
     this.app = app;
@@ -96,6 +108,7 @@ final class RunLoop {
 
   /** Waits {@code delay} unless stopped first; false when stopped. */
   private boolean pause(Duration delay) {
+    pauseObserver.accept(delay);
     long end = System.nanoTime() + delay.toNanos();
     synchronized (lock) {
       while (!stopping) {
@@ -113,91 +126,176 @@ final class RunLoop {
     }
   }
 
+  /** What a tick asks of the pause before the next one. */
+  enum Outcome {
+    /** The tick did its work (or made the App ready): the roles adjustment period. */
+    DONE,
+    /** A failure go-dqlite retries after 1 s (join, taking a role, anything unexpected). */
+    RETRY,
+    /** A failure go-dqlite retries with the pause unchanged (no leader, no member list). */
+    SAME
+  }
+
+  /**
+   * The pause before the next tick: go-dqlite's delays, and back to the adjustment period as soon
+   * as a tick succeeds again (a retry never sticks). Once ready, a retry never waits longer than
+   * the period.
+   */
+  static Duration nextDelay(Duration current, Outcome outcome, boolean ready, Duration period) {
+    return switch (outcome) {
+      case DONE -> period;
+      case RETRY -> ready && period.compareTo(RETRY) < 0 ? period : RETRY;
+      case SAME -> current;
+    };
+  }
+
+  /** Sees each pause the loop is about to take (tests observe the loop's period). */
+  void observePauses(Consumer<Duration> observer) {
+    this.pauseObserver = observer;
+  }
+
   private void run() {
     Duration delay = Duration.ZERO;
-    boolean ready = false;
     while (pause(delay)) {
-      Client cli;
+      Outcome outcome;
       try {
-        cli = app.leader();
-      } catch (NoLeaderException e) {
-        problem(ready, Level.DEBUG, "find leader: " + e.getMessage());
-        continue;
+        outcome = tick();
+        recovered();
+      } catch (Throwable e) {
+        // Whatever a tick throws (a bug, a faulty hook, even a VirtualMachineError), role
+        // management must go on: a dead loop would leave the node running without it, silently.
+        // A real OutOfMemoryError ends the process first (the launcher sets
+        // -XX:+ExitOnOutOfMemoryError).
+        outcome = Outcome.RETRY;
+        unexpected(e);
       }
-      current = cli;
-      try {
-        if (stopping()) {
-          return;
-        }
-        if (join) {
-          try {
-            cli.add(new NodeInfo(app.id(), app.address(), NodeRole.SPARE));
-          } catch (DqliteException e) {
-            if (!alreadyMember(cli)) {
-              problem(ready, Level.WARN, "join cluster: " + e.getMessage());
-              delay = RETRY;
-              continue;
-            }
-            // An earlier run's add was applied but its answer never reached us (stopped or
-            // timed out in between): the join is done, and retrying add would fail forever.
-            app.log(Level.INFO, "join cluster: already a member (" + e.getMessage() + ")");
-          }
-          join = false;
-          app.log(Level.INFO, "joined the cluster through leader " + cli.address());
-          try {
-            AppFiles.remove(app.dir(), AppFiles.JOIN);
-          } catch (IOException e) {
-            app.log(Level.ERROR, "remove join file: " + e.getMessage());
-          }
-        }
-        List<NodeInfo> servers;
+      delay = nextDelay(delay, outcome, ready, app.options().rolesAdjustmentFrequency());
+    }
+  }
+
+  /** One pass: go-dqlite's loop body. */
+  private Outcome tick() {
+    Client cli;
+    try {
+      cli = app.leader();
+    } catch (NoLeaderException e) {
+      problem(ready, Level.DEBUG, "find leader: " + e.getMessage());
+      return Outcome.SAME;
+    }
+    current = cli;
+    try {
+      if (stopping()) {
+        return Outcome.SAME;
+      }
+      if (join) {
         try {
-          servers = cli.cluster();
+          cli.add(new NodeInfo(app.id(), app.address(), NodeRole.SPARE));
         } catch (DqliteException e) {
-          problem(ready, Level.DEBUG, "cluster servers: " + e.getMessage());
-          continue;
+          if (!alreadyMember(cli)) {
+            problem(ready, Level.WARN, "join cluster: " + e.getMessage());
+            return Outcome.RETRY;
+          }
+          // An earlier run's add was applied but its answer never reached us (stopped or
+          // timed out in between): the join is done, and retrying add would fail forever.
+          app.log(Level.INFO, "join cluster: already a member (" + e.getMessage() + ")");
         }
-        if (servers.isEmpty()) {
-          problem(ready, Level.WARN, "server list empty");
-          continue;
-        }
+        join = false;
+        app.log(Level.INFO, "joined the cluster through leader " + cli.address());
         try {
-          app.store().set(servers);
+          AppFiles.remove(app.dir(), AppFiles.JOIN);
         } catch (IOException e) {
-          app.log(Level.WARN, "update cluster.yaml: " + e.getMessage());
+          app.log(Level.ERROR, "remove join file: " + e.getMessage());
         }
-        if (!ready) {
-          try {
-            maybePromoteOurselves(cli, servers);
-          } catch (DqliteException e) {
-            problem(false, Level.WARN, e.getMessage());
-            delay = RETRY;
-            continue;
-          }
-          ready = true;
-          lastProblem = null;
-          delay = app.options().rolesAdjustmentFrequency();
-          app.markReady();
-          app.log(Level.INFO, "ready");
-          continue;
+      }
+      List<NodeInfo> servers;
+      try {
+        servers = cli.cluster();
+      } catch (DqliteException e) {
+        problem(ready, Level.DEBUG, "cluster servers: " + e.getMessage());
+        return Outcome.SAME;
+      }
+      if (servers.isEmpty()) {
+        problem(ready, Level.WARN, "server list empty");
+        return Outcome.SAME;
+      }
+      try {
+        app.store().set(servers);
+      } catch (IOException e) {
+        app.log(Level.WARN, "update cluster.yaml: " + e.getMessage());
+      }
+      if (!ready) {
+        try {
+          maybePromoteOurselves(cli, servers);
+        } catch (DqliteException e) {
+          problem(false, Level.WARN, e.getMessage());
+          return Outcome.RETRY;
         }
-        if (!paused) {
-          try {
-            maybeAdjustRoles(cli);
-          } catch (DqliteException e) {
-            app.log(Level.WARN, "adjust roles: " + e.getMessage());
-          }
+        ready = true;
+        lastProblem = null;
+        app.markReady();
+        app.log(Level.INFO, "ready");
+        return Outcome.DONE;
+      }
+      if (!paused) {
+        try {
+          maybeAdjustRoles(cli);
+        } catch (DqliteException e) {
+          app.log(Level.WARN, "adjust roles: " + e.getMessage());
         }
-        runHook(cli, servers);
-      } catch (RuntimeException e) {
-        // A bug must not end the loop silently: log it and go on.
-        app.log(Level.ERROR, "run loop: " + e);
-        delay = RETRY;
-      } finally {
-        current = null;
-        cli.close();
+      }
+      runHook(cli, servers);
+      return Outcome.DONE;
+    } finally {
+      current = null;
+      cli.close();
+    }
+  }
+
+  /**
+   * Logs an unexpected failure of a tick once: the first time (and whenever it changes) as an
+   * error with where it was thrown, repeats of the same failure at debug level.
+   */
+  private void unexpected(Throwable e) {
+    if (stopping()) {
+      return;
+    }
+    failedTicks++;
+    String key = e.toString();
+    if (key.equals(lastFailure)) {
+      app.log(Level.DEBUG, "run loop: tick failed again (" + failedTicks + " in a row): " + key);
+      return;
+    }
+    lastFailure = key;
+    app.log(Level.ERROR, "run loop: tick failed, retrying (role management goes on): " + key
+        + where(e));
+  }
+
+  /** A tick completed after unexpected failures: say so once. */
+  private void recovered() {
+    if (lastFailure != null) {
+      app.log(Level.INFO, "run loop: recovered after " + failedTicks + " failed ticks (last: "
+          + lastFailure + ")");
+      lastFailure = null;
+      failedTicks = 0;
+    }
+  }
+
+  /** The top frames of a throwable and its cause, on one line. */
+  private static String where(Throwable e) {
+    StringBuilder out = new StringBuilder();
+    for (Throwable t = e; t != null && out.length() < 2000; t = t.getCause()) {
+      if (t != e) {
+        out.append(" caused by ").append(t);
+      }
+      StackTraceElement[] frames = t.getStackTrace();
+      for (int i = 0; i < Math.min(WHERE_FRAMES, frames.length); i++) {
+        out.append(" at ").append(frames[i]);
+      }
+      if (t.getCause() == t) {
+        break;
       }
     }
+    return out.toString();
   }
 
   /** True when the leader's configuration already holds this node's id at this node's address. */

@@ -43,7 +43,8 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--address", paramLabel = "HOST:PORT",
       description = "This node's stable address, the same on every start (default: "
-          + "$POD_NAME.$DQLITE_SERVICE.$POD_NAMESPACE.svc.$DQLITE_CLUSTER_DOMAIN:9001 when set).")
+          + "$POD_NAME.$DQLITE_SERVICE.$POD_NAMESPACE.svc.$DQLITE_CLUSTER_DOMAIN:9001 when set, "
+          + "else the one in DIR/info.yaml on a restart).")
   String address;
 
   @Option(names = "--join", paramLabel = "SEEDS",

@@ -1,5 +1,7 @@
 package io.dqlite.sidecar.daemon;
 
+import io.dqlite.sidecar.app.App;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +17,8 @@ import java.util.Optional;
  *     /var/lib/dqlite}
  * @param address this node's stable address {@code host:port}; default {@code
  *     $POD_NAME.$DQLITE_SERVICE.$POD_NAMESPACE.svc.$DQLITE_CLUSTER_DOMAIN:9001} when those
- *     variables are set, otherwise required
+ *     variables are set, else the address in {@code dir}/info.yaml (a restart), otherwise
+ *     required; must match info.yaml's when both exist
  * @param join seeds to join through on the first start: {@code host:port} or {@code
  *     dns:NAME[:port]} (every address NAME resolves to); empty = bootstrap. See {@link JoinPlan}
  * @param voters target number of voters (odd, at least 3); default 3
@@ -104,11 +107,7 @@ public record SidecarOptions(
     Objects.requireNonNull(failureDomain, "failureDomain");
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(logFormat, "logFormat");
-    if (address == null || address.isBlank()) {
-      throw new IllegalArgumentException(
-          "no address: set --address host:port (DQLITE_ADDRESS), or POD_NAME, DQLITE_SERVICE and"
-              + " POD_NAMESPACE for the pod's stable DNS name");
-    }
+    address = addressFor(dir, address);
     requireHostPort(address, "--address");
     if (voters < 3 || voters % 2 == 0) {
       throw new IllegalArgumentException(
@@ -158,6 +157,35 @@ public record SidecarOptions(
     return Optional.of(
         pod + "." + service + "." + namespace + ".svc." + (blank(domain) ? "cluster.local" : domain)
             + ":" + DEFAULT_PORT);
+  }
+
+  /**
+   * The node's address: {@code given}, or on a restart without one the address info.yaml in {@code
+   * dir} holds (written on the first start, as go-dqlite's {@code app.New} reads it back). A given
+   * address that differs from the stored one is refused: a node's address cannot change.
+   */
+  static String addressFor(Path dir, String given) {
+    Optional<String> stored;
+    try {
+      stored = App.storedAddress(dir);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--dir " + dir + ": " + e.getMessage(), e);
+    }
+    if (blank(given)) {
+      return stored.orElseThrow(
+          () ->
+              new IllegalArgumentException(
+                  "no address: set --address host:port (DQLITE_ADDRESS), or POD_NAME,"
+                      + " DQLITE_SERVICE and POD_NAMESPACE for the pod's stable DNS name (a"
+                      + " restart needs none: it is read from info.yaml in --dir " + dir + ")"));
+    }
+    if (stored.isPresent() && !stored.get().equals(given)) {
+      throw new IllegalArgumentException(
+          "--address " + given + " does not match the address " + stored.get() + " in "
+              + dir.resolve(App.INFO_FILE) + ", written on this node's first start: a node's"
+              + " address cannot change (leave --address out, or give " + stored.get() + ")");
+    }
+    return given;
   }
 
   private static boolean blank(String s) {

@@ -90,7 +90,30 @@ final class DemoNode implements AutoCloseable {
     }
   }
 
-  /** SIGKILL, as a crash: no handover. */
+  /** SIGSTOP: the process keeps its sockets but answers nothing until {@link #resume()}. */
+  void suspend() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #suspend()}; harmless on a running process. */
+  void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    if (!process.isAlive()) {
+      return;
+    }
+    Process kill =
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+            .redirectErrorStream(true)
+            .start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IOException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
+  /** SIGKILL, as a crash: no handover (a suspended process is killed too). */
   void kill() throws InterruptedException {
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
   }

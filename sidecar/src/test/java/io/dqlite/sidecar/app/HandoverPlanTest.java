@@ -3,12 +3,12 @@ package io.dqlite.sidecar.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dqlite.sidecar.roles.Spec;
-
+import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The order of a handover's steps: the leader transfers before any role changes. */
+/** The order of a handover's steps, and when a leader may demote itself. */
 class HandoverPlanTest {
 
   @ParameterizedTest(name = "{0}")
@@ -16,17 +16,64 @@ class HandoverPlanTest {
       delimiter = '|',
       textBlock =
           """
-          leader with a candidate for its role   | true  | true  | TRANSFER PROMOTE DEMOTE
-          leader without a candidate             | true  | false | TRANSFER
-          follower voter or stand-by             | false | true  | PROMOTE DEMOTE
-          spare, or nobody to take the role      | false | false | none
+          leader with a candidate for its role   | true  | true  | true  | TRANSFER PROMOTE DEMOTE
+          leader without a candidate             | true  | false | true  | TRANSFER
+          only online voter, with a candidate    | true  | true  | false | PROMOTE TRANSFER DEMOTE
+          only online voter, nobody to promote   | true  | false | false | none
+          follower voter or stand-by             | false | true  | false | PROMOTE DEMOTE
+          spare, or nobody to take the role      | false | false | false | none
           """)
-  void steps(String name, boolean leader, boolean roleToPass, String expected) {
-    String steps =
-        HandoverPlan.steps(leader, roleToPass).stream()
-            .map(Enum::name)
-            .collect(Collectors.joining(" "));
-    assertThat(steps.isEmpty() ? "none" : steps).isEqualTo(expected);
+  void steps(String name, boolean leader, boolean roleToPass, boolean otherVoter, String expected) {
+    assertThat(names(HandoverPlan.steps(leader, roleToPass, otherVoter))).isEqualTo(expected);
+  }
+
+  /** The plan from a snapshot: who leads, who is online, who could take the role. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          leader of 3 voters and a stand-by      | 1V 2V 3V 4SB      | 1 | true  | TRANSFER PROMOTE DEMOTE
+          leader of 3 voters, no candidate       | 1V 2V 3V          | 1 | true  | TRANSFER
+          leader of 2: one voter and a spare     | 1V 2SP            | 1 | true  | PROMOTE TRANSFER DEMOTE
+          leader of 2: one voter and a stand-by  | 1V 2SB            | 1 | true  | PROMOTE TRANSFER DEMOTE
+          leader whose other voters are offline  | 1V 2V! 3V! 4SP    | 1 | true  | PROMOTE TRANSFER DEMOTE
+          leader of 2, the spare offline         | 1V 2SP!           | 1 | true  | none
+          leader alone                           | 1V                | 1 | true  | none
+          the spare of 2                         | 1V 2SP            | 2 | false | none
+          follower voter with a spare            | 1V 2V 3V 4SP      | 2 | false | PROMOTE DEMOTE
+          stand-by with a spare                  | 1V 2V 3V 4SB 5SP  | 4 | false | PROMOTE DEMOTE
+          """)
+  void stepsFromSnapshot(
+      String name, String cluster, long self, boolean leader, String expected) {
+    assertThat(names(HandoverPlan.steps(Spec.changes("3/1", cluster), self, leader)))
+        .isEqualTo(expected);
+  }
+
+  /**
+   * A leader whose transfers all failed demotes itself only when the voters left without it (the
+   * one it promoted included) have an online majority; otherwise the demotion could not commit.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          3 voters, stand-by promoted             | 1V 2V 3V 4SB     | 4 | true
+          3 voters, one offline, spare promoted   | 1V 2V 3V! 4SP    | 4 | true
+          3 voters, both others offline           | 1V 2V! 3V! 4SP   | 4 | false
+          2 members, spare promoted               | 1V 2SP           | 2 | true
+          5 voters, two others offline            | 1V 2V 3V 4V! 5V! 6SB | 6 | true
+          5 voters, three others offline          | 1V 2V 3V! 4V! 5V! 6SB | 6 | false
+          """)
+  void demoteWhileLeading(String name, String cluster, long promoted, boolean expected) {
+    assertThat(HandoverPlan.demoteWhileLeading(Spec.changes("3/1", cluster), 1, promoted))
+        .isEqualTo(expected);
+  }
+
+  private static String names(List<HandoverPlan> steps) {
+    String names = steps.stream().map(Enum::name).collect(Collectors.joining(" "));
+    return names.isEmpty() ? "none" : names;
   }
 
   @ParameterizedTest(name = "{0}")

@@ -3,10 +3,12 @@ package io.dqlite.sidecar.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -44,6 +46,36 @@ class SidecarOptionsTest {
             "DQLITE_CLUSTER_DOMAIN", "k8s.example");
     assertThat(SidecarOptions.defaultAddress(custom)).contains("db-1.db.prod.svc.k8s.example:9001");
     assertThat(SidecarOptions.defaultAddress(Map.of("POD_NAME", "db-1"))).isEmpty();
+  }
+
+  /** A restart needs only --dir: the address comes from info.yaml, as in go-dqlite's app.New. */
+  @Test
+  void theAddressComesFromInfoYamlOnARestart(@TempDir Path dir) throws Exception {
+    Files.writeString(
+        dir.resolve("info.yaml"), "Address: db-0:9001\nID: 3297041220608546238\nRole: 0\n");
+
+    assertThat(SidecarOptions.builder().dir(dir).build().address()).isEqualTo("db-0:9001");
+    assertThat(SidecarOptions.builder().dir(dir).address("db-0:9001").build().address())
+        .isEqualTo("db-0:9001");
+    assertThatThrownBy(() -> SidecarOptions.builder().dir(dir).address("db-9:9001").build())
+        .hasMessageContaining("--address db-9:9001")
+        .hasMessageContaining("db-0:9001")
+        .hasMessageContaining(dir.resolve("info.yaml").toString());
+  }
+
+  @Test
+  void anUnreadableInfoYamlIsABadDirectory(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("info.yaml"), "- not: [a mapping\n");
+    assertThatThrownBy(() -> SidecarOptions.builder().dir(dir).build())
+        .hasMessageStartingWith("--dir " + dir)
+        .hasMessageContaining("info.yaml");
+  }
+
+  @Test
+  void aNewDirectoryStillNeedsAnAddress(@TempDir Path dir) {
+    assertThatThrownBy(() -> SidecarOptions.builder().dir(dir).build())
+        .hasMessageContaining("--address")
+        .hasMessageContaining("info.yaml");
   }
 
   @Test

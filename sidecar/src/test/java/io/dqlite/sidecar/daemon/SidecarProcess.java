@@ -78,13 +78,20 @@ final class SidecarProcess implements AutoCloseable {
   }
 
   void start(List<String> join) {
+    start(join, address());
+  }
+
+  /** Starts with {@code --address addressFlag}, or without the flag when it is null. */
+  void start(List<String> join, String addressFlag) {
     List<String> cmd = new ArrayList<>();
     cmd.add("bash");
     cmd.add(LAUNCHER.toString());
+    cmd.addAll(List.of("--dir", dir.toString()));
+    if (addressFlag != null) {
+      cmd.addAll(List.of("--address", addressFlag));
+    }
     cmd.addAll(
         List.of(
-            "--dir", dir.toString(),
-            "--address", address(),
             "--app-socket", socket,
             "--admin-address", adminAddress(),
             "--roles-adjustment-frequency", "1s",
