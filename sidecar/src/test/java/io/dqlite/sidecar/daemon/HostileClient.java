@@ -2,9 +2,11 @@ package io.dqlite.sidecar.daemon;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 
@@ -34,7 +36,13 @@ final class HostileClient {
     try (Socket s = new Socket()) {
       s.setSoLinger(true, 0);
       s.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
-      s.connect(target, 5_000);
+      try {
+        s.connect(target, 5_000);
+      } catch (ConnectException e) {
+        throw e; // nothing listens: the node is gone
+      } catch (SocketException e) {
+        return new Outcome(Ending.CLOSED, 0, since(start)); // reset as soon as accepted
+      }
       try {
         s.getOutputStream().write(bytes);
         s.shutdownOutput();

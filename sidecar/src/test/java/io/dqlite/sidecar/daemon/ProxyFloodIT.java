@@ -15,11 +15,13 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,10 +44,11 @@ class ProxyFloodIT {
   private static final int BATCH = 250;
 
   private SidecarCluster cluster;
+  private Path certs;
 
   @BeforeAll
   void startCluster() throws Exception {
-    Path certs = Files.createTempDirectory(Path.of("target"), "proxy-flood-certs-");
+    certs = Files.createTempDirectory(Path.of("target"), "proxy-flood-certs-");
     TestCertificates.Authority ca = TestCertificates.authority("dqlite-flood-ca");
     TestCertificates.PemPaths pem =
         ca.node("dqlite").dns("dqlite").issue().write(certs, "node",
@@ -68,6 +71,11 @@ class ProxyFloodIT {
   void stopCluster() throws Exception {
     if (cluster != null) {
       cluster.close();
+    }
+    if (certs != null) {
+      try (Stream<Path> files = Files.walk(certs)) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
     }
   }
 
