@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.dqlite.sidecar.daemon.SidecarCluster.ProcStats;
 import io.dqlite.sidecar.proxy.HostileBytes;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -113,10 +114,17 @@ class PlaintextFloodIT {
     byte[] opening = HostileBytes.dqliteOpening();
     long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
     int cases = 0;
+    byte[] previous = new byte[0];
     while (System.nanoTime() < end) {
       byte[] bytes = HostileBytes.next(random, opening);
-      HostileClient.Outcome outcome =
-          HostileClient.send(SOURCE, target(leader), bytes, Duration.ofSeconds(10));
+      HostileClient.Outcome outcome;
+      try {
+        outcome = HostileClient.send(SOURCE, target(leader), bytes, Duration.ofSeconds(10));
+      } catch (ConnectException e) {
+        throw new AssertionError(String.format("%s is gone after case %d of seed %d: %s%n%s",
+            leader, cases - 1, seed, HexFormat.of().formatHex(previous), leader.logTail(5)), e);
+      }
+      previous = bytes;
       assertThat(leader.isAlive())
           .as("%s survives case %d of seed %d: %s\n%s", leader, cases, seed,
               HexFormat.of().formatHex(bytes), leader.logTail(5))
