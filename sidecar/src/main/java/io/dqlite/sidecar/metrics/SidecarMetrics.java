@@ -4,6 +4,7 @@ import io.dqlite.client.NodeRole;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -36,6 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code dqlite_handover_seconds}: how long handovers took (histogram)
  *   <li>{@code dqlite_roles_adjustments_total}: roles-adjustment ticks of the App's loop
  *   <li>the app socket's, see {@link AppSocketMeters}
+ *   <li>the TLS proxy's ({@code dqlite_proxy_*}), registered globally by the proxy listener
  *   <li>JVM and process: {@code jvm_memory_*}, {@code jvm_gc_*}, {@code jvm_threads_*}, {@code
  *       jvm_classes_*}, {@code system_cpu_*}, {@code process_cpu_*}, {@code process_uptime_*},
  *       {@code process_files_*}
@@ -96,6 +98,9 @@ public final class SidecarMetrics implements AutoCloseable {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
+    // Meters of code that has no path to this object (the TLS proxy's, see ProxyMeters) register
+    // on Micrometer's global registry, which forwards them here.
+    Metrics.addRegistry(registry);
   }
 
   private AtomicLong gauge(String name, String description, String... tags) {
@@ -173,6 +178,7 @@ public final class SidecarMetrics implements AutoCloseable {
 
   @Override
   public void close() {
+    Metrics.removeRegistry(registry);
     gc.close();
     registry.close();
   }

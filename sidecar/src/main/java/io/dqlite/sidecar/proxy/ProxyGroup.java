@@ -54,7 +54,15 @@ public final class ProxyGroup implements AutoCloseable {
    * closes them itself if it is closed already.
    */
   public void start(Transport remote, Transport local) {
-    Pair pair = new Pair(remote, local);
+    start(remote, local, () -> {});
+  }
+
+  /**
+   * As {@link #start(Transport, Transport)}, running {@code onClose} once when the pair ends
+   * (however it ends, also when the group is closed already), e.g. to give back a connection slot.
+   */
+  public void start(Transport remote, Transport local, Runnable onClose) {
+    Pair pair = new Pair(remote, local, onClose);
     live.add(pair);
     if (closed.get()) {
       pair.close();
@@ -101,11 +109,13 @@ public final class ProxyGroup implements AutoCloseable {
   private final class Pair {
     private final Transport remote;
     private final Transport local;
+    private final Runnable onClose;
     private final AtomicBoolean done = new AtomicBoolean();
 
-    Pair(Transport remote, Transport local) {
+    Pair(Transport remote, Transport local, Runnable onClose) {
       this.remote = remote;
       this.local = local;
+      this.onClose = onClose;
     }
 
     void copy(Transport from, Transport to) {
@@ -137,6 +147,7 @@ public final class ProxyGroup implements AutoCloseable {
         remote.close();
         local.close();
         live.remove(this);
+        onClose.run();
       }
     }
   }

@@ -85,4 +85,24 @@ class ProxyGroupTest {
     assertThat(c.peer().getInputStream().read()).isEqualTo(-1);
     assertThat(group.size()).isZero();
   }
+
+  @Test
+  void runsTheCloseCallbackOnceWhenAPairEnds() throws Exception {
+    ProxyGroup group = new ProxyGroup("test");
+    cleanup.add(group);
+    java.util.concurrent.atomic.AtomicInteger ended = new java.util.concurrent.atomic.AtomicInteger();
+    Pair a = pair();
+    Pair b = pair();
+    group.start(a.proxied(), b.proxied(), ended::incrementAndGet);
+    assertThat(ended.get()).isZero();
+    a.peer().close();
+    await().atMost(Duration.ofSeconds(10)).until(() -> ended.get() == 1);
+    group.close();
+    assertThat(ended.get()).isEqualTo(1);
+
+    Pair c = pair();
+    Pair d = pair();
+    group.start(c.proxied(), d.proxied(), ended::incrementAndGet);
+    assertThat(ended.get()).as("also for a pair the closed group refuses").isEqualTo(2);
+  }
 }
