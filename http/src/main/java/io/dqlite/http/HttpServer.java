@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * that a probe's new connection always gets in.
  *
  * <p>Fast routes answer on the selector thread and must read memory only. Slow routes (anything
- * that does I/O) run on a bounded pool ({@link Builder#slowPool}); when it is full the answer is 503
- * at once. Neither kind of client can delay the other.
+ * that does I/O) run on a bounded pool ({@link Builder#slowPool}); when it is full the answer is
+ * 503 at once. Neither kind of client can delay the other.
  */
 public final class HttpServer implements AutoCloseable {
 
@@ -290,7 +290,8 @@ public final class HttpServer implements AutoCloseable {
         long now = System.nanoTime();
         expire(now);
         summarize(now);
-        long waitMs = Math.max(1, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(nextDeadline(now) - now) + 1));
+        long untilDeadline = TimeUnit.NANOSECONDS.toMillis(nextDeadline(now) - now) + 1;
+        long waitMs = Math.max(1, Math.min(1000, untilDeadline));
         selector.select(waitMs);
         if (closed) {
           break;

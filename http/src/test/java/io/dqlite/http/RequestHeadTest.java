@@ -17,7 +17,7 @@ class RequestHeadTest {
   @CsvSource(
       delimiter = ';',
       value = {
-        // raw (| is CRLF, ~ is LF); expected: method path query contentLength, or a status, or "more"
+        // raw (| is CRLF, ~ is LF); expected: method path query length, a status, or "more"
         "GET /livez HTTP/1.1|Host: x||; GET /livez  0",
         "GET /livez HTTP/1.1~~; GET /livez  0",
         "|GET /readyz HTTP/1.0||; GET /readyz  0",

@@ -68,7 +68,8 @@ public final class DesiredAdminSecret {
           .filter(t -> !t.isEmpty());
     }
     try {
-      String token = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8).strip();
+      String token =
+          new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8).strip();
       return token.isEmpty() ? Optional.empty() : Optional.of(token);
     } catch (IllegalArgumentException e) {
       return Optional.empty();

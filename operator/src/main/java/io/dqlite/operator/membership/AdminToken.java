@@ -10,7 +10,7 @@ import java.util.Objects;
  */
 public final class AdminToken {
 
-  /** No token (the Secret could not be read): sidecars refuse the calls, which are then failures. */
+  /** No token (the Secret could not be read): sidecars refuse the calls, which then fail. */
   public static final AdminToken NONE = new AdminToken("");
 
   private final String value;

@@ -78,7 +78,9 @@ public final class HealthServer implements AutoCloseable {
   }
 
   private static Response probe(Optional<String> problem) {
-    return problem.isEmpty() ? Response.text(200, "ok\n") : Response.text(503, problem.get() + "\n");
+    return problem.isEmpty()
+        ? Response.text(200, "ok\n")
+        : Response.text(503, problem.get() + "\n");
   }
 
   /** Stops serving; idempotent. */

@@ -159,7 +159,10 @@ class HttpSidecarAdminTest {
     int port = base.getPort();
     server.close();
     assertThatThrownBy(
-            () -> admin.cluster(URI.create("http://127.0.0.1:" + port), TOKEN).get(10, TimeUnit.SECONDS))
+            () ->
+                admin
+                    .cluster(URI.create("http://127.0.0.1:" + port), TOKEN)
+                    .get(10, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class);
   }
 

@@ -101,7 +101,8 @@ class MembershipReaderTest {
     MembershipReader quick = new MembershipReader(sidecars, raft, Duration.ofMillis(300));
 
     long start = System.nanoTime();
-    Membership read = quick.read(cr, List.of(Fixtures.pod(0), pending), Fixtures.DOMAIN, Fixtures.TOKEN);
+    Membership read =
+        quick.read(cr, List.of(Fixtures.pod(0), pending), Fixtures.DOMAIN, Fixtures.TOKEN);
 
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     assertThat(sidecars.asked).containsExactly(FakeSidecars.uri(Fixtures.ip(0)));
