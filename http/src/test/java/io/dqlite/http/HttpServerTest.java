@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -125,6 +127,40 @@ class HttpServerTest {
       }
       assertThat(clients.sockets()).hasSize(stalled);
     }
+  }
+
+  @Test
+  void probesGetInWhileNewStalledConnectionsKeepArriving() throws Exception {
+    start(new HttpServer.Limits(64, 8192, 1024, Duration.ofSeconds(5), WRITE));
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger opened = new AtomicInteger();
+    // At most 3000 connections or 20 s: stalled clients opened as fast as one thread can.
+    CompletableFuture<Void> flood =
+        CompletableFuture.runAsync(
+            () -> {
+              long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+              try (StalledClients clients = new StalledClients(server.address())) {
+                while (!stop.get() && opened.get() < 3000 && System.nanoTime() < end) {
+                  clients.open(10);
+                  opened.addAndGet(10);
+                }
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> opened.get() >= 200);
+      for (int i = 0; i < 10; i++) {
+        StalledClients.Probe p = StalledClients.probe(server.address(), "/livez");
+        assertThat(p.status()).isEqualTo(200);
+        assertThat(p.latency()).isLessThan(Duration.ofSeconds(1));
+      }
+    } finally {
+      stop.set(true);
+      flood.get(30, TimeUnit.SECONDS);
+    }
+    log.info("{} stalled connections opened meanwhile, {} evicted", opened.get(),
+        server.evictedConnections());
   }
 
   @Test

@@ -7,6 +7,8 @@ import io.dqlite.http.AdminApi;
 import io.dqlite.http.testing.StalledClients;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.net.URI;
@@ -256,6 +258,30 @@ class AdminServerTest {
           assertThat(p.latency()).as(path + " latency").isLessThan(Duration.ofSeconds(1));
         }
       }
+    }
+  }
+
+  @Test
+  void aScrapeThatIsNeverReadDoesNotDelayTheProbes() throws Exception {
+    backend.metrics = "# TYPE x gauge\n" + "x 1.0\n".repeat(3_000_000); // 18 MB
+    InetSocketAddress target = socketAddress();
+    try (Socket reader = new Socket()) {
+      reader.setReceiveBufferSize(4096);
+      reader.connect(target, 5_000);
+      reader.getOutputStream()
+          .write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      // The answer has started: its first bytes wait in the reader's buffer, the rest (18 MB
+      // cannot fit any socket buffer) at the server, which must not wait for them.
+      await("the answer started")
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> reader.getInputStream().available() > 0);
+      for (int i = 0; i < 5; i++) {
+        StalledClients.Probe p = StalledClients.probe(target, "/livez");
+        assertThat(p.status()).isEqualTo(200);
+        assertThat(p.latency()).isLessThan(Duration.ofSeconds(1));
+      }
+      assertThat(server.http().openConnections()).as("the reader's connection is still open")
+          .isEqualTo(1);
     }
   }
 
