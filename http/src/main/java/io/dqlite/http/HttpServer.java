@@ -8,8 +8,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -52,39 +50,6 @@ public final class HttpServer implements AutoCloseable {
 
   /** How often, at most, closed slow or stalled connections are summed up in the log. */
   private static final long SUMMARY_NANOS = TimeUnit.MINUTES.toNanos(1);
-
-  /**
-   * Bounds on clients.
-   *
-   * @param maxConnections open connections at most
-   * @param maxHeadBytes request line and headers at most
-   * @param maxBodyBytes request body at most
-   * @param readTimeout from accept to the whole request read
-   * @param writeTimeout from the answer's start to its last byte written
-   */
-  public record Limits(
-      int maxConnections,
-      int maxHeadBytes,
-      int maxBodyBytes,
-      Duration readTimeout,
-      Duration writeTimeout) {
-
-    /** 64 connections, 8 KiB heads, 64 KiB bodies, 5 s to read, 10 s to write. */
-    public static Limits defaults() {
-      return new Limits(64, 8 * 1024, 64 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(10));
-    }
-
-    public Limits {
-      if (maxConnections < 2 || maxHeadBytes < 256 || maxBodyBytes < 0) {
-        throw new IllegalArgumentException("limits too small: " + maxConnections + " connections, "
-            + maxHeadBytes + " head bytes, " + maxBodyBytes + " body bytes");
-      }
-      if (readTimeout.isNegative() || readTimeout.isZero() || writeTimeout.isNegative()
-          || writeTimeout.isZero()) {
-        throw new IllegalArgumentException("timeouts must be positive");
-      }
-    }
-  }
 
   /** Answers one request. */
   @FunctionalInterface
@@ -517,7 +482,7 @@ public final class HttpServer implements AutoCloseable {
   private void respond(Connection c, Response r, boolean head) {
     c.state = State.WRITING;
     c.deadline = System.nanoTime() + limits.writeTimeout().toNanos();
-    c.out = serialize(r, head);
+    c.out = r.encode(head);
     try {
       write(c);
     } catch (IOException e) {
@@ -533,42 +498,6 @@ public final class HttpServer implements AutoCloseable {
     } else {
       close(c);
     }
-  }
-
-  static ByteBuffer serialize(Response r, boolean head) {
-    StringBuilder sb = new StringBuilder(160);
-    sb.append("HTTP/1.1 ").append(r.status()).append(' ').append(reason(r.status())).append("\r\n");
-    sb.append("Content-Type: ").append(r.contentType()).append("\r\n");
-    sb.append("Content-Length: ").append(r.body().length).append("\r\n");
-    sb.append("Connection: close\r\n");
-    r.headers().forEach((k, v) -> sb.append(k).append(": ").append(v).append("\r\n"));
-    sb.append("\r\n");
-    byte[] top = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
-    ByteBuffer out = ByteBuffer.allocate(top.length + (head ? 0 : r.body().length));
-    out.put(top);
-    if (!head) {
-      out.put(r.body());
-    }
-    return out.flip();
-  }
-
-  static String reason(int status) {
-    return switch (status) {
-      case 200 -> "OK";
-      case 400 -> "Bad Request";
-      case 401 -> "Unauthorized";
-      case 403 -> "Forbidden";
-      case 404 -> "Not Found";
-      case 405 -> "Method Not Allowed";
-      case 409 -> "Conflict";
-      case 413 -> "Content Too Large";
-      case 431 -> "Request Header Fields Too Large";
-      case 500 -> "Internal Server Error";
-      case 501 -> "Not Implemented";
-      case 503 -> "Service Unavailable";
-      case 505 -> "HTTP Version Not Supported";
-      default -> "Status " + status;
-    };
   }
 
   private void close(Connection c) {

@@ -1,5 +1,6 @@
 package io.dqlite.http;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,6 +37,43 @@ public record Response(int status, String contentType, byte[] body, Map<String, 
     Map<String, String> more = new LinkedHashMap<>(headers);
     more.put(name, value);
     return new Response(status, contentType, body, more);
+  }
+
+  /** The answer as sent: status line, headers, {@code Connection: close}, and the body. */
+  ByteBuffer encode(boolean head) {
+    StringBuilder sb = new StringBuilder(160);
+    sb.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
+    sb.append("Content-Type: ").append(contentType).append("\r\n");
+    sb.append("Content-Length: ").append(body.length).append("\r\n");
+    sb.append("Connection: close\r\n");
+    headers.forEach((k, v) -> sb.append(k).append(": ").append(v).append("\r\n"));
+    sb.append("\r\n");
+    byte[] top = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+    ByteBuffer out = ByteBuffer.allocate(top.length + (head ? 0 : body.length));
+    out.put(top);
+    if (!head) {
+      out.put(body);
+    }
+    return out.flip();
+  }
+
+  static String reason(int status) {
+    return switch (status) {
+      case 200 -> "OK";
+      case 400 -> "Bad Request";
+      case 401 -> "Unauthorized";
+      case 403 -> "Forbidden";
+      case 404 -> "Not Found";
+      case 405 -> "Method Not Allowed";
+      case 409 -> "Conflict";
+      case 413 -> "Content Too Large";
+      case 431 -> "Request Header Fields Too Large";
+      case 500 -> "Internal Server Error";
+      case 501 -> "Not Implemented";
+      case 503 -> "Service Unavailable";
+      case 505 -> "HTTP Version Not Supported";
+      default -> "Status " + status;
+    };
   }
 
   /** The body as UTF-8 text (tests, logs). */

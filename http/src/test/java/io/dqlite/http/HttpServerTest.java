@@ -36,7 +36,7 @@ class HttpServerTest {
   private final AtomicInteger slowCalls = new AtomicInteger();
   private HttpServer server;
 
-  private HttpServer start(HttpServer.Limits limits) throws IOException {
+  private HttpServer start(Limits limits) throws IOException {
     server =
         HttpServer.builder("test")
             .limits(limits)
@@ -57,7 +57,7 @@ class HttpServerTest {
   }
 
   private HttpServer start() throws IOException {
-    return start(new HttpServer.Limits(64, 8192, 1024, READ, WRITE));
+    return start(new Limits(64, 8192, 1024, READ, WRITE));
   }
 
   @AfterEach
@@ -110,7 +110,7 @@ class HttpServerTest {
   @ParameterizedTest
   @ValueSource(ints = {4, 400})
   void probesAnswerWithinOneSecondWhileClientsStall(int stalled) throws Exception {
-    start(new HttpServer.Limits(64, 8192, 1024, Duration.ofSeconds(5), WRITE));
+    start(new Limits(64, 8192, 1024, Duration.ofSeconds(5), WRITE));
     try (StalledClients clients = new StalledClients(server.address()).open(stalled)) {
       Duration max = Duration.ZERO;
       for (int i = 0; i < 10; i++) {
@@ -131,7 +131,7 @@ class HttpServerTest {
 
   @Test
   void probesGetInWhileNewStalledConnectionsKeepArriving() throws Exception {
-    start(new HttpServer.Limits(64, 8192, 1024, Duration.ofSeconds(5), WRITE));
+    start(new Limits(64, 8192, 1024, Duration.ofSeconds(5), WRITE));
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger opened = new AtomicInteger();
     // At most 3000 connections or 20 s: stalled clients opened as fast as one thread can.
