@@ -208,7 +208,8 @@ Look around:
   kubectl -n $DEMO_NS get pods -o wide -L topology.kubernetes.io/zone
   kubectl -n $DEMO_NS logs $CLUSTER-0 -c dqlite
   kubectl -n $DEMO_NS patch dqlitecluster $CLUSTER --type merge -p '{"spec":{"replicas":5}}'
-  curl -s http://$ip0:8081/cluster                         # a sidecar's view of the raft cluster
+  TOKEN=\$(kubectl -n $DEMO_NS get secret $CLUSTER-admin -o jsonpath='{.data.token}' | base64 -d)
+  curl -s -H "Authorization: Bearer \$TOKEN" http://$ip0:8081/cluster   # a sidecar's view of the raft cluster
   java -cp sidecar/target/dqlite-sidecar.jar scripts/demo/SqlRoundTrip.java \\
     "jdbc:dqlite:unix:$LOCALKUBE_DIR/agent/pods/\$(kubectl -n $DEMO_NS get pod $CLUSTER-0 -o jsonpath='{.metadata.uid}')/volumes/dqlite-socket/dqlite.sock?database=demo" write
 

@@ -15,6 +15,10 @@ import io.dqlite.operator.crd.MemberStatus;
 import io.dqlite.sidecar.zone.FailureDomains;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -72,7 +76,7 @@ class CreateClusterE2E {
     Set<String> leaders = new HashSet<>();
     Map<String, String> idOfPod = new HashMap<>();
     for (Pod pod : pods) {
-      SidecarView view = SidecarView.of(pod);
+      SidecarView view = SidecarView.of(client, pod);
       String zone = zoneOfPod.get(pod.getMetadata().getName());
       assertThat(view.selfZone()).as("zone seen by %s", pod.getMetadata().getName())
           .isEqualTo(zone);
@@ -87,6 +91,26 @@ class CreateClusterE2E {
       idOfPod.put(pod.getMetadata().getName(), view.selfId());
     }
     assertThat(leaders).as("every sidecar names the same leader").hasSize(1);
+
+    // The admin API: the operator's token is needed (docs/sidecar.md, "Admin endpoints").
+    Pod first = pods.get(0);
+    URI cluster = URI.create("http://" + first.getStatus().getPodIP() + ":"
+        + SidecarView.ADMIN_PORT + "/cluster");
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    assertThat(http.send(HttpRequest.newBuilder(cluster).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode()).as("no token").isEqualTo(401);
+    URI handover = URI.create("http://" + first.getStatus().getPodIP() + ":"
+        + SidecarView.ADMIN_PORT + "/handover?node=0x1");
+    assertThat(http.send(HttpRequest.newBuilder(handover).timeout(Duration.ofSeconds(10))
+            .header("Authorization", "Bearer " + SidecarView.adminToken(client, first))
+            .POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode()).as("another node's id").isEqualTo(409);
+    for (var c : first.getSpec().getContainers()) {
+      boolean mountsAdmin = c.getVolumeMounts().stream()
+          .anyMatch(m -> m.getName().equals("dqlite-admin"));
+      assertThat(mountsAdmin).as("container %s mounts the admin Secret", c.getName())
+          .isEqualTo(c.getName().equals("dqlite"));
+    }
     String leaderPod = idOfPod.entrySet().stream()
         .filter(e -> leaders.contains(e.getValue())).map(Map.Entry::getKey).findFirst()
         .orElseThrow();

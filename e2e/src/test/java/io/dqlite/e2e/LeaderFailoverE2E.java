@@ -44,11 +44,11 @@ class LeaderFailoverE2E {
       Sql.exec(url, "INSERT INTO rows (id) VALUES (" + i + ")");
     }
 
-    SidecarView view = SidecarView.of(pods.get(0));
+    SidecarView view = SidecarView.of(client, pods.get(0));
     String oldLeaderId = view.leaderId();
     Pod leader = pods.stream().filter(p -> {
       try {
-        return SidecarView.of(p).selfId().equals(oldLeaderId);
+        return SidecarView.of(client, p).selfId().equals(oldLeaderId);
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
@@ -97,7 +97,7 @@ class LeaderFailoverE2E {
         Duration.ofNanos(System.nanoTime() - t0));
 
     Pod back = client.pods().inNamespace(ns.name()).withName(leaderName).get();
-    assertThat(SidecarView.of(back).selfId()).as("node id of the returned %s", leaderName)
+    assertThat(SidecarView.of(client, back).selfId()).as("node id of the returned %s", leaderName)
         .isEqualTo(oldLeaderId);
     assertThat(client.persistentVolumeClaims().inNamespace(ns.name()).withName(claim).get()
         .getMetadata().getUid()).as("the returned pod's volume").isEqualTo(

@@ -41,7 +41,7 @@ class RollingUpdateE2E {
     Map<String, String> nodeIdBefore = new HashMap<>();
     for (Pod pod : DqliteClusters.pods(client, ns.name(), name)) {
       uidBefore.put(pod.getMetadata().getName(), pod.getMetadata().getUid());
-      nodeIdBefore.put(pod.getMetadata().getName(), SidecarView.of(pod).selfId());
+      nodeIdBefore.put(pod.getMetadata().getName(), SidecarView.of(client, pod).selfId());
     }
 
     try (ContinuousWriter writer = Writers.start(env, ns.name(), name)) {
@@ -58,7 +58,7 @@ class RollingUpdateE2E {
           writer.longestGap());
 
       for (Pod pod : DqliteClusters.pods(client, ns.name(), name)) {
-        assertThat(SidecarView.of(pod).selfId()).as("node id of %s after its restart",
+        assertThat(SidecarView.of(client, pod).selfId()).as("node id of %s after its restart",
             pod.getMetadata().getName()).isEqualTo(nodeIdBefore.get(pod.getMetadata().getName()));
       }
       assertThat(writer.acknowledged()).as("acknowledged writes").isNotEmpty();

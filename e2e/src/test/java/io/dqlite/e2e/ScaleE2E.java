@@ -40,7 +40,8 @@ class ScaleE2E {
           "Ready with 5 members: 3 voters, 2 stand-bys",
           cr -> DqliteClusters.readyForGeneration(cr) && roles(cr, 3, 2));
       Measurements.record("scale 3 -> 5 (Ready, 3 voters + 2 stand-bys)", up);
-      SidecarView five = SidecarView.of(DqliteClusters.pods(client, ns.name(), name).get(0));
+      SidecarView five =
+          SidecarView.of(client, DqliteClusters.pods(client, ns.name(), name).get(0));
       assertThat(five.members()).as("raft configuration after scaling up").hasSize(5);
       assertThat(five.voters()).isEqualTo(3);
       assertThat(five.standBys()).isEqualTo(2);
@@ -59,7 +60,7 @@ class ScaleE2E {
           .containsOnly("voter");
       List<Pod> pods = DqliteClusters.pods(client, ns.name(), name);
       for (Pod pod : pods) {
-        SidecarView view = SidecarView.of(pod);
+        SidecarView view = SidecarView.of(client, pod);
         assertThat(view.members()).as("%s's view after scaling down", pod.getMetadata().getName())
             .hasSize(3)
             .noneMatch(m -> m.address().startsWith(name + "-3.") || m.address().startsWith(

@@ -11,6 +11,7 @@ import io.dqlite.operator.dependents.PodDisruptionBudgetDependent;
 import io.dqlite.operator.dependents.ServiceAccountDependent;
 import io.dqlite.operator.dependents.ServiceMonitorDependent;
 import io.dqlite.operator.dependents.StatefulSetDependent;
+import io.dqlite.operator.kube.AdminSecrets;
 import io.dqlite.operator.membership.MemberMapping;
 import io.dqlite.operator.membership.Membership;
 import io.dqlite.operator.plan.Decision;
@@ -159,10 +160,12 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
         context.getSecondaryResources(Pod.class).stream()
             .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
             .toList();
+    // The sidecars' /cluster and /handover need the admin token: its Secret first.
+    AdminSecrets.Outcome admin = new AdminSecrets(context.getClient()).ensure(cr);
     Membership membership =
         pods.isEmpty()
             ? Membership.unknown(Map.of(), List.of("no pods yet"))
-            : s.membership().read(cr, pods, s.clusterDomain());
+            : s.membership().read(cr, pods, s.clusterDomain(), admin.token());
     Decision decision =
         Decision.decide(
             cr, statefulSet, pods, MemberMapping.planMembers(cr, membership, s.clusterDomain()));
@@ -186,7 +189,7 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
         statefulSet
             .map(sts -> OptionalInt.of(sts.getSpec().getReplicas()))
             .orElse(OptionalInt.empty());
-    StepResult result = s.steps().take(cr, decision, replicas, pods, membership);
+    StepResult result = s.steps().take(cr, decision, replicas, pods, membership, admin.token());
     Observation observation =
         new Observation(
             cr,
@@ -197,7 +200,7 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
             decision.plan().next(),
             result.bookkeeping(),
             decision.roll(),
-            result.failure().or(tls::failure),
+            result.failure().or(tls::failure).or(admin::failure),
             tls.problem(),
             s.clusterDomain(),
             s.clock().instant());

@@ -2,14 +2,20 @@ package io.dqlite.e2e.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dqlite.http.AdminApi;
+import io.dqlite.operator.dependents.ClusterNames;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -29,20 +35,39 @@ public record SidecarView(String selfId, String selfAddress, String selfRole, St
   public record Member(String id, String address, String role, boolean online,
       long failureDomain) {}
 
-  /** Reads the view of the pod's sidecar; fails with the answer when it is not 200. */
-  public static SidecarView of(Pod pod) throws IOException, InterruptedException {
+  /**
+   * Reads the view of the pod's sidecar, authenticated with its cluster's admin token (the
+   * operator's {@code <cluster>-admin} Secret, read through {@code client}); fails with the answer
+   * when it is not 200.
+   */
+  public static SidecarView of(KubernetesClient client, Pod pod)
+      throws IOException, InterruptedException {
     String ip = pod.getStatus().getPodIP();
     if (ip == null || ip.isBlank()) {
       throw new IOException("pod " + pod.getMetadata().getName() + " has no IP yet");
     }
-    URI uri = URI.create("http://" + ip + ":" + ADMIN_PORT + "/cluster");
+    URI uri = URI.create("http://" + ip + ":" + ADMIN_PORT + AdminApi.CLUSTER);
     HttpResponse<String> r = HTTP.send(
-        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+            .header(AdminApi.AUTHORIZATION, AdminApi.bearer(adminToken(client, pod))).build(),
         HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IOException("GET " + uri + ": " + r.statusCode() + " " + r.body());
     }
     return parse(r.body());
+  }
+
+  /** The admin token of the pod's cluster, from the Secret the operator keeps. */
+  public static String adminToken(KubernetesClient client, Pod pod) throws IOException {
+    String ns = pod.getMetadata().getNamespace();
+    String cluster = pod.getMetadata().getLabels().get(ClusterNames.INSTANCE_LABEL);
+    Secret secret = client.secrets().inNamespace(ns).withName(cluster + "-admin").get();
+    if (secret == null || secret.getData() == null
+        || secret.getData().get(AdminApi.TOKEN_KEY) == null) {
+      throw new IOException("no admin Secret " + ns + "/" + cluster + "-admin with a token key");
+    }
+    return new String(Base64.getDecoder().decode(secret.getData().get(AdminApi.TOKEN_KEY)),
+        StandardCharsets.UTF_8);
   }
 
   /**

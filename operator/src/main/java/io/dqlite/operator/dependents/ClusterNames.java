@@ -73,6 +73,14 @@ public final class ClusterNames {
     return cr.getMetadata().getName() + "-tls-ca";
   }
 
+  /**
+   * The Secret holding the admin token the sidecars require on {@code /cluster} and {@code
+   * /handover}; mounted into the sidecar container only.
+   */
+  public static String adminSecret(DqliteCluster cr) {
+    return cr.getMetadata().getName() + "-admin";
+  }
+
   public static String podName(DqliteCluster cr, int ordinal) {
     return statefulSet(cr) + "-" + ordinal;
   }

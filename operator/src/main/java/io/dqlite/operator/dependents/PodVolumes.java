@@ -19,12 +19,24 @@ public final class PodVolumes {
   public static final String TMP = "dqlite-tmp";
   public static final String TLS = "dqlite-tls";
 
+  /** The admin Secret, mounted into the sidecar container only. */
+  public static final String ADMIN = "dqlite-admin";
+
   private PodVolumes() {}
 
   public static List<Volume> build(DqliteCluster cr) {
     List<Volume> volumes = new ArrayList<>();
     volumes.add(new VolumeBuilder().withName(APP_SOCKET).withNewEmptyDir().endEmptyDir().build());
     volumes.add(new VolumeBuilder().withName(TMP).withNewEmptyDir().endEmptyDir().build());
+    volumes.add(
+        new VolumeBuilder()
+            .withName(ADMIN)
+            .withNewSecret()
+            .withSecretName(ClusterNames.adminSecret(cr))
+            // Owned by root, readable by the fsGroup the sidecar runs in.
+            .withDefaultMode(0440)
+            .endSecret()
+            .build());
     TlsSpec tls = cr.getSpec().getTls();
     if (tls != null) {
       volumes.add(

@@ -31,6 +31,9 @@ public final class Sidecar {
   public static final String APP_SOCKET = APP_SOCKET_DIR + "/dqlite.sock";
   public static final String TLS_DIR = "/etc/dqlite/tls";
 
+  /** The admin Secret's mount: the token /cluster and /handover require. */
+  public static final String ADMIN_DIR = "/etc/dqlite/admin";
+
   /** The JVM and JNA need a writable temporary directory; the root filesystem is read-only. */
   public static final String TMP_DIR = "/tmp";
 
@@ -56,6 +59,7 @@ public final class Sidecar {
   public static final String ENV_ZONE_LABEL = "DQLITE_ZONE_LABEL";
   public static final String ENV_APP_SOCKET = "DQLITE_APP_SOCKET";
   public static final String ENV_ADMIN_ADDRESS = "DQLITE_ADMIN_ADDRESS";
+  public static final String ENV_ADMIN_TOKEN_FILE = "DQLITE_ADMIN_TOKEN_FILE";
   public static final String ENV_ROLES_ADJUSTMENT_FREQUENCY = "DQLITE_ROLES_ADJUSTMENT_FREQUENCY";
   public static final String ENV_NETWORK_LATENCY = "DQLITE_NETWORK_LATENCY";
   public static final String ENV_SNAPSHOT_THRESHOLD = "DQLITE_SNAPSHOT_THRESHOLD";

@@ -1,5 +1,6 @@
 package io.dqlite.operator.dependents;
 
+import io.dqlite.http.AdminApi;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.DqliteClusterSpec;
 import io.dqlite.operator.crd.RaftSpec;
@@ -100,6 +101,7 @@ public final class SidecarContainer {
     // the port from every other pod.
     env.add(
         value(Sidecar.ENV_ADMIN_ADDRESS, "$(" + Sidecar.ENV_POD_IP + "):" + Sidecar.ADMIN_PORT));
+    env.add(value(Sidecar.ENV_ADMIN_TOKEN_FILE, Sidecar.ADMIN_DIR + "/" + AdminApi.TOKEN_KEY));
     env.add(value(Sidecar.ENV_HANDOVER_TIMEOUT, Sidecar.HANDOVER_TIMEOUT_SECONDS + "s"));
     RaftSpec raft = spec.getRaft();
     if (raft != null) {
@@ -121,6 +123,7 @@ public final class SidecarContainer {
     mounts.add(mount(ClusterNames.DATA_VOLUME, Sidecar.DATA_DIR, false));
     mounts.add(mount(PodVolumes.APP_SOCKET, Sidecar.APP_SOCKET_DIR, false));
     mounts.add(mount(PodVolumes.TMP, Sidecar.TMP_DIR, false));
+    mounts.add(mount(PodVolumes.ADMIN, Sidecar.ADMIN_DIR, true));
     if (cr.getSpec().getTls() != null) {
       mounts.add(mount(PodVolumes.TLS, Sidecar.TLS_DIR, true));
     }

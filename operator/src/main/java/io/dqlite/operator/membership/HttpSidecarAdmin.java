@@ -3,6 +3,7 @@ package io.dqlite.operator.membership;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dqlite.http.AdminApi;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * {@link SidecarAdmin} over HTTP with the JDK client. Timeouts: connecting {@link
+ * {@link SidecarAdmin} over HTTP with the JDK client, authenticated with the cluster's admin token
+ * ({@link AdminApi}). Timeouts: connecting {@link
  * #CONNECT_TIMEOUT}; {@code /cluster} {@link #CLUSTER_TIMEOUT} (the sidecar probes every member
  * before it answers, 2 s each at most); {@code /handover} the sidecar's own handover budget plus
  * {@link #HANDOVER_SLACK}.
@@ -43,10 +45,10 @@ public final class HttpSidecarAdmin implements SidecarAdmin {
   }
 
   @Override
-  public CompletableFuture<SidecarView> cluster(URI admin) {
-    URI uri = admin.resolve("/cluster");
+  public CompletableFuture<SidecarView> cluster(URI admin, AdminToken token) {
+    URI uri = admin.resolve(AdminApi.CLUSTER);
     HttpRequest request =
-        HttpRequest.newBuilder(uri)
+        authorized(HttpRequest.newBuilder(uri), token)
             .timeout(CLUSTER_TIMEOUT)
             .header("Accept", "application/json")
             .GET()
@@ -71,10 +73,11 @@ public final class HttpSidecarAdmin implements SidecarAdmin {
   }
 
   @Override
-  public HandoverResult handover(URI admin) throws IOException, InterruptedException {
-    URI uri = admin.resolve("/handover");
+  public HandoverResult handover(URI admin, AdminToken token, long nodeId)
+      throws IOException, InterruptedException {
+    URI uri = admin.resolve(AdminApi.handoverPath(nodeId));
     HttpRequest request =
-        HttpRequest.newBuilder(uri)
+        authorized(HttpRequest.newBuilder(uri), token)
             .timeout(handoverTimeout)
             .POST(HttpRequest.BodyPublishers.noBody())
             .build();
@@ -97,6 +100,10 @@ public final class HttpSidecarAdmin implements SidecarAdmin {
     }
     return new HandoverResult(
         status, text(json, "outcome"), text(json, "reason"), text(json, "roleAfter"));
+  }
+
+  private static HttpRequest.Builder authorized(HttpRequest.Builder b, AdminToken token) {
+    return token.isPresent() ? b.header(AdminApi.AUTHORIZATION, token.authorization()) : b;
   }
 
   private static String text(JsonNode json, String field) {

@@ -56,7 +56,8 @@ public final class MembershipReader {
 
   private record Answer(String pod, SidecarView view, Throwable failure) {}
 
-  public Membership read(DqliteCluster cr, List<Pod> pods, String clusterDomain) {
+  public Membership read(
+      DqliteCluster cr, List<Pod> pods, String clusterDomain, AdminToken token) {
     List<String> problems = new ArrayList<>();
     BlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
     List<CompletableFuture<SidecarView>> calls = new ArrayList<>();
@@ -72,7 +73,7 @@ public final class MembershipReader {
       }
       CompletableFuture<SidecarView> call;
       try {
-        call = sidecars.cluster(admin.get());
+        call = sidecars.cluster(admin.get(), token);
       } catch (RuntimeException e) {
         call = CompletableFuture.failedFuture(e);
       }

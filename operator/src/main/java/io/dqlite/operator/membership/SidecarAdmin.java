@@ -12,22 +12,26 @@ public interface SidecarAdmin {
    * error}), or exceptionally when the sidecar cannot be reached or answers something else.
    *
    * @param admin the sidecar's admin base URI, e.g. {@code http://10.0.0.5:8081}
+   * @param token the cluster's admin token
    */
-  CompletableFuture<SidecarView> cluster(URI admin);
+  CompletableFuture<SidecarView> cluster(URI admin, AdminToken token);
 
   /**
-   * {@code POST /handover}: the node hands leadership and its role over, then demotes itself to
-   * spare. Blocks until the sidecar answers (a handover may take up to its timeout).
+   * {@code POST /handover?node=<nodeId>}: the node hands leadership and its role over, then
+   * demotes itself to spare. Blocks until the sidecar answers (a handover may take up to its
+   * timeout). A sidecar running another node (a reused pod IP) refuses with 409.
    *
+   * @param nodeId the raft id of the node the operator means
    * @throws IOException when the sidecar cannot be reached or its answer cannot be read
    */
-  HandoverResult handover(URI admin) throws IOException, InterruptedException;
+  HandoverResult handover(URI admin, AdminToken token, long nodeId)
+      throws IOException, InterruptedException;
 
   /**
    * The sidecar's answer to a handover.
    *
-   * @param httpStatus 200 on success, 409 when refused (not ready, shutting down, already running),
-   *     500 on failure
+   * @param httpStatus 200 on success, 409 when refused (not ready, shutting down, already running,
+   *     another node), 401 or 403 when the token is refused, 500 on failure
    * @param outcome {@code success} or {@code failure}; null when refused
    * @param reason why it was refused or failed; null on success
    * @param roleAfter the node's role afterwards, as the sidecar names it

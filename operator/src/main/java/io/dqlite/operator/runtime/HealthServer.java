@@ -1,36 +1,30 @@
 package io.dqlite.operator.runtime;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.dqlite.http.HttpServer;
+import io.dqlite.http.Response;
 import io.dqlite.operator.OperatorSettings;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator's HTTP endpoints (JDK {@code HttpServer}, two threads): {@code GET /livez}, {@code
- * GET /readyz} (200 {@code ok}, or 503 with the reason) and {@code GET /metrics} (Prometheus text).
+ * The operator's HTTP endpoints: {@code GET /livez}, {@code GET /readyz} (200 {@code ok}, or 503
+ * with the reason) and {@code GET /metrics} (Prometheus text). On {@link HttpServer}, whose one
+ * selector thread reads every request itself with deadlines, so no slow or stalled client on the
+ * port delays the kubelet's probes. All three answer from memory on that thread.
  */
 public final class HealthServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(HealthServer.class);
-  private static final String TEXT = "text/plain; charset=utf-8";
   private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
 
   private final HttpServer server;
-  private final ExecutorService pool;
-  private boolean closed;
 
-  private HealthServer(HttpServer server, ExecutorService pool) {
+  private HealthServer(HttpServer server) {
     this.server = server;
-    this.pool = pool;
   }
 
   /**
@@ -50,86 +44,48 @@ public final class HealthServer implements AutoCloseable {
       throws IOException {
     HttpServer server;
     try {
-      server = HttpServer.create(new InetSocketAddress(host, port), 16);
+      server =
+          HttpServer.builder("dqlite-operator")
+              .fast("GET", "/livez", r -> probe(live.get()))
+              .fast("GET", "/readyz", r -> probe(ready.get()))
+              .fast("GET", "/metrics", r -> {
+                try {
+                  return Response.of(200, PROMETHEUS, metrics.get());
+                } catch (RuntimeException e) {
+                  return Response.text(500, "metrics failed: " + e.getMessage() + "\n");
+                }
+              })
+              .notFound(r -> Response.text(404, "not found: try /livez, /readyz or /metrics\n"))
+              .start(host, port);
     } catch (IOException e) {
       throw new IOException(
-          "health server: cannot listen on "
-              + host
-              + ":"
-              + port
-              + ": "
-              + e.getMessage()
-              + " (set "
-              + OperatorSettings.ENV_HTTP_PORT
+          "health server: " + e.getMessage() + " (set " + OperatorSettings.ENV_HTTP_PORT
               + " to another port)",
           e);
     }
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            2,
-            r -> {
-              Thread t = new Thread(r, "dqlite-operator-http");
-              t.setDaemon(true);
-              return t;
-            });
-    server.setExecutor(pool);
-    server.createContext("/livez", ex -> probe(ex, live.get()));
-    server.createContext("/readyz", ex -> probe(ex, ready.get()));
-    server.createContext(
-        "/metrics",
-        ex -> {
-          String body;
-          try {
-            body = metrics.get();
-          } catch (RuntimeException e) {
-            send(ex, 500, TEXT, "metrics failed: " + e.getMessage() + "\n");
-            return;
-          }
-          send(ex, 200, PROMETHEUS, body);
-        });
-    server.createContext(
-        "/", ex -> send(ex, 404, TEXT, "not found: try /livez, /readyz or /metrics\n"));
-    server.start();
-    HealthServer health = new HealthServer(server, pool);
+    HealthServer health = new HealthServer(server);
     log.info("health and metrics endpoints on {}:{}", host, health.port());
     return health;
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.address().getPort();
   }
 
-  private static void probe(HttpExchange ex, Optional<String> problem) throws IOException {
-    if (problem.isEmpty()) {
-      send(ex, 200, TEXT, "ok\n");
-    } else {
-      send(ex, 503, TEXT, problem.get() + "\n");
-    }
+  /** The bound address. */
+  public InetSocketAddress address() {
+    return server.address();
   }
 
-  private static void send(HttpExchange ex, int status, String type, String body)
-      throws IOException {
-    try (ex) {
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().set("Content-Type", type);
-      boolean head = "HEAD".equals(ex.getRequestMethod());
-      ex.sendResponseHeaders(status, head ? -1 : bytes.length);
-      if (!head) {
-        try (OutputStream out = ex.getResponseBody()) {
-          out.write(bytes);
-        }
-      }
-    }
+  private static Response probe(Optional<String> problem) {
+    return problem.isEmpty()
+        ? Response.text(200, "ok\n")
+        : Response.text(503, problem.get() + "\n");
   }
 
   /** Stops serving; idempotent. */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    server.stop(0);
-    pool.shutdownNow();
+  public void close() {
+    server.close();
   }
 }

@@ -5,6 +5,7 @@ import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.ScaleDownStatus;
 import io.dqlite.operator.dependents.ClusterNames;
 import io.dqlite.operator.kube.WorkloadActions;
+import io.dqlite.operator.membership.AdminToken;
 import io.dqlite.operator.membership.Membership;
 import io.dqlite.operator.membership.PodEndpoints;
 import io.dqlite.operator.membership.RaftProtocol;
@@ -60,7 +61,8 @@ public final class StepRunner {
       Decision decision,
       OptionalInt statefulSetReplicas,
       List<Pod> pods,
-      Membership membership) {
+      Membership membership,
+      AdminToken token) {
     ScaleDownStatus bookkeeping = decision.plan().bookkeeping();
     if (decision.recordFirst()) {
       return new StepResult(true, Optional.empty(), List.of(), bookkeeping);
@@ -69,7 +71,9 @@ public final class StepRunner {
     String name = cr.getMetadata().getNamespace() + "/" + cr.getMetadata().getName();
     try {
       if (step instanceof ScaleStep.Drain drain) {
-        return handover(cr, drain.ordinal(), pods, "ScaleDown", drain.reason(), bookkeeping, true);
+        return handover(
+            cr, drain.ordinal(), drain.id(), pods, token, "ScaleDown", drain.reason(), bookkeeping,
+            true);
       } else if (step instanceof ScaleStep.Remove remove) {
         return remove(cr, remove, pods, membership, bookkeeping);
       } else if (step instanceof ScaleStep.Recycle recycle) {
@@ -86,7 +90,7 @@ public final class StepRunner {
             bookkeeping);
       }
       if (decision.roll().isPresent() && decision.roll().get() instanceof RollDecision.Restart r) {
-        return restart(cr, r, pods, membership, bookkeeping);
+        return restart(cr, r, pods, membership, token, bookkeeping);
       }
       return StepResult.idle(bookkeeping);
     } catch (KubernetesClientException e) {
@@ -103,10 +107,13 @@ public final class StepRunner {
     }
   }
 
+  /** Asks pod {@code ordinal}'s sidecar to hand over node {@code nodeId}, which the pod runs. */
   private StepResult handover(
       DqliteCluster cr,
       int ordinal,
+      long nodeId,
       List<Pod> pods,
+      AdminToken token,
       String reason,
       String why,
       ScaleDownStatus bookkeeping,
@@ -119,7 +126,8 @@ public final class StepRunner {
       failure = "hand over " + pod + ": the pod has no IP";
     } else {
       try {
-        HandoverResult result = sidecars.handover(admin.get());
+        // A sidecar running another node (the pod IP reused) refuses with 409.
+        HandoverResult result = sidecars.handover(admin.get(), token, nodeId);
         if (result.succeeded()) {
           log.info("handover of {}: {} ({})", pod, result.describe(), why);
           return new StepResult(
@@ -229,21 +237,25 @@ public final class StepRunner {
       RollDecision.Restart restart,
       List<Pod> pods,
       Membership membership,
+      AdminToken token,
       ScaleDownStatus bookkeeping)
       throws InterruptedException {
     int ordinal = restart.ordinal();
     String pod = ClusterNames.podName(cr, ordinal);
     List<ClusterEvent> events = new ArrayList<>();
     String address = ClusterNames.podAddress(cr, ordinal, clusterDomain);
-    boolean leads = membership.leader().map(l -> l.address().equals(address)).orElse(false);
-    if (leads) {
+    Optional<Membership.Leader> leader =
+        membership.leader().filter(l -> l.address().equals(address));
+    if (leader.isPresent()) {
       // The preStop hook hands over too; asking first moves leadership while the pod still
       // serves, and a refusal does not hold the rollout back.
       events.addAll(
           handover(
                   cr,
                   ordinal,
+                  leader.get().id(),
                   pods,
+                  token,
                   "RollingUpdate",
                   "it leads and restarts next",
                   bookkeeping,

@@ -233,7 +233,25 @@ class DesiredStatefulSetTest {
         .containsExactly(
             entry(ClusterNames.DATA_VOLUME, "/var/lib/dqlite"),
             entry(PodVolumes.APP_SOCKET, "/run/dqlite"),
-            entry(PodVolumes.TMP, "/tmp"));
+            entry(PodVolumes.TMP, "/tmp"),
+            entry(PodVolumes.ADMIN, "/etc/dqlite/admin"));
+  }
+
+  @Test
+  void theAdminSecretIsMountedReadOnlyIntoTheSidecarOnly() {
+    StatefulSet sts = build(TestClusters.cluster());
+    Volume volume = volume(sts, PodVolumes.ADMIN);
+    assertThat(volume.getSecret().getSecretName()).isEqualTo("db-admin");
+    assertThat(volume.getSecret().getDefaultMode()).isEqualTo(0440);
+    VolumeMount mount =
+        sidecar(sts).getVolumeMounts().stream()
+            .filter(m -> m.getName().equals(PodVolumes.ADMIN))
+            .findFirst()
+            .orElseThrow();
+    assertThat(mount.getReadOnly()).isTrue();
+    assertThat(sidecar(sts).getEnv())
+        .extracting(e -> e.getName() + "=" + e.getValue())
+        .contains("DQLITE_ADMIN_TOKEN_FILE=/etc/dqlite/admin/token");
   }
 
   @Test

@@ -55,6 +55,9 @@ class PodTemplateTest {
     assertThat(app.getEnv())
         .extracting(e -> e.getName() + "=" + e.getValue())
         .containsExactly("DQLITE_APP_SOCKET=/run/dqlite/dqlite.sock");
+    assertThat(app.getVolumeMounts())
+        .as("the admin token is the sidecar's alone")
+        .noneMatch(m -> m.getName().equals(PodVolumes.ADMIN));
     assertThat(pod.getContainers().get(1).getImage())
         .as("a user container named dqlite is replaced by the sidecar")
         .isEqualTo("dqlite-k8s/sidecar:0.1.0");
@@ -65,7 +68,7 @@ class PodTemplateTest {
     PodSpec pod = build(withUserTemplate()).getSpec();
     assertThat(pod.getVolumes())
         .extracting(Volume::getName)
-        .containsExactly("cache", "dqlite-socket", "dqlite-tmp");
+        .containsExactly("cache", "dqlite-socket", "dqlite-tmp", "dqlite-admin");
     assertThat(pod.getVolumes().get(1).getEmptyDir()).isNotNull();
     assertThat(pod.getVolumes().get(1).getHostPath()).isNull();
   }

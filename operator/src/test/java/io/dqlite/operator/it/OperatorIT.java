@@ -11,9 +11,12 @@ import io.dqlite.operator.crd.DqliteClusterSpec;
 import io.dqlite.operator.crd.MetricsSpec;
 import io.dqlite.operator.crd.TlsSpec;
 import io.dqlite.operator.dependents.ClusterNames;
+import io.dqlite.operator.dependents.DesiredAdminSecret;
 import io.dqlite.operator.dependents.GeneratedTls;
 import io.dqlite.operator.dependents.GeneratedTls.Material;
+import io.dqlite.operator.dependents.PodVolumes;
 import io.dqlite.operator.dependents.ServiceMonitor;
+import io.dqlite.operator.dependents.Sidecar;
 import io.dqlite.operator.dependents.StatefulSetDependent;
 import io.dqlite.operator.dependents.TlsCertificates;
 import io.dqlite.operator.dependents.TlsCertificates.Authority;
@@ -283,7 +286,8 @@ class OperatorIT {
             get(ServiceAccount.class, "db").orElseThrow(),
             get(ConfigMap.class, "db-join").orElseThrow(),
             get(Secret.class, "db-tls").orElseThrow(),
-            get(Secret.class, "db-tls-ca").orElseThrow());
+            get(Secret.class, "db-tls-ca").orElseThrow(),
+            get(Secret.class, "db-admin").orElseThrow());
     assertThat(owned)
         .allSatisfy(
             o -> {
@@ -296,7 +300,7 @@ class OperatorIT {
                   .as("%s %s written by the operator", o.getKind(), o.getMetadata().getName())
                   .isNotEmpty();
               if (!(o instanceof Secret)) {
-                // The TLS Secrets are created plainly and changed by server-side apply.
+                // The Secrets are created plainly (the TLS ones changed by server-side apply).
                 assertThat(o.getMetadata().getManagedFields())
                     .extracting(ManagedFieldsEntry::getOperation)
                     .as("%s %s applied server-side", o.getKind(), o.getMetadata().getName())
@@ -308,7 +312,19 @@ class OperatorIT {
     assertThat(sts.getSpec().getTemplate().getSpec().getVolumes())
         .filteredOn(v -> v.getSecret() != null)
         .extracting(v -> v.getSecret().getSecretName())
-        .containsExactly("db-tls");
+        .containsExactly("db-admin", "db-tls");
+    // The admin token: 43 random characters, mounted read-only into the sidecar container only.
+    assertThat(DesiredAdminSecret.token(get(Secret.class, "db-admin").orElseThrow()))
+        .hasValueSatisfying(t -> assertThat(t).hasSize(43));
+    assertThat(sts.getSpec().getTemplate().getSpec().getContainers())
+        .allSatisfy(
+            c ->
+                assertThat(c.getVolumeMounts())
+                    .filteredOn(m -> m.getName().equals(PodVolumes.ADMIN))
+                    .as("admin Secret mounts of container %s", c.getName())
+                    .hasSize(c.getName().equals(Sidecar.CONTAINER_NAME) ? 1 : 0)
+                    .allSatisfy(m -> assertThat(m.getReadOnly()).isTrue()));
+    Secret adminBefore = get(Secret.class, "db-admin").orElseThrow();
 
     await()
         .atMost(WAIT)
@@ -348,6 +364,9 @@ class OperatorIT {
     assertThat(after.getMetadata().getResourceVersion())
         .isEqualTo(before.getMetadata().getResourceVersion());
     assertThat(after.getData()).isEqualTo(before.getData());
+    assertThat(get(Secret.class, "db-admin").orElseThrow().getData())
+        .as("the admin token is never regenerated")
+        .isEqualTo(adminBefore.getData());
 
     // Deleting the cluster lets the garbage collector take every owned object.
     cluster("db").delete();
@@ -361,6 +380,7 @@ class OperatorIT {
               assertThat(get(ConfigMap.class, "db-join")).isEmpty();
               assertThat(get(Secret.class, "db-tls")).isEmpty();
               assertThat(get(Secret.class, "db-tls-ca")).isEmpty();
+              assertThat(get(Secret.class, "db-admin")).isEmpty();
               assertThat(get(PodDisruptionBudget.class, "db")).isEmpty();
               assertThat(get(ServiceAccount.class, "db")).isEmpty();
             });

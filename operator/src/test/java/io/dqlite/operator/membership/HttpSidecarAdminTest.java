@@ -3,12 +3,14 @@ package io.dqlite.operator.membership;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
+import io.dqlite.http.AdminApi;
+import io.dqlite.http.HttpServer;
+import io.dqlite.http.Request;
+import io.dqlite.http.Response;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -17,8 +19,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The HTTP client against a JDK server answering what the sidecar's admin server answers (bodies in
- * the shape {@code io.dqlite.sidecar.daemon.SidecarAdmin} renders, indented as it sends them).
+ * The HTTP client against a server answering what the sidecar's admin server answers (bodies in
+ * the shape {@code io.dqlite.sidecar.daemon.SidecarAdmin} renders, indented as it sends them, and
+ * the token checked with the contract's {@link AdminApi#carriesToken}).
  */
 class HttpSidecarAdminTest {
 
@@ -80,6 +83,8 @@ class HttpSidecarAdminTest {
       }
       """;
 
+  static final AdminToken TOKEN = AdminToken.of("the-admin-token");
+
   HttpServer server;
   URI base;
   volatile int clusterStatus = 200;
@@ -88,44 +93,41 @@ class HttpSidecarAdminTest {
   volatile String handoverBody =
       "{\"outcome\":\"success\",\"durationMs\":12,\"leaderBefore\":null,\"leaderAfter\":null,"
           + "\"roleBefore\":\"voter\",\"roleAfter\":\"spare\"}";
+  final List<String> handoverNodes = new CopyOnWriteArrayList<>();
 
+  /** As the sidecar: 401 without the token, the token compared by the contract's own check. */
   @BeforeEach
   void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
-    server.createContext("/cluster", ex -> reply(ex, clusterStatus, clusterBody));
-    server.createContext(
-        "/handover",
-        ex -> {
-          if (!"POST".equals(ex.getRequestMethod())) {
-            reply(ex, 405, "POST only");
-            return;
-          }
-          reply(ex, handoverStatus, handoverBody);
-        });
-    server.start();
-    base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    server =
+        HttpServer.builder("fake-sidecar")
+            .slowPool(1, 4, "busy\n")
+            .slow("GET", AdminApi.CLUSTER, this::refusal,
+                r -> Response.of(clusterStatus, Response.JSON, clusterBody))
+            .slow("POST", AdminApi.HANDOVER, this::refusal,
+                r -> {
+                  handoverNodes.add(r.queryParameter(AdminApi.NODE_PARAMETER).orElse("none"));
+                  return Response.of(handoverStatus, Response.JSON, handoverBody);
+                })
+            .start("127.0.0.1", 0);
+    base = URI.create("http://127.0.0.1:" + server.address().getPort());
+  }
+
+  private Response refusal(Request r) {
+    return AdminApi.carriesToken(r.header(AdminApi.AUTHORIZATION), "the-admin-token")
+        ? null
+        : Response.of(401, Response.JSON, "{\"reason\":\"wrong credentials\"}");
   }
 
   @AfterEach
   void stop() {
-    server.stop(0);
-  }
-
-  private static void reply(com.sun.net.httpserver.HttpExchange ex, int status, String body)
-      throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", "application/json");
-    ex.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(bytes);
-    }
+    server.close();
   }
 
   final HttpSidecarAdmin admin = new HttpSidecarAdmin(Duration.ofSeconds(5));
 
   @Test
   void readsTheClusterView() throws Exception {
-    SidecarView view = admin.cluster(base).get(10, TimeUnit.SECONDS);
+    SidecarView view = admin.cluster(base, TOKEN).get(10, TimeUnit.SECONDS);
     assertThat(view.namesLeader()).isTrue();
     assertThat(view.leader().id()).isEqualTo("0x2dc171858c3155be");
     assertThat(view.self().zone()).isEqualTo("zone-a");
@@ -141,7 +143,7 @@ class HttpSidecarAdminTest {
   void a503CarriesTheReason() throws Exception {
     clusterStatus = 503;
     clusterBody = CLUSTER_NO_LEADER;
-    SidecarView view = admin.cluster(base).get(10, TimeUnit.SECONDS);
+    SidecarView view = admin.cluster(base, TOKEN).get(10, TimeUnit.SECONDS);
     assertThat(view.namesLeader()).isFalse();
     assertThat(view.error()).isEqualTo("node not ready yet (joining)");
   }
@@ -150,28 +152,48 @@ class HttpSidecarAdminTest {
   void otherAnswersAndUnreachableSidecarsFail() throws Exception {
     clusterStatus = 500;
     clusterBody = "boom";
-    assertThatThrownBy(() -> admin.cluster(base).get(10, TimeUnit.SECONDS))
+    assertThatThrownBy(() -> admin.cluster(base, TOKEN).get(10, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
         .hasMessageContaining("HTTP 500")
         .hasMessageContaining("boom");
     int port = base.getPort();
-    server.stop(0);
+    server.close();
     assertThatThrownBy(
-            () -> admin.cluster(URI.create("http://127.0.0.1:" + port)).get(10, TimeUnit.SECONDS))
+            () ->
+                admin
+                    .cluster(URI.create("http://127.0.0.1:" + port), TOKEN)
+                    .get(10, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class);
   }
 
   @Test
   void handsOver() throws Exception {
-    SidecarAdmin.HandoverResult result = admin.handover(base);
+    SidecarAdmin.HandoverResult result = admin.handover(base, TOKEN, 0xa1);
     assertThat(result.succeeded()).isTrue();
     assertThat(result.roleAfter()).isEqualTo("spare");
     assertThat(result.describe()).isEqualTo("handed over, now spare");
+    assertThat(handoverNodes).containsExactly("0xa1");
 
     handoverStatus = 409;
     handoverBody = "{\"reason\":\"a handover is already running\"}";
-    result = admin.handover(base);
+    result = admin.handover(base, TOKEN, 0xa1);
     assertThat(result.succeeded()).isFalse();
     assertThat(result.describe()).contains("409").contains("already running");
+  }
+
+  @Test
+  void callsCarryTheTokenAndAWrongOneIsAFailureNotAView() throws Exception {
+    assertThatThrownBy(
+            () -> admin.cluster(base, AdminToken.of("stale")).get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasMessageContaining("HTTP 401")
+        .hasMessageContaining("wrong credentials");
+    assertThatThrownBy(() -> admin.cluster(base, AdminToken.NONE).get(10, TimeUnit.SECONDS))
+        .hasMessageContaining("HTTP 401");
+    SidecarAdmin.HandoverResult refused = admin.handover(base, AdminToken.of("stale"), 0xa1);
+    assertThat(refused.succeeded()).isFalse();
+    assertThat(refused.describe()).contains("401").contains("wrong credentials");
+    assertThat(handoverNodes).isEmpty();
+    assertThat(TOKEN.toString()).doesNotContain("the-admin-token");
   }
 }

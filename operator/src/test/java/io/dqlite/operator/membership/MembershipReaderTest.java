@@ -28,7 +28,7 @@ class MembershipReaderTest {
         .answer(Fixtures.ip(1), Fixtures.view(truth, 1, "zone-b"))
         .answer(Fixtures.ip(2), noLeader(2));
 
-    Membership read = reader.read(cr, Fixtures.pods(3), Fixtures.DOMAIN);
+    Membership read = reader.read(cr, Fixtures.pods(3), Fixtures.DOMAIN, Fixtures.TOKEN);
 
     assertThat(read.source()).isEqualTo(Membership.Source.SIDECAR);
     assertThat(read.leader()).contains(new Membership.Leader(0x100, Fixtures.address(0)));
@@ -51,7 +51,7 @@ class MembershipReaderTest {
     Membership theirs = Fixtures.membership("v0* v1 v2");
     // Pod 1's IP now answers as pod 0 of the cluster behind it (a reused IP).
     sidecars.answer(Fixtures.ip(1), Fixtures.view(theirs, 0, null));
-    Membership read = reader.read(cr, List.of(Fixtures.pod(1)), Fixtures.DOMAIN);
+    Membership read = reader.read(cr, List.of(Fixtures.pod(1)), Fixtures.DOMAIN, Fixtures.TOKEN);
     assertThat(read.hasLeader()).isFalse();
     assertThat(read.selves()).isEmpty();
     assertThat(read.problems())
@@ -63,7 +63,7 @@ class MembershipReaderTest {
   void standByRolesAsTheSidecarSpellsThem() {
     Membership truth = Fixtures.membership("v0* s1 p2");
     sidecars.answer(Fixtures.ip(0), Fixtures.view(truth, 0, null));
-    Membership read = reader.read(cr, Fixtures.pods(1), Fixtures.DOMAIN);
+    Membership read = reader.read(cr, Fixtures.pods(1), Fixtures.DOMAIN, Fixtures.TOKEN);
     assertThat(read.members())
         .extracting(RaftMember::role)
         .containsExactly(NodeRole.VOTER, NodeRole.STANDBY, NodeRole.SPARE);
@@ -74,7 +74,7 @@ class MembershipReaderTest {
     sidecars.answer(Fixtures.ip(0), noLeader(0)).fail(Fixtures.ip(1), "timeout");
     raft.membership = Fixtures.membership("v0 v1*");
 
-    Membership read = reader.read(cr, Fixtures.pods(2), Fixtures.DOMAIN);
+    Membership read = reader.read(cr, Fixtures.pods(2), Fixtures.DOMAIN, Fixtures.TOKEN);
 
     assertThat(read.leader()).contains(new Membership.Leader(0x101, Fixtures.address(1)));
     assertThat(raft.reads)
@@ -88,7 +88,7 @@ class MembershipReaderTest {
 
   @Test
   void nothingAnswersNoLeaderIsKnown() {
-    Membership read = reader.read(cr, Fixtures.pods(3), Fixtures.DOMAIN);
+    Membership read = reader.read(cr, Fixtures.pods(3), Fixtures.DOMAIN, Fixtures.TOKEN);
     assertThat(read.hasLeader()).isFalse();
     assertThat(read.members()).isEmpty();
     assertThat(read.problems()).hasSizeGreaterThanOrEqualTo(4); // three pods, then the protocol
@@ -101,7 +101,8 @@ class MembershipReaderTest {
     MembershipReader quick = new MembershipReader(sidecars, raft, Duration.ofMillis(300));
 
     long start = System.nanoTime();
-    Membership read = quick.read(cr, List.of(Fixtures.pod(0), pending), Fixtures.DOMAIN);
+    Membership read =
+        quick.read(cr, List.of(Fixtures.pod(0), pending), Fixtures.DOMAIN, Fixtures.TOKEN);
 
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     assertThat(sidecars.asked).containsExactly(FakeSidecars.uri(Fixtures.ip(0)));
@@ -117,7 +118,7 @@ class MembershipReaderTest {
     MembershipReader patient = new MembershipReader(sidecars, raft, Duration.ofSeconds(30));
 
     long start = System.nanoTime();
-    Membership read = patient.read(cr, Fixtures.pods(2), Fixtures.DOMAIN);
+    Membership read = patient.read(cr, Fixtures.pods(2), Fixtures.DOMAIN, Fixtures.TOKEN);
 
     assertThat(read.hasLeader()).isTrue();
     assertThat(Duration.ofNanos(System.nanoTime() - start))

@@ -2,13 +2,18 @@ package io.dqlite.operator.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dqlite.http.testing.StalledClients;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class HealthServerTest {
 
@@ -27,6 +32,29 @@ class HealthServerTest {
       assertThat(get(server, "/metrics")).isEqualTo("200 # TYPE up gauge\nup 1.0\n");
       assertThat(get(server, "/nope")).startsWith("404 ");
     }
+  }
+
+  /** Issue 13: the operator's probes shared a two-thread JDK server with any client. */
+  @ParameterizedTest
+  @ValueSource(ints = {4, 400})
+  void probesAnswerWithinOneSecondWhileClientsStall(int stalled) throws Exception {
+    try (HealthServer server =
+            HealthServer.start(
+                "127.0.0.1", 0, Optional::empty, Optional::empty, () -> "up 1.0\n");
+        StalledClients clients = new StalledClients(address(server)).open(stalled)) {
+      assertThat(clients.sockets()).hasSize(stalled);
+      for (int i = 0; i < 5; i++) {
+        for (String path : new String[] {"/livez", "/readyz"}) {
+          StalledClients.Probe p = StalledClients.probe(address(server), path);
+          assertThat(p.status()).as(path).isEqualTo(200);
+          assertThat(p.latency()).as(path).isLessThan(Duration.ofSeconds(1));
+        }
+      }
+    }
+  }
+
+  private static InetSocketAddress address(HealthServer server) {
+    return new InetSocketAddress("127.0.0.1", server.port());
   }
 
   private String get(HealthServer server, String path) throws Exception {

@@ -42,7 +42,7 @@ class StepRunnerTest {
 
   StepResult take(ScaleStep step, Optional<RollDecision> roll, Membership membership) {
     Decision d = new Decision(new ScalePlan(step, List.of(), bookkeeping), false, roll);
-    return runner.take(cr, d, OptionalInt.of(5), pods, membership);
+    return runner.take(cr, d, OptionalInt.of(5), pods, membership, Fixtures.TOKEN);
   }
 
   @Test
@@ -51,6 +51,8 @@ class StepRunnerTest {
     StepResult r =
         take(new ScaleStep.Drain(4, 0x104, "pod 4 leads"), Fixtures.membership("v0 v1 v2 s3 v4*"));
     assertThat(sidecars.handedOver).containsExactly(FakeSidecars.uri(Fixtures.ip(4)));
+    assertThat(sidecars.handoverIds).as("the planned member's id").containsExactly(0x104L);
+    assertThat(sidecars.tokens).containsExactly(Fixtures.TOKEN);
     assertThat(r.acted()).isTrue();
     assertThat(r.failure()).isEmpty();
     assertThat(r.events()).extracting(ClusterEvent::reason).containsExactly("ScaleDown");
@@ -115,7 +117,7 @@ class StepRunnerTest {
             new ScalePlan(new ScaleStep.Recycle(4, "retained"), List.of(), bookkeeping),
             false,
             Optional.empty());
-    runner.take(cr, d, OptionalInt.of(3), pods, Fixtures.membership("v0* v1 v2"));
+    runner.take(cr, d, OptionalInt.of(3), pods, Fixtures.membership("v0* v1 v2"), Fixtures.TOKEN);
     assertThat(workloads.deleted).containsExactly("claim 4");
   }
 
@@ -139,6 +141,8 @@ class StepRunnerTest {
             Optional.of(new RollDecision.Restart(0, "pod 0 is outdated")),
             Fixtures.membership("v0* v1 v2"));
     assertThat(sidecars.handedOver).containsExactly(FakeSidecars.uri(Fixtures.ip(0)));
+    assertThat(sidecars.handoverIds).as("the leader's id").containsExactly(0x100L);
+    assertThat(sidecars.tokens).containsExactly(Fixtures.TOKEN);
     assertThat(workloads.deleted).containsExactly("pod 0");
     assertThat(r.events())
         .extracting(ClusterEvent::reason)
@@ -176,7 +180,8 @@ class StepRunnerTest {
             new ScalePlan(new ScaleStep.Remove(4, 0x104, "x"), List.of(4), bookkeeping),
             true,
             Optional.empty());
-    StepResult r = runner.take(cr, d, OptionalInt.of(5), pods, Fixtures.membership("v0*"));
+    StepResult r =
+        runner.take(cr, d, OptionalInt.of(5), pods, Fixtures.membership("v0*"), Fixtures.TOKEN);
     assertThat(r.acted()).isTrue();
     assertThat(r.bookkeeping()).isSameAs(bookkeeping);
     assertThat(raft.removals).isEmpty();

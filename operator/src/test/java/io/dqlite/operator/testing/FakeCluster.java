@@ -3,6 +3,7 @@ package io.dqlite.operator.testing;
 import io.dqlite.client.DqliteException;
 import io.dqlite.client.NodeRole;
 import io.dqlite.operator.crd.DqliteCluster;
+import io.dqlite.operator.membership.AdminToken;
 import io.dqlite.operator.membership.Membership;
 import io.dqlite.operator.membership.RaftMember;
 import io.dqlite.operator.membership.RaftProtocol;
@@ -37,7 +38,7 @@ public final class FakeCluster implements SidecarAdmin, RaftProtocol {
   }
 
   @Override
-  public synchronized CompletableFuture<SidecarView> cluster(URI admin) {
+  public synchronized CompletableFuture<SidecarView> cluster(URI admin, AdminToken token) {
     for (RaftMember m : membership.members()) {
       int ordinal = ordinal(m);
       if (ordinal >= 0 && m.online() && admin.equals(FakeSidecars.uri(Fixtures.ip(ordinal)))) {
@@ -48,7 +49,7 @@ public final class FakeCluster implements SidecarAdmin, RaftProtocol {
   }
 
   @Override
-  public synchronized HandoverResult handover(URI admin) {
+  public synchronized HandoverResult handover(URI admin, AdminToken token, long nodeId) {
     RaftMember self = null;
     for (RaftMember m : membership.members()) {
       int ordinal = ordinal(m);
@@ -58,6 +59,11 @@ public final class FakeCluster implements SidecarAdmin, RaftProtocol {
     }
     if (self == null) {
       return new HandoverResult(409, null, "not a member", null);
+    }
+    if (self.id() != nodeId) {
+      // As the sidecar does for a handover naming another node (a reused pod IP).
+      return new HandoverResult(409, null, "runs node " + self.hexId() + ", not 0x"
+          + Long.toHexString(nodeId), null);
     }
     long selfId = self.id();
     log.add("handover " + self.hexId());

@@ -1,5 +1,6 @@
 package io.dqlite.operator.testing;
 
+import io.dqlite.operator.membership.AdminToken;
 import io.dqlite.operator.membership.SidecarAdmin;
 import io.dqlite.operator.membership.SidecarView;
 import java.io.IOException;
@@ -16,6 +17,10 @@ public final class FakeSidecars implements SidecarAdmin {
   private final Map<URI, CompletableFuture<SidecarView>> answers = new ConcurrentHashMap<>();
   private final Map<URI, HandoverResult> handovers = new ConcurrentHashMap<>();
   public final List<URI> handedOver = new CopyOnWriteArrayList<>();
+  /** The node ids the handovers named, in order. */
+  public final List<Long> handoverIds = new CopyOnWriteArrayList<>();
+  /** The tokens every call carried, in order. */
+  public final List<AdminToken> tokens = new CopyOnWriteArrayList<>();
   public final List<URI> asked = new CopyOnWriteArrayList<>();
 
   public FakeSidecars answer(String ip, SidecarView view) {
@@ -44,15 +49,18 @@ public final class FakeSidecars implements SidecarAdmin {
   }
 
   @Override
-  public CompletableFuture<SidecarView> cluster(URI admin) {
+  public CompletableFuture<SidecarView> cluster(URI admin, AdminToken token) {
     asked.add(admin);
+    tokens.add(token);
     return answers.getOrDefault(
         admin, CompletableFuture.failedFuture(new IOException("connection refused: " + admin)));
   }
 
   @Override
-  public HandoverResult handover(URI admin) throws IOException {
+  public HandoverResult handover(URI admin, AdminToken token, long nodeId) throws IOException {
     handedOver.add(admin);
+    handoverIds.add(nodeId);
+    tokens.add(token);
     HandoverResult result = handovers.get(admin);
     if (result == null) {
       throw new IOException("connection refused: " + admin);

@@ -4,6 +4,7 @@ import io.dqlite.client.NodeRole;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.DqliteClusterSpec;
 import io.dqlite.operator.dependents.ClusterNames;
+import io.dqlite.operator.membership.AdminToken;
 import io.dqlite.operator.membership.Membership;
 import io.dqlite.operator.membership.RaftMember;
 import io.dqlite.operator.membership.SidecarView;
@@ -24,6 +25,10 @@ import java.util.function.Consumer;
  * leader, {@code !} offline, {@code @hex} id (default 0x100 + ordinal).
  */
 public final class Fixtures {
+
+  /** The admin token the fakes are called with. */
+  public static final AdminToken TOKEN = AdminToken.of("test-admin-token");
+
 
   public static final String DOMAIN = "cluster.local";
 

@@ -12,6 +12,9 @@ public interface AdminBackend {
     }
   }
 
+  /** The raft id of the node served: {@code POST /handover?node=} must name it. */
+  long nodeId();
+
   /** {@code GET /livez}: 200 while the process runs and the node started. */
   Answer live();
 

@@ -3,34 +3,31 @@ package io.dqlite.sidecar.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.dqlite.http.AdminApi;
+import io.dqlite.http.HttpServer;
+import io.dqlite.http.Request;
+import io.dqlite.http.Response;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin HTTP server (JDK {@code HttpServer}): {@code GET /livez}, {@code GET /readyz}, {@code
- * GET /metrics}, {@code GET /cluster}, {@code POST /handover}. JSON bodies, except /metrics
+ * The admin HTTP server: {@code GET /livez}, {@code GET /readyz}, {@code GET /metrics}, {@code GET
+ * /cluster}, {@code POST /handover?node=<id>} ({@link AdminApi}). JSON bodies, except /metrics
  * (Prometheus text 0.0.4) and the probes' (plain text reason).
  *
- * <p>Two pools, because kubelet kills a container whose liveness probe times out: the server's
- * own pool answers the probes and the scrapes, which read memory only; /cluster and /handover,
- * which talk to the cluster for seconds (a leader search, a describe per member, a handover of up
- * to a minute), are handed to a second pool and complete from there. So no number of slow
- * /cluster calls can make /livez wait. The second pool queues at most {@link #SLOW_QUEUE}
- * requests; beyond that the answer is 503 at once.
+ * <p>Built on {@link HttpServer}, because kubelet kills a container whose liveness probe times
+ * out: one selector thread reads every request itself with deadlines and answers the probes and
+ * the scrapes from memory, so no number of slow, stalled or hostile clients delays them. /cluster
+ * and /handover, which talk to the cluster for seconds (a leader search, a describe per member, a
+ * handover of up to a minute), run on two other threads with at most {@link #SLOW_QUEUE} waiting;
+ * beyond that the answer is 503 at once.
+ *
+ * <p>/cluster and /handover need the admin token ({@link AdminAuth}, checked on the selector
+ * thread before any cluster I/O); the probes and /metrics are open.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -41,188 +38,125 @@ public final class AdminServer implements AutoCloseable {
   static final int SLOW_QUEUE = 16;
 
   private final HttpServer server;
-  private final ExecutorService pool;
-  private final ThreadPoolExecutor slow;
-  private final ObjectMapper json =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  private volatile boolean closed;
+  private final AdminBackend backend;
+  private final AdminAuth auth;
+  private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  private AdminServer(HttpServer server, ExecutorService pool, ThreadPoolExecutor slow) {
-    this.server = server;
-    this.pool = pool;
-    this.slow = slow;
-  }
-
-  /**
-   * Listens on {@code host:port} (port 0: any free port) and serves {@code backend}.
-   *
-   * @throws IOException when the address cannot be bound
-   */
-  public static AdminServer start(String hostPort, AdminBackend backend) throws IOException {
+  private AdminServer(String hostPort, AdminBackend backend, AdminAuth auth) throws IOException {
+    this.backend = backend;
+    this.auth = auth;
     int colon = hostPort.lastIndexOf(':');
     String host = hostPort.substring(0, colon);
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     }
     int port = Integer.parseInt(hostPort.substring(colon + 1));
-    HttpServer server;
     try {
-      server = HttpServer.create(new InetSocketAddress(host, port), 64);
+      server =
+          HttpServer.builder("dqlite-admin")
+              .fast("GET", AdminApi.LIVEZ, r -> probe(backend::live))
+              .fast("GET", AdminApi.READYZ, r -> probe(backend::ready))
+              .fast("GET", AdminApi.METRICS, r -> Response.of(200, PROMETHEUS_TEXT,
+                  backend.metrics()))
+              .slow("GET", AdminApi.CLUSTER, this::refusal, r -> json(backend.cluster()))
+              .slow("POST", AdminApi.HANDOVER, this::refusal, this::handover)
+              .notFound(r -> Response.text(404, "not found: " + r.path() + " (try /livez,"
+                  + " /readyz, /metrics, /cluster or POST /handover?node=<id>)\n"))
+              .slowPool(2, SLOW_QUEUE, SLOW_QUEUE + " cluster or handover requests already wait;"
+                  + " retry later\n")
+              .start(host, port);
     } catch (IOException e) {
-      throw new IOException("admin server: cannot listen on " + hostPort + ": " + e.getMessage()
+      throw new IOException("admin server: " + e.getMessage()
           + " (choose another --admin-address)", e);
     }
-    ExecutorService pool = Executors.newFixedThreadPool(2, threads("dqlite-admin-"));
-    ThreadPoolExecutor slow =
-        new ThreadPoolExecutor(
-            2, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(SLOW_QUEUE),
-            threads("dqlite-admin-cluster-"));
-    slow.allowCoreThreadTimeOut(true); // Idle most of the time: no threads kept for it.
-    AdminServer admin = new AdminServer(server, pool, slow);
-    server.setExecutor(pool);
-    server.createContext("/livez", ex -> admin.probe(ex, backend::live));
-    server.createContext("/readyz", ex -> admin.probe(ex, backend::ready));
-    server.createContext(
-        "/metrics",
-        ex -> {
-          if (admin.method(ex, "GET")) {
-            admin.send(ex, 200, PROMETHEUS_TEXT, backend.metrics());
-          }
-        });
-    server.createContext(
-        "/cluster",
-        ex -> {
-          if (admin.method(ex, "GET")) {
-            admin.offload(ex, () -> admin.sendJson(ex, backend.cluster()));
-          }
-        });
-    server.createContext(
-        "/handover",
-        ex -> {
-          if (admin.method(ex, "POST")) {
-            admin.offload(ex, () -> admin.sendJson(ex, backend.handover()));
-          }
-        });
-    server.createContext(
-        "/",
-        ex ->
-            admin.send(ex, 404, "text/plain; charset=utf-8",
-                "not found: try /livez, /readyz, /metrics, /cluster or POST /handover\n"));
-    server.start();
-    log.info("admin server listening on {}", admin.address());
+  }
+
+  /**
+   * Listens on {@code host:port} (port 0: any free port) and serves {@code backend}, with
+   * /cluster and /handover open to the callers {@code auth} admits.
+   *
+   * @throws IOException when the address cannot be bound
+   */
+  public static AdminServer start(String hostPort, AdminBackend backend, AdminAuth auth)
+      throws IOException {
+    AdminServer admin = new AdminServer(hostPort, backend, auth);
+    log.info("admin server listening on {}; /cluster and /handover: {}", admin.address(),
+        auth.open() ? "open to anyone (--admin-auth=none)"
+            : auth.tokenFile().map(f -> "bearer token from " + f)
+                .orElse("refused (no --admin-token-file)"));
     return admin;
-  }
-
-  private static ThreadFactory threads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
-
-  /** An exchange answered from the slow pool; the server's thread returns at once. */
-  private interface Work {
-    void run() throws IOException;
-  }
-
-  private void offload(HttpExchange ex, Work work) throws IOException {
-    try {
-      slow.execute(
-          () -> {
-            try {
-              work.run();
-            } catch (IOException | RuntimeException e) {
-              log.debug("admin {}: {}", ex.getRequestURI().getPath(), e.toString());
-              ex.close();
-            }
-          });
-    } catch (RejectedExecutionException e) {
-      send(ex, 503, "text/plain; charset=utf-8",
-          closed ? "shutting down\n" : SLOW_QUEUE + " cluster or handover requests already wait;"
-              + " retry later\n");
-    }
   }
 
   /** The bound address, {@code host:port}. */
   public String address() {
-    InetSocketAddress a = server.getAddress();
-    return a.getHostString() + ":" + a.getPort();
+    return server.address().getHostString() + ":" + server.address().getPort();
   }
 
   /** The bound port. */
   public int port() {
-    return server.getAddress().getPort();
+    return server.address().getPort();
   }
 
-  private void probe(HttpExchange ex, java.util.function.Supplier<AdminBackend.Answer> check)
-      throws IOException {
-    if (!method(ex, "GET")) {
-      return;
-    }
+  /** The underlying server, for its counters. */
+  public HttpServer http() {
+    return server;
+  }
+
+  private static Response probe(Supplier<AdminBackend.Answer> check) {
     AdminBackend.Answer answer = check.get();
-    Object body = answer.body();
-    send(ex, answer.status(), "text/plain; charset=utf-8", String.valueOf(body) + "\n");
+    return Response.text(answer.status(), answer.body() + "\n");
   }
 
-  private boolean method(HttpExchange ex, String expected) throws IOException {
-    if (!ex.getRequestURI().getPath().equals(ex.getHttpContext().getPath())) {
-      send(ex, 404, "text/plain; charset=utf-8", "not found: " + ex.getRequestURI().getPath()
-          + "\n");
-      return false;
-    }
-    boolean head = expected.equals("GET") && ex.getRequestMethod().equals("HEAD");
-    if (ex.getRequestMethod().equals(expected) || head) {
-      return true;
-    }
-    ex.getResponseHeaders().set("Allow", expected);
-    send(ex, 405, "text/plain; charset=utf-8",
-        ex.getRequestURI().getPath() + " accepts " + expected + " only\n");
-    return false;
-  }
-
-  private void sendJson(HttpExchange ex, AdminBackend.Answer answer) throws IOException {
-    String body;
-    try {
-      body = json.writeValueAsString(answer.body()) + "\n";
-    } catch (JsonProcessingException e) {
-      send(ex, 500, "text/plain; charset=utf-8", "cannot render JSON: " + e.getMessage() + "\n");
-      return;
-    }
-    send(ex, answer.status(), "application/json", body);
-  }
-
-  private void send(HttpExchange ex, int status, String type, String body) throws IOException {
-    try (ex) {
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().set("Content-Type", type);
-      boolean head = ex.getRequestMethod().equals("HEAD");
-      ex.sendResponseHeaders(status, head ? -1 : bytes.length);
-      if (!head) {
-        try (OutputStream out = ex.getResponseBody()) {
-          out.write(bytes);
-        }
+  /**
+   * The answer to a caller who may not use /cluster or /handover, or null. Runs on the selector
+   * thread (reading a small file is quick): refusals cost no slow-pool slot.
+   */
+  private Response refusal(Request r) {
+    Optional<String> token = Optional.empty();
+    Optional<String> error = Optional.empty();
+    Optional<Path> file = auth.tokenFile();
+    if (file.isPresent()) {
+      try {
+        token = Optional.of(AdminAuth.readToken(file.get()));
+      } catch (IOException e) {
+        error = Optional.of(e.getMessage());
       }
+    }
+    Optional<AdminGate.Refusal> refused =
+        AdminGate.access(auth, token, error, r.header(AdminApi.AUTHORIZATION));
+    refused.ifPresent(x -> log.debug("admin {} {} from {}: {}", r.method(), r.path(),
+        r.remote(), x.status()));
+    return refused.map(x -> refuse(x).withHeader("WWW-Authenticate",
+        "Bearer realm=\"dqlite-admin\"")).orElse(null);
+  }
+
+  private Response handover(Request r) {
+    Optional<AdminGate.Refusal> target =
+        AdminGate.handoverTarget(backend.nodeId(), r.queryParameter(AdminApi.NODE_PARAMETER));
+    if (target.isPresent()) {
+      log.info("handover for another node refused: {}", target.get().reason());
+      return refuse(target.get());
+    }
+    return json(backend.handover());
+  }
+
+  private Response refuse(AdminGate.Refusal refusal) {
+    return json(new AdminBackend.Answer(refusal.status(), AdminBackend.reason(refusal.reason())));
+  }
+
+  private Response json(AdminBackend.Answer answer) {
+    try {
+      return Response.of(answer.status(), Response.JSON,
+          json.writeValueAsString(answer.body()) + "\n");
+    } catch (JsonProcessingException e) {
+      return Response.text(500, "cannot render JSON: " + e.getMessage() + "\n");
     }
   }
 
   /** Stops serving; idempotent. */
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    server.stop(0);
-    pool.shutdownNow();
-    slow.shutdownNow();
-    try {
-      pool.awaitTermination(2, TimeUnit.SECONDS);
-      slow.awaitTermination(2, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    server.close();
     log.info("admin server closed");
   }
 }

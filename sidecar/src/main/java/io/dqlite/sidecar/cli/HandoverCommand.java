@@ -1,18 +1,24 @@
 package io.dqlite.sidecar.cli;
 
+import io.dqlite.client.YamlNodeStore;
+import io.dqlite.http.AdminApi;
+import io.dqlite.sidecar.admin.AdminAuth;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code dqlite-sidecar handover}: POSTs to the local daemon's {@code /handover} and waits for the
- * result; exit 0 when it succeeded, 1 otherwise. Meant for a container's {@code preStop} hook.
+ * {@code dqlite-sidecar handover}: POSTs to the local daemon's {@code /handover?node=<id>} and
+ * waits for the result; exit 0 when it succeeded, 1 otherwise. Meant for a container's {@code
+ * preStop} hook, where the container's environment gives the flags: the node id is read from
+ * {@code info.yaml} in {@code --dir}, the token from {@code --admin-token-file}.
  */
 @Command(
     name = "handover",
@@ -38,19 +44,48 @@ final class HandoverCommand implements Callable<Integer> {
               + " DQLITE_HANDOVER_TIMEOUT).")
   Duration handoverTimeout;
 
+  @Option(
+      names = "--dir",
+      paramLabel = "DIR",
+      description =
+          "The daemon's data directory, whose info.yaml names the node to hand over (default:"
+              + " /var/lib/dqlite, env DQLITE_DIR).")
+  Path dir;
+
+  @Option(
+      names = "--admin-token-file",
+      paramLabel = "FILE",
+      description =
+          "The admin token the daemon requires (default: none, env DQLITE_ADMIN_TOKEN_FILE).")
+  Path adminTokenFile;
+
   @Override
   public Integer call() {
     String address = adminAddress == null ? "0.0.0.0:8081" : adminAddress;
     Duration wait = (handoverTimeout == null ? Duration.ofSeconds(60) : handoverTimeout)
         .plusSeconds(10);
-    URI uri = URI.create("http://" + localTarget(address) + "/handover");
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    Path info = (dir == null ? Path.of("/var/lib/dqlite") : dir).resolve("info.yaml");
+    long id;
+    String token = null;
     try {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(uri).timeout(wait).POST(HttpRequest.BodyPublishers.noBody())
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      id = YamlNodeStore.readNode(info).id();
+      if (adminTokenFile != null) {
+        token = AdminAuth.readToken(adminTokenFile);
+      }
+    } catch (IOException e) {
+      System.err.println("dqlite-sidecar handover: " + e.getMessage()
+          + " (is --dir the daemon's data directory?)");
+      return 1;
+    }
+    URI uri = URI.create("http://" + localTarget(address) + AdminApi.handoverPath(id));
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri).timeout(wait).POST(HttpRequest.BodyPublishers.noBody());
+    if (token != null) {
+      request.header(AdminApi.AUTHORIZATION, AdminApi.bearer(token));
+    }
+    try {
+      HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       System.out.print(r.body());
       if (r.statusCode() == 200) {
         return 0;

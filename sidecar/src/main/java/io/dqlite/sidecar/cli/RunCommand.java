@@ -1,5 +1,6 @@
 package io.dqlite.sidecar.cli;
 
+import io.dqlite.sidecar.admin.AdminAuth;
 import io.dqlite.sidecar.daemon.Sidecar;
 import io.dqlite.sidecar.daemon.SidecarOptions;
 import io.dqlite.sidecar.daemon.SidecarOptions.LogFormat;
@@ -87,6 +88,16 @@ final class RunCommand implements Callable<Integer> {
           + "(default: 0.0.0.0:8081).")
   String adminAddress;
 
+  @Option(names = "--admin-token-file", paramLabel = "FILE",
+      description = "Bearer token /cluster and /handover require, re-read on each call (default:"
+          + " none, and then they refuse every call).")
+  Path adminTokenFile;
+
+  @Option(names = "--admin-auth", paramLabel = "token|none",
+      description = "none serves /cluster and /handover to anyone, without --admin-token-file"
+          + " (default: token).")
+  String adminAuth;
+
   @Option(names = "--roles-adjustment-frequency", paramLabel = "DURATION",
       description = "How often the leader adjusts roles (default: 30s).")
   Duration rolesAdjustmentFrequency;
@@ -160,6 +171,7 @@ final class RunCommand implements Callable<Integer> {
       if (adminAddress != null) {
         b.adminAddress(adminAddress);
       }
+      b.adminAuth(adminAuth(adminAuth, adminTokenFile));
       if (rolesAdjustmentFrequency != null) {
         b.rolesAdjustmentFrequency(rolesAdjustmentFrequency);
       }
@@ -195,6 +207,23 @@ final class RunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
+  }
+
+  /** {@code --admin-auth} and {@code --admin-token-file} together. */
+  static AdminAuth adminAuth(String mode, Path tokenFile) {
+    String m = mode == null ? "token" : mode.strip().toLowerCase(java.util.Locale.ROOT);
+    return switch (m) {
+      case "none" -> {
+        if (tokenFile != null) {
+          throw new IllegalArgumentException(
+              "--admin-auth=none and --admin-token-file exclude each other: drop one");
+        }
+        yield AdminAuth.none();
+      }
+      case "token" -> tokenFile == null ? AdminAuth.unconfigured() : AdminAuth.token(tokenFile);
+      default -> throw new IllegalArgumentException(
+          "--admin-auth " + mode + ": expected token or none");
+    };
   }
 
   static List<String> splitList(String value) {

@@ -1,6 +1,7 @@
 package io.dqlite.sidecar.daemon;
 
 import io.dqlite.client.DqliteException;
+import io.dqlite.sidecar.admin.AdminAuth;
 import io.dqlite.sidecar.admin.AdminServer;
 import io.dqlite.sidecar.app.App;
 import io.dqlite.sidecar.app.AppBuilder;
@@ -63,6 +64,10 @@ public final class Sidecar implements AutoCloseable {
   public static Sidecar start(SidecarOptions o) throws IOException, InterruptedException {
     log.info("starting: address {}, data in {}, app socket {}, admin on {}", o.address(), o.dir(),
         o.appSocket(), o.adminAddress());
+    if (o.adminAuth().tokenFile().isPresent()) {
+      // Fail before the node starts: a sidecar nobody can hand over is worse than one that stops.
+      AdminAuth.readToken(o.adminAuth().tokenFile().get());
+    }
     SidecarMetrics metrics = new SidecarMetrics();
     ZoneResolver.Zone zone =
         new ZoneResolver(o.zoneLabel(), o.podLabelsFile(), o.nodeName().orElse(null),
@@ -122,7 +127,7 @@ public final class Sidecar implements AutoCloseable {
               metrics.appSocket());
       s.monitor = new ClusterMonitor(node, metrics, o.statusInterval(), Clock.systemUTC());
       s.monitor.start();
-      s.admin = AdminServer.start(o.adminAddress(), new SidecarAdmin(s));
+      s.admin = AdminServer.start(o.adminAddress(), new SidecarAdmin(s), o.adminAuth());
     } catch (IOException | RuntimeException e) {
       s.closeAll();
       throw e;

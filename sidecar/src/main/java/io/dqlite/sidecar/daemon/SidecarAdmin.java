@@ -32,6 +32,11 @@ final class SidecarAdmin implements AdminBackend {
   }
 
   @Override
+  public long nodeId() {
+    return sidecar.node().id();
+  }
+
+  @Override
   public Answer live() {
     return Answer.ok("ok: node 0x" + Long.toHexString(sidecar.node().id()) + " started");
   }

@@ -1,5 +1,6 @@
 package io.dqlite.sidecar.daemon;
 
+import io.dqlite.sidecar.admin.AdminAuth;
 import io.dqlite.sidecar.app.App;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,6 +33,8 @@ import java.util.Optional;
  * @param appSocket where applications connect: {@code @name} (abstract, default {@code @dqlite})
  *     or an absolute path (a socket file with mode 0660)
  * @param adminAddress where the admin HTTP server listens; default {@code 0.0.0.0:8081}
+ * @param adminAuth who may call /cluster and /handover: holders of the token in {@code
+ *     --admin-token-file}; by default (no file) nobody; anyone with {@code --admin-auth=none}
  * @param rolesAdjustmentFrequency how often the leader adjusts roles; default 30 s
  * @param networkLatency average one-way latency between nodes; zero (default) = libdqlite's
  * @param snapshotThreshold raft entries before a snapshot; default {@value #SNAPSHOT_THRESHOLD};
@@ -59,6 +62,7 @@ public record SidecarOptions(
     Optional<Long> failureDomain,
     String appSocket,
     String adminAddress,
+    AdminAuth adminAuth,
     Duration rolesAdjustmentFrequency,
     Duration networkLatency,
     int snapshotThreshold,
@@ -128,6 +132,7 @@ public record SidecarOptions(
       throw new IllegalArgumentException("--app-socket @: the abstract socket needs a name");
     }
     requireHostPort(adminAddress, "--admin-address");
+    Objects.requireNonNull(adminAuth, "adminAuth");
     positive(rolesAdjustmentFrequency, "--roles-adjustment-frequency");
     positive(handoverTimeout, "--handover-timeout");
     positive(statusInterval, "--status-interval");
@@ -243,6 +248,7 @@ public record SidecarOptions(
     private Optional<Long> failureDomain = Optional.empty();
     private String appSocket = "@dqlite";
     private String adminAddress = "0.0.0.0:8081";
+    private AdminAuth adminAuth = AdminAuth.unconfigured();
     private Duration rolesAdjustmentFrequency = Duration.ofSeconds(30);
     private Duration networkLatency = Duration.ZERO;
     // Null until set: the other value's default then follows it (see resolvedSnapshot).
@@ -313,6 +319,11 @@ public record SidecarOptions(
 
     public Builder adminAddress(String v) {
       adminAddress = v;
+      return this;
+    }
+
+    public Builder adminAuth(AdminAuth v) {
+      adminAuth = v;
       return this;
     }
 
@@ -405,6 +416,7 @@ public record SidecarOptions(
           failureDomain,
           appSocket,
           adminAddress,
+          adminAuth,
           rolesAdjustmentFrequency,
           networkLatency,
           snapshot[0],

@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** A backend with settable answers, for testing the HTTP layer and its clients. */
 public final class FixedBackend implements AdminBackend {
 
+  public static final long NODE_ID = 0x2a;
+
   public volatile Answer live = Answer.ok("ok");
   public volatile Answer ready = new Answer(503, "not ready: joining");
   public volatile String metrics = "# TYPE x gauge\nx 1.0\n";
@@ -17,6 +19,11 @@ public final class FixedBackend implements AdminBackend {
   /** When set, cluster() waits (at most a minute) until it opens, as a slow cluster would. */
   public volatile CountDownLatch clusterGate;
   public final AtomicInteger clusterCalls = new AtomicInteger();
+
+  @Override
+  public long nodeId() {
+    return NODE_ID;
+  }
 
   @Override
   public Answer live() {

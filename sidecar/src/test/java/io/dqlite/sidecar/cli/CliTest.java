@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class CliTest {
@@ -142,19 +143,59 @@ class CliTest {
   }
 
   @Test
-  void handoverCommandExitsZeroOnSuccessAndOneOnRefusal() throws Exception {
+  void handoverCommandExitsZeroOnSuccessAndOneOnRefusal(@TempDir Path dir) throws Exception {
     io.dqlite.sidecar.admin.FixedBackend backend = new io.dqlite.sidecar.admin.FixedBackend();
+    Path token = dir.resolve("token");
+    java.nio.file.Files.writeString(token, "s3cret\n");
+    writeInfo(dir, io.dqlite.sidecar.admin.FixedBackend.NODE_ID);
     try (io.dqlite.sidecar.admin.AdminServer server =
-        io.dqlite.sidecar.admin.AdminServer.start("127.0.8.1:0", backend)) {
-      CommandLine cli = Main.commandLine(Map.of("DQLITE_ADMIN_ADDRESS", server.address()));
-      assertThat(cli.execute("handover")).isZero();
+        io.dqlite.sidecar.admin.AdminServer.start("127.0.8.1:0", backend,
+            io.dqlite.sidecar.admin.AdminAuth.token(token))) {
+      // As in the preStop hook: everything from the container's environment.
+      Map<String, String> env = Map.of("DQLITE_ADMIN_ADDRESS", server.address(),
+          "DQLITE_DIR", dir.toString(), "DQLITE_ADMIN_TOKEN_FILE", token.toString());
+      assertThat(Main.commandLine(env).execute("handover")).isZero();
+      assertThat(backend.handovers).hasValue(1);
+      // Without the token, or naming another node: refused, nothing handed over.
+      assertThat(Main.commandLine(Map.of()).execute("handover", "--admin-address",
+          server.address(), "--dir", dir.toString())).isEqualTo(1);
+      Path other = java.nio.file.Files.createDirectory(dir.resolve("other"));
+      writeInfo(other, 7);
+      assertThat(Main.commandLine(env).execute("handover", "--dir", other.toString()))
+          .isEqualTo(1);
       assertThat(backend.handovers).hasValue(1);
       backend.handover =
           new io.dqlite.sidecar.admin.AdminBackend.Answer(
               409, io.dqlite.sidecar.admin.AdminBackend.reason("a handover is already running"));
-      assertThat(Main.commandLine(Map.of()).execute("handover", "--admin-address",
-          server.address())).isEqualTo(1);
+      assertThat(Main.commandLine(env).execute("handover")).isEqualTo(1);
     }
+  }
+
+  @Test
+  void handoverCommandWithoutInfoYamlSaysWhichDirectory(@TempDir Path dir) {
+    assertThat(Main.commandLine(Map.of()).execute("handover", "--dir", dir.toString(),
+        "--admin-address", "127.0.8.1:1")).isEqualTo(1);
+  }
+
+  private static void writeInfo(Path dir, long id) throws java.io.IOException {
+    io.dqlite.client.YamlNodeStore.writeAtomically(dir.resolve("info.yaml"),
+        io.dqlite.client.YamlNodeStore.formatNode(
+            new io.dqlite.client.NodeInfo(id, "127.0.0.1:9001", io.dqlite.client.NodeRole.VOTER)));
+  }
+
+  @Test
+  void adminAuthFlags() {
+    assertThat(RunCommand.adminAuth(null, null))
+        .isEqualTo(io.dqlite.sidecar.admin.AdminAuth.unconfigured());
+    assertThat(RunCommand.adminAuth("none", null))
+        .isEqualTo(io.dqlite.sidecar.admin.AdminAuth.none());
+    assertThat(RunCommand.adminAuth("token", Path.of("/t")))
+        .isEqualTo(io.dqlite.sidecar.admin.AdminAuth.token(Path.of("/t")));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> RunCommand.adminAuth("none", Path.of("/t")))
+        .hasMessageContaining("exclude each other");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunCommand.adminAuth("basic", null))
+        .hasMessageContaining("expected token or none");
   }
 
   @Test

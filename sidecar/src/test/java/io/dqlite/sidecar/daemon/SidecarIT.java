@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dqlite.http.AdminApi;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dqlite.client.net.AbstractUnixSocket;
 import io.dqlite.sidecar.appsocket.GoDqliteShell;
@@ -133,7 +134,18 @@ class SidecarIT {
   @Test
   void postHandoverOnTheLeaderMovesLeadership() throws Exception {
     SidecarProcess leader = leader();
-    SidecarProcess.Answer answer = leader.post("/handover");
+    // Refused before anything moves: no token, another sidecar's token, another node's id.
+    String path = AdminApi.handoverPath(leader.nodeId());
+    SidecarProcess other = sidecars.stream().filter(s -> s != leader).findFirst().orElseThrow();
+    assertThat(leader.post(path, null).status()).isEqualTo(401);
+    assertThat(leader.post(path, other.token()).status()).isEqualTo(401);
+    SidecarProcess.Answer wrongNode = leader.post(AdminApi.handoverPath(other.nodeId()),
+        leader.token());
+    assertThat(wrongNode.status()).as(wrongNode.body()).isEqualTo(409);
+    assertThat(wrongNode.body()).contains("not " + AdminApi.hexId(other.nodeId()));
+    assertThat(leader.logText()).doesNotContain(leader.token());
+    assertThat(leader()).isSameAs(leader);
+    SidecarProcess.Answer answer = leader.handover();
     assertThat(answer.status()).as(answer.body()).isEqualTo(200);
     JsonNode result = JSON.readTree(answer.body());
     assertThat(result.get("outcome").asText()).isEqualTo("success");

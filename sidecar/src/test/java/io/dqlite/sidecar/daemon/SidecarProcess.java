@@ -2,6 +2,8 @@ package io.dqlite.sidecar.daemon;
 
 import static org.awaitility.Awaitility.await;
 
+import io.dqlite.client.YamlNodeStore;
+import io.dqlite.http.AdminApi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -37,6 +39,8 @@ final class SidecarProcess implements AutoCloseable {
   private final Path dir;
   private final Path log;
   private final List<String> extra;
+  private final Path tokenFile;
+  private final String token;
   private Process process;
 
   SidecarProcess(String host, Path base, String socket, List<String> extra) {
@@ -47,6 +51,14 @@ final class SidecarProcess implements AutoCloseable {
     this.dir = base.resolve(host + "-" + dbPort);
     this.log = base.resolve(host + "-" + dbPort + ".log");
     this.extra = List.copyOf(extra);
+    // Each sidecar gets its admin token from a file, as from the operator's mounted Secret.
+    this.tokenFile = base.resolve(host + "-" + dbPort + ".token");
+    this.token = "token-" + host + "-" + dbPort;
+    try {
+      Files.writeString(tokenFile, token + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException("write " + tokenFile, e);
+    }
   }
 
   static Path jar() {
@@ -94,6 +106,7 @@ final class SidecarProcess implements AutoCloseable {
         List.of(
             "--app-socket", socket,
             "--admin-address", adminAddress(),
+            "--admin-token-file", tokenFile.toString(),
             "--roles-adjustment-frequency", "1s",
             "--status-interval", "1s",
             "--handover-timeout", "30s",
@@ -125,13 +138,36 @@ final class SidecarProcess implements AutoCloseable {
     return process;
   }
 
-  /** GET on the admin server; status and body, or status -1 when it does not answer. */
+  /**
+   * GET on the admin server with the admin token; status and body, or status -1 when it does not
+   * answer.
+   */
   Answer get(String path) {
-    return send(HttpRequest.newBuilder(uri(path)).GET());
+    return send(authorized(HttpRequest.newBuilder(uri(path)).GET(), token));
   }
 
-  Answer post(String path) {
-    return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()));
+  /** POST on the admin server with {@code token} as bearer token (null: none). */
+  Answer post(String path, String token) {
+    return send(authorized(
+        HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()), token));
+  }
+
+  /** {@code POST /handover?node=<id>} for this sidecar's own node (from its info.yaml). */
+  Answer handover() throws IOException {
+    return post(AdminApi.handoverPath(nodeId()), token);
+  }
+
+  /** The node's raft id, from its info.yaml. */
+  long nodeId() throws IOException {
+    return YamlNodeStore.readNode(dir.resolve("info.yaml")).id();
+  }
+
+  private static HttpRequest.Builder authorized(HttpRequest.Builder b, String token) {
+    return token == null ? b : b.header(AdminApi.AUTHORIZATION, AdminApi.bearer(token));
+  }
+
+  String token() {
+    return token;
   }
 
   record Answer(int status, String body) {}
