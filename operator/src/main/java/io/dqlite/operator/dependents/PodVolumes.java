@@ -1,7 +1,7 @@
 package io.dqlite.operator.dependents;
 
 import io.dqlite.operator.crd.DqliteCluster;
-import io.dqlite.operator.crd.TlsSpec;
+import io.dqlite.operator.crd.TlsMode;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import java.util.ArrayList;
@@ -25,8 +25,7 @@ public final class PodVolumes {
     List<Volume> volumes = new ArrayList<>();
     volumes.add(new VolumeBuilder().withName(APP_SOCKET).withNewEmptyDir().endEmptyDir().build());
     volumes.add(new VolumeBuilder().withName(TMP).withNewEmptyDir().endEmptyDir().build());
-    TlsSpec tls = cr.getSpec().getTls();
-    if (tls != null) {
+    if (TlsMode.of(cr).tls()) {
       volumes.add(
           new VolumeBuilder()
               .withName(TLS)
@@ -42,9 +41,8 @@ public final class PodVolumes {
 
   /** The Secret holding tls.crt, tls.key and ca.crt: the user's, or the generated one. */
   public static String tlsSecretName(DqliteCluster cr) {
-    TlsSpec tls = cr.getSpec().getTls();
-    return Boolean.TRUE.equals(tls.getGenerate())
-        ? ClusterNames.generatedTlsSecret(cr)
-        : tls.getSecretName();
+    return TlsMode.of(cr) == TlsMode.SECRET
+        ? cr.getSpec().getTls().getSecretName()
+        : ClusterNames.generatedTlsSecret(cr);
   }
 }

@@ -3,6 +3,7 @@ package io.dqlite.operator.dependents;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.DqliteClusterSpec;
 import io.dqlite.operator.crd.RaftSpec;
+import io.dqlite.operator.crd.TlsMode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -108,7 +109,7 @@ public final class SidecarContainer {
       addIfSet(env, Sidecar.ENV_SNAPSHOT_THRESHOLD, raft.getSnapshotThreshold());
       addIfSet(env, Sidecar.ENV_SNAPSHOT_TRAILING, raft.getSnapshotTrailing());
     }
-    if (spec.getTls() != null) {
+    if (TlsMode.of(cr).tls()) {
       env.add(value(Sidecar.ENV_TLS_CERT, Sidecar.TLS_DIR + "/tls.crt"));
       env.add(value(Sidecar.ENV_TLS_KEY, Sidecar.TLS_DIR + "/tls.key"));
       env.add(value(Sidecar.ENV_TLS_CA, Sidecar.TLS_DIR + "/ca.crt"));
@@ -121,7 +122,7 @@ public final class SidecarContainer {
     mounts.add(mount(ClusterNames.DATA_VOLUME, Sidecar.DATA_DIR, false));
     mounts.add(mount(PodVolumes.APP_SOCKET, Sidecar.APP_SOCKET_DIR, false));
     mounts.add(mount(PodVolumes.TMP, Sidecar.TMP_DIR, false));
-    if (cr.getSpec().getTls() != null) {
+    if (TlsMode.of(cr).tls()) {
       mounts.add(mount(PodVolumes.TLS, Sidecar.TLS_DIR, true));
     }
     return mounts;

@@ -65,7 +65,7 @@ class PodTemplateTest {
     PodSpec pod = build(withUserTemplate()).getSpec();
     assertThat(pod.getVolumes())
         .extracting(Volume::getName)
-        .containsExactly("cache", "dqlite-socket", "dqlite-tmp");
+        .containsExactly("cache", "dqlite-socket", "dqlite-tmp", "dqlite-tls");
     assertThat(pod.getVolumes().get(1).getEmptyDir()).isNotNull();
     assertThat(pod.getVolumes().get(1).getHostPath()).isNull();
   }
