@@ -9,6 +9,8 @@ import io.dqlite.operator.crd.ConditionTypes;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.DqliteClusterSpec;
 import io.dqlite.operator.crd.MetricsSpec;
+import io.dqlite.operator.crd.NetworkPolicySpec;
+import io.dqlite.operator.crd.PeerSelector;
 import io.dqlite.operator.crd.TlsSpec;
 import io.dqlite.operator.dependents.ClusterNames;
 import io.dqlite.operator.dependents.GeneratedTls;
@@ -22,6 +24,7 @@ import io.dqlite.operator.status.Conditions;
 import io.dqlite.operator.steps.UserTls;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -36,6 +39,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
@@ -239,9 +243,8 @@ class OperatorIT {
 
   @Test
   void ownedObjectsStatusEventsTlsAndGarbageCollection() {
-    TlsSpec tls = new TlsSpec();
-    tls.setGenerate(true);
-    DqliteCluster created = create("db", spec -> spec.setTls(tls));
+    // A minimal cluster: TLS is the default.
+    DqliteCluster created = create("db", spec -> {});
 
     await()
         .atMost(WAIT)
@@ -283,7 +286,8 @@ class OperatorIT {
             get(ServiceAccount.class, "db").orElseThrow(),
             get(ConfigMap.class, "db-join").orElseThrow(),
             get(Secret.class, "db-tls").orElseThrow(),
-            get(Secret.class, "db-tls-ca").orElseThrow());
+            get(Secret.class, "db-tls-ca").orElseThrow(),
+            get(NetworkPolicy.class, "db").orElseThrow());
     assertThat(owned)
         .allSatisfy(
             o -> {
@@ -309,6 +313,31 @@ class OperatorIT {
         .filteredOn(v -> v.getSecret() != null)
         .extracting(v -> v.getSecret().getSecretName())
         .containsExactly("db-tls");
+    assertThat(cr.getStatus().getTls().getMode()).isEqualTo("Generated");
+    assertThat(sts.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .extracting(e -> e.getName())
+        .contains("DQLITE_TLS_CERT", "DQLITE_TLS_KEY", "DQLITE_TLS_CA");
+
+    // The NetworkPolicy: raft port from the cluster's pods, its clients and this operator (its
+    // namespace and default pod labels), admin port from the operator only.
+    NetworkPolicy np = get(NetworkPolicy.class, "db").orElseThrow();
+    assertThat(np.getSpec().getPodSelector().getMatchLabels())
+        .isEqualTo(ClusterNames.selectorLabels(created));
+    assertThat(np.getSpec().getIngress())
+        .extracting(r -> r.getPorts().get(0).getPort().getIntVal(), r -> r.getFrom().size())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(9001, 3),
+            org.assertj.core.groups.Tuple.tuple(8081, 1));
+    assertThat(np.getSpec().getIngress().get(1).getFrom().get(0))
+        .satisfies(
+            p -> {
+              assertThat(p.getNamespaceSelector().getMatchLabels())
+                  .isEqualTo(Map.of("kubernetes.io/metadata.name", OPERATOR_NS));
+              assertThat(p.getPodSelector().getMatchLabels())
+                  .isEqualTo(OperatorSettings.DEFAULT_POD_LABELS);
+            });
+    assertThat(np.getSpec().getIngress().get(0).getFrom().get(1).getPodSelector().getMatchLabels())
+        .isEqualTo(Map.of("dqlite.io/client", "db"));
 
     await()
         .atMost(WAIT)
@@ -349,6 +378,39 @@ class OperatorIT {
         .isEqualTo(before.getMetadata().getResourceVersion());
     assertThat(after.getData()).isEqualTo(before.getData());
 
+    // metricsFrom admits Prometheus to the admin port; turning the policy off deletes it.
+    editSpec(
+        "db",
+        spec -> {
+          NetworkPolicySpec policy = new NetworkPolicySpec();
+          policy.setMetricsFrom(
+              List.of(
+                  new PeerSelector(
+                      new LabelSelectorBuilder()
+                          .addToMatchLabels("kubernetes.io/metadata.name", "monitoring")
+                          .build(),
+                      null)));
+          spec.setNetworkPolicy(policy);
+        });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        get(NetworkPolicy.class, "db")
+                            .orElseThrow()
+                            .getSpec()
+                            .getIngress()
+                            .get(1)
+                            .getFrom())
+                    .hasSize(2));
+    editSpec("db", spec -> spec.getNetworkPolicy().setEnabled(false));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(get(NetworkPolicy.class, "db")).isEmpty());
+    editSpec("db", spec -> spec.getNetworkPolicy().setEnabled(true));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(get(NetworkPolicy.class, "db")).isPresent());
+
     // Deleting the cluster lets the garbage collector take every owned object.
     cluster("db").delete();
     await()
@@ -363,6 +425,7 @@ class OperatorIT {
               assertThat(get(Secret.class, "db-tls-ca")).isEmpty();
               assertThat(get(PodDisruptionBudget.class, "db")).isEmpty();
               assertThat(get(ServiceAccount.class, "db")).isEmpty();
+              assertThat(get(NetworkPolicy.class, "db")).isEmpty();
             });
   }
 
