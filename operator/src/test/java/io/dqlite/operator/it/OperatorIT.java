@@ -229,13 +229,24 @@ class OperatorIT {
 
   /** Changes the spec of cluster {@code name} in place. */
   static void editSpec(String name, Consumer<DqliteClusterSpec> change) {
-    cluster(name)
-        .edit(
-            c -> {
-              change.accept(c.getSpec());
-              return c;
-            });
+    // The operator patches the status meanwhile: an edit of an older resourceVersion conflicts
+    // (409) and is made again on the newest object.
+    await()
+        .atMost(WAIT)
+        .ignoreExceptionsMatching(
+            e ->
+                e instanceof io.fabric8.kubernetes.client.KubernetesClientException k
+                    && k.getCode() == 409)
+        .untilAsserted(
+            () ->
+                cluster(name)
+                    .edit(
+                        c -> {
+                          change.accept(c.getSpec());
+                          return c;
+                        }));
   }
+
 
   static <T extends HasMetadata> Optional<T> get(Class<T> type, String name) {
     return Optional.ofNullable(admin.resources(type).inNamespace(ns).withName(name).get());
@@ -543,8 +554,10 @@ class OperatorIT {
         new HashMap<>(GeneratedTls.build(cr, "cluster.local", Instant.now()).getData());
     renewed.put("keystore.p12", "AAAA");
     setData("own-certs", renewed);
+    // Ignoring exceptions: the pod is briefly absent between its deletion and its replacement.
     await()
         .atMost(WAIT)
+        .ignoreExceptions()
         .untilAsserted(
             () -> {
               assertThat(TlsRevision.of(renewed)).isNotEqualTo(TlsRevision.of(complete));
@@ -606,30 +619,37 @@ class OperatorIT {
     await()
         .atMost(WAIT)
         .until(() -> get(io.fabric8.kubernetes.api.model.Pod.class, "unpullable-0").isPresent());
-    admin
-        .pods()
-        .inNamespace(ns)
-        .withName("unpullable-0")
-        .editStatus(
-            p -> {
-              p.getStatus()
-                  .setContainerStatuses(
-                      List.of(
-                          new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
-                              .withName(p.getSpec().getContainers().get(0).getName())
-                              .withImage(p.getSpec().getContainers().get(0).getImage())
-                              .withImageID("")
-                              .withReady(false)
-                              .withRestartCount(0)
-                              .withNewState()
-                              .withNewWaiting()
-                              .withReason("ErrImagePull")
-                              .withMessage("registry.invalid: no such host")
-                              .endWaiting()
-                              .endState()
-                              .build()));
-              return p;
-            });
+    // The scheduler writes the pod's status too (unschedulable): an edit based on an older
+    // resourceVersion conflicts, so it is retried.
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                admin
+                    .pods()
+                    .inNamespace(ns)
+                    .withName("unpullable-0")
+                    .editStatus(
+                        p -> {
+                          p.getStatus()
+                              .setContainerStatuses(
+                                  List.of(
+                                      new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
+                                          .withName(p.getSpec().getContainers().get(0).getName())
+                                          .withImage(p.getSpec().getContainers().get(0).getImage())
+                                          .withImageID("")
+                                          .withReady(false)
+                                          .withRestartCount(0)
+                                          .withNewState()
+                                          .withNewWaiting()
+                                          .withReason("ErrImagePull")
+                                          .withMessage("registry.invalid: no such host")
+                                          .endWaiting()
+                                          .endState()
+                                          .build()));
+                          return p;
+                        }));
     await()
         .atMost(WAIT)
         .untilAsserted(

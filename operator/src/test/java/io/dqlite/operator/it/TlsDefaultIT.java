@@ -78,7 +78,10 @@ class TlsDefaultIT {
                     "LEADER_ELECTION_ENABLED", "false",
                     "POD_NAME", "tls-it",
                     "DQLITE_OPERATOR_HTTP_PORT", "0")),
-            admin);
+            // Its own client: closing the operator closes it.
+            new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+                .withConfig(LocalKube.controlPlane().config())
+                .build());
     create("minimal", spec -> {});
     create("optout", spec -> spec.setTls(TlsSpec.disabled()));
 
@@ -217,13 +220,24 @@ class TlsDefaultIT {
   }
 
   static void editSpec(String name, Consumer<DqliteClusterSpec> change) {
-    cluster(name)
-        .edit(
-            c -> {
-              change.accept(c.getSpec());
-              return c;
-            });
+    // The operator patches the status meanwhile: an edit of an older resourceVersion conflicts
+    // (409) and is made again on the newest object.
+    await()
+        .atMost(WAIT)
+        .ignoreExceptionsMatching(
+            e ->
+                e instanceof io.fabric8.kubernetes.client.KubernetesClientException k
+                    && k.getCode() == 409)
+        .untilAsserted(
+            () ->
+                cluster(name)
+                    .edit(
+                        c -> {
+                          change.accept(c.getSpec());
+                          return c;
+                        }));
   }
+
 
   static TlsStatus tlsStatus(String name) {
     return cluster(name).get().getStatus().getTls();
