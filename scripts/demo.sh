@@ -179,16 +179,16 @@ sql_round_trip() {
   java -Dlogback.configurationFile="$REPO/scripts/demo/logback-quiet.xml" -cp "$jar" \
     "$REPO/scripts/demo/SqlRoundTrip.java" "jdbc:dqlite:unix:$sock?database=demo" write
 
-  # Second check, over the pods' raft addresses: the leader search answers with the pods' DNS
-  # names, which resolve through the agent's hosts file for the namespace (JVMs only: go-dqlite's
-  # `dqlite` shell uses the system resolver, which knows no cluster names).
-  local ips
-  ips=$(kubectl -n "$DEMO_NS" get pods -l app.kubernetes.io/instance="$CLUSTER" \
-    -o jsonpath='{range .items[*]}{.status.podIP}:9001,{end}')
-  log "    the same table over TCP, leader search from the pods' addresses ${ips%,}"
-  java -Djdk.net.hosts.file="$LOCALKUBE_DIR/agent/dns/$DEMO_NS.hosts" \
-    -Dlogback.configurationFile="$REPO/scripts/demo/logback-quiet.xml" -cp "$jar" \
-    "$REPO/scripts/demo/SqlRoundTrip.java" "jdbc:dqlite://${ips%,}/demo" read
+  # Second check, through another pod's app socket: its sidecar forwards to the leader over the
+  # cluster's mutual TLS (the default), so the read crosses the network encrypted. A plain TCP
+  # client on port 9001 would be refused: the nodes accept only TLS with the cluster's certificate
+  # (docs/security.md).
+  local uid2 sock2
+  uid2=$(kubectl -n "$DEMO_NS" get pod "$CLUSTER-2" -o jsonpath='{.metadata.uid}')
+  sock2=$LOCALKUBE_DIR/agent/pods/$uid2/volumes/dqlite-socket/dqlite.sock
+  log "    the same table through $CLUSTER-2's app socket (to the leader over TLS)"
+  java -Dlogback.configurationFile="$REPO/scripts/demo/logback-quiet.xml" -cp "$jar" \
+    "$REPO/scripts/demo/SqlRoundTrip.java" "jdbc:dqlite:unix:$sock2?database=demo" read
 }
 
 summary() {

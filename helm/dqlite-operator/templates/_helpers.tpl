@@ -98,6 +98,11 @@ verbs the operator uses; docs/packaging.md gives the reason for each.
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
   verbs: ["list", "watch", "create", "patch"]
+# Each cluster's NetworkPolicy, as the objects above, and deleted when the cluster's
+# spec.networkPolicy.enabled turns false.
+- apiGroups: ["networking.k8s.io"]
+  resources: ["networkpolicies"]
+  verbs: ["list", "watch", "create", "patch", "delete"]
 # Pods from an informer; rolling updates and scale-down delete one at a time after a handover.
 - apiGroups: [""]
   resources: ["pods"]

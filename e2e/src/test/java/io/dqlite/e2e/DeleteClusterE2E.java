@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Deleting a DqliteCluster: everything it owns (StatefulSet, pods, Services, ConfigMap,
- * ServiceAccount, PodDisruptionBudget, Secrets) is garbage-collected; the volumes stay
+ * ServiceAccount, PodDisruptionBudget, the generated TLS Secrets, NetworkPolicy) is garbage-collected; the volumes stay
  * (storage.retention.whenDeleted: Retain, the default).
  */
 @ExtendWith(E2eExtension.class)
@@ -44,7 +44,8 @@ class DeleteClusterE2E {
     List<String> owned = owned(client, ns.name(), uid);
     System.out.println("E2E objects owned by " + name + ": " + owned);
     assertThat(owned).as("objects owned by the DqliteCluster")
-        .contains("StatefulSet/" + name, "Service/" + name);
+        .contains("StatefulSet/" + name, "Service/" + name, "Secret/" + name + "-tls",
+            "NetworkPolicy/" + name);
 
     long t0 = System.nanoTime();
     DqliteClusters.resource(client, ns.name(), name).delete();
@@ -69,6 +70,7 @@ class DeleteClusterE2E {
     all.addAll(client.serviceAccounts().inNamespace(ns).list().getItems());
     all.addAll(client.secrets().inNamespace(ns).list().getItems());
     all.addAll(client.policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems());
+    all.addAll(client.network().v1().networkPolicies().inNamespace(ns).list().getItems());
     List<String> owned = new ArrayList<>();
     for (HasMetadata o : all) {
       List<OwnerReference> refs = o.getMetadata().getOwnerReferences();

@@ -37,7 +37,8 @@ class InvalidClusterE2E {
     rejected(client, ns, "raft: {rolesAdjustmentFrequency: soon}",
         "spec.raft.rolesAdjustmentFrequency in body should match");
     rejected(client, ns, "tls: {generate: true, secretName: mine}",
-        "tls: set exactly one of secretName");
+        "tls: set at most one of secretName");
+    rejected(client, ns, "tls: {generate: false}", "tls.generate: false does not turn TLS off");
     rejected(client, ns, "replicas: three", "spec.replicas: Invalid value: \"string\"");
   }
 
@@ -49,8 +50,10 @@ class InvalidClusterE2E {
         "zoneLabel is immutable");
     updateRejected(client, ns, "{\"spec\":{\"storage\":{\"size\":\"2Gi\"}}}",
         "storage.size is immutable");
-    updateRejected(client, ns, "{\"spec\":{\"tls\":{\"generate\":true}}}",
-        "tls cannot be added or removed after creation");
+    // A minimal cluster runs generated TLS; naming another mode inside spec.tls is refused.
+    DqliteClusters.patch(client, ns.name(), "fixed", "{\"spec\":{\"tls\":{\"generate\":true}}}");
+    updateRejected(client, ns, "{\"spec\":{\"tls\":{\"generate\":null,\"plaintext\":true}}}",
+        "the TLS mode is immutable");
     updateRejected(client, ns, "{\"spec\":{\"voters\":4}}", "voters must be an odd number");
   }
 

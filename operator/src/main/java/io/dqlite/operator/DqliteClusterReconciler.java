@@ -3,10 +3,13 @@ package io.dqlite.operator;
 import io.dqlite.operator.crd.ConditionTypes;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.DqliteClusterStatus;
+import io.dqlite.operator.crd.TlsMode;
+import io.dqlite.operator.crd.TlsStatus;
 import io.dqlite.operator.dependents.ClientServiceDependent;
 import io.dqlite.operator.dependents.ClusterNames;
 import io.dqlite.operator.dependents.HeadlessServiceDependent;
 import io.dqlite.operator.dependents.JoinConfigMapDependent;
+import io.dqlite.operator.dependents.NetworkPolicyDependent;
 import io.dqlite.operator.dependents.PodDisruptionBudgetDependent;
 import io.dqlite.operator.dependents.ServiceAccountDependent;
 import io.dqlite.operator.dependents.ServiceMonitorDependent;
@@ -16,6 +19,7 @@ import io.dqlite.operator.membership.MemberMapping;
 import io.dqlite.operator.membership.Membership;
 import io.dqlite.operator.plan.Decision;
 import io.dqlite.operator.plan.ScaleStep;
+import io.dqlite.operator.plan.TlsModeDecision;
 import io.dqlite.operator.status.ClusterEvent;
 import io.dqlite.operator.status.Conditions;
 import io.dqlite.operator.status.EventDiff;
@@ -78,6 +82,10 @@ import org.slf4j.LoggerFactory;
           activationCondition = ServiceMonitorDependent.CrdPresent.class,
           reconcilePrecondition = ServiceMonitorDependent.Requested.class,
           dependsOn = HeadlessServiceDependent.NAME),
+      @Dependent(
+          name = NetworkPolicyDependent.NAME,
+          type = NetworkPolicyDependent.class,
+          reconcilePrecondition = NetworkPolicyDependent.Enabled.class),
       @Dependent(
           name = StatefulSetDependent.NAME,
           type = StatefulSetDependent.class,
@@ -154,8 +162,14 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
     // This pass (its dependents included) works from the newest status: what this operator last
     // wrote, which the informer cache may not show yet. cr is JOSDK's copy for this pass.
     DqliteClusterStatus cached = cr.getStatus();
-    cr.setStatus(statuses.latest(cr));
+    DqliteClusterStatus latest = statuses.latest(cr);
     var statefulSet = context.getSecondaryResource(StatefulSet.class, StatefulSetDependent.NAME);
+    // The TLS mode first: everything built or dialled below follows it (TlsMode.of reads it back).
+    TlsModeDecision.Choice tlsMode = tlsMode(cr, latest, statefulSet);
+    cr.setStatus(withTls(latest, tlsMode.status()));
+    context
+        .managedWorkflowAndDependentResourceContext()
+        .put(NetworkPolicyDependent.OPERATOR_PEER, s.operatorPeer());
     List<Pod> pods =
         context.getSecondaryResources(Pod.class).stream()
             .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
@@ -208,7 +222,7 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
 
     List<ClusterEvent> events = new ArrayList<>(result.events());
     events.addAll(tls.events());
-    events.addAll(EventDiff.diff(cr.getStatus(), status));
+    events.addAll(EventDiff.diff(latest, status));
     events.forEach(e -> s.events().record(cr, e));
 
     Duration next = next(result, tls, status);
@@ -243,6 +257,28 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
     return settled ? STEADY : WAITING;
   }
 
+  /** The TLS mode to run in, from the spec, the recorded status and the StatefulSet. */
+  static TlsModeDecision.Choice tlsMode(
+      DqliteCluster cr, DqliteClusterStatus latest, Optional<StatefulSet> statefulSet) {
+    return TlsModeDecision.decide(
+        TlsMode.requested(cr.getSpec().getTls()),
+        Optional.ofNullable(latest)
+            .map(DqliteClusterStatus::getTls)
+            .map(TlsStatus::getMode)
+            .flatMap(TlsMode::of),
+        statefulSet.map(StatefulSetDependent::mountsTls));
+  }
+
+  /** A copy of {@code status} (a new one if null) with {@code tls} set. */
+  static DqliteClusterStatus withTls(DqliteClusterStatus status, TlsStatus tls) {
+    DqliteClusterStatus copy =
+        status == null
+            ? new DqliteClusterStatus()
+            : Serialization.unmarshal(Serialization.asJson(status), DqliteClusterStatus.class);
+    copy.setTls(tls);
+    return copy;
+  }
+
   /** The generated Secret's rotation, or the user's Secret read; nothing without TLS. */
   private static TlsRotator.Outcome tls(
       DqliteCluster cr,
@@ -254,15 +290,14 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
       return new TlsRotator(context.getClient(), s.clusterDomain())
           .reconcile(cr, statefulSet, pods, s.clock().instant());
     }
-    if (cr.getSpec().getTls() != null && cr.getSpec().getTls().getSecretName() != null) {
+    if (TlsMode.of(cr) == TlsMode.SECRET) {
       return new UserTls(context.getClient()).reconcile(cr, statefulSet);
     }
     return TlsRotator.Outcome.none();
   }
 
   static boolean generatesTls(DqliteCluster cr) {
-    return cr.getSpec().getTls() != null
-        && Boolean.TRUE.equals(cr.getSpec().getTls().getGenerate());
+    return TlsMode.of(cr) == TlsMode.GENERATED;
   }
 
   private ReconcilerServices services(Context<DqliteCluster> context) {

@@ -124,7 +124,11 @@ public final class DqliteOperator implements AutoCloseable {
             });
     ReconcilerServices services =
         ReconcilerServices.production(
-            client, settings.identity(), metrics, settings.clusterDomain());
+            client,
+            settings.identity(),
+            metrics,
+            settings.clusterDomain(),
+            ReconcilerServices.operatorPeer(settings, client));
     operator.register(
         new DqliteClusterReconciler(services),
         c -> {

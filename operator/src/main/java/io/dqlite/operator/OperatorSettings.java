@@ -28,6 +28,10 @@ import java.util.stream.Collectors;
  *     {@code /metrics}
  * @param httpHost {@code DQLITE_OPERATOR_HTTP_HOST}, default {@code 0.0.0.0}: the address they
  *     listen on; set it to the pod IP where pods share one network (localkube)
+ * @param operatorPodLabels {@code DQLITE_OPERATOR_POD_LABELS}, {@code key=value} pairs separated by
+ *     commas, default {@code app.kubernetes.io/name=dqlite-operator}: labels of the operator's own
+ *     pods, which each cluster's NetworkPolicy admits to ports 9001 and 8081 (from {@code
+ *     operatorNamespace})
  */
 public record OperatorSettings(
     String clusterDomain,
@@ -37,7 +41,8 @@ public record OperatorSettings(
     String identity,
     LogFormat logFormat,
     int httpPort,
-    String httpHost) {
+    String httpHost,
+    Map<String, String> operatorPodLabels) {
 
   public static final String ENV_CLUSTER_DOMAIN = "DQLITE_OPERATOR_CLUSTER_DOMAIN";
   public static final String ENV_WATCH_NAMESPACES = "WATCH_NAMESPACES";
@@ -47,6 +52,17 @@ public record OperatorSettings(
   public static final String ENV_LOG_FORMAT = "LOG_FORMAT";
   public static final String ENV_HTTP_PORT = "DQLITE_OPERATOR_HTTP_PORT";
   public static final String ENV_HTTP_HOST = "DQLITE_OPERATOR_HTTP_HOST";
+  public static final String ENV_POD_LABELS = "DQLITE_OPERATOR_POD_LABELS";
+
+  /** The operator pods' labels when {@link #ENV_POD_LABELS} is not set (the chart's name label). */
+  public static final Map<String, String> DEFAULT_POD_LABELS =
+      Map.of(ClusterNames.NAME_LABEL, ClusterNames.MANAGER);
+
+  private static final java.util.regex.Pattern LABEL_KEY =
+      java.util.regex.Pattern.compile(
+          "([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
+  private static final java.util.regex.Pattern LABEL_VALUE =
+      java.util.regex.Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
 
   /** The leader-election Lease, in the operator's namespace. */
   public static final String LEASE_NAME = "dqlite-operator";
@@ -66,6 +82,7 @@ public record OperatorSettings(
 
   public OperatorSettings {
     watchNamespaces = Set.copyOf(watchNamespaces);
+    operatorPodLabels = Map.copyOf(operatorPodLabels);
   }
 
   /**
@@ -136,7 +153,32 @@ public record OperatorSettings(
         identity,
         format,
         port,
-        value(env, ENV_HTTP_HOST).orElse("0.0.0.0"));
+        value(env, ENV_HTTP_HOST).orElse("0.0.0.0"),
+        value(env, ENV_POD_LABELS).map(OperatorSettings::labels).orElse(DEFAULT_POD_LABELS));
+  }
+
+  /** {@code key=value,key=value}, each a valid label; at least one. */
+  static Map<String, String> labels(String value) {
+    Map<String, String> labels = new java.util.TreeMap<>();
+    for (String pair : value.split(",")) {
+      String p = pair.strip();
+      int eq = p.indexOf('=');
+      String key = eq < 0 ? p : p.substring(0, eq).strip();
+      String label = eq < 0 ? null : p.substring(eq + 1).strip();
+      if (p.isEmpty()
+          || label == null
+          || !LABEL_KEY.matcher(key).matches()
+          || !LABEL_VALUE.matcher(label).matches()) {
+        throw new IllegalArgumentException(
+            ENV_POD_LABELS
+                + ": \""
+                + p
+                + "\" is not a label key=value (expected e.g."
+                + " app.kubernetes.io/name=dqlite-operator,app.kubernetes.io/instance=dqlite-operator)");
+      }
+      labels.put(key, label);
+    }
+    return labels;
   }
 
   /** {@code DQLITE_OPERATOR_CLUSTER_DOMAIN} of this process, default {@code cluster.local}. */

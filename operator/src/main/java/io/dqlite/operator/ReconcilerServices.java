@@ -1,5 +1,6 @@
 package io.dqlite.operator;
 
+import io.dqlite.operator.dependents.OperatorPeer;
 import io.dqlite.operator.dependents.Sidecar;
 import io.dqlite.operator.kube.EventRecorder;
 import io.dqlite.operator.kube.KubernetesEventRecorder;
@@ -30,6 +31,7 @@ import java.util.function.Supplier;
  * @param metrics the operator's own metrics
  * @param clock the time conditions and deadlines are computed with
  * @param clusterDomain the DNS domain of pod addresses
+ * @param operatorPeer the operator's own pods, which each cluster's NetworkPolicy admits
  */
 public record ReconcilerServices(
     MembershipReader membership,
@@ -38,14 +40,19 @@ public record ReconcilerServices(
     EventRecorder events,
     OperatorMetrics metrics,
     Clock clock,
-    String clusterDomain) {
+    String clusterDomain,
+    OperatorPeer operatorPeer) {
 
   /** How long the sidecars' {@code /cluster} answers are awaited in one reconciliation. */
   public static final Duration MEMBERSHIP_DEADLINE = Duration.ofSeconds(12);
 
   /** The production services, on {@code client}. */
   public static ReconcilerServices production(
-      KubernetesClient client, String instance, OperatorMetrics metrics, String clusterDomain) {
+      KubernetesClient client,
+      String instance,
+      OperatorMetrics metrics,
+      String clusterDomain,
+      OperatorPeer operatorPeer) {
     Clock clock = Clock.systemUTC();
     SidecarAdmin sidecars =
         new HttpSidecarAdmin(Duration.ofSeconds(Sidecar.HANDOVER_TIMEOUT_SECONDS));
@@ -57,7 +64,8 @@ public record ReconcilerServices(
         new KubernetesEventRecorder(client, instance, clock),
         metrics,
         clock,
-        clusterDomain);
+        clusterDomain,
+        operatorPeer);
   }
 
   /** Production services with metrics kept in memory only (for tests and embedded use). */
@@ -66,6 +74,16 @@ public record ReconcilerServices(
         client,
         "dqlite-operator",
         new OperatorMetrics(new SimpleMeterRegistry()),
-        OperatorSettings.environmentClusterDomain());
+        OperatorSettings.environmentClusterDomain(),
+        operatorPeer(OperatorSettings.fromEnvironment(System.getenv()), client));
+  }
+
+  /** The operator's pods: its namespace (the setting, else the client's) and pod labels. */
+  public static OperatorPeer operatorPeer(OperatorSettings settings, KubernetesClient client) {
+    String namespace =
+        settings
+            .operatorNamespace()
+            .orElseGet(() -> client.getNamespace() == null ? "default" : client.getNamespace());
+    return new OperatorPeer(namespace, settings.operatorPodLabels());
   }
 }

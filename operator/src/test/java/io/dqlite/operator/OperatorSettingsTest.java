@@ -25,6 +25,8 @@ class OperatorSettingsTest {
     assertThat(s.logFormat()).isEqualTo(LogFormat.PLAIN);
     assertThat(s.httpPort()).isEqualTo(8080);
     assertThat(s.httpHost()).isEqualTo("0.0.0.0");
+    assertThat(s.operatorPodLabels())
+        .isEqualTo(Map.of("app.kubernetes.io/name", "dqlite-operator"));
     assertThat(OperatorSettings.fromEnvironment(Map.of()).identity())
         .startsWith("dqlite-operator-");
   }
@@ -41,6 +43,9 @@ class OperatorSettingsTest {
     env.put("LOG_FORMAT", "JSON");
     env.put("DQLITE_OPERATOR_HTTP_PORT", "9090");
     env.put("DQLITE_OPERATOR_HTTP_HOST", "10.1.2.3");
+    env.put(
+        "DQLITE_OPERATOR_POD_LABELS",
+        "app.kubernetes.io/name=dqlite-operator, app.kubernetes.io/instance=ops");
     OperatorSettings s = OperatorSettings.fromEnvironment(env);
     assertThat(s.clusterDomain()).isEqualTo("corp.internal");
     assertThat(s.watchNamespaces()).isEqualTo(Set.of("shop", "billing"));
@@ -51,6 +56,9 @@ class OperatorSettingsTest {
     assertThat(s.logFormat().appender()).isEqualTo("json");
     assertThat(s.httpPort()).isEqualTo(9090);
     assertThat(s.httpHost()).isEqualTo("10.1.2.3");
+    assertThat(s.operatorPodLabels())
+        .isEqualTo(
+            Map.of("app.kubernetes.io/name", "dqlite-operator", "app.kubernetes.io/instance", "ops"));
   }
 
   @ParameterizedTest(name = "{0}={1}")
@@ -59,6 +67,9 @@ class OperatorSettingsTest {
     "LEADER_ELECTION_ENABLED, maybe, 'LEADER_ELECTION_ENABLED: \"maybe\" is not true or false'",
     "DQLITE_OPERATOR_HTTP_PORT, 70000, 'DQLITE_OPERATOR_HTTP_PORT: \"70000\" is not a port'",
     "WATCH_NAMESPACES, 'shop,Bad_Name', 'WATCH_NAMESPACES: \"Bad_Name\" is not a namespace name'",
+    "DQLITE_OPERATOR_POD_LABELS, app=op;x, 'DQLITE_OPERATOR_POD_LABELS: \"app=op;x\" is not a label'",
+    "DQLITE_OPERATOR_POD_LABELS, 'a=b,,c=d', 'DQLITE_OPERATOR_POD_LABELS: \"\" is not a label'",
+    "DQLITE_OPERATOR_POD_LABELS, app, 'DQLITE_OPERATOR_POD_LABELS: \"app\" is not a label'",
   })
   void mistakesNameTheVariable(String name, String value, String message) {
     assertThatThrownBy(() -> OperatorSettings.fromEnvironment(Map.of(name, value)))

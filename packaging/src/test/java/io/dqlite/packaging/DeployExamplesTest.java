@@ -83,10 +83,22 @@ class DeployExamplesTest {
   }
 
   @Test
-  void minimalIsThreeReplicas() {
+  void minimalIsThreeReplicasWithTheSecureDefaults() {
     JsonNode c = cluster("minimal.yaml");
     assertThat(c.at("/spec/replicas").asInt()).isEqualTo(3);
-    assertThat(c.path("spec").size()).isEqualTo(1);
+    assertThat(c.path("spec").size())
+        .as("no tls (generated TLS is the default), no networkPolicy (enabled by default)")
+        .isEqualTo(1);
+  }
+
+  @Test
+  void plaintextIsExplicitAndWarned() throws IOException {
+    JsonNode tls = cluster("plaintext.yaml").at("/spec/tls");
+    assertThat(tls.path("plaintext").asBoolean()).isTrue();
+    assertThat(tls.size()).isEqualTo(1);
+    assertThat(Files.readString(RepoPaths.resolve("deploy/examples/plaintext.yaml")))
+        .startsWith("# WARNING: no TLS.")
+        .contains("DUMP every database");
   }
 
   @Test

@@ -198,6 +198,9 @@ class HelmChartTest {
         .containsExactlyInAnyOrder("get", "create", "patch");
     assertThat(verbs.get("monitoring.coreos.com/servicemonitors"))
         .containsExactlyInAnyOrder("list", "watch", "create", "patch", "delete");
+    assertThat(verbs.get("networking.k8s.io/networkpolicies"))
+        .as("owned, and deleted when spec.networkPolicy.enabled turns false")
+        .containsExactlyInAnyOrder("list", "watch", "create", "patch", "delete");
     assertThat(verbs.get("/pods")).containsExactlyInAnyOrder("list", "watch", "delete");
     assertThat(verbs.get("/persistentvolumeclaims")).containsExactly("delete");
     assertThat(verbs.get("events.k8s.io/events")).containsExactly("create");
@@ -305,6 +308,17 @@ class HelmChartTest {
         .containsEntry(OperatorSettings.ENV_LOG_FORMAT, "plain")
         .containsEntry(OperatorSettings.ENV_CLUSTER_DOMAIN, ClusterNames.DEFAULT_CLUSTER_DOMAIN)
         .containsKeys(OperatorSettings.ENV_OPERATOR_NAMESPACE, OperatorSettings.ENV_POD_NAME);
+    // The clusters' NetworkPolicies admit the operator by its pods' labels: exactly the
+    // Deployment's selector, in the form the operator parses.
+    String podLabels = env(Yaml.one(docs, "Deployment", "dqlite-operator"))
+        .get(OperatorSettings.ENV_POD_LABELS);
+    Map<String, String> selector = new java.util.TreeMap<>();
+    Yaml.one(docs, "Deployment", "dqlite-operator").at("/spec/selector/matchLabels").fields()
+        .forEachRemaining(e -> selector.put(e.getKey(), e.getValue().asText()));
+    assertThat(OperatorSettings.fromEnvironment(
+        Map.of(OperatorSettings.ENV_POD_LABELS, podLabels)).operatorPodLabels())
+        .isEqualTo(selector)
+        .containsKey("app.kubernetes.io/name");
     assertThat(c.at("/ports/0/containerPort").asInt()).isEqualTo(OperatorSettings.DEFAULT_HTTP_PORT);
   }
 

@@ -20,14 +20,20 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
  * <p>Rules the API server enforces, in the schema and as CEL rules: voters odd and at least 3;
  * counts never negative; {@code zoneLabel}, the storage class and size, and the TLS mode fixed
  * after creation, because changing any of them would need every pod's volume or peer connections
- * rebuilt at once.
+ * rebuilt at once. Within {@code spec.tls} the mode cannot change, and a {@code secretName} cannot
+ * be removed; {@code spec.tls} may be added to a cluster without it (to name the mode it runs in,
+ * e.g. {@code plaintext: true} on a cluster created before TLS became the default). Whatever the
+ * spec says later, the operator keeps the mode recorded in {@code status.tls} and warns when the
+ * spec asks for another ({@link io.dqlite.operator.plan.TlsModeDecision}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "has(self.tls) == has(oldSelf.tls)",
+    value =
+        "!has(oldSelf.tls) || !has(oldSelf.tls.secretName)"
+            + " || (has(self.tls) && has(self.tls.secretName))",
     message =
-        "tls cannot be added or removed after creation: plaintext and TLS nodes cannot talk to"
-            + " each other, so a cluster cannot switch in place",
+        "tls.secretName cannot be removed: the cluster runs with that Secret's certificates since"
+            + " its creation (nodes with other certificates could not talk to them)",
     reason = "FieldValueForbidden")
 public class DqliteClusterSpec {
 
@@ -102,9 +108,17 @@ public class DqliteClusterSpec {
   private RaftSpec raft;
 
   @JsonPropertyDescription(
-      "TLS between nodes and for clients: an existing Secret, or one the operator generates."
-          + " Cannot be added or removed after creation.")
+      "TLS between nodes and for clients. Absent: the operator generates certificates (mutual"
+          + " TLS); a cluster created before that default keeps running plaintext and is told to"
+          + " set plaintext: true. Or an existing Secret (secretName), or plaintext: true. The mode"
+          + " is fixed at creation (status.tls.mode).")
   private TlsSpec tls;
+
+  @JsonPropertyDescription(
+      "The NetworkPolicy the operator creates (default: enabled): port 9001 only from the"
+          + " cluster's pods, the operator and pods labelled dqlite.io/client=<name>; port 8081"
+          + " only from the operator and metricsFrom.")
+  private NetworkPolicySpec networkPolicy;
 
   @JsonPropertyDescription("Metrics scraping.")
   private MetricsSpec metrics;
@@ -203,5 +217,13 @@ public class DqliteClusterSpec {
 
   public void setMetrics(MetricsSpec metrics) {
     this.metrics = metrics;
+  }
+
+  public NetworkPolicySpec getNetworkPolicy() {
+    return networkPolicy;
+  }
+
+  public void setNetworkPolicy(NetworkPolicySpec networkPolicy) {
+    this.networkPolicy = networkPolicy;
   }
 }

@@ -51,6 +51,10 @@ public class DqliteClusterStatus {
   @JsonPropertyDescription("A scale-down in progress; lets an interrupted one resume.")
   private ScaleDownStatus scaleDown;
 
+  @JsonPropertyDescription(
+      "The TLS mode the nodes run in, recorded at the first reconciliation and never changed.")
+  private TlsStatus tls;
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -129,5 +133,13 @@ public class DqliteClusterStatus {
 
   public void setScaleDown(ScaleDownStatus scaleDown) {
     this.scaleDown = scaleDown;
+  }
+
+  public TlsStatus getTls() {
+    return tls;
+  }
+
+  public void setTls(TlsStatus tls) {
+    this.tls = tls;
   }
 }

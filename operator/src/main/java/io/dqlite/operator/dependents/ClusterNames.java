@@ -51,6 +51,11 @@ public final class ClusterNames {
     return cr.getMetadata().getName();
   }
 
+  /** The NetworkPolicy guarding the pods' ports. */
+  public static String networkPolicy(DqliteCluster cr) {
+    return cr.getMetadata().getName();
+  }
+
   public static String serviceAccount(DqliteCluster cr) {
     return cr.getMetadata().getName();
   }

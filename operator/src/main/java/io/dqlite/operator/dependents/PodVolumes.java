@@ -1,7 +1,7 @@
 package io.dqlite.operator.dependents;
 
 import io.dqlite.operator.crd.DqliteCluster;
-import io.dqlite.operator.crd.TlsSpec;
+import io.dqlite.operator.crd.TlsMode;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import java.util.ArrayList;
@@ -37,8 +37,7 @@ public final class PodVolumes {
             .withDefaultMode(0440)
             .endSecret()
             .build());
-    TlsSpec tls = cr.getSpec().getTls();
-    if (tls != null) {
+    if (TlsMode.of(cr).tls()) {
       volumes.add(
           new VolumeBuilder()
               .withName(TLS)
@@ -54,9 +53,8 @@ public final class PodVolumes {
 
   /** The Secret holding tls.crt, tls.key and ca.crt: the user's, or the generated one. */
   public static String tlsSecretName(DqliteCluster cr) {
-    TlsSpec tls = cr.getSpec().getTls();
-    return Boolean.TRUE.equals(tls.getGenerate())
-        ? ClusterNames.generatedTlsSecret(cr)
-        : tls.getSecretName();
+    return TlsMode.of(cr) == TlsMode.SECRET
+        ? cr.getSpec().getTls().getSecretName()
+        : ClusterNames.generatedTlsSecret(cr);
   }
 }

@@ -4,6 +4,7 @@ import io.dqlite.http.AdminApi;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.DqliteClusterSpec;
 import io.dqlite.operator.crd.RaftSpec;
+import io.dqlite.operator.crd.TlsMode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -110,7 +111,7 @@ public final class SidecarContainer {
       addIfSet(env, Sidecar.ENV_SNAPSHOT_THRESHOLD, raft.getSnapshotThreshold());
       addIfSet(env, Sidecar.ENV_SNAPSHOT_TRAILING, raft.getSnapshotTrailing());
     }
-    if (spec.getTls() != null) {
+    if (TlsMode.of(cr).tls()) {
       env.add(value(Sidecar.ENV_TLS_CERT, Sidecar.TLS_DIR + "/tls.crt"));
       env.add(value(Sidecar.ENV_TLS_KEY, Sidecar.TLS_DIR + "/tls.key"));
       env.add(value(Sidecar.ENV_TLS_CA, Sidecar.TLS_DIR + "/ca.crt"));
@@ -124,7 +125,7 @@ public final class SidecarContainer {
     mounts.add(mount(PodVolumes.APP_SOCKET, Sidecar.APP_SOCKET_DIR, false));
     mounts.add(mount(PodVolumes.TMP, Sidecar.TMP_DIR, false));
     mounts.add(mount(PodVolumes.ADMIN, Sidecar.ADMIN_DIR, true));
-    if (cr.getSpec().getTls() != null) {
+    if (TlsMode.of(cr).tls()) {
       mounts.add(mount(PodVolumes.TLS, Sidecar.TLS_DIR, true));
     }
     return mounts;

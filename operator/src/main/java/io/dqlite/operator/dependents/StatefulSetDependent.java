@@ -67,6 +67,12 @@ public class StatefulSetDependent
     return desired;
   }
 
+  /** Whether the pod template mounts a TLS Secret (its pods run with TLS). */
+  public static boolean mountsTls(StatefulSet sts) {
+    var volumes = sts.getSpec().getTemplate().getSpec().getVolumes();
+    return volumes != null && volumes.stream().anyMatch(v -> PodVolumes.TLS.equals(v.getName()));
+  }
+
   /** The TLS revision the pod template carries, if any. */
   public static Optional<String> tlsRevision(StatefulSet sts) {
     Map<String, String> annotations = sts.getSpec().getTemplate().getMetadata().getAnnotations();

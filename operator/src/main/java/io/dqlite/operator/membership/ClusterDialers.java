@@ -3,6 +3,7 @@ package io.dqlite.operator.membership;
 import io.dqlite.client.net.DefaultDialer;
 import io.dqlite.client.net.Dialer;
 import io.dqlite.operator.crd.DqliteCluster;
+import io.dqlite.operator.crd.TlsMode;
 import io.dqlite.operator.dependents.PodVolumes;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,7 +29,7 @@ public final class ClusterDialers implements Function<DqliteCluster, Dialer> {
 
   @Override
   public Dialer apply(DqliteCluster cr) {
-    if (cr.getSpec().getTls() == null) {
+    if (!TlsMode.of(cr).tls()) {
       return DefaultDialer.INSTANCE;
     }
     String namespace = cr.getMetadata().getNamespace();

@@ -3,6 +3,7 @@ package io.dqlite.operator.status;
 import io.dqlite.operator.crd.ConditionTypes;
 import io.dqlite.operator.crd.DqliteClusterStatus;
 import io.dqlite.operator.crd.MemberStatus;
+import io.dqlite.operator.crd.TlsStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,7 @@ public final class EventDiff {
     members(list(before), list(after), events);
     leader(before, after, events);
     degraded(before, after, events);
+    tls(before, after, events);
     return events;
   }
 
@@ -99,6 +101,24 @@ public final class EventDiff {
       events.add(
           ClusterEvent.normal(
               "Recovered", "Observe", "no longer degraded (was " + was.get().getReason() + ")"));
+    }
+  }
+
+  /**
+   * A Warning when the TLS mode differs from the spec's, or a cluster without spec.tls runs
+   * plaintext ({@link io.dqlite.operator.plan.TlsModeDecision}): once when it appears or changes.
+   */
+  private static void tls(
+      DqliteClusterStatus before, DqliteClusterStatus after, List<ClusterEvent> events) {
+    TlsStatus was = before == null ? null : before.getTls();
+    TlsStatus now = after.getTls();
+    if (now == null || now.getReason() == null) {
+      return;
+    }
+    if (was == null
+        || !Objects.equals(was.getReason(), now.getReason())
+        || !Objects.equals(was.getMessage(), now.getMessage())) {
+      events.add(ClusterEvent.warning(now.getReason(), "Observe", now.getMessage()));
     }
   }
 

@@ -58,6 +58,8 @@ public final class StatusAggregator {
     status.setReadyReplicas(
         sts == null || sts.getReadyReplicas() == null ? 0 : sts.getReadyReplicas());
     status.setScaleDown(o.scaleBookkeeping());
+    // Decided before anything was built (TlsModeDecision) and recorded on the resource then.
+    status.setTls(previous.getTls());
     status.setBootstrapped(
         Boolean.TRUE.equals(previous.getBootstrapped()) || o.membership().hasLeader()
             ? true

@@ -68,14 +68,32 @@ class ValidationRulesTest {
             "bad size", "{storage: {size: lots}}", List.of("spec.storage.size: should match")),
         Arguments.of("provided tls", "{tls: {secretName: db-tls}}", List.of()),
         Arguments.of("generated tls", "{tls: {generate: true}}", List.of()),
+        Arguments.of("tls left to its default", "{tls: {}}", List.of()),
+        Arguments.of("plaintext opt-out", "{tls: {plaintext: true}}", List.of()),
         Arguments.of(
-            "tls with neither",
-            "{tls: {}}",
-            List.of("spec.tls: tls: set exactly one of secretName")),
+            "a Secret stored before generate lost its default",
+            "{tls: {secretName: db-tls, generate: false}}",
+            List.of()),
         Arguments.of(
             "tls with both",
             "{tls: {secretName: db-tls, generate: true}}",
-            List.of("spec.tls: tls: set exactly one of secretName")),
+            List.of("spec.tls: tls: set at most one of secretName")),
+        Arguments.of(
+            "plaintext and a Secret",
+            "{tls: {secretName: db-tls, plaintext: true}}",
+            List.of("spec.tls: tls: set at most one of secretName")),
+        Arguments.of(
+            "generate false taken for plaintext",
+            "{tls: {generate: false}}",
+            List.of("spec.tls: tls.generate: false does not turn TLS off")),
+        Arguments.of(
+            "network policy off", "{networkPolicy: {enabled: false}}", List.of()),
+        Arguments.of(
+            "metrics from a namespace",
+            "{networkPolicy: {metricsFrom: [{namespaceSelector: {matchLabels:"
+                + " {kubernetes.io/metadata.name: monitoring}}}]}}",
+            List.of()),
+
         Arguments.of(
             "unknown pull policy",
             "{imagePullPolicy: Sometimes}",
@@ -120,16 +138,16 @@ class ValidationRulesTest {
             List.of("spec.storage: storage.storageClassName is immutable")),
         Arguments.of(
             "retention changed", "{}", "{storage: {retention: {whenDeleted: Delete}}}", List.of()),
+        // Adding tls names the mode; the operator keeps the one the cluster runs in and warns
+        // when they differ, so the API server need not know which one that is.
+        Arguments.of("tls added: generated", "{}", "{tls: {generate: true}}", List.of()),
+        Arguments.of("tls added: plaintext", "{}", "{tls: {plaintext: true}}", List.of()),
+        Arguments.of("generated tls removed", "{tls: {generate: true}}", "{}", List.of()),
         Arguments.of(
-            "tls added",
-            "{}",
-            "{tls: {generate: true}}",
-            List.of("spec: tls cannot be added or removed")),
-        Arguments.of(
-            "tls removed",
+            "tls Secret removed",
             "{tls: {secretName: db-tls}}",
             "{}",
-            List.of("spec: tls cannot be added or removed")),
+            List.of("spec: tls.secretName cannot be removed")),
         Arguments.of(
             "tls secret rotated",
             "{tls: {secretName: db-tls}}",
@@ -139,7 +157,19 @@ class ValidationRulesTest {
             "tls switched to generated",
             "{tls: {secretName: db-tls}}",
             "{tls: {generate: true}}",
-            List.of("spec.tls.generate: tls.generate is immutable")));
+            List.of("spec.tls: the TLS mode is immutable", "spec: tls.secretName cannot be removed")),
+        Arguments.of(
+            "tls switched to plaintext",
+            "{tls: {generate: true}}",
+            "{tls: {plaintext: true}}",
+            List.of("spec.tls: the TLS mode is immutable")),
+        Arguments.of(
+            "plaintext switched to generated",
+            "{tls: {plaintext: true}}",
+            "{tls: {}}",
+            List.of("spec.tls: the TLS mode is immutable")),
+        Arguments.of(
+            "old generated spec emptied", "{tls: {generate: true}}", "{tls: {}}", List.of()));
   }
 
   @ParameterizedTest(name = "{0}")

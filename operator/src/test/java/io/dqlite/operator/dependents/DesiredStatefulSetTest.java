@@ -10,6 +10,8 @@ import io.dqlite.operator.crd.RetentionPolicy;
 import io.dqlite.operator.crd.RetentionSpec;
 import io.dqlite.operator.crd.StorageSpec;
 import io.dqlite.operator.crd.TlsSpec;
+import io.dqlite.operator.crd.TlsStatus;
+import io.dqlite.operator.crd.DqliteClusterStatus;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -166,7 +168,10 @@ class DesiredStatefulSetTest {
     var join = env.get("DQLITE_JOIN").getValueFrom().getConfigMapKeyRef();
     assertThat(join.getName()).isEqualTo(ClusterNames.joinConfigMap(cr));
     assertThat(join.getKey()).isEqualTo(JoinSeeds.KEY);
-    assertThat(env).doesNotContainKeys("DQLITE_TLS_CERT", "DQLITE_NETWORK_LATENCY");
+    assertThat(env).doesNotContainKeys("DQLITE_NETWORK_LATENCY");
+    assertThat(env.get("DQLITE_TLS_CERT").getValue())
+        .as("TLS is the default")
+        .isEqualTo("/etc/dqlite/tls/tls.crt");
   }
 
   @Test
@@ -195,9 +200,9 @@ class DesiredStatefulSetTest {
   }
 
   @ParameterizedTest(name = "secretName {0}, generate {1}: Secret {2}")
-  @CsvSource({"my-certs, false, my-certs", ", true, db-tls"})
+  @CsvSource({"my-certs, false, my-certs", ", true, db-tls", "my-certs, , my-certs", ", , db-tls"})
   void tlsMountsTheSecretAndPointsTheSidecarAtIt(
-      String secretName, boolean generate, String expectedSecret) {
+      String secretName, Boolean generate, String expectedSecret) {
     TlsSpec tls = new TlsSpec();
     tls.setSecretName(secretName);
     tls.setGenerate(generate);
@@ -217,6 +222,28 @@ class DesiredStatefulSetTest {
     assertThat(mount.getReadOnly()).isTrue();
   }
 
+  @Test
+  void withoutSpecTlsANewClusterGetsTheGeneratedSecret() {
+    StatefulSet sts = build(TestClusters.cluster());
+    assertThat(volume(sts, PodVolumes.TLS).getSecret().getSecretName()).isEqualTo("db-tls");
+    assertThat(StatefulSetDependent.mountsTls(sts)).isTrue();
+  }
+
+  @Test
+  void plaintextOnlyWhenAskedForOrRecorded() {
+    StatefulSet optedOut = build(TestClusters.cluster(spec -> spec.setTls(TlsSpec.disabled())));
+    DqliteCluster legacy = TestClusters.cluster();
+    legacy.setStatus(new DqliteClusterStatus());
+    legacy.getStatus().setTls(new TlsStatus("Disabled", null, null));
+    for (StatefulSet sts : List.of(optedOut, build(legacy))) {
+      assertThat(env(sidecar(sts))).doesNotContainKeys("DQLITE_TLS_CERT", "DQLITE_TLS_CA");
+      assertThat(sts.getSpec().getTemplate().getSpec().getVolumes())
+          .noneMatch(v -> v.getName().equals(PodVolumes.TLS));
+      assertThat(mounts(sidecar(sts))).doesNotContainKey(PodVolumes.TLS);
+      assertThat(StatefulSetDependent.mountsTls(sts)).isFalse();
+    }
+  }
+
   static Volume volume(StatefulSet sts, String name) {
     return sts.getSpec().getTemplate().getSpec().getVolumes().stream()
         .filter(v -> v.getName().equals(name))
@@ -234,7 +261,8 @@ class DesiredStatefulSetTest {
             entry(ClusterNames.DATA_VOLUME, "/var/lib/dqlite"),
             entry(PodVolumes.APP_SOCKET, "/run/dqlite"),
             entry(PodVolumes.TMP, "/tmp"),
-            entry(PodVolumes.ADMIN, "/etc/dqlite/admin"));
+            entry(PodVolumes.ADMIN, "/etc/dqlite/admin"),
+            entry(PodVolumes.TLS, "/etc/dqlite/tls"));
   }
 
   @Test

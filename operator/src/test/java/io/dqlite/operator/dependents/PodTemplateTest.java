@@ -68,7 +68,7 @@ class PodTemplateTest {
     PodSpec pod = build(withUserTemplate()).getSpec();
     assertThat(pod.getVolumes())
         .extracting(Volume::getName)
-        .containsExactly("cache", "dqlite-socket", "dqlite-tmp", "dqlite-admin");
+        .containsExactly("cache", "dqlite-socket", "dqlite-tmp", "dqlite-admin", "dqlite-tls");
     assertThat(pod.getVolumes().get(1).getEmptyDir()).isNotNull();
     assertThat(pod.getVolumes().get(1).getHostPath()).isNull();
   }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.DqliteClusterSpec;
 import io.dqlite.operator.crd.DqliteClusterStatus;
+import io.dqlite.operator.crd.NetworkPolicySpec;
+import io.dqlite.operator.crd.PeerSelector;
 import io.dqlite.operator.crd.TlsSpec;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
@@ -65,8 +67,10 @@ class DqliteClusterCrdIT {
           no replicas       | replicas=0          | should be greater than or equal to 1
           negative stand-bys| standBys=-1         | should be greater than or equal to 0
           bad size          | size=lots           | spec.storage.size
-          both TLS sources  | tls=both            | tls: set exactly one of secretName
-          neither TLS source| tls=neither         | tls: set exactly one of secretName
+          both TLS sources  | tls=both            | tls: set at most one of secretName
+          TLS and plaintext | tls=secretPlaintext | tls: set at most one of secretName
+          generate: false   | tls=generateFalse   | tls.generate: false does not turn TLS off
+          empty metricsFrom | metricsFrom=empty   | networkPolicy.metricsFrom: each entry needs a namespaceSelector
           """)
   void invalidSpecsAreRejectedOnCreate(String description, String change, String message) {
     DqliteCluster cr = cluster("bad", spec -> apply(spec, change));
@@ -81,13 +85,22 @@ class DqliteClusterCrdIT {
       delimiter = '|',
       textBlock =
           """
-          zone label        | zoneLabel=example.com/rack | zoneLabel is immutable
-          storage size      | size=2Gi                   | storage.size is immutable
-          TLS added         | tls=secret                 | tls cannot be added or removed after creation
+          zone label           | -              | zoneLabel=example.com/rack | zoneLabel is immutable
+          storage size         | -              | size=2Gi                   | storage.size is immutable
+          generated to secret  | tls=generate   | tls=secret                 | the TLS mode is immutable
+          generated to plain   | tls=generate   | tls=plaintext              | the TLS mode is immutable
+          plain to default     | tls=plaintext  | tls=neither                | the TLS mode is immutable
+          secret removed       | tls=secret     | tls=none                   | tls.secretName cannot be removed
           """)
-  void immutableFieldsCannotChange(String description, String change, String message) {
+  void immutableFieldsCannotChange(
+      String description, String initial, String change, String message) {
     String name = "immutable-" + description.replace(' ', '-').toLowerCase();
-    k.resource(cluster(name, spec -> {})).create();
+    k.resource(cluster(name, spec -> {
+          if (!"-".equals(initial)) {
+            apply(spec, initial);
+          }
+        }))
+        .create();
     assertThatThrownBy(
             () ->
                 resource(name)
@@ -122,6 +135,27 @@ class DqliteClusterCrdIT {
     assertThat(spec.getStorage().getSize()).isEqualTo("1Gi");
     assertThat(spec.getStorage().getRetention().getWhenScaled().value()).isEqualTo("Delete");
     assertThat(spec.getStorage().getRetention().getWhenDeleted().value()).isEqualTo("Retain");
+    // No default for tls: the API server applies defaults to stored objects too, and a cluster
+    // stored without tls before TLS became the default must read back without it (the operator,
+    // not the schema, decides what absent means: TlsModeDecision).
+    assertThat(spec.getTls()).isNull();
+    assertThat(spec.getNetworkPolicy()).isNull();
+  }
+
+  @Test
+  void tlsMayBeAddedToNameTheModeAndGeneratedTlsRemoved() {
+    k.resource(cluster("legacy", spec -> {})).create();
+    resource("legacy").edit(cr -> {
+      cr.getSpec().setTls(TlsSpec.disabled());
+      return cr;
+    });
+    assertThat(resource("legacy").get().getSpec().getTls().getPlaintext()).isTrue();
+    k.resource(cluster("generated", spec -> spec.setTls(TlsSpec.generated()))).create();
+    resource("generated").edit(cr -> {
+      cr.getSpec().setTls(null);
+      return cr;
+    });
+    assertThat(resource("generated").get().getSpec().getTls()).isNull();
   }
 
   @Test
@@ -185,10 +219,23 @@ class DqliteClusterCrdIT {
             tls.setSecretName("mine");
             tls.setGenerate(true);
           }
+          case "secretPlaintext" -> {
+            tls.setSecretName("mine");
+            tls.setPlaintext(true);
+          }
+          case "generateFalse" -> tls.setGenerate(false);
+          case "generate" -> tls.setGenerate(true);
+          case "plaintext" -> tls.setPlaintext(true);
           case "secret" -> tls.setSecretName("mine");
+          case "none" -> tls = null;
           default -> {}
         }
         spec.setTls(tls);
+      }
+      case "metricsFrom" -> {
+        NetworkPolicySpec np = new NetworkPolicySpec();
+        np.setMetricsFrom(java.util.List.of(new PeerSelector()));
+        spec.setNetworkPolicy(np);
       }
       default -> throw new IllegalArgumentException(change);
     }

@@ -9,6 +9,8 @@ import io.dqlite.operator.crd.ConditionTypes;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.DqliteClusterSpec;
 import io.dqlite.operator.crd.MetricsSpec;
+import io.dqlite.operator.crd.NetworkPolicySpec;
+import io.dqlite.operator.crd.PeerSelector;
 import io.dqlite.operator.crd.TlsSpec;
 import io.dqlite.operator.dependents.ClusterNames;
 import io.dqlite.operator.dependents.DesiredAdminSecret;
@@ -25,6 +27,7 @@ import io.dqlite.operator.status.Conditions;
 import io.dqlite.operator.steps.UserTls;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -39,6 +42,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
@@ -228,13 +232,24 @@ class OperatorIT {
 
   /** Changes the spec of cluster {@code name} in place. */
   static void editSpec(String name, Consumer<DqliteClusterSpec> change) {
-    cluster(name)
-        .edit(
-            c -> {
-              change.accept(c.getSpec());
-              return c;
-            });
+    // The operator patches the status meanwhile: an edit of an older resourceVersion conflicts
+    // (409) and is made again on the newest object.
+    await()
+        .atMost(WAIT)
+        .ignoreExceptionsMatching(
+            e ->
+                e instanceof io.fabric8.kubernetes.client.KubernetesClientException k
+                    && k.getCode() == 409)
+        .untilAsserted(
+            () ->
+                cluster(name)
+                    .edit(
+                        c -> {
+                          change.accept(c.getSpec());
+                          return c;
+                        }));
   }
+
 
   static <T extends HasMetadata> Optional<T> get(Class<T> type, String name) {
     return Optional.ofNullable(admin.resources(type).inNamespace(ns).withName(name).get());
@@ -242,9 +257,8 @@ class OperatorIT {
 
   @Test
   void ownedObjectsStatusEventsTlsAndGarbageCollection() {
-    TlsSpec tls = new TlsSpec();
-    tls.setGenerate(true);
-    DqliteCluster created = create("db", spec -> spec.setTls(tls));
+    // A minimal cluster: TLS is the default.
+    DqliteCluster created = create("db", spec -> {});
 
     await()
         .atMost(WAIT)
@@ -287,7 +301,8 @@ class OperatorIT {
             get(ConfigMap.class, "db-join").orElseThrow(),
             get(Secret.class, "db-tls").orElseThrow(),
             get(Secret.class, "db-tls-ca").orElseThrow(),
-            get(Secret.class, "db-admin").orElseThrow());
+            get(Secret.class, "db-admin").orElseThrow(),
+            get(NetworkPolicy.class, "db").orElseThrow());
     assertThat(owned)
         .allSatisfy(
             o -> {
@@ -325,6 +340,31 @@ class OperatorIT {
                     .hasSize(c.getName().equals(Sidecar.CONTAINER_NAME) ? 1 : 0)
                     .allSatisfy(m -> assertThat(m.getReadOnly()).isTrue()));
     Secret adminBefore = get(Secret.class, "db-admin").orElseThrow();
+    assertThat(cr.getStatus().getTls().getMode()).isEqualTo("Generated");
+    assertThat(sts.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .extracting(e -> e.getName())
+        .contains("DQLITE_TLS_CERT", "DQLITE_TLS_KEY", "DQLITE_TLS_CA");
+
+    // The NetworkPolicy: raft port from the cluster's pods, its clients and this operator (its
+    // namespace and default pod labels), admin port from the operator only.
+    NetworkPolicy np = get(NetworkPolicy.class, "db").orElseThrow();
+    assertThat(np.getSpec().getPodSelector().getMatchLabels())
+        .isEqualTo(ClusterNames.selectorLabels(created));
+    assertThat(np.getSpec().getIngress())
+        .extracting(r -> r.getPorts().get(0).getPort().getIntVal(), r -> r.getFrom().size())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(9001, 3),
+            org.assertj.core.groups.Tuple.tuple(8081, 1));
+    assertThat(np.getSpec().getIngress().get(1).getFrom().get(0))
+        .satisfies(
+            p -> {
+              assertThat(p.getNamespaceSelector().getMatchLabels())
+                  .isEqualTo(Map.of("kubernetes.io/metadata.name", OPERATOR_NS));
+              assertThat(p.getPodSelector().getMatchLabels())
+                  .isEqualTo(OperatorSettings.DEFAULT_POD_LABELS);
+            });
+    assertThat(np.getSpec().getIngress().get(0).getFrom().get(1).getPodSelector().getMatchLabels())
+        .isEqualTo(Map.of("dqlite.io/client", "db"));
 
     await()
         .atMost(WAIT)
@@ -368,6 +408,39 @@ class OperatorIT {
         .as("the admin token is never regenerated")
         .isEqualTo(adminBefore.getData());
 
+    // metricsFrom admits Prometheus to the admin port; turning the policy off deletes it.
+    editSpec(
+        "db",
+        spec -> {
+          NetworkPolicySpec policy = new NetworkPolicySpec();
+          policy.setMetricsFrom(
+              List.of(
+                  new PeerSelector(
+                      new LabelSelectorBuilder()
+                          .addToMatchLabels("kubernetes.io/metadata.name", "monitoring")
+                          .build(),
+                      null)));
+          spec.setNetworkPolicy(policy);
+        });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        get(NetworkPolicy.class, "db")
+                            .orElseThrow()
+                            .getSpec()
+                            .getIngress()
+                            .get(1)
+                            .getFrom())
+                    .hasSize(2));
+    editSpec("db", spec -> spec.getNetworkPolicy().setEnabled(false));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(get(NetworkPolicy.class, "db")).isEmpty());
+    editSpec("db", spec -> spec.getNetworkPolicy().setEnabled(true));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(get(NetworkPolicy.class, "db")).isPresent());
+
     // Deleting the cluster lets the garbage collector take every owned object.
     cluster("db").delete();
     await()
@@ -383,6 +456,7 @@ class OperatorIT {
               assertThat(get(Secret.class, "db-admin")).isEmpty();
               assertThat(get(PodDisruptionBudget.class, "db")).isEmpty();
               assertThat(get(ServiceAccount.class, "db")).isEmpty();
+              assertThat(get(NetworkPolicy.class, "db")).isEmpty();
             });
   }
 
@@ -500,8 +574,10 @@ class OperatorIT {
         new HashMap<>(GeneratedTls.build(cr, "cluster.local", Instant.now()).getData());
     renewed.put("keystore.p12", "AAAA");
     setData("own-certs", renewed);
+    // Ignoring exceptions: the pod is briefly absent between its deletion and its replacement.
     await()
         .atMost(WAIT)
+        .ignoreExceptions()
         .untilAsserted(
             () -> {
               assertThat(TlsRevision.of(renewed)).isNotEqualTo(TlsRevision.of(complete));
@@ -563,30 +639,37 @@ class OperatorIT {
     await()
         .atMost(WAIT)
         .until(() -> get(io.fabric8.kubernetes.api.model.Pod.class, "unpullable-0").isPresent());
-    admin
-        .pods()
-        .inNamespace(ns)
-        .withName("unpullable-0")
-        .editStatus(
-            p -> {
-              p.getStatus()
-                  .setContainerStatuses(
-                      List.of(
-                          new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
-                              .withName(p.getSpec().getContainers().get(0).getName())
-                              .withImage(p.getSpec().getContainers().get(0).getImage())
-                              .withImageID("")
-                              .withReady(false)
-                              .withRestartCount(0)
-                              .withNewState()
-                              .withNewWaiting()
-                              .withReason("ErrImagePull")
-                              .withMessage("registry.invalid: no such host")
-                              .endWaiting()
-                              .endState()
-                              .build()));
-              return p;
-            });
+    // The scheduler writes the pod's status too (unschedulable): an edit based on an older
+    // resourceVersion conflicts, so it is retried.
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                admin
+                    .pods()
+                    .inNamespace(ns)
+                    .withName("unpullable-0")
+                    .editStatus(
+                        p -> {
+                          p.getStatus()
+                              .setContainerStatuses(
+                                  List.of(
+                                      new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
+                                          .withName(p.getSpec().getContainers().get(0).getName())
+                                          .withImage(p.getSpec().getContainers().get(0).getImage())
+                                          .withImageID("")
+                                          .withReady(false)
+                                          .withRestartCount(0)
+                                          .withNewState()
+                                          .withNewWaiting()
+                                          .withReason("ErrImagePull")
+                                          .withMessage("registry.invalid: no such host")
+                                          .endWaiting()
+                                          .endState()
+                                          .build()));
+                          return p;
+                        }));
     await()
         .atMost(WAIT)
         .untilAsserted(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.DqliteClusterStatus;
+import io.dqlite.operator.crd.TlsStatus;
 import io.dqlite.operator.testing.Fixtures;
 import io.dqlite.operator.testing.Observations;
 import java.util.Arrays;
@@ -65,5 +66,31 @@ class EventDiffTest {
         .extracting(ClusterEvent::reason)
         .allMatch(
             r -> List.of("MemberOffline", "MembersOffline", "TooFewNodes", "NoLeader").contains(r));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          # case                                | reason before      | reason after       | event
+          first pass of a legacy plaintext one  |                    | PlaintextByDefault | PlaintextByDefault
+          told already: no new event            | PlaintextByDefault | PlaintextByDefault |
+          spec asks for another mode            | PlaintextByDefault | TlsModeMismatch    | TlsModeMismatch
+          silenced by plaintext: true           | PlaintextByDefault |                    |
+          all as asked                          |                    |                    |
+          """)
+  void tlsWarningOnceWhenItAppearsOrChanges(
+      String description, String reasonBefore, String reasonAfter, String expected) {
+    DqliteClusterStatus before = new DqliteClusterStatus();
+    before.setTls(new TlsStatus("Disabled", reasonBefore, reasonBefore == null ? null : "m"));
+    DqliteClusterStatus after = new DqliteClusterStatus();
+    after.setTls(new TlsStatus("Disabled", reasonAfter, reasonAfter == null ? null : "m"));
+    List<ClusterEvent> events = EventDiff.diff(before, after);
+    assertThat(events)
+        .extracting(ClusterEvent::reason)
+        .containsExactlyElementsOf(expected == null ? List.of() : List.of(expected));
+    assertThat(events).allMatch(ClusterEvent::warning);
+    assertThat(EventDiff.diff(null, after)).hasSize(reasonAfter == null ? 0 : 1);
   }
 }

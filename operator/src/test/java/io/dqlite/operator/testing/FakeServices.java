@@ -1,6 +1,8 @@
 package io.dqlite.operator.testing;
 
+import io.dqlite.operator.OperatorSettings;
 import io.dqlite.operator.ReconcilerServices;
+import io.dqlite.operator.dependents.OperatorPeer;
 import io.dqlite.operator.membership.MembershipReader;
 import io.dqlite.operator.runtime.OperatorMetrics;
 import io.dqlite.operator.status.NodeFacts;
@@ -28,6 +30,7 @@ public final class FakeServices {
         (cr, e) -> events.add(e.reason() + ": " + e.note()),
         new OperatorMetrics(new SimpleMeterRegistry()),
         Clock.systemUTC(),
-        Fixtures.DOMAIN);
+        Fixtures.DOMAIN,
+        new OperatorPeer("dqlite-system", OperatorSettings.DEFAULT_POD_LABELS));
   }
 }
