@@ -85,6 +85,13 @@ public enum DqliteProperty {
           + " statement run on another connection cannot see.",
       "TRUE",
       "FALSE"),
+  MAX_FRAME_SIZE(
+      "maxFrameSize",
+      "1073741824",
+      "Largest response body accepted from a node, in bytes (1 GiB by default: any row SQLite can"
+          + " produce). A bigger answer is refused before it is read, with SQLSTATE 54000, and"
+          + " the connection is dropped. Lower it to bound the memory a misbehaving node can make"
+          + " the application hold; at most 2147483631."),
   STATEMENT_CACHE_SIZE(
       "statementCacheSize",
       "32",

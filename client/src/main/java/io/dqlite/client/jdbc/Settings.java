@@ -1,6 +1,7 @@
 package io.dqlite.client.jdbc;
 
 import io.dqlite.client.ConnectorConfig;
+import io.dqlite.client.protocol.FrameReader;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
@@ -50,7 +51,22 @@ record Settings(
         .retryLimit(DqliteProperty.CONNECT_RETRY_LIMIT.getInt(props))
         .connectTimeout(positive(leader))
         .requestTimeout(positive(request))
+        .maxFrameSize(frameSize(props))
         .build();
+  }
+
+  private static int frameSize(Properties props) throws SQLException {
+    int bytes = DqliteProperty.MAX_FRAME_SIZE.getInt(props);
+    if (bytes < 8 || bytes > FrameReader.MAX_LIMIT) {
+      throw new SQLException(
+          "invalid value '"
+              + bytes
+              + "' for connection property maxFrameSize: expected 8 to "
+              + FrameReader.MAX_LIMIT
+              + " bytes",
+          DqliteSqlState.INVALID_CONNECTION_PROPERTY.state());
+    }
+    return bytes;
   }
 
   /** ConnectorConfig wants positive durations; zero ("no limit") becomes a year. */

@@ -94,10 +94,14 @@ final class WriterQueue {
     return permit.getQueueLength();
   }
 
-  /** One connection's place in a queue (or in none). Not thread-safe, like the connection. */
+  /**
+   * One connection's place in a queue (or in none). Not thread-safe, like the connection; {@code
+   * held} is volatile only so that the cleaner of a connection the application dropped without
+   * closing it sees the last value its owner wrote.
+   */
   static final class Turn {
     private final WriterQueue queue;
-    private boolean held;
+    private volatile boolean held;
 
     /** @param queue the queue, or null when writers are not queued */
     Turn(WriterQueue queue) {

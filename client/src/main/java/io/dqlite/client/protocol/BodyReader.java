@@ -87,19 +87,37 @@ public final class BodyReader {
     return Double.longBitsToDouble(getUint64());
   }
 
-  /** Reads NUL-terminated UTF-8 text and the padding after it. */
+  /** Reads NUL-terminated UTF-8 text and the padding after it; see {@link #getText(String)}. */
   public String getText() throws ProtocolException {
-    int end = pos;
+    return getText("text");
+  }
+
+  /**
+   * Reads NUL-terminated UTF-8 text and the padding after it. The bytes must be well-formed UTF-8:
+   * malformed text is refused, not patched with replacement characters, because a changed column
+   * name, value or address is a wrong answer that looks right.
+   *
+   * @param field what the text is (a column name, a node address), for the error message
+   * @throws MalformedTextException when the bytes are not UTF-8, naming {@code field} and the offset
+   */
+  public String getText(String field) throws ProtocolException {
+    int start = pos;
+    int end = start;
+    boolean ascii = true;
     while (end < limit && buf[end] != 0) {
+      ascii &= buf[end] >= 0;
       end++;
     }
     if (end == limit) {
       throw new ProtocolException(
-          "truncated message: text at offset " + pos + " has no NUL terminator", null);
+          "truncated message: " + field + " at offset " + start + " has no NUL terminator", null);
     }
-    String s = new String(buf, pos, end - pos, StandardCharsets.UTF_8);
-    int consumed = padded(end + 1 - pos);
-    need(consumed, "text padding");
+    String s =
+        ascii
+            ? new String(buf, start, end - start, StandardCharsets.ISO_8859_1)
+            : Utf8.decode(buf, start, end - start, field);
+    int consumed = padded(end + 1 - start);
+    need(consumed, field + " padding");
     pos += consumed;
     return s;
   }
