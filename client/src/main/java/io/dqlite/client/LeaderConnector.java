@@ -153,6 +153,9 @@ public final class LeaderConnector {
     return Optional.ofNullable(second.connection);
   }
 
+  /** A DNS name is at most 253 characters; with brackets, a colon and a port, 261. */
+  private static final int MAX_TCP_ADDRESS = 261;
+
   private static final Pattern TCP_HOST =
       Pattern.compile("[A-Za-z0-9._-]+|[0-9A-Fa-f:.]+(%[A-Za-z0-9._-]+)?");
 
@@ -164,6 +167,9 @@ public final class LeaderConnector {
    * the configured nodes, which are dialled whatever their form.
    */
   static String redirectRefusal(String reported) {
+    if (reported.length() > MAX_TCP_ADDRESS) {
+      return "longer than any DNS name and port";
+    }
     DqliteAddress parsed;
     try {
       parsed = DqliteAddress.parse(reported);

@@ -2,6 +2,7 @@ package io.dqlite.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -50,5 +51,13 @@ class LeaderRedirectTest {
   @ValueSource(strings = {"a\u0000b:1", "a\nb:1", "h\u00e9:1"})
   void controlAndNonAsciiCharactersAreRefused(String address) {
     assertThat(LeaderConnector.redirectRefusal(address)).isNotNull();
+  }
+
+  @Test
+  void namesLongerThanDnsAllowsAreRefused() {
+    String longest = "a".repeat(253) + ":65535";
+    assertThat(LeaderConnector.redirectRefusal(longest)).isNull();
+    assertThat(LeaderConnector.redirectRefusal("a".repeat(1_000_000) + ":1"))
+        .contains("longer than any DNS name");
   }
 }

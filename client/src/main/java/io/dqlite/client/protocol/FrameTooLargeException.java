@@ -20,7 +20,7 @@ public final class FrameTooLargeException extends ProtocolException {
 
   private FrameTooLargeException(int type, long bodyBytes, long limit, String peer) {
     super(
-        (peer == null ? "" : "message from " + peer + ": ")
+        (peer == null ? "" : "response from " + peer + ": ")
             + "a message of type "
             + type
             + " announces a body of "
