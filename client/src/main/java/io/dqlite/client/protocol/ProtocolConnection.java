@@ -369,6 +369,18 @@ public final class ProtocolConnection implements AutoCloseable {
         openRows = null;
       }
       RowsResponse batch = expect(r, RowsResponse.class, RequestType.QUERY);
+      if (!batch.columns().equals(rows.columnNames())) {
+        // libdqlite repeats the same names in every batch; rows of another shape would be read
+        // with the first batch's column indexes.
+        openRows = null;
+        throw broken(
+            new ProtocolException(
+                "query (next rows): a batch with columns "
+                    + batch.columns()
+                    + " in a result set with columns "
+                    + rows.columnNames(),
+                null));
+      }
       if (!batch.more()) {
         openRows = null;
       }

@@ -544,4 +544,35 @@ class ProtocolConnectionTest {
     assertThat(thrown.get()).isInstanceOf(DqliteConnectionException.class);
     conn.close(); // idempotent
   }
+
+  /**
+   * Found by HostilePeerFuzzTest: a later batch with other columns was accepted, and reading the
+   * first batch's columns from its rows threw IndexOutOfBoundsException into the application.
+   */
+  @Test
+  void aLaterBatchWithOtherColumnsIsAProtocolError() throws Exception {
+    Row twoColumns = new Row(List.of(ValueType.INTEGER, ValueType.INTEGER), List.of(1L, 2L));
+    Row oneColumn = new Row(List.of(ValueType.INTEGER), List.of(3L));
+    FakePeer p =
+        peer(
+            c -> {
+              c.readHandshake();
+              c.readRequest();
+              c.send(
+                  FakePeer.Conn.concat(
+                      new RowsResponse(List.of("a", "b"), List.of(twoColumns), true).encode(),
+                      new RowsResponse(List.of("a"), List.of(oneColumn), false).encode()));
+              c.awaitClientClose();
+            });
+    ProtocolConnection conn = connect(p);
+    try (Rows rows = conn.querySql(0, "SELECT a, b FROM t", List.of())) {
+      assertThat(rows.next()).isTrue();
+      assertThat(rows.get(1)).isEqualTo(2L);
+      assertThatThrownBy(rows::next)
+          .isInstanceOf(ProtocolException.class)
+          .hasMessageContaining("a batch with columns [a] in a result set with columns [a, b]")
+          .hasMessageContaining(p.address());
+    }
+    assertThat(conn.isClosed()).isTrue();
+  }
 }
