@@ -118,6 +118,22 @@ class HostileBytesTest {
     assertThat(row.javaValue(2)).isEqualTo(OffsetDateTime.parse("2023-11-14T22:13:20Z"));
   }
 
+  /**
+   * Found by HostileNodeJdbcFuzzTest: a rows-affected count past 2^63 came out as a negative
+   * update count (and executeUpdate threw ArithmeticException on counts past 2^31, which it now
+   * caps at Integer.MAX_VALUE as getUpdateCount does).
+   */
+  @Test
+  void aRowsAffectedCountPast2To63IsAProtocolError() throws ProtocolException {
+    byte[] body = new BodyWriter(16).putUint64(-7).putUint64(-1).toByteArray();
+    MessageHeader header = MessageHeader.forBody(ResponseType.RESULT.code(), 0, 16);
+    assertThatThrownBy(() -> Response.decode(header, body))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("counts 18446744073709551615 rows affected");
+    byte[] negativeRowid = new BodyWriter(16).putUint64(-7).putUint64(3).toByteArray();
+    assertThat(Response.decode(header, negativeRowid)).isEqualTo(new ResultResponse(-7, 3));
+  }
+
   private static int indexOf(byte[] haystack, byte[] needle) {
     outer:
     for (int i = haystack.length - needle.length; i >= 0; i--) {
