@@ -50,7 +50,10 @@ public record ConnectorConfig(
     positive(requestTimeout, "requestTimeout");
     if (maxFrameSize < 8 || maxFrameSize > FrameReader.MAX_LIMIT) {
       throw new IllegalArgumentException(
-          "maxFrameSize must be between 8 and " + FrameReader.MAX_LIMIT + " bytes, got " + maxFrameSize);
+          "maxFrameSize must be between 8 and "
+              + FrameReader.MAX_LIMIT
+              + " bytes, got "
+              + maxFrameSize);
     }
     if (retryLimit < 0) {
       throw new IllegalArgumentException("retryLimit must be 0 (no limit) or positive");

@@ -192,7 +192,8 @@ class LeaderConnectorTest {
   void aLeaderHintThatIsNoTcpAddressIsNotFollowed() throws Exception {
     String abstractName = "@h3-client-not-followed-" + ProcessHandle.current().pid();
     FakePeer liar = peer(new String[1], abstractName, new AtomicInteger());
-    FakePeer pathLiar = peer(new String[1], "/tmp/h3-client-not-followed.sock", new AtomicInteger());
+    FakePeer pathLiar =
+        peer(new String[1], "/tmp/h3-client-not-followed.sock", new AtomicInteger());
     AtomicInteger registrations = new AtomicInteger();
     FakePeer leader = leaderPeer(registrations);
     ProtocolConnection c =

@@ -98,7 +98,8 @@ public final class BodyReader {
    * name, value or address is a wrong answer that looks right.
    *
    * @param field what the text is (a column name, a node address), for the error message
-   * @throws MalformedTextException when the bytes are not UTF-8, naming {@code field} and the offset
+   * @throws MalformedTextException when the bytes are not UTF-8, naming {@code field} and the
+   *     offset
    */
   public String getText(String field) throws ProtocolException {
     int start = pos;

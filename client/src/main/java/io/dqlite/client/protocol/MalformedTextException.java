@@ -26,7 +26,12 @@ public final class MalformedTextException extends ProtocolException {
   }
 
   private MalformedTextException(
-      String field, int bodyOffset, int textOffset, String bytes, String peer, StackTraceElement[] at) {
+      String field,
+      int bodyOffset,
+      int textOffset,
+      String bytes,
+      String peer,
+      StackTraceElement[] at) {
     super(
         (peer == null ? "" : "protocol error from " + peer + ": ")
             + "malformed UTF-8 in "

@@ -86,7 +86,8 @@ public record RowsResponse(List<String> columns, List<Row> rows, boolean more) i
       try {
         rows.add(Tuples.readRow(r, columns));
       } catch (MalformedTextException e) {
-        throw e.withField(describe(e.field(), names) + " in row " + (rows.size() + 1) + " of a batch");
+        throw e.withField(
+            describe(e.field(), names) + " in row " + (rows.size() + 1) + " of a batch");
       }
     }
   }

@@ -25,9 +25,10 @@ import java.util.regex.Pattern;
  * without offset); a {@link TypedValue} as it says.
  *
  * <p>Results: INTEGER → Long, FLOAT → Double, TEXT → String, BLOB → byte[], NULL → null, BOOLEAN →
- * Boolean, UNIXTIME → OffsetDateTime at UTC (a Long beyond {@link Instant}'s range), ISO8601 → OffsetDateTime (text without an offset is
- * read as UTC, like go-dqlite; "" is null; text that is not a date in one of go-dqlite's layouts
- * comes back unchanged as a String rather than failing the whole result set).
+ * Boolean, UNIXTIME → OffsetDateTime at UTC (the Long itself beyond {@link Instant}'s range),
+ * ISO8601 → OffsetDateTime (text without an offset is read as UTC, like go-dqlite; "" is null; text
+ * that is not a date in one of go-dqlite's layouts comes back unchanged as a String rather than
+ * failing the whole result set).
  */
 public final class Values {
 

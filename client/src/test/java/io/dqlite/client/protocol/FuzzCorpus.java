@@ -43,7 +43,8 @@ final class FuzzCorpus {
                 new NodeInfo(2, "b.example:9001", NodeRole.STANDBY),
                 new NodeInfo(3, "[::1]:3", NodeRole.SPARE))));
     out.add(
-        new NodesResponse(NodesResponse.FORMAT_V0, List.of(new NodeInfo(1, "a:1", NodeRole.VOTER))));
+        new NodesResponse(
+            NodesResponse.FORMAT_V0, List.of(new NodeInfo(1, "a:1", NodeRole.VOTER))));
     out.add(new DbResponse(0));
     out.add(new StmtResponse(0, 3, 2));
     out.add(new ResultResponse(42, 1));

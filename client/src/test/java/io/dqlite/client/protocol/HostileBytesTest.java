@@ -71,7 +71,8 @@ class HostileBytesTest {
         .isInstanceOfSatisfying(
             MalformedTextException.class,
             e -> {
-              assertThat(e.field()).isEqualTo("text value of column 2 ('name') in row 2 of a batch");
+              assertThat(e.field())
+                  .isEqualTo("text value of column 2 ('name') in row 2 of a batch");
               assertThat(e.bodyOffset()).isEqualTo(at + 1 - MessageHeader.SIZE);
             })
         .hasMessageContaining("byte 0xfe at offset 1 of the text");

@@ -159,7 +159,11 @@ class ProtocolConnectionTest {
             });
     ProtocolConnection conn =
         ProtocolConnection.connect(
-            DefaultDialer.INSTANCE, p.address(), Duration.ofSeconds(5), Duration.ofSeconds(30), 4096);
+            DefaultDialer.INSTANCE,
+            p.address(),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(30),
+            4096);
     resources.add(conn);
     long start = System.nanoTime();
     assertThatThrownBy(conn::cluster)
@@ -193,7 +197,11 @@ class ProtocolConnectionTest {
             });
     ProtocolConnection conn =
         ProtocolConnection.connect(
-            DefaultDialer.INSTANCE, p.address(), Duration.ofSeconds(5), Duration.ofSeconds(30), 4096);
+            DefaultDialer.INSTANCE,
+            p.address(),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(30),
+            4096);
     resources.add(conn);
     assertThat(conn.leader()).get().extracting(n -> n.address().length()).isEqualTo(4080);
   }
