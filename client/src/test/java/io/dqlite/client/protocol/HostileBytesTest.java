@@ -92,6 +92,20 @@ class HostileBytesTest {
             MalformedTextException.class, e -> assertThat(e.field()).isEqualTo("name of column 2"));
   }
 
+  /**
+   * Requests are read as libdqlite reads them: a node stores any text bytes, and a proxy (the
+   * sidecar's app socket) forwards the frame as it came, so it must not refuse one.
+   */
+  @Test
+  void requestTextIsNotValidated() throws ProtocolException {
+    byte[] frame = new ExecSqlRequest(0, "INSERT INTO t VALUES ('xx')", List.of(), 0).encode();
+    int at = indexOf(frame, new byte[] {'x', 'x'});
+    frame[at] = (byte) 0xff;
+    byte[] body = Arrays.copyOfRange(frame, MessageHeader.SIZE, frame.length);
+    Request r = Request.decode(MessageHeader.decode(Arrays.copyOf(frame, 8)), body);
+    assertThat(((ExecSqlRequest) r).sql()).isEqualTo("INSERT INTO t VALUES ('\ufffdx')");
+  }
+
   /** Found by the fuzzer: the decoder read any schema but 0 as 1, the encoder refused it. */
   @Test
   void unknownParameterSchemaIsAProtocolError() {
