@@ -102,7 +102,7 @@ final class Session implements AutoCloseable {
   private final StatementCache<Prepared> statements;
 
   private volatile boolean canceled;
-  private boolean closed;
+  private volatile boolean closed; // volatile: abandon() runs on the cleaner's thread
 
   /** The connection ran a statement that changed its own state: it stays out of group commits. */
   private boolean privateState;
@@ -718,7 +718,7 @@ final class Session implements AutoCloseable {
    * Frees what a connection the application dropped without closing still holds, without any
    * request: the writer turn goes to the next writer, and closing the socket makes the node roll
    * back a transaction left open. Runs on the cleaner's thread once the {@link DqliteConnection}
-   * is unreachable, so nothing else uses this session any more.
+   * is unreachable; its last statement may still be finishing on the application's thread.
    *
    * @return whether the session was still open (and so had leaked)
    */
@@ -726,7 +726,17 @@ final class Session implements AutoCloseable {
     if (closed) {
       return false;
     }
-    closed = true;
+    ProtocolConnection c = conn;
+    if (c != null) {
+      // The connection can become unreachable while its last statement still runs here (the JIT
+      // ends an object's reachability at its last use, and this session does not reference it):
+      // let a request in flight finish, holding the monitor every request holds, before closing.
+      synchronized (c) {
+        closed = true;
+      }
+    } else {
+      closed = true;
+    }
     boolean heldTurn = writerTurn.held();
     drop("the application dropped its JDBC connection without closing it");
     writerTurn.endUnless(false);
