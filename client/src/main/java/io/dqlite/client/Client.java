@@ -35,7 +35,11 @@ public final class Client implements AutoCloseable {
   public static Client connect(String address, ConnectorConfig config) throws DqliteException {
     return new Client(
         ProtocolConnection.connect(
-            config.dialer(), address, config.dialTimeout(), config.requestTimeout()));
+            config.dialer(),
+            address,
+            config.dialTimeout(),
+            config.requestTimeout(),
+            config.maxFrameSize()));
   }
 
   /** Connects to the current leader found through {@code store} (go-dqlite's FindLeader). */

@@ -2,6 +2,8 @@ package io.dqlite.client;
 
 import io.dqlite.client.net.DefaultDialer;
 import io.dqlite.client.net.Dialer;
+import io.dqlite.client.protocol.FrameReader;
+import io.dqlite.client.protocol.ProtocolConnection;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -21,6 +23,10 @@ import java.util.Objects;
  * @param connectTimeout the overall deadline of a leader search; default 30 s
  * @param requestTimeout the deadline of each request on an established connection; default 30 s
  * @param clientId the id sent in the client registration; default 0, as go-dqlite
+ * @param maxFrameSize the largest response body accepted, in bytes; a bigger one is refused before
+ *     it is read and the connection closed. Default {@link
+ *     ProtocolConnection#DEFAULT_MAX_FRAME_SIZE} (1 GiB: any row SQLite can produce, and dumps of
+ *     databases up to about that size)
  */
 public record ConnectorConfig(
     Dialer dialer,
@@ -31,7 +37,8 @@ public record ConnectorConfig(
     int retryLimit,
     Duration connectTimeout,
     Duration requestTimeout,
-    long clientId) {
+    long clientId,
+    int maxFrameSize) {
 
   public ConnectorConfig {
     Objects.requireNonNull(dialer, "dialer");
@@ -41,6 +48,13 @@ public record ConnectorConfig(
     positive(backoffCap, "backoffCap");
     positive(connectTimeout, "connectTimeout");
     positive(requestTimeout, "requestTimeout");
+    if (maxFrameSize < 8 || maxFrameSize > FrameReader.MAX_LIMIT) {
+      throw new IllegalArgumentException(
+          "maxFrameSize must be between 8 and "
+              + FrameReader.MAX_LIMIT
+              + " bytes, got "
+              + maxFrameSize);
+    }
     if (retryLimit < 0) {
       throw new IllegalArgumentException("retryLimit must be 0 (no limit) or positive");
     }
@@ -73,7 +87,8 @@ public record ConnectorConfig(
         .retryLimit(retryLimit)
         .connectTimeout(connectTimeout)
         .requestTimeout(requestTimeout)
-        .clientId(clientId);
+        .clientId(clientId)
+        .maxFrameSize(maxFrameSize);
   }
 
   /** Builds a {@link ConnectorConfig}; unset values keep their defaults. */
@@ -87,6 +102,7 @@ public record ConnectorConfig(
     private Duration connectTimeout = Duration.ofSeconds(30);
     private Duration requestTimeout = Duration.ofSeconds(30);
     private long clientId = 0;
+    private int maxFrameSize = ProtocolConnection.DEFAULT_MAX_FRAME_SIZE;
 
     private Builder() {}
 
@@ -135,6 +151,11 @@ public record ConnectorConfig(
       return this;
     }
 
+    public Builder maxFrameSize(int bytes) {
+      maxFrameSize = bytes;
+      return this;
+    }
+
     public ConnectorConfig build() {
       return new ConnectorConfig(
           dialer,
@@ -145,7 +166,8 @@ public record ConnectorConfig(
           retryLimit,
           connectTimeout,
           requestTimeout,
-          clientId);
+          clientId,
+          maxFrameSize);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.dqlite.client;
 
+import io.dqlite.client.net.DqliteAddress;
 import io.dqlite.client.protocol.ProtocolConnection;
 import java.io.IOException;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -128,6 +130,16 @@ public final class LeaderConnector {
       return Optional.empty();
     }
     String reported = probe.reportedLeader;
+    String refusal = redirectRefusal(reported);
+    if (refusal != null) {
+      outcomes.put(address, "reports leader " + printable(reported) + ", not followed: " + refusal);
+      log.warn(
+          "leader search: {} reports leader {}, not followed: {}",
+          address,
+          printable(reported),
+          refusal);
+      return Optional.empty();
+    }
     Duration left = Duration.ofNanos(attemptDeadline - System.nanoTime());
     if (left.isNegative() || left.isZero()) {
       outcomes.put(reported, "not tried: attempt timeout reached");
@@ -141,6 +153,48 @@ public final class LeaderConnector {
     return Optional.ofNullable(second.connection);
   }
 
+  /** A DNS name is at most 253 characters; with brackets, a colon and a port, 261. */
+  private static final int MAX_TCP_ADDRESS = 261;
+
+  private static final Pattern TCP_HOST =
+      Pattern.compile("[A-Za-z0-9._-]+|[0-9A-Fa-f:.]+(%[A-Za-z0-9._-]+)?");
+
+  /**
+   * Why a leader address reported by a node is not dialled, or null when it may be. Only a TCP
+   * {@code host:port} is followed: a node (or whatever answers in its place) that names a unix
+   * socket path or an abstract {@code @name} would make the client dial a socket on its own
+   * machine, and garbage has nothing to dial. Such a hint is dropped and the search goes on among
+   * the configured nodes, which are dialled whatever their form.
+   */
+  static String redirectRefusal(String reported) {
+    if (reported.length() > MAX_TCP_ADDRESS) {
+      return "longer than any DNS name and port";
+    }
+    DqliteAddress parsed;
+    try {
+      parsed = DqliteAddress.parse(reported);
+    } catch (IllegalArgumentException e) {
+      return "not a valid address (expected host:port)";
+    }
+    if (!(parsed instanceof DqliteAddress.Tcp tcp)) {
+      return "not a TCP host:port; a unix socket named by a node is never dialled";
+    }
+    if (!TCP_HOST.matcher(tcp.host()).matches()) {
+      return "its host is neither a DNS name nor an IP address";
+    }
+    return null;
+  }
+
+  /** The address for a log line: control characters escaped, at most 200 characters. */
+  private static String printable(String s) {
+    StringBuilder sb = new StringBuilder("'");
+    for (int i = 0; i < s.length() && i < 200; i++) {
+      char c = s.charAt(i);
+      sb.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+    }
+    return sb.append(s.length() > 200 ? "...'" : "'").toString();
+  }
+
   /** The result of asking one node: a leader connection, another leader's address, or neither. */
   private record Probe(ProtocolConnection connection, String reportedLeader) {}
 
@@ -151,7 +205,9 @@ public final class LeaderConnector {
         budget.compareTo(config.dialTimeout()) < 0 ? budget : config.dialTimeout();
     ProtocolConnection conn;
     try {
-      conn = ProtocolConnection.connect(config.dialer(), address, dialTimeout, budget);
+      conn =
+          ProtocolConnection.connect(
+              config.dialer(), address, dialTimeout, budget, config.maxFrameSize());
     } catch (DqliteException e) {
       record(outcomes, address, e);
       throw e;

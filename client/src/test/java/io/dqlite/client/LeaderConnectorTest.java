@@ -182,4 +182,41 @@ class LeaderConnectorTest {
       Thread.interrupted();
     }
   }
+
+  /**
+   * A node that names a unix socket as the leader (an abstract name, a path) is not followed: the
+   * client would dial a socket on its own machine. The hint is dropped, with the reason, and the
+   * search goes on among the configured nodes.
+   */
+  @Test
+  void aLeaderHintThatIsNoTcpAddressIsNotFollowed() throws Exception {
+    String abstractName = "@h3-client-not-followed-" + ProcessHandle.current().pid();
+    FakePeer liar = peer(new String[1], abstractName, new AtomicInteger());
+    FakePeer pathLiar =
+        peer(new String[1], "/tmp/h3-client-not-followed.sock", new AtomicInteger());
+    AtomicInteger registrations = new AtomicInteger();
+    FakePeer leader = leaderPeer(registrations);
+    ProtocolConnection c =
+        connect(
+            InMemoryNodeStore.of(liar.address(), pathLiar.address(), leader.address()), fast(0));
+    assertThat(c.address()).isEqualTo(leader.address());
+    assertThat(registrations).hasValue(1);
+
+    assertThatThrownBy(
+            () -> connect(InMemoryNodeStore.of(liar.address(), pathLiar.address()), fast(1)))
+        .isInstanceOfSatisfying(
+            NoLeaderException.class,
+            e -> {
+              // Only the two configured nodes were tried: no attempt at either socket.
+              assertThat(e.attempts())
+                  .extracting(NoLeaderException.Attempt::address)
+                  .containsExactly(liar.address(), pathLiar.address());
+              assertThat(e.attempts())
+                  .allSatisfy(
+                      at ->
+                          assertThat(at.outcome())
+                              .contains("not followed: not a TCP host:port"));
+              assertThat(e.getMessage()).contains(abstractName);
+            });
+  }
 }

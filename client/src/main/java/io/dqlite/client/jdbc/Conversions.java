@@ -7,6 +7,7 @@ import java.sql.Date;
 import java.sql.SQLException;
 import java.sql.Time;
 import java.sql.Timestamp;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -212,13 +213,17 @@ final class Conversions {
     if (v instanceof LocalDateTime l) {
       return l.atZone(zone).toOffsetDateTime();
     }
-    if (v instanceof Long || v instanceof Integer) {
-      return Instant.ofEpochSecond(((Number) v).longValue()).atOffset(ZoneOffset.UTC);
-    }
-    if (v instanceof Double d) {
-      long seconds = (long) Math.floor(d);
-      long nanos = Math.round((d - seconds) * 1e9);
-      return Instant.ofEpochSecond(seconds, nanos).atOffset(ZoneOffset.UTC);
+    try {
+      if (v instanceof Long || v instanceof Integer) {
+        return Instant.ofEpochSecond(((Number) v).longValue()).atOffset(ZoneOffset.UTC);
+      }
+      if (v instanceof Double d) {
+        long seconds = (long) Math.floor(d);
+        long nanos = Math.round((d - seconds) * 1e9);
+        return Instant.ofEpochSecond(seconds, nanos).atOffset(ZoneOffset.UTC);
+      }
+    } catch (DateTimeException | ArithmeticException e) { // beyond Instant's range: no date
+      throw outOfRange(v, "timestamp (seconds since the epoch)");
     }
     if (v instanceof byte[] || v instanceof Boolean) {
       throw cannotConvert(v, "timestamp");
@@ -245,7 +250,15 @@ final class Conversions {
 
   static Timestamp toTimestamp(Object v, Calendar cal) throws SQLException {
     OffsetDateTime o = toOffsetDateTime(v, zoneOf(cal));
-    return o == null ? null : Timestamp.from(o.toInstant());
+    if (o == null) {
+      return null;
+    }
+    long seconds = o.toEpochSecond();
+    // Timestamp.from multiplies the seconds by 1000 unchecked: beyond this it wraps silently.
+    if (seconds > Long.MAX_VALUE / 1000 || seconds < Long.MIN_VALUE / 1000) {
+      throw outOfRange(v, "java.sql.Timestamp");
+    }
+    return Timestamp.from(o.toInstant());
   }
 
   /**
@@ -259,7 +272,11 @@ final class Conversions {
     if (cal == null) {
       return Date.valueOf(l.toLocalDate());
     }
-    return new Date(l.toLocalDate().atStartOfDay(zoneOf(cal)).toInstant().toEpochMilli());
+    try {
+      return new Date(l.toLocalDate().atStartOfDay(zoneOf(cal)).toInstant().toEpochMilli());
+    } catch (ArithmeticException e) {
+      throw outOfRange(v, "java.sql.Date");
+    }
   }
 
   static Time toTime(Object v, Calendar cal) throws SQLException {

@@ -1,5 +1,6 @@
 package io.dqlite.client.jdbc;
 
+import java.lang.ref.Cleaner;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
@@ -42,9 +43,20 @@ public final class DqliteConnection implements Connection, SelfWrapper {
   private int savepointCounter;
   private volatile boolean closed;
 
+  /**
+   * Frees the session of a connection the application forgot to close once it is unreachable: an
+   * unclosed connection that held the writer turn would otherwise stop every writer of the
+   * database in this JVM for good.
+   */
+  private static final Cleaner CLEANER = Cleaner.create();
+
+  private final Cleaner.Cleanable cleanable;
+
   DqliteConnection(String url, Session session) {
     this.url = url;
     this.session = session;
+    // The action holds the session, never this connection, or it would stay reachable.
+    this.cleanable = CLEANER.register(this, session::abandon);
   }
 
   /** The address of the leader this connection talks to now, or null while disconnected. */
@@ -447,6 +459,7 @@ public final class DqliteConnection implements Connection, SelfWrapper {
     }
     closed = true;
     session.close();
+    cleanable.clean(); // nothing left to free; unregisters the cleaner's action
     if (first != null) {
       throw first;
     }

@@ -111,6 +111,12 @@ public final class DqliteDataSource implements DataSource, SelfWrapper {
   public Connection getConnection() throws SQLException {
     if (nodeStore != null) {
       Properties props = DqliteUrl.properties(database, getProperties());
+      if (DqliteProperty.TLS_CERT.get(props) != null) {
+        throw new SQLException(
+            "the tls* properties apply to URL connections; this data source dials through the"
+                + " Dialer it was built with (give it a TlsDialer instead)",
+            DqliteSqlState.INVALID_CONNECTION_PROPERTY.state());
+      }
       return DqliteDriver.open(describeStore(), nodeStore, dialer, database, props, writers);
     }
     String u = url;

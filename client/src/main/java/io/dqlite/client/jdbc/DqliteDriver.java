@@ -3,7 +3,6 @@ package io.dqlite.client.jdbc;
 import io.dqlite.client.InMemoryNodeStore;
 import io.dqlite.client.LeaderConnector;
 import io.dqlite.client.NodeStore;
-import io.dqlite.client.net.DefaultDialer;
 import io.dqlite.client.net.Dialer;
 import java.sql.Connection;
 import java.sql.Driver;
@@ -55,7 +54,7 @@ public final class DqliteDriver implements Driver {
     return open(
         url,
         InMemoryNodeStore.of(parsed.addresses().toArray(String[]::new)),
-        DefaultDialer.INSTANCE,
+        Settings.dialer(parsed.properties()),
         parsed.database(),
         parsed.properties(),
         WriterQueue.shared(parsed.addresses(), parsed.database()));

@@ -57,7 +57,31 @@ final class DqlitePreparedStatement extends DqliteStatement implements PreparedS
     statement = statements.get(0);
     rejectReturning(statement);
     prepared = session.prepare(statement);
-    parameters = new Parameters(Math.toIntExact(prepared.info().paramCount()));
+    parameters = new Parameters(parameterCount(prepared.info().paramCount(), statement.sql()));
+  }
+
+  /**
+   * SQLite's default SQLITE_MAX_VARIABLE_NUMBER: no statement a node prepares has more parameters
+   * (and libdqlite 1.11 binds at most 255 anyway).
+   */
+  static final int MAX_PARAMETERS = 32766;
+
+  /**
+   * The parameter count the node reported, checked before an array is sized by it: a count beyond
+   * what SQLite allows is a broken answer, not a reason to allocate gigabytes.
+   */
+  static int parameterCount(long reported, String sql) throws SQLException {
+    if (reported < 0 || reported > MAX_PARAMETERS) {
+      throw new SQLException(
+          "the node reports "
+              + Long.toUnsignedString(reported)
+              + " parameters for this statement, more than SQLite allows ("
+              + MAX_PARAMETERS
+              + "); the node's answer is broken. Statement: "
+              + SqlErrors.abbreviate(sql),
+          DqliteSqlState.PROGRAM_LIMIT_EXCEEDED.state());
+    }
+    return (int) reported;
   }
 
   /** The statement id on {@code conn}, preparing again if the connection changed. */
@@ -109,7 +133,7 @@ final class DqlitePreparedStatement extends DqliteStatement implements PreparedS
 
   @Override
   public int executeUpdate() throws SQLException {
-    return Math.toIntExact(executeLargeUpdate());
+    return (int) Math.min(Integer.MAX_VALUE, executeLargeUpdate()); // as getUpdateCount
   }
 
   @Override

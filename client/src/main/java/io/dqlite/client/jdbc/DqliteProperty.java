@@ -85,12 +85,35 @@ public enum DqliteProperty {
           + " statement run on another connection cannot see.",
       "TRUE",
       "FALSE"),
+  MAX_FRAME_SIZE(
+      "maxFrameSize",
+      "1073741824",
+      "Largest response body accepted from a node, in bytes (1 GiB by default: any row SQLite can"
+          + " produce). A bigger answer is refused before it is read, with SQLSTATE 54000, and"
+          + " the connection is dropped. Lower it to bound the memory a misbehaving node can make"
+          + " the application hold; at most 2147483631."),
   STATEMENT_CACHE_SIZE(
       "statementCacheSize",
       "32",
       "Prepared statements a connection keeps on the leader after they are closed, by SQL text:"
           + " preparing the same SQL again then costs no PREPARE request and closing it no"
           + " FINALIZE. 0 = finalize at close."),
+  TLS_CERT(
+      "tlsCert",
+      null,
+      "PEM file of the client certificate (chain, leaf first) for mutual TLS to the nodes, as"
+          + " go-dqlite's SimpleDialTLSConfig; with tlsKey and tlsCa. Unset: plain TCP. The files"
+          + " are read again for every new connection, so rotated certificates are picked up."),
+  TLS_KEY("tlsKey", null, "PEM file of the client certificate's unencrypted private key."),
+  TLS_CA(
+      "tlsCa",
+      null,
+      "PEM file of the authorities a node's certificate must chain to (no system roots)."),
+  TLS_SERVER_NAME(
+      "tlsServerName",
+      null,
+      "DNS name a node's certificate must carry; unset: the first DNS name of the client"
+          + " certificate, as go-dqlite."),
   TRACING(
       "tracing",
       "OFF",
@@ -177,9 +200,18 @@ public enum DqliteProperty {
   void validate(Properties props) throws SQLException {
     if (choices.length > 0) {
       getChoice(props);
-    } else if (this != DATABASE) {
+    } else if (!isText()) {
       getInt(props);
     }
+  }
+
+  /** Whether the value is free text (a name, a file) rather than a number or a choice. */
+  private boolean isText() {
+    return this == DATABASE
+        || this == TLS_CERT
+        || this == TLS_KEY
+        || this == TLS_CA
+        || this == TLS_SERVER_NAME;
   }
 
   /** This property as {@link java.sql.Driver#getPropertyInfo} reports it. */

@@ -277,7 +277,7 @@ final class DqliteResultSet extends AbstractReadOnlyResultSet implements SelfWra
   public Object getObject(int columnIndex) throws SQLException {
     Object v = value(columnIndex);
     if (v instanceof OffsetDateTime o) {
-      return Timestamp.from(o.toInstant());
+      return Conversions.toTimestamp(o, null);
     }
     if (v instanceof byte[] b) {
       return b.clone();

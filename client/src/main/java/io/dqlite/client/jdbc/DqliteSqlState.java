@@ -36,6 +36,8 @@ public enum DqliteSqlState {
   NUMERIC_VALUE_OUT_OF_RANGE("22003", false, "numeric value out of range"),
   INVALID_DATETIME_FORMAT("22007", false, "invalid date/time format"),
   INVALID_CHARACTER_VALUE_FOR_CAST("22018", false, "value cannot be converted"),
+  /** The node sent text (a value, a column name, a message) that is not well-formed UTF-8. */
+  CHARACTER_NOT_IN_REPERTOIRE("22021", false, "text from the node is not UTF-8"),
   /** SQLITE_CONSTRAINT: unique, primary key, foreign key, not null, check. */
   INTEGRITY_CONSTRAINT_VIOLATION("23000", false, "integrity constraint violation"),
   INVALID_CURSOR_STATE("24000", false, "result set closed or not on a row"),

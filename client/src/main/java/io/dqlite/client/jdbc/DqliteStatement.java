@@ -71,7 +71,7 @@ class DqliteStatement implements Statement, SelfWrapper {
 
   @Override
   public int executeUpdate(String sql) throws SQLException {
-    return Math.toIntExact(executeLargeUpdate(sql));
+    return (int) Math.min(Integer.MAX_VALUE, executeLargeUpdate(sql)); // as getUpdateCount
   }
 
   @Override

@@ -102,7 +102,7 @@ final class Session implements AutoCloseable {
   private final StatementCache<Prepared> statements;
 
   private volatile boolean canceled;
-  private boolean closed;
+  private volatile boolean closed; // volatile: abandon() runs on the cleaner's thread
 
   /** The connection ran a statement that changed its own state: it stays out of group commits. */
   private boolean privateState;
@@ -387,6 +387,11 @@ final class Session implements AutoCloseable {
                   || e.code() == ErrorCodes.SQLITE_IOERR_NOT_LEADER_LEGACY;
           boolean timedOut = canceled || e instanceof DqliteTimeoutException;
           drop(e.getMessage());
+          if (SqlErrors.isUnreadableAnswer(e)) {
+            // Asking again would get the same answer: no restart, no retry.
+            throw SqlErrors.unreadableAnswer(
+                e, statement.sql(), tx.lost(statement.kind(), true, false));
+          }
           switch (tx.lost(statement.kind(), timedOut, notApplied)) {
             case RESTART -> throw new EmptyTransactionLost(transactionLost(statement, e, false));
             case ROLLED_BACK -> throw transactionLost(statement, e, false);
@@ -488,6 +493,10 @@ final class Session implements AutoCloseable {
     boolean refused = SqlErrors.isLeaderChangeRefusal(e.code(), e.getMessage());
     if (e.isConnectionBroken() || refused) {
       drop(e.getMessage());
+      if (SqlErrors.isUnreadableAnswer(e)) {
+        return SqlErrors.unreadableAnswer(
+            e, statement.sql(), tx.lost(statement.kind(), true, false));
+      }
       boolean interrupted = canceled || e instanceof DqliteTimeoutException;
       return switch (tx.lost(statement.kind(), interrupted, refused)) {
         case NONE -> failure(statement, e);
@@ -703,6 +712,40 @@ final class Session implements AutoCloseable {
     if (closed) {
       throw SqlErrors.closed("connection to database " + database);
     }
+  }
+
+  /**
+   * Frees what a connection the application dropped without closing still holds, without any
+   * request: the writer turn goes to the next writer, and closing the socket makes the node roll
+   * back a transaction left open. Runs on the cleaner's thread once the {@link DqliteConnection}
+   * is unreachable; its last statement may still be finishing on the application's thread.
+   *
+   * @return whether the session was still open (and so had leaked)
+   */
+  boolean abandon() {
+    if (closed) {
+      return false;
+    }
+    ProtocolConnection c = conn;
+    if (c != null) {
+      // The connection can become unreachable while its last statement still runs here (the JIT
+      // ends an object's reachability at its last use, and this session does not reference it):
+      // let a request in flight finish, holding the monitor every request holds, before closing.
+      synchronized (c) {
+        closed = true;
+      }
+    } else {
+      closed = true;
+    }
+    boolean heldTurn = writerTurn.held();
+    drop("the application dropped its JDBC connection without closing it");
+    writerTurn.endUnless(false);
+    log.warn(
+        "a JDBC connection to database {} was garbage-collected without close(){}; its socket is"
+            + " closed now. Close connections (try-with-resources) or return them to the pool",
+        database,
+        heldTurn ? " while it held the writer turn, which is handed on now" : "");
+    return true;
   }
 
   /** Rolls back an open transaction (best effort) and closes the protocol connection. */

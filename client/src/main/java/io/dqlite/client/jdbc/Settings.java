@@ -1,6 +1,12 @@
 package io.dqlite.client.jdbc;
 
 import io.dqlite.client.ConnectorConfig;
+import io.dqlite.client.net.DefaultDialer;
+import io.dqlite.client.net.Dialer;
+import io.dqlite.client.net.tls.TlsDialer;
+import io.dqlite.client.protocol.FrameReader;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
@@ -50,7 +56,56 @@ record Settings(
         .retryLimit(DqliteProperty.CONNECT_RETRY_LIMIT.getInt(props))
         .connectTimeout(positive(leader))
         .requestTimeout(positive(request))
+        .maxFrameSize(frameSize(props))
         .build();
+  }
+
+  /**
+   * The dialer the properties ask for: mutual TLS from PEM files when {@code tlsCert}, {@code
+   * tlsKey} and {@code tlsCa} are set, plain sockets when none is.
+   *
+   * @throws SQLException HY024 when only some are set, or a file cannot be used (named)
+   */
+  static Dialer dialer(Properties props) throws SQLException {
+    String cert = DqliteProperty.TLS_CERT.get(props);
+    String key = DqliteProperty.TLS_KEY.get(props);
+    String ca = DqliteProperty.TLS_CA.get(props);
+    if (cert == null && key == null && ca == null) {
+      if (DqliteProperty.TLS_SERVER_NAME.get(props) != null) {
+        throw invalidTls("tlsServerName is set but tlsCert, tlsKey and tlsCa are not", null);
+      }
+      return DefaultDialer.INSTANCE;
+    }
+    if (cert == null || key == null || ca == null) {
+      throw invalidTls("TLS needs all of tlsCert, tlsKey and tlsCa", null);
+    }
+    try {
+      return TlsDialer.fromPemFiles(
+          Path.of(cert), Path.of(key), Path.of(ca), DqliteProperty.TLS_SERVER_NAME.get(props));
+    } catch (IOException | IllegalArgumentException e) {
+      throw invalidTls(e.getMessage(), e);
+    }
+  }
+
+  private static SQLException invalidTls(String why, Throwable cause) {
+    return new SQLException(
+        "TLS connection properties: " + why,
+        DqliteSqlState.INVALID_CONNECTION_PROPERTY.state(),
+        cause);
+  }
+
+  private static int frameSize(Properties props) throws SQLException {
+    int bytes = DqliteProperty.MAX_FRAME_SIZE.getInt(props);
+    if (bytes < 8 || bytes > FrameReader.MAX_LIMIT) {
+      throw new SQLException(
+          "invalid value '"
+              + bytes
+              + "' for connection property maxFrameSize: expected 8 to "
+              + FrameReader.MAX_LIMIT
+              + " bytes",
+          DqliteSqlState.INVALID_CONNECTION_PROPERTY.state());
+    }
+    return bytes;
   }
 
   /** ConnectorConfig wants positive durations; zero ("no limit") becomes a year. */

@@ -2,6 +2,8 @@ package io.dqlite.client.jdbc;
 
 import io.dqlite.client.DqliteException;
 import io.dqlite.client.ErrorCodes;
+import io.dqlite.client.protocol.FrameTooLargeException;
+import io.dqlite.client.protocol.MalformedTextException;
 import java.sql.SQLDataException;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -139,7 +141,8 @@ final class SqlErrors {
           case DATA_EXCEPTION,
               NUMERIC_VALUE_OUT_OF_RANGE,
               INVALID_DATETIME_FORMAT,
-              INVALID_CHARACTER_VALUE_FOR_CAST ->
+              INVALID_CHARACTER_VALUE_FOR_CAST,
+              CHARACTER_NOT_IN_REPERTOIRE ->
               new SQLDataException(message, s, vendorCode);
           default -> new SQLException(message, s, vendorCode);
         };
@@ -160,6 +163,34 @@ final class SqlErrors {
             ? DqliteSqlState.TRANSACTION_RESOLUTION_UNKNOWN
             : stateFor(e.code(), e.getMessage());
     return create(state, describe(e, sql, state), (int) e.code(), e);
+  }
+
+  /**
+   * Whether the node's answer was refused as unreadable: larger than {@code maxFrameSize}, or text
+   * that is not UTF-8. The connection is gone, but asking again would get the same answer, so it is
+   * neither retried nor reported as retryable.
+   */
+  static boolean isUnreadableAnswer(DqliteException e) {
+    return e instanceof FrameTooLargeException || e instanceof MalformedTextException;
+  }
+
+  /** 54000 for an answer over the size limit, 22021 for text that is not UTF-8. */
+  static SQLException unreadableAnswer(DqliteException e, String sql, TransactionState.Loss loss) {
+    DqliteSqlState state =
+        e instanceof FrameTooLargeException
+            ? DqliteSqlState.PROGRAM_LIMIT_EXCEEDED
+            : DqliteSqlState.CHARACTER_NOT_IN_REPERTOIRE;
+    String consequence =
+        switch (loss) {
+          case NONE -> "; the connection was dropped, the next statement opens a new one";
+          case COMMIT_UNKNOWN ->
+              "; the connection was dropped with the COMMIT in flight: the transaction may or may"
+                  + " not have been committed";
+          case RESTART, ROLLED_BACK ->
+              "; the connection was dropped and the open transaction rolled back with it";
+        };
+    return create(
+        state, e.getMessage() + consequence + ". Statement: " + abbreviate(sql), 0, e);
   }
 
   /** "{node message} (node ADDRESS, code N) in: SQL". Plus a hint for the states that need one. */

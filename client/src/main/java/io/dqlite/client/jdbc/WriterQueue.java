@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The writers of one database in this JVM, queued in arrival order. dqlite 1.11 has one writer per
@@ -94,10 +95,15 @@ final class WriterQueue {
     return permit.getQueueLength();
   }
 
-  /** One connection's place in a queue (or in none). Not thread-safe, like the connection. */
+  /**
+   * One connection's place in a queue (or in none). Used by the connection's thread, except that
+   * the cleaner of a connection the application dropped without closing it may hand the turn on
+   * while the owner finishes its last statement: giving the turn back is therefore atomic, so the
+   * permit is released once, never twice.
+   */
   static final class Turn {
     private final WriterQueue queue;
-    private boolean held;
+    private final AtomicBoolean held = new AtomicBoolean();
 
     /** @param queue the queue, or null when writers are not queued */
     Turn(WriterQueue queue) {
@@ -110,7 +116,7 @@ final class WriterQueue {
      * @throws SQLException 55006 when {@code timeout} passed first; HY008 when interrupted
      */
     void await(SqlScript.Statement statement, Duration timeout) throws SQLException {
-      if (queue == null || held || !needed(statement)) {
+      if (queue == null || held.get() || !needed(statement)) {
         return;
       }
       try {
@@ -130,19 +136,18 @@ final class WriterQueue {
         Thread.currentThread().interrupt();
         throw new SQLException("interrupted while waiting in the " + queue, "HY008", e);
       }
-      held = true;
+      held.set(true);
     }
 
     /** Hands the turn on unless a transaction still needs it; false: in every case (close). */
     void endUnless(boolean transactionOpen) {
-      if (held && !transactionOpen) {
-        held = false;
+      if (!transactionOpen && held.compareAndSet(true, false)) {
         queue.release();
       }
     }
 
     boolean held() {
-      return held;
+      return held.get();
     }
 
     /** The group commit of the queue's database, or null when writers are not queued. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import javax.net.ssl.SSLSocket;
 
 /** A {@link Transport} over a connected {@link Socket}: TCP, or TLS from a custom dialer. */
 public final class SocketTransport extends StreamTransport {
@@ -40,8 +41,22 @@ public final class SocketTransport extends StreamTransport {
     socket.shutdownOutput();
   }
 
+  /**
+   * Closes the socket without ever blocking. An {@link SSLSocket} sends close_notify under the lock
+   * a writer holds while it is stuck on a peer that stopped reading, and its plain close would wait
+   * for that writer for good, which is the writer a deadline closes the socket to free. With
+   * SO_LINGER 0 the JDK does not wait for that lock: it shuts the TCP socket down instead, which
+   * fails the writer.
+   */
   @Override
   void closeUnderlying() throws IOException {
+    if (socket instanceof SSLSocket) {
+      try {
+        socket.setSoLinger(true, 0);
+      } catch (IOException e) {
+        // already closed
+      }
+    }
     socket.close();
   }
 }

@@ -14,6 +14,6 @@ public record AddRequest(long id, String address) implements Request {
   }
 
   static AddRequest decode(BodyReader r) throws ProtocolException {
-    return new AddRequest(r.getUint64(), r.getText());
+    return new AddRequest(r.getUint64(), r.getText("node address"));
   }
 }

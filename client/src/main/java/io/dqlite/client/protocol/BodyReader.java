@@ -6,11 +6,17 @@ import java.util.Arrays;
 /**
  * Reads a message body written by {@link BodyWriter}. Every read is bounds-checked: a body that
  * ends too early raises a {@link ProtocolException}, never an index error or a hang.
+ *
+ * <p>Text is strict UTF-8 by default (answers a client acts on). {@link #lenient} reads it as
+ * libdqlite does, without validation, malformed bytes becoming U+FFFD: for requests, which a node
+ * accepts whatever their text bytes (SQLite stores them) and which a proxy inspects but forwards
+ * as they came.
  */
 public final class BodyReader {
 
   private final byte[] buf;
   private final int limit;
+  private final boolean strict;
   private int pos;
 
   public BodyReader(byte[] body) {
@@ -18,9 +24,19 @@ public final class BodyReader {
   }
 
   public BodyReader(byte[] body, int offset, int length) {
+    this(body, offset, length, true);
+  }
+
+  private BodyReader(byte[] body, int offset, int length, boolean strict) {
     this.buf = body;
     this.pos = offset;
     this.limit = offset + length;
+    this.strict = strict;
+  }
+
+  /** A reader whose text is not validated: malformed UTF-8 becomes U+FFFD. */
+  public static BodyReader lenient(byte[] body) {
+    return new BodyReader(body, 0, body.length, false);
   }
 
   /** Bytes left to read. */
@@ -87,19 +103,42 @@ public final class BodyReader {
     return Double.longBitsToDouble(getUint64());
   }
 
-  /** Reads NUL-terminated UTF-8 text and the padding after it. */
+  /** Reads NUL-terminated UTF-8 text and the padding after it; see {@link #getText(String)}. */
   public String getText() throws ProtocolException {
-    int end = pos;
+    return getText("text");
+  }
+
+  /**
+   * Reads NUL-terminated UTF-8 text and the padding after it. For a strict reader the bytes must be
+   * well-formed UTF-8: malformed text is refused, not patched with replacement characters, because
+   * a changed column name, value or address is a wrong answer that looks right.
+   *
+   * @param field what the text is (a column name, a node address), for the error message
+   * @throws MalformedTextException when the bytes are not UTF-8, naming {@code field} and the
+   *     offset
+   */
+  public String getText(String field) throws ProtocolException {
+    int start = pos;
+    int end = start;
+    boolean ascii = true;
     while (end < limit && buf[end] != 0) {
+      ascii &= buf[end] >= 0;
       end++;
     }
     if (end == limit) {
       throw new ProtocolException(
-          "truncated message: text at offset " + pos + " has no NUL terminator", null);
+          "truncated message: " + field + " at offset " + start + " has no NUL terminator", null);
     }
-    String s = new String(buf, pos, end - pos, StandardCharsets.UTF_8);
-    int consumed = padded(end + 1 - pos);
-    need(consumed, "text padding");
+    String s;
+    if (ascii) {
+      s = new String(buf, start, end - start, StandardCharsets.ISO_8859_1);
+    } else if (strict) {
+      s = Utf8.decode(buf, start, end - start, field);
+    } else {
+      s = new String(buf, start, end - start, StandardCharsets.UTF_8);
+    }
+    int consumed = padded(end + 1 - start);
+    need(consumed, field + " padding");
     pos += consumed;
     return s;
   }

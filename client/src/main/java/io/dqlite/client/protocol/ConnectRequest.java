@@ -17,6 +17,6 @@ public record ConnectRequest(long id, String address) implements Request {
   }
 
   static ConnectRequest decode(BodyReader r) throws ProtocolException {
-    return new ConnectRequest(r.getUint64(), r.getText());
+    return new ConnectRequest(r.getUint64(), r.getText("node address"));
   }
 }

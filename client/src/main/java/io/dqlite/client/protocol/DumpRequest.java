@@ -14,6 +14,6 @@ public record DumpRequest(String name) implements Request {
   }
 
   static DumpRequest decode(BodyReader r) throws ProtocolException {
-    return new DumpRequest(r.getText());
+    return new DumpRequest(r.getText("database name"));
   }
 }

@@ -34,7 +34,7 @@ public record ExecSqlRequest(int db, String sql, List<Object> params, int schema
 
   static ExecSqlRequest decode(BodyReader r, int schema) throws ProtocolException {
     int db = Messages.uint64AsInt(r, "db id");
-    String sql = r.getText();
+    String sql = r.getText("SQL text");
     return new ExecSqlRequest(db, sql, Tuples.readParams(r, schema), schema);
   }
 }

@@ -14,6 +14,6 @@ public record FailureResponse(long code, String message) implements Response {
   }
 
   static FailureResponse decode(BodyReader r) throws ProtocolException {
-    return new FailureResponse(r.getUint64(), r.getText());
+    return new FailureResponse(r.getUint64(), r.getText("failure message"));
   }
 }

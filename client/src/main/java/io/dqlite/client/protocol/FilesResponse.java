@@ -41,7 +41,7 @@ public record FilesResponse(List<DumpFile> files) implements Response {
     }
     List<DumpFile> files = new ArrayList<>((int) n);
     for (long i = 0; i < n; i++) {
-      String name = r.getText();
+      String name = r.getText("file name " + (i + 1));
       files.add(new DumpFile(name, r.getBlob()));
     }
     return new FilesResponse(files);

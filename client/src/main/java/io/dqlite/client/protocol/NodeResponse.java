@@ -17,6 +17,6 @@ public record NodeResponse(long id, String address) implements Response {
   }
 
   static NodeResponse decode(BodyReader r) throws ProtocolException {
-    return new NodeResponse(r.getUint64(), r.getText());
+    return new NodeResponse(r.getUint64(), r.getText("node address"));
   }
 }

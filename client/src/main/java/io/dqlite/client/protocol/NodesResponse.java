@@ -54,7 +54,7 @@ public record NodesResponse(int format, List<NodeInfo> nodes) implements Respons
     List<NodeInfo> nodes = new ArrayList<>((int) n);
     for (long i = 0; i < n; i++) {
       long id = r.getUint64();
-      String address = r.getText();
+      String address = r.getText("address of node " + (i + 1));
       NodeRole role = NodeRole.VOTER;
       if (format != FORMAT_V0) {
         long code = r.getUint64();

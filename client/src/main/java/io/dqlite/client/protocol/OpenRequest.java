@@ -17,6 +17,6 @@ public record OpenRequest(String name, long flags, String vfs) implements Reques
   }
 
   static OpenRequest decode(BodyReader r) throws ProtocolException {
-    return new OpenRequest(r.getText(), r.getUint64(), r.getText());
+    return new OpenRequest(r.getText("database name"), r.getUint64(), r.getText("VFS name"));
   }
 }

@@ -14,6 +14,6 @@ public record PrepareRequest(int db, String sql) implements Request {
   }
 
   static PrepareRequest decode(BodyReader r) throws ProtocolException {
-    return new PrepareRequest(Messages.uint64AsInt(r, "db id"), r.getText());
+    return new PrepareRequest(Messages.uint64AsInt(r, "db id"), r.getText("SQL text"));
   }
 }

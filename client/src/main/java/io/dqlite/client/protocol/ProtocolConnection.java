@@ -15,7 +15,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -41,19 +40,27 @@ public final class ProtocolConnection implements AutoCloseable {
   /** The protocol version sent in the handshake. */
   public static final long VERSION = 1;
 
+  /**
+   * The default largest response body, 1 GiB. It fits the largest row SQLite can produce (its
+   * default SQLITE_MAX_LENGTH, 10^9 bytes, bounds a whole row) plus the wire's per-value overhead,
+   * and so any page of rows; and a DUMP of a database (with its WAL) up to about 1 GiB. The client
+   * never allocates for bytes it has not received, so the limit bounds what a peer that really
+   * sends that much can make it hold; lower it where answers are known to be small.
+   */
+  public static final int DEFAULT_MAX_FRAME_SIZE = 1 << 30;
+
   private static final Logger log = LoggerFactory.getLogger(ProtocolConnection.class);
-  private static final int FIRST_CHUNK = 64 * 1024;
 
   /**
    * Read buffer: a response's header and body (and often the next batch of rows) then come in one
    * read call instead of two or more; a read of at least this size bypasses it.
    */
   private static final int READ_BUFFER = 16 * 1024;
-  private static final int MAX_BODY = Integer.MAX_VALUE - 16;
 
   private final Transport transport;
   private final String address;
   private final InputStream in;
+  private final int maxFrameSize;
   private volatile Duration requestTimeout;
   private volatile boolean closed;
   private volatile String closeReason;
@@ -62,11 +69,17 @@ public final class ProtocolConnection implements AutoCloseable {
   /** Statement ids prepared and not finalized; see {@link #checkStatement}. */
   private final Set<Integer> liveStatements = new HashSet<>();
 
-  private ProtocolConnection(Transport transport, Duration requestTimeout) {
+  private ProtocolConnection(Transport transport, Duration requestTimeout, int maxFrameSize) {
+    if (maxFrameSize < 8 || maxFrameSize > FrameReader.MAX_LIMIT) {
+      transport.close();
+      throw new IllegalArgumentException(
+          "maxFrameSize must be between 8 and " + FrameReader.MAX_LIMIT + ", got " + maxFrameSize);
+    }
     this.transport = transport;
     this.address = transport.address();
     this.in = new BufferedInputStream(transport.input(), READ_BUFFER);
     this.requestTimeout = requestTimeout;
+    this.maxFrameSize = maxFrameSize;
   }
 
   /**
@@ -76,6 +89,22 @@ public final class ProtocolConnection implements AutoCloseable {
    */
   public static ProtocolConnection connect(
       Dialer dialer, String address, Duration dialTimeout, Duration requestTimeout)
+      throws DqliteException {
+    return connect(dialer, address, dialTimeout, requestTimeout, DEFAULT_MAX_FRAME_SIZE);
+  }
+
+  /**
+   * Dials {@code address} and performs the handshake; responses whose body is larger than {@code
+   * maxFrameSize} bytes are refused (and the connection closed) before they are read.
+   *
+   * @throws DqliteConnectionException naming the address when dialling or the handshake fails
+   */
+  public static ProtocolConnection connect(
+      Dialer dialer,
+      String address,
+      Duration dialTimeout,
+      Duration requestTimeout,
+      int maxFrameSize)
       throws DqliteException {
     Transport transport;
     try {
@@ -91,7 +120,7 @@ public final class ProtocolConnection implements AutoCloseable {
           address,
           e);
     }
-    return open(transport, requestTimeout);
+    return open(transport, requestTimeout, maxFrameSize);
   }
 
   /**
@@ -101,7 +130,18 @@ public final class ProtocolConnection implements AutoCloseable {
    */
   public static ProtocolConnection open(Transport transport, Duration requestTimeout)
       throws DqliteException {
-    ProtocolConnection c = new ProtocolConnection(transport, requestTimeout);
+    return open(transport, requestTimeout, DEFAULT_MAX_FRAME_SIZE);
+  }
+
+  /**
+   * Performs the handshake on a connected transport (taking ownership of it), refusing responses
+   * whose body is larger than {@code maxFrameSize} bytes.
+   *
+   * @throws DqliteConnectionException when the version cannot be written in time
+   */
+  public static ProtocolConnection open(
+      Transport transport, Duration requestTimeout, int maxFrameSize) throws DqliteException {
+    ProtocolConnection c = new ProtocolConnection(transport, requestTimeout, maxFrameSize);
     byte[] version = new BodyWriter(8).putUint64(VERSION).toByteArray();
     synchronized (c) {
       try (Watchdog.Guard guard = c.arm()) {
@@ -115,6 +155,11 @@ public final class ProtocolConnection implements AutoCloseable {
   /** The address this connection was opened to. */
   public String address() {
     return address;
+  }
+
+  /** The largest response body this connection accepts, in bytes. */
+  public int maxFrameSize() {
+    return maxFrameSize;
   }
 
   /** The deadline of each request (and of each further batch of rows). */
@@ -324,6 +369,18 @@ public final class ProtocolConnection implements AutoCloseable {
         openRows = null;
       }
       RowsResponse batch = expect(r, RowsResponse.class, RequestType.QUERY);
+      if (!batch.columns().equals(rows.columnNames())) {
+        // libdqlite repeats the same names in every batch; rows of another shape would be read
+        // with the first batch's column indexes.
+        openRows = null;
+        throw broken(
+            new ProtocolException(
+                "query (next rows): a batch with columns "
+                    + batch.columns()
+                    + " in a result set with columns "
+                    + rows.columnNames(),
+                null));
+      }
       if (!batch.more()) {
         openRows = null;
       }
@@ -428,25 +485,12 @@ public final class ProtocolConnection implements AutoCloseable {
   }
 
   private Response read(String what, Watchdog.Guard guard) throws DqliteException {
-    byte[] headerBytes = new byte[MessageHeader.SIZE];
     try {
-      int n = readFully(headerBytes, 0, MessageHeader.SIZE);
-      if (n == 0) {
+      FrameReader.Frame frame = FrameReader.read(in, maxFrameSize);
+      if (frame == null) {
         throw new EOFException("node closed the connection");
       }
-      if (n < MessageHeader.SIZE) {
-        throw new ProtocolException(
-            what + ": truncated message header (" + n + " of 8 bytes before end of stream)", null);
-      }
-      MessageHeader header = MessageHeader.decode(headerBytes);
-      long size = header.bodyBytes();
-      if (size == 0 || size > MAX_BODY) {
-        throw new ProtocolException(
-            what + ": message of type " + header.type() + " claims a body of " + size + " bytes",
-            null);
-      }
-      byte[] body = readBody((int) size, what);
-      return Response.decode(header, body);
+      return Response.decode(frame.header(), frame.body());
     } catch (ProtocolException e) {
       if (guard.fired()) {
         // A transport closed by the deadline can look like a truncated stream.
@@ -456,44 +500,6 @@ public final class ProtocolConnection implements AutoCloseable {
     } catch (IOException e) {
       throw ioFailure(what, "receive", e, guard);
     }
-  }
-
-  /** Reads a body of {@code size} bytes, growing the buffer only as data actually arrives. */
-  private byte[] readBody(int size, String what) throws IOException, ProtocolException {
-    byte[] body = new byte[Math.min(size, FIRST_CHUNK)];
-    int got = 0;
-    while (got < size) {
-      if (got == body.length) {
-        body = Arrays.copyOf(body, (int) Math.min(size, 2L * body.length));
-      }
-      int n = readFully(body, got, body.length - got);
-      got += n;
-      if (got < body.length) {
-        throw new ProtocolException(
-            what
-                + ": truncated message ("
-                + got
-                + " of "
-                + size
-                + " body bytes before end of"
-                + " stream)",
-            null);
-      }
-    }
-    return body;
-  }
-
-  /** Reads until {@code len} bytes or end of stream; returns how many were read. */
-  private int readFully(byte[] b, int off, int len) throws IOException {
-    int total = 0;
-    while (total < len) {
-      int n = in.read(b, off + total, len - total);
-      if (n < 0) {
-        break;
-      }
-      total += n;
-    }
-    return total;
   }
 
   private ProtocolException broken(ProtocolException e) {

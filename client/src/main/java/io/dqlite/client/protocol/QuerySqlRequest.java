@@ -33,7 +33,7 @@ public record QuerySqlRequest(int db, String sql, List<Object> params, int schem
 
   static QuerySqlRequest decode(BodyReader r, int schema) throws ProtocolException {
     int db = Messages.uint64AsInt(r, "db id");
-    String sql = r.getText();
+    String sql = r.getText("SQL text");
     return new QuerySqlRequest(db, sql, Tuples.readParams(r, schema), schema);
   }
 }

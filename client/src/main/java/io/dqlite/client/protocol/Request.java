@@ -42,12 +42,13 @@ public sealed interface Request
   }
 
   /**
-   * Decodes a request body.
+   * Decodes a request body. Its text is not validated as UTF-8, as libdqlite does not: a proxy
+   * must not refuse what a node accepts.
    *
    * @throws ProtocolException for an unknown type or a malformed body
    */
   static Request decode(MessageHeader header, byte[] body) throws ProtocolException {
-    BodyReader r = new BodyReader(body);
+    BodyReader r = BodyReader.lenient(body); // a node takes any text bytes; see BodyReader
     int schema = header.schema();
     return switch (RequestType.fromCode(header.type())) {
       case LEADER -> LeaderRequest.decode(r);

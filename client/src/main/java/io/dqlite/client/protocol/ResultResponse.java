@@ -14,6 +14,13 @@ public record ResultResponse(long lastInsertId, long rowsAffected) implements Re
   }
 
   static ResultResponse decode(BodyReader r) throws ProtocolException {
-    return new ResultResponse(r.getUint64(), r.getUint64());
+    long lastInsertId = r.getUint64(); // a rowid: any int64, negative ones included
+    long rowsAffected = r.getUint64();
+    if (rowsAffected < 0) {
+      // sqlite3_changes64 is never negative: a count past 2^63 is no count.
+      throw new ProtocolException(
+          "result response counts " + Long.toUnsignedString(rowsAffected) + " rows affected", null);
+    }
+    return new ResultResponse(lastInsertId, rowsAffected);
   }
 }

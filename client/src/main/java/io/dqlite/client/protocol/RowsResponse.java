@@ -66,7 +66,7 @@ public record RowsResponse(List<String> columns, List<Row> rows, boolean more) i
     int columns = (int) n;
     List<String> names = new ArrayList<>(columns);
     for (int i = 0; i < columns; i++) {
-      names.add(r.getText());
+      names.add(r.getText("name of column " + (i + 1)));
     }
     List<Row> rows = new ArrayList<>();
     while (true) {
@@ -83,7 +83,22 @@ public record RowsResponse(List<String> columns, List<Row> rows, boolean more) i
         }
         return new RowsResponse(names, rows, marker == PART);
       }
-      rows.add(Tuples.readRow(r, columns));
+      try {
+        rows.add(Tuples.readRow(r, columns));
+      } catch (MalformedTextException e) {
+        throw e.withField(
+            describe(e.field(), names) + " in row " + (rows.size() + 1) + " of a batch");
+      }
     }
+  }
+
+  /** "text value of column 2" becomes "text value of column 2 ('name')". */
+  private static String describe(String field, List<String> names) {
+    String prefix = "text value of column ";
+    if (!field.startsWith(prefix)) {
+      return field;
+    }
+    int column = Integer.parseInt(field.substring(prefix.length()));
+    return field + " ('" + names.get(column - 1) + "')";
   }
 }

@@ -72,6 +72,9 @@ public final class Tuples {
     if (r.remaining() == 0) {
       return List.of();
     }
+    if (schema != 0 && schema != 1) {
+      throw new ProtocolException("unknown parameter schema " + schema + " (0 and 1 exist)", null);
+    }
     int start = r.position();
     long n = schema == 0 ? r.getUint8() : r.getUint32();
     if (n > r.remaining()) {
@@ -86,9 +89,14 @@ public final class Tuples {
     int headerBytes = r.position() - start;
     r.skip(BodyReader.padded(headerBytes) - headerBytes);
     List<Object> values = new ArrayList<>(types.length);
-    for (ValueType type : types) {
-      Object raw = Values.read(r, type);
-      values.add(toParam(type, raw));
+    for (int i = 0; i < types.length; i++) {
+      Object raw;
+      try {
+        raw = Values.read(r, types[i]);
+      } catch (MalformedTextException e) {
+        throw e.withField("text of parameter " + (i + 1));
+      }
+      values.add(toParam(types[i], raw));
     }
     return Collections.unmodifiableList(values);
   }
@@ -140,7 +148,11 @@ public final class Tuples {
     r.skip(BodyReader.padded(headerBytes) - headerBytes);
     Object[] values = new Object[columns];
     for (int i = 0; i < columns; i++) {
-      values[i] = Values.read(r, types[i]);
+      try {
+        values[i] = Values.read(r, types[i]);
+      } catch (MalformedTextException e) {
+        throw e.withField("text value of column " + (i + 1));
+      }
     }
     return new Row(List.of(types), Collections.unmodifiableList(Arrays.asList(values)));
   }

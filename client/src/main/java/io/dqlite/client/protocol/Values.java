@@ -25,9 +25,10 @@ import java.util.regex.Pattern;
  * without offset); a {@link TypedValue} as it says.
  *
  * <p>Results: INTEGER → Long, FLOAT → Double, TEXT → String, BLOB → byte[], NULL → null, BOOLEAN →
- * Boolean, UNIXTIME → OffsetDateTime at UTC, ISO8601 → OffsetDateTime (text without an offset is
- * read as UTC, like go-dqlite; "" is null; text that is not a date in one of go-dqlite's layouts
- * comes back unchanged as a String rather than failing the whole result set).
+ * Boolean, UNIXTIME → OffsetDateTime at UTC (the Long itself beyond {@link Instant}'s range),
+ * ISO8601 → OffsetDateTime (text without an offset is read as UTC, like go-dqlite; "" is null; text
+ * that is not a date in one of go-dqlite's layouts comes back unchanged as a String rather than
+ * failing the whole result set).
  */
 public final class Values {
 
@@ -100,10 +101,22 @@ public final class Values {
   public static Object toJava(ValueType type, Object raw) {
     return switch (type) {
       case BOOLEAN -> ((Long) raw) != 0;
-      case UNIXTIME -> OffsetDateTime.ofInstant(Instant.ofEpochSecond((Long) raw), ZoneOffset.UTC);
+      case UNIXTIME -> unixTime((Long) raw);
       case ISO8601 -> parseIso8601((String) raw);
       default -> raw;
     };
+  }
+
+  /**
+   * Seconds since the epoch at UTC; the Long itself when it is beyond what {@link Instant} holds
+   * (about ±10^9 years): SQLite stores any integer in a DATETIME column, and one that is no date
+   * must not fail the read, as text that is no date does not.
+   */
+  private static Object unixTime(long seconds) {
+    if (seconds < Instant.MIN.getEpochSecond() || seconds > Instant.MAX.getEpochSecond()) {
+      return seconds;
+    }
+    return OffsetDateTime.ofInstant(Instant.ofEpochSecond(seconds), ZoneOffset.UTC);
   }
 
   /** Formats like go-dqlite: {@code 2006-01-02 15:04:05.999999999-07:00}. */

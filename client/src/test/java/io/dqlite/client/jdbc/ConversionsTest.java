@@ -171,4 +171,28 @@ class ConversionsTest {
     assertThatThrownBy(() -> Conversions.to(1L, Thread.class))
         .hasMessageContaining("java.lang.Thread");
   }
+
+  /** Integers in a DATETIME column beyond any date: 22003, never DateTimeException. */
+  @Test
+  void epochSecondsBeyondAnyDateAreOutOfRange() {
+    for (Object v : new Object[] {Long.MAX_VALUE, Long.MIN_VALUE, 1e300}) {
+      assertThatThrownBy(() -> Conversions.toTimestamp(v, null))
+          .isInstanceOf(SQLException.class)
+          .hasFieldOrPropertyWithValue("SQLState", "22003")
+          .hasMessageContaining("out of range");
+      assertThatThrownBy(() -> Conversions.to(v, OffsetDateTime.class))
+          .hasFieldOrPropertyWithValue("SQLState", "22003");
+    }
+  }
+
+  /** Within Instant's range but beyond a Timestamp's milliseconds: 22003, never IAE. */
+  @Test
+  void datesBeyondATimestampAreOutOfRange() {
+    long seconds = 31_556_889_864_403_199L; // Instant.MAX
+    assertThatThrownBy(() -> Conversions.toTimestamp(seconds, null))
+        .hasFieldOrPropertyWithValue("SQLState", "22003");
+    OffsetDateTime far = OffsetDateTime.of(999_999_999, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+    assertThatThrownBy(() -> Conversions.toTimestamp(far, null))
+        .hasFieldOrPropertyWithValue("SQLState", "22003");
+  }
 }

@@ -141,8 +141,93 @@ class ProtocolConnectionTest {
             });
     ProtocolConnection conn = connect(p);
     assertThatThrownBy(conn::leader)
-        .isInstanceOf(ProtocolException.class)
-        .hasMessageContaining("claims a body of 34359738360 bytes");
+        .isInstanceOf(FrameTooLargeException.class)
+        .hasMessageContaining("announces a body of 34359738360 bytes");
+  }
+
+  @Test
+  void bodyOverTheConfiguredLimitIsRefusedBeforeItIsReadAndClosesTheConnection() throws Exception {
+    // The peer sends only the header of a 4104-byte body and then waits for the client to hang
+    // up: a client that tried to read the body would wait for the request timeout instead.
+    FakePeer p =
+        peer(
+            c -> {
+              c.readHandshake();
+              c.readRequest();
+              c.send(Hex.bytes("01020000 07 00 0000"));
+              c.awaitClientClose();
+            });
+    ProtocolConnection conn =
+        ProtocolConnection.connect(
+            DefaultDialer.INSTANCE,
+            p.address(),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(30),
+            4096);
+    resources.add(conn);
+    long start = System.nanoTime();
+    assertThatThrownBy(conn::cluster)
+        .isInstanceOfSatisfying(
+            FrameTooLargeException.class,
+            e -> {
+              assertThat(e.bodyBytes()).isEqualTo(4104);
+              assertThat(e.limit()).isEqualTo(4096);
+              assertThat(e.address()).isEqualTo(p.address());
+            })
+        .hasMessageContaining(p.address())
+        .hasMessageContaining("4104 bytes")
+        .hasMessageContaining("limit of 4096 bytes")
+        .hasMessageContaining("maxFrameSize");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    assertThat(conn.isClosed()).isTrue();
+    assertThat(conn.maxFrameSize()).isEqualTo(4096);
+  }
+
+  @Test
+  void bodyAtTheLimitIsAccepted() throws Exception {
+    byte[] answer = new NodeResponse(1, "x".repeat(4096 - 16)).encode(); // body: 8 + 4080 + 8
+    assertThat(answer.length - MessageHeader.SIZE).isEqualTo(4096);
+    FakePeer p =
+        peer(
+            c -> {
+              c.readHandshake();
+              c.readRequest();
+              c.send(answer);
+              c.awaitClientClose();
+            });
+    ProtocolConnection conn =
+        ProtocolConnection.connect(
+            DefaultDialer.INSTANCE,
+            p.address(),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(30),
+            4096);
+    resources.add(conn);
+    assertThat(conn.leader()).get().extracting(n -> n.address().length()).isEqualTo(4080);
+  }
+
+  @Test
+  void malformedUtf8InAnAddressIsAProtocolErrorNamingTheField() throws Exception {
+    // NODE body: id 1, address "a\xffb" NUL-padded.
+    FakePeer p =
+        peer(
+            c -> {
+              c.readHandshake();
+              c.readRequest();
+              c.send(Hex.bytes("02000000 01 00 0000 0100000000000000 61ff620000000000"));
+              c.awaitClientClose();
+            });
+    ProtocolConnection conn = connect(p);
+    assertThatThrownBy(conn::leader)
+        .isInstanceOfSatisfying(
+            MalformedTextException.class,
+            e -> {
+              assertThat(e.field()).isEqualTo("node address");
+              assertThat(e.bodyOffset()).isEqualTo(9);
+            })
+        .hasMessageContaining(p.address())
+        .hasMessageContaining("malformed UTF-8 in node address: byte 0xff at offset 1");
+    assertThat(conn.isClosed()).isTrue();
   }
 
   @Test
@@ -466,5 +551,36 @@ class ProtocolConnectionTest {
     assertThat(t.isAlive()).isFalse();
     assertThat(thrown.get()).isInstanceOf(DqliteConnectionException.class);
     conn.close(); // idempotent
+  }
+
+  /**
+   * Found by HostilePeerFuzzTest: a later batch with other columns was accepted, and reading the
+   * first batch's columns from its rows threw IndexOutOfBoundsException into the application.
+   */
+  @Test
+  void aLaterBatchWithOtherColumnsIsAProtocolError() throws Exception {
+    Row twoColumns = new Row(List.of(ValueType.INTEGER, ValueType.INTEGER), List.of(1L, 2L));
+    Row oneColumn = new Row(List.of(ValueType.INTEGER), List.of(3L));
+    FakePeer p =
+        peer(
+            c -> {
+              c.readHandshake();
+              c.readRequest();
+              c.send(
+                  FakePeer.Conn.concat(
+                      new RowsResponse(List.of("a", "b"), List.of(twoColumns), true).encode(),
+                      new RowsResponse(List.of("a"), List.of(oneColumn), false).encode()));
+              c.awaitClientClose();
+            });
+    ProtocolConnection conn = connect(p);
+    try (Rows rows = conn.querySql(0, "SELECT a, b FROM t", List.of())) {
+      assertThat(rows.next()).isTrue();
+      assertThat(rows.get(1)).isEqualTo(2L);
+      assertThatThrownBy(rows::next)
+          .isInstanceOf(ProtocolException.class)
+          .hasMessageContaining("a batch with columns [a] in a result set with columns [a, b]")
+          .hasMessageContaining(p.address());
+    }
+    assertThat(conn.isClosed()).isTrue();
   }
 }

@@ -1,0 +1,287 @@
+package io.dqlite.client.net.tls;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads certificates and private keys from PEM files with the JDK alone, accepting what Go's
+ * {@code tls.LoadX509KeyPair} accepts: certificate chains, and unencrypted keys as PKCS#8 ({@code
+ * PRIVATE KEY}), PKCS#1 RSA ({@code RSA PRIVATE KEY}) or SEC1 EC ({@code EC PRIVATE KEY}). Every
+ * error names the file and says what was expected.
+ */
+public final class PemFiles {
+
+  private static final Pattern BLOCK =
+      Pattern.compile(
+          "-----BEGIN ([A-Z0-9 ]+)-----\\s*([A-Za-z0-9+/=\\s]*?)-----END \\1-----", Pattern.DOTALL);
+
+  /** DER of the AlgorithmIdentifier OIDs needed to wrap PKCS#1 and SEC1 keys as PKCS#8. */
+  private static final byte[] RSA_ENCRYPTION = hex("06092a864886f70d010101");
+
+  private static final byte[] EC_PUBLIC_KEY = hex("06072a8648ce3d0201");
+  private static final byte[] DER_NULL = {0x05, 0x00};
+
+  private PemFiles() {}
+
+  /** One PEM block: its type ("CERTIFICATE") and its decoded bytes. */
+  private record Block(String type, byte[] der) {}
+
+  /**
+   * The certificates of a file of {@code CERTIFICATE} blocks, in file order: a chain (leaf first)
+   * or a set of authorities.
+   *
+   * @throws IOException naming the file, when it is unreadable, holds no certificate or anything
+   *     else
+   */
+  public static List<X509Certificate> readCertificates(Path file) throws IOException {
+    List<X509Certificate> out = new ArrayList<>();
+    CertificateFactory factory;
+    try {
+      factory = CertificateFactory.getInstance("X.509");
+    } catch (CertificateException e) {
+      throw new IllegalStateException("the JDK has no X.509 certificate factory", e);
+    }
+    for (Block block : blocks(file)) {
+      if (!block.type().equals("CERTIFICATE")) {
+        throw error(
+            file,
+            "expected only CERTIFICATE blocks but found "
+                + block.type()
+                + "; is this the key file instead of the certificate file?");
+      }
+      try {
+        out.add(
+            (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(block.der())));
+      } catch (CertificateException e) {
+        throw error(file, "invalid certificate: " + e.getMessage());
+      }
+    }
+    if (out.isEmpty()) {
+      throw error(file, "no certificate found (expected -----BEGIN CERTIFICATE----- blocks)");
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * The one unencrypted private key of a file (an {@code EC PARAMETERS} block before an EC key, as
+   * {@code openssl ecparam -genkey} writes, is skipped).
+   *
+   * @throws IOException naming the file, when it is unreadable, encrypted, or holds no key or more
+   */
+  public static PrivateKey readPrivateKey(Path file) throws IOException {
+    PrivateKey found = null;
+    for (Block block : blocks(file)) {
+      PrivateKey key =
+          switch (block.type()) {
+            case "PRIVATE KEY" -> pkcs8(file, block.der());
+            case "RSA PRIVATE KEY" -> pkcs8(file, wrap(RSA_ENCRYPTION, DER_NULL, block.der()));
+            case "EC PRIVATE KEY" ->
+                pkcs8(file, wrap(EC_PUBLIC_KEY, curveOf(file, block), block.der()));
+            case "EC PARAMETERS" -> null;
+            case "ENCRYPTED PRIVATE KEY" ->
+                throw error(
+                    file,
+                    "the private key is encrypted; give an unencrypted one (openssl pkey -in "
+                        + file
+                        + " -out key.pem)");
+            default ->
+                throw error(
+                    file,
+                    "expected a private key but found "
+                        + block.type()
+                        + "; is this the certificate file instead of the key file?");
+          };
+      if (key == null) {
+        continue;
+      }
+      if (found != null) {
+        throw error(file, "holds more than one private key; keep only one");
+      }
+      found = key;
+    }
+    if (found == null) {
+      throw error(
+          file,
+          "no private key found (expected a PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY block)");
+    }
+    return found;
+  }
+
+  private static List<Block> blocks(Path file) throws IOException {
+    String text;
+    try {
+      // ISO-8859-1 maps every byte: a binary file reads as "no PEM block", not as a decode error.
+      text = Files.readString(file, StandardCharsets.ISO_8859_1);
+    } catch (NoSuchFileException e) {
+      throw error(file, "no such file");
+    } catch (IOException e) {
+      throw error(file, "cannot read: " + e.getMessage());
+    }
+    List<Block> out = new ArrayList<>();
+    Matcher m = BLOCK.matcher(text);
+    while (m.find()) {
+      try {
+        out.add(new Block(m.group(1), Base64.getMimeDecoder().decode(m.group(2))));
+      } catch (IllegalArgumentException e) {
+        throw error(file, "the " + m.group(1) + " block is not valid base64");
+      }
+    }
+    return out;
+  }
+
+  /** A PKCS#8 key of whichever algorithm it is. */
+  private static PrivateKey pkcs8(Path file, byte[] der) throws IOException {
+    for (String algorithm : List.of("RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS")) {
+      try {
+        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+      } catch (GeneralSecurityException | RuntimeException e) {
+        // not this algorithm
+      }
+    }
+    throw error(file, "unsupported or malformed private key (RSA, EC, Ed25519 are read)");
+  }
+
+  /** The named-curve OID in a SEC1 key's {@code [0] parameters}, as DER. */
+  private static byte[] curveOf(Path file, Block block) throws IOException {
+    Der key = new Der(block.der(), 0);
+    Der body = key.enter(0x30);
+    body.skip(0x02); // version
+    body.skip(0x04); // the private key octets
+    if (body.atEnd() || body.peekTag() != 0xa0) {
+      throw error(
+          file, "the EC key names no curve; convert it to PKCS#8 (openssl pkcs8 -topk8 -nocrypt)");
+    }
+    Der parameters = body.enter(0xa0);
+    return parameters.raw(0x06);
+  }
+
+  /** PKCS#8 PrivateKeyInfo: version 0, the algorithm identifier, the key octets. */
+  private static byte[] wrap(byte[] algorithm, byte[] parameters, byte[] key) {
+    byte[] identifier = Der.tlv(0x30, concat(algorithm, parameters));
+    return Der.tlv(0x30, concat(new byte[] {0x02, 0x01, 0x00}, identifier, Der.tlv(0x04, key)));
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] hex(String s) {
+    return java.util.HexFormat.of().parseHex(s);
+  }
+
+  private static IOException error(Path file, String what) {
+    return new IOException(file + ": " + what);
+  }
+
+  /** Just enough DER to find a SEC1 key's curve: definite lengths, no copying of values. */
+  private static final class Der {
+    private final byte[] bytes;
+    private final int end;
+    private int pos;
+
+    Der(byte[] bytes, int pos) {
+      this(bytes, pos, bytes.length);
+    }
+
+    private Der(byte[] bytes, int pos, int end) {
+      this.bytes = bytes;
+      this.pos = pos;
+      this.end = end;
+    }
+
+    boolean atEnd() {
+      return pos >= end;
+    }
+
+    int peekTag() {
+      return bytes[pos] & 0xff;
+    }
+
+    /** The contents of the next element, which must have {@code tag}. */
+    Der enter(int tag) throws IOException {
+      int[] span = next(tag);
+      return new Der(bytes, span[0], span[1]);
+    }
+
+    void skip(int tag) throws IOException {
+      next(tag);
+    }
+
+    /** The whole next element (tag, length, contents), which must have {@code tag}. */
+    byte[] raw(int tag) throws IOException {
+      int start = pos;
+      int[] span = next(tag);
+      return java.util.Arrays.copyOfRange(bytes, start, span[1]);
+    }
+
+    private int[] next(int tag) throws IOException {
+      if (pos + 2 > end || (bytes[pos] & 0xff) != tag) {
+        throw new IOException("malformed key: expected DER tag " + Integer.toHexString(tag));
+      }
+      pos++;
+      int length = bytes[pos++] & 0xff;
+      if (length > 0x80) {
+        int n = length & 0x7f;
+        if (n > 3 || pos + n > end) {
+          throw new IOException("malformed key: bad DER length");
+        }
+        length = 0;
+        for (int i = 0; i < n; i++) {
+          length = (length << 8) | (bytes[pos++] & 0xff);
+        }
+      } else if (length == 0x80) {
+        throw new IOException("malformed key: indefinite DER length");
+      }
+      if (length > end - pos) {
+        throw new IOException("malformed key: DER element longer than its container");
+      }
+      int[] span = {pos, pos + length};
+      pos += length;
+      return span;
+    }
+
+    static byte[] tlv(int tag, byte[] value) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      out.write(tag);
+      int n = value.length;
+      if (n < 0x80) {
+        out.write(n);
+      } else if (n < 0x100) {
+        out.write(0x81);
+        out.write(n);
+      } else if (n < 0x10000) {
+        out.write(0x82);
+        out.write(n >> 8);
+        out.write(n);
+      } else {
+        out.write(0x83);
+        out.write(n >> 16);
+        out.write(n >> 8);
+        out.write(n);
+      }
+      out.writeBytes(value);
+      return out.toByteArray();
+    }
+  }
+}
