@@ -1,5 +1,6 @@
 package io.dqlite.sidecar.daemon;
 
+import io.dqlite.sidecar.appsocket.AppSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -42,6 +43,8 @@ import java.util.Optional;
  *     /metrics; default 5 s
  * @param logFormat {@code plain} (default) or {@code json}
  * @param logLevel root log level; default {@code info}
+ * @param appSocketLimits the app socket's request size limit, timeouts and membership policy;
+ *     defaults in {@link AppSocket.Limits#defaults()}
  */
 public record SidecarOptions(
     Path dir,
@@ -64,7 +67,8 @@ public record SidecarOptions(
     Duration handoverTimeout,
     Duration statusInterval,
     LogFormat logFormat,
-    String logLevel) {
+    String logLevel,
+    AppSocket.Limits appSocketLimits) {
 
   /** The port of the default address. */
   public static final int DEFAULT_PORT = 9001;
@@ -104,6 +108,7 @@ public record SidecarOptions(
     Objects.requireNonNull(failureDomain, "failureDomain");
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(logFormat, "logFormat");
+    Objects.requireNonNull(appSocketLimits, "appSocketLimits");
     if (address == null || address.isBlank()) {
       throw new IllegalArgumentException(
           "no address: set --address host:port (DQLITE_ADDRESS), or POD_NAME, DQLITE_SERVICE and"
@@ -225,8 +230,14 @@ public record SidecarOptions(
     private Duration statusInterval = Duration.ofSeconds(5);
     private LogFormat logFormat = LogFormat.PLAIN;
     private String logLevel = "info";
+    private AppSocket.Limits appSocketLimits = AppSocket.Limits.defaults();
 
     private Builder() {}
+
+    public Builder appSocketLimits(AppSocket.Limits v) {
+      appSocketLimits = v;
+      return this;
+    }
 
     public Builder dir(Path v) {
       dir = v;
@@ -385,7 +396,8 @@ public record SidecarOptions(
           handoverTimeout,
           statusInterval,
           logFormat,
-          logLevel);
+          logLevel,
+          appSocketLimits);
     }
   }
 }
