@@ -137,17 +137,22 @@ final class ProxySession implements Runnable {
     try (Deadlines.Guard g = watch.arm(limits.idleTimeout())) {
       try {
         header = Frame.readHeader(in);
-      } catch (IOException e) {
-        if (g.fired()) {
-          log.info("app socket {}: closing the connection: no request for {} ms"
-              + " (--app-socket-idle-timeout)", name, limits.idleTimeout().toMillis());
-          return false;
+      } catch (IOException | ProtocolException e) {
+        header = null;
+        if (!g.fired()) {
+          if (e instanceof ProtocolException) {
+            garbage(e.getMessage());
+            return false;
+          }
+          throw (IOException) e;
         }
-        throw e;
       }
-    } catch (ProtocolException e) {
-      garbage(e.getMessage());
-      return false;
+      // A deadline's close shuts the socket down: the read may end in EOF rather than an error.
+      if (g.fired()) {
+        log.info("app socket {}: closing the connection: no request for {} ms"
+            + " (--app-socket-idle-timeout)", name, limits.idleTimeout().toMillis());
+        return false;
+      }
     }
     if (header == null) {
       return false;
@@ -182,7 +187,14 @@ final class ProxySession implements Runnable {
     }
     byte[] prefix;
     try (Deadlines.Guard g = watch.arm(limits.frameTimeout())) {
-      prefix = Frame.readExactly(bodyIn, streamed ? 8 : (int) size, header);
+      try {
+        prefix = Frame.readExactly(bodyIn, streamed ? 8 : (int) size, header);
+      } catch (ProtocolException e) {
+        if (g.fired()) {
+          throw frameTimedOut(e);
+        }
+        throw e;
+      }
       if (!streamed) {
         Request.decode(header, prefix);
       }
@@ -249,6 +261,9 @@ final class ProxySession implements Runnable {
         while (left > 0) {
           int r = bodyIn.read(buf, 0, (int) Math.min(buf.length, left));
           if (r < 0) {
+            if (g.fired()) {
+              throw frameTimedOut(new IOException("end of stream"));
+            }
             garbage("a truncated " + header.type() + " request");
             return false;
           }
@@ -266,11 +281,16 @@ final class ProxySession implements Runnable {
     boolean sent = false;
     try {
       try (Deadlines.Guard g = watch.arm(limits.frameTimeout())) {
-        Frame.relay(header, prefix, bodyIn, upstream.output(), buf);
-      } catch (ProtocolException e) {
-        // The client ended inside a streamed body: the leader holds half a request.
-        garbage(e.getMessage());
-        return false;
+        try {
+          Frame.relay(header, prefix, bodyIn, upstream.output(), buf);
+        } catch (ProtocolException e) {
+          // The client ended inside a streamed body: the leader holds half a request.
+          if (g.fired()) {
+            throw frameTimedOut(e);
+          }
+          garbage(e.getMessage());
+          return false;
+        }
       }
       sent = true;
       while (true) {
@@ -332,6 +352,12 @@ final class ProxySession implements Runnable {
       log.warn("app socket {}: {}", name, e.getMessage());
     }
     return upstream;
+  }
+
+  /** The deadline of a frame passed and its close ended the read early. */
+  private ClientGone frameTimedOut(Exception cause) {
+    return new ClientGone(new IOException(cause.getMessage(), cause), true,
+        "did not finish sending a request within " + limits.frameTimeout().toMillis() + " ms");
   }
 
   private FailureResponse noLeader() {
