@@ -63,7 +63,7 @@ public final class AppSocket implements AutoCloseable {
   private final AppSocketMeters meters;
   private final int maxConnections;
   private final Limits limits;
-  private final AcceptBackoff backoff = new AcceptBackoff();
+  private final AcceptBackoff backoff;
   private final Set<ProxySession> sessions = ConcurrentHashMap.newKeySet();
   private final AtomicLong counter = new AtomicLong();
   private final Thread acceptor;
@@ -170,9 +170,11 @@ public final class AppSocket implements AutoCloseable {
       UpstreamConnector connector,
       AppSocketMeters meters,
       int max,
-      Limits limits) {
+      Limits limits,
+      AcceptBackoff backoff) {
     this.listener = listener;
     this.limits = limits;
+    this.backoff = backoff;
     this.connector = connector;
     this.meters = meters;
     this.maxConnections = max;
@@ -199,9 +201,19 @@ public final class AppSocket implements AutoCloseable {
                 options.attemptTimeout()),
             meters,
             options.maxConnections(),
-            options.limits());
+            options.limits(),
+            new AcceptBackoff());
     s.acceptor.start();
     log.info("app socket listening on {}", listener.address());
+    return s;
+  }
+
+  /** Serves {@code listener} with no leader to reach and a given back-off, for tests. */
+  static AppSocket serve(SocketListener listener, UpstreamConnector connector, Limits limits,
+      AcceptBackoff backoff) {
+    AppSocket s =
+        new AppSocket(listener, connector, AppSocketMeters.noop(), 16, limits, backoff);
+    s.acceptor.start();
     return s;
   }
 
