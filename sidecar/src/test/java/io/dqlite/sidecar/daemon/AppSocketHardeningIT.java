@@ -265,6 +265,41 @@ class AppSocketHardeningIT {
     assertAllAlive();
   }
 
+  /**
+   * Valid request sequences with bytes flipped, inserted or cut and word counts that lie, each on
+   * its own connection to a live session in front of the real cluster: whatever comes back must
+   * be whole frames, then a close; nothing may hang past the deadlines; every node stays up.
+   * {@code -Ddqlite.fuzz.cases=N} runs more (default 40), {@code -Ddqlite.fuzz.seed=S} repeats a
+   * run (the seed is printed).
+   */
+  @Test
+  void hostileBytesThroughALiveSessionGetFailuresOrACloseAndTheNodesLive() throws Exception {
+    long seed = Long.getLong("dqlite.fuzz.seed", System.nanoTime());
+    int cases = Integer.getInteger("dqlite.fuzz.cases", 40);
+    System.out.println("app socket fuzz: seed " + seed + ", " + cases + " cases");
+    Random random = new Random(seed);
+    SidecarProcess s = sidecars.get(1); // 2 s frame deadline, membership refused
+    try (ProtocolConnection c = via(s)) {
+      c.execSql(c.open("fuzz"), "CREATE TABLE IF NOT EXISTS f (n INT, s TEXT)", List.of());
+    }
+    for (int i = 0; i < cases; i++) {
+      byte[] bytes = Fuzz.mutate(Fuzz.validSequence(random), random);
+      String what = "case " + i + " (seed " + seed + "): " + java.util.HexFormat.of()
+          .formatHex(bytes, 0, Math.min(bytes.length, 96));
+      try (RawWire w = RawWire.connect(s.socket())) {
+        w.write(bytes);
+        w.shutdownOutput();
+        int frames = assertTimeoutPreemptively(Duration.ofSeconds(45), w::framesToEnd, what);
+        assertThat(frames).as(what).isGreaterThanOrEqualTo(0);
+      }
+    }
+    assertAllAlive();
+    try (ProtocolConnection c = via(s)) {
+      assertThat(c.execSql(c.open("fuzz"), "INSERT INTO f VALUES (1, 'after')", List.of())
+          .rowsAffected()).isOne();
+    }
+  }
+
   @FunctionalInterface
   interface ThrowingCall {
     void run() throws Exception;

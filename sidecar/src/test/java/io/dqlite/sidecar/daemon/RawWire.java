@@ -108,6 +108,37 @@ final class RawWire implements AutoCloseable {
     return total;
   }
 
+  /**
+   * Reads whole frames until the sidecar closes the connection.
+   *
+   * @return how many frames came
+   * @throws IOException when the stream ends inside a frame or a frame is not a response
+   */
+  int framesToEnd() throws IOException {
+    InputStream in = socket.input();
+    int frames = 0;
+    while (true) {
+      byte[] head;
+      try {
+        head = in.readNBytes(MessageHeader.SIZE);
+      } catch (IOException e) {
+        return frames; // A reset after the last frame is a close too.
+      }
+      if (head.length == 0) {
+        return frames;
+      }
+      if (head.length < MessageHeader.SIZE) {
+        throw new IOException("the stream ended inside a header after " + frames + " frames");
+      }
+      MessageHeader h = header(head);
+      if (h.type() > ResponseType.METADATA.code()) {
+        throw new IOException("frame " + frames + " has no response type: " + h);
+      }
+      in.skipNBytes(h.bodyBytes());
+      frames++;
+    }
+  }
+
   void shutdownOutput() throws IOException {
     socket.shutdownOutput();
   }
