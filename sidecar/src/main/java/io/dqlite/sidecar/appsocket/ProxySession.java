@@ -301,11 +301,13 @@ final class ProxySession implements Runnable {
       }
     } catch (Upstream.Broken e) {
       String leader = upstream.address();
-      boolean keep = !guard.databaseOpen() && sent && !e.midFrame();
+      // The client is in step unless its streamed request or an answer was cut halfway.
+      boolean inStep = !e.midFrame() && (sent || !streamed);
+      boolean keep = inStep && !guard.databaseOpen();
       dropUpstream();
       log.info("app socket {}: connection to leader {} lost during {}: {}", name, leader, type,
           e.getMessage());
-      if (!sent && streamed || e.midFrame()) {
+      if (!inStep) {
         // The client is inside its request, or inside an answer: nothing more can be said.
         return false;
       }
