@@ -266,6 +266,62 @@ class AppSocketHardeningIT {
   }
 
   /**
+   * A real EMFILE: a single-node sidecar's descriptor limit is lowered (prlimit) until accept(2)
+   * fails; the accept loop backs off, logs the episode once, and serves again once descriptors
+   * are freed; the node and its liveness survive.
+   */
+  @Test
+  void runningOutOfDescriptorsIsWaitedOutAndServingResumes() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/prlimit")), "needs prlimit (util-linux)");
+    String tag = ProcessHandle.current().pid() + "-" + ThreadLocalRandom.current().nextInt(100_000);
+    try (SidecarProcess alone =
+        new SidecarProcess("127.0.11.4", base, "@dqlite-hard-emfile-" + tag, List.of())) {
+      alone.start(List.of());
+      await("a single ready node").atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(300))
+          .until(() -> alone.get("/readyz").status() == 200);
+      long pid = alone.process().pid();
+      long open;
+      try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+        open = fds.count();
+      }
+      prlimit(pid, open + 6);
+      List<RawWire> clients = new ArrayList<>();
+      try {
+        // Each waits in its handshake, holding a descriptor, until accept runs out.
+        await("accept fails for lack of descriptors").atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(50))
+            .until(() -> {
+              clients.add(RawWire.connectQuiet(alone.socket()));
+              return alone.logText().contains("Too many open files; retrying with back-off");
+            });
+      } finally {
+        clients.forEach(RawWire::close);
+        prlimit(pid, 4096);
+      }
+      await("serving again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions()
+          .until(() -> {
+            try (RawWire w = RawWire.connect(alone.socket())) {
+              w.send(new ClientRequest(0));
+              return w.receive() instanceof WelcomeResponse;
+            }
+          });
+      assertThat(alone.logText()).contains("accepting again after");
+      assertThat(alone.logText().split("retrying with back-off", -1)).hasSize(2); // logged once
+      assertThat(alone.get("/livez").status()).isEqualTo(200);
+      assertThat(alone.isAlive()).isTrue();
+    }
+  }
+
+  private static void prlimit(long pid, long nofile) throws Exception {
+    Process p = new ProcessBuilder("prlimit", "--pid", Long.toString(pid),
+        "--nofile=" + nofile + ":" + Math.max(nofile, 4096)).inheritIO().start();
+    assertThat(p.waitFor()).isZero();
+  }
+
+  /**
    * Valid request sequences with bytes flipped, inserted or cut and word counts that lie, each on
    * its own connection to a live session in front of the real cluster: whatever comes back must
    * be whole frames, then a close; nothing may hang past the deadlines; every node stays up.

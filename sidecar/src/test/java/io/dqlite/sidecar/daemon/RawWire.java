@@ -33,6 +33,12 @@ final class RawWire implements AutoCloseable {
     return w;
   }
 
+  /** Connects to {@code @name} and sends nothing: the connection waits in its handshake. */
+  static RawWire connectQuiet(String abstractAddress) throws IOException {
+    return new RawWire(
+        AbstractUnixSocket.connect(abstractAddress.substring(1), Duration.ofSeconds(5)));
+  }
+
   void write(byte[] b) throws IOException {
     socket.output().write(b);
     socket.output().flush();
