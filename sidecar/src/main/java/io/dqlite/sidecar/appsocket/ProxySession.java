@@ -177,6 +177,7 @@ final class ProxySession implements Runnable {
           "app socket: this " + type + " request of " + size + " bytes exceeds the limit of "
               + limits.maxRequestBytes() + " bytes (--app-socket-max-request); the connection is"
               + " closed"));
+      closeAfterRefusal(size);
       return false;
     }
     boolean streamed = size > SMALL_BODY;
@@ -249,6 +250,28 @@ final class ProxySession implements Runnable {
         }
         return forward(header, type, prefix, streamed);
       }
+    }
+  }
+
+  /**
+   * Ends the connection after refusing an oversized request so that the client reads the refusal:
+   * a client still writing the body would otherwise see its write fail (the socket closed with
+   * unread bytes) instead of the answer. So: no more output, then the body is read and dropped
+   * through the relay buffer, within one frame deadline, at most {@code size} bytes.
+   */
+  private void closeAfterRefusal(long size) {
+    try (Deadlines.Guard g = watch.arm(limits.frameTimeout())) {
+      client.shutdownOutput();
+      long left = size;
+      while (left > 0) {
+        int r = in.read(buf, 0, (int) Math.min(buf.length, left));
+        if (r < 0) {
+          return;
+        }
+        left -= r;
+      }
+    } catch (IOException e) {
+      // Gone or out of time: closed either way.
     }
   }
 

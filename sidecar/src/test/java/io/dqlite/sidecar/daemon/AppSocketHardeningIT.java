@@ -220,6 +220,14 @@ class AppSocketHardeningIT {
       assertThat(f.message()).contains("--app-socket-max-request");
       assertThat(assertTimeoutPreemptively(Duration.ofSeconds(10), w::drainToEnd)).isZero();
     }
+    // A client that writes the whole oversized request first still reads why.
+    try (ProtocolConnection c = via(sidecars.get(0))) {
+      int db = c.open("limits");
+      DqliteException e =
+          org.junit.jupiter.api.Assertions.assertThrows(DqliteException.class,
+              () -> c.execSql(db, "SELECT length(?)", List.of(new byte[65 << 20])));
+      assertThat(e.getMessage()).contains("--app-socket-max-request");
+    }
     assertAllAlive();
   }
 
