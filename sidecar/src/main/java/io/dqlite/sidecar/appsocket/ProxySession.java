@@ -76,11 +76,11 @@ final class ProxySession implements Runnable {
     // Body reads run under one frame deadline armed by the caller, so none per read.
     this.bodyIn = TimedStreams.input(in, watch, null, (e, expired) -> new ClientGone(e, expired, expired
         ? "did not finish sending a request within " + limits.frameTimeout().toMillis() + " ms"
-        : e.getMessage()));
+        : e.getMessage(), "frame"));
     this.out = TimedStreams.output(client.output(), watch, limits.writeTimeout(),
         (e, expired) -> new ClientGone(e, expired, expired
             ? "did not read its answers for " + limits.writeTimeout().toMillis() + " ms"
-            : e.getMessage()));
+            : e.getMessage(), "write"));
     this.limits = limits;
     this.guard = new RequestGuard(limits.membership() == AppSocket.Membership.ALLOW);
     this.advertised = advertised;
@@ -108,7 +108,7 @@ final class ProxySession implements Runnable {
       }
     } catch (ClientGone e) {
       if (e.timedOut) {
-        meters.protocolError();
+        meters.deadlineClosed(e.deadline);
         log.warn("app socket {}: closing the connection: the client {}", name, e.getMessage());
       } else {
         log.debug("app socket {}: client connection ended: {}", name, e.getMessage());
@@ -149,6 +149,7 @@ final class ProxySession implements Runnable {
       }
       // A deadline's close shuts the socket down: the read may end in EOF rather than an error.
       if (g.fired()) {
+        meters.deadlineClosed("idle");
         log.info("app socket {}: closing the connection: no request for {} ms"
             + " (--app-socket-idle-timeout)", name, limits.idleTimeout().toMillis());
         return false;
@@ -170,7 +171,7 @@ final class ProxySession implements Runnable {
       return false;
     }
     if (size > limits.maxRequestBytes()) {
-      meters.protocolError();
+      meters.refused("too_big");
       log.warn("app socket {}: refusing the {} request of {} bytes (over --app-socket-max-request"
           + " {}) and closing the connection", name, type, size, limits.maxRequestBytes());
       reply(new FailureResponse(SQLITE_TOOBIG,
@@ -241,6 +242,7 @@ final class ProxySession implements Runnable {
       default -> {
         Optional<FailureResponse> refusal = guard.check(type, prefix);
         if (refusal.isPresent()) {
+          meters.refused(RequestGuard.reason(type));
           log.info("app socket {}: refused the {} request: {}", name, type,
               refusal.get().message());
           return refuse(header, prefix, streamed, refusal.get());
@@ -382,7 +384,8 @@ final class ProxySession implements Runnable {
   /** The deadline of a frame passed and its close ended the read early. */
   private ClientGone frameTimedOut(Exception cause) {
     return new ClientGone(new IOException(cause.getMessage(), cause), true,
-        "did not finish sending a request within " + limits.frameTimeout().toMillis() + " ms");
+        "did not finish sending a request within " + limits.frameTimeout().toMillis() + " ms",
+        "frame");
   }
 
   private FailureResponse noLeader() {
@@ -414,10 +417,13 @@ final class ProxySession implements Runnable {
   static final class ClientGone extends IOException {
     private static final long serialVersionUID = 1L;
     final boolean timedOut;
+    /** Which deadline closed the connection: frame or write. */
+    final String deadline;
 
-    ClientGone(IOException cause, boolean timedOut, String message) {
+    ClientGone(IOException cause, boolean timedOut, String message, String deadline) {
       super(message, cause);
       this.timedOut = timedOut;
+      this.deadline = deadline;
     }
   }
 }

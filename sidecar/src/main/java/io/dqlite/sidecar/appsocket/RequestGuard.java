@@ -81,6 +81,15 @@ final class RequestGuard {
     }
   }
 
+  /** The metrics label of a refusal of {@code type}: statement, describe or membership. */
+  static String reason(RequestType type) {
+    return switch (type) {
+      case EXEC, QUERY, FINALIZE -> "statement";
+      case DESCRIBE -> "describe";
+      default -> "membership";
+    };
+  }
+
   /**
    * Learns from the final answer to a forwarded request.
    *

@@ -32,6 +32,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import io.dqlite.sidecar.metrics.PrometheusText;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -175,6 +177,8 @@ class AppSocketHardeningIT {
           org.junit.jupiter.api.Assertions.assertThrows(DqliteException.class, () -> c.remove(12345));
       assertThat(e.getMessage()).doesNotContain("--app-socket-membership").contains("not valid");
     }
+    assertThat(metric(sidecars.get(0), "dqlite_app_socket_refused_total",
+        Map.of("reason", "membership"))).isGreaterThanOrEqualTo(4.0);
     assertAllAlive();
   }
 
@@ -268,8 +272,15 @@ class AppSocketHardeningIT {
       long idleMs = (System.nanoTime() - start) / 1_000_000;
       assertThat(idleMs).isGreaterThanOrEqualTo(2_900L);
     }
-    assertThat(s.logText()).contains("did not finish sending a request within 2000 ms")
-        .contains("no request for 3000 ms");
+    // The socket is closed first (by the deadline), the session logs and counts just after.
+    await("both closes logged and counted").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(s.logText()).contains("did not finish sending a request within 2000 ms")
+          .contains("no request for 3000 ms");
+      assertThat(metric(s, "dqlite_app_socket_deadline_closes_total", Map.of("deadline", "frame")))
+          .isGreaterThanOrEqualTo(1.0);
+      assertThat(metric(s, "dqlite_app_socket_deadline_closes_total", Map.of("deadline", "idle")))
+          .isGreaterThanOrEqualTo(1.0);
+    });
     assertAllAlive();
   }
 
@@ -321,6 +332,10 @@ class AppSocketHardeningIT {
       assertThat(alone.get("/livez").status()).isEqualTo(200);
       assertThat(alone.isAlive()).isTrue();
     }
+  }
+
+  private static double metric(SidecarProcess s, String name, Map<String, String> labels) {
+    return PrometheusText.parse(s.get("/metrics").body()).value(name, labels).orElse(0.0);
   }
 
   private static void prlimit(long pid, long nofile) throws Exception {
