@@ -172,6 +172,7 @@ final class ProxySession implements Runnable {
     }
     if (size > limits.maxRequestBytes()) {
       meters.refused("too_big");
+      meters.protocolError(); // The connection is closed for it, as for garbage.
       log.warn("app socket {}: refusing the {} request of {} bytes (over --app-socket-max-request"
           + " {}) and closing the connection", name, type, size, limits.maxRequestBytes());
       reply(new FailureResponse(SQLITE_TOOBIG,
