@@ -42,8 +42,16 @@ import org.slf4j.LoggerFactory;
  *       that has not opened a database keeps its connection, and its next request finds the new
  *       leader. Nothing is retried behind the client's back.
  *   <li><b>Garbage</b> (a bad version, an unknown message type, a malformed body, a header
- *       announcing more than {@link Options#maxRequestBytes} bytes) closes that client's connection
- *       and nothing else.
+ *       that is not one of the SQL requests announcing more than 8 KiB) closes that client's
+ *       connection and nothing else. A request over {@link Limits#maxRequestBytes} is answered
+ *       with a failure before its body is read, then the connection is closed.
+ *   <li><b>What kills libdqlite 1.11.1</b> is never forwarded ({@link RequestGuard}): a statement
+ *       id this connection does not hold (answered SQLITE_NOTFOUND), a describe of another
+ *       format than 0, an empty body.
+ *   <li><b>Membership requests</b> (add, assign, remove, transfer) are refused unless {@link
+ *       Limits#membership} allows them.
+ *   <li><b>Deadlines</b>: an idle connection, a request that does not finish arriving and an
+ *       application that stops reading its answers are closed ({@link Limits}).
  * </ul>
  */
 public final class AppSocket implements AutoCloseable {
@@ -54,11 +62,73 @@ public final class AppSocket implements AutoCloseable {
   private final UpstreamConnector connector;
   private final AppSocketMeters meters;
   private final int maxConnections;
-  private final long maxRequestBytes;
+  private final Limits limits;
+  private final AcceptBackoff backoff;
   private final Set<ProxySession> sessions = ConcurrentHashMap.newKeySet();
   private final AtomicLong counter = new AtomicLong();
   private final Thread acceptor;
   private volatile boolean closed;
+  private volatile String fatal;
+
+  /** Whether membership requests (add, assign, remove, transfer) reach the leader. */
+  public enum Membership {
+    /** Answered with a failure that names the flag (the default: the operator owns membership). */
+    REFUSE,
+    /** Forwarded like any other request. */
+    ALLOW
+  }
+
+  /**
+   * What one connection may do and how long it may take.
+   *
+   * @param maxRequestBytes the largest request body accepted; a larger one is answered with a
+   *     failure (SQLITE_TOOBIG) before its body is read, and the connection is closed. Default
+   *     {@value #DEFAULT_MAX_REQUEST} (64 MiB): a statement's text and parameters travel in one
+   *     request, libdqlite 1.11.1 holds a request whole in memory on the leader and in the raft
+   *     entry it writes, and more than this in one statement is better split; the proxy itself
+   *     streams it through a fixed buffer whatever the size
+   * @param idleTimeout how long a connection may wait with no request in flight before it is
+   *     closed; default 1 h, longer than connection pools keep idle connections by default
+   *     (HikariCP: 10 min idle, 30 min lifetime), so only leaked connections meet it
+   * @param frameTimeout how long a request may take to arrive once its header came (and the
+   *     handshake); default 30 s
+   * @param writeTimeout how long one write to the application may block (it stopped reading
+   *     answers) before the connection is closed; default 30 s
+   * @param membership whether add, assign, remove and transfer are forwarded; default refuse
+   */
+  public record Limits(
+      long maxRequestBytes,
+      Duration idleTimeout,
+      Duration frameTimeout,
+      Duration writeTimeout,
+      Membership membership) {
+
+    /** The default of {@link #maxRequestBytes}: 64 MiB. */
+    public static final long DEFAULT_MAX_REQUEST = 64L << 20;
+
+    public Limits {
+      if (maxRequestBytes < 8) {
+        throw new IllegalArgumentException(
+            "--app-socket-max-request " + maxRequestBytes + ": must be at least 8 bytes");
+      }
+      positive(idleTimeout, "--app-socket-idle-timeout");
+      positive(frameTimeout, "--app-socket-frame-timeout");
+      positive(writeTimeout, "--app-socket-write-timeout");
+      java.util.Objects.requireNonNull(membership, "membership");
+    }
+
+    /** Every default. */
+    public static Limits defaults() {
+      return new Limits(DEFAULT_MAX_REQUEST, Duration.ofHours(1), Duration.ofSeconds(30),
+          Duration.ofSeconds(30), Membership.REFUSE);
+    }
+
+    private static void positive(Duration d, String flag) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(flag + " must be a positive duration, got " + d);
+      }
+    }
+  }
 
   /**
    * Options of the app socket.
@@ -72,8 +142,7 @@ public final class AppSocket implements AutoCloseable {
    *     next is tried; default 2 s (go-dqlite's probe timeout in its role algorithm), so that one
    *     node that accepts connections but never answers cannot use up the search
    * @param maxConnections connections served at once; more are closed on arrival; default 1024
-   * @param maxRequestBytes the largest request body accepted; a header announcing more is treated
-   *     as garbage (the connection is closed) instead of waiting for gigabytes; default 64 MiB
+   * @param limits per-connection limits, timeouts and the membership policy
    */
   public record Options(
       String address,
@@ -81,12 +150,18 @@ public final class AppSocket implements AutoCloseable {
       Duration searchTimeout,
       Duration attemptTimeout,
       int maxConnections,
-      long maxRequestBytes) {
+      Limits limits) {
 
     /** Defaults for everything but the address and the dialer. */
     public static Options defaults(String address, ConnectorConfig leaderSearch) {
       return new Options(
-          address, leaderSearch, Duration.ofSeconds(10), Duration.ofSeconds(2), 1024, 64L << 20);
+          address, leaderSearch, Duration.ofSeconds(10), Duration.ofSeconds(2), 1024,
+          Limits.defaults());
+    }
+
+    /** These options with other limits. */
+    public Options withLimits(Limits l) {
+      return new Options(address, leaderSearch, searchTimeout, attemptTimeout, maxConnections, l);
     }
   }
 
@@ -95,9 +170,11 @@ public final class AppSocket implements AutoCloseable {
       UpstreamConnector connector,
       AppSocketMeters meters,
       int max,
-      long maxRequestBytes) {
+      Limits limits,
+      AcceptBackoff backoff) {
     this.listener = listener;
-    this.maxRequestBytes = maxRequestBytes;
+    this.limits = limits;
+    this.backoff = backoff;
     this.connector = connector;
     this.meters = meters;
     this.maxConnections = max;
@@ -124,9 +201,19 @@ public final class AppSocket implements AutoCloseable {
                 options.attemptTimeout()),
             meters,
             options.maxConnections(),
-            options.maxRequestBytes());
+            options.limits(),
+            new AcceptBackoff());
     s.acceptor.start();
     log.info("app socket listening on {}", listener.address());
+    return s;
+  }
+
+  /** Serves {@code listener} with no leader to reach and a given back-off, for tests. */
+  static AppSocket serve(SocketListener listener, UpstreamConnector connector, Limits limits,
+      AcceptBackoff backoff) {
+    AppSocket s =
+        new AppSocket(listener, connector, AppSocketMeters.noop(), 16, limits, backoff);
+    s.acceptor.start();
     return s;
   }
 
@@ -141,42 +228,97 @@ public final class AppSocket implements AutoCloseable {
   }
 
   private void acceptLoop() {
-    while (!closed) {
-      Transport t;
-      try {
-        t = listener.accept();
-      } catch (IOException e) {
-        if (!closed) {
-          log.error("app socket {}: accept failed, no longer serving: {}", address(),
-              e.getMessage());
+    try {
+      while (!closed) {
+        Transport t;
+        try {
+          t = listener.accept();
+        } catch (IOException e) {
+          if (closed) {
+            return;
+          }
+          if (!AcceptBackoff.isTransient(e.getMessage())) {
+            fatal = "accept failed: " + e.getMessage();
+            log.error("app socket {}: {}; no longer serving", address(), fatal);
+            return;
+          }
+          waitOut(e.getMessage());
+          continue;
         }
-        return;
+        backoff.succeeded(System.nanoTime())
+            .ifPresent(d -> log.info("app socket {}: accepting again after {} ms ({} failures)",
+                address(), d.toMillis(), backoff.failures()));
+        serve(t);
       }
-      if (sessions.size() >= maxConnections) {
-        meters.rejected();
-        log.warn("app socket {}: {} connections already open, refusing one more", address(),
-            maxConnections);
-        t.close();
-        continue;
-      }
-      String name = "#" + counter.incrementAndGet();
-      ProxySession session = new ProxySession(t, listener.address(), connector, meters, name, maxRequestBytes);
-      sessions.add(session);
-      meters.opened();
-      Thread worker =
-          new Thread(
-              () -> {
-                try {
-                  session.run();
-                } finally {
-                  sessions.remove(session);
-                  meters.closed();
-                }
-              },
-              "dqlite-app-socket-" + name.substring(1));
-      worker.setDaemon(true);
-      worker.start();
+    } catch (Throwable e) {
+      fatal = "the accept thread died: " + e;
+      log.error("app socket {}: {}", address(), fatal);
     }
+  }
+
+  /** Backs off after a transient accept failure; logs the first of an episode only. */
+  private void waitOut(String error) throws InterruptedException {
+    AcceptBackoff.Step step = backoff.failed(System.nanoTime(), error);
+    if (step.firstOfEpisode()) {
+      log.warn("app socket {}: accept failed: {}; retrying with back-off (up to {} ms apart;"
+          + " liveness fails after {} s)", address(), error, AcceptBackoff.MAX_DELAY.toMillis(),
+          AcceptBackoff.UNHEALTHY_AFTER.toSeconds());
+    }
+    java.util.concurrent.TimeUnit.NANOSECONDS.sleep(step.delayNanos());
+  }
+
+  private void serve(Transport t) throws InterruptedException {
+    if (sessions.size() >= maxConnections) {
+      meters.rejected();
+      log.warn("app socket {}: {} connections already open, refusing one more", address(),
+          maxConnections);
+      t.close();
+      return;
+    }
+    String name = "#" + counter.incrementAndGet();
+    ProxySession session = new ProxySession(t, listener.address(), connector, meters, name, limits);
+    sessions.add(session);
+    meters.opened();
+    Thread worker =
+        new Thread(
+            () -> {
+              try {
+                session.run();
+              } finally {
+                sessions.remove(session);
+                meters.closed();
+              }
+            },
+            "dqlite-app-socket-" + name.substring(1));
+    worker.setDaemon(true);
+    try {
+      worker.start();
+    } catch (OutOfMemoryError e) {
+      // No native thread for this connection: drop it and wait, as for EMFILE.
+      sessions.remove(session);
+      meters.closed();
+      session.close();
+      waitOut(e.getMessage());
+    }
+  }
+
+  /**
+   * Why the app socket cannot be called live, if it cannot: its accept thread died or failed for
+   * good, or accepting has failed for longer than {@link AcceptBackoff#UNHEALTHY_AFTER}. Empty
+   * when serving (or closed on purpose).
+   */
+  public java.util.Optional<String> problem() {
+    if (closed) {
+      return java.util.Optional.empty();
+    }
+    String f = fatal;
+    if (f != null) {
+      return java.util.Optional.of("app socket " + address() + ": " + f);
+    }
+    if (!acceptor.isAlive()) {
+      return java.util.Optional.of("app socket " + address() + ": the accept thread is not running");
+    }
+    return backoff.problem(System.nanoTime()).map(p -> "app socket " + address() + ": " + p);
   }
 
   /** Stops listening and closes every client connection; idempotent. */

@@ -3,8 +3,15 @@ package io.dqlite.sidecar.appsocket;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Bounds blocking reads on transports that have no read timeout (abstract unix sockets) by closing
@@ -18,13 +25,28 @@ import java.util.concurrent.locks.LockSupport;
  * shared daemon thread scans the registered watches every {@link #TICK_MILLIS} ms, firing the
  * expired ones. A deadline therefore fires up to one tick late. With no watch registered the
  * thread parks until one is.
+ *
+ * <p>The sweeper never runs an expiry action itself: it hands it to a small pool of closer
+ * threads. An expiry action closes a socket, and closing can block (a TLS socket's close sends
+ * close_notify, which waits for a peer that stopped reading); a blocked sweeper would let every
+ * other deadline of the process pass unnoticed. Nor does anything thrown stop the sweeper: it
+ * catches every {@link Throwable}, an {@link Error} included, and goes on.
  */
 final class Deadlines {
+
+  private static final Logger log = LoggerFactory.getLogger(Deadlines.class);
+
+  /**
+   * Threads that run expiry actions. Sixteen: each blocks at most as long as one close, and more
+   * closes than that blocking at once means the process is in deeper trouble than a late close.
+   */
+  private static final int CLOSERS = 16;
 
   /** How often the watchdog looks for expired deadlines; the precision of every deadline. */
   static final long TICK_MILLIS = 100;
 
   private static final Set<Watch> WATCHES = ConcurrentHashMap.newKeySet();
+  private static final Executor CLOSER = newCloser();
   private static final Thread WATCHDOG = newWatchdog();
 
   private Deadlines() {}
@@ -36,21 +58,57 @@ final class Deadlines {
     return t;
   }
 
+  private static Executor newCloser() {
+    AtomicInteger n = new AtomicInteger();
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            CLOSERS,
+            CLOSERS,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "dqlite-app-socket-closer-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
   private static void watchLoop() {
     while (true) {
-      if (WATCHES.isEmpty()) {
-        LockSupport.park(Deadlines.class); // register() unparks; spurious wake-ups loop again
-      } else {
-        LockSupport.parkNanos(Deadlines.class, TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS));
+      try {
+        if (WATCHES.isEmpty()) {
+          LockSupport.park(Deadlines.class); // register() unparks; spurious wake-ups loop again
+        } else {
+          LockSupport.parkNanos(Deadlines.class, TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS));
+        }
+        sweep(System.nanoTime());
+      } catch (Throwable t) {
+        // Nothing may end the sweeper: every connection's deadlines depend on it.
+        log.warn("deadline sweeper: {} (sweeping on)", t.toString());
       }
-      long now = System.nanoTime();
-      for (Watch w : WATCHES) {
+    }
+  }
+
+  private static void sweep(long now) {
+    for (Watch w : WATCHES) {
+      if (w.takeIfDue(now)) {
         try {
-          w.expireIfDue(now);
-        } catch (RuntimeException e) {
-          // An expiry action that fails must not stop the others; it is a close() in practice.
+          CLOSER.execute(() -> runExpiry(w));
+        } catch (RejectedExecutionException e) {
+          log.warn("deadline sweeper: expiry action refused: {}", e.toString());
         }
       }
+    }
+  }
+
+  private static void runExpiry(Watch w) {
+    try {
+      w.onExpiry.run();
+    } catch (Throwable t) {
+      log.warn("deadline expiry action failed: {}", t.toString());
     }
   }
 
@@ -97,6 +155,7 @@ final class Deadlines {
     /** Arms the deadline {@code timeout} from now; close the guard to disarm. */
     Guard arm(Duration timeout) {
       deadline = System.nanoTime() + timeout.toNanos();
+      fired = false;
       armed = true;
       return guard;
     }
@@ -105,12 +164,14 @@ final class Deadlines {
       armed = false;
     }
 
-    private void expireIfDue(long now) {
+    /** Marks the watch fired if its deadline passed; the caller then runs the expiry action. */
+    private boolean takeIfDue(long now) {
       if (armed && now - deadline >= 0) {
         armed = false;
         fired = true;
-        onExpiry.run();
+        return true;
       }
+      return false;
     }
 
     boolean fired() {

@@ -13,6 +13,8 @@ import io.dqlite.client.protocol.WelcomeResponse;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import io.dqlite.client.protocol.MessageHeader;
 import java.time.Duration;
 
 /**
@@ -32,8 +34,9 @@ final class Upstream implements AutoCloseable {
   private final String address;
   private final long leaderId;
   private final long heartbeatTimeout;
-  private final Duration requestTimeout;
   private final Deadlines.Watch watch;
+  private final InputStream input;
+  private final OutputStream output;
 
   private Upstream(
       Transport transport, String address, long leaderId, long heartbeatTimeout, Duration timeout) {
@@ -42,8 +45,16 @@ final class Upstream implements AutoCloseable {
     this.address = address;
     this.leaderId = leaderId;
     this.heartbeatTimeout = heartbeatTimeout;
-    this.requestTimeout = timeout;
     this.watch = Deadlines.watch(transport::close);
+    this.input =
+        TimedStreams.input(in, watch, timeout,
+            (e, expired) -> new Broken(expired
+                ? "no answer from leader " + address + " within " + timeout.toMillis() + " ms"
+                : "receive from leader " + address + ": " + e.getMessage(), e));
+    this.output =
+        TimedStreams.output(transport.output(), watch, timeout,
+            (e, expired) -> new Broken("send to leader " + address + ": "
+                + (expired ? "blocked for " + timeout.toMillis() + " ms" : e.getMessage()), e));
   }
 
   /**
@@ -115,34 +126,68 @@ final class Upstream implements AutoCloseable {
     return heartbeatTimeout;
   }
 
-  /** Sends a client's request as it came. */
-  void send(Frame frame) throws IOException {
-    try (Deadlines.Guard guard = watch.arm(requestTimeout)) {
-      frame.write(transport.output());
-    } catch (IOException e) {
-      throw new IOException("send to leader " + address + ": " + e.getMessage(), e);
+  /** The stream of requests to the leader: each write bounded by the request timeout. */
+  OutputStream output() {
+    return output;
+  }
+
+  /** The stream of answers from the leader: each read bounded by the request timeout. */
+  InputStream input() {
+    return input;
+  }
+
+  /**
+   * Relays the leader's next answer to {@code to} through {@code buf}, streaming its body.
+   *
+   * @throws Broken when the leader fails, closes, times out or sends garbage
+   * @throws IOException whatever {@code to} throws (the client's side)
+   */
+  Frame.Summary relay(OutputStream to, byte[] buf) throws IOException {
+    boolean[] started = {false};
+    OutputStream watched =
+        new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            started[0] = true;
+            to.write(b);
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            started[0] = true;
+            to.write(b, off, len);
+          }
+        };
+    try {
+      MessageHeader h = Frame.readHeader(input);
+      if (h == null) {
+        throw new Broken("leader " + address + " closed the connection", null, false);
+      }
+      return Frame.relay(h, new byte[0], input, watched, buf);
+    } catch (ProtocolException e) {
+      throw new Broken("garbage from leader " + address + ": " + e.getMessage(), e, started[0]);
+    } catch (Broken e) {
+      throw started[0] ? new Broken(e.getMessage(), e.getCause(), true) : e;
     }
   }
 
-  /** Reads the next response, waiting at most the request timeout. */
-  Frame receive() throws IOException {
-    try (Deadlines.Guard guard = watch.arm(requestTimeout)) {
-      Frame f;
-      try {
-        f = Frame.read(in);
-      } catch (ProtocolException e) {
-        throw new IOException("garbage from leader " + address + ": " + e.getMessage(), e);
-      } catch (IOException e) {
-        if (guard.fired()) {
-          throw new IOException("no answer from leader " + address + " within "
-              + requestTimeout.toMillis() + " ms", e);
-        }
-        throw new IOException("receive from leader " + address + ": " + e.getMessage(), e);
-      }
-      if (f == null) {
-        throw new IOException("leader " + address + " closed the connection");
-      }
-      return f;
+  /** A failure on the leader's side of the session. */
+  static final class Broken extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final boolean midFrame;
+
+    Broken(String message, Throwable cause) {
+      this(message, cause, false);
+    }
+
+    Broken(String message, Throwable cause, boolean midFrame) {
+      super(message, cause);
+      this.midFrame = midFrame;
+    }
+
+    /** Whether part of an answer already reached the application. */
+    boolean midFrame() {
+      return midFrame;
     }
   }
 

@@ -1,6 +1,7 @@
 package io.dqlite.sidecar.cli;
 
 import io.dqlite.sidecar.admin.AdminAuth;
+import io.dqlite.sidecar.appsocket.AppSocket;
 import io.dqlite.sidecar.daemon.Sidecar;
 import io.dqlite.sidecar.daemon.SidecarOptions;
 import io.dqlite.sidecar.daemon.SidecarOptions.LogFormat;
@@ -141,6 +142,42 @@ final class RunCommand implements Callable<Integer> {
       description = "Root log level: error, warn, info, debug, trace (default: info).")
   String logLevel;
 
+  @Option(names = "--app-socket-max-request", paramLabel = "BYTES",
+      description = "Largest request accepted on the app socket, bytes or with KiB/MiB/GiB "
+          + "(default: 64MiB); a larger one is refused and its connection closed.")
+  String appSocketMaxRequest;
+
+  @Option(names = "--app-socket-idle-timeout", paramLabel = "DURATION",
+      description = "Closes app-socket connections with no request for this long (default: 1h).")
+  Duration appSocketIdleTimeout;
+
+  @Option(names = "--app-socket-frame-timeout", paramLabel = "DURATION",
+      description = "Closes an app-socket connection whose request does not finish arriving "
+          + "within this (default: 30s).")
+  Duration appSocketFrameTimeout;
+
+  @Option(names = "--app-socket-write-timeout", paramLabel = "DURATION",
+      description = "Closes an app-socket connection that stops reading its answers for this "
+          + "long (default: 30s).")
+  Duration appSocketWriteTimeout;
+
+  @Option(names = "--app-socket-membership", paramLabel = "refuse|allow",
+      description = "Whether add, assign, remove and transfer requests on the app socket reach "
+          + "the leader (default: refuse).")
+  AppSocket.Membership appSocketMembership;
+
+  /** The app socket's limits from their flags, each defaulting to {@link AppSocket.Limits}'s. */
+  private AppSocket.Limits appSocketLimits() {
+    AppSocket.Limits d = AppSocket.Limits.defaults();
+    return new AppSocket.Limits(
+        appSocketMaxRequest == null ? d.maxRequestBytes()
+            : Sizes.parse(appSocketMaxRequest, "--app-socket-max-request"),
+        appSocketIdleTimeout == null ? d.idleTimeout() : appSocketIdleTimeout,
+        appSocketFrameTimeout == null ? d.frameTimeout() : appSocketFrameTimeout,
+        appSocketWriteTimeout == null ? d.writeTimeout() : appSocketWriteTimeout,
+        appSocketMembership == null ? d.membership() : appSocketMembership);
+  }
+
   /** The options from the flags, validated; bad values are reported as bad flags (exit 2). */
   SidecarOptions options() {
     SidecarOptions.Builder b = SidecarOptions.builder();
@@ -203,6 +240,7 @@ final class RunCommand implements Callable<Integer> {
       if (logLevel != null) {
         b.logLevel(logLevel);
       }
+      b.appSocketLimits(appSocketLimits());
       return b.build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -122,7 +122,8 @@ public final class Sidecar implements AutoCloseable {
       metrics.setFailureDomain(domain);
       s.appSocket =
           AppSocket.start(
-              AppSocket.Options.defaults(o.appSocket(), node.connectorConfig()),
+              AppSocket.Options.defaults(o.appSocket(), node.connectorConfig())
+                  .withLimits(o.appSocketLimits()),
               node.store(),
               metrics.appSocket());
       s.monitor = new ClusterMonitor(node, metrics, o.statusInterval(), Clock.systemUTC());
@@ -180,6 +181,11 @@ public final class Sidecar implements AutoCloseable {
   /** The admin server's address. */
   public String adminAddress() {
     return admin.address();
+  }
+
+  /** Why the app socket cannot serve (liveness fails), or empty. */
+  java.util.Optional<String> appSocketProblem() {
+    return appSocket == null ? java.util.Optional.empty() : appSocket.problem();
   }
 
   /** The app socket's address. */

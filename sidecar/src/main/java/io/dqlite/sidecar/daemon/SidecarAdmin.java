@@ -38,6 +38,10 @@ final class SidecarAdmin implements AdminBackend {
 
   @Override
   public Answer live() {
+    java.util.Optional<String> problem = sidecar.appSocketProblem();
+    if (problem.isPresent()) {
+      return new Answer(503, "not live: " + problem.get());
+    }
     return Answer.ok("ok: node 0x" + Long.toHexString(sidecar.node().id()) + " started");
   }
 

@@ -2,6 +2,7 @@ package io.dqlite.sidecar.daemon;
 
 import io.dqlite.sidecar.admin.AdminAuth;
 import io.dqlite.sidecar.app.App;
+import io.dqlite.sidecar.appsocket.AppSocket;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,6 +49,8 @@ import java.util.Optional;
  *     /metrics; default 5 s
  * @param logFormat {@code plain} (default) or {@code json}
  * @param logLevel root log level; default {@code info}
+ * @param appSocketLimits the app socket's request size limit, timeouts and membership policy;
+ *     defaults in {@link AppSocket.Limits#defaults()}
  */
 public record SidecarOptions(
     Path dir,
@@ -71,7 +74,8 @@ public record SidecarOptions(
     Duration handoverTimeout,
     Duration statusInterval,
     LogFormat logFormat,
-    String logLevel) {
+    String logLevel,
+    AppSocket.Limits appSocketLimits) {
 
   /** The port of the default address. */
   public static final int DEFAULT_PORT = 9001;
@@ -111,6 +115,7 @@ public record SidecarOptions(
     Objects.requireNonNull(failureDomain, "failureDomain");
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(logFormat, "logFormat");
+    Objects.requireNonNull(appSocketLimits, "appSocketLimits");
     address = addressFor(dir, address);
     requireHostPort(address, "--address");
     if (voters < 3 || voters % 2 == 0) {
@@ -259,8 +264,14 @@ public record SidecarOptions(
     private Duration statusInterval = Duration.ofSeconds(5);
     private LogFormat logFormat = LogFormat.PLAIN;
     private String logLevel = "info";
+    private AppSocket.Limits appSocketLimits = AppSocket.Limits.defaults();
 
     private Builder() {}
+
+    public Builder appSocketLimits(AppSocket.Limits v) {
+      appSocketLimits = v;
+      return this;
+    }
 
     public Builder dir(Path v) {
       dir = v;
@@ -425,7 +436,8 @@ public record SidecarOptions(
           handoverTimeout,
           statusInterval,
           logFormat,
-          logLevel);
+          logLevel,
+          appSocketLimits);
     }
   }
 }

@@ -14,9 +14,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * The app socket's meters: {@code dqlite_app_socket_connections_active} (gauge), {@code
  * dqlite_app_socket_connections_accepted_total}, {@code
  * dqlite_app_socket_connections_rejected_total} (over the connection limit), {@code
- * dqlite_app_socket_protocol_errors_total} (connections closed for garbage) and {@code
- * dqlite_app_socket_request_seconds{type}} (a histogram per request type seen, from the request's
- * arrival to the last byte of its answer).
+ * dqlite_app_socket_protocol_errors_total} (connections closed for garbage), {@code
+ * dqlite_app_socket_refused_total{reason}} (requests answered by the socket instead of forwarded:
+ * {@code statement}, {@code describe}, {@code membership}, {@code too_big}), {@code
+ * dqlite_app_socket_deadline_closes_total{deadline}} ({@code idle}, {@code frame}, {@code write})
+ * and {@code dqlite_app_socket_request_seconds{type}} (a histogram per request type seen, from the
+ * request's arrival to the last byte of its answer). Labelled counters appear on first use.
  */
 public final class AppSocketMeters {
 
@@ -101,6 +104,24 @@ public final class AppSocketMeters {
 
   public void request(RequestType type, long nanos) {
     timer(type).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A request answered by the socket itself, for {@code reason}, instead of forwarded. */
+  public void refused(String reason) {
+    Counter.builder("dqlite.app.socket.refused")
+        .description("Requests the app socket answered with a failure instead of forwarding")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+
+  /** A connection closed because its {@code deadline} (idle, frame, write) passed. */
+  public void deadlineClosed(String deadline) {
+    Counter.builder("dqlite.app.socket.deadline.closes")
+        .description("App socket connections closed because a deadline passed")
+        .tag("deadline", deadline)
+        .register(registry)
+        .increment();
   }
 
   /** Open connections now. */

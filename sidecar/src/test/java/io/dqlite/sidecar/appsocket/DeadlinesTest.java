@@ -50,7 +50,53 @@ class DeadlinesTest {
     Deadlines.Guard late = Deadlines.arm(Duration.ofMillis(50), fired::incrementAndGet);
     await().atMost(Duration.ofSeconds(5)).until(late::fired);
     late.close();
-    assertThat(fired.get()).isEqualTo(1);
+    // The action runs on a closer thread, just after the deadline is marked fired.
+    await().atMost(Duration.ofSeconds(5)).until(() -> fired.get() == 1);
+  }
+
+  @Test
+  void anErrorInAnExpiryActionDoesNotStopTheSweeper() {
+    Deadlines.Guard failing =
+        Deadlines.arm(Duration.ofMillis(10), () -> {
+          throw new StackOverflowError("an expiry action's Error");
+        });
+    await().atMost(Duration.ofSeconds(5)).until(failing::fired);
+    failing.close();
+    AtomicInteger fired = new AtomicInteger();
+    try (Deadlines.Guard next = Deadlines.arm(Duration.ofMillis(10), fired::incrementAndGet)) {
+      await("a deadline after the Error").atMost(Duration.ofSeconds(5))
+          .until(() -> fired.get() == 1);
+    }
+  }
+
+  @Test
+  void aCloseThatBlocksDoesNotHoldTheOtherDeadlines() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch blocking = new java.util.concurrent.CountDownLatch(1);
+    // As a TLS socket's close can: waits for a peer that never reads its close_notify.
+    Deadlines.Guard stuck =
+        Deadlines.arm(Duration.ofMillis(10), () -> {
+          blocking.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    try {
+      assertThat(blocking.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      AtomicInteger fired = new AtomicInteger();
+      for (int i = 0; i < 3; i++) {
+        try (Deadlines.Guard next = Deadlines.arm(Duration.ofMillis(10), fired::incrementAndGet)) {
+          int want = i + 1;
+          await("deadline " + want + " while a close blocks").atMost(Duration.ofSeconds(5))
+              .until(() -> fired.get() == want);
+        }
+      }
+    } finally {
+      release.countDown();
+      stuck.close();
+    }
   }
 
   private static void sleep(long ms) {

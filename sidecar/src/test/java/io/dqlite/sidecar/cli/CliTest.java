@@ -3,6 +3,7 @@ package io.dqlite.sidecar.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dqlite.sidecar.appsocket.AppSocket;
 import io.dqlite.sidecar.daemon.SidecarOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -46,6 +47,30 @@ class CliTest {
     assertThat(o.logFormat()).isEqualTo(SidecarOptions.LogFormat.JSON);
     assertThat(o.snapshotThreshold()).isEqualTo(1024);
     assertThat(o.snapshotTrailing()).isEqualTo(8192);
+  }
+
+  @Test
+  void appSocketLimitsHaveDefaultsFlagsAndVariables() {
+    AppSocket.Limits d = parse(Map.of(), "--address", "db-0:9001").appSocketLimits();
+    assertThat(d).isEqualTo(AppSocket.Limits.defaults());
+    assertThat(d.maxRequestBytes()).isEqualTo(64L << 20);
+    assertThat(d.membership()).isEqualTo(AppSocket.Membership.REFUSE);
+    AppSocket.Limits l =
+        parse(Map.of("DQLITE_APP_SOCKET_IDLE_TIMEOUT", "5m"), "--address", "db-0:9001",
+                "--app-socket-max-request", "512KiB", "--app-socket-frame-timeout", "2s",
+                "--app-socket-write-timeout", "1m", "--app-socket-membership", "allow")
+            .appSocketLimits();
+    assertThat(l)
+        .isEqualTo(new AppSocket.Limits(512 * 1024, Duration.ofMinutes(5), Duration.ofSeconds(2),
+            Duration.ofMinutes(1), AppSocket.Membership.ALLOW));
+    assertThat(Sizes.parse("1048576", "--x")).isEqualTo(1 << 20);
+    assertThat(Sizes.parse("1GiB", "--x")).isEqualTo(1L << 30);
+    assertThatThrownBy(() -> parse(Map.of(), "--address", "db-0:9001",
+            "--app-socket-max-request", "lots"))
+        .hasMessageContaining("--app-socket-max-request lots: expected a size in bytes");
+    assertThatThrownBy(() -> parse(Map.of(), "--address", "db-0:9001",
+            "--app-socket-idle-timeout", "0s"))
+        .hasMessageContaining("--app-socket-idle-timeout must be a positive duration");
   }
 
   @Test
