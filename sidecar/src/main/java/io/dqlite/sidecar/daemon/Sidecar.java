@@ -63,6 +63,7 @@ public final class Sidecar implements AutoCloseable {
   public static Sidecar start(SidecarOptions o) throws IOException, InterruptedException {
     log.info("starting: address {}, data in {}, app socket {}, admin on {}", o.address(), o.dir(),
         o.appSocket(), o.adminAddress());
+    DataDir.requireIdentityWithRaftData(o.dir());
     SidecarMetrics metrics = new SidecarMetrics();
     ZoneResolver.Zone zone =
         new ZoneResolver(o.zoneLabel(), o.podLabelsFile(), o.nodeName().orElse(null),
