@@ -49,6 +49,7 @@ final class SidecarAdmin implements AdminBackend {
         sidecar.handoverLock().isLocked(),
         sidecar.stopping(),
         sidecar.node().id(),
+        sidecar.node().address(),
         status);
   }
 
