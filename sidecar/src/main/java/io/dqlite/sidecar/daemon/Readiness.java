@@ -36,22 +36,6 @@ public final class Readiness {
   /** Applies the rule. */
   public static Verdict of(
       boolean appReady, boolean handingOver, boolean stopping, long selfId, ClusterStatus status) {
-    return of(appReady, handingOver, stopping, selfId, null, status);
-  }
-
-  /**
-   * Applies the rule; while joining, says when another member holds this node's address (this node
-   * is a new node where one lost its data: raft refuses to add it until that member is removed).
-   *
-   * @param selfAddress this node's raft address, or null
-   */
-  public static Verdict of(
-      boolean appReady,
-      boolean handingOver,
-      boolean stopping,
-      long selfId,
-      String selfAddress,
-      ClusterStatus status) {
     if (stopping) {
       return Verdict.no("shutting down");
     }
@@ -59,23 +43,6 @@ public final class Readiness {
       return Verdict.no("handing over");
     }
     if (!appReady) {
-      Optional<ClusterStatus.Member> holder =
-          status.member(selfId).isPresent() || selfAddress == null
-              ? Optional.empty()
-              : status.members().stream()
-                  .filter(m -> m.address().equals(selfAddress) && m.id() != selfId)
-                  .findFirst();
-      if (holder.isPresent()) {
-        return Verdict.no(
-            "not ready: joining the cluster, but member "
-                + holder.get().hexId()
-                + " holds this node's address "
-                + selfAddress
-                + " (a node that lost its data?): raft adds this node only once that member is"
-                + " removed (the operator replaces it; by hand: .remove "
-                + holder.get().hexId()
-                + " in the dqlite shell)");
-      }
       return Verdict.no("not ready: joining the cluster (start-up tasks not done)");
     }
     if (status.error().isPresent()) {

@@ -49,7 +49,6 @@ final class SidecarAdmin implements AdminBackend {
         sidecar.handoverLock().isLocked(),
         sidecar.stopping(),
         sidecar.node().id(),
-        sidecar.node().address(),
         status);
   }
 

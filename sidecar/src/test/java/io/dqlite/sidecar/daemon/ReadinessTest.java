@@ -46,19 +46,4 @@ class ReadinessTest {
     assertThat(noLeader.reason()).contains("no leader");
     assertThat(Readiness.of(true, false, false, SELF, ClusterStatus.unknown()).ready()).isFalse();
   }
-
-  @Test
-  void aJoiningNodeWhoseAddressAnotherMemberHoldsSaysWhich() {
-    // This node (id 8) is new at db-1:9001, where member 7 (SELF) lost its data.
-    ClusterStatus ghost = with(NodeRole.VOTER);
-    Readiness.Verdict v = Readiness.of(false, false, false, 8, "db-1:9001", ghost);
-    assertThat(v.ready()).isFalse();
-    assertThat(v.reason()).contains("member 0x7 holds this node's address db-1:9001")
-        .contains(".remove 0x7");
-    assertThat(Readiness.of(false, false, false, 8, "db-2:9001", ghost).reason())
-        .as("nobody at its address").isEqualTo("not ready: joining the cluster (start-up tasks"
-            + " not done)");
-    assertThat(Readiness.of(false, false, false, SELF, "db-1:9001", ghost).reason())
-        .as("listed itself: finishing its start-up").doesNotContain("holds");
-  }
 }
