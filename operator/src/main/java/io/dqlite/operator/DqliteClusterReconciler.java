@@ -182,7 +182,11 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
             : s.membership().read(cr, pods, s.clusterDomain(), admin.token());
     Decision decision =
         Decision.decide(
-            cr, statefulSet, pods, MemberMapping.planMembers(cr, membership, s.clusterDomain()));
+            cr,
+            statefulSet,
+            pods,
+            MemberMapping.planMembers(cr, membership, s.clusterDomain()),
+            MemberMapping.staleMembers(cr, membership, s.clusterDomain()));
     ScaleStep step =
         decision.recordFirst()
             ? new ScaleStep.Wait("recording the scale-down plan")

@@ -57,8 +57,9 @@ public class DqliteClusterSpec {
       value = "self % 2 == 1",
       message = "voters must be an odd number greater than 1 (3, 5, 7, ...)")
   @JsonPropertyDescription(
-      "How many nodes vote in raft (go-dqlite's Voters): odd, at least 3. With fewer replicas every"
-          + " node votes.")
+      "How many nodes vote in raft (go-dqlite's Voters): odd, at least 3. With 1 or 2 replicas one"
+          + " node votes (voters stay odd: a pair of voters loses its quorum with either node);"
+          + " with 3 up to this count, every node votes.")
   private Integer voters = DEFAULT_VOTERS;
 
   @Min(0)

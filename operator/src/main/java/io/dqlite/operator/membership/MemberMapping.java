@@ -4,6 +4,7 @@ import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.MemberStatus;
 import io.dqlite.operator.dependents.ClusterNames;
 import io.dqlite.operator.plan.Member;
+import io.dqlite.operator.plan.Replacement;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.Comparator;
 import java.util.List;
@@ -69,6 +70,21 @@ public final class MemberMapping {
                     m.role(),
                     m.online(),
                     haveLeader && m.id() == leaderId))
+        .toList();
+  }
+
+  /** The stale members of the cluster's pods ({@link Membership#stale}), for the planner. */
+  public static List<Replacement.Stale> staleMembers(
+      DqliteCluster cr, Membership membership, String clusterDomain) {
+    return membership.stale().stream()
+        .flatMap(
+            s -> {
+              OptionalInt ordinal = ClusterNames.ordinalOf(cr, s.member().address(), clusterDomain);
+              return ordinal.isPresent()
+                  ? java.util.stream.Stream.of(
+                      new Replacement.Stale(ordinal.getAsInt(), s.member().id(), s.nodeId()))
+                  : java.util.stream.Stream.empty();
+            })
         .toList();
   }
 

@@ -19,6 +19,10 @@ import java.util.OptionalInt;
  * What one reconciliation does, decided from observations alone. Pure.
  *
  * <ol>
+ *   <li>The replacement of a stale member ({@link Replacement}): when one can be removed now, that
+ *       is the step, before any scale step (a stale voter holds the quorum every other step
+ *       needs); when one exists but cannot be removed yet, its wait is reported if the scale plan
+ *       has nothing to do.
  *   <li>The scale plan ({@link ScalePlanner}). When its next step changes raft (a drain or a
  *       removal) and its bookkeeping is not yet in the status, the bookkeeping is written first and
  *       the step waits for the next reconciliation ({@link #recordFirst}): after an operator
@@ -41,11 +45,34 @@ public record Decision(ScalePlan plan, boolean recordFirst, Optional<RollDecisio
 
   public static Decision decide(
       DqliteCluster cr, Optional<StatefulSet> statefulSet, List<Pod> pods, List<Member> members) {
+    return decide(cr, statefulSet, pods, members, List.of());
+  }
+
+  /**
+   * Decides, replacing stale members ({@link Replacement}) before any scale step: a stale voter
+   * holds the quorum hostage, which every other step needs.
+   *
+   * @param stale the members whose pod reports another node id
+   */
+  public static Decision decide(
+      DqliteCluster cr,
+      Optional<StatefulSet> statefulSet,
+      List<Pod> pods,
+      List<Member> members,
+      List<Replacement.Stale> stale) {
     int replicas = statefulSet.map(s -> s.getSpec().getReplicas()).orElse(0);
     ScaleDownStatus stored = cr.getStatus() == null ? null : cr.getStatus().getScaleDown();
     ScalePlan plan =
         ScalePlanner.plan(
             cr.getSpec().getReplicas(), replicas, members, stored, retainedWhenScaled(cr));
+    Optional<ScaleStep> replacement = Replacement.next(cr.getSpec().getReplicas(), members, stale);
+    if (replacement.isPresent()
+        && (replacement.get() instanceof ScaleStep.Replace || plan.next() instanceof ScaleStep.Done)) {
+      plan = new ScalePlan(replacement.get(), plan.condemned(), plan.bookkeeping());
+      if (replacement.get() instanceof ScaleStep.Replace) {
+        return new Decision(plan, false, Optional.empty());
+      }
+    }
     ScaleStep next = plan.next();
     boolean changesRaft = next instanceof ScaleStep.Drain || next instanceof ScaleStep.Remove;
     if (changesRaft && !same(plan.bookkeeping(), stored)) {

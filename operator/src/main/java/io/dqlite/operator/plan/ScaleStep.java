@@ -15,6 +15,12 @@ public sealed interface ScaleStep {
   /** Remove the member from raft, through the leader. */
   record Remove(int ordinal, long id, String reason) implements ScaleStep {}
 
+  /**
+   * Remove a stale member, through the leader: its pod now runs a new node ({@code nodeId}) that
+   * cannot join while the member holds its address ({@link Replacement}).
+   */
+  record Replace(int ordinal, long staleId, long nodeId, String reason) implements ScaleStep {}
+
   /** Lower the StatefulSet's replicas: every member above it has left raft. */
   record Shrink(int replicas, String reason) implements ScaleStep {}
 

@@ -1,6 +1,7 @@
 package io.dqlite.operator.status;
 
 import io.dqlite.operator.crd.DqliteCluster;
+import io.dqlite.operator.membership.Membership;
 import io.dqlite.operator.membership.RaftMember;
 import io.dqlite.operator.plan.MemberIds;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -34,6 +35,8 @@ import java.util.stream.Stream;
  *   <li>{@code ZoneLabelMissing}: no node carries {@code spec.zoneLabel}: every node shares one
  *       failure domain and roles cannot be spread over zones.
  *   <li>{@code NoLeader}: the cluster was bootstrapped but no leader can be found.
+ *   <li>{@code StaleMembers}: a pod runs a new node (its volume was lost) while the configuration
+ *       still lists the old member at its address; the operator removes the old member.
  *   <li>{@code MembersOffline}: members of the raft configuration do not answer.
  *   <li>{@code PodsNotReady}: pods not ready for longer than the deadline.
  *   <li>{@code StepFailed}: the operator's last step (handover, removal, pod deletion) failed.
@@ -120,6 +123,25 @@ public final class DegradedCheck {
         issues.add(new Issue("NoLeader", "no raft leader found" + why));
       }
       return;
+    }
+    List<Membership.Stale> stale = o.membership().stale();
+    if (!stale.isEmpty()) {
+      issues.add(
+          new Issue(
+              "StaleMembers",
+              stale.stream()
+                  .map(
+                      s ->
+                          "member "
+                              + s.member().hexId()
+                              + " ("
+                              + s.member().role()
+                              + ") at "
+                              + s.member().address()
+                              + " is gone: that address now runs node "
+                              + MemberIds.hex(s.nodeId())
+                              + ", which joins once the member is removed")
+                  .collect(Collectors.joining("; "))));
     }
     List<RaftMember> offline = o.membership().members().stream().filter(m -> !m.online()).toList();
     if (!offline.isEmpty()) {

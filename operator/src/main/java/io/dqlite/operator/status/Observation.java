@@ -55,14 +55,34 @@ public record Observation(
     return cr.getSpec().getReplicas();
   }
 
-  /** How many voters the role algorithm aims for: {@code spec.voters}, or every node if fewer. */
+  /** How many voters the sidecars' role algorithm settles on; see {@link #settledVoters}. */
   public int expectedVoters() {
-    return Math.min(cr.getSpec().getVoters(), desiredReplicas());
+    return settledVoters(cr.getSpec().getVoters(), desiredReplicas());
   }
 
-  /** How many stand-bys it aims for, among the nodes that do not vote. */
+  /** How many stand-bys it settles on; see {@link #settledStandBys}. */
   public int expectedStandBys() {
-    return Math.min(cr.getSpec().getStandBys(), desiredReplicas() - expectedVoters());
+    return settledStandBys(cr.getSpec().getVoters(), cr.getSpec().getStandBys(), desiredReplicas());
+  }
+
+  /**
+   * The voters the sidecars' role algorithm ({@code io.dqlite.sidecar.roles.RolesChanges}, go-dqlite's
+   * rules) settles on with every node online: a single node votes; with two, only the leader votes
+   * (go-dqlite never runs an even pair of voters, where losing either loses the quorum); from three
+   * on, {@code voters} or every node if fewer. The operator cannot depend on the sidecar module:
+   * {@code ObservationTest} pins this to the table the sidecar's {@code SettledRolesTest} checks the
+   * algorithm against ({@code sidecar/src/test/resources/roles/settled-roles.csv}).
+   */
+  public static int settledVoters(int voters, int nodes) {
+    if (nodes <= 0) {
+      return 0;
+    }
+    return nodes < 3 ? 1 : Math.min(voters, nodes);
+  }
+
+  /** The stand-bys it settles on: none below three nodes, else up to {@code standBys} of the rest. */
+  public static int settledStandBys(int voters, int standBys, int nodes) {
+    return nodes < 3 ? 0 : Math.min(standBys, nodes - settledVoters(voters, nodes));
   }
 
   /** The pods not being deleted. */

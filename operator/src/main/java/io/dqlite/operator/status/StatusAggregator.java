@@ -173,6 +173,8 @@ public final class StatusAggregator {
         || step instanceof ScaleStep.Remove
         || step instanceof ScaleStep.Shrink) {
       reason = "ScalingDown";
+    } else if (step instanceof ScaleStep.Replace) {
+      reason = "ReplacingMember";
     } else if (step instanceof ScaleStep.Recycle) {
       reason = "RecyclingPod";
     } else if (step instanceof ScaleStep.Wait) {

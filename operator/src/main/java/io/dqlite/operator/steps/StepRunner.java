@@ -76,6 +76,8 @@ public final class StepRunner {
             true);
       } else if (step instanceof ScaleStep.Remove remove) {
         return remove(cr, remove, pods, membership, bookkeeping);
+      } else if (step instanceof ScaleStep.Replace replace) {
+        return replace(cr, replace, pods, membership, bookkeeping);
       } else if (step instanceof ScaleStep.Recycle recycle) {
         return recycle(cr, recycle, statefulSetReplicas, bookkeeping);
       } else if (step instanceof ScaleStep.Grow grow && statefulSetReplicas.isPresent()) {
@@ -191,6 +193,44 @@ public final class StepRunner {
                 "ScaleDown",
                 "Remove",
                 "removed member " + id + " (" + pod + ") from raft: " + remove.reason())),
+        bookkeeping);
+  }
+
+  /** Removes a stale member through the leader, so that the new node at its address can join. */
+  private StepResult replace(
+      DqliteCluster cr,
+      ScaleStep.Replace replace,
+      List<Pod> pods,
+      Membership membership,
+      ScaleDownStatus bookkeeping) {
+    String pod = ClusterNames.podName(cr, replace.ordinal());
+    String stale = MemberIds.hex(replace.staleId());
+    Membership.Leader leader = membership.leader().orElseThrow();
+    String dial =
+        PodEndpoints.dial(leader.address(), PodEndpoints.dialAddresses(cr, pods, clusterDomain));
+    try {
+      raft.remove(cr, dial, replace.staleId());
+    } catch (DqliteException e) {
+      String failure =
+          "remove stale member " + stale + " (" + pod + ") through the leader at " + dial + ": "
+              + e.getMessage();
+      log.warn("{}", failure);
+      return new StepResult(
+          false,
+          Optional.of(failure),
+          List.of(ClusterEvent.warning("ReplaceFailed", "Remove", failure)),
+          bookkeeping);
+    }
+    log.info("replaced stale member {} of {}: {}", stale, cr.getMetadata().getName(),
+        replace.reason());
+    return new StepResult(
+        true,
+        Optional.empty(),
+        List.of(
+            ClusterEvent.normal(
+                "ReplaceMember",
+                "Remove",
+                "removed stale member " + stale + " (" + pod + ") from raft: " + replace.reason())),
         bookkeeping);
   }
 

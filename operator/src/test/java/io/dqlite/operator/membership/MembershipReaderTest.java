@@ -125,6 +125,53 @@ class MembershipReaderTest {
         .isLessThan(MembershipReader.GRACE.plusSeconds(3));
   }
 
+  @Test
+  void aMemberWhosePodRunsAnotherNodeIsOfflineAndStale() {
+    // Pod 1 lost its volume: its new node 0x201 answers at the address of member 0x101, whose
+    // probe the leader's sidecar counted as online (it reached the new node).
+    Membership truth = Fixtures.membership("v0* v1 v2");
+    SidecarView fresh = noLeader(1);
+    SidecarView.Self s = fresh.self();
+    SidecarView newNode =
+        new SidecarView(
+            new SidecarView.Self(
+                "0x201", s.address(), null, null, "none", 0L, false, false),
+            null,
+            List.of(),
+            fresh.observedAt(),
+            "join cluster: server address already in use");
+    sidecars
+        .answer(Fixtures.ip(0), Fixtures.view(truth, 0, null))
+        .answer(Fixtures.ip(1), newNode)
+        .answer(Fixtures.ip(2), Fixtures.view(truth, 2, null));
+    MembershipReader patient = new MembershipReader(sidecars, raft, Duration.ofSeconds(30));
+
+    // Arrival order decides which views are kept within the grace; wait for all three.
+    Membership read =
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () -> patient.read(cr, Fixtures.pods(3), Fixtures.DOMAIN),
+                m -> m.selves().size() == 3);
+
+    assertThat(read.member(0x101).orElseThrow().online()).isFalse();
+    assertThat(read.member(0x100).orElseThrow().online()).isTrue();
+    assertThat(read.stale())
+        .singleElement()
+        .satisfies(
+            st -> {
+              assertThat(st.member().id()).isEqualTo(0x101);
+              assertThat(st.nodeId()).isEqualTo(0x201);
+            });
+    assertThat(MemberMapping.staleMembers(cr, read, Fixtures.DOMAIN))
+        .containsExactly(new io.dqlite.operator.plan.Replacement.Stale(1, 0x101, 0x201));
+    assertThat(MemberMapping.statusMembers(cr, read, Fixtures.pods(3), java.util.Map.of(),
+            Fixtures.DOMAIN))
+        .filteredOn(m -> "0x101".equals(m.getId()))
+        .singleElement()
+        .satisfies(m -> assertThat(m.getOnline()).isFalse());
+  }
+
   private static SidecarView noLeader(int ordinal) {
     return new SidecarView(
         new SidecarView.Self(

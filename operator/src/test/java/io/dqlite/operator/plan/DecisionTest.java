@@ -80,6 +80,61 @@ class DecisionTest {
     assertThat(d.roll().map(Notation::decision).orElse("none")).isEqualTo(roll);
   }
 
+  /** Stale entries {@code 1>0x201}: pod 1 runs node 0x201 while the member at its address is 0x10x. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          # case                                       | want | sts | update | members          | stored  | stale   | record | step      | roll
+          a stale follower is replaced                 | 3    | 3   | a      | v0* v1! v2       |         | 1>0x201 | false  | replace 1 | none
+          before a pending scale-down's removal        | 3    | 4   | a      | v0* v1! v2 v3    | 3:0x103 | 1>0x201 | false  | replace 1 | none
+          before a rolling restart                     | 3    | 3   | b      | v0* v1! v2       |         | 1>0x201 | false  | replace 1 | none
+          unsafe: its wait shows, the gate still runs  | 3    | 3   | a      | v0* v1! v2!      |         | 1>0x201 | false  | wait      | done
+          unsafe, a scale step to take: that step      | 5    | 3   | a      | v0* v1! v2!      |         | 1>0x201 | false  | grow 5    | none
+          no leader: nothing is replaced               | 3    | 3   | a      | v0 v1! v2        |         | 1>0x201 | false  | done      | wait
+          """)
+  void replacementComesFirst(
+      String description,
+      int want,
+      int stsReplicas,
+      String update,
+      String members,
+      String stored,
+      String stale,
+      boolean record,
+      String step,
+      String roll) {
+    DqliteCluster cr = Fixtures.cluster(spec -> spec.setReplicas(want));
+    DqliteClusterStatus status = new DqliteClusterStatus();
+    status.setBootstrapped(true);
+    status.setScaleDown(Notation.bookkeeping(want, stored));
+    cr.setStatus(status);
+    StatefulSet sts =
+        new StatefulSetBuilder()
+            .withNewSpec()
+            .withReplicas(stsReplicas)
+            .endSpec()
+            .withNewStatus()
+            .withUpdateRevision("db-rev-" + update)
+            .endStatus()
+            .build();
+    String[] s = stale.split(">");
+    int ordinal = Integer.parseInt(s[0]);
+    Decision d =
+        Decision.decide(
+            cr,
+            Optional.of(sts),
+            pods(java.util.stream.IntStream.range(0, stsReplicas)
+                .mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining(" "))),
+            MemberMapping.planMembers(cr, Fixtures.membership(members), Fixtures.DOMAIN),
+            List.of(new Replacement.Stale(ordinal, 0x100 + ordinal, MemberIds.parse(s[1]))));
+    assertThat(d.recordFirst()).isEqualTo(record);
+    assertThat(Notation.step(d.plan().next())).isEqualTo(step);
+    assertThat(d.roll().map(Notation::decision).orElse("none")).isEqualTo(roll);
+  }
+
   @ParameterizedTest
   @CsvSource({"RETAIN, true", "DELETE, false"})
   void retentionFeedsThePlanner(RetentionPolicy policy, boolean retained) {

@@ -113,6 +113,8 @@ final class Notation {
       return "drain " + d.ordinal();
     } else if (step instanceof ScaleStep.Remove r) {
       return "remove " + r.ordinal();
+    } else if (step instanceof ScaleStep.Replace r) {
+      return "replace " + r.ordinal();
     } else if (step instanceof ScaleStep.Shrink s) {
       return "shrink " + s.replicas();
     } else if (step instanceof ScaleStep.Recycle r) {

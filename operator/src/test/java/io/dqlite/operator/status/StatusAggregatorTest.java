@@ -7,6 +7,8 @@ import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.DqliteClusterStatus;
 import io.dqlite.operator.crd.MemberStatus;
 import io.dqlite.operator.crd.ScaleDownStatus;
+import io.dqlite.operator.membership.Membership;
+import io.dqlite.operator.membership.SidecarView;
 import io.dqlite.operator.plan.RollDecision;
 import io.dqlite.operator.plan.ScaleStep;
 import io.dqlite.operator.testing.Fixtures;
@@ -14,12 +16,61 @@ import io.dqlite.operator.testing.Observations;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class StatusAggregatorTest {
+
+  @Test
+  void aMemberWhosePodRunsANewNodeIsOfflineAndTheClusterDegraded() {
+    DqliteCluster cr = Observations.bootstrapped(Fixtures.cluster());
+    Observation steady = Observations.steady(cr, "0 1 2", "v0* v1 v2", "3z");
+    Membership read = steady.membership();
+    // Pod 1 lost its volume: its sidecar reports a new id at the old member's address.
+    Membership withNewNode =
+        new Membership(
+            read.source(),
+            read.leader(),
+            read.members(),
+            Map.of(
+                "db-1",
+                new SidecarView.Self(
+                    "0x201", Fixtures.address(1), null, null, "none", 0L, false, false)),
+            read.problems());
+    Observation o =
+        new Observation(
+            cr,
+            steady.statefulSet(),
+            steady.pods(),
+            withNewNode,
+            steady.nodes(),
+            new ScaleStep.Replace(1, 0x101, 0x201, "pod 1 runs node 0x201"),
+            null,
+            steady.roll(),
+            Optional.empty(),
+            Optional.empty(),
+            Fixtures.DOMAIN,
+            steady.now());
+
+    DqliteClusterStatus status = StatusAggregator.aggregate(o);
+
+    assertThat(status.getMembers())
+        .filteredOn(m -> "0x101".equals(m.getId()))
+        .singleElement()
+        .satisfies(m -> assertThat(m.getOnline()).isFalse());
+    assertThat(status.getVoters()).isEqualTo(2);
+    assertThat(condition(status, ConditionTypes.READY).getReason()).isEqualTo("MembersNotJoined");
+    Condition degraded = condition(status, ConditionTypes.DEGRADED);
+    assertThat(degraded.getStatus()).isEqualTo("True");
+    assertThat(degraded.getReason()).isEqualTo("StaleMembers");
+    assertThat(degraded.getMessage()).contains("0x101").contains("0x201");
+    Condition progressing = condition(status, ConditionTypes.PROGRESSING);
+    assertThat(progressing.getReason()).isEqualTo("ReplacingMember");
+    assertThat(progressing.getMessage()).contains("0x201");
+  }
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(
@@ -37,7 +88,9 @@ class StatusAggregatorTest {
           one voter of three offline             | 3        | 0 1 2       | v0* v1 v2!      | False | MembersNotJoined  | True      | Quorum
           two voters of three offline            | 3        | 0 1 2       | v0* v1! v2!     | False | MembersNotJoined  | False     | NoQuorum
           a single node                          | 1        | 0           | v0*             | True  | AllMembersReady   | True      | Quorum
-          two nodes both vote                    | 2        | 0 1         | v0* v1          | True  | AllMembersReady   | True      | Quorum
+          two nodes: one votes (voters odd)      | 2        | 0 1         | v0* p1          | True  | AllMembersReady   | True      | Quorum
+          two nodes both voting: not settled     | 2        | 0 1         | v0* v1          | False | RolesNotSettled   | True      | Quorum
+          four nodes: three vote, one stands by  | 4        | 0 1 2 3     | v0* v1 v2 s3    | True  | AllMembersReady   | True      | Quorum
           """)
   void readyAndAvailable(
       String description,

@@ -64,6 +64,7 @@ public final class Sidecar implements AutoCloseable {
   public static Sidecar start(SidecarOptions o) throws IOException, InterruptedException {
     log.info("starting: address {}, data in {}, app socket {}, admin on {}", o.address(), o.dir(),
         o.appSocket(), o.adminAddress());
+    DataDir.requireIdentityWithRaftData(o.dir());
     if (o.adminAuth().tokenFile().isPresent()) {
       // Fail before the node starts: a sidecar nobody can hand over is worse than one that stops.
       AdminAuth.readToken(o.adminAuth().tokenFile().get());

@@ -89,6 +89,16 @@ final class SidecarProcess implements AutoCloseable {
     return socket;
   }
 
+  /** The file the process's output is appended to. */
+  Path log() {
+    return log;
+  }
+
+  /** The node's data directory. */
+  Path dir() {
+    return dir;
+  }
+
   void start(List<String> join) {
     start(join, address());
   }
