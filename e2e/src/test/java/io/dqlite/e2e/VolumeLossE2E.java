@@ -46,11 +46,11 @@ class VolumeLossE2E {
       Sql.exec(url, "INSERT INTO rows (id) VALUES (" + i + ")");
     }
 
-    String leaderId = SidecarView.of(pods.get(0)).leaderId();
+    String leaderId = SidecarView.of(client, pods.get(0)).leaderId();
     Pod follower = null;
     String oldId = null;
     for (Pod p : pods) {
-      String id = SidecarView.of(p).selfId();
+      String id = SidecarView.of(client, p).selfId();
       if (!id.equals(leaderId)) {
         follower = p;
         oldId = id;
@@ -84,7 +84,7 @@ class VolumeLossE2E {
         Duration.ofNanos(System.nanoTime() - t0));
 
     Pod back = client.pods().inNamespace(ns.name()).withName(podName).get();
-    String newId = SidecarView.of(back).selfId();
+    String newId = SidecarView.of(client, back).selfId();
     assertThat(newId).as("the returned pod is a new node").isNotEqualTo(oldId);
     assertThat(client.persistentVolumeClaims().inNamespace(ns.name()).withName(claim).get()
         .getMetadata().getUid()).as("a new volume").isNotEqualTo(before.getMetadata().getUid());
@@ -95,7 +95,7 @@ class VolumeLossE2E {
         .allSatisfy(m -> assertThat(m.getRole()).isEqualTo("voter"))
         .extracting(MemberStatus::getId).doesNotContain(oldId).contains(newId);
     for (Pod p : DqliteClusters.pods(client, ns.name(), name)) {
-      assertThat(SidecarView.of(p).members()).as("the configuration as %s sees it",
+      assertThat(SidecarView.of(client, p).members()).as("the configuration as %s sees it",
               p.getMetadata().getName())
           .extracting(SidecarView.Member::id).hasSize(3).doesNotContain(oldId).contains(newId);
     }

@@ -151,7 +151,7 @@ class MembershipReaderTest {
         org.awaitility.Awaitility.await()
             .atMost(Duration.ofSeconds(20))
             .until(
-                () -> patient.read(cr, Fixtures.pods(3), Fixtures.DOMAIN),
+                () -> patient.read(cr, Fixtures.pods(3), Fixtures.DOMAIN, Fixtures.TOKEN),
                 m -> m.selves().size() == 3);
 
     assertThat(read.member(0x101).orElseThrow().online()).isFalse();
