@@ -198,8 +198,10 @@ class HelmChartTest {
         .containsExactlyInAnyOrder("get", "create", "patch");
     assertThat(verbs.get("monitoring.coreos.com/servicemonitors"))
         .containsExactlyInAnyOrder("list", "watch", "create", "patch", "delete");
-    assertThat(verbs.get("/pods")).containsExactlyInAnyOrder("list", "watch", "delete");
-    assertThat(verbs.get("/persistentvolumeclaims")).containsExactly("delete");
+    assertThat(verbs.get("/pods")).as("evicted, never deleted: the PodDisruptionBudget holds")
+        .containsExactlyInAnyOrder("list", "watch");
+    assertThat(verbs.get("/pods/eviction")).containsExactly("create");
+    assertThat(verbs.get("/persistentvolumeclaims")).containsExactlyInAnyOrder("get", "delete");
     assertThat(verbs.get("events.k8s.io/events")).containsExactly("create");
     assertThat(verbs.keySet())
         .as("no exec into pods, no Nodes, no RBAC objects (the sidecar's account is bound to"

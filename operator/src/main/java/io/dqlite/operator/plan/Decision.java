@@ -14,20 +14,20 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * What one reconciliation does, decided from observations alone. Pure.
  *
  * <ol>
  *   <li>The scale plan ({@link ScalePlanner}). When its next step changes raft (a drain or a
- *       removal) and its bookkeeping is not yet in the status, the bookkeeping is written first and
- *       the step waits for the next reconciliation ({@link #recordFirst}): after an operator
- *       restart the status then always knows which members it set out to remove.
+ *       removal) and its bookkeeping is not yet in the status on the API server (as the server
+ *       last answered a write, not as this operator meant to write it), the bookkeeping is written
+ *       first and the step waits for the next reconciliation ({@link #recordFirst}): after an
+ *       operator restart the status then always knows which members it set out to remove.
  *   <li>The rolling update ({@link RollingUpdateGate}), only when no scale step is to be taken (the
- *       plan is done or waiting) and the StatefulSet reports an update revision. Without a leader
- *       the gate restarts pods whose node is not known to be online; that is only done when no pod
- *       is ready (the database is down, e.g. a crash-looping revision): ready pods mean the
- *       membership is there but the operator cannot read it, and nothing restarts.
+ *       plan is done or waiting) and the StatefulSet reports an update revision. Without a known
+ *       leader nothing restarts (the gate waits and says why).
  * </ol>
  *
  * @param plan the scale plan
@@ -39,16 +39,45 @@ public record Decision(ScalePlan plan, boolean recordFirst, Optional<RollDecisio
   /** The label the StatefulSet controller puts on each pod: the revision it was created from. */
   public static final String REVISION_LABEL = "controller-revision-hash";
 
+  /** Decides with the resource's {@code status.scaleDown} taken as on the API server. */
   public static Decision decide(
       DqliteCluster cr, Optional<StatefulSet> statefulSet, List<Pod> pods, List<Member> members) {
+    return decide(
+        cr,
+        statefulSet,
+        pods,
+        members,
+        cr.getStatus() == null ? null : cr.getStatus().getScaleDown(),
+        Set.of());
+  }
+
+  /**
+   * Decides.
+   *
+   * @param confirmed the {@code status.scaleDown} the API server is known to hold: a raft-changing
+   *     step is taken only when the plan's bookkeeping is exactly that (else it is recorded first)
+   * @param claimsLeft the ordinals of the bookkeeping's removals whose data claim still exists
+   */
+  public static Decision decide(
+      DqliteCluster cr,
+      Optional<StatefulSet> statefulSet,
+      List<Pod> pods,
+      List<Member> members,
+      ScaleDownStatus confirmed,
+      Set<Integer> claimsLeft) {
     int replicas = statefulSet.map(s -> s.getSpec().getReplicas()).orElse(0);
     ScaleDownStatus stored = cr.getStatus() == null ? null : cr.getStatus().getScaleDown();
     ScalePlan plan =
         ScalePlanner.plan(
-            cr.getSpec().getReplicas(), replicas, members, stored, retainedWhenScaled(cr));
+            cr.getSpec().getReplicas(),
+            replicas,
+            members,
+            stored,
+            retainedWhenScaled(cr),
+            claimsLeft);
     ScaleStep next = plan.next();
     boolean changesRaft = next instanceof ScaleStep.Drain || next instanceof ScaleStep.Remove;
-    if (changesRaft && !same(plan.bookkeeping(), stored)) {
+    if (changesRaft && !same(plan.bookkeeping(), confirmed)) {
       return new Decision(plan, true, Optional.empty());
     }
     Optional<String> updateRevision =
@@ -97,7 +126,8 @@ public record Decision(ScalePlan plan, boolean recordFirst, Optional<RollDecisio
         ordinal.getAsInt(), revision, ready, pod.getMetadata().getDeletionTimestamp() != null);
   }
 
-  static boolean retainedWhenScaled(DqliteCluster cr) {
+  /** Whether the claims of pods scaled away are kept ({@code storage.retention.whenScaled}). */
+  public static boolean retainedWhenScaled(DqliteCluster cr) {
     StorageSpec storage = cr.getSpec().getStorage();
     return storage != null
         && storage.getRetention() != null

@@ -23,9 +23,10 @@ import java.util.Optional;
  *       highest ordinal first among equals.
  * </ol>
  *
- * <p>Without a leader (no quorum) the database is down already: the one-pod-at-a-time readiness
- * wait is lifted for pods whose node is offline, since a not-yet-ready updated pod may be waiting
- * for exactly those to come back.
+ * <p>Nothing restarts while the membership is unknown or names no leader: that is also what an
+ * election looks like from outside, and a node that seems offline then may be the vote the new
+ * leader needs. A cluster that lost its quorum to a crash-looping revision therefore waits for
+ * its pods to be deleted by hand (docs/operator.md, Rolling updates).
  */
 public final class RollingUpdateGate {
 
@@ -42,10 +43,16 @@ public final class RollingUpdateGate {
     if (terminating.isPresent()) {
       return new RollDecision.Wait("pod " + terminating.get().ordinal() + " is terminating");
     }
-    boolean haveLeader = members.stream().anyMatch(Member::leader);
+    if (members.isEmpty()) {
+      return new RollDecision.Wait("the raft membership is unknown: no restart until it is read");
+    }
+    if (members.stream().noneMatch(Member::leader)) {
+      return new RollDecision.Wait(
+          "no raft leader is known (an election may be under way): no restart until one is");
+    }
     Optional<PodState> updatedNotReady =
         pods.stream().filter(p -> p.revision().equals(updateRevision) && !p.ready()).findFirst();
-    if (updatedNotReady.isPresent() && haveLeader) {
+    if (updatedNotReady.isPresent()) {
       return new RollDecision.Wait(
           "pod " + updatedNotReady.get().ordinal() + " runs the update revision but is not ready");
     }
@@ -59,34 +66,24 @@ public final class RollingUpdateGate {
         return new RollDecision.Restart(
             pod.ordinal(), "pod " + pod.ordinal() + " is outdated and its node is not online");
       }
-      if (updatedNotReady.isPresent()) {
-        continue; // no leader: only pods that contribute nothing may restart
-      }
       List<Member> offlineVoters =
           members.stream()
               .filter(m -> m.isVoter() && !m.online() && m.id() != member.get().id())
               .toList();
-      if (offlineVoters.isEmpty() && haveLeader) {
+      if (offlineVoters.isEmpty()) {
         return new RollDecision.Restart(
             pod.ordinal(), "pod " + pod.ordinal() + " is outdated and every other voter is online");
       }
       if (firstRefusal == null) {
         firstRefusal =
-            offlineVoters.isEmpty()
-                ? "no raft leader: only pods whose node is offline may restart"
-                : "voter "
-                    + offlineVoters.get(0).describe("pod ")
-                    + " is offline: restarting pod "
-                    + pod.ordinal()
-                    + " could lose the quorum";
+            "voter "
+                + offlineVoters.get(0).describe("pod ")
+                + " is offline: restarting pod "
+                + pod.ordinal()
+                + " could lose the quorum";
       }
     }
-    return new RollDecision.Wait(
-        firstRefusal != null
-            ? firstRefusal
-            : "pod "
-                + updatedNotReady.get().ordinal()
-                + " runs the update revision but is not ready");
+    return new RollDecision.Wait(firstRefusal);
   }
 
   /** The member running in a pod: the online one if a ghost of an earlier id shares its address. */
