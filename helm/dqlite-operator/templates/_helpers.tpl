@@ -99,10 +99,10 @@ verbs the operator uses; docs/packaging.md gives the reason for each.
   resources: ["poddisruptionbudgets"]
   verbs: ["list", "watch", "create", "patch"]
 # Pods from an informer; rolling updates and recycling evict one at a time (the Eviction API, so
-# the PodDisruptionBudget holds for the operator too), never delete.
+# the PodDisruptionBudget holds for the operator too), never delete; read by name just before.
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["list", "watch"]
+  verbs: ["get", "list", "watch"]
 - apiGroups: [""]
   resources: ["pods/eviction"]
   verbs: ["create"]

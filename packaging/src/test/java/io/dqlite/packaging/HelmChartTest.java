@@ -199,7 +199,7 @@ class HelmChartTest {
     assertThat(verbs.get("monitoring.coreos.com/servicemonitors"))
         .containsExactlyInAnyOrder("list", "watch", "create", "patch", "delete");
     assertThat(verbs.get("/pods")).as("evicted, never deleted: the PodDisruptionBudget holds")
-        .containsExactlyInAnyOrder("list", "watch");
+        .containsExactlyInAnyOrder("get", "list", "watch");
     assertThat(verbs.get("/pods/eviction")).containsExactly("create");
     assertThat(verbs.get("/persistentvolumeclaims")).containsExactlyInAnyOrder("get", "delete");
     assertThat(verbs.get("events.k8s.io/events")).containsExactly("create");

@@ -3,6 +3,7 @@ package io.dqlite.operator.kube;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.dependents.ClusterNames;
 import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -49,6 +50,16 @@ public final class KubernetesWorkloadActions implements WorkloadActions, AutoClo
                     .endPreconditions()
                     .build())
             .build();
+    // Looked at first: the API server counts an eviction against the budget before the
+    // precondition fails it, so a stale UID sent as is would use up the budget's one disruption
+    // (for the disruption controller's two-minute timeout). The precondition covers the race.
+    Pod current = client.pods().inNamespace(namespace).withName(name).get();
+    if (current == null) {
+      return Eviction.GONE;
+    }
+    if (!uid.equals(current.getMetadata().getUid())) {
+      return Eviction.STALE;
+    }
     try {
       return evictions.pods().inNamespace(namespace).withName(name).evict(eviction)
           ? Eviction.EVICTED
