@@ -27,7 +27,7 @@ import java.util.Set;
  *       operator restart the status then always knows which members it set out to remove.
  *   <li>The rolling update ({@link RollingUpdateGate}), only when no scale step is to be taken (the
  *       plan is done or waiting) and the StatefulSet reports an update revision. Without a known
- *       leader nothing restarts (the gate waits and says why).
+ *       leader only pods whose containers do not run may restart (the gate says why the others wait).
  * </ol>
  *
  * @param plan the scale plan
@@ -122,8 +122,18 @@ public record Decision(ScalePlan plan, boolean recordFirst, Optional<RollDecisio
             && pod.getStatus().getConditions() != null
             && pod.getStatus().getConditions().stream()
                 .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    boolean running =
+        pod.getStatus() != null
+            && "Running".equals(pod.getStatus().getPhase())
+            && (pod.getStatus().getContainerStatuses() == null
+                || pod.getStatus().getContainerStatuses().stream()
+                    .allMatch(c -> c.getState() == null || c.getState().getRunning() != null));
     return new PodState(
-        ordinal.getAsInt(), revision, ready, pod.getMetadata().getDeletionTimestamp() != null);
+        ordinal.getAsInt(),
+        revision,
+        ready,
+        pod.getMetadata().getDeletionTimestamp() != null,
+        running);
   }
 
   /** Whether the claims of pods scaled away are kept ({@code storage.retention.whenScaled}). */

@@ -23,10 +23,11 @@ import java.util.Optional;
  *       highest ordinal first among equals.
  * </ol>
  *
- * <p>Nothing restarts while the membership is unknown or names no leader: that is also what an
- * election looks like from outside, and a node that seems offline then may be the vote the new
- * leader needs. A cluster that lost its quorum to a crash-looping revision therefore waits for
- * its pods to be deleted by hand (docs/operator.md, Rolling updates).
+ * <p>While the membership is unknown or names no leader, a running pod never restarts: that is
+ * also what an election looks like from outside, and a node that seems offline then may be the
+ * vote the new leader needs. Only outdated pods whose containers do not run (pending, crash-looping)
+ * may restart then, since they cannot be voting: that lets a cluster that never started, or lost
+ * its quorum to a broken revision, take a fixed spec.
  */
 public final class RollingUpdateGate {
 
@@ -43,12 +44,22 @@ public final class RollingUpdateGate {
     if (terminating.isPresent()) {
       return new RollDecision.Wait("pod " + terminating.get().ordinal() + " is terminating");
     }
-    if (members.isEmpty()) {
-      return new RollDecision.Wait("the raft membership is unknown: no restart until it is read");
-    }
-    if (members.stream().noneMatch(Member::leader)) {
-      return new RollDecision.Wait(
-          "no raft leader is known (an election may be under way): no restart until one is");
+    if (members.isEmpty() || members.stream().noneMatch(Member::leader)) {
+      String unknown =
+          members.isEmpty()
+              ? "the raft membership is unknown"
+              : "no raft leader is known (an election may be under way)";
+      return outdated.stream()
+          .filter(p -> !p.running())
+          .sorted(Comparator.comparingInt(PodState::ordinal).reversed())
+          .findFirst()
+          .<RollDecision>map(
+              p ->
+                  new RollDecision.Restart(
+                      p.ordinal(),
+                      "pod " + p.ordinal() + " is outdated and does not run: it cannot be voting"))
+          .orElseGet(
+              () -> new RollDecision.Wait(unknown + ": no running pod restarts until one is"));
     }
     Optional<PodState> updatedNotReady =
         pods.stream().filter(p -> p.revision().equals(updateRevision) && !p.ready()).findFirst();

@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * One reconciliation's decision. Pods: {@code 0 1b 2b!}: ordinal, revision letter (default a),
- * {@code !} not ready. The StatefulSet's update revision is {@code db-rev-<letter>}.
+ * {@code !} not ready, {@code ~} pending (its containers do not run). The StatefulSet's update
+ * revision is {@code db-rev-<letter>}.
  */
 class DecisionTest {
 
@@ -43,6 +44,7 @@ class DecisionTest {
           no rolling while a scale step is pending   | 3    | 4   | b      | 0 1 2 3       | v0* v1 v2 s3     | 3:0x103    | false  | remove 3 | none
           no leader, pods ready: no blind restart    | 3    | 4   | b      | 0 1 2 3       | v0 v1 v2 s3      |            | false  | wait     | wait
           no leader, no pod ready: still no restart  | 3    | 3   | b      | 0! 1! 2!      | v0 v1 v2         |            | false  | done     | wait
+          no leader, pods not running: replace them  | 3    | 3   | b      | 0!~ 1!~ 2!~   | v0 v1 v2         |            | false  | done     | restart 2
           pods above the StatefulSet's count ignored | 3    | 3   | a      | 0 1 2 3b      | v0* v1 v2        |            | false  | done     | done
           """)
   void decide(
@@ -150,18 +152,22 @@ class DecisionTest {
   private static List<Pod> pods(String text) {
     List<Pod> pods = new ArrayList<>();
     for (String token : text.trim().split("\\s+")) {
-      var m = java.util.regex.Pattern.compile("(\\d+)([a-z])?(!)?").matcher(token);
+      var m = java.util.regex.Pattern.compile("(\\d+)([a-z])?(!)?(~)?").matcher(token);
       if (!m.matches()) {
         throw new IllegalArgumentException(token);
       }
       int ordinal = Integer.parseInt(m.group(1));
       String revision = "db-rev-" + (m.group(2) == null ? "a" : m.group(2));
-      pods.add(
+      Pod pod =
           new PodBuilder(Fixtures.pod(ordinal, m.group(3) == null))
               .editMetadata()
               .addToLabels(Decision.REVISION_LABEL, revision)
               .endMetadata()
-              .build());
+              .build();
+      if (m.group(4) != null) {
+        pod.getStatus().setPhase("Pending"); // "~": its containers do not run
+      }
+      pods.add(pod);
     }
     return pods;
   }
