@@ -6,6 +6,14 @@ import static org.awaitility.Awaitility.await;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.kube.KubernetesWorkloadActions;
 import io.dqlite.operator.kube.WorkloadActions.Eviction;
+import io.dqlite.operator.plan.Decision;
+import io.dqlite.operator.plan.RollDecision;
+import io.dqlite.operator.plan.ScalePlan;
+import io.dqlite.operator.plan.ScaleStep;
+import io.dqlite.operator.steps.StepResult;
+import io.dqlite.operator.steps.StepRunner;
+import io.dqlite.operator.testing.FakeRaft;
+import io.dqlite.operator.testing.FakeSidecars;
 import io.dqlite.operator.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -14,6 +22,9 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -93,6 +104,51 @@ class EvictionIT {
         .until(() -> pod() == null || pod().getMetadata().getDeletionTimestamp() != null);
     await().atMost(WAIT).until(() -> pod() == null);
     assertThat(actions.evictPod(cr, 0, recreated)).isEqualTo(Eviction.GONE);
+  }
+
+  @Test
+  void aRestartRefusedByTheBudgetLeavesThePodAndIsTakenAtTheNextPass() {
+    runningReadyPod();
+    budget(1);
+    awaitDisruptionsAllowed(0);
+    StepRunner runner =
+        new StepRunner(new FakeSidecars(), new FakeRaft(), actions, Fixtures.DOMAIN);
+    Decision restart =
+        new Decision(
+            new ScalePlan(new ScaleStep.Done(), List.of(), null),
+            false,
+            Optional.of(new RollDecision.Restart(0, "pod 0 is outdated")));
+    List<Pod> seen = List.of(pod());
+
+    StepResult refused =
+        runner.take(cr, restart, OptionalInt.of(1), seen, Fixtures.membership("v0 v1* v2"));
+    assertThat(refused.acted()).isFalse();
+    assertThat(refused.failure())
+        .hasValueSatisfying(f -> assertThat(f).contains("db-0").contains("PodDisruptionBudget"));
+    assertThat(pod().getMetadata().getUid()).isEqualTo(seen.get(0).getMetadata().getUid());
+    assertThat(pod().getMetadata().getDeletionTimestamp()).as("left running").isNull();
+
+    budget(0);
+    awaitDisruptionsAllowed(1);
+    StepResult taken =
+        runner.take(cr, restart, OptionalInt.of(1), seen, Fixtures.membership("v0 v1* v2"));
+    assertThat(taken.acted()).isTrue();
+    assertThat(taken.failure()).isEmpty();
+    await().atMost(WAIT).until(() -> pod() == null);
+  }
+
+  private void awaitDisruptionsAllowed(int allowed) {
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              var status =
+                  client.policy().v1().podDisruptionBudget().inNamespace(ns)
+                      .withName("budget").get().getStatus();
+              return status != null
+                  && status.getCurrentHealthy() == 1
+                  && status.getDisruptionsAllowed() == allowed;
+            });
   }
 
   /** Pod db-0, Running and Ready (no node agent runs: its status is written here). */
