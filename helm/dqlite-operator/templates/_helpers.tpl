@@ -103,14 +103,19 @@ verbs the operator uses; docs/packaging.md gives the reason for each.
 - apiGroups: ["networking.k8s.io"]
   resources: ["networkpolicies"]
   verbs: ["list", "watch", "create", "patch", "delete"]
-# Pods from an informer; rolling updates and scale-down delete one at a time after a handover.
+# Pods from an informer; rolling updates and recycling evict one at a time (the Eviction API, so
+# the PodDisruptionBudget holds for the operator too), never delete; read by name just before.
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["list", "watch", "delete"]
-# Volume retention: the claims of pods scaled away are deleted by name (storage.retention).
+  verbs: ["get", "list", "watch"]
+- apiGroups: [""]
+  resources: ["pods/eviction"]
+  verbs: ["create"]
+# Volume retention: the claims of pods scaled away are deleted by name (storage.retention), and
+# read by name until gone (the scale-down record is kept until then).
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
-  verbs: ["delete"]
+  verbs: ["get", "delete"]
 # Events on DqliteClusters, created through events.k8s.io/v1 (never patched, never core/v1).
 - apiGroups: ["events.k8s.io"]
   resources: ["events"]

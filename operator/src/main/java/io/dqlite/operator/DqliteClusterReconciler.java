@@ -3,6 +3,7 @@ package io.dqlite.operator;
 import io.dqlite.operator.crd.ConditionTypes;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.DqliteClusterStatus;
+import io.dqlite.operator.crd.ScaleDownStatus;
 import io.dqlite.operator.crd.TlsMode;
 import io.dqlite.operator.crd.TlsStatus;
 import io.dqlite.operator.dependents.ClientServiceDependent;
@@ -26,12 +27,14 @@ import io.dqlite.operator.status.EventDiff;
 import io.dqlite.operator.status.Observation;
 import io.dqlite.operator.status.StatusAggregator;
 import io.dqlite.operator.status.StatusMemory;
+import io.dqlite.operator.status.StatusWriter;
 import io.dqlite.operator.steps.StepResult;
 import io.dqlite.operator.steps.TlsRotator;
 import io.dqlite.operator.steps.UserTls;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -47,6 +50,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -113,12 +117,21 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
 
   private volatile ReconcilerServices services;
   private final StatusMemory statuses = new StatusMemory();
+  private final StatusWriter statusWriter;
 
   /** Production services, built from the controller's client at the first reconciliation. */
-  public DqliteClusterReconciler() {}
+  public DqliteClusterReconciler() {
+    this.statusWriter = StatusWriter.serverSideApply();
+  }
 
   public DqliteClusterReconciler(ReconcilerServices services) {
+    this(services, StatusWriter.serverSideApply());
+  }
+
+  /** With {@code statusWriter} in place of the server-side apply (tests inject failures). */
+  public DqliteClusterReconciler(ReconcilerServices services, StatusWriter statusWriter) {
     this.services = services;
+    this.statusWriter = statusWriter;
   }
 
   @Override
@@ -163,6 +176,7 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
     // wrote, which the informer cache may not show yet. cr is JOSDK's copy for this pass.
     DqliteClusterStatus cached = cr.getStatus();
     DqliteClusterStatus latest = statuses.latest(cr);
+    var confirmedScaleDown = statuses.confirmedScaleDown(cr);
     var statefulSet = context.getSecondaryResource(StatefulSet.class, StatefulSetDependent.NAME);
     // The TLS mode first: everything built or dialled below follows it (TlsMode.of reads it back).
     TlsModeDecision.Choice tlsMode = tlsMode(cr, latest, statefulSet);
@@ -186,7 +200,9 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
             statefulSet,
             pods,
             MemberMapping.planMembers(cr, membership, s.clusterDomain()),
-            MemberMapping.staleMembers(cr, membership, s.clusterDomain()));
+            MemberMapping.staleMembers(cr, membership, s.clusterDomain()),
+            confirmedScaleDown,
+            claimsLeft(cr, context, statefulSet));
     ScaleStep step =
         decision.recordFirst()
             ? new ScaleStep.Wait("recording the scale-down plan")
@@ -226,17 +242,93 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
 
     List<ClusterEvent> events = new ArrayList<>(result.events());
     events.addAll(tls.events());
-    events.addAll(EventDiff.diff(latest, status));
     events.forEach(e -> s.events().record(cr, e));
 
     Duration next = next(result, tls, status);
-    statuses.wrote(cr, status);
-    if (Serialization.asJson(status).equals(Serialization.asJson(cached))) {
-      return UpdateControl.<DqliteCluster>noUpdate().rescheduleAfter(next);
+    if (!Serialization.asJson(status).equals(Serialization.asJson(cached))) {
+      Optional<String> refused = write(cr, context, status);
+      if (refused.isPresent()) {
+        // Not remembered: the next pass plans from what the server holds, so an intent this
+        // status was to record is recorded again before any step acts on it.
+        log.warn("{}", refused.get());
+        if (result.acted()) {
+          statuses.unconfirmed(cr, status);
+        }
+        return UpdateControl.<DqliteCluster>noUpdate().rescheduleAfter(WAITING);
+      }
     }
-    log.debug(
-        "status of {}/{} changed", cr.getMetadata().getNamespace(), cr.getMetadata().getName());
-    return UpdateControl.patchStatus(statusPatch(cr, status)).rescheduleAfter(next);
+    // Against the status before this pass's TLS decision, so that a decision it records is told.
+    EventDiff.diff(latest, status).forEach(e -> s.events().record(cr, e));
+    statuses.wrote(cr, status);
+    return UpdateControl.<DqliteCluster>noUpdate().rescheduleAfter(next);
+  }
+
+  /**
+   * Writes the status now, not after the pass as {@code UpdateControl.patchStatus} would: the
+   * next pass acts on {@code status.scaleDown} only once the API server answered with it.
+   *
+   * @return why the status is not on the server, if it is not
+   */
+  private Optional<String> write(
+      DqliteCluster cr, Context<DqliteCluster> context, DqliteClusterStatus status) {
+    String name = cr.getMetadata().getNamespace() + "/" + cr.getMetadata().getName();
+    try {
+      DqliteCluster stored =
+          statusWriter.write(
+              context.getClient(),
+              context.getControllerConfiguration().fieldManager(),
+              statusPatch(cr, status));
+      DqliteClusterStatus held = stored == null ? null : stored.getStatus();
+      if (held == null || !Decision.same(held.getScaleDown(), status.getScaleDown())) {
+        return Optional.of(
+            "status of " + name + " written, but the API server's answer lacks its scaleDown");
+      }
+      log.debug("status of {} changed", name);
+      return Optional.empty();
+    } catch (KubernetesClientException e) {
+      return Optional.of(
+          "status of "
+              + name
+              + " not written ("
+              + e.getMessage()
+              + "): no step is taken until it is");
+    }
+  }
+
+  /**
+   * The removals scaled away whose data claim is still there, read by name (only while the
+   * scale-down record exists and the policy deletes such claims); an unreadable one counts as
+   * there, so the record is never dropped on a guess.
+   */
+  private static Set<Integer> claimsLeft(
+      DqliteCluster cr, Context<DqliteCluster> context, Optional<StatefulSet> statefulSet) {
+    ScaleDownStatus record = cr.getStatus() == null ? null : cr.getStatus().getScaleDown();
+    if (record == null || record.getRemovals() == null || Decision.retainedWhenScaled(cr)) {
+      return Set.of();
+    }
+    int replicas = statefulSet.map(sts -> sts.getSpec().getReplicas()).orElse(0);
+    Set<Integer> left = new HashSet<>();
+    for (ScaleDownStatus.Removal r : record.getRemovals()) {
+      if (r.getOrdinal() == null || r.getOrdinal() < replicas) {
+        continue;
+      }
+      String claim = ClusterNames.dataClaim(cr, r.getOrdinal());
+      try {
+        if (context
+                .getClient()
+                .persistentVolumeClaims()
+                .inNamespace(cr.getMetadata().getNamespace())
+                .withName(claim)
+                .get()
+            != null) {
+          left.add(r.getOrdinal());
+        }
+      } catch (KubernetesClientException e) {
+        log.warn("claim {} not read, taken as still there: {}", claim, e.getMessage());
+        left.add(r.getOrdinal());
+      }
+    }
+    return left;
   }
 
   /** A resource carrying only what a server-side-apply status patch needs. */

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * TLS and a ServiceMonitor, patch the status and record an Event, without a single "forbidden" in
  * its log. With {@link HelmChartTest}, which
  * pins the rules to exactly these verbs, this shows the rules are both sufficient and minimal for
- * what the operator does without pods running (handover and scale-down delete pods and claims,
+ * what the operator does without pods running (handover and scale-down evict pods and delete claims,
  * which the e2e suite covers).
  */
 @ExtendWith(SharedControlPlane.Resolver.class)

@@ -201,8 +201,10 @@ class HelmChartTest {
     assertThat(verbs.get("networking.k8s.io/networkpolicies"))
         .as("owned, and deleted when spec.networkPolicy.enabled turns false")
         .containsExactlyInAnyOrder("list", "watch", "create", "patch", "delete");
-    assertThat(verbs.get("/pods")).containsExactlyInAnyOrder("list", "watch", "delete");
-    assertThat(verbs.get("/persistentvolumeclaims")).containsExactly("delete");
+    assertThat(verbs.get("/pods")).as("evicted, never deleted: the PodDisruptionBudget holds")
+        .containsExactlyInAnyOrder("get", "list", "watch");
+    assertThat(verbs.get("/pods/eviction")).containsExactly("create");
+    assertThat(verbs.get("/persistentvolumeclaims")).containsExactlyInAnyOrder("get", "delete");
     assertThat(verbs.get("events.k8s.io/events")).containsExactly("create");
     assertThat(verbs.keySet())
         .as("no exec into pods, no Nodes, no RBAC objects (the sidecar's account is bound to"

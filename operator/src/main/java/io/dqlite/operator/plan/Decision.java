@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * What one reconciliation does, decided from observations alone. Pure.
@@ -24,14 +25,13 @@ import java.util.OptionalInt;
  *       needs); when one exists but cannot be removed yet, its wait is reported if the scale plan
  *       has nothing to do.
  *   <li>The scale plan ({@link ScalePlanner}). When its next step changes raft (a drain or a
- *       removal) and its bookkeeping is not yet in the status, the bookkeeping is written first and
- *       the step waits for the next reconciliation ({@link #recordFirst}): after an operator
- *       restart the status then always knows which members it set out to remove.
+ *       removal) and its bookkeeping is not yet in the status on the API server (as the server
+ *       last answered a write, not as this operator meant to write it), the bookkeeping is written
+ *       first and the step waits for the next reconciliation ({@link #recordFirst}): after an
+ *       operator restart the status then always knows which members it set out to remove.
  *   <li>The rolling update ({@link RollingUpdateGate}), only when no scale step is to be taken (the
- *       plan is done or waiting) and the StatefulSet reports an update revision. Without a leader
- *       the gate restarts pods whose node is not known to be online; that is only done when no pod
- *       is ready (the database is down, e.g. a crash-looping revision): ready pods mean the
- *       membership is there but the operator cannot read it, and nothing restarts.
+ *       plan is done or waiting) and the StatefulSet reports an update revision. Without a known
+ *       leader only pods whose containers do not run may restart (the gate says why the others wait).
  * </ol>
  *
  * @param plan the scale plan
@@ -43,28 +43,45 @@ public record Decision(ScalePlan plan, boolean recordFirst, Optional<RollDecisio
   /** The label the StatefulSet controller puts on each pod: the revision it was created from. */
   public static final String REVISION_LABEL = "controller-revision-hash";
 
+  /** Decides with the resource's {@code status.scaleDown} taken as on the API server. */
   public static Decision decide(
       DqliteCluster cr, Optional<StatefulSet> statefulSet, List<Pod> pods, List<Member> members) {
-    return decide(cr, statefulSet, pods, members, List.of());
+    return decide(
+        cr,
+        statefulSet,
+        pods,
+        members,
+        List.of(),
+        cr.getStatus() == null ? null : cr.getStatus().getScaleDown(),
+        Set.of());
   }
 
   /**
-   * Decides, replacing stale members ({@link Replacement}) before any scale step: a stale voter
-   * holds the quorum hostage, which every other step needs.
+   * Decides.
    *
-   * @param stale the members whose pod reports another node id
+   * @param stale the members whose pod reports another node id ({@link Replacement})
+   * @param confirmed the {@code status.scaleDown} the API server is known to hold: a raft-changing
+   *     step is taken only when the plan's bookkeeping is exactly that (else it is recorded first)
+   * @param claimsLeft the ordinals of the bookkeeping's removals whose data claim still exists
    */
   public static Decision decide(
       DqliteCluster cr,
       Optional<StatefulSet> statefulSet,
       List<Pod> pods,
       List<Member> members,
-      List<Replacement.Stale> stale) {
+      List<Replacement.Stale> stale,
+      ScaleDownStatus confirmed,
+      Set<Integer> claimsLeft) {
     int replicas = statefulSet.map(s -> s.getSpec().getReplicas()).orElse(0);
     ScaleDownStatus stored = cr.getStatus() == null ? null : cr.getStatus().getScaleDown();
     ScalePlan plan =
         ScalePlanner.plan(
-            cr.getSpec().getReplicas(), replicas, members, stored, retainedWhenScaled(cr));
+            cr.getSpec().getReplicas(),
+            replicas,
+            members,
+            stored,
+            retainedWhenScaled(cr),
+            claimsLeft);
     Optional<ScaleStep> replacement = Replacement.next(cr.getSpec().getReplicas(), members, stale);
     if (replacement.isPresent()
         && (replacement.get() instanceof ScaleStep.Replace || plan.next() instanceof ScaleStep.Done)) {
@@ -75,7 +92,7 @@ public record Decision(ScalePlan plan, boolean recordFirst, Optional<RollDecisio
     }
     ScaleStep next = plan.next();
     boolean changesRaft = next instanceof ScaleStep.Drain || next instanceof ScaleStep.Remove;
-    if (changesRaft && !same(plan.bookkeeping(), stored)) {
+    if (changesRaft && !same(plan.bookkeeping(), confirmed)) {
       return new Decision(plan, true, Optional.empty());
     }
     Optional<String> updateRevision =
@@ -120,11 +137,22 @@ public record Decision(ScalePlan plan, boolean recordFirst, Optional<RollDecisio
             && pod.getStatus().getConditions() != null
             && pod.getStatus().getConditions().stream()
                 .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    boolean running =
+        pod.getStatus() != null
+            && "Running".equals(pod.getStatus().getPhase())
+            && (pod.getStatus().getContainerStatuses() == null
+                || pod.getStatus().getContainerStatuses().stream()
+                    .allMatch(c -> c.getState() == null || c.getState().getRunning() != null));
     return new PodState(
-        ordinal.getAsInt(), revision, ready, pod.getMetadata().getDeletionTimestamp() != null);
+        ordinal.getAsInt(),
+        revision,
+        ready,
+        pod.getMetadata().getDeletionTimestamp() != null,
+        running);
   }
 
-  static boolean retainedWhenScaled(DqliteCluster cr) {
+  /** Whether the claims of pods scaled away are kept ({@code storage.retention.whenScaled}). */
+  public static boolean retainedWhenScaled(DqliteCluster cr) {
     StorageSpec storage = cr.getSpec().getStorage();
     return storage != null
         && storage.getRetention() != null

@@ -23,9 +23,11 @@ import java.util.Optional;
  *       highest ordinal first among equals.
  * </ol>
  *
- * <p>Without a leader (no quorum) the database is down already: the one-pod-at-a-time readiness
- * wait is lifted for pods whose node is offline, since a not-yet-ready updated pod may be waiting
- * for exactly those to come back.
+ * <p>While the membership is unknown or names no leader, a running pod never restarts: that is
+ * also what an election looks like from outside, and a node that seems offline then may be the
+ * vote the new leader needs. Only outdated pods whose containers do not run (pending, crash-looping)
+ * may restart then, since they cannot be voting: that lets a cluster that never started, or lost
+ * its quorum to a broken revision, take a fixed spec.
  */
 public final class RollingUpdateGate {
 
@@ -42,10 +44,26 @@ public final class RollingUpdateGate {
     if (terminating.isPresent()) {
       return new RollDecision.Wait("pod " + terminating.get().ordinal() + " is terminating");
     }
-    boolean haveLeader = members.stream().anyMatch(Member::leader);
+    if (members.isEmpty() || members.stream().noneMatch(Member::leader)) {
+      String unknown =
+          members.isEmpty()
+              ? "the raft membership is unknown"
+              : "no raft leader is known (an election may be under way)";
+      return outdated.stream()
+          .filter(p -> !p.running())
+          .sorted(Comparator.comparingInt(PodState::ordinal).reversed())
+          .findFirst()
+          .<RollDecision>map(
+              p ->
+                  new RollDecision.Restart(
+                      p.ordinal(),
+                      "pod " + p.ordinal() + " is outdated and does not run: it cannot be voting"))
+          .orElseGet(
+              () -> new RollDecision.Wait(unknown + ": no running pod restarts until one is"));
+    }
     Optional<PodState> updatedNotReady =
         pods.stream().filter(p -> p.revision().equals(updateRevision) && !p.ready()).findFirst();
-    if (updatedNotReady.isPresent() && haveLeader) {
+    if (updatedNotReady.isPresent()) {
       return new RollDecision.Wait(
           "pod " + updatedNotReady.get().ordinal() + " runs the update revision but is not ready");
     }
@@ -59,34 +77,24 @@ public final class RollingUpdateGate {
         return new RollDecision.Restart(
             pod.ordinal(), "pod " + pod.ordinal() + " is outdated and its node is not online");
       }
-      if (updatedNotReady.isPresent()) {
-        continue; // no leader: only pods that contribute nothing may restart
-      }
       List<Member> offlineVoters =
           members.stream()
               .filter(m -> m.isVoter() && !m.online() && m.id() != member.get().id())
               .toList();
-      if (offlineVoters.isEmpty() && haveLeader) {
+      if (offlineVoters.isEmpty()) {
         return new RollDecision.Restart(
             pod.ordinal(), "pod " + pod.ordinal() + " is outdated and every other voter is online");
       }
       if (firstRefusal == null) {
         firstRefusal =
-            offlineVoters.isEmpty()
-                ? "no raft leader: only pods whose node is offline may restart"
-                : "voter "
-                    + offlineVoters.get(0).describe("pod ")
-                    + " is offline: restarting pod "
-                    + pod.ordinal()
-                    + " could lose the quorum";
+            "voter "
+                + offlineVoters.get(0).describe("pod ")
+                + " is offline: restarting pod "
+                + pod.ordinal()
+                + " could lose the quorum";
       }
     }
-    return new RollDecision.Wait(
-        firstRefusal != null
-            ? firstRefusal
-            : "pod "
-                + updatedNotReady.get().ordinal()
-                + " runs the update revision but is not ready");
+    return new RollDecision.Wait(firstRefusal);
   }
 
   /** The member running in a pod: the online one if a ghost of an earlier id shares its address. */

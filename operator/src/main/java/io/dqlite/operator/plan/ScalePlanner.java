@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Scaling a cluster: which members leave raft, in what order, and when the StatefulSet may change.
@@ -49,6 +50,22 @@ public final class ScalePlanner {
       List<Member> members,
       ScaleDownStatus bookkeeping,
       boolean volumesRetainedWhenScaled) {
+    return plan(
+        desired, statefulSetReplicas, members, bookkeeping, volumesRetainedWhenScaled, Set.of());
+  }
+
+  /**
+   * The plan, with the ordinals whose data claim still exists: a removal scaled away is remembered
+   * until its claim is gone, not only its pod (the StatefulSet controller deletes the claim after
+   * the pod; a scale-up before then would start a pod on the removed member's volume).
+   */
+  public static ScalePlan plan(
+      int desired,
+      int statefulSetReplicas,
+      List<Member> members,
+      ScaleDownStatus bookkeeping,
+      boolean volumesRetainedWhenScaled,
+      Set<Integer> claimsLeft) {
     boolean haveLeader = members.stream().anyMatch(Member::leader);
     List<Removal> previous = bookkeeping == null ? List.of() : bookkeeping.getRemovals();
     if (previous == null) {
@@ -77,7 +94,8 @@ public final class ScalePlanner {
             .sorted(Comparator.comparingInt((Member m) -> m.ordinal().getAsInt()).reversed())
             .toList();
     List<Removal> removals =
-        keep(previous, desired, statefulSetReplicas, members, volumesRetainedWhenScaled);
+        keep(
+            previous, desired, statefulSetReplicas, members, volumesRetainedWhenScaled, claimsLeft);
     for (Member m : condemned) {
       if (removals.stream().noneMatch(r -> matches(r, m))) {
         removals.add(new Removal(m.ordinal().getAsInt(), m.hexId()));
@@ -182,7 +200,8 @@ public final class ScalePlanner {
       int desired,
       int statefulSetReplicas,
       List<Member> members,
-      boolean volumesRetained) {
+      boolean volumesRetained,
+      Set<Integer> claimsLeft) {
     List<Removal> kept = new ArrayList<>();
     for (Removal r : previous) {
       boolean inRaft = members.stream().anyMatch(m -> matches(r, m));
@@ -191,9 +210,9 @@ public final class ScalePlanner {
       if (inRaft) {
         keep = ordinal >= desired; // below desired: cancelled before removal, the pod is fine
       } else if (ordinal >= desired) {
-        // Removed. Its volume matters until it is gone: while the pod runs, or for good if the
-        // retention policy keeps volumes of pods scaled away.
-        keep = volumesRetained || ordinal < statefulSetReplicas;
+        // Removed. Its volume matters until it is gone: while the pod runs, then while its claim
+        // is there, or for good if the retention policy keeps volumes of pods scaled away.
+        keep = volumesRetained || ordinal < statefulSetReplicas || claimsLeft.contains(ordinal);
       } else {
         // Removed, and wanted again: until a member runs in that pod again.
         keep = members.stream().noneMatch(m -> m.inPod(ordinal));

@@ -79,7 +79,7 @@ public final class StepRunner {
       } else if (step instanceof ScaleStep.Replace replace) {
         return replace(cr, replace, pods, membership, bookkeeping);
       } else if (step instanceof ScaleStep.Recycle recycle) {
-        return recycle(cr, recycle, statefulSetReplicas, bookkeeping);
+        return recycle(cr, recycle, statefulSetReplicas, pods, bookkeeping);
       } else if (step instanceof ScaleStep.Grow grow && statefulSetReplicas.isPresent()) {
         return scaled(
             statefulSetReplicas.getAsInt(), grow.replicas(), "ScaleUp", grow.reason(), bookkeeping);
@@ -238,12 +238,16 @@ public final class StepRunner {
       DqliteCluster cr,
       ScaleStep.Recycle recycle,
       OptionalInt statefulSetReplicas,
+      List<Pod> pods,
       ScaleDownStatus bookkeeping) {
     int ordinal = recycle.ordinal();
     workloads.deleteClaim(cr, ordinal);
     boolean podRuns = statefulSetReplicas.isPresent() && ordinal < statefulSetReplicas.getAsInt();
     if (podRuns) {
-      workloads.deletePod(cr, ordinal);
+      Optional<StepResult> refused = evict(cr, ordinal, pods, "recycle", bookkeeping);
+      if (refused.isPresent()) {
+        return refused.get(); // the claim waits for its pod (pvc-protection); asked again
+      }
     }
     String what =
         ClusterNames.dataClaim(cr, ordinal)
@@ -302,15 +306,68 @@ public final class StepRunner {
                   false)
               .events());
     }
-    workloads.deletePod(cr, ordinal);
+    Optional<StepResult> refused = evict(cr, ordinal, pods, "restart", bookkeeping);
+    if (refused.isPresent()) {
+      events.addAll(refused.get().events());
+      return new StepResult(
+          refused.get().acted(), refused.get().failure(), events, refused.get().bookkeeping());
+    }
     log.info(
-        "rolling update of {}: deleted {} ({})", cr.getMetadata().getName(), pod, restart.reason());
+        "rolling update of {}: evicted {} ({})", cr.getMetadata().getName(), pod, restart.reason());
     events.add(
         ClusterEvent.normal(
             "RollingUpdate",
-            "DeletePod",
-            "deleted " + pod + " to restart it on the update revision: " + restart.reason()));
+            "EvictPod",
+            "evicted " + pod + " to restart it on the update revision: " + restart.reason()));
     return new StepResult(true, Optional.empty(), events, bookkeeping);
+  }
+
+  /**
+   * Evicts the pod the decision saw (its UID), so that the PodDisruptionBudget holds for the
+   * operator as for a node drain.
+   *
+   * @return empty when the pod is evicted or gone; else what this pass reports instead of acting
+   */
+  private Optional<StepResult> evict(
+      DqliteCluster cr, int ordinal, List<Pod> pods, String why, ScaleDownStatus bookkeeping) {
+    String pod = ClusterNames.podName(cr, ordinal);
+    Optional<String> uid = pod(cr, pods, ordinal).map(p -> p.getMetadata().getUid());
+    if (uid.isEmpty()) {
+      return Optional.empty(); // not in the cache: nothing seen, nothing to evict
+    }
+    WorkloadActions.Eviction outcome = workloads.evictPod(cr, ordinal, uid.get());
+    switch (outcome) {
+      case EVICTED, GONE -> {
+        return Optional.empty();
+      }
+      case REFUSED_BY_BUDGET -> {
+        // The status's Degraded condition carries it (an Event when it turns on, not every pass).
+        String failure =
+            "evict "
+                + pod
+                + " to "
+                + why
+                + " it: refused, a PodDisruptionBudget allows no disruption now; asked again"
+                + " at the next pass";
+        log.info("{}", failure);
+        return Optional.of(new StepResult(false, Optional.of(failure), List.of(), bookkeeping));
+      }
+      default -> {
+        String note =
+            "not evicting "
+                + pod
+                + ": it was recreated (UID "
+                + uid.get()
+                + " is gone) since the decision; the next pass decides again";
+        log.info("{}", note);
+        return Optional.of(
+            new StepResult(
+                false,
+                Optional.empty(),
+                List.of(ClusterEvent.normal("EvictionSkipped", "Evict", note)),
+                bookkeeping));
+      }
+    }
   }
 
   private static Optional<Pod> pod(DqliteCluster cr, List<Pod> pods, int ordinal) {

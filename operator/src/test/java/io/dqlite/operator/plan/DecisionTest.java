@@ -15,12 +15,14 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * One reconciliation's decision. Pods: {@code 0 1b 2b!}: ordinal, revision letter (default a),
- * {@code !} not ready. The StatefulSet's update revision is {@code db-rev-<letter>}.
+ * {@code !} not ready, {@code ~} pending (its containers do not run). The StatefulSet's update
+ * revision is {@code db-rev-<letter>}.
  */
 class DecisionTest {
 
@@ -41,7 +43,8 @@ class DecisionTest {
           one at a time                              | 3    | 3   | b      | 0 1 2b!       | v0* v1 v2        |            | false  | done     | wait
           no rolling while a scale step is pending   | 3    | 4   | b      | 0 1 2 3       | v0* v1 v2 s3     | 3:0x103    | false  | remove 3 | none
           no leader, pods ready: no blind restart    | 3    | 4   | b      | 0 1 2 3       | v0 v1 v2 s3      |            | false  | wait     | wait
-          no leader, no pod ready: replace them      | 3    | 3   | b      | 0! 1! 2!      | v0 v1 v2         |            | false  | done     | restart 2
+          no leader, no pod ready: still no restart  | 3    | 3   | b      | 0! 1! 2!      | v0 v1 v2         |            | false  | done     | wait
+          no leader, pods not running: replace them  | 3    | 3   | b      | 0!~ 1!~ 2!~   | v0 v1 v2         |            | false  | done     | restart 2
           pods above the StatefulSet's count ignored | 3    | 3   | a      | 0 1 2 3b      | v0* v1 v2        |            | false  | done     | done
           """)
   void decide(
@@ -129,10 +132,55 @@ class DecisionTest {
                 .mapToObj(Integer::toString)
                 .collect(java.util.stream.Collectors.joining(" "))),
             MemberMapping.planMembers(cr, Fixtures.membership(members), Fixtures.DOMAIN),
-            List.of(new Replacement.Stale(ordinal, 0x100 + ordinal, MemberIds.parse(s[1]))));
+            List.of(new Replacement.Stale(ordinal, 0x100 + ordinal, MemberIds.parse(s[1]))),
+            status.getScaleDown(),
+            Set.of());
     assertThat(d.recordFirst()).isEqualTo(record);
     assertThat(Notation.step(d.plan().next())).isEqualTo(step);
     assertThat(d.roll().map(Notation::decision).orElse("none")).isEqualTo(roll);
+  }
+
+  /**
+   * A raft-changing step acts only on the record the API server confirmed; what this operator
+   * remembers writing (after a failed write) is not enough.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          # case                                        | members      | remembered | confirmed  | record | step
+          nothing recorded anywhere: record first       | v0* v1 v2 s3 |            |            | true   | remove 3
+          written, confirmed: remove                    | v0* v1 v2 s3 | 3:0x103    | 3:0x103    | false  | remove 3
+          written, the write failed: record again       | v0* v1 v2 s3 | 3:0x103    |            | true   | remove 3
+          confirmed, memory lost (restart): remove      | v0* v1 v2 s3 |            | 3:0x103    | false  | remove 3
+          a drain likewise                              | v0 v1 v2 v3* | 3:0x103    |            | true   | drain 3
+          shrinking acts on no unconfirmed intent       | v0* v1 v2    | 3:0x103    |            | false  | shrink 3
+          """)
+  void raftStepsWaitForTheConfirmedRecord(
+      String description,
+      String members,
+      String remembered,
+      String confirmed,
+      boolean record,
+      String step) {
+    DqliteCluster cr = Fixtures.cluster(spec -> spec.setReplicas(3));
+    DqliteClusterStatus status = new DqliteClusterStatus();
+    status.setBootstrapped(true);
+    status.setScaleDown(Notation.bookkeeping(3, remembered));
+    cr.setStatus(status);
+    StatefulSet sts = new StatefulSetBuilder().withNewSpec().withReplicas(4).endSpec().build();
+    Decision d =
+        Decision.decide(
+            cr,
+            Optional.of(sts),
+            pods("0 1 2 3"),
+            MemberMapping.planMembers(cr, Fixtures.membership(members), Fixtures.DOMAIN),
+            List.of(),
+            Notation.bookkeeping(3, confirmed),
+            Set.of());
+    assertThat(d.recordFirst()).isEqualTo(record);
+    assertThat(Notation.step(d.plan().next())).isEqualTo(step);
   }
 
   @ParameterizedTest
@@ -162,18 +210,22 @@ class DecisionTest {
   private static List<Pod> pods(String text) {
     List<Pod> pods = new ArrayList<>();
     for (String token : text.trim().split("\\s+")) {
-      var m = java.util.regex.Pattern.compile("(\\d+)([a-z])?(!)?").matcher(token);
+      var m = java.util.regex.Pattern.compile("(\\d+)([a-z])?(!)?(~)?").matcher(token);
       if (!m.matches()) {
         throw new IllegalArgumentException(token);
       }
       int ordinal = Integer.parseInt(m.group(1));
       String revision = "db-rev-" + (m.group(2) == null ? "a" : m.group(2));
-      pods.add(
+      Pod pod =
           new PodBuilder(Fixtures.pod(ordinal, m.group(3) == null))
               .editMetadata()
               .addToLabels(Decision.REVISION_LABEL, revision)
               .endMetadata()
-              .build());
+              .build();
+      if (m.group(4) != null) {
+        pod.getStatus().setPhase("Pending"); // "~": its containers do not run
+      }
+      pods.add(pod);
     }
     return pods;
   }

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  *       {@code x}: a node that is not one of the pods), {@code *} leader, {@code !} offline, {@code
  *       @hex} id (default 0x100 + ordinal).
  *   <li>Pods: {@code 0a 1b! 2ax}: ordinal, revision letter, {@code !} not ready, {@code x}
- *       terminating.
+ *       terminating, {@code ~} its containers do not run (pending, crash-looping).
  *   <li>Bookkeeping: {@code 4:0x104 3:0x103+r}: ordinal, id, {@code +r} recycled.
  * </ul>
  */
@@ -27,7 +27,7 @@ final class Notation {
 
   private static final Pattern MEMBER =
       Pattern.compile("([vsp])(\\d+|x)(\\*)?(!)?(?:@([0-9a-f]+))?");
-  private static final Pattern POD = Pattern.compile("(\\d+)([a-z])(!)?(x)?");
+  private static final Pattern POD = Pattern.compile("(\\d+)([a-z])(!)?(x)?(~)?");
 
   private Notation() {}
 
@@ -73,7 +73,11 @@ final class Notation {
       }
       pods.add(
           new PodState(
-              Integer.parseInt(m.group(1)), m.group(2), m.group(3) == null, m.group(4) != null));
+              Integer.parseInt(m.group(1)),
+              m.group(2),
+              m.group(3) == null,
+              m.group(4) != null,
+              m.group(5) == null));
     }
     return pods;
   }

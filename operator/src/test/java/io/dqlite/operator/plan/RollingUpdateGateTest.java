@@ -26,9 +26,15 @@ class RollingUpdateGateTest {
           spares, then stand-bys, then voters         | 0a 1a 2a 3a 4a  | v0* v1 v2 p3 s4        | restart 3 |
           stand-bys before voters                     | 0a 1a 2a 3a     | v0* v1 v2 s3           | restart 3 |
           a pod not yet a member first                | 0a 1a 2a 3a     | v0* v1 v2              | restart 3 | not online
-          crash-looping revision without a leader     | 0a! 1a! 2a      | v0! v1! v2             | restart 1 | not online
-          no leader: past an unready updated pod      | 0a! 1b! 2a      | v0! v1 v2              | restart 0 |
+          no leader: unready running pods stay        | 0a! 1a! 2a      | v0! v1! v2             | wait      | no raft leader
+          no leader: not past an unready updated pod  | 0a! 1b! 2a      | v0! v1 v2              | wait      | no raft leader
           no leader: online nodes stay                | 0a 1a 2a        | v0 v1 v2               | wait      | no raft leader
+          mid-election: an offline voter stays too    | 0a 1a! 2a       | v0 v1! v2              | wait      | an election may be under way
+          crash-looping revision without a leader     | 0a!~ 1a!~ 2a    | v0! v1! v2             | restart 1 | does not run
+          no leader: past an updated pod not running  | 0a!~ 1b!~ 2a    | v0! v1! v2             | restart 0 | does not run
+          membership unknown                          | 0a 1a 2a        |                        | wait      | membership is unknown
+          membership unknown, pods not ready          | 0a! 1a! 2a!     |                        | wait      | membership is unknown
+          never started (pending pods), fixed spec    | 0a!~ 1a!~ 2a!~  |                        | restart 2 | does not run
           a voter outside the pods offline blocks     | 0a 1a 2a        | v0* v1 v2 vx!          | wait      | is offline
           a ghost voter at a pod's address blocks     | 0a 1a 2a        | v0* v1 v2 v2!@999      | wait      | voter pod 2 is offline
           offline spare does not block voters         | 0a 1a 2a 3b     | v0* v1 v2 p3!          | restart 2 |

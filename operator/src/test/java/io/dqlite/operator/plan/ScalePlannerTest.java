@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -76,6 +78,36 @@ class ScalePlannerTest {
     if (reasonFragment != null) {
       assertThat(plan.next().reason()).contains(reasonFragment);
     }
+  }
+
+  /** Shrunk from five to three with volumes deleted when scaled: the record outlives each claim. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          # case                                  | claims left | bookkeeping after
+          both claims gone: forget                |             |
+          claim 4 still there: remember it        | 4           | 4:0x104
+          both claims still there                 | 4 3         | 4:0x104 3:0x103
+          """)
+  void aRemovalScaledAwayIsRememberedUntilItsClaimIsGone(
+      String description, String claimsLeft, String expectedBookkeeping) {
+    Set<Integer> claims =
+        claimsLeft == null
+            ? Set.of()
+            : Arrays.stream(claimsLeft.split(" ")).map(Integer::valueOf).collect(Collectors.toSet());
+    ScalePlan plan =
+        ScalePlanner.plan(
+            3,
+            3,
+            Notation.members("v0* v1 v2"),
+            Notation.bookkeeping(3, "4:0x104 3:0x103"),
+            false,
+            claims);
+    assertThat(Notation.step(plan.next())).isEqualTo("done");
+    assertThat(Notation.bookkeeping(plan.bookkeeping()))
+        .isEqualTo(expectedBookkeeping == null ? "" : expectedBookkeeping);
   }
 
   @Test

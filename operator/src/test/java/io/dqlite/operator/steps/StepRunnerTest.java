@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dqlite.client.DqliteException;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.ScaleDownStatus;
+import io.dqlite.operator.kube.WorkloadActions;
 import io.dqlite.operator.membership.Membership;
 import io.dqlite.operator.membership.SidecarAdmin.HandoverResult;
 import io.dqlite.operator.plan.Decision;
@@ -185,5 +186,55 @@ class StepRunnerTest {
     assertThat(r.acted()).isTrue();
     assertThat(r.bookkeeping()).isSameAs(bookkeeping);
     assertThat(raft.removals).isEmpty();
+  }
+
+  @Test
+  void aRestartEvictsThePodTheDecisionSawByItsUid() {
+    take(
+        new ScaleStep.Done(),
+        Optional.of(new RollDecision.Restart(2, "outdated")),
+        Fixtures.membership("v0* v1 v2"));
+    assertThat(workloads.evictionUids).containsExactly("2 uid-db-2");
+  }
+
+  @Test
+  void anEvictionRefusedByTheBudgetChangesNothingAndIsReportedAsAFailure() {
+    workloads.answers.put(2, WorkloadActions.Eviction.REFUSED_BY_BUDGET);
+    StepResult r =
+        take(
+            new ScaleStep.Done(),
+            Optional.of(new RollDecision.Restart(2, "outdated")),
+            Fixtures.membership("v0* v1 v2"));
+    assertThat(workloads.deleted).isEmpty();
+    assertThat(r.acted()).isFalse();
+    assertThat(r.failure())
+        .hasValueSatisfying(
+            f -> assertThat(f).contains("db-2").contains("PodDisruptionBudget"));
+    assertThat(r.events()).isEmpty();
+  }
+
+  @Test
+  void aRecreatedPodIsNotEvictedAndTheNextPassDecidesAgain() {
+    workloads.answers.put(2, WorkloadActions.Eviction.STALE);
+    StepResult r =
+        take(
+            new ScaleStep.Done(),
+            Optional.of(new RollDecision.Restart(2, "outdated")),
+            Fixtures.membership("v0* v1 v2"));
+    assertThat(r.acted()).isFalse();
+    assertThat(r.failure()).isEmpty();
+    assertThat(r.events())
+        .singleElement()
+        .satisfies(e -> assertThat(e.reason()).isEqualTo("EvictionSkipped"));
+  }
+
+  @Test
+  void aRecycleWhoseEvictionIsRefusedIsNotMarkedAndIsTakenAgain() {
+    workloads.answers.put(3, WorkloadActions.Eviction.REFUSED_BY_BUDGET);
+    StepResult r =
+        take(new ScaleStep.Recycle(3, "removed from raft"), Fixtures.membership("v0* v1 v2"));
+    assertThat(workloads.deleted).containsExactly("claim 3");
+    assertThat(r.failure()).isPresent();
+    assertThat(r.bookkeeping()).isSameAs(bookkeeping);
   }
 }

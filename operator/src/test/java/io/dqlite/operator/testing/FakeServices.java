@@ -3,7 +3,9 @@ package io.dqlite.operator.testing;
 import io.dqlite.operator.OperatorSettings;
 import io.dqlite.operator.ReconcilerServices;
 import io.dqlite.operator.dependents.OperatorPeer;
+import io.dqlite.operator.kube.WorkloadActions;
 import io.dqlite.operator.membership.MembershipReader;
+import io.dqlite.operator.membership.RaftProtocol;
 import io.dqlite.operator.runtime.OperatorMetrics;
 import io.dqlite.operator.status.NodeFacts;
 import io.dqlite.operator.steps.StepRunner;
@@ -23,9 +25,15 @@ public final class FakeServices {
   /** Services on {@code dqlite} and {@code workloads}; each Event is added to {@code events}. */
   public static ReconcilerServices of(
       FakeCluster dqlite, FakeWorkloads workloads, List<String> events) {
+    return of(dqlite, dqlite, workloads, events);
+  }
+
+  /** Services whose steps change raft through {@code raft} (e.g. {@code dqlite} wrapped). */
+  public static ReconcilerServices of(
+      FakeCluster dqlite, RaftProtocol raft, WorkloadActions workloads, List<String> events) {
     return new ReconcilerServices(
         new MembershipReader(dqlite, dqlite, Duration.ofSeconds(2)),
-        new StepRunner(dqlite, dqlite, workloads, Fixtures.DOMAIN),
+        new StepRunner(dqlite, raft, workloads, Fixtures.DOMAIN),
         NodeFacts::unknown,
         (cr, e) -> events.add(e.reason() + ": " + e.note()),
         new OperatorMetrics(new SimpleMeterRegistry()),

@@ -71,6 +71,7 @@ public final class Fixtures {
         .withNewMetadata()
         .withName("db-" + ordinal)
         .withNamespace("shop")
+        .withUid("uid-db-" + ordinal)
         .withLabels(new HashMap<>(ClusterNames.labels(cluster())))
         .addToLabels("controller-revision-hash", "db-rev1")
         .withCreationTimestamp("2026-11-25T10:00:00Z")
