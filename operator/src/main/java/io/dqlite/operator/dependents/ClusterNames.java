@@ -1,6 +1,9 @@
 package io.dqlite.operator.dependents;
 
 import io.dqlite.operator.crd.DqliteCluster;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -84,6 +87,21 @@ public final class ClusterNames {
    */
   public static String adminSecret(DqliteCluster cr) {
     return cr.getMetadata().getName() + "-admin";
+  }
+
+  /**
+   * The controller reference of what the operator creates outside its workflow (the generated
+   * Secrets): the garbage collector deletes it with {@code cr}.
+   */
+  public static OwnerReference ownerReference(DqliteCluster cr) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(HasMetadata.getApiVersion(DqliteCluster.class))
+        .withKind(HasMetadata.getKind(DqliteCluster.class))
+        .withName(cr.getMetadata().getName())
+        .withUid(cr.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(false)
+        .build();
   }
 
   public static String podName(DqliteCluster cr, int ordinal) {

@@ -2,8 +2,6 @@ package io.dqlite.operator.dependents;
 
 import io.dqlite.http.AdminApi;
 import io.dqlite.operator.crd.DqliteCluster;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.charset.StandardCharsets;
@@ -39,15 +37,7 @@ public final class DesiredAdminSecret {
         .withName(ClusterNames.adminSecret(cr))
         .withNamespace(cr.getMetadata().getNamespace())
         .withLabels(ClusterNames.labels(cr))
-        .withOwnerReferences(
-            new OwnerReferenceBuilder()
-                .withApiVersion(HasMetadata.getApiVersion(DqliteCluster.class))
-                .withKind(HasMetadata.getKind(DqliteCluster.class))
-                .withName(cr.getMetadata().getName())
-                .withUid(cr.getMetadata().getUid())
-                .withController(true)
-                .withBlockOwnerDeletion(false)
-                .build())
+        .withOwnerReferences(ClusterNames.ownerReference(cr))
         .endMetadata()
         .withType("Opaque")
         .withData(

@@ -159,41 +159,9 @@ public final class StepRunner {
       List<Pod> pods,
       Membership membership,
       ScaleDownStatus bookkeeping) {
-    String pod = ClusterNames.podName(cr, remove.ordinal());
-    String id = MemberIds.hex(remove.id());
-    Membership.Leader leader = membership.leader().orElseThrow();
-    String dial =
-        PodEndpoints.dial(leader.address(), PodEndpoints.dialAddresses(cr, pods, clusterDomain));
-    try {
-      raft.remove(cr, dial, remove.id());
-    } catch (DqliteException e) {
-      String failure =
-          "remove member "
-              + id
-              + " ("
-              + pod
-              + ") through the leader at "
-              + dial
-              + ": "
-              + e.getMessage();
-      log.warn("{}", failure);
-      return new StepResult(
-          false,
-          Optional.of(failure),
-          List.of(ClusterEvent.warning("RemoveFailed", "Remove", failure)),
-          bookkeeping);
-    }
-    log.info(
-        "removed member {} ({}) of {}: {}", id, pod, cr.getMetadata().getName(), remove.reason());
-    return new StepResult(
-        true,
-        Optional.empty(),
-        List.of(
-            ClusterEvent.normal(
-                "ScaleDown",
-                "Remove",
-                "removed member " + id + " (" + pod + ") from raft: " + remove.reason())),
-        bookkeeping);
+    return removeThroughLeader(
+        cr, pods, membership, bookkeeping, remove.id(), remove.ordinal(), "member",
+        "ScaleDown", "RemoveFailed", remove.reason());
   }
 
   /** Removes a stale member through the leader, so that the new node at its address can join. */
@@ -203,34 +171,46 @@ public final class StepRunner {
       List<Pod> pods,
       Membership membership,
       ScaleDownStatus bookkeeping) {
-    String pod = ClusterNames.podName(cr, replace.ordinal());
-    String stale = MemberIds.hex(replace.staleId());
+    return removeThroughLeader(
+        cr, pods, membership, bookkeeping, replace.staleId(), replace.ordinal(), "stale member",
+        "ReplaceMember", "ReplaceFailed", replace.reason());
+  }
+
+  /**
+   * Removes raft member {@code id} (of pod {@code ordinal}) through the leader; the Event is
+   * {@code done} (action Remove) or the Warning {@code failed}.
+   */
+  private StepResult removeThroughLeader(
+      DqliteCluster cr,
+      List<Pod> pods,
+      Membership membership,
+      ScaleDownStatus bookkeeping,
+      long id,
+      int ordinal,
+      String what,
+      String done,
+      String failed,
+      String reason) {
+    String member = what + " " + MemberIds.hex(id) + " (" + ClusterNames.podName(cr, ordinal) + ")";
     Membership.Leader leader = membership.leader().orElseThrow();
     String dial =
         PodEndpoints.dial(leader.address(), PodEndpoints.dialAddresses(cr, pods, clusterDomain));
     try {
-      raft.remove(cr, dial, replace.staleId());
+      raft.remove(cr, dial, id);
     } catch (DqliteException e) {
-      String failure =
-          "remove stale member " + stale + " (" + pod + ") through the leader at " + dial + ": "
-              + e.getMessage();
+      String failure = "remove " + member + " through the leader at " + dial + ": " + e.getMessage();
       log.warn("{}", failure);
       return new StepResult(
           false,
           Optional.of(failure),
-          List.of(ClusterEvent.warning("ReplaceFailed", "Remove", failure)),
+          List.of(ClusterEvent.warning(failed, "Remove", failure)),
           bookkeeping);
     }
-    log.info("replaced stale member {} of {}: {}", stale, cr.getMetadata().getName(),
-        replace.reason());
+    log.info("removed {} of {}: {}", member, cr.getMetadata().getName(), reason);
     return new StepResult(
         true,
         Optional.empty(),
-        List.of(
-            ClusterEvent.normal(
-                "ReplaceMember",
-                "Remove",
-                "removed stale member " + stale + " (" + pod + ") from raft: " + replace.reason())),
+        List.of(ClusterEvent.normal(done, "Remove", "removed " + member + " from raft: " + reason)),
         bookkeeping);
   }
 

@@ -12,8 +12,6 @@ import io.dqlite.operator.plan.Decision;
 import io.dqlite.operator.plan.TlsRotation;
 import io.dqlite.operator.status.ClusterEvent;
 import io.dqlite.operator.status.DegradedCheck.Issue;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -215,15 +213,7 @@ public final class TlsRotator {
     secret
         .getMetadata()
         .setOwnerReferences(
-            List.of(
-                new OwnerReferenceBuilder()
-                    .withApiVersion(HasMetadata.getApiVersion(DqliteCluster.class))
-                    .withKind(HasMetadata.getKind(DqliteCluster.class))
-                    .withName(cr.getMetadata().getName())
-                    .withUid(cr.getMetadata().getUid())
-                    .withController(true)
-                    .withBlockOwnerDeletion(false)
-                    .build()));
+            List.of(ClusterNames.ownerReference(cr)));
     // Created plainly, changed by server-side apply (docs/operator.md).
     if (get(secret.getMetadata().getNamespace(), secret.getMetadata().getName()) == null) {
       return client.resource(secret).create();
