@@ -50,6 +50,11 @@ public enum DqliteSqlState {
   INVALID_TRANSACTION_STATE("25000", false, "invalid transaction state"),
   /** SQLITE_READONLY. */
   READ_ONLY_SQL_TRANSACTION("25006", false, "database is read-only"),
+  /**
+   * A statement used after it was closed, on a connection that is still open (08003 would make a
+   * pool evict the healthy connection).
+   */
+  OBJECT_NOT_IN_PREREQUISITE_STATE("55000", false, "statement closed"),
   /** SQLITE_ABORT: the statement was aborted, e.g. by a concurrent ROLLBACK. */
   TRANSACTION_ROLLBACK("40000", false, "statement aborted"),
   /**
