@@ -40,7 +40,8 @@ final class MemoryClob implements NClob {
 
   @Override
   public Reader getCharacterStream(long pos, long length) throws SQLException {
-    return new StringReader(getSubString(pos, Math.toIntExact(Math.min(length, Integer.MAX_VALUE))));
+    int bounded = (int) Math.min(length, Integer.MAX_VALUE);
+    return new StringReader(getSubString(pos, bounded));
   }
 
   @Override

@@ -107,7 +107,8 @@ class FrameworkTransactionsIT {
                   try (Statement s = c.createStatement();
                       ResultSet rs =
                           s.executeQuery(
-                              "SELECT (SELECT total(n) FROM counter), (SELECT count(*) FROM log)")) {
+                              "SELECT (SELECT total(n) FROM counter),"
+                                  + " (SELECT count(*) FROM log)")) {
                     rs.next();
                     // One snapshot: every committed transaction added one to both.
                     assertThat(rs.getLong(1)).isEqualTo(rs.getLong(2));
@@ -272,7 +273,8 @@ class FrameworkTransactionsIT {
         clob.setString(1, "hello, clob");
         var blob = c.createBlob();
         blob.setBytes(1, new byte[] {1, 2, 3});
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO doc (body, data) VALUES (?, ?)")) {
+        try (PreparedStatement ps =
+            c.prepareStatement("INSERT INTO doc (body, data) VALUES (?, ?)")) {
           ps.setClob(1, clob);
           ps.setBlob(2, blob);
           ps.executeUpdate();
@@ -283,6 +285,12 @@ class FrameworkTransactionsIT {
         assertThatThrownBy(() -> c.prepareCall("CALL x()"))
             .isInstanceOf(SQLFeatureNotSupportedException.class);
         c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        assertThat(physical.getTransactionIsolation())
+            .isEqualTo(Connection.TRANSACTION_SERIALIZABLE);
+        assertThatThrownBy(() -> c.setTransactionIsolation(Connection.TRANSACTION_NONE))
+            .isInstanceOf(SQLException.class)
+            .extracting(e -> ((SQLException) e).getSQLState())
+            .isEqualTo("HY024");
       }
       try (Connection c = pool.getConnection();
           Statement s = c.createStatement();
