@@ -12,6 +12,12 @@ public final class ErrorCodes {
   /** The database is busy: another writer holds the lock, or a configuration change is running. */
   public static final int SQLITE_BUSY = 5;
 
+  /**
+   * SQLITE_BUSY_SNAPSHOT: a transaction that read an older snapshot tried to write after another
+   * transaction committed; only the whole transaction, begun again, can succeed.
+   */
+  public static final int SQLITE_BUSY_SNAPSHOT = 517;
+
   /** A table is locked by another statement on the same database. */
   public static final int SQLITE_LOCKED = 6;
 

@@ -249,9 +249,18 @@ public final class DqliteConnection implements Connection, SelfWrapper {
   @Override
   public void setTransactionIsolation(int level) throws SQLException {
     checkOpen();
-    if (level != TRANSACTION_SERIALIZABLE) {
-      throw SqlErrors.unsupported(
-          "isolation level " + level + " (SQLite transactions are always SERIALIZABLE)");
+    // JDBC lets a driver substitute a more restrictive level, and SERIALIZABLE (SQLite's only
+    // one) is the most restrictive: frameworks that ask for READ_COMMITTED get it silently
+    // rather than an error a pool would take for a broken connection.
+    if (level != TRANSACTION_READ_UNCOMMITTED
+        && level != TRANSACTION_READ_COMMITTED
+        && level != TRANSACTION_REPEATABLE_READ
+        && level != TRANSACTION_SERIALIZABLE) {
+      throw new SQLException(
+          "invalid transaction isolation level "
+              + level
+              + " (TRANSACTION_NONE is not possible: SQLite always runs transactions)",
+          DqliteSqlState.INVALID_CONNECTION_PROPERTY.state());
     }
   }
 
@@ -269,11 +278,18 @@ public final class DqliteConnection implements Connection, SelfWrapper {
     return new DqliteDatabaseMetaData(this);
   }
 
-  /** Recorded only: every dqlite connection can write (the leader serves all of them). */
+  /**
+   * A hint, as JDBC allows: a read-only connection's transactions begin {@code DEFERRED} whatever
+   * {@code transactionMode} says, so they never wait for the writer turn of this JVM nor take
+   * SQLite's write lock. Writes are not refused (every dqlite connection talks to the leader); a
+   * write in a read-only transaction takes the turn when it runs, as in {@code DEFERRED} mode.
+   * Takes effect at the next transaction.
+   */
   @Override
   public void setReadOnly(boolean readOnly) throws SQLException {
     checkOpen();
     this.readOnly = readOnly;
+    session.setReadOnly(readOnly);
   }
 
   @Override
@@ -338,19 +354,25 @@ public final class DqliteConnection implements Connection, SelfWrapper {
     return ResultSet.CLOSE_CURSORS_AT_COMMIT;
   }
 
+  /** An empty in-memory Clob, to fill and bind with {@code setClob} (stored as TEXT). */
   @Override
   public Clob createClob() throws SQLException {
-    throw SqlErrors.unsupported("createClob (bind a String)");
+    checkOpen();
+    return new MemoryClob();
   }
 
+  /** An empty in-memory Blob, to fill and bind with {@code setBlob} (stored as a BLOB). */
   @Override
   public Blob createBlob() throws SQLException {
-    throw SqlErrors.unsupported("createBlob (bind a byte[])");
+    checkOpen();
+    return new MemoryBlob();
   }
 
+  /** As {@link #createClob()}: SQLite's text is Unicode already. */
   @Override
   public NClob createNClob() throws SQLException {
-    throw SqlErrors.unsupported("createNClob (bind a String)");
+    checkOpen();
+    return new MemoryClob();
   }
 
   @Override

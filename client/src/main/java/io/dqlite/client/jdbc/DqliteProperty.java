@@ -60,9 +60,14 @@ public enum DqliteProperty {
           + " surfaces busy errors at once. Statements inside a transaction are never retried."),
   TRANSACTION_MODE(
       "transactionMode",
-      "DEFERRED",
-      "How setAutoCommit(false) begins its transactions: BEGIN DEFERRED, IMMEDIATE (takes the"
-          + " write lock at once: fewer busy errors half-way through) or EXCLUSIVE.",
+      "IMMEDIATE",
+      "How setAutoCommit(false) begins the transactions of a connection that is not read-only:"
+          + " BEGIN IMMEDIATE takes the writer turn and SQLite's write lock at BEGIN, so a"
+          + " transaction that reads, then writes cannot fail on a stale snapshot (SQLITE_BUSY"
+          + " _SNAPSHOT); DEFERRED takes them at the first write (cheaper for transactions that"
+          + " mostly only read, but a write after a read may fail with 55006 and need the whole"
+          + " transaction retried); EXCLUSIVE as IMMEDIATE. Read-only connections"
+          + " (setReadOnly(true)) always begin DEFERRED.",
       "DEFERRED",
       "IMMEDIATE",
       "EXCLUSIVE"),

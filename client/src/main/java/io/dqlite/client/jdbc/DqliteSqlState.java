@@ -29,7 +29,13 @@ public enum DqliteSqlState {
    * The next statement reconnects to the leader.
    */
   CONNECTION_FAILURE("08006", true, "connection lost during a read, or the request refused by a node that was losing leadership; nothing was changed"),
-  FEATURE_NOT_SUPPORTED("0A000", false, "feature not supported"),
+  /**
+   * A JDBC feature SQLite/dqlite lacks, on a healthy connection. Thrown as {@link
+   * java.sql.SQLFeatureNotSupportedException}, but with ODBC's "optional feature not implemented"
+   * rather than SQL's 0A000: connection pools (HikariCP among them) evict a connection that raises
+   * 0A000, and nothing is wrong with this one.
+   */
+  FEATURE_NOT_SUPPORTED("HYC00", false, "optional feature not supported"),
   /** A column or parameter index out of range. */
   INVALID_DESCRIPTOR_INDEX("07009", false, "invalid column or parameter index"),
   DATA_EXCEPTION("22000", false, "data exception"),
@@ -44,6 +50,11 @@ public enum DqliteSqlState {
   INVALID_TRANSACTION_STATE("25000", false, "invalid transaction state"),
   /** SQLITE_READONLY. */
   READ_ONLY_SQL_TRANSACTION("25006", false, "database is read-only"),
+  /**
+   * A statement used after it was closed, on a connection that is still open (08003 would make a
+   * pool evict the healthy connection).
+   */
+  OBJECT_NOT_IN_PREREQUISITE_STATE("55000", false, "statement closed"),
   /** SQLITE_ABORT: the statement was aborted, e.g. by a concurrent ROLLBACK. */
   TRANSACTION_ROLLBACK("40000", false, "statement aborted"),
   /**

@@ -638,10 +638,16 @@ class DqliteStatement implements Statement, SelfWrapper {
   /** Frees what the statement holds on the server; prepared statements finalize here. */
   void released() {}
 
+  /**
+   * A closed connection is 08003; a statement closed on an open connection is 55000, not 08003,
+   * which pools take for a dead connection and evict.
+   */
   void checkOpen() throws SQLException {
-    if (closed) {
-      throw SqlErrors.closed("statement");
-    }
     connection.checkOpen();
+    if (closed) {
+      throw new SQLException(
+          "statement is closed (its connection is open: create a new statement)",
+          DqliteSqlState.OBJECT_NOT_IN_PREREQUISITE_STATE.state());
+    }
   }
 }

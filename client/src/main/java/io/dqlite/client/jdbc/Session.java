@@ -104,6 +104,9 @@ final class Session implements AutoCloseable {
   private volatile boolean canceled;
   private volatile boolean closed; // volatile: abandon() runs on the cleaner's thread
 
+  /** setReadOnly(true): transactions begin DEFERRED and never wait for the writer turn. */
+  private boolean readOnly;
+
   /** The connection ran a statement that changed its own state: it stays out of group commits. */
   private boolean privateState;
 
@@ -141,6 +144,11 @@ final class Session implements AutoCloseable {
 
   boolean autoCommit() {
     return tx.autoCommit();
+  }
+
+  /** Takes effect at the next BEGIN the driver sends. */
+  void setReadOnly(boolean value) {
+    readOnly = value;
   }
 
   /** Whether a transaction is open on the server, as far as the driver can tell. */
@@ -331,9 +339,12 @@ final class Session implements AutoCloseable {
       throws SQLException {
     for (boolean restarted = false; ; restarted = true) {
       if (tx.needsLazyBegin(statement.kind())) {
-        SqlScript.Statement begin = begin(settings.transactionMode());
-        // BEGIN IMMEDIATE/EXCLUSIVE take the write lock; a DEFERRED one waits for nothing, and
-        // the turn is then taken at the first write, so that it is held one request less.
+        SqlScript.Statement begin =
+            begin(TransactionState.beginMode(settings.transactionMode(), readOnly));
+        // BEGIN IMMEDIATE/EXCLUSIVE take the writer turn and the write lock before the first
+        // read, so the transaction's snapshot cannot go stale before it writes; a DEFERRED one
+        // (read-only connections, transactionMode=DEFERRED) waits for nothing, and takes the
+        // turn at its first write.
         writerTurn.await(begin, settings.busyTimeout());
         run(begin, null, (c, d, g) -> c.execSql(d, begin.sql(), null));
         tx.begunLazily();

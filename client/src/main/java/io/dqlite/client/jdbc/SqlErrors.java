@@ -221,10 +221,7 @@ final class SqlErrors {
       return sb.toString();
     }
     switch (state) {
-      case OBJECT_IN_USE ->
-          sb.append(
-              ". The database is locked by another writer: retry (DqliteTransactions does), or"
-                  + " raise busyTimeout");
+      case OBJECT_IN_USE -> sb.append(busyHint(e.code()));
       case TRANSACTION_RESOLUTION_UNKNOWN ->
           sb.append(
               ". The statement may or may not have been applied; the next statement reconnects to"
@@ -232,6 +229,24 @@ final class SqlErrors {
       default -> {}
     }
     return sb.toString();
+  }
+
+  /**
+   * What a busy answer means and what helps. SQLITE_BUSY_SNAPSHOT (517) is not a lock held now:
+   * the transaction read an older version of the database than the one it must write to, so no
+   * waiting can let its write through; only the whole transaction, begun again, can.
+   */
+  static String busyHint(long code) {
+    if (code == ErrorCodes.SQLITE_BUSY_SNAPSHOT) {
+      return ". The transaction's read snapshot went stale: another transaction committed after"
+          + " this one first read, so SQLite refuses its write (SQLITE_BUSY_SNAPSHOT); waiting"
+          + " longer (busyTimeout) cannot help. Roll back and retry the whole transaction"
+          + " (DqliteTransactions does), or begin it with transactionMode=IMMEDIATE (the"
+          + " default for connections that are not read-only), which takes the write lock at"
+          + " BEGIN";
+    }
+    return ". The database is locked by another writer: retry (DqliteTransactions does); outside"
+        + " a transaction, raising busyTimeout lets the driver wait longer";
   }
 
   static String abbreviate(String sql) {

@@ -25,6 +25,16 @@ final class TransactionState {
     COMMIT_UNKNOWN
   }
 
+  /**
+   * The BEGIN the driver sends lazily: {@code configured} ({@code transactionMode}), except that a
+   * read-only connection's transaction begins DEFERRED, so that it never takes the writer turn or
+   * SQLite's write lock (it still may write: read-only is a hint, and a write then takes the turn
+   * as in DEFERRED mode).
+   */
+  static String beginMode(String configured, boolean readOnly) {
+    return readOnly ? "DEFERRED" : configured;
+  }
+
   private boolean autoCommit = true;
   private boolean open;
   private boolean onlyLazyBegin;

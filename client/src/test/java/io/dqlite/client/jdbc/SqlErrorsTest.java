@@ -51,6 +51,27 @@ class SqlErrorsTest {
   }
 
   @Test
+  void aStaleSnapshotSaysWhatHappenedAndThatOnlyRetryingTheTransactionHelps() {
+    SQLException stale =
+        SqlErrors.from(
+            new DqliteException(517, "database is locked", "10.0.0.1:9001"),
+            "UPDATE t SET a = 1");
+    assertThat(stale.getSQLState()).isEqualTo("55006");
+    assertThat(stale.getErrorCode()).isEqualTo(517);
+    assertThat(stale.getMessage())
+        .contains("snapshot went stale")
+        .contains("another transaction committed")
+        .contains("retry the whole transaction")
+        .contains("transactionMode=IMMEDIATE")
+        .contains("busyTimeout) cannot help")
+        .doesNotContain("raise busyTimeout");
+
+    SQLException locked =
+        SqlErrors.from(new DqliteException(5, "database is locked", "n1"), "UPDATE t SET a = 1");
+    assertThat(locked.getMessage()).doesNotContain("snapshot").contains("busyTimeout");
+  }
+
+  @Test
   void exceptionsCarryCodeNodeAndStatementAndTheRightClass() {
     SQLException busy =
         SqlErrors.from(

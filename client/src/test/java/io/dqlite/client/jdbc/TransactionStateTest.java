@@ -10,6 +10,28 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class TransactionStateTest {
 
+  @ParameterizedTest(name = "transactionMode={0}, readOnly={1} -> BEGIN {2}")
+  @CsvSource({
+    "IMMEDIATE, false, IMMEDIATE",
+    "IMMEDIATE, true,  DEFERRED",
+    "DEFERRED,  false, DEFERRED",
+    "DEFERRED,  true,  DEFERRED",
+    "EXCLUSIVE, false, EXCLUSIVE",
+    "EXCLUSIVE, true,  DEFERRED",
+  })
+  void readOnlyConnectionsBeginDeferredWhateverTheMode(
+      String mode, boolean readOnly, String begin) {
+    assertThat(TransactionState.beginMode(mode, readOnly)).isEqualTo(begin);
+    // A DEFERRED BEGIN is the one that does not wait for the writer turn.
+    assertThat(WriterQueue.needed(SqlScript.split("BEGIN " + begin).get(0)))
+        .isEqualTo(!begin.equals("DEFERRED"));
+  }
+
+  @org.junit.jupiter.api.Test
+  void theDefaultModeTakesTheWriterTurnAtBegin() {
+    assertThat(DqliteProperty.TRANSACTION_MODE.defaultValue()).isEqualTo("IMMEDIATE");
+  }
+
   /** Runs each statement of a script to completion, as the server would. */
   private static TransactionState after(boolean autoCommit, String script) {
     TransactionState tx = new TransactionState();
