@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * Reads certificates and private keys from PEM files with the JDK alone, accepting what Go's
  * {@code tls.LoadX509KeyPair} accepts: certificate chains, and unencrypted keys as PKCS#8 ({@code
  * PRIVATE KEY}), PKCS#1 RSA ({@code RSA PRIVATE KEY}) or SEC1 EC ({@code EC PRIVATE KEY}). Every
- * error names the file and says what was expected.
+ * error names the file (or, for PEM text, its source, e.g. a Secret's key) and says what was
+ * expected.
  */
 public final class PemFiles {
 
@@ -51,6 +52,18 @@ public final class PemFiles {
    *     else
    */
   public static List<X509Certificate> readCertificates(Path file) throws IOException {
+    return parseCertificates(read(file), file.toString());
+  }
+
+  /**
+   * {@link #readCertificates} from PEM text, e.g. a Kubernetes Secret's {@code tls.crt}.
+   *
+   * @param source names the text in errors
+   * @throws IOException naming {@code source}, when the text holds no certificate or anything else
+   */
+  public static List<X509Certificate> parseCertificates(String pem, String source)
+      throws IOException {
+    String file = source;
     List<X509Certificate> out = new ArrayList<>();
     CertificateFactory factory;
     try {
@@ -58,7 +71,7 @@ public final class PemFiles {
     } catch (CertificateException e) {
       throw new IllegalStateException("the JDK has no X.509 certificate factory", e);
     }
-    for (Block block : blocks(file)) {
+    for (Block block : blocks(pem == null ? "" : pem, file)) {
       if (!block.type().equals("CERTIFICATE")) {
         throw error(
             file,
@@ -86,8 +99,19 @@ public final class PemFiles {
    * @throws IOException naming the file, when it is unreadable, encrypted, or holds no key or more
    */
   public static PrivateKey readPrivateKey(Path file) throws IOException {
+    return parsePrivateKey(read(file), file.toString());
+  }
+
+  /**
+   * {@link #readPrivateKey} from PEM text, e.g. a Kubernetes Secret's {@code tls.key}.
+   *
+   * @param source names the text in errors
+   * @throws IOException naming {@code source}, when the text is encrypted, or holds no key or more
+   */
+  public static PrivateKey parsePrivateKey(String pem, String source) throws IOException {
+    String file = source;
     PrivateKey found = null;
-    for (Block block : blocks(file)) {
+    for (Block block : blocks(pem == null ? "" : pem, file)) {
       PrivateKey key =
           switch (block.type()) {
             case "PRIVATE KEY" -> pkcs8(file, block.der());
@@ -124,16 +148,18 @@ public final class PemFiles {
     return found;
   }
 
-  private static List<Block> blocks(Path file) throws IOException {
-    String text;
+  private static String read(Path file) throws IOException {
     try {
       // ISO-8859-1 maps every byte: a binary file reads as "no PEM block", not as a decode error.
-      text = Files.readString(file, StandardCharsets.ISO_8859_1);
+      return Files.readString(file, StandardCharsets.ISO_8859_1);
     } catch (NoSuchFileException e) {
-      throw error(file, "no such file");
+      throw error(file.toString(), "no such file");
     } catch (IOException e) {
-      throw error(file, "cannot read: " + e.getMessage());
+      throw error(file.toString(), "cannot read: " + e.getMessage());
     }
+  }
+
+  private static List<Block> blocks(String text, String file) throws IOException {
     List<Block> out = new ArrayList<>();
     Matcher m = BLOCK.matcher(text);
     while (m.find()) {
@@ -147,7 +173,7 @@ public final class PemFiles {
   }
 
   /** A PKCS#8 key of whichever algorithm it is. */
-  private static PrivateKey pkcs8(Path file, byte[] der) throws IOException {
+  private static PrivateKey pkcs8(String file, byte[] der) throws IOException {
     for (String algorithm : List.of("RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS")) {
       try {
         return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
@@ -159,7 +185,7 @@ public final class PemFiles {
   }
 
   /** The named-curve OID in a SEC1 key's {@code [0] parameters}, as DER. */
-  private static byte[] curveOf(Path file, Block block) throws IOException {
+  private static byte[] curveOf(String file, Block block) throws IOException {
     Der key = new Der(block.der(), 0);
     Der body = key.enter(0x30);
     body.skip(0x02); // version
@@ -190,7 +216,7 @@ public final class PemFiles {
     return java.util.HexFormat.of().parseHex(s);
   }
 
-  private static IOException error(Path file, String what) {
+  private static IOException error(String file, String what) {
     return new IOException(file + ": " + what);
   }
 
