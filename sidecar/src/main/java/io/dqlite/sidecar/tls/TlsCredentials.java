@@ -1,14 +1,12 @@
 package io.dqlite.sidecar.tls;
 
+import io.dqlite.client.net.tls.TlsDialer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.Signature;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 
@@ -65,25 +63,7 @@ public record TlsCredentials(
 
   /** The node certificate's DNS subject alternative names, in certificate order. */
   public List<String> dnsNames() {
-    return dnsNames(chain.get(0));
-  }
-
-  static List<String> dnsNames(X509Certificate certificate) {
-    Collection<List<?>> names;
-    try {
-      names = certificate.getSubjectAlternativeNames();
-    } catch (CertificateParsingException e) {
-      return List.of();
-    }
-    List<String> dns = new ArrayList<>();
-    if (names != null) {
-      for (List<?> name : names) {
-        if (Integer.valueOf(2).equals(name.get(0))) { // 2 = dNSName in GeneralName
-          dns.add((String) name.get(1));
-        }
-      }
-    }
-    return dns;
+    return TlsDialer.dnsNames(chain.get(0));
   }
 
   /** Signs and verifies a probe; key algorithms this cannot test are let through. */

@@ -137,6 +137,14 @@ public final class TlsDialer implements Dialer {
         serverName);
   }
 
+  /**
+   * The DNS subject alternative names of {@code certificate}, in certificate order (empty when it
+   * has none): the first is the server name expected by default.
+   */
+  public static List<String> dnsNames(X509Certificate certificate) {
+    return ServerNameTrustManager.dnsNames(certificate);
+  }
+
   /** The server name expected (and sent as SNI), or null. */
   public String serverName() {
     return serverName;
