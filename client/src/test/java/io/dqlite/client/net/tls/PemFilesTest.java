@@ -99,6 +99,25 @@ class PemFilesTest {
     }
   }
 
+  /** PEM text (a Kubernetes Secret's fields) reads as its file would; errors name the source. */
+  @Test
+  void parsesPemTextAndNamesItsSourceInErrors() throws Exception {
+    TestPki.Issued node = CA.issue("node", "EC", "dqlite");
+    String certificate = Files.readString(node.writeCertificate(dir.resolve("cert.pem")));
+    String key = Files.readString(node.writeTraditionalKey(dir.resolve("key.pem")));
+
+    assertThat(PemFiles.parseCertificates(certificate, "Secret ns/db tls.crt"))
+        .containsExactly(node.certificate());
+    assertThat(secret(PemFiles.parsePrivateKey(key, "Secret ns/db tls.key")))
+        .isEqualTo(secret(node.keys().getPrivate()));
+    assertThatThrownBy(() -> PemFiles.parseCertificates(key, "Secret ns/db tls.crt"))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("Secret ns/db tls.crt: expected only CERTIFICATE blocks");
+    assertThatThrownBy(() -> PemFiles.parsePrivateKey(null, "Secret ns/db tls.key"))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("Secret ns/db tls.key: no private key found");
+  }
+
   /** The key's secret number: the same key whatever optional fields its encoding carried. */
   private static BigInteger secret(PrivateKey key) {
     return key instanceof ECPrivateKey ec ? ec.getS() : ((RSAPrivateKey) key).getPrivateExponent();
