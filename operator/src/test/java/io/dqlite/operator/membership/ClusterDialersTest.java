@@ -57,6 +57,6 @@ class ClusterDialersTest {
                 ClusterDialers.tlsDialer(
                     "Secret ns/db-tls", TlsCertificates.pem(node.certificate()), "", ca))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("Secret ns/db-tls tls.key: no private key found");
+        .hasMessageContaining("Secret ns/db-tls tls.key: no PEM private key found");
   }
 }
