@@ -7,6 +7,7 @@ import io.dqlite.client.Client;
 import io.dqlite.client.ConnectorConfig;
 import io.dqlite.client.DqliteException;
 import io.dqlite.client.NodeInfo;
+import io.dqlite.client.net.tls.TlsDialer;
 import io.dqlite.e2e.support.DqliteClusters;
 import io.dqlite.e2e.support.E2eEnvironment;
 import io.dqlite.e2e.support.E2eExtension;
@@ -15,7 +16,7 @@ import io.dqlite.e2e.support.Measurements;
 import io.dqlite.e2e.support.Sql;
 import io.dqlite.e2e.support.TestNamespace;
 import io.dqlite.operator.crd.DqliteCluster;
-import io.dqlite.operator.membership.TlsDialer;
+import io.dqlite.operator.membership.ClusterDialers;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -99,8 +100,8 @@ class TlsDefaultE2E {
     String address = pods.get(0).getStatus().getPodIP() + ":9001";
 
     // A client with the cluster's certificate is answered (the port is open and serving)...
-    TlsDialer tls = TlsDialer.fromPem(text(secret, "tls.crt"), text(secret, "tls.key"),
-        text(secret, "ca.crt"));
+    TlsDialer tls = ClusterDialers.tlsDialer("Secret " + secret.getMetadata().getName(),
+        text(secret, "tls.crt"), text(secret, "tls.key"), text(secret, "ca.crt"));
     try (Client c = Client.connect(address, SHORT.toBuilder().dialer(tls).build())) {
       assertThat(c.leader()).as("leader through TLS at %s", address)
           .map(NodeInfo::address).hasValueSatisfying(a -> assertThat(a).contains("secure-"));

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dqlite.client.net.Transport;
+import io.dqlite.client.net.tls.TlsDialer;
 import io.dqlite.operator.crd.DqliteCluster;
-import io.dqlite.operator.membership.TlsDialer;
+import io.dqlite.operator.membership.ClusterDialers;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -116,7 +117,7 @@ class GeneratedTlsTest {
                   dialer(stranger)
                       .dial("127.0.0.1:" + server.getLocalPort(), Duration.ofSeconds(5)))
           .isInstanceOf(IOException.class)
-          .hasMessageContaining("over TLS");
+          .hasMessageContaining("TLS handshake failed");
     }
   }
 
@@ -215,7 +216,11 @@ class GeneratedTlsTest {
   }
 
   private static TlsDialer dialer(Secret s) {
-    return TlsDialer.fromPem(text(s, "tls.crt"), text(s, "tls.key"), text(s, "ca.crt"));
+    return ClusterDialers.tlsDialer(
+        "Secret " + s.getMetadata().getName(),
+        text(s, "tls.crt"),
+        text(s, "tls.key"),
+        text(s, "ca.crt"));
   }
 
   private static SSLServerSocket server(Secret s) throws Exception {

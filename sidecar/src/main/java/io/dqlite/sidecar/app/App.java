@@ -19,7 +19,7 @@ import io.dqlite.sidecar.node.NodeOptions;
 import io.dqlite.sidecar.proxy.ProxiedNodeConnector;
 import io.dqlite.sidecar.proxy.ProxyGroup;
 import io.dqlite.sidecar.proxy.ProxyListener;
-import io.dqlite.sidecar.proxy.TlsDialer;
+import io.dqlite.sidecar.proxy.TcpOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -228,7 +228,8 @@ public final class App implements AutoCloseable {
       dialer =
           o.externalConnection() != null
               ? o.externalConnection().dialer()
-              : new TlsDialer(o.tls().dial());
+              // go-dqlite's proxy keepalive settings on the TCP side, as for proxied connections.
+              : o.tls().dial().dialer().withSocketOptions(TcpOptions::apply);
       connector = new ProxiedNodeConnector(dialer, group);
       bind = o.unixSocket().isEmpty() ? "@" : o.unixSocket();
     } else {

@@ -20,7 +20,7 @@ public final class ProxiedNodeConnector implements NodeConnector {
   private final ProxyGroup group;
 
   /**
-   * @param dialer reaches other nodes (e.g. {@link TlsDialer})
+   * @param dialer reaches other nodes (e.g. {@link io.dqlite.client.net.tls.TlsDialer})
    * @param group runs the copying; the connections end when it is closed
    */
   public ProxiedNodeConnector(Dialer dialer, ProxyGroup group) {

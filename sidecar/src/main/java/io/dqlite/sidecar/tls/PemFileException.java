@@ -19,6 +19,12 @@ public final class PemFileException extends IOException {
     this(file, problem, null);
   }
 
+  /** From the client library's {@code PemFiles} error, whose message already names the file. */
+  PemFileException(Path file, IOException cause) {
+    super(cause.getMessage(), cause);
+    this.file = file;
+  }
+
   /** The file at fault. */
   public Path file() {
     return file;

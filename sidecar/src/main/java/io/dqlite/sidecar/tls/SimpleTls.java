@@ -1,5 +1,6 @@
 package io.dqlite.sidecar.tls;
 
+import io.dqlite.client.net.tls.TlsDialer;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -25,8 +26,11 @@ import javax.net.ssl.X509ExtendedTrustManager;
  *   <li>{@link #dial}: the client presents the same certificate, requires the server's to chain to
  *       an authority and to carry the expected DNS name: by default the first DNS name of its own
  *       certificate, as Go's {@code ServerName = cert.DNSNames[0]}, which fits the shared
- *       certificate (or one wildcard per cluster) go-dqlite expects.
+ *       certificate (or one wildcard per cluster) go-dqlite expects. Built by the client library's
+ *       {@link TlsDialer#mutual}, so the sidecar and the JDBC driver check servers alike.
  * </ul>
+ *
+ * <p>The listen side stays here: the client library only dials.
  */
 public final class SimpleTls {
 
@@ -39,7 +43,7 @@ public final class SimpleTls {
   public static TlsConfig listen(TlsCredentials credentials) {
     X509ExtendedTrustManager chainCheck = chainCheck(credentials);
     SSLContext context = context(credentials, chainCheck);
-    return new TlsConfig(context, false, protocols(context), List.of());
+    return new TlsConfig(context, null, protocols(context), List.of());
   }
 
   /**
@@ -64,10 +68,13 @@ public final class SimpleTls {
     if (expectedServerName == null || expectedServerName.isBlank()) {
       throw new IllegalArgumentException("the expected server name is empty");
     }
-    X509ExtendedTrustManager check =
-        new PeerNameTrustManager(chainCheck(credentials), expectedServerName);
-    SSLContext context = context(credentials, check);
-    return new TlsConfig(context, true, protocols(context), sni(expectedServerName));
+    // The client library's dialer is the one implementation of SimpleDialTLSConfig; its context
+    // is the dial side's, for the sockets and engines TlsConfig wraps.
+    TlsDialer dialer =
+        TlsDialer.mutual(
+            credentials.chain(), credentials.key(), credentials.authorities(), expectedServerName);
+    SSLContext context = dialer.context();
+    return new TlsConfig(context, dialer, protocols(context), sni(expectedServerName));
   }
 
   private static SSLContext context(TlsCredentials credentials, X509ExtendedTrustManager trust) {

@@ -1,5 +1,6 @@
 package io.dqlite.sidecar.tls;
 
+import io.dqlite.client.net.tls.TlsDialer;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.List;
@@ -16,17 +17,17 @@ import javax.net.ssl.SSLSocket;
 public final class TlsConfig {
 
   private final SSLContext context;
+  private final TlsDialer dialer;
   private final boolean clientMode;
   private final List<String> protocols;
   private final List<SNIServerName> serverNames;
 
+  /** @param dialer the dial side's dialer (sharing {@code context}), null for the listen side */
   TlsConfig(
-      SSLContext context,
-      boolean clientMode,
-      List<String> protocols,
-      List<SNIServerName> serverNames) {
+      SSLContext context, TlsDialer dialer, List<String> protocols, List<SNIServerName> serverNames) {
     this.context = context;
-    this.clientMode = clientMode;
+    this.dialer = dialer;
+    this.clientMode = dialer != null;
     this.protocols = List.copyOf(protocols);
     this.serverNames = List.copyOf(serverNames);
   }
@@ -38,6 +39,21 @@ public final class TlsConfig {
   /** True for the dialling side, false for the listening side. */
   public boolean clientMode() {
     return clientMode;
+  }
+
+  /**
+   * The dial side as a {@link io.dqlite.client.net.Dialer} (go-dqlite's {@code
+   * DialFuncWithTLS}): TCP, then the handshake, within the dial timeout.
+   *
+   * @throws IllegalStateException for a listen configuration
+   */
+  public TlsDialer dialer() {
+    if (dialer == null) {
+      throw new IllegalStateException(
+          "the TLS configuration is a server (listen) one; give the dial configuration"
+              + " (SimpleTls.dial)");
+    }
+    return dialer;
   }
 
   /** A fresh copy of the parameters: protocols, client authentication, server name indication. */

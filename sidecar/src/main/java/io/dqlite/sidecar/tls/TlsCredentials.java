@@ -1,14 +1,14 @@
 package io.dqlite.sidecar.tls;
 
+import io.dqlite.client.net.tls.PemFiles;
+import io.dqlite.client.net.tls.TlsDialer;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.Signature;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 
@@ -41,16 +41,17 @@ public record TlsCredentials(
    * Loads credentials from PEM files and checks that the key belongs to the certificate.
    *
    * @param certificateFile the node's certificate, then any intermediates
-   * @param keyFile its unencrypted private key (PKCS#8, PKCS#1 RSA or SEC1 EC)
+   * @param keyFile its unencrypted private key (PKCS#8, PKCS#1 RSA or SEC1 EC), read as the client
+   *     library's {@link PemFiles} reads it
    * @param authoritiesFile the trusted authorities; with a self-signed certificate, the certificate
    *     file itself
    * @throws PemFileException naming the file at fault
    */
   public static TlsCredentials load(Path certificateFile, Path keyFile, Path authoritiesFile)
       throws PemFileException {
-    List<X509Certificate> chain = PemFiles.readCertificates(certificateFile);
-    PrivateKey key = PemFiles.readPrivateKey(keyFile);
-    List<X509Certificate> authorities = PemFiles.readCertificates(authoritiesFile);
+    List<X509Certificate> chain = read(certificateFile, PemFiles::readCertificates);
+    PrivateKey key = read(keyFile, PemFiles::readPrivateKey);
+    List<X509Certificate> authorities = read(authoritiesFile, PemFiles::readCertificates);
     if (!keyMatches(key, chain.get(0))) {
       throw new PemFileException(
           keyFile,
@@ -63,27 +64,22 @@ public record TlsCredentials(
     return new TlsCredentials(key, chain, authorities);
   }
 
-  /** The node certificate's DNS subject alternative names, in certificate order. */
-  public List<String> dnsNames() {
-    return dnsNames(chain.get(0));
+  private interface Reader<T> {
+    T read(Path file) throws IOException;
   }
 
-  static List<String> dnsNames(X509Certificate certificate) {
-    Collection<List<?>> names;
+  /** The client library's PEM reading, its errors (which name the file) as PemFileException. */
+  private static <T> T read(Path file, Reader<T> reader) throws PemFileException {
     try {
-      names = certificate.getSubjectAlternativeNames();
-    } catch (CertificateParsingException e) {
-      return List.of();
+      return reader.read(file);
+    } catch (IOException e) {
+      throw new PemFileException(file, e);
     }
-    List<String> dns = new ArrayList<>();
-    if (names != null) {
-      for (List<?> name : names) {
-        if (Integer.valueOf(2).equals(name.get(0))) { // 2 = dNSName in GeneralName
-          dns.add((String) name.get(1));
-        }
-      }
-    }
-    return dns;
+  }
+
+  /** The node certificate's DNS subject alternative names, in certificate order. */
+  public List<String> dnsNames() {
+    return TlsDialer.dnsNames(chain.get(0));
   }
 
   /** Signs and verifies a probe; key algorithms this cannot test are let through. */

@@ -16,7 +16,6 @@ import io.dqlite.client.jdbc.DqliteDataSource;
 import io.dqlite.client.jdbc.DqliteProperty;
 import io.dqlite.client.protocol.ProtocolConnection;
 import io.dqlite.client.protocol.Rows;
-import io.dqlite.sidecar.proxy.TlsDialer;
 import io.dqlite.sidecar.tls.SimpleTls;
 import io.dqlite.sidecar.tls.TestCertificates;
 import io.dqlite.sidecar.tls.TlsCredentials;
@@ -132,7 +131,7 @@ class TlsIT {
     TlsCredentials rogue = other.node("rogue").dns("dqlite").ip(HOST).issue().credentials();
     ConnectorConfig rogueConfig =
         ConnectorConfig.builder()
-            .dialer(new TlsDialer(SimpleTls.dial(rogue)))
+            .dialer(SimpleTls.dial(rogue).dialer())
             .connectTimeout(Duration.ofSeconds(3))
             .build();
     assertThatThrownBy(

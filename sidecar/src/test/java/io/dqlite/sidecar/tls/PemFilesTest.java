@@ -3,6 +3,7 @@ package io.dqlite.sidecar.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dqlite.client.net.tls.PemFiles;
 import io.dqlite.sidecar.tls.TestCertificates.Authority;
 import io.dqlite.sidecar.tls.TestCertificates.Issued;
 import io.dqlite.sidecar.tls.TestCertificates.KeyFormat;
@@ -22,7 +23,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Reading PEM files, and the errors for files that are not what they should be. */
+/**
+ * Reading PEM files as the sidecar does (the client library's {@link PemFiles}, through {@link
+ * TlsCredentials#load}), with files written by BouncyCastle as OpenSSL writes them, and the errors
+ * for files that are not what they should be.
+ */
 class PemFilesTest {
 
   private static Authority ca;
@@ -76,7 +81,9 @@ class PemFilesTest {
   void garbageIsNoPemCertificate() throws IOException {
     Path file = Files.writeString(dir.resolve("garbage.crt"), "this is not a certificate\n");
 
-    assertThatThrownBy(() -> PemFiles.readCertificates(file))
+    PemPaths files = node.write(dir, "node", KeyFormat.PKCS8);
+
+    assertThatThrownBy(() -> TlsCredentials.load(file, files.key(), files.authorities()))
         .isInstanceOf(PemFileException.class)
         .hasMessageStartingWith(file.toString())
         .hasMessageContaining("no PEM certificate found")
@@ -89,7 +96,7 @@ class PemFilesTest {
         Files.write(dir.resolve("random.key"), new byte[] {0, (byte) 0xff, 0x13, (byte) 0x80});
 
     assertThatThrownBy(() -> PemFiles.readPrivateKey(file))
-        .isInstanceOf(PemFileException.class)
+        .isInstanceOf(IOException.class)
         .hasMessageStartingWith(file.toString())
         .hasMessageContaining("no PEM private key found");
   }
@@ -102,7 +109,7 @@ class PemFilesTest {
             "-----BEGIN CERTIFICATE-----\nnot*base64!\n-----END CERTIFICATE-----\n");
 
     assertThatThrownBy(() -> PemFiles.readCertificates(file))
-        .isInstanceOf(PemFileException.class)
+        .isInstanceOf(IOException.class)
         .hasMessageStartingWith(file.toString())
         .hasMessageContaining("not a valid PEM file");
   }
@@ -134,7 +141,7 @@ class PemFilesTest {
     Path file = dir.resolve("absent.crt");
 
     assertThatThrownBy(() -> PemFiles.readCertificates(file))
-        .isInstanceOf(PemFileException.class)
+        .isInstanceOf(IOException.class)
         .hasMessage(file + ": no such file");
   }
 
@@ -150,7 +157,7 @@ class PemFilesTest {
     Path file = TestCertificates.writePem(dir.resolve("encrypted.key"), encrypted);
 
     assertThatThrownBy(() -> PemFiles.readPrivateKey(file))
-        .isInstanceOf(PemFileException.class)
+        .isInstanceOf(IOException.class)
         .hasMessageStartingWith(file.toString())
         .hasMessageContaining("encrypted")
         .hasMessageContaining("openssl pkey");
@@ -163,7 +170,7 @@ class PemFilesTest {
             dir.resolve("two.key"), node.keys().getPrivate(), node.keys().getPrivate());
 
     assertThatThrownBy(() -> PemFiles.readPrivateKey(file))
-        .isInstanceOf(PemFileException.class)
+        .isInstanceOf(IOException.class)
         .hasMessageContaining("more than one private key");
   }
 

@@ -242,19 +242,4 @@ class SimpleTlsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no DNS subject alternative name");
   }
-
-  @ParameterizedTest
-  @CsvSource({
-    "dqlite.test, dqlite.test, true",
-    "DQLITE.test, dqlite.TEST, true",
-    "pod-0.dqlite.svc, *.dqlite.svc, true",
-    "dqlite.svc, *.dqlite.svc, false",
-    "a.b.dqlite.svc, *.dqlite.svc, false",
-    "*.dqlite.svc, *.dqlite.svc, true",
-    "*.dqlite.svc, pod-0.dqlite.svc, false",
-    "other.test, dqlite.test, false"
-  })
-  void nameMatching(String expected, String certificateName, boolean matches) {
-    assertThat(PeerNameTrustManager.matches(expected, certificateName)).isEqualTo(matches);
-  }
 }

@@ -24,13 +24,14 @@ import java.util.regex.Pattern;
  * Reads certificates and private keys from PEM files with the JDK alone, accepting what Go's
  * {@code tls.LoadX509KeyPair} accepts: certificate chains, and unencrypted keys as PKCS#8 ({@code
  * PRIVATE KEY}), PKCS#1 RSA ({@code RSA PRIVATE KEY}) or SEC1 EC ({@code EC PRIVATE KEY}). Every
- * error names the file and says what was expected.
+ * error names the file (or, for PEM text, its source, e.g. a Secret's key) and says what was
+ * expected.
  */
 public final class PemFiles {
 
-  private static final Pattern BLOCK =
-      Pattern.compile(
-          "-----BEGIN ([A-Z0-9 ]+)-----\\s*([A-Za-z0-9+/=\\s]*?)-----END \\1-----", Pattern.DOTALL);
+  private static final Pattern BEGIN = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----");
+  private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/=\\s]*");
+  private static final Pattern HEADER = Pattern.compile("[A-Za-z0-9-]+:.*");
 
   /** DER of the AlgorithmIdentifier OIDs needed to wrap PKCS#1 and SEC1 keys as PKCS#8. */
   private static final byte[] RSA_ENCRYPTION = hex("06092a864886f70d010101");
@@ -40,8 +41,11 @@ public final class PemFiles {
 
   private PemFiles() {}
 
-  /** One PEM block: its type ("CERTIFICATE") and its decoded bytes. */
-  private record Block(String type, byte[] der) {}
+  /**
+   * One PEM block: its type ("CERTIFICATE"), its decoded bytes, and whether its headers say it is
+   * encrypted (OpenSSL's legacy {@code Proc-Type: 4,ENCRYPTED}).
+   */
+  private record Block(String type, byte[] der, boolean encrypted) {}
 
   /**
    * The certificates of a file of {@code CERTIFICATE} blocks, in file order: a chain (leaf first)
@@ -51,6 +55,18 @@ public final class PemFiles {
    *     else
    */
   public static List<X509Certificate> readCertificates(Path file) throws IOException {
+    return parseCertificates(read(file), file.toString());
+  }
+
+  /**
+   * {@link #readCertificates} from PEM text, e.g. a Kubernetes Secret's {@code tls.crt}.
+   *
+   * @param source names the text in errors
+   * @throws IOException naming {@code source}, when the text holds no certificate or anything else
+   */
+  public static List<X509Certificate> parseCertificates(String pem, String source)
+      throws IOException {
+    String file = source;
     List<X509Certificate> out = new ArrayList<>();
     CertificateFactory factory;
     try {
@@ -58,12 +74,12 @@ public final class PemFiles {
     } catch (CertificateException e) {
       throw new IllegalStateException("the JDK has no X.509 certificate factory", e);
     }
-    for (Block block : blocks(file)) {
+    for (Block block : blocks(pem == null ? "" : pem, file)) {
       if (!block.type().equals("CERTIFICATE")) {
         throw error(
             file,
             "expected only CERTIFICATE blocks but found "
-                + block.type()
+                + describe(block.type())
                 + "; is this the key file instead of the certificate file?");
       }
       try {
@@ -74,7 +90,7 @@ public final class PemFiles {
       }
     }
     if (out.isEmpty()) {
-      throw error(file, "no certificate found (expected -----BEGIN CERTIFICATE----- blocks)");
+      throw error(file, "no PEM certificate found (expected -----BEGIN CERTIFICATE----- blocks)");
     }
     return List.copyOf(out);
   }
@@ -86,68 +102,124 @@ public final class PemFiles {
    * @throws IOException naming the file, when it is unreadable, encrypted, or holds no key or more
    */
   public static PrivateKey readPrivateKey(Path file) throws IOException {
-    PrivateKey found = null;
-    for (Block block : blocks(file)) {
-      PrivateKey key =
-          switch (block.type()) {
-            case "PRIVATE KEY" -> pkcs8(file, block.der());
-            case "RSA PRIVATE KEY" -> pkcs8(file, wrap(RSA_ENCRYPTION, DER_NULL, block.der()));
-            case "EC PRIVATE KEY" ->
-                pkcs8(file, wrap(EC_PUBLIC_KEY, curveOf(file, block), block.der()));
-            case "EC PARAMETERS" -> null;
-            case "ENCRYPTED PRIVATE KEY" ->
-                throw error(
-                    file,
-                    "the private key is encrypted; give an unencrypted one (openssl pkey -in "
-                        + file
-                        + " -out key.pem)");
-            default ->
-                throw error(
-                    file,
-                    "expected a private key but found "
-                        + block.type()
-                        + "; is this the certificate file instead of the key file?");
-          };
-      if (key == null) {
-        continue;
+    return parsePrivateKey(read(file), file.toString());
+  }
+
+  /**
+   * {@link #readPrivateKey} from PEM text, e.g. a Kubernetes Secret's {@code tls.key}.
+   *
+   * @param source names the text in errors
+   * @throws IOException naming {@code source}, when the text is encrypted, or holds no key or more
+   */
+  public static PrivateKey parsePrivateKey(String pem, String source) throws IOException {
+    String file = source;
+    // The file's shape is checked before any key is decoded: "two keys" or "a certificate" is the
+    // clearer error whatever the keys hold.
+    Block found = null;
+    for (Block block : blocks(pem == null ? "" : pem, file)) {
+      if (block.encrypted() || block.type().equals("ENCRYPTED PRIVATE KEY")) {
+        throw encrypted(file);
       }
-      if (found != null) {
-        throw error(file, "holds more than one private key; keep only one");
+      switch (block.type()) {
+        case "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY" -> {
+          if (found != null) {
+            throw error(file, "holds more than one private key; keep only one");
+          }
+          found = block;
+        }
+        case "EC PARAMETERS" -> {}
+        default ->
+            throw error(
+                file,
+                "expected a private key but found "
+                    + describe(block.type())
+                    + "; is this the certificate file instead of the key file?");
       }
-      found = key;
     }
     if (found == null) {
       throw error(
           file,
-          "no private key found (expected a PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY block)");
+          "no PEM private key found (expected a PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY"
+              + " block)");
     }
-    return found;
+    return switch (found.type()) {
+      case "RSA PRIVATE KEY" -> pkcs8(file, wrap(RSA_ENCRYPTION, DER_NULL, found.der()));
+      case "EC PRIVATE KEY" -> pkcs8(file, wrap(EC_PUBLIC_KEY, curveOf(file, found), found.der()));
+      default -> pkcs8(file, found.der());
+    };
   }
 
-  private static List<Block> blocks(Path file) throws IOException {
-    String text;
+  private static String read(Path file) throws IOException {
     try {
       // ISO-8859-1 maps every byte: a binary file reads as "no PEM block", not as a decode error.
-      text = Files.readString(file, StandardCharsets.ISO_8859_1);
+      return Files.readString(file, StandardCharsets.ISO_8859_1);
     } catch (NoSuchFileException e) {
-      throw error(file, "no such file");
+      throw error(file.toString(), "no such file");
     } catch (IOException e) {
-      throw error(file, "cannot read: " + e.getMessage());
+      throw error(file.toString(), "cannot read: " + e.getMessage());
     }
+  }
+
+  /**
+   * The PEM blocks of {@code text}, as Go's {@code pem.Decode}: text between blocks is ignored,
+   * RFC 1421 headers are read, and a block without its END line or with a body that is not base64
+   * is an error rather than silently skipped.
+   */
+  private static List<Block> blocks(String text, String file) throws IOException {
     List<Block> out = new ArrayList<>();
-    Matcher m = BLOCK.matcher(text);
-    while (m.find()) {
-      try {
-        out.add(new Block(m.group(1), Base64.getMimeDecoder().decode(m.group(2))));
-      } catch (IllegalArgumentException e) {
-        throw error(file, "the " + m.group(1) + " block is not valid base64");
+    Matcher begin = BEGIN.matcher(text);
+    int from = 0;
+    while (begin.find(from)) {
+      String type = begin.group(1);
+      String endLine = "-----END " + type + "-----";
+      int end = text.indexOf(endLine, begin.end());
+      if (end < 0) {
+        throw error(file, "not a valid PEM file: the " + type + " block has no " + endLine + " line");
       }
+      boolean encrypted = false;
+      StringBuilder body = new StringBuilder();
+      boolean inHeaders = true;
+      for (String line : text.substring(begin.end(), end).split("\\R", -1)) {
+        if (inHeaders && HEADER.matcher(line.strip()).matches()) {
+          encrypted |= line.startsWith("Proc-Type:") && line.contains("ENCRYPTED");
+          continue;
+        }
+        inHeaders = inHeaders && line.isBlank();
+        body.append(line);
+      }
+      if (!BASE64.matcher(body).matches()) {
+        throw error(file, "not a valid PEM file: the " + type + " block is not base64");
+      }
+      try {
+        out.add(new Block(type, Base64.getMimeDecoder().decode(body.toString()), encrypted));
+      } catch (IllegalArgumentException e) {
+        throw error(file, "not a valid PEM file: the " + type + " block is not base64");
+      }
+      from = end + endLine.length();
     }
     return out;
   }
 
+  /** How a block is named in errors: "a certificate", "a private key (EC PRIVATE KEY)". */
+  private static String describe(String type) {
+    return switch (type) {
+      case "CERTIFICATE" -> "a certificate";
+      case "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY" -> "a private key (" + type + ")";
+      case "ENCRYPTED PRIVATE KEY" -> "an encrypted private key";
+      default -> "a " + type + " block";
+    };
+  }
+
+  private static IOException encrypted(String file) {
+    return error(
+        file,
+        "the private key is encrypted; give an unencrypted one (e.g. `openssl pkey -in "
+            + file
+            + " -out key.pem`)");
+  }
+
   /** A PKCS#8 key of whichever algorithm it is. */
-  private static PrivateKey pkcs8(Path file, byte[] der) throws IOException {
+  private static PrivateKey pkcs8(String file, byte[] der) throws IOException {
     for (String algorithm : List.of("RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS")) {
       try {
         return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
@@ -159,7 +231,15 @@ public final class PemFiles {
   }
 
   /** The named-curve OID in a SEC1 key's {@code [0] parameters}, as DER. */
-  private static byte[] curveOf(Path file, Block block) throws IOException {
+  private static byte[] curveOf(String file, Block block) throws IOException {
+    try {
+      return curve(file, block);
+    } catch (IOException e) {
+      throw e.getMessage().startsWith(file + ": ") ? e : error(file, e.getMessage());
+    }
+  }
+
+  private static byte[] curve(String file, Block block) throws IOException {
     Der key = new Der(block.der(), 0);
     Der body = key.enter(0x30);
     body.skip(0x02); // version
@@ -190,7 +270,7 @@ public final class PemFiles {
     return java.util.HexFormat.of().parseHex(s);
   }
 
-  private static IOException error(Path file, String what) {
+  private static IOException error(String file, String what) {
     return new IOException(file + ": " + what);
   }
 

@@ -74,11 +74,13 @@ final class ServerNameTrustManager extends X509ExtendedTrustManager {
       throw new CertificateException(
           "the server's certificate "
               + leaf.getSubjectX500Principal()
-              + " names "
-              + (names.isEmpty() ? "no DNS name" : "DNS " + String.join(", ", names))
-              + ", not the expected server name "
+              + " does not name "
               + expectedName
-              + " (JDBC property tlsServerName, or the first DNS name of the client certificate)");
+              + " (it names "
+              + (names.isEmpty() ? "no DNS name" : "DNS " + String.join(", ", names))
+              + "); issue the server a certificate with that DNS name, or expect the name it has"
+              + " (by default the first DNS name of the own certificate is expected; JDBC"
+              + " property tlsServerName)");
     }
   }
 

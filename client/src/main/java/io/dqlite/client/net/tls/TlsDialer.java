@@ -36,7 +36,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * shared certificate, or one wildcard per cluster, that go-dqlite expects). A caller with its own
  * {@link SSLContext} uses the constructor.
  *
- * <p>Only TCP addresses: a unix socket is local and needs no TLS.
+ * <p>Only TCP addresses: a unix socket is local and needs no TLS. The TCP socket gets {@code
+ * TCP_NODELAY} unless {@link #withSocketOptions} says otherwise.
  */
 public final class TlsDialer implements Dialer {
 
@@ -45,14 +46,34 @@ public final class TlsDialer implements Dialer {
 
   private final SSLContext context;
   private final String serverName;
+  private final SocketOptions socketOptions;
+
+  /** Settings for the TCP socket before it connects (e.g. keepalive). */
+  @FunctionalInterface
+  public interface SocketOptions {
+    void apply(Socket socket) throws IOException;
+  }
 
   /**
    * @param context a client context; its trust managers decide which servers are accepted
    * @param serverName sent as server name indication (when it is a valid host name), or null
    */
   public TlsDialer(SSLContext context, String serverName) {
+    this(context, serverName, socket -> socket.setTcpNoDelay(true));
+  }
+
+  private TlsDialer(SSLContext context, String serverName, SocketOptions socketOptions) {
     this.context = Objects.requireNonNull(context, "context");
     this.serverName = serverName;
+    this.socketOptions = Objects.requireNonNull(socketOptions, "socketOptions");
+  }
+
+  /**
+   * This dialer with {@code options} applied to each TCP socket before it connects, in place of
+   * the default {@code TCP_NODELAY} (the sidecar adds go-dqlite's keepalive settings).
+   */
+  public TlsDialer withSocketOptions(SocketOptions options) {
+    return new TlsDialer(context, serverName, options);
   }
 
   /**
@@ -116,9 +137,25 @@ public final class TlsDialer implements Dialer {
         serverName);
   }
 
+  /**
+   * The DNS subject alternative names of {@code certificate}, in certificate order (empty when it
+   * has none): the first is the server name expected by default.
+   */
+  public static List<String> dnsNames(X509Certificate certificate) {
+    return ServerNameTrustManager.dnsNames(certificate);
+  }
+
   /** The server name expected (and sent as SNI), or null. */
   public String serverName() {
     return serverName;
+  }
+
+  /**
+   * The client context, for callers that layer TLS over sockets or engines they manage themselves
+   * (the sidecar's {@code TlsConfig}).
+   */
+  public SSLContext context() {
+    return context;
   }
 
   @Override
@@ -135,7 +172,7 @@ public final class TlsDialer implements Dialer {
     long deadline = System.nanoTime() + timeout.toNanos();
     Socket socket = new Socket();
     try {
-      socket.setTcpNoDelay(true);
+      socketOptions.apply(socket);
       socket.connect(new InetSocketAddress(tcp.host(), tcp.port()), millisLeft(deadline));
       SSLSocket ssl =
           (SSLSocket)

@@ -74,15 +74,32 @@ class PemFilesTest {
             TestPki.pem("ENCRYPTED PRIVATE KEY", new byte[] {1, 2, 3}));
     Path twoKeys =
         Files.writeString(dir.resolve("two.pem"), Files.readString(key) + Files.readString(key));
+    Path legacyEncrypted =
+        Files.writeString(
+            dir.resolve("legacy.pem"),
+            "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
+                + "DEK-Info: AES-128-CBC,00112233445566778899AABBCCDDEEFF\n\nAQID\n"
+                + "-----END RSA PRIVATE KEY-----\n");
+    Path notBase64 =
+        Files.writeString(
+            dir.resolve("bad.pem"),
+            "-----BEGIN CERTIFICATE-----\nnot*base64!\n-----END CERTIFICATE-----\n");
+    Path truncated =
+        Files.writeString(
+            dir.resolve("truncated.pem"),
+            Files.readString(cert).substring(0, Files.readString(cert).indexOf("-----END")));
 
     for (var c :
         List.of(
-            new Object[] {cert, "key", "found CERTIFICATE; is this the certificate file"},
-            new Object[] {key, "cert", "found PRIVATE KEY; is this the key file"},
-            new Object[] {empty, "key", "no private key found"},
-            new Object[] {empty, "cert", "no certificate found"},
+            new Object[] {cert, "key", "found a certificate; is this the certificate file"},
+            new Object[] {key, "cert", "found a private key (PRIVATE KEY); is this the key file"},
+            new Object[] {empty, "key", "no PEM private key found"},
+            new Object[] {empty, "cert", "no PEM certificate found"},
             new Object[] {encrypted, "key", "encrypted"},
             new Object[] {twoKeys, "key", "more than one private key"},
+            new Object[] {legacyEncrypted, "key", "encrypted; give an unencrypted one"},
+            new Object[] {notBase64, "cert", "not a valid PEM file: the CERTIFICATE block is not"},
+            new Object[] {truncated, "cert", "has no -----END CERTIFICATE----- line"},
             new Object[] {dir.resolve("missing.pem"), "cert", "no such file"})) {
       Path file = (Path) c[0];
       assertThatThrownBy(
@@ -97,6 +114,25 @@ class PemFilesTest {
           .hasMessageStartingWith(file.toString())
           .hasMessageContaining((String) c[2]);
     }
+  }
+
+  /** PEM text (a Kubernetes Secret's fields) reads as its file would; errors name the source. */
+  @Test
+  void parsesPemTextAndNamesItsSourceInErrors() throws Exception {
+    TestPki.Issued node = CA.issue("node", "EC", "dqlite");
+    String certificate = Files.readString(node.writeCertificate(dir.resolve("cert.pem")));
+    String key = Files.readString(node.writeTraditionalKey(dir.resolve("key.pem")));
+
+    assertThat(PemFiles.parseCertificates(certificate, "Secret ns/db tls.crt"))
+        .containsExactly(node.certificate());
+    assertThat(secret(PemFiles.parsePrivateKey(key, "Secret ns/db tls.key")))
+        .isEqualTo(secret(node.keys().getPrivate()));
+    assertThatThrownBy(() -> PemFiles.parseCertificates(key, "Secret ns/db tls.crt"))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("Secret ns/db tls.crt: expected only CERTIFICATE blocks");
+    assertThatThrownBy(() -> PemFiles.parsePrivateKey(null, "Secret ns/db tls.key"))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("Secret ns/db tls.key: no PEM private key found");
   }
 
   /** The key's secret number: the same key whatever optional fields its encoding carried. */

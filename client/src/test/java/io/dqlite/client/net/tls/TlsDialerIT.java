@@ -129,7 +129,7 @@ class TlsDialerIT {
     } catch (DqliteConnectionException e) {
       assertThat(e.getMessage())
           .contains("TLS handshake failed")
-          .contains("not the expected server name db-0.other");
+          .contains("does not name db-0.other");
     }
   }
 
