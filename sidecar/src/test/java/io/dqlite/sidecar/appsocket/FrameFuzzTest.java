@@ -16,21 +16,19 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 /**
  * Hostile bytes against the app socket's frame reading: random bytes, and valid requests with
  * bytes flipped, inserted or cut and word counts that lie. Only a {@link ProtocolException} may
  * come out, and the memory allocated stays proportional to the bytes given, whatever a header
- * claims. Tries: {@code jqwik.tries.default} (500 in junit-platform.properties; a longer run
- * passes e.g. {@code -Djqwik.tries.default=100000}).
+ * claims. Seeded, like the client's fuzz tests: {@code -Ddqlite.fuzz.cases} (2000 by default; a
+ * longer run passes e.g. 100000) and {@code -Ddqlite.fuzz.seed} (a failure names the seed and the
+ * case, to replay it).
  */
 class FrameFuzzTest {
 
@@ -38,6 +36,9 @@ class FrameFuzzTest {
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
   /** What reading may allocate beyond the input: the header, the first chunk, a little slack. */
   private static final long FIXED_ALLOWANCE = 256 * 1024;
+
+  private static final int CASES = Integer.getInteger("dqlite.fuzz.cases", 2000);
+  private static final long SEED = Long.getLong("dqlite.fuzz.seed", System.nanoTime());
 
   private static final List<byte[]> VALID =
       List.of(
@@ -67,19 +68,43 @@ class FrameFuzzTest {
     }
   }
 
-  @Provide
-  Arbitrary<byte[]> hostile() {
-    Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(2048);
-    Arbitrary<byte[]> valid = Arbitraries.of(VALID).map(b -> b.clone());
-    Arbitrary<byte[]> sequence =
-        valid.list().ofMinSize(1).ofMaxSize(4).map(FrameFuzzTest::concat);
-    Arbitrary<byte[]> mutated =
-        Combinators.combine(sequence, Arbitraries.integers().between(0, 3),
-                Arbitraries.integers().between(0, Integer.MAX_VALUE),
-                Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(16),
-                Arbitraries.longs().between(0, 0xffff_ffffL))
-            .as(FrameFuzzTest::mutate);
-    return Arbitraries.oneOf(random, mutated, mutated);
+  /** Random bytes (a third of the cases), or 1 to 4 valid requests, one of them mutated. */
+  private static byte[] hostile(SplittableRandom random) {
+    if (random.nextInt(3) == 0) {
+      return bytes(random, random.nextInt(2049));
+    }
+    List<byte[]> parts = new ArrayList<>();
+    for (int i = 1 + random.nextInt(4); i > 0; i--) {
+      parts.add(VALID.get(random.nextInt(VALID.size())).clone());
+    }
+    return mutate(concat(parts), random.nextInt(4), random.nextInt(Integer.MAX_VALUE),
+        bytes(random, 1 + random.nextInt(16)), random.nextLong(0x1_0000_0000L));
+  }
+
+  private static byte[] bytes(SplittableRandom random, int n) {
+    byte[] b = new byte[n];
+    for (int i = 0; i < n; i++) {
+      b[i] = (byte) random.nextInt(256);
+    }
+    return b;
+  }
+
+  /** Runs {@code check} on {@link #CASES} hostile inputs; a failure names the seed and case. */
+  private static void forHostileBytes(Check check) throws IOException {
+    SplittableRandom random = new SplittableRandom(SEED);
+    for (int i = 0; i < CASES; i++) {
+      byte[] bytes = hostile(random);
+      try {
+        check.run(bytes);
+      } catch (AssertionError | RuntimeException e) {
+        throw new AssertionError("case " + i + " of -Ddqlite.fuzz.seed=" + SEED + " ("
+            + bytes.length + " bytes: " + e.getMessage() + ")", e);
+      }
+    }
+  }
+
+  private interface Check {
+    void run(byte[] bytes) throws IOException;
   }
 
   private static byte[] mutate(byte[] b, int kind, int where, byte[] bytes, long words) {
@@ -119,9 +144,12 @@ class FrameFuzzTest {
     return out;
   }
 
-  @Property
-  void readingFramesFailsOnlyAsAProtocolErrorAndAllocatesForWhatArrived(
-      @ForAll("hostile") byte[] bytes) throws IOException {
+  @Test
+  void readingFramesFailsOnlyAsAProtocolErrorAndAllocatesForWhatArrived() throws IOException {
+    forHostileBytes(FrameFuzzTest::readFrames);
+  }
+
+  private static void readFrames(byte[] bytes) throws IOException {
     ByteArrayInputStream in = new ByteArrayInputStream(bytes);
     long before = THREADS.getCurrentThreadAllocatedBytes();
     String error = null;
@@ -137,9 +165,12 @@ class FrameFuzzTest {
     assertThat(allocated).isLessThan(4L * bytes.length + FIXED_ALLOWANCE);
   }
 
-  @Property
-  void relayingFramesUsesItsBufferAndNeverWritesMoreThanArrived(
-      @ForAll("hostile") byte[] bytes) throws IOException {
+  @Test
+  void relayingFramesUsesItsBufferAndNeverWritesMoreThanArrived() throws IOException {
+    forHostileBytes(FrameFuzzTest::relayFrames);
+  }
+
+  private static void relayFrames(byte[] bytes) throws IOException {
     ByteArrayInputStream in = new ByteArrayInputStream(bytes);
     long[] written = {0};
     OutputStream sink =
