@@ -71,7 +71,12 @@ class CreateClusterE2E {
       assertThat(m.getZone()).as("zone of %s", m.getPod()).isEqualTo(zone);
       assertThat(m.getFailureDomain()).as("failure domain of %s", m.getPod())
           .isEqualTo(FailureDomains.of(zone));
+      assertThat(m.getZoneSource()).as("zone source of %s", m.getPod()).isNotEqualTo("none");
     }
+    assertThat(cr.getStatus().getConditions())
+        .filteredOn(c -> c.getType().equals("VoterTopology"))
+        .singleElement()
+        .satisfies(c -> assertThat(c.getReason()).as(c.getMessage()).isEqualTo("VotersSpread"));
 
     Set<String> leaders = new HashSet<>();
     Map<String, String> idOfPod = new HashMap<>();

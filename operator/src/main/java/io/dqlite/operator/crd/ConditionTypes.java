@@ -15,5 +15,11 @@ public final class ConditionTypes {
   /** Something needs attention: a node offline, fewer voters than asked for, a failed step. */
   public static final String DEGRADED = "Degraded";
 
+  /**
+   * The voters sit in as many failure domains (as the nodes report them) as the pods span zones,
+   * capped at the voter count.
+   */
+  public static final String VOTER_TOPOLOGY = "VoterTopology";
+
   private ConditionTypes() {}
 }

@@ -34,6 +34,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.voters",
     type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(
+    name = "VoterTopology",
+    jsonPath = ".status.conditions[?(@.type==\"VoterTopology\")].status",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)

@@ -124,6 +124,11 @@ public class DqliteClusterSpec {
   @JsonPropertyDescription("Metrics scraping.")
   private MetricsSpec metrics;
 
+  @JsonPropertyDescription(
+      "How the sidecars find their zone (spec.zoneLabel): from their pod's labels by default;"
+          + " readNodeLabels for clusters whose pods lack the label.")
+  private ZonesSpec zones;
+
   public Integer getReplicas() {
     return replicas;
   }
@@ -210,6 +215,14 @@ public class DqliteClusterSpec {
 
   public void setTls(TlsSpec tls) {
     this.tls = tls;
+  }
+
+  public ZonesSpec getZones() {
+    return zones;
+  }
+
+  public void setZones(ZonesSpec zones) {
+    this.zones = zones;
   }
 
   public MetricsSpec getMetrics() {

@@ -19,10 +19,18 @@ public class MemberStatus {
   @JsonPropertyDescription("voter, stand-by or spare.")
   private String role;
 
-  @JsonPropertyDescription("The zone of the node's Kubernetes node, when known.")
+  @JsonPropertyDescription(
+      "The zone the node's sidecar derived its failure domain from, as it reports it about itself;"
+          + " unset when it reports none or its own report could not be read.")
   private String zone;
 
-  @JsonPropertyDescription("The failure domain the node reports.")
+  @JsonPropertyDescription(
+      "Where the sidecar found its zone: flag, pod_labels, node or none; unreported when the"
+          + " operator could not read the sidecar's own view (then zone is unset, not guessed).")
+  private String zoneSource;
+
+  @JsonPropertyDescription(
+      "The failure domain the node reports (what raft's role algorithm spreads voters by; 0 = none).")
   private Long failureDomain;
 
   @JsonPropertyDescription("Whether the node answered the last probe.")
@@ -76,6 +84,14 @@ public class MemberStatus {
 
   public void setZone(String zone) {
     this.zone = zone;
+  }
+
+  public String getZoneSource() {
+    return zoneSource;
+  }
+
+  public void setZoneSource(String zoneSource) {
+    this.zoneSource = zoneSource;
   }
 
   public Long getFailureDomain() {

@@ -10,6 +10,10 @@ import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
  * node's topology labels onto the pod at binding since 1.36), which spares granting read access to
  * Nodes, a cluster-scoped resource that a namespaced DqliteCluster could not own. A dedicated
  * account keeps the pods from inheriting whatever the namespace's default account was given.
+ *
+ * <p>With {@code spec.zones.readNodeLabels} the account's token is mounted into the sidecar
+ * container alone ({@link PodVolumes#KUBE_API}); the grant to read Nodes is the user's to apply
+ * (docs/operator.md, Zones).
  */
 public final class DesiredServiceAccount {
 

@@ -71,7 +71,8 @@ public final class PodTemplate {
       spec.withSecurityContext(PodSecurity.pod());
     }
     if (user.getServiceAccountName() == null) {
-      // The sidecar needs no Kubernetes API access (its zone comes from the downward API).
+      // No container gets the account's token: the sidecar's zone comes from the downward API,
+      // or, with spec.zones.readNodeLabels, from a token volume mounted into it alone.
       spec.withServiceAccountName(ClusterNames.serviceAccount(cr));
       spec.withAutomountServiceAccountToken(false);
     }

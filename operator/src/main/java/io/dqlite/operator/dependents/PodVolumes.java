@@ -2,6 +2,7 @@ package io.dqlite.operator.dependents;
 
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.TlsMode;
+import io.dqlite.operator.crd.ZonesSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import java.util.ArrayList;
@@ -21,6 +22,15 @@ public final class PodVolumes {
 
   /** The admin Secret, mounted into the sidecar container only. */
   public static final String ADMIN = "dqlite-admin";
+
+  /**
+   * The pod's ServiceAccount token, the cluster CA and the namespace, mounted into the sidecar
+   * container only, when it reads its Node's zone label ({@code spec.zones.readNodeLabels}).
+   */
+  public static final String KUBE_API = "dqlite-kube-api";
+
+  /** The token's lifetime; the kubelet renews it at 80% of that, fabric8 rereads the file. */
+  static final long TOKEN_SECONDS = 3607;
 
   private PodVolumes() {}
 
@@ -48,7 +58,41 @@ public final class PodVolumes {
               .endSecret()
               .build());
     }
+    if (ZonesSpec.readNodeLabels(cr)) {
+      volumes.add(kubeApi());
+    }
     return volumes;
+  }
+
+  /** What the kubelet's own {@code kube-api-access-*} volume holds, under our name. */
+  static Volume kubeApi() {
+    return new VolumeBuilder()
+        .withName(KUBE_API)
+        .withNewProjected()
+        .addNewSource()
+        .withNewServiceAccountToken()
+        .withPath("token")
+        .withExpirationSeconds(TOKEN_SECONDS)
+        .endServiceAccountToken()
+        .endSource()
+        .addNewSource()
+        .withNewConfigMap()
+        .withName("kube-root-ca.crt")
+        .addNewItem("ca.crt", null, "ca.crt")
+        .endConfigMap()
+        .endSource()
+        .addNewSource()
+        .withNewDownwardAPI()
+        .addNewItem()
+        .withPath("namespace")
+        .withNewFieldRef()
+        .withFieldPath("metadata.namespace")
+        .endFieldRef()
+        .endItem()
+        .endDownwardAPI()
+        .endSource()
+        .endProjected()
+        .build();
   }
 
   /** The Secret holding tls.crt, tls.key and ca.crt: the user's, or the generated one. */

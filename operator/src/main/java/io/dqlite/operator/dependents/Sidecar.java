@@ -38,6 +38,12 @@ public final class Sidecar {
   public static final String TMP_DIR = "/tmp";
 
   /**
+   * Where the pod's ServiceAccount token, CA and namespace go when the sidecar reads its Node
+   * ({@code spec.zones.readNodeLabels}): the path fabric8's in-cluster configuration reads.
+   */
+  public static final String SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+  /**
    * go-dqlite caps a handover at one minute; the sidecar is given the same budget and the pod 30
    * seconds more to close the node and exit.
    */

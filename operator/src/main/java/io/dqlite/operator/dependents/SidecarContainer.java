@@ -5,6 +5,7 @@ import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.DqliteClusterSpec;
 import io.dqlite.operator.crd.RaftSpec;
 import io.dqlite.operator.crd.TlsMode;
+import io.dqlite.operator.crd.ZonesSpec;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -127,6 +128,11 @@ public final class SidecarContainer {
     mounts.add(mount(PodVolumes.ADMIN, Sidecar.ADMIN_DIR, true));
     if (TlsMode.of(cr).tls()) {
       mounts.add(mount(PodVolumes.TLS, Sidecar.TLS_DIR, true));
+    }
+    if (ZonesSpec.readNodeLabels(cr)) {
+      // A mount at the token path also keeps the ServiceAccount admission from adding its own
+      // there, should the user's account automount tokens.
+      mounts.add(mount(PodVolumes.KUBE_API, Sidecar.SERVICE_ACCOUNT_DIR, true));
     }
     return mounts;
   }

@@ -5,24 +5,26 @@ import io.dqlite.operator.crd.MemberStatus;
 import io.dqlite.operator.dependents.ClusterNames;
 import io.dqlite.operator.plan.Member;
 import io.dqlite.operator.plan.Replacement;
-import io.fabric8.kubernetes.api.model.Pod;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * From an observed {@link Membership} to what the status shows and what the planners take. Pure.
  *
  * <p>A member's pod is found from its raft address (one form only, {@link
- * ClusterNames#podAddress}); a member at another address has none. Its zone is, in order: what the
- * node reported about itself (its sidecar's own view), the pod's zone label (Kubernetes 1.36 copies
- * the node's topology labels onto bound pods), or the label of the node the pod runs on.
+ * ClusterNames#podAddress}); a member at another address has none. Its zone is only what the node
+ * reported about itself (its sidecar's own {@code /cluster} view, {@code self.zone}): that is the
+ * zone its failure domain, and so raft's spreading of voters, derives from. The operator's own
+ * reading of pod or Node labels would show a zone the node may not use (pods without the zone
+ * label, no permission to read Nodes), so it is never lent: without the node's own report the
+ * zone stays unset and {@code zoneSource} says {@value #UNREPORTED}.
  */
 public final class MemberMapping {
+
+  /** {@code zoneSource} of a member whose own view the operator could not read. */
+  public static final String UNREPORTED = "unreported";
 
   private MemberMapping() {}
 
@@ -30,12 +32,7 @@ public final class MemberMapping {
   public static List<MemberStatus> statusMembers(
       DqliteCluster cr,
       Membership membership,
-      List<Pod> pods,
-      Map<String, Map<String, String>> nodeLabels,
       String clusterDomain) {
-    Map<String, Pod> podsByName =
-        pods.stream()
-            .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p, (a, b) -> a));
     return membership.members().stream()
         .sorted(order(cr, clusterDomain))
         .map(
@@ -47,9 +44,15 @@ public final class MemberMapping {
                   new MemberStatus(
                       podName, m.hexId(), m.address(), m.role().toString(), m.online());
               status.setFailureDomain(m.failureDomain());
+              Optional<SidecarView.Self> self = self(m, podName, membership);
               status.setZone(
-                  zone(cr, m, podName, podsByName.get(podName), membership, nodeLabels)
+                  self.map(SidecarView.Self::zone)
+                      .filter(MemberMapping::present)
                       .orElse(null));
+              status.setZoneSource(
+                  self.map(SidecarView.Self::zoneSource)
+                      .filter(MemberMapping::present)
+                      .orElse(UNREPORTED));
               return status;
             })
         .toList();
@@ -102,34 +105,11 @@ public final class MemberMapping {
             });
   }
 
-  private static Optional<String> zone(
-      DqliteCluster cr,
-      RaftMember m,
-      String podName,
-      Pod pod,
-      Membership membership,
-      Map<String, Map<String, String>> nodeLabels) {
-    if (present(m.zone())) {
-      return Optional.of(m.zone());
-    }
-    if (podName != null) {
-      SidecarView.Self self = membership.selves().get(podName);
-      if (self != null && m.hexId().equals(self.id()) && present(self.zone())) {
-        return Optional.of(self.zone());
-      }
-    }
-    if (pod == null) {
-      return Optional.empty();
-    }
-    String label = cr.getSpec().getZoneLabel();
-    Function<Map<String, String>, Optional<String>> read =
-        labels -> Optional.ofNullable(labels).map(l -> l.get(label)).filter(MemberMapping::present);
-    Optional<String> fromPod = read.apply(pod.getMetadata().getLabels());
-    if (fromPod.isPresent()) {
-      return fromPod;
-    }
-    String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
-    return node == null ? Optional.empty() : read.apply(nodeLabels.get(node));
+  /** The member's report about itself: its pod's sidecar's view, if that node has its id. */
+  private static Optional<SidecarView.Self> self(
+      RaftMember m, String podName, Membership membership) {
+    SidecarView.Self self = podName == null ? null : membership.selves().get(podName);
+    return self != null && m.hexId().equals(self.id()) ? Optional.of(self) : Optional.empty();
   }
 
   private static boolean present(String s) {

@@ -34,6 +34,9 @@ import java.util.stream.Stream;
  *       one node failure can cost the quorum.
  *   <li>{@code ZoneLabelMissing}: no node carries {@code spec.zoneLabel}: every node shares one
  *       failure domain and roles cannot be spread over zones.
+ *   <li>{@code ZonesNotSeenByNodes}: every member reports failure domain 0 while the Nodes its
+ *       pods run on carry the zone label: the sidecars cannot see their zone ({@link
+ *       VoterTopology#zonesNotSeen}).
  *   <li>{@code NoLeader}: the cluster was bootstrapped but no leader can be found.
  *   <li>{@code StaleMembers}: a pod runs a new node (its volume was lost) while the configuration
  *       still lists the old member at its address; the operator removes the old member.
@@ -72,6 +75,7 @@ public final class DegradedCheck {
     unschedulable(pods)
         .ifPresent(m -> issues.add(new Issue("PodsUnschedulable", "no node for " + m)));
     nodes(o, issues);
+    VoterTopology.zonesNotSeen(o).ifPresent(issues::add);
     raft(o, issues);
     notReady(pods, o.now(), notReadyDeadline)
         .ifPresent(

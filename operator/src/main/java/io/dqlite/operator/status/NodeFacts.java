@@ -38,7 +38,7 @@ public record NodeFacts(boolean known, List<KubeNode> nodes) {
     return new NodeFacts(false, List.of());
   }
 
-  /** The labels of every node, by name: what member zones fall back to. */
+  /** The labels of every node, by name: the zones the pods span ({@link VoterTopology}). */
   public Map<String, Map<String, String>> labelsByName() {
     return nodes.stream().collect(Collectors.toMap(KubeNode::name, KubeNode::labels, (a, b) -> a));
   }

@@ -29,6 +29,8 @@ import java.util.stream.Collectors;
  *   <li>Available: a leader exists and a majority of the voters is online: writes succeed.
  *   <li>Progressing: a scale step or a rolling restart is under way or waiting.
  *   <li>Degraded: see {@link DegradedCheck}.
+ *   <li>VoterTopology: the voters' failure domains cover the pods' zones; see {@link
+ *       VoterTopology}.
  * </ul>
  *
  * <p>Without a leader the membership cannot be read: the last known members are kept as they were
@@ -67,8 +69,7 @@ public final class StatusAggregator {
 
     if (o.membership().hasLeader()) {
       status.setMembers(
-          MemberMapping.statusMembers(
-              cr, o.membership(), o.pods(), o.nodes().labelsByName(), o.clusterDomain()));
+          MemberMapping.statusMembers(cr, o.membership(), o.clusterDomain()));
       status.setLeader(
           MemberMapping.leaderName(cr, o.membership(), o.clusterDomain()).orElse(null));
       status.setVoters(
@@ -87,6 +88,16 @@ public final class StatusAggregator {
     conditions.add(available(o, before, generation));
     conditions.add(progressing(o, before, generation));
     conditions.add(degraded(o, before, generation, notReadyDeadline));
+    VoterTopology.Verdict topology = VoterTopology.of(o);
+    conditions.add(
+        Conditions.of(
+            before,
+            ConditionTypes.VOTER_TOPOLOGY,
+            topology.status(),
+            topology.reason(),
+            topology.message(),
+            generation,
+            o.now()));
     status.setConditions(conditions);
     return status;
   }

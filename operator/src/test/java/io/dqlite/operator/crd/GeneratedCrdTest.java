@@ -82,6 +82,8 @@ class GeneratedCrdTest {
             org.assertj.core.groups.Tuple.tuple("Replicas", ".spec.replicas"),
             org.assertj.core.groups.Tuple.tuple("Ready", ".status.readyReplicas"),
             org.assertj.core.groups.Tuple.tuple("Leader", ".status.leader"),
+            org.assertj.core.groups.Tuple.tuple(
+                "VoterTopology", ".status.conditions[?(@.type==\"VoterTopology\")].status"),
             org.assertj.core.groups.Tuple.tuple("Voters", ".status.voters"),
             org.assertj.core.groups.Tuple.tuple("Age", ".metadata.creationTimestamp"));
   }

@@ -107,4 +107,68 @@ class PodTemplateTest {
     assertThat(pod.getContainers()).extracting(Container::getName).containsExactly("dqlite");
     assertThat(pod.getInitContainers()).isNullOrEmpty();
   }
+
+  @Test
+  void readingNodeLabelsMountsTheAccountTokenIntoTheSidecarAlone() {
+    io.dqlite.operator.crd.ZonesSpec zones = new io.dqlite.operator.crd.ZonesSpec();
+    zones.setReadNodeLabels(true);
+    PodTemplateSpec template =
+        build(
+            TestClusters.cluster(
+                spec -> {
+                  // The user's template, on the cluster's own ServiceAccount.
+                  spec.setPodTemplate(
+                      Serialization.unmarshal(USER_TEMPLATE, PodTemplateSpec.class));
+                  spec.getPodTemplate().getSpec().setServiceAccountName(null);
+                  spec.setZones(zones);
+                }));
+    PodSpec pod = template.getSpec();
+    assertThat(pod.getServiceAccountName())
+        .isEqualTo(ClusterNames.serviceAccount(TestClusters.cluster()));
+    assertThat(pod.getAutomountServiceAccountToken())
+        .as("the application's containers get no token")
+        .isFalse();
+    Container sidecar = pod.getContainers().get(1);
+    assertThat(sidecar.getVolumeMounts())
+        .filteredOn(m -> m.getName().equals(PodVolumes.KUBE_API))
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.getMountPath())
+                  .isEqualTo("/var/run/secrets/kubernetes.io/serviceaccount");
+              assertThat(m.getReadOnly()).isTrue();
+            });
+    assertThat(pod.getContainers().get(0).getVolumeMounts())
+        .noneMatch(m -> m.getName().equals(PodVolumes.KUBE_API));
+    assertThat(sidecar.getEnv())
+        .filteredOn(e -> e.getName().equals("NODE_NAME"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getValueFrom().getFieldRef().getFieldPath())
+                    .isEqualTo("spec.nodeName"));
+    Volume api =
+        pod.getVolumes().stream()
+            .filter(v -> v.getName().equals(PodVolumes.KUBE_API))
+            .findFirst()
+            .orElseThrow();
+    var sources = api.getProjected().getSources();
+    assertThat(sources.get(0).getServiceAccountToken().getPath()).isEqualTo("token");
+    assertThat(sources.get(1).getConfigMap().getName()).isEqualTo("kube-root-ca.crt");
+    assertThat(sources.get(1).getConfigMap().getItems().get(0).getPath()).isEqualTo("ca.crt");
+    assertThat(sources.get(2).getDownwardAPI().getItems().get(0).getFieldRef().getFieldPath())
+        .isEqualTo("metadata.namespace");
+  }
+
+  @Test
+  void byDefaultNoContainerGetsAToken() {
+    PodSpec pod = build(TestClusters.cluster(spec -> {})).getSpec();
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    assertThat(pod.getVolumes()).noneMatch(v -> v.getName().equals(PodVolumes.KUBE_API));
+    assertThat(pod.getContainers())
+        .allSatisfy(
+            c ->
+                assertThat(c.getVolumeMounts())
+                    .noneMatch(m -> m.getMountPath().startsWith("/var/run/secrets")));
+  }
 }

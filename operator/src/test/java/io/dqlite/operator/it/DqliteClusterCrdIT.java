@@ -9,7 +9,11 @@ import io.dqlite.operator.crd.DqliteClusterStatus;
 import io.dqlite.operator.crd.NetworkPolicySpec;
 import io.dqlite.operator.crd.PeerSelector;
 import io.dqlite.operator.crd.TlsSpec;
+import io.dqlite.operator.crd.ZonesSpec;
+import io.dqlite.operator.dependents.DesiredStatefulSet;
+import io.dqlite.operator.dependents.PodVolumes;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -140,6 +144,32 @@ class DqliteClusterCrdIT {
     // not the schema, decides what absent means: TlsModeDecision).
     assertThat(spec.getTls()).isNull();
     assertThat(spec.getNetworkPolicy()).isNull();
+  }
+
+  /**
+   * {@code spec.zones.readNodeLabels} is stored, and the StatefulSet built from it (the token volume
+   * mounted into the sidecar alone) passes the API server's validation: a dry-run create.
+   */
+  @Test
+  void readNodeLabelsIsStoredAndItsPodTemplateIsValid() {
+    k.resource(
+            cluster(
+                "zoned",
+                spec -> {
+                  ZonesSpec zones = new ZonesSpec();
+                  zones.setReadNodeLabels(true);
+                  spec.setZones(zones);
+                }))
+        .create();
+    DqliteCluster stored = resource("zoned").get();
+    assertThat(ZonesSpec.readNodeLabels(stored)).isTrue();
+    StatefulSet sts = DesiredStatefulSet.build(stored, 3, "cluster.local");
+    StatefulSet validated = k.resource(sts).inNamespace(ns).dryRun().create();
+    assertThat(validated.getSpec().getTemplate().getSpec().getVolumes())
+        .anySatisfy(v -> assertThat(v.getName()).isEqualTo(PodVolumes.KUBE_API));
+    assertThat(k.apps().statefulSets().inNamespace(ns).withName(sts.getMetadata().getName()).get())
+        .as("dry run only")
+        .isNull();
   }
 
   @Test

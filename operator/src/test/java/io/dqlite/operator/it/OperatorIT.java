@@ -267,7 +267,7 @@ class OperatorIT {
               DqliteCluster cr = cluster("db").get();
               assertThat(cr.getStatus()).isNotNull();
               assertThat(cr.getStatus().getObservedGeneration()).isEqualTo(1L);
-              assertThat(cr.getStatus().getConditions()).hasSize(4);
+              assertThat(cr.getStatus().getConditions()).hasSize(5);
             });
     DqliteCluster cr = cluster("db").get();
     log.info("status: {}", io.fabric8.kubernetes.client.utils.Serialization.asYaml(cr.getStatus()));

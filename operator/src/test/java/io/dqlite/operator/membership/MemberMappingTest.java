@@ -7,8 +7,6 @@ import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.MemberStatus;
 import io.dqlite.operator.plan.Member;
 import io.dqlite.operator.testing.Fixtures;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +23,7 @@ class MemberMappingTest {
   void membersMapToPodsByAddressInOrdinalOrder() {
     Membership m = Fixtures.membership("s2 v0* vx v1!");
     List<MemberStatus> status =
-        MemberMapping.statusMembers(cr, m, Fixtures.pods(3), Map.of(), Fixtures.DOMAIN);
+        MemberMapping.statusMembers(cr, m, Fixtures.DOMAIN);
     assertThat(status)
         .extracting(
             MemberStatus::getPod,
@@ -42,34 +40,36 @@ class MemberMappingTest {
     assertThat(status.get(1).getFailureDomain()).as("offline: unknown").isNull();
   }
 
+  /**
+   * The zone is what the node reports about itself, never the operator's reading of pod or Node
+   * labels (the mapping does not take them: they would show a zone the node's failure domain is
+   * not derived from).
+   */
   @ParameterizedTest(name = "{0}")
   @CsvSource(
       delimiter = '|',
       textBlock =
           """
-          # case                                | reported | self   | pod label | node label | expected
-          what the node reported wins           | zone-r   | zone-s | zone-p    | zone-n     | zone-r
-          then its sidecar's own view           |          | zone-s | zone-p    | zone-n     | zone-s
-          then the pod's label                  |          |        | zone-p    | zone-n     | zone-p
-          then its node's label                 |          |        |           | zone-n     | zone-n
-          unknown                               |          |        |           |            |
+          # case                                   | self zone | self source | zone   | source
+          the sidecar's own report                 | zone-s    | pod_labels  | zone-s | pod_labels
+          read from the Node by the sidecar        | zone-n    | node        | zone-n | node
+          no zone seen                             |           | none        |        | none
+          no own view: unreported, not guessed     |           |             |        | unreported
           """)
-  void zonePrecedence(
+  void zoneIsTheNodesOwnReport(
       String description,
-      String reported,
-      String self,
-      String podLabel,
-      String nodeLabel,
-      String expected) {
-    RaftMember member =
-        new RaftMember(0x100, Fixtures.address(0), NodeRole.VOTER, true, 1L, reported);
+      String selfZone,
+      String selfSource,
+      String zone,
+      String source) {
+    RaftMember member = new RaftMember(0x100, Fixtures.address(0), NodeRole.VOTER, true, 1L, null);
     Map<String, SidecarView.Self> selves =
-        self == null
+        selfSource == null
             ? Map.of()
             : Map.of(
                 "db-0",
                 new SidecarView.Self(
-                    "0x100", Fixtures.address(0), "voter", self, "downward", 1L, true, true));
+                    "0x100", Fixtures.address(0), "voter", selfZone, selfSource, 1L, true, true));
     Membership m =
         new Membership(
             Membership.Source.SIDECAR,
@@ -77,17 +77,9 @@ class MemberMappingTest {
             List.of(member),
             selves,
             List.of());
-    PodBuilder pod = new PodBuilder(Fixtures.pod(0));
-    if (podLabel != null) {
-      pod.editMetadata().addToLabels("topology.kubernetes.io/zone", podLabel).endMetadata();
-    }
-    Map<String, Map<String, String>> nodes =
-        nodeLabel == null
-            ? Map.of()
-            : Map.of("node-0", Map.of("topology.kubernetes.io/zone", nodeLabel));
-    List<MemberStatus> status =
-        MemberMapping.statusMembers(cr, m, List.<Pod>of(pod.build()), nodes, Fixtures.DOMAIN);
-    assertThat(status.get(0).getZone()).isEqualTo(expected);
+    List<MemberStatus> status = MemberMapping.statusMembers(cr, m, Fixtures.DOMAIN);
+    assertThat(status.get(0).getZone()).isEqualTo(zone);
+    assertThat(status.get(0).getZoneSource()).isEqualTo(source);
   }
 
   @Test
@@ -103,9 +95,13 @@ class MemberMappingTest {
                 new SidecarView.Self(
                     "0x200", Fixtures.address(0), null, "zone-a", "downward", 1L, false, false)),
             List.of());
-    assertThat(MemberMapping.statusMembers(cr, m, List.of(), Map.of(), Fixtures.DOMAIN))
+    assertThat(MemberMapping.statusMembers(cr, m, Fixtures.DOMAIN))
         .singleElement()
-        .satisfies(s -> assertThat(s.getZone()).isNull());
+        .satisfies(
+            s -> {
+              assertThat(s.getZone()).isNull();
+              assertThat(s.getZoneSource()).isEqualTo(MemberMapping.UNREPORTED);
+            });
   }
 
   @Test

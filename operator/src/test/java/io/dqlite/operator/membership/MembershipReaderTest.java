@@ -165,8 +165,7 @@ class MembershipReaderTest {
             });
     assertThat(MemberMapping.staleMembers(cr, read, Fixtures.DOMAIN))
         .containsExactly(new io.dqlite.operator.plan.Replacement.Stale(1, 0x101, 0x201));
-    assertThat(MemberMapping.statusMembers(cr, read, Fixtures.pods(3), java.util.Map.of(),
-            Fixtures.DOMAIN))
+    assertThat(MemberMapping.statusMembers(cr, read, Fixtures.DOMAIN))
         .filteredOn(m -> "0x101".equals(m.getId()))
         .singleElement()
         .satisfies(m -> assertThat(m.getOnline()).isFalse());

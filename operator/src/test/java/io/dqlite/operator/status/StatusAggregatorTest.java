@@ -72,6 +72,75 @@ class StatusAggregatorTest {
     assertThat(progressing.getMessage()).contains("0x201");
   }
 
+  /**
+   * Pods on three zoned Nodes whose sidecars see no zone (their pods lack the label): the member
+   * zones come from the sidecars' own reports (none), not from the operator's Node list, and the
+   * status says raft is not spread.
+   */
+  @Test
+  void memberZonesAreTheSidecarsOwnReports() {
+    DqliteCluster cr = Observations.bootstrapped(Fixtures.cluster());
+    Observation blind = withSelves(cr, "none", null, 0L);
+    DqliteClusterStatus status = StatusAggregator.aggregate(blind);
+    assertThat(status.getMembers())
+        .extracting(MemberStatus::getZone, MemberStatus::getZoneSource)
+        .containsOnly(org.assertj.core.groups.Tuple.tuple(null, "none"));
+    Condition topology = condition(status, ConditionTypes.VOTER_TOPOLOGY);
+    assertThat(topology.getStatus()).isEqualTo("False");
+    assertThat(topology.getReason()).isEqualTo("VotersNotSpread");
+    assertThat(topology.getMessage()).contains("zone-0, zone-1, zone-2");
+    Condition degraded = condition(status, ConditionTypes.DEGRADED);
+    assertThat(degraded.getReason()).isEqualTo("ZonesNotSeenByNodes");
+
+    // The same cluster once each sidecar reads its Node's label (spec.zones.readNodeLabels).
+    status = StatusAggregator.aggregate(withSelves(cr, "node", "zone-", null));
+    assertThat(status.getMembers())
+        .extracting(MemberStatus::getPod, MemberStatus::getZone, MemberStatus::getZoneSource)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("db-0", "zone-0", "node"),
+            org.assertj.core.groups.Tuple.tuple("db-1", "zone-1", "node"),
+            org.assertj.core.groups.Tuple.tuple("db-2", "zone-2", "node"));
+    assertThat(condition(status, ConditionTypes.VOTER_TOPOLOGY).getReason())
+        .isEqualTo("VotersSpread");
+    assertThat(condition(status, ConditionTypes.DEGRADED).getReason()).isEqualTo("AsExpected");
+  }
+
+  /**
+   * Three voters on the zoned nodes of "3z"; each sidecar reports {@code zonePrefix + ordinal} (or
+   * no zone) with {@code domain} (or 10 + ordinal).
+   */
+  private static Observation withSelves(
+      DqliteCluster cr, String source, String zonePrefix, Long domain) {
+    Observation steady = Observations.steady(cr, "0 1 2", "v0* v1 v2", "3z");
+    Map<String, SidecarView.Self> selves = new java.util.HashMap<>();
+    List<io.dqlite.operator.membership.RaftMember> members = new java.util.ArrayList<>();
+    for (var m : steady.membership().members()) {
+      int ordinal = (int) (m.id() - 0x100);
+      String zone = zonePrefix == null ? null : zonePrefix + ordinal;
+      long fd = domain != null ? domain : 10 + ordinal;
+      members.add(
+          new io.dqlite.operator.membership.RaftMember(
+              m.id(), m.address(), m.role(), true, fd, null));
+      selves.put(
+          "db-" + ordinal,
+          new SidecarView.Self(m.hexId(), m.address(), "voter", zone, source, fd, true, false));
+    }
+    Membership read = steady.membership();
+    return new Observation(
+        cr,
+        steady.statefulSet(),
+        steady.pods(),
+        new Membership(read.source(), read.leader(), members, selves, read.problems()),
+        steady.nodes(),
+        steady.scaleStep(),
+        null,
+        steady.roll(),
+        Optional.empty(),
+        Optional.empty(),
+        Fixtures.DOMAIN,
+        steady.now());
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(
       delimiter = '|',
@@ -186,7 +255,7 @@ class StatusAggregatorTest {
         .containsExactly("db-0", "db-1", "db-2", null);
     assertThat(status.getConditions())
         .extracting(Condition::getType)
-        .containsExactly("Ready", "Available", "Progressing", "Degraded");
+        .containsExactly("Ready", "Available", "Progressing", "Degraded", "VoterTopology");
     assertThat(status.getConditions())
         .allSatisfy(
             c -> {

@@ -237,6 +237,84 @@ class ZoneFromApiServerIT {
         .contains("grant get on nodes to the pod's service account, or set --zone");
   }
 
+  /**
+   * The grant docs/operator.md (Zones) tells users to apply for {@code spec.zones.readNodeLabels},
+   * applied as written (placeholders filled): the bound account's token reads its Node's zone, and
+   * nothing more than {@code get} on nodes (no list).
+   */
+  @Test
+  void theDocumentedNodeReaderGrantReadsTheZone() throws IOException {
+    requireControlPlane();
+    KubernetesClient admin = controlPlane.client();
+    String doc = Files.readString(Path.of("..", "docs", "operator.md"));
+    String begin = "<!-- zones-rbac:begin -->";
+    String yaml =
+        doc.substring(doc.indexOf(begin) + begin.length(), doc.indexOf("<!-- zones-rbac:end -->"))
+            .replace("```yaml", "")
+            .replace("```", "")
+            .replace("NAMESPACE", "default")
+            .replace("CLUSTER", "zoned-db");
+    admin.serviceAccounts().inNamespace("default").resource(
+        new ServiceAccountBuilder().withNewMetadata().withName("zoned-db").endMetadata().build())
+        .createOr(r -> r.update());
+    List<io.fabric8.kubernetes.api.model.HasMetadata> rbac =
+        admin.load(new java.io.ByteArrayInputStream(
+            yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8))).items();
+    assertThat(rbac).extracting(io.fabric8.kubernetes.api.model.HasMetadata::getKind)
+        .containsExactly("ClusterRole", "ClusterRoleBinding");
+    rbac.forEach(o -> admin.resource(o).forceConflicts().fieldManager("zone-it").serverSideApply());
+    try {
+      Config account = serviceAccountConfig(admin, "zoned-db");
+      // RBAC changes reach the authorizer's cache shortly after they are stored.
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                logs.list.clear();
+                ZoneResolver.Zone z =
+                    new ZoneResolver(
+                            LABEL,
+                            null,
+                            "worker-a",
+                            () -> new KubernetesClientBuilder().withConfig(account).build())
+                        .resolve(null);
+                assertThat(z)
+                    .isEqualTo(
+                        new ZoneResolver.Zone(Optional.of("zone-a"), ZoneResolver.Source.NODE));
+              });
+      assertThat(warnings()).isEmpty();
+      try (KubernetesClient client = new KubernetesClientBuilder().withConfig(account).build()) {
+        assertThat(
+                org.assertj.core.api.Assertions.catchThrowableOfType(
+                    io.fabric8.kubernetes.client.KubernetesClientException.class,
+                    () -> client.nodes().list()))
+            .as("get only: listing nodes stays forbidden")
+            .satisfies(e -> assertThat(e.getCode()).isEqualTo(403));
+      }
+    } finally {
+      rbac.forEach(o -> admin.resource(o).delete());
+    }
+  }
+
+  /** A client configuration with a fresh token of the ServiceAccount {@code name}. */
+  private static Config serviceAccountConfig(KubernetesClient admin, String name) {
+    String token =
+        admin.serviceAccounts().inNamespace("default").withName(name)
+            .tokenRequest(
+                new TokenRequestBuilder().withNewSpec().withExpirationSeconds(600L).endSpec()
+                    .build())
+            .getStatus()
+            .getToken();
+    Config base = controlPlane.config();
+    return new ConfigBuilder()
+        .withMasterUrl(base.getMasterUrl())
+        .withCaCertData(base.getCaCertData())
+        .withCaCertFile(base.getCaCertFile())
+        .withOauthToken(token)
+        .withRequestRetryBackoffLimit(0)
+        .build();
+  }
+
   private List<String> warnings() {
     return logs.list.stream()
         .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
