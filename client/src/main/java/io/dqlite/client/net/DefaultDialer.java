@@ -16,12 +16,7 @@ public final class DefaultDialer implements Dialer {
 
   @Override
   public Transport dial(String address, Duration timeout) throws IOException {
-    DqliteAddress parsed;
-    try {
-      parsed = DqliteAddress.parse(address);
-    } catch (IllegalArgumentException e) {
-      throw new IOException(e.getMessage(), e);
-    }
+    DqliteAddress parsed = DqliteAddress.parseToDial(address);
     try {
       if (parsed instanceof DqliteAddress.Tcp tcp) {
         return SocketTransport.connect(address, tcp.host(), tcp.port(), timeout);

@@ -1,5 +1,6 @@
 package io.dqlite.client.net;
 
+import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -16,6 +17,15 @@ public sealed interface DqliteAddress {
 
   /** A unix socket at a filesystem path. */
   record UnixPath(Path path) implements DqliteAddress {}
+
+  /** {@link #parse} for a dialer: a malformed address fails the dial as an {@link IOException}. */
+  static DqliteAddress parseToDial(String address) throws IOException {
+    try {
+      return parse(address);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
 
   /**
    * Parses {@code host:port}, {@code [ipv6]:port}, {@code @name}, {@code /path} or {@code

@@ -160,12 +160,7 @@ public final class TlsDialer implements Dialer {
 
   @Override
   public Transport dial(String address, Duration timeout) throws IOException {
-    DqliteAddress parsed;
-    try {
-      parsed = DqliteAddress.parse(address);
-    } catch (IllegalArgumentException e) {
-      throw new IOException(e.getMessage(), e);
-    }
+    DqliteAddress parsed = DqliteAddress.parseToDial(address);
     if (!(parsed instanceof DqliteAddress.Tcp tcp)) {
       throw new IOException("dial " + address + ": TLS needs a TCP host:port address");
     }
