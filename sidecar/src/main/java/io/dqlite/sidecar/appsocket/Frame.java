@@ -147,15 +147,10 @@ record Frame(MessageHeader header, byte[] body) {
 
   /** {@link #read(InputStream)}, refusing bodies over {@code maxBody} bytes as garbage. */
   static Frame read(InputStream in, long maxBody) throws IOException, ProtocolException {
-    byte[] head = new byte[MessageHeader.SIZE];
-    int n = readFully(in, head, 0, head.length);
-    if (n == 0) {
+    MessageHeader header = readHeader(in);
+    if (header == null) {
       return null;
     }
-    if (n < head.length) {
-      throw new ProtocolException("truncated message header (" + n + " of 8 bytes)", null);
-    }
-    MessageHeader header = MessageHeader.decode(head);
     long size = header.bodyBytes();
     if (size == 0 || size > Math.min(maxBody, MAX_BODY)) {
       throw new ProtocolException(
