@@ -176,15 +176,7 @@ class CrashSafeStepsIT {
         .until(() -> client.pods().inNamespace(NS).list().getItems().size() == count);
     for (int i = 0; i < count; i++) {
       Pod fixture = Fixtures.pod(i);
-      client
-          .pods()
-          .inNamespace(NS)
-          .withName(fixture.getMetadata().getName())
-          .editStatus(
-              p -> {
-                p.setStatus(fixture.getStatus());
-                return p;
-              });
+      LocalKube.setPodStatus(NS, fixture.getMetadata().getName(), fixture.getStatus());
     }
   }
 

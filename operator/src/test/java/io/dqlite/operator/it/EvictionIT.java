@@ -169,15 +169,7 @@ class EvictionIT {
             .endSpec()
             .build();
     Pod created = client.resource(pod).create();
-    client
-        .pods()
-        .inNamespace(ns)
-        .withName("db-0")
-        .editStatus(
-            p -> {
-              p.setStatus(fixture.getStatus());
-              return p;
-            });
+    LocalKube.setPodStatus(ns, "db-0", fixture.getStatus());
     return created.getMetadata().getUid();
   }
 

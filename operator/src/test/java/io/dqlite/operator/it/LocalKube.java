@@ -3,8 +3,10 @@ package io.dqlite.operator.it;
 import io.dqlite.localkube.LocalControlPlane;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -172,6 +174,30 @@ public final class LocalKube implements ExecutionCondition, BeforeAllCallback {
   /** Deletes a namespace without waiting. */
   public static void deleteNamespace(String name) {
     admin().namespaces().withName(name).delete();
+  }
+
+  /**
+   * Writes a pod's status as a node agent would (none runs here). Retried on 409: the scheduler
+   * binds the new pod concurrently, which changes its resourceVersion under a read-modify-write.
+   */
+  public static void setPodStatus(String namespace, String pod, PodStatus status) {
+    Awaitility.await("status of pod " + namespace + "/" + pod)
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptionsMatching(
+            e -> e instanceof KubernetesClientException k && k.getCode() == 409)
+        .until(
+            () -> {
+              admin()
+                  .pods()
+                  .inNamespace(namespace)
+                  .withName(pod)
+                  .editStatus(
+                      p -> {
+                        p.setStatus(status);
+                        return p;
+                      });
+              return true;
+            });
   }
 
   static <T extends HasMetadata> T create(T resource) {
