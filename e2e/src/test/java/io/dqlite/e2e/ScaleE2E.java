@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -45,6 +47,8 @@ class ScaleE2E {
       assertThat(five.members()).as("raft configuration after scaling up").hasSize(5);
       assertThat(five.voters()).isEqualTo(3);
       assertThat(five.standBys()).isEqualTo(2);
+      Map<String, String> idsOfFive = DqliteClusters.get(client, ns.name(), name).getStatus()
+          .getMembers().stream().collect(Collectors.toMap(MemberStatus::getPod, MemberStatus::getId));
 
       DqliteClusters.patch(client, ns.name(), name, "{\"spec\":{\"replicas\":3}}");
       Duration down = DqliteClusters.awaitStatus(client, ns.name(), name, Duration.ofMinutes(6),
@@ -58,6 +62,18 @@ class ScaleE2E {
           .containsExactlyInAnyOrder(name + "-0", name + "-1", name + "-2");
       assertThat(cr.getStatus().getMembers()).extracting(MemberStatus::getRole)
           .containsOnly("voter");
+      assertThat(cr.getStatus().getScaleDown()).as("scale-down record once done").isNull();
+      assertThat(cr.getStatus().getMembers()).extracting(MemberStatus::getId)
+          .doesNotContain(idsOfFive.get(name + "-3"), idsOfFive.get(name + "-4"));
+      List<String> notes = client.events().v1().events().inNamespace(ns.name()).list().getItems()
+          .stream().filter(e -> name.equals(e.getRegarding().getName()))
+          .map(e -> e.getReason() + ": " + e.getNote()).toList();
+      assertThat(notes).as("events of the scale-down")
+          .anySatisfy(n -> assertThat(n).startsWith(
+              "ScaleDown: removed member " + idsOfFive.get(name + "-4") + " (" + name + "-4)"))
+          .anySatisfy(n -> assertThat(n).startsWith(
+              "ScaleDown: removed member " + idsOfFive.get(name + "-3") + " (" + name + "-3)"))
+          .anySatisfy(n -> assertThat(n).startsWith("ScaleDown: StatefulSet replicas 5 → 3"));
       List<Pod> pods = DqliteClusters.pods(client, ns.name(), name);
       for (Pod pod : pods) {
         SidecarView view = SidecarView.of(client, pod);

@@ -1,10 +1,11 @@
 package io.dqlite.packaging;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dqlite.localkube.Crds;
 import io.dqlite.localkube.LocalControlPlane;
+import io.dqlite.localkube.Prerequisites;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
@@ -12,17 +13,10 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.awaitility.Awaitility;
+import java.util.Optional;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -73,15 +67,9 @@ final class SharedControlPlane implements ExtensionContext.Store.CloseableResour
     @Override
     public void beforeAll(ExtensionContext context) {
       String caller = context.getRequiredTestClass().getSimpleName();
-      Path binDir = locateBinDir();
-      for (String binary : List.of("kube-apiserver", "kube-controller-manager", "kube-scheduler",
-          "helm")) {
-        skipUnless(caller, Files.isExecutable(binDir.resolve(binary)),
-            "the local control plane is not built (" + binDir.resolve(binary)
-                + " missing); run `make k8s-binaries` (make test does)");
-      }
-      skipUnless(caller, onPath("etcd"),
-          "etcd is not installed (`make k8s-binaries` installs Debian's etcd-server)");
+      Optional<String> missing = Prerequisites.missing("helm");
+      skipUnless(caller, missing.isEmpty(), "no local control plane: " + missing.orElse(""));
+      Path binDir = Prerequisites.binDir();
       store(context).getOrComputeIfAbsent(
           SharedControlPlane.class, k -> start(binDir), SharedControlPlane.class);
     }
@@ -114,23 +102,11 @@ final class SharedControlPlane implements ExtensionContext.Store.CloseableResour
   }
 
   private void installCrdsAndNamespaces() throws IOException {
-    List<String> crds = new ArrayList<>(List.of("dqliteclusters.dqlite.io"));
-    client.resource(client.getKubernetesSerialization()
-        .unmarshal(Files.readString(RepoPaths.crd()), CustomResourceDefinition.class)).create();
+    Crds.applyAndAwaitEstablished(client, RepoPaths.crd());
     for (JsonNode doc : Yaml.documents(MONITORING_CRDS)) {
-      CustomResourceDefinition crd =
-          client.getKubernetesSerialization().convertValue(doc, CustomResourceDefinition.class);
-      client.resource(crd).create();
-      crds.add(crd.getMetadata().getName());
+      Crds.applyAndAwaitEstablished(client,
+          client.getKubernetesSerialization().convertValue(doc, CustomResourceDefinition.class));
     }
-    Awaitility.await("CRDs established").atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
-      for (String name : crds) {
-        assertThat(client.apiextensions().v1().customResourceDefinitions().withName(name).get()
-            .getStatus().getConditions())
-            .as(name)
-            .anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True"));
-      }
-    });
     for (String ns : List.of(ChartRender.NAMESPACE, EXAMPLES_NAMESPACE, "team-a", "team-b",
         "monitoring")) {
       client.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
@@ -156,30 +132,5 @@ final class SharedControlPlane implements ExtensionContext.Store.CloseableResour
       System.err.println(caller + " SKIPPED: " + reason);
     }
     assumeThat(condition).as("%s skipped: %s", caller, reason).isTrue();
-  }
-
-  private static Path locateBinDir() {
-    try {
-      Process p = new ProcessBuilder("bash",
-          RepoPaths.resolve("localkube/build-binaries.sh").toString(), "--print-bin-dir")
-          .redirectErrorStream(true).start();
-      String out;
-      try (InputStream in = p.getInputStream()) {
-        out = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-      }
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("build-binaries.sh --print-bin-dir").isTrue();
-      assertThat(p.exitValue()).as(out).isZero();
-      return Path.of(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException("run localkube/build-binaries.sh --print-bin-dir", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
-  }
-
-  private static boolean onPath(String command) {
-    String path = System.getenv().getOrDefault("PATH", "");
-    return Stream.of(path.split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, command)));
   }
 }

@@ -1,19 +1,20 @@
 package io.dqlite.e2e.support;
 
+import io.dqlite.localkube.Crds;
 import io.dqlite.localkube.LocalControlPlane;
+import io.dqlite.localkube.Prerequisites;
 import io.dqlite.localkube.agent.NodeAgent;
 import io.dqlite.localkube.pods.ImageTable;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.opentest4j.TestAbortedException;
@@ -32,7 +33,6 @@ public final class E2eEnvironment implements AutoCloseable {
   /** The three simulated nodes' zones (the agent's default). */
   public static final List<String> ZONES = List.of("zone-a", "zone-b", "zone-c");
 
-  private static final String CRD_NAME = "dqliteclusters.dqlite.io";
 
   private final Path repo;
   private final Path stateDir;
@@ -62,21 +62,11 @@ public final class E2eEnvironment implements AutoCloseable {
    */
   static E2eEnvironment start() {
     Path repo = RepoPaths.root();
-    Path binDir = RepoPaths.k8sBinDir();
-    List<String> missing = new ArrayList<>();
-    for (String binary : List.of("kube-apiserver", "kube-controller-manager", "kube-scheduler",
-        "kubectl", "helm")) {
-      if (!Files.isExecutable(binDir.resolve(binary))) {
-        missing.add(binDir.resolve(binary).toString());
-      }
+    Optional<String> missing = Prerequisites.missing("kubectl", "helm");
+    if (missing.isPresent()) {
+      throw new TestAbortedException("no local control plane: " + missing.get());
     }
-    if (!RepoPaths.onPath("etcd")) {
-      missing.add("etcd (Debian's etcd-server)");
-    }
-    if (!missing.isEmpty()) {
-      throw new TestAbortedException(
-          "the local control plane is not built (missing " + missing + "): run `make k8s-binaries`");
-    }
+    Path binDir = Prerequisites.binDir();
     for (Path jar : List.of(RepoPaths.sidecarJar(), RepoPaths.operatorJar())) {
       if (!Files.isRegularFile(jar)) {
         throw new IllegalStateException(
@@ -127,7 +117,7 @@ public final class E2eEnvironment implements AutoCloseable {
               .count() == ZONES.size());
       Measurements.record("node agent up, nodes Ready", Duration.ofNanos(System.nanoTime() - t1));
 
-      installCrd(client, repo);
+      Crds.applyAndAwaitEstablished(client, repo.resolve("crds/dqliteclusters.dqlite.io-v1.yml"));
 
       long t2 = System.nanoTime();
       OperatorProcess operator =
@@ -147,24 +137,6 @@ public final class E2eEnvironment implements AutoCloseable {
       }
       throw new IllegalStateException("start the E2E environment: " + e.getMessage(), e);
     }
-  }
-
-  private static void installCrd(KubernetesClient client, Path repo) throws IOException {
-    String yaml =
-        Files.readString(repo.resolve("crds/dqliteclusters.dqlite.io-v1.yml"),
-            StandardCharsets.UTF_8);
-    CustomResourceDefinition crd =
-        client.getKubernetesSerialization().unmarshal(yaml, CustomResourceDefinition.class);
-    client.resource(crd).forceConflicts().serverSideApply();
-    Awaitility.await("CRD " + CRD_NAME + " established")
-        .atMost(Duration.ofMinutes(1))
-        .pollInterval(Duration.ofMillis(250))
-        .until(() -> {
-          CustomResourceDefinition c =
-              client.apiextensions().v1().customResourceDefinitions().withName(CRD_NAME).get();
-          return c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
-              .anyMatch(x -> x.getType().equals("Established") && x.getStatus().equals("True"));
-        });
   }
 
   private static boolean ready(Node n) {

@@ -1,23 +1,17 @@
 package io.dqlite.operator.it;
 
+import io.dqlite.localkube.Crds;
 import io.dqlite.localkube.LocalControlPlane;
+import io.dqlite.localkube.Prerequisites;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
@@ -72,51 +66,14 @@ public final class LocalKube implements ExecutionCondition, BeforeAllCallback {
             .getRoot()
             .getStore(ExtensionContext.Namespace.GLOBAL)
             .put(LocalKube.class.getName(), new Closer(cp));
-        applyCrd(cp.client());
+        Crds.applyAndAwaitEstablished(cp.client(), CRD);
       }
     }
   }
 
-  /**
-   * What keeps the control plane from starting without a build, if anything: the binary directory
-   * is the one {@code build-binaries.sh} uses (its environment overrides included), etcd is on the
-   * PATH.
-   */
+  /** What keeps the control plane from starting without a build, if anything. */
   static Optional<String> missingBinaries() {
-    Path script =
-        Path.of(System.getProperty("localkube.scriptDir", "../localkube"))
-            .resolve("build-binaries.sh");
-    List<String> out;
-    try {
-      Process p =
-          new ProcessBuilder("bash", script.toString(), "--print-bin-dir")
-              .redirectError(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0 || out.isEmpty()) {
-        return Optional.of(script + " --print-bin-dir failed");
-      }
-    } catch (IOException e) {
-      return Optional.of("run " + script + ": " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.of("interrupted");
-    }
-    Path bin = Path.of(out.get(0));
-    List<String> absent =
-        Stream.of("kube-apiserver", "kube-controller-manager", "kube-scheduler")
-            .filter(b -> !Files.isExecutable(bin.resolve(b)))
-            .toList();
-    boolean etcd =
-        Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-            .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, "etcd")));
-    if (absent.isEmpty() && etcd) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        (absent.isEmpty() ? "" : String.join(", ", absent) + " not in " + bin + "; ")
-            + (etcd ? "" : "etcd not on the PATH; ")
-            + "run `make k8s-binaries` (or -Plocalkube-it to build them in the test run)");
+    return Prerequisites.missing();
   }
 
   /** Stops the control plane when the run's root context closes. */
@@ -134,32 +91,6 @@ public final class LocalKube implements ExecutionCondition, BeforeAllCallback {
 
   public static KubernetesClient admin() {
     return controlPlane.client();
-  }
-
-  private static void applyCrd(KubernetesClient client) {
-    try (InputStream in = Files.newInputStream(CRD)) {
-      CustomResourceDefinition crd =
-          client.apiextensions().v1().customResourceDefinitions().load(in).item();
-      client.resource(crd).fieldManager("operator-it").forceConflicts().serverSideApply();
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () -> {
-                CustomResourceDefinition c =
-                    client
-                        .apiextensions()
-                        .v1()
-                        .customResourceDefinitions()
-                        .withName(crd.getMetadata().getName())
-                        .get();
-                return c.getStatus() != null
-                    && c.getStatus().getConditions().stream()
-                        .anyMatch(
-                            x -> "Established".equals(x.getType()) && "True".equals(x.getStatus()));
-              });
-    } catch (IOException e) {
-      throw new IllegalStateException("read " + CRD.toAbsolutePath() + ": " + e.getMessage(), e);
-    }
   }
 
   /** A fresh namespace with a unique name. */

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.dqlite.localkube.LocalControlPlane;
+import io.dqlite.localkube.Prerequisites;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
@@ -39,8 +40,6 @@ import org.slf4j.LoggerFactory;
 class ZoneFromApiServerIT {
 
   private static final String LABEL = "topology.kubernetes.io/zone";
-  private static final List<String> BINARIES =
-      List.of("kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl", "helm");
   private static final org.slf4j.Logger log = LoggerFactory.getLogger(ZoneFromApiServerIT.class);
 
   private static LocalControlPlane controlPlane;
@@ -52,20 +51,13 @@ class ZoneFromApiServerIT {
 
   @BeforeAll
   static void startControlPlane() {
-    LocalControlPlane cp = LocalControlPlane.builder().build();
-    Path bin = cp.binDir();
-    missing =
-        BINARIES.stream()
-            .filter(b -> !Files.isExecutable(bin.resolve(b)))
-            .map(b -> bin.resolve(b).toString())
-            .reduce((a, b) -> a + ", " + b)
-            .orElse(null);
+    missing = Prerequisites.missing().orElse(null);
     if (missing != null) {
-      log.warn("ZoneFromApiServerIT: no local control plane ({} missing); the tests against a real"
-          + " API server are skipped (run `make k8s-binaries` to build them)", missing);
+      log.warn("ZoneFromApiServerIT: no local control plane ({}); the tests against a real API"
+          + " server are skipped", missing);
       return;
     }
-    controlPlane = cp.start();
+    controlPlane = LocalControlPlane.builder().build().start();
     KubernetesClient admin = controlPlane.client();
     admin.nodes().resource(node("worker-a", LABEL, "zone-a")).create();
     admin.nodes().resource(node("worker-rack", "example.com/rack", "r7")).create();
@@ -97,8 +89,7 @@ class ZoneFromApiServerIT {
   }
 
   private static void requireControlPlane() {
-    assumeTrue(controlPlane != null, () -> "no local control plane: " + missing
-        + " missing; run `make k8s-binaries`");
+    assumeTrue(controlPlane != null, () -> "no local control plane: " + missing);
   }
 
   /** The sidecar's client, configured from the control plane's admin kubeconfig. */
