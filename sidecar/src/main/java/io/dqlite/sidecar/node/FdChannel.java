@@ -1,5 +1,6 @@
 package io.dqlite.sidecar.node;
 
+import io.dqlite.client.net.LibC;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.NativeLong;
@@ -49,7 +50,7 @@ public final class FdChannel implements ByteChannel {
     try {
       synchronized (readBuffer) {
         long n =
-            retrying(() -> Libc.INSTANCE.read(fd, readBuffer, new NativeLong(wanted)), "read");
+            retrying(() -> LibC.get().read(fd, readBuffer, new NativeLong(wanted)), "read");
         if (n == 0) {
           return -1;
         }
@@ -91,7 +92,7 @@ public final class FdChannel implements ByteChannel {
           (int)
               retrying(
                   () ->
-                      Libc.INSTANCE.write(
+                      LibC.get().write(
                           fd, writeBuffer.share(from), new NativeLong(length - from)),
                   "write");
     }
@@ -101,7 +102,7 @@ public final class FdChannel implements ByteChannel {
   public void shutdownOutput() throws IOException {
     enter();
     try {
-      Libc.INSTANCE.shutdown(fd, Libc.SHUT_WR);
+      LibC.get().shutdown(fd, LibC.SHUT_WR);
     } catch (LastErrorException e) {
       throw new IOException("shutdown fd " + fd + ": " + NativeSockets.describe(e), e);
     } finally {
@@ -124,7 +125,7 @@ public final class FdChannel implements ByteChannel {
       }
       closed = true;
       try {
-        Libc.INSTANCE.shutdown(fd, Libc.SHUT_RDWR);
+        LibC.get().shutdown(fd, LibC.SHUT_RDWR);
       } catch (LastErrorException ignored) {
         // Not connected any more, or not a socket: closing is all that is left.
       }
@@ -168,7 +169,7 @@ public final class FdChannel implements ByteChannel {
       try {
         return call.run().longValue();
       } catch (LastErrorException e) {
-        if (e.getErrorCode() != Libc.EINTR) {
+        if (e.getErrorCode() != LibC.EINTR) {
           if (isClosed()) {
             throw new ClosedChannelException();
           }

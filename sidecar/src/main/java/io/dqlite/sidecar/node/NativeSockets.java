@@ -1,5 +1,6 @@
 package io.dqlite.sidecar.node;
 
+import io.dqlite.client.net.LibC;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.NativeLong;
@@ -63,7 +64,7 @@ public final class NativeSockets {
   public static SocketPair socketPair() throws IOException {
     int[] fds = new int[2];
     try {
-      Libc.INSTANCE.socketpair(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0, fds);
+      LibC.get().socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, fds);
     } catch (LastErrorException e) {
       throw new IOException("socketpair: " + describe(e), e);
     }
@@ -79,7 +80,7 @@ public final class NativeSockets {
       return;
     }
     try {
-      Libc.INSTANCE.close(fd);
+      LibC.get().close(fd);
     } catch (LastErrorException ignored) {
       // EBADF or EINTR: in both cases the fd is gone (Linux never retries close).
     }
@@ -90,14 +91,14 @@ public final class NativeSockets {
     Memory sockaddr;
     int family;
     if (ip instanceof Inet4Address) {
-      family = Libc.AF_INET;
+      family = LibC.AF_INET;
       sockaddr = new Memory(16);
       sockaddr.clear();
       sockaddr.setShort(0, (short) family);
       putPort(sockaddr, port);
       sockaddr.write(4, ip.getAddress(), 0, 4);
     } else {
-      family = Libc.AF_INET6;
+      family = LibC.AF_INET6;
       sockaddr = new Memory(28);
       sockaddr.clear();
       sockaddr.setShort(0, (short) family);
@@ -109,11 +110,11 @@ public final class NativeSockets {
     try {
       connectAndWait(address, fd, sockaddr, (int) sockaddr.size(), deadline);
       int[] one = {1};
-      Libc.INSTANCE.setsockopt(fd, Libc.IPPROTO_TCP, Libc.TCP_NODELAY, one, 4);
-      Libc.INSTANCE.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_KEEPALIVE, one, 4);
+      LibC.get().setsockopt(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, one, 4);
+      LibC.get().setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_KEEPALIVE, one, 4);
       int[] period = {KEEPALIVE_SECONDS};
-      Libc.INSTANCE.setsockopt(fd, Libc.IPPROTO_TCP, Libc.TCP_KEEPIDLE, period, 4);
-      Libc.INSTANCE.setsockopt(fd, Libc.IPPROTO_TCP, Libc.TCP_KEEPINTVL, period, 4);
+      LibC.get().setsockopt(fd, LibC.IPPROTO_TCP, LibC.TCP_KEEPIDLE, period, 4);
+      LibC.get().setsockopt(fd, LibC.IPPROTO_TCP, LibC.TCP_KEEPINTVL, period, 4);
       return fd;
     } catch (LastErrorException e) {
       close(fd);
@@ -133,9 +134,9 @@ public final class NativeSockets {
     // Abstract namespace: sun_path starts with a NUL and the length counts only the name.
     Memory sockaddr = new Memory(2 + 1 + name.length);
     sockaddr.clear();
-    sockaddr.setShort(0, (short) Libc.AF_UNIX);
+    sockaddr.setShort(0, (short) LibC.AF_UNIX);
     sockaddr.write(3, name, 0, name.length);
-    int fd = openNonBlocking(address, Libc.AF_UNIX);
+    int fd = openNonBlocking(address, LibC.AF_UNIX);
     try {
       connectAndWait(
           address, fd, sockaddr, (int) sockaddr.size(), System.nanoTime() + timeout.toNanos());
@@ -151,8 +152,8 @@ public final class NativeSockets {
 
   private static int openNonBlocking(String address, int family) throws IOException {
     try {
-      return Libc.INSTANCE.socket(
-          family, Libc.SOCK_STREAM | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0);
+      return LibC.get().socket(
+          family, LibC.SOCK_STREAM | LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC, 0);
     } catch (LastErrorException e) {
       throw new IOException("connect " + address + ": socket: " + describe(e), e);
     }
@@ -162,22 +163,22 @@ public final class NativeSockets {
   private static void connectAndWait(
       String address, int fd, Memory sockaddr, int length, long deadline) throws IOException {
     try {
-      Libc.INSTANCE.connect(fd, sockaddr, length);
+      LibC.get().connect(fd, sockaddr, length);
     } catch (LastErrorException e) {
-      if (e.getErrorCode() != Libc.EINPROGRESS && e.getErrorCode() != Libc.EAGAIN) {
+      if (e.getErrorCode() != LibC.EINPROGRESS && e.getErrorCode() != LibC.EAGAIN) {
         throw new IOException("connect " + address + ": " + describe(e), e);
       }
       awaitWritable(address, fd, deadline);
       int[] error = {0};
-      Libc.INSTANCE.getsockopt(fd, Libc.SOL_SOCKET, Libc.SO_ERROR, error, new int[] {4});
+      LibC.get().getsockopt(fd, LibC.SOL_SOCKET, LibC.SO_ERROR, error, new int[] {4});
       if (error[0] != 0) {
         throw new IOException(
-            "connect " + address + ": " + Libc.INSTANCE.strerror(error[0]) + " (errno " + error[0]
+            "connect " + address + ": " + LibC.get().strerror(error[0]) + " (errno " + error[0]
                 + ")");
       }
     }
-    int flags = Libc.INSTANCE.fcntl(fd, Libc.F_GETFL, 0);
-    Libc.INSTANCE.fcntl(fd, Libc.F_SETFL, flags & ~Libc.O_NONBLOCK);
+    int flags = LibC.get().fcntl(fd, LibC.F_GETFL, 0);
+    LibC.get().fcntl(fd, LibC.F_SETFL, flags & ~LibC.O_NONBLOCK);
   }
 
   private static void awaitWritable(String address, int fd, long deadline) throws IOException {
@@ -191,14 +192,14 @@ public final class NativeSockets {
       }
       pollfd.clear();
       pollfd.setInt(0, fd);
-      pollfd.setShort(4, Libc.POLLOUT);
+      pollfd.setShort(4, LibC.POLLOUT);
       int ready;
       try {
         ready =
-            Libc.INSTANCE.poll(
+            LibC.get().poll(
                 pollfd, new NativeLong(1), (int) Math.min(remainingMillis, Integer.MAX_VALUE));
       } catch (LastErrorException e) {
-        if (e.getErrorCode() == Libc.EINTR) {
+        if (e.getErrorCode() == LibC.EINTR) {
           continue;
         }
         throw new IOException("connect " + address + ": poll: " + describe(e), e);
@@ -215,7 +216,7 @@ public final class NativeSockets {
   }
 
   static String describe(LastErrorException e) {
-    return Libc.INSTANCE.strerror(e.getErrorCode()) + " (errno " + e.getErrorCode() + ")";
+    return LibC.get().strerror(e.getErrorCode()) + " (errno " + e.getErrorCode() + ")";
   }
 
   /** {@code host:port} with IPv6 literals in brackets. */

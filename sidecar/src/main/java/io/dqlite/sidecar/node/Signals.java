@@ -1,5 +1,6 @@
 package io.dqlite.sidecar.node;
 
+import io.dqlite.client.net.LibC;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import org.slf4j.Logger;
@@ -23,9 +24,9 @@ final class Signals {
 
   /** The current SIGPIPE handler address: 0 default, 1 ignore, anything else a handler. */
   static long sigpipeDisposition() {
-    Memory old = new Memory(Libc.SIGACTION_SIZE);
+    Memory old = new Memory(LibC.SIGACTION_SIZE);
     old.clear();
-    Libc.INSTANCE.sigaction(Libc.SIGPIPE, null, old);
+    LibC.get().sigaction(LibC.SIGPIPE, null, old);
     // sa_handler is the first member of struct sigaction on Linux.
     return Pointer.nativeValue(old.getPointer(0));
   }
@@ -36,10 +37,10 @@ final class Signals {
       LOG.debug("SIGPIPE already handled (disposition {}), leaving it", disposition);
       return;
     }
-    Memory act = new Memory(Libc.SIGACTION_SIZE);
+    Memory act = new Memory(LibC.SIGACTION_SIZE);
     act.clear();
     act.setPointer(0, new Pointer(SIG_IGN));
-    Libc.INSTANCE.sigaction(Libc.SIGPIPE, act, null);
+    LibC.get().sigaction(LibC.SIGPIPE, act, null);
     LOG.debug("SIGPIPE was at its default disposition; now ignored, as go-dqlite does");
   }
 }

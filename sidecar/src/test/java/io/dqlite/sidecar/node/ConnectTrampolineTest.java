@@ -1,5 +1,6 @@
 package io.dqlite.sidecar.node;
 
+import io.dqlite.client.net.LibC;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -112,7 +113,7 @@ class ConnectTrampolineTest {
 
   private static boolean isOpen(int fd) {
     try {
-      Libc.INSTANCE.fcntl(fd, Libc.F_GETFL, 0);
+      LibC.get().fcntl(fd, LibC.F_GETFL, 0);
       return true;
     } catch (LastErrorException e) {
       return false;

@@ -1,5 +1,6 @@
 package io.dqlite.sidecar.node;
 
+import io.dqlite.client.net.LibC;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -61,7 +62,7 @@ class DqliteLibraryIT {
     try (FdChannel channel = new FdChannel(pair.first())) {
       assertThatThrownBy(() -> channel.write(ByteBuffer.wrap(new byte[] {1, 2, 3})))
           .isInstanceOf(IOException.class)
-          .hasMessageContaining("errno " + Libc.EPIPE);
+          .hasMessageContaining("errno " + LibC.EPIPE);
     }
   }
 }
