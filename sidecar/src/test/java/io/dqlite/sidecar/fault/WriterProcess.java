@@ -77,6 +77,11 @@ final class WriterProcess implements AutoCloseable {
     return lines().stream().filter(l -> l.startsWith("ack ")).count();
   }
 
+  /** Writes whose outcome the writer could not know (it moved on to the next number). */
+  long unknownOutcomes() {
+    return lines().stream().filter(l -> l.startsWith("maybe ")).count();
+  }
+
   /** Acknowledged writes at or after {@code epochMillis}. */
   long acksSince(long epochMillis) {
     return lines().stream()
