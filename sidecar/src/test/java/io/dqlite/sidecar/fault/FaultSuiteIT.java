@@ -218,14 +218,16 @@ class FaultSuiteIT {
     // bites when the next segment must be allocated: rows carry FULL_DISK_PAYLOAD bytes. The fault
     // is held until the leader dies or loses its leadership, or until FULL_DISK_FAILURES writes
     // failed (libdqlite 1.11.1's leader keeps leading and fails each write at once), or for
-    // FULL_DISK_WRITES acknowledged writes (16 MiB of raft log) if none fails.
+    // FULL_DISK_WRITES acknowledged writes (16 MiB of raft log) if none fails. Space the node
+    // frees meanwhile is taken back at once: the disk stays full for the whole hold.
     runFault("full disk under the leader (tmpfs)", "ledger_full_disk", FULL_DISK_PAYLOAD,
         Set.of(leader),
         () -> leader.disk().fill(),
         () -> await("the full disk under " + leader + " biting")
             .atMost(HOLD)
             .pollInterval(Duration.ofMillis(200))
-            .until(() -> !leader.isAlive()
+            .until(() -> topUp(leader)
+                || !leader.isAlive()
                 || view(Set.of(leader)).map(v -> !v.path("leader").path("address").asText()
                     .equals(leader.address())).orElse(false)
                 || currentWriter.unknownOutcomes() >= FULL_DISK_FAILURES
@@ -237,6 +239,14 @@ class FaultSuiteIT {
             leader.start(seed());
           }
         });
+  }
+
+  /** Takes back the space {@code node} freed on its full disk; false, for use in a condition. */
+  private static boolean topUp(FaultNode node) throws IOException {
+    if (node.isAlive()) {
+      node.disk().fill();
+    }
+    return false;
   }
 
   interface Step {

@@ -1,9 +1,11 @@
 package io.dqlite.sidecar.fault;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -46,27 +48,25 @@ final class Tmpfs implements AutoCloseable {
   }
 
   /**
-   * Fills the file system but for nothing: a file of all the free space, then single bytes until
-   * the kernel refuses one. Returns the filler, which {@link #unfill()} deletes.
+   * Fills the file system to its last byte: appends to a filler file all the free space, then
+   * single bytes until the kernel refuses one. Called again, it takes back whatever was freed
+   * meanwhile (raft deletes old segments after a snapshot), so that the disk stays full.
    */
-  Path fill() throws IOException {
+  void fill() throws IOException {
     Path filler = dir.resolve("filler");
-    long free = Files.getFileStore(dir).getUsableSpace();
     byte[] chunk = new byte[1 << 20];
-    try (var out = Files.newOutputStream(filler)) {
+    try (OutputStream out =
+        Files.newOutputStream(filler, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+      long free = Files.getFileStore(dir).getUsableSpace();
       for (long written = 0; written < free; written += chunk.length) {
         out.write(chunk, 0, (int) Math.min(chunk.length, free - written));
       }
-    } catch (IOException full) {
-      // The nodes kept writing meanwhile: the disk filled sooner. That is the goal.
-    }
-    try (var out = Files.newOutputStream(filler, java.nio.file.StandardOpenOption.APPEND)) {
-      for (int i = 0; i < (1 << 20); i++) {
+      for (int i = 0; i < chunk.length; i++) {
         out.write(0);
         out.flush();
       }
     } catch (IOException full) {
-      return filler;
+      return; // No space left: the goal.
     }
     throw new IllegalStateException(dir + " still accepts writes after its free space was filled");
   }
