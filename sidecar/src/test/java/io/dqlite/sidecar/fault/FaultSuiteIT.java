@@ -200,11 +200,15 @@ class FaultSuiteIT {
   @Order(7)
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void loseAZone() throws Exception {
-    // The leader's zone when it has two nodes, else zone-a: one of the two-node zones.
-    String leaderZone = leader().zone();
-    String zone = nodesIn(leaderZone).size() > 1 ? leaderZone : "zone-a";
+    // The leader's zone when it has two nodes, else zone-a: one of the two-node zones. Which
+    // happened is in the fault's name, since losing the leader costs an election.
+    FaultNode leader = leader();
+    String zone = nodesIn(leader.zone()).size() > 1 ? leader.zone() : "zone-a";
     Set<FaultNode> lost = nodesIn(zone);
-    runFault("loss of a zone (" + lost.size() + " of 5 nodes, kill -9)", "ledger_zone_loss", lost,
+    String fault =
+        "loss of a zone (" + lost.size() + " of 5 nodes, kill -9, "
+            + (lost.contains(leader) ? "the leader among them)" : "not the leader)");
+    runFault(fault, "ledger_zone_loss", lost,
         () -> lost.forEach(FaultNode::kill9), () -> awaitOtherLeader(lost),
         () -> lost.forEach(n -> n.start(seed())));
   }
