@@ -27,7 +27,7 @@ final class Cmd {
     return r.output();
   }
 
-  /** Exit code and output, for commands whose failure is an answer (cleanup of what may be gone). */
+  /** Exit code and output, for commands whose failure is an answer (removing what may be gone). */
   static Result attempt(String... command) {
     Path out = null;
     try {

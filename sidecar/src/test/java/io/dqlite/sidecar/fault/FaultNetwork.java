@@ -63,7 +63,8 @@ final class FaultNetwork implements AutoCloseable {
       Cmd.run("ip", "netns", "exec", ns, "ip", "link", "set", "eth0", "up");
       Cmd.run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
     }
-    LOG.info("fault network {}: bridge {}, 10.213.{}.0/24, {} namespaces", tag, bridge, subnet, nodes);
+    LOG.info(
+        "fault network {}: bridge {}, 10.213.{}.0/24, {} namespaces", tag, bridge, subnet, nodes);
   }
 
   /** The first 10.213.x.0/24 that no address of the host falls in. */

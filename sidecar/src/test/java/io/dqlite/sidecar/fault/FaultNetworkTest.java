@@ -25,7 +25,9 @@ class FaultNetworkTest {
   @Test
   void refusesWhenEverySubnetIsTaken() {
     String all =
-        IntStream.range(0, 255).mapToObj(x -> " 10.213." + x + ".1/24").collect(Collectors.joining());
+        IntStream.range(0, 255)
+            .mapToObj(x -> " 10.213." + x + ".1/24")
+            .collect(Collectors.joining());
 
     assertThatThrownBy(() -> FaultNetwork.freeSubnet(all)).hasMessageContaining("in use");
   }

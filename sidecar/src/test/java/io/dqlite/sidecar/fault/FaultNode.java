@@ -92,7 +92,8 @@ final class FaultNode implements AutoCloseable {
     }
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("DQLITE_HOME", jar().toAbsolutePath().getParent().toString());
-    pb.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    pb.environment()
+        .put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
     pb.environment().remove("JAVA_OPTS");
     try {
       process =

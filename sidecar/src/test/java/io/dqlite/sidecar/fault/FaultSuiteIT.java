@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -304,7 +305,7 @@ class FaultSuiteIT {
               recovery);
       rows.add(row);
       Files.writeString(RESULTS, row.toTsv() + "\n", StandardCharsets.UTF_8,
-          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       LOG.info("{}: {} ({} writes of unknown outcome)", fault, row, check.unknownOutcomes());
       assertThat(check.lost()).as(fault + ": acknowledged rows lost").isEmpty();
       assertThat(check.duplicates()).as(fault + ": rows present more than once").isEmpty();
@@ -456,7 +457,8 @@ class FaultSuiteIT {
               counts.clear();
               try (Connection c = DriverManager.getConnection(url);
                   Statement s = c.createStatement();
-                  ResultSet rs = s.executeQuery("SELECT n, COUNT(*) FROM " + table + " GROUP BY n")) {
+                  ResultSet rs =
+                      s.executeQuery("SELECT n, COUNT(*) FROM " + table + " GROUP BY n")) {
                 while (rs.next()) {
                   counts.put(rs.getLong(1), rs.getInt(2));
                 }
@@ -468,9 +470,12 @@ class FaultSuiteIT {
 
   private static ReliabilityTable.Run run() {
     String date =
-        ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
+        ZonedDateTime.now(ZoneOffset.UTC)
+            .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
     String cpu =
-        Cmd.attempt("sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").output().strip();
+        Cmd.attempt("sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2")
+            .output()
+            .strip();
     String machine =
         Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), "
             + Cmd.attempt("uname", "-sr").output().strip();

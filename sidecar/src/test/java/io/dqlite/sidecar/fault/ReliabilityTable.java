@@ -77,7 +77,8 @@ final class ReliabilityTable {
         .append("`, libdqlite ")
         .append(run.libdqlite())
         .append(".\n\n");
-    b.append("| Fault | Acknowledged | Found | Lost | Duplicates | Maybe | Longest gap | Recovery |\n");
+    b.append("| Fault | Acknowledged | Found | Lost | Duplicates | Maybe | Longest gap |")
+        .append(" Recovery |\n");
     b.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Row r : rows) {
       b.append("| ")
