@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
-APT_PACKAGES := libdqlite0 libdqlite-dev go-dqlite openjdk-17-jdk-headless maven python3-venv
+APT_PACKAGES := libdqlite0 libdqlite-dev go-dqlite openjdk-17-jdk-headless maven python3-venv iproute2
 
 .PHONY: all build test unit-test e2e deps demo demo-down bench clean
 
