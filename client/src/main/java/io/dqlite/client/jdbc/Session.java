@@ -1,11 +1,9 @@
 package io.dqlite.client.jdbc;
 
-import io.dqlite.client.Backoff;
 import io.dqlite.client.DqliteException;
 import io.dqlite.client.DqliteTimeoutException;
 import io.dqlite.client.ErrorCodes;
 import io.dqlite.client.LeaderConnector;
-import io.dqlite.client.NoLeaderException;
 import io.dqlite.client.jdbc.SqlScript.Kind;
 import io.dqlite.client.protocol.ExecResult;
 import io.dqlite.client.protocol.ProtocolConnection;
@@ -13,7 +11,6 @@ import io.dqlite.client.protocol.StatementInfo;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,20 +45,25 @@ import org.slf4j.LoggerFactory;
  *       GroupCommit}, whose rules say what each write gets when the group fails).
  * </ul>
  *
- * Not thread-safe, like the JDBC connection that owns it; only {@link #cancel()} may be called from
- * another thread.
+ * <p>Its parts: the connection itself is the {@link LeaderLink}; what a failure is reported as is
+ * {@link FailoverErrors}; group commits run through the {@link GroupCommitRunner}; prepared
+ * statements are kept in a {@link StatementCache}. This class holds the rules above that tie them
+ * to the transaction state.
+ *
+ * <p>Not thread-safe, like the JDBC connection that owns it; only {@link #cancel()} may be called
+ * from another thread.
  */
 final class Session implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger("io.dqlite.client.jdbc");
 
   // The driver's own statements, classified once rather than for every transaction.
-  private static final SqlScript.Statement COMMIT = SqlScript.split("COMMIT").get(0);
+  static final SqlScript.Statement COMMIT = SqlScript.split("COMMIT").get(0);
   private static final SqlScript.Statement ROLLBACK = SqlScript.split("ROLLBACK").get(0);
   private static final SqlScript.Statement PING = SqlScript.split("SELECT 1").get(0);
   private static final SqlScript.Statement BEGIN_DEFERRED =
       SqlScript.split("BEGIN DEFERRED").get(0);
-  private static final SqlScript.Statement BEGIN_IMMEDIATE =
+  static final SqlScript.Statement BEGIN_IMMEDIATE =
       SqlScript.split("BEGIN IMMEDIATE").get(0);
   private static final SqlScript.Statement BEGIN_EXCLUSIVE =
       SqlScript.split("BEGIN EXCLUSIVE").get(0);
@@ -74,12 +76,6 @@ final class Session implements AutoCloseable {
     };
   }
 
-  private static final Duration BUSY_BACKOFF_FIRST = Duration.ofMillis(1);
-  private static final Duration BUSY_BACKOFF_CAP = Duration.ofMillis(32);
-
-  /** ProtocolConnection wants a positive timeout; "no limit" is this long. */
-  private static final Duration NO_LIMIT = Duration.ofDays(365);
-
   /** One request on the current protocol connection. */
   @FunctionalInterface
   interface Request<T> {
@@ -90,18 +86,14 @@ final class Session implements AutoCloseable {
     T run(ProtocolConnection conn, int db, long generation) throws DqliteException;
   }
 
-  private final LeaderConnector connector;
+  private final LeaderLink link;
   private final String database;
   private Settings settings;
-  private volatile ProtocolConnection conn;
-  private int db;
-  private long generation;
-  private StreamingCursor openCursor;
   private final TransactionState tx = new TransactionState();
   private final WriterQueue.Turn writerTurn;
   private final StatementCache<Prepared> statements;
+  private final GroupCommitRunner groupRunner = new GroupCommitRunner(this);
 
-  private volatile boolean canceled;
   private volatile boolean closed; // volatile: abandon() runs on the cleaner's thread
 
   /** setReadOnly(true): transactions begin DEFERRED and never wait for the writer turn. */
@@ -112,7 +104,7 @@ final class Session implements AutoCloseable {
 
   /** @param writers the queue this connection's writers wait in, or null for none */
   Session(LeaderConnector connector, String database, Settings settings, WriterQueue writers) {
-    this.connector = connector;
+    this.link = new LeaderLink(connector, database);
     this.database = database;
     this.settings = settings;
     this.writerTurn = new WriterQueue.Turn(writers);
@@ -138,8 +130,7 @@ final class Session implements AutoCloseable {
 
   /** The leader's address, or null while disconnected. */
   String leaderAddress() {
-    ProtocolConnection c = conn;
-    return c == null || c.isClosed() ? null : c.address();
+    return link.leaderAddress();
   }
 
   boolean autoCommit() {
@@ -257,80 +248,16 @@ final class Session implements AutoCloseable {
   /** Runs a {@link #groupable} write in a group commit, perhaps on another connection. */
   ExecResult writeInGroup(GroupCommit.Write write) throws SQLException {
     checkOpen();
-    return writerTurn.group().submit(write, this::runGroup, settings.busyTimeout());
-  }
-
-  /**
-   * Runs {@code group} on this connection as its leader: a write alone as an ordinary auto-commit
-   * write, several as one transaction. Settles every write it can ({@link GroupCommit#settle}).
-   */
-  private void runGroup(List<GroupCommit.Write> group) {
-    if (group.size() == 1) {
-      GroupCommit.Write write = group.get(0);
-      try {
-        write.succeeded(execInGroup(write));
-      } catch (SQLException e) {
-        write.failed(e);
-      }
-      return;
-    }
-    ExecResult[] results = new ExecResult[group.size()];
-    GroupCommit.Stage stage = GroupCommit.Stage.BEGIN;
-    int at = -1;
-    try {
-      executeOwn(BEGIN_IMMEDIATE);
-      stage = GroupCommit.Stage.STATEMENT;
-      for (at = 0; at < group.size(); at++) {
-        results[at] = execInGroup(group.get(at));
-      }
-      stage = GroupCommit.Stage.COMMIT;
-      at = -1;
-      executeOwn(COMMIT);
-    } catch (SQLException e) {
-      abandonTransaction();
-      GroupCommit.settle(group, stage, at, e);
-      return;
-    }
-    for (int i = 0; i < group.size(); i++) {
-      group.get(i).succeeded(results[i]);
-    }
+    return writerTurn.group().submit(write, groupRunner::run, settings.busyTimeout());
   }
 
   /** Runs one of the driver's own parameterless statements (BEGIN, COMMIT, ROLLBACK). */
-  private void executeOwn(SqlScript.Statement statement) throws SQLException {
+  void executeOwn(SqlScript.Statement statement) throws SQLException {
     execute(statement, null, (c, d, g) -> c.execSql(d, statement.sql(), null));
   }
 
-  /** One write of a group, on this connection: prepared from the statement cache, or as text. */
-  private ExecResult execInGroup(GroupCommit.Write write) throws SQLException {
-    SqlScript.Statement statement = write.statement;
-    if (!write.reusePrepared) {
-      return execute(
-          statement, write.timeout, (c, d, g) -> c.execSql(d, statement.sql(), write.params));
-    }
-    Prepared[] prepared = {prepare(statement)};
-    try {
-      return execute(
-          statement,
-          write.timeout,
-          (c, d, g) -> {
-            if (prepared[0].generation() != g) {
-              prepared[0] = prepare(c, d, g, statement);
-            }
-            return c.exec(d, prepared[0].info().id(), write.params);
-          });
-    } finally {
-      finalizeStatement(prepared[0]);
-    }
-  }
-
-  /** Rolls back a failed group's transaction, if it is still open, and hands the turn on. */
-  private void abandonTransaction() {
-    try {
-      rollback();
-    } catch (SQLException e) {
-      log.debug("rollback of a group commit's transaction failed: {}", e.getMessage());
-    }
+  /** A failed group's transaction is gone: the turn goes to the next writer. */
+  void transactionAbandoned() {
     tx.rolledBack();
     writerTurn.endUnless(false);
   }
@@ -382,9 +309,10 @@ final class Session implements AutoCloseable {
       ProtocolConnection c = link();
       long start = System.nanoTime();
       try {
-        c.setRequestTimeout(effectiveTimeout(timeout));
-        canceled = false;
-        T result = request.run(c, db, generation);
+        c.setRequestTimeout(
+            FailoverErrors.effectiveTimeout(settings.requestTimeout(), timeout));
+        link.clearCanceled();
+        T result = request.run(c, link.db(), link.generation());
         trace(statement, c, start, null);
         tx.completed(statement);
         return result;
@@ -396,8 +324,8 @@ final class Session implements AutoCloseable {
               refused
                   || e.code() == ErrorCodes.SQLITE_IOERR_NOT_LEADER
                   || e.code() == ErrorCodes.SQLITE_IOERR_NOT_LEADER_LEGACY;
-          boolean timedOut = canceled || e instanceof DqliteTimeoutException;
-          drop(e.getMessage());
+          boolean timedOut = link.canceled() || e instanceof DqliteTimeoutException;
+          link.drop(e.getMessage());
           if (SqlErrors.isUnreadableAnswer(e)) {
             // Asking again would get the same answer: no restart, no retry.
             throw SqlErrors.unreadableAnswer(
@@ -411,7 +339,7 @@ final class Session implements AutoCloseable {
           }
           // Nothing was applied when the node refused as not leader, when the statement only
           // reads, or when it was a BEGIN (which changes nothing by itself).
-          boolean harmless = notApplied || isReadOnly(statement) || statement.kind() == Kind.BEGIN;
+          boolean harmless = notApplied || statement.readOnly() || statement.kind() == Kind.BEGIN;
           if (!retried && harmless && !timedOut) {
             retried = true;
             log.debug(
@@ -421,7 +349,7 @@ final class Session implements AutoCloseable {
           throw failure(statement, e);
         }
         if (e.isBusy() && !tx.open() && System.nanoTime() < busyDeadline) {
-          backOff(attempt);
+          FailoverErrors.backOff(attempt);
           continue;
         }
         throw SqlErrors.from(e, statement.sql());
@@ -475,12 +403,12 @@ final class Session implements AutoCloseable {
    * its connection is still the current one; best effort.
    */
   void finalizeStatement(Prepared prepared) {
-    ProtocolConnection c = conn;
+    ProtocolConnection c = link.current();
     if (closed
         || prepared == null
         || c == null
         || c.isClosed()
-        || prepared.generation() != generation) {
+        || prepared.generation() != link.generation()) {
       return;
     }
     List<Prepared> unused =
@@ -488,27 +416,23 @@ final class Session implements AutoCloseable {
     for (Prepared p : unused) {
       try {
         link();
-        c.finalizeStatement(db, p.info().id());
+        c.finalizeStatement(link.db(), p.info().id());
       } catch (DqliteException | SQLException | RuntimeException e) {
         log.debug("finalize statement on {}: {}", c.address(), e.getMessage());
       }
     }
   }
 
-  private static boolean isReadOnly(SqlScript.Statement statement) {
-    return statement.readOnly();
-  }
-
   /** Maps a failure while reading rows of a streaming result set, applying the same rules. */
   SQLException rowsFailed(SqlScript.Statement statement, DqliteException e) {
     boolean refused = SqlErrors.isLeaderChangeRefusal(e.code(), e.getMessage());
     if (e.isConnectionBroken() || refused) {
-      drop(e.getMessage());
+      link.drop(e.getMessage());
       if (SqlErrors.isUnreadableAnswer(e)) {
         return SqlErrors.unreadableAnswer(
             e, statement.sql(), tx.lost(statement.kind(), true, false));
       }
-      boolean interrupted = canceled || e instanceof DqliteTimeoutException;
+      boolean interrupted = link.canceled() || e instanceof DqliteTimeoutException;
       return switch (tx.lost(statement.kind(), interrupted, refused)) {
         case NONE -> failure(statement, e);
         case COMMIT_UNKNOWN -> transactionLost(statement, e, true);
@@ -519,88 +443,12 @@ final class Session implements AutoCloseable {
   }
 
   private SQLException failure(SqlScript.Statement statement, DqliteException e) {
-    if (canceled || e instanceof DqliteTimeoutException) {
-      return SqlErrors.create(
-          DqliteSqlState.QUERY_CANCELED,
-          (canceled ? "statement canceled" : "statement timed out")
-              + " (node "
-              + e.address()
-              + "): "
-              + e.getMessage()
-              + (isReadOnly(statement) ? "" : "; it may or may not have been applied")
-              + ". Statement: "
-              + SqlErrors.abbreviate(statement.sql()),
-          (int) e.code(),
-          e);
-    }
-    if (isReadOnly(statement)) {
-      return SqlErrors.create(
-          DqliteSqlState.CONNECTION_FAILURE,
-          e.getMessage()
-              + " while reading: "
-              + SqlErrors.abbreviate(statement.sql())
-              + ". Nothing was changed; the next statement reconnects to the leader",
-          (int) e.code(),
-          e);
-    }
-    return SqlErrors.from(e, statement.sql());
+    return FailoverErrors.failure(statement, e, link.canceled());
   }
 
-  /** The transaction died with its connection: 40001, or 08007 for a COMMIT in flight. */
   private SQLException transactionLost(
       SqlScript.Statement statement, DqliteException e, boolean commitInFlight) {
-    if (commitInFlight) {
-      return SqlErrors.create(
-          DqliteSqlState.TRANSACTION_RESOLUTION_UNKNOWN,
-          "COMMIT failed in flight on node "
-              + e.address()
-              + " ("
-              + e.getMessage()
-              + "): the transaction may or may not have been committed; check before retrying",
-          (int) e.code(),
-          e);
-    }
-    String why =
-        canceled
-            ? "the statement was canceled"
-            : e instanceof DqliteTimeoutException
-                ? "the statement timed out"
-                : "the leader changed or the connection broke";
-    return SqlErrors.create(
-        DqliteSqlState.SERIALIZATION_FAILURE,
-        "transaction rolled back: "
-            + why
-            + " (node "
-            + e.address()
-            + ": "
-            + e.getMessage()
-            + "); nothing of it was applied. Roll back and retry the whole transaction"
-            + " (DqliteTransactions does). Statement: "
-            + SqlErrors.abbreviate(statement.sql()),
-        (int) e.code(),
-        e);
-  }
-
-  private Duration effectiveTimeout(Duration statementTimeout) {
-    Duration t = settings.requestTimeout();
-    if (statementTimeout != null
-        && !statementTimeout.isZero()
-        && (t.isZero() || statementTimeout.compareTo(t) < 0)) {
-      t = statementTimeout;
-    }
-    return t.isZero() ? NO_LIMIT : t;
-  }
-
-  /** Busy from another process (this one's writers queue): poll 1, 2, 4 ... 32 ms apart. */
-  private static void backOff(int attempt) throws SQLException {
-    double jitter = ThreadLocalRandom.current().nextDouble();
-    Duration d = Backoff.delay(attempt, BUSY_BACKOFF_FIRST, BUSY_BACKOFF_CAP, jitter);
-    try {
-      Thread.sleep(d.toMillis(), (int) (d.toNanos() % 1_000_000));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SQLException("interrupted while waiting for a busy database", "HY008", e);
-    }
+    return FailoverErrors.transactionLost(statement, e, commitInFlight, link.canceled());
   }
 
   private void trace(SqlScript.Statement s, ProtocolConnection c, long start, DqliteException e) {
@@ -619,9 +467,8 @@ final class Session implements AutoCloseable {
   /** The current protocol connection, after draining any streaming result and reconnecting. */
   private ProtocolConnection link() throws SQLException {
     checkOpen();
-    if (openCursor != null) {
-      StreamingCursor cursor = openCursor;
-      openCursor = null;
+    StreamingCursor cursor = link.takeCursor();
+    if (cursor != null) {
       SQLException failure = cursor.buffer();
       if (failure != null && tx.aborted()) {
         // The transaction died while rows were drained: this request must not run outside it.
@@ -632,69 +479,26 @@ final class Session implements AutoCloseable {
             failure);
       }
     }
-    ProtocolConnection c = conn;
-    if (c != null && !c.isClosed()) {
-      return c;
+    long before = link.generation();
+    ProtocolConnection c = link.connection();
+    if (link.generation() != before) {
+      statements.clear(); // prepared on the old connection: the node forgot them
     }
-    if (c != null) {
-      drop("closed");
-    }
-    try {
-      c = connector.connect();
-    } catch (NoLeaderException e) {
-      throw SqlErrors.create(
-          DqliteSqlState.UNABLE_TO_CONNECT,
-          e.getMessage()
-              + ". Check that the nodes in the URL are up and form a cluster;"
-              + " leaderTimeout sets how long to search",
-          0,
-          e);
-    }
-    try {
-      db = c.open(database);
-    } catch (DqliteException e) {
-      c.close();
-      throw SqlErrors.create(
-          DqliteSqlState.UNABLE_TO_CONNECT,
-          "open database '" + database + "' on " + c.address() + ": " + e.getMessage(),
-          (int) e.code(),
-          e);
-    }
-    generation++;
-    statements.clear(); // prepared on the old connection: the node forgot them
-    conn = c;
-    log.debug("connected to leader {} for database {}", c.address(), database);
     return c;
   }
 
   /** Registers the streaming result set that holds the connection until read or closed. */
   void streaming(StreamingCursor cursor) {
-    openCursor = cursor;
+    link.streaming(cursor);
   }
 
   void released(StreamingCursor cursor) {
-    if (openCursor == cursor) {
-      openCursor = null;
-    }
-  }
-
-  private void drop(String why) {
-    ProtocolConnection c = conn;
-    conn = null;
-    openCursor = null;
-    if (c != null) {
-      c.close();
-      log.debug("dropped connection to {}: {}", c.address(), why);
-    }
+    link.released(cursor);
   }
 
   /** Aborts the request in flight, from any thread, by closing the protocol connection. */
   void cancel() {
-    ProtocolConnection c = conn;
-    if (c != null) {
-      canceled = true;
-      c.close();
-    }
+    link.cancel();
   }
 
   /** A cheap round trip to the leader. */
@@ -737,7 +541,7 @@ final class Session implements AutoCloseable {
     if (closed) {
       return false;
     }
-    ProtocolConnection c = conn;
+    ProtocolConnection c = link.current();
     if (c != null) {
       // The connection can become unreachable while its last statement still runs here (the JIT
       // ends an object's reachability at its last use, and this session does not reference it):
@@ -749,7 +553,7 @@ final class Session implements AutoCloseable {
       closed = true;
     }
     boolean heldTurn = writerTurn.held();
-    drop("the application dropped its JDBC connection without closing it");
+    link.drop("the application dropped its JDBC connection without closing it");
     writerTurn.endUnless(false);
     log.warn(
         "a JDBC connection to database {} was garbage-collected without close(){}; its socket is"
@@ -766,14 +570,15 @@ final class Session implements AutoCloseable {
       return;
     }
     try {
-      if (tx.open() && conn != null && !conn.isClosed()) {
+      ProtocolConnection c = link.current();
+      if (tx.open() && c != null && !c.isClosed()) {
         rollback();
       }
     } catch (SQLException e) {
       log.debug("rollback on close failed: {}", e.getMessage());
     }
     closed = true;
-    drop("closed by the application");
+    link.drop("closed by the application");
     writerTurn.endUnless(false);
   }
 }
