@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dqlite.http.AdminApi;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dqlite.client.net.AbstractUnixSocket;
+import io.dqlite.sidecar.api.AdminApi;
 import io.dqlite.sidecar.appsocket.GoDqliteShell;
 import io.dqlite.sidecar.metrics.PrometheusText;
 import io.dqlite.sidecar.zone.FailureDomains;
