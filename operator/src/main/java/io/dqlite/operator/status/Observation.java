@@ -68,10 +68,10 @@ public record Observation(
   }
 
   /**
-   * Where the sidecars' role algorithm ({@link SettledRoles}, the code the sidecars run) settles for
-   * {@code spec.replicas} nodes: with one or two, a single voter (go-dqlite never runs an even pair
-   * of voters, where losing either loses the quorum); from three on, {@code voters} or every node
-   * if fewer, then up to {@code standBys} stand-bys.
+   * Where the sidecars' role algorithm ({@link SettledRoles}, the code the sidecars run) settles
+   * for {@code spec.replicas} nodes: with one or two, a single voter (go-dqlite never runs an even
+   * pair of voters, where losing either loses the quorum); from three on, {@code voters} or every
+   * node if fewer, then up to {@code standBys} stand-bys.
    */
   private SettledRoles settled() {
     return SettledRoles.of(

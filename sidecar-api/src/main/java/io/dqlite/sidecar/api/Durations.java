@@ -5,7 +5,9 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses durations as flags give them: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, or ISO-8601. */
+/**
+ * Durations as flags give them: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, or ISO-8601.
+ */
 public final class Durations {
 
   private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)");

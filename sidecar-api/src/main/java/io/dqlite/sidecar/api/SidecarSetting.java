@@ -32,9 +32,12 @@ public enum SidecarSetting {
       flag("--address", "HOST:PORT")
           .rule(SidecarSetting::isHostPort, "expected host:port with a port of 1 to 65535")
           .defaultText(
-              "`$POD_NAME.$DQLITE_SERVICE.$POD_NAMESPACE.svc.$DQLITE_CLUSTER_DOMAIN:9001` (domain"
-                  + " default `cluster.local`) when those are set; else, on a restart, the one in"
-                  + " `DIR/info.yaml`; else required")
+              "`$POD_NAME.$DQLITE_SERVICE.$POD_NAMESPACE.svc.$DQLITE_CLUSTER_DOMAIN:"
+                  + SidecarPorts.RAFT
+                  + "` (domain default `"
+                  + PodVariables.DEFAULT_CLUSTER_DOMAIN
+                  + "`) when those are set; else, on a restart, the one in `DIR/info.yaml`; else"
+                  + " required")
           .means(
               "this node's stable `host:port`, the same on every start and known by this exact"
                   + " string everywhere")),
@@ -369,7 +372,8 @@ public enum SidecarSetting {
             s.flag() + " " + text + ": expected a whole number (set by " + s.flag() + " or "
                 + s.env() + ")");
       } catch (java.nio.file.InvalidPathException e) {
-        throw new IllegalArgumentException(s.flag() + " " + text + ": not a path: " + e.getReason());
+        throw new IllegalArgumentException(
+            s.flag() + " " + text + ": not a path: " + e.getReason());
       } catch (IllegalArgumentException e) {
         String m = e.getMessage();
         throw new IllegalArgumentException(

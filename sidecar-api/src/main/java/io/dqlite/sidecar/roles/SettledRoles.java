@@ -2,6 +2,7 @@ package io.dqlite.sidecar.roles;
 
 import io.dqlite.client.NodeInfo;
 import io.dqlite.client.NodeRole;
+import io.dqlite.sidecar.api.SidecarPorts;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +28,8 @@ public record SettledRoles(int voters, int standBys) {
     List<NodeInfo> members = new ArrayList<>();
     Map<Long, ProbeResult> probes = new LinkedHashMap<>();
     for (long id = 1; id <= nodes; id++) {
-      members.add(new NodeInfo(id, "node-" + id + ":9001", id == 1 ? NodeRole.VOTER : NodeRole.SPARE));
+      NodeRole role = id == 1 ? NodeRole.VOTER : NodeRole.SPARE;
+      members.add(new NodeInfo(id, "node-" + id + ":" + SidecarPorts.RAFT, role));
       probes.put(id, new ProbeResult(0, 0));
     }
     // Each change moves one node towards its settled role: a few changes per node at most.

@@ -27,8 +27,10 @@ class SidecarSettingTest {
   @Test
   void flagsAndVariablesAreUnique() {
     List<SidecarSetting> all = List.of(SidecarSetting.values());
-    assertThat(all.stream().map(SidecarSetting::flag).collect(Collectors.toSet())).hasSize(all.size());
-    assertThat(all.stream().map(SidecarSetting::env).collect(Collectors.toSet())).hasSize(all.size());
+    assertThat(all.stream().map(SidecarSetting::flag).collect(Collectors.toSet()))
+        .hasSize(all.size());
+    assertThat(all.stream().map(SidecarSetting::env).collect(Collectors.toSet()))
+        .hasSize(all.size());
     for (SidecarSetting s : all) {
       assertThat(s.flag()).matches("--[a-z][a-z-]*[a-z]");
       assertThat(SidecarSetting.forFlag(s.flag())).contains(s);

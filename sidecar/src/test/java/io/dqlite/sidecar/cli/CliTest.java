@@ -227,7 +227,8 @@ class CliTest {
     assertThat(parse(env, "--address", "x:1", "--admin-token-file", "/t").adminAuth())
         .isEqualTo(io.dqlite.sidecar.admin.AdminAuth.token(Path.of("/t")));
     assertThatThrownBy(
-            () -> parse(env, "--address", "x:1", "--admin-auth", "none", "--admin-token-file", "/t"))
+            () ->
+                parse(env, "--address", "x:1", "--admin-auth", "none", "--admin-token-file", "/t"))
         .hasMessageContaining("exclude each other");
     assertThatThrownBy(() -> parse(env, "--address", "x:1", "--admin-auth", "basic"))
         .hasMessageContaining("--admin-auth basic: expected one of token, none");
