@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
     name = "run",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    sortSynopsis = false,
     description = "Runs the dqlite node, its app socket and its admin endpoints (the default).")
 final class RunCommand implements Callable<Integer> {
 
