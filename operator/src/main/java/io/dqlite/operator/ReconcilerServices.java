@@ -55,7 +55,7 @@ public record ReconcilerServices(
       OperatorPeer operatorPeer) {
     Clock clock = Clock.systemUTC();
     SidecarAdmin sidecars =
-        new HttpSidecarAdmin(Duration.ofSeconds(Sidecar.HANDOVER_TIMEOUT_SECONDS));
+        new HttpSidecarAdmin(Sidecar.HANDOVER_TIMEOUT);
     RaftProtocol raft = new DqliteRaftProtocol(new ClusterDialers(client));
     return new ReconcilerServices(
         new MembershipReader(sidecars, raft, MEMBERSHIP_DEADLINE),

@@ -136,14 +136,14 @@ class DockerfileTest {
     while (module.find()) {
       modules.add(module.group(1));
     }
-    assertThat(modules).contains("http", "client", "sidecar", "operator");
+    assertThat(modules).contains("http", "client", "sidecar-api", "sidecar", "operator");
     assertThat(dockerignore.excludes("pom.xml")).isFalse();
     for (String m : modules) {
       assertThat(dockerignore.excludes(m + "/pom.xml"))
           .as("Maven reads %s/pom.xml even when it does not build %s: keep it in the context", m, m)
           .isFalse();
     }
-    for (String m : List.of("http", "client", "sidecar", "operator")) {
+    for (String m : List.of("http", "client", "sidecar-api", "sidecar", "operator")) {
       assertThat(dockerignore.excludes(m + "/src/main/java/io/dqlite/X.java")).as(m).isFalse();
       assertThat(dockerignore.excludes(m + "/src/main/resources/x")).as(m).isFalse();
       assertThat(dockerignore.excludes(m + "/target/classes/X.class")).as(m).isTrue();

@@ -1,9 +1,9 @@
 package io.dqlite.e2e.support;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dqlite.http.AdminApi;
 import io.dqlite.operator.dependents.ClusterNames;
+import io.dqlite.sidecar.api.AdminApi;
+import io.dqlite.sidecar.api.AdminJson;
+import io.dqlite.sidecar.api.SidecarPorts;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,14 +20,14 @@ import java.util.List;
 
 /**
  * A sidecar's {@code GET /cluster} (docs/sidecar.md, "Admin endpoints"), read at the pod's IP and
- * admin port 8081: the node itself and the leader's configuration.
+ * admin port with sidecar-api's record, flattened for the tests: the node itself and the leader's
+ * configuration.
  */
 public record SidecarView(String selfId, String selfAddress, String selfRole, String selfZone,
     long selfFailureDomain, String leaderId, String leaderAddress, List<Member> members) {
 
-  public static final int ADMIN_PORT = 8081;
+  public static final int ADMIN_PORT = SidecarPorts.ADMIN;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -81,7 +81,7 @@ public record SidecarView(String selfId, String selfAddress, String selfRole, St
     if (ip == null || ip.isBlank()) {
       return false;
     }
-    URI uri = URI.create("http://" + ip + ":" + ADMIN_PORT + "/metrics");
+    URI uri = URI.create("http://" + ip + ":" + ADMIN_PORT + AdminApi.METRICS);
     HttpResponse<String> r = HTTP.send(
         HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
         HttpResponse.BodyHandlers.ofString());
@@ -89,20 +89,20 @@ public record SidecarView(String selfId, String selfAddress, String selfRole, St
         .anyMatch(l -> l.startsWith("dqlite_leader ") && !l.endsWith(" 0.0") && !l.endsWith(" 0"));
   }
 
+  /** The answer, read with the record the sidecar writes it from. */
   static SidecarView parse(String body) throws IOException {
-    JsonNode root = JSON.readTree(body);
-    JsonNode self = root.path("self");
-    JsonNode leader = root.path("leader");
+    io.dqlite.sidecar.api.SidecarView view = AdminJson.readCluster(body);
     List<Member> members = new ArrayList<>();
-    for (JsonNode m : root.path("members")) {
-      members.add(new Member(m.path("id").asText(), m.path("address").asText(),
-          m.path("role").asText(), m.path("online").asBoolean(false),
-          m.path("failureDomain").asLong(-1)));
+    for (io.dqlite.sidecar.api.SidecarView.MemberView m : view.members()) {
+      members.add(new Member(m.id(), m.address(), m.role(), Boolean.TRUE.equals(m.online()),
+          m.failureDomain() == null ? -1 : m.failureDomain()));
     }
-    return new SidecarView(self.path("id").asText(), self.path("address").asText(),
-        self.path("role").asText(), self.path("zone").asText(null),
-        self.path("failureDomain").asLong(-1), leader.path("id").asText(null),
-        leader.path("address").asText(null), List.copyOf(members));
+    io.dqlite.sidecar.api.SidecarView.Self self = view.self();
+    io.dqlite.sidecar.api.SidecarView.NodeRef leader = view.leader();
+    return new SidecarView(self.id(), self.address(), self.role(), self.zone(),
+        self.failureDomain() == null ? -1 : self.failureDomain(),
+        leader == null ? null : leader.id(), leader == null ? null : leader.address(),
+        List.copyOf(members));
   }
 
   public long voters() {

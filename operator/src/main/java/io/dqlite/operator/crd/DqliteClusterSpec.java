@@ -3,6 +3,7 @@ package io.dqlite.operator.crd;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dqlite.sidecar.roles.RolesConfig;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
@@ -38,8 +39,8 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 public class DqliteClusterSpec {
 
   public static final int DEFAULT_REPLICAS = 3;
-  public static final int DEFAULT_VOTERS = 3;
-  public static final int DEFAULT_STANDBYS = 3;
+  public static final int DEFAULT_VOTERS = RolesConfig.DEFAULT_VOTERS;
+  public static final int DEFAULT_STANDBYS = RolesConfig.DEFAULT_STANDBYS;
   public static final String DEFAULT_IMAGE = "dqlite-k8s/sidecar:0.1.0";
   public static final String DEFAULT_ZONE_LABEL = "topology.kubernetes.io/zone";
 

@@ -1,7 +1,7 @@
 package io.dqlite.operator.dependents;
 
-import io.dqlite.http.AdminApi;
 import io.dqlite.operator.crd.DqliteCluster;
+import io.dqlite.sidecar.api.AdminApi;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,7 @@
 package io.dqlite.operator.dependents;
 
 import io.dqlite.operator.crd.DqliteCluster;
+import io.dqlite.sidecar.api.SidecarSetting;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -117,9 +118,9 @@ public final class PodTemplate {
     boolean hasEnv =
         container.getEnv() != null
             && container.getEnv().stream()
-                .anyMatch(e -> Sidecar.ENV_APP_SOCKET.equals(e.getName()));
+                .anyMatch(e -> SidecarSetting.APP_SOCKET.env().equals(e.getName()));
     if (!hasEnv) {
-      builder.addToEnv(new EnvVar(Sidecar.ENV_APP_SOCKET, Sidecar.APP_SOCKET, null));
+      builder.addToEnv(new EnvVar(SidecarSetting.APP_SOCKET.env(), Sidecar.APP_SOCKET, null));
     }
     return builder.build();
   }

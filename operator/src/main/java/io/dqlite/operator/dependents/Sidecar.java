@@ -1,9 +1,15 @@
 package io.dqlite.operator.dependents;
 
+import io.dqlite.sidecar.api.AdminApi;
+import io.dqlite.sidecar.api.SidecarPorts;
+import io.dqlite.sidecar.api.SidecarSetting;
+import java.time.Duration;
+
 /**
- * The contract with the dqlite sidecar ({@code dqlite-k8s/sidecar}): its launcher, ports, paths and
- * the environment variables equivalent to its flags. The operator configures the sidecar through
- * the environment only, so that {@code kubectl describe pod} shows every setting.
+ * How the operator runs the dqlite sidecar in a pod: its container, launcher and mounts. The
+ * contract itself (settings and their variables, ports, admin paths) is sidecar-api's ({@link
+ * SidecarSetting}, {@link SidecarPorts}, {@link AdminApi}). The operator configures the sidecar
+ * through the environment only, so that {@code kubectl describe pod} shows every setting.
  */
 public final class Sidecar {
 
@@ -15,15 +21,16 @@ public final class Sidecar {
   public static final String RUN = "run";
   public static final String HANDOVER = "handover";
 
-  public static final int RAFT_PORT = 9001;
+  public static final int RAFT_PORT = SidecarPorts.RAFT;
   public static final String RAFT_PORT_NAME = "dqlite";
-  public static final int ADMIN_PORT = 8081;
+  public static final int ADMIN_PORT = SidecarPorts.ADMIN;
   public static final String ADMIN_PORT_NAME = "admin";
-  public static final String LIVEZ = "/livez";
-  public static final String READYZ = "/readyz";
-  public static final String METRICS = "/metrics";
+  public static final String LIVEZ = AdminApi.LIVEZ;
+  public static final String READYZ = AdminApi.READYZ;
+  public static final String METRICS = AdminApi.METRICS;
 
-  public static final String DATA_DIR = "/var/lib/dqlite";
+  /** The data directory: the sidecar's default, where the image prepares it. */
+  public static final String DATA_DIR = SidecarSetting.DIR.defaultValue().orElseThrow();
 
   /** Directory of the app socket, an emptyDir shared with the application's containers. */
   public static final String APP_SOCKET_DIR = "/run/dqlite";
@@ -44,40 +51,16 @@ public final class Sidecar {
   public static final String SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
   /**
-   * go-dqlite caps a handover at one minute; the sidecar is given the same budget and the pod 30
-   * seconds more to close the node and exit.
+   * go-dqlite caps a handover at one minute, as does the sidecar's default, which the operator
+   * passes on; the pod gets 30 seconds more to close the node and exit.
    */
-  public static final int HANDOVER_TIMEOUT_SECONDS = 60;
+  public static final Duration HANDOVER_TIMEOUT =
+      (Duration) SidecarSetting.HANDOVER_TIMEOUT.defaultParsed();
 
-  public static final long TERMINATION_GRACE_PERIOD_SECONDS = HANDOVER_TIMEOUT_SECONDS + 30;
+  public static final long TERMINATION_GRACE_PERIOD_SECONDS = HANDOVER_TIMEOUT.toSeconds() + 30;
 
   /** The uid and gid the sidecar runs as: the images' fixed non-root user (see the Dockerfile). */
   public static final long RUN_AS_USER = 10001;
-
-  // Environment variables, one per sidecar flag.
-  public static final String ENV_DIR = "DQLITE_DIR";
-  public static final String ENV_ADDRESS = "DQLITE_ADDRESS";
-  public static final String ENV_SERVICE = "DQLITE_SERVICE";
-  public static final String ENV_JOIN = "DQLITE_JOIN";
-  public static final String ENV_VOTERS = "DQLITE_VOTERS";
-  public static final String ENV_STANDBYS = "DQLITE_STANDBYS";
-  public static final String ENV_ZONE = "DQLITE_ZONE";
-  public static final String ENV_ZONE_LABEL = "DQLITE_ZONE_LABEL";
-  public static final String ENV_APP_SOCKET = "DQLITE_APP_SOCKET";
-  public static final String ENV_ADMIN_ADDRESS = "DQLITE_ADMIN_ADDRESS";
-  public static final String ENV_ADMIN_TOKEN_FILE = "DQLITE_ADMIN_TOKEN_FILE";
-  public static final String ENV_ROLES_ADJUSTMENT_FREQUENCY = "DQLITE_ROLES_ADJUSTMENT_FREQUENCY";
-  public static final String ENV_NETWORK_LATENCY = "DQLITE_NETWORK_LATENCY";
-  public static final String ENV_SNAPSHOT_THRESHOLD = "DQLITE_SNAPSHOT_THRESHOLD";
-  public static final String ENV_SNAPSHOT_TRAILING = "DQLITE_SNAPSHOT_TRAILING";
-  public static final String ENV_TLS_CERT = "DQLITE_TLS_CERT";
-  public static final String ENV_TLS_KEY = "DQLITE_TLS_KEY";
-  public static final String ENV_TLS_CA = "DQLITE_TLS_CA";
-  public static final String ENV_HANDOVER_TIMEOUT = "DQLITE_HANDOVER_TIMEOUT";
-  public static final String ENV_POD_NAME = "POD_NAME";
-  public static final String ENV_POD_NAMESPACE = "POD_NAMESPACE";
-  public static final String ENV_NODE_NAME = "NODE_NAME";
-  public static final String ENV_POD_IP = "POD_IP";
 
   private Sidecar() {}
 }

@@ -1,11 +1,13 @@
 package io.dqlite.operator.dependents;
 
-import io.dqlite.http.AdminApi;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.DqliteClusterSpec;
 import io.dqlite.operator.crd.RaftSpec;
 import io.dqlite.operator.crd.TlsMode;
 import io.dqlite.operator.crd.ZonesSpec;
+import io.dqlite.sidecar.api.AdminApi;
+import io.dqlite.sidecar.api.PodVariables;
+import io.dqlite.sidecar.api.SidecarSetting;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -66,56 +68,62 @@ public final class SidecarContainer {
   static List<EnvVar> env(DqliteCluster cr, String clusterDomain) {
     DqliteClusterSpec spec = cr.getSpec();
     List<EnvVar> env = new ArrayList<>();
-    env.add(fieldRef(Sidecar.ENV_POD_NAME, "metadata.name"));
-    env.add(fieldRef(Sidecar.ENV_POD_NAMESPACE, "metadata.namespace"));
-    env.add(fieldRef(Sidecar.ENV_NODE_NAME, "spec.nodeName"));
-    env.add(fieldRef(Sidecar.ENV_POD_IP, "status.podIP"));
-    env.add(value(Sidecar.ENV_DIR, Sidecar.DATA_DIR));
-    env.add(value(Sidecar.ENV_SERVICE, ClusterNames.headlessService(cr)));
+    env.add(fieldRef(PodVariables.POD_NAME, "metadata.name"));
+    env.add(fieldRef(PodVariables.POD_NAMESPACE, "metadata.namespace"));
+    env.add(fieldRef(SidecarSetting.NODE_NAME.env(), "spec.nodeName"));
+    env.add(fieldRef(PodVariables.POD_IP, "status.podIP"));
+    env.add(value(SidecarSetting.DIR, Sidecar.DATA_DIR));
+    env.add(value(PodVariables.SERVICE, ClusterNames.headlessService(cr)));
     // $(POD_NAME) is expanded by the kubelet; it must be defined above. The result is
     // ClusterNames.podAddress for this pod's ordinal.
     env.add(
         value(
-            Sidecar.ENV_ADDRESS,
+            SidecarSetting.ADDRESS,
             "$("
-                + Sidecar.ENV_POD_NAME
+                + PodVariables.POD_NAME
                 + ")."
                 + ClusterNames.podDomain(cr, clusterDomain)
                 + ":"
                 + Sidecar.RAFT_PORT));
     env.add(
         new EnvVarBuilder()
-            .withName(Sidecar.ENV_JOIN)
+            .withName(SidecarSetting.JOIN.env())
             .withNewValueFrom()
             .withNewConfigMapKeyRef(JoinSeeds.KEY, ClusterNames.joinConfigMap(cr), false)
             .endValueFrom()
             .build());
-    env.add(value(Sidecar.ENV_VOTERS, String.valueOf(spec.getVoters())));
-    env.add(value(Sidecar.ENV_STANDBYS, String.valueOf(spec.getStandBys())));
-    env.add(value(Sidecar.ENV_ZONE_LABEL, spec.getZoneLabel()));
+    env.add(value(SidecarSetting.VOTERS, String.valueOf(spec.getVoters())));
+    env.add(value(SidecarSetting.STANDBYS, String.valueOf(spec.getStandBys())));
+    env.add(value(SidecarSetting.ZONE_LABEL, spec.getZoneLabel()));
     // Kubernetes 1.36 copies the node's zone label onto the pod when it is bound, so the
     // downward API gives the zone without any permission to read Nodes. Older clusters (or a
     // custom zoneLabel not copied) give an empty zone: every node then shares one failure domain.
-    env.add(fieldRef(Sidecar.ENV_ZONE, "metadata.labels['" + spec.getZoneLabel() + "']"));
-    env.add(value(Sidecar.ENV_APP_SOCKET, Sidecar.APP_SOCKET));
+    env.add(
+        fieldRef(SidecarSetting.ZONE.env(), "metadata.labels['" + spec.getZoneLabel() + "']"));
+    env.add(value(SidecarSetting.APP_SOCKET, Sidecar.APP_SOCKET));
     // The pod IP rather than the wildcard: probes and the operator reach the pod IP anyway, and
     // where pods share a host network (the local control plane) a wildcard listener would take
     // the port from every other pod.
     env.add(
-        value(Sidecar.ENV_ADMIN_ADDRESS, "$(" + Sidecar.ENV_POD_IP + "):" + Sidecar.ADMIN_PORT));
-    env.add(value(Sidecar.ENV_ADMIN_TOKEN_FILE, Sidecar.ADMIN_DIR + "/" + AdminApi.TOKEN_KEY));
-    env.add(value(Sidecar.ENV_HANDOVER_TIMEOUT, Sidecar.HANDOVER_TIMEOUT_SECONDS + "s"));
+        value(
+            SidecarSetting.ADMIN_ADDRESS,
+            "$(" + PodVariables.POD_IP + "):" + Sidecar.ADMIN_PORT));
+    env.add(value(SidecarSetting.ADMIN_TOKEN_FILE, Sidecar.ADMIN_DIR + "/" + AdminApi.TOKEN_KEY));
+    env.add(
+        value(
+            SidecarSetting.HANDOVER_TIMEOUT,
+            SidecarSetting.HANDOVER_TIMEOUT.defaultValue().orElseThrow()));
     RaftSpec raft = spec.getRaft();
     if (raft != null) {
-      addIfSet(env, Sidecar.ENV_ROLES_ADJUSTMENT_FREQUENCY, raft.getRolesAdjustmentFrequency());
-      addIfSet(env, Sidecar.ENV_NETWORK_LATENCY, raft.getNetworkLatency());
-      addIfSet(env, Sidecar.ENV_SNAPSHOT_THRESHOLD, raft.getSnapshotThreshold());
-      addIfSet(env, Sidecar.ENV_SNAPSHOT_TRAILING, raft.getSnapshotTrailing());
+      addIfSet(env, SidecarSetting.ROLES_ADJUSTMENT_FREQUENCY, raft.getRolesAdjustmentFrequency());
+      addIfSet(env, SidecarSetting.NETWORK_LATENCY, raft.getNetworkLatency());
+      addIfSet(env, SidecarSetting.SNAPSHOT_THRESHOLD, raft.getSnapshotThreshold());
+      addIfSet(env, SidecarSetting.SNAPSHOT_TRAILING, raft.getSnapshotTrailing());
     }
     if (TlsMode.of(cr).tls()) {
-      env.add(value(Sidecar.ENV_TLS_CERT, Sidecar.TLS_DIR + "/tls.crt"));
-      env.add(value(Sidecar.ENV_TLS_KEY, Sidecar.TLS_DIR + "/tls.key"));
-      env.add(value(Sidecar.ENV_TLS_CA, Sidecar.TLS_DIR + "/ca.crt"));
+      env.add(value(SidecarSetting.TLS_CERT, Sidecar.TLS_DIR + "/tls.crt"));
+      env.add(value(SidecarSetting.TLS_KEY, Sidecar.TLS_DIR + "/tls.key"));
+      env.add(value(SidecarSetting.TLS_CA, Sidecar.TLS_DIR + "/ca.crt"));
     }
     return env;
   }
@@ -157,10 +165,15 @@ public final class SidecarContainer {
         .build();
   }
 
-  private static void addIfSet(List<EnvVar> env, String name, Object value) {
+  private static void addIfSet(List<EnvVar> env, SidecarSetting setting, Object value) {
     if (value != null) {
-      env.add(value(name, value.toString()));
+      env.add(value(setting, value.toString()));
     }
+  }
+
+  /** The variable of {@code setting}, which the sidecar reads as it would the flag. */
+  static EnvVar value(SidecarSetting setting, String value) {
+    return value(setting.env(), value);
   }
 
   private static EnvVar value(String name, String value) {

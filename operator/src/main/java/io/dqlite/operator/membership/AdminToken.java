@@ -1,6 +1,6 @@
 package io.dqlite.operator.membership;
 
-import io.dqlite.http.AdminApi;
+import io.dqlite.sidecar.api.AdminApi;
 import java.util.Objects;
 
 /**

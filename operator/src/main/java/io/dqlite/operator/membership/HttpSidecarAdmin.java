@@ -1,9 +1,9 @@
 package io.dqlite.operator.membership;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dqlite.http.AdminApi;
+import io.dqlite.sidecar.api.AdminApi;
+import io.dqlite.sidecar.api.AdminJson;
+import io.dqlite.sidecar.api.HandoverAnswer;
+import io.dqlite.sidecar.api.SidecarView;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,9 +25,6 @@ public final class HttpSidecarAdmin implements SidecarAdmin {
   public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
   public static final Duration CLUSTER_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration HANDOVER_SLACK = Duration.ofSeconds(10);
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private final HttpClient http;
   private final Duration handoverTimeout;
@@ -63,7 +60,7 @@ public final class HttpSidecarAdmin implements SidecarAdmin {
           new IOException("GET " + uri + ": HTTP " + status + ": " + abbreviate(body)));
     }
     try {
-      return JSON.readValue(body, SidecarView.class);
+      return AdminJson.readCluster(body);
     } catch (IOException e) {
       throw new CompletionException(
           new IOException(
@@ -91,24 +88,18 @@ public final class HttpSidecarAdmin implements SidecarAdmin {
   }
 
   static HandoverResult parseHandover(URI uri, int status, String body) throws IOException {
-    JsonNode json;
+    HandoverAnswer answer;
     try {
-      json = JSON.readTree(body);
+      answer = AdminJson.readHandover(body);
     } catch (IOException e) {
       throw new IOException(
           "POST " + uri + ": HTTP " + status + ", unreadable answer: " + abbreviate(body), e);
     }
-    return new HandoverResult(
-        status, text(json, "outcome"), text(json, "reason"), text(json, "roleAfter"));
+    return new HandoverResult(status, answer.outcome(), answer.reason(), answer.roleAfter());
   }
 
   private static HttpRequest.Builder authorized(HttpRequest.Builder b, AdminToken token) {
     return token.isPresent() ? b.header(AdminApi.AUTHORIZATION, token.authorization()) : b;
-  }
-
-  private static String text(JsonNode json, String field) {
-    JsonNode node = json == null ? null : json.get(field);
-    return node == null || node.isNull() ? null : node.asText();
   }
 
   private static String abbreviate(String body) {

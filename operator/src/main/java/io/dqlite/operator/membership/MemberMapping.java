@@ -5,6 +5,7 @@ import io.dqlite.operator.crd.MemberStatus;
 import io.dqlite.operator.dependents.ClusterNames;
 import io.dqlite.operator.plan.Member;
 import io.dqlite.operator.plan.Replacement;
+import io.dqlite.sidecar.api.SidecarView;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;

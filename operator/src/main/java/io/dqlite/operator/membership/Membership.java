@@ -1,6 +1,7 @@
 package io.dqlite.operator.membership;
 
 import io.dqlite.operator.plan.MemberIds;
+import io.dqlite.sidecar.api.SidecarView;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

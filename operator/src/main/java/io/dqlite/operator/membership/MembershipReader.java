@@ -3,6 +3,7 @@ package io.dqlite.operator.membership;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.dependents.ClusterNames;
 import io.dqlite.operator.plan.MemberIds;
+import io.dqlite.sidecar.api.SidecarView;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.net.URI;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.dqlite.operator.membership;
 
+import io.dqlite.sidecar.api.SidecarView;
 import java.io.IOException;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;

@@ -5,6 +5,8 @@ import io.dqlite.operator.crd.ScaleDownStatus;
 import io.dqlite.operator.membership.Membership;
 import io.dqlite.operator.plan.RollDecision;
 import io.dqlite.operator.plan.ScaleStep;
+import io.dqlite.sidecar.roles.RolesConfig;
+import io.dqlite.sidecar.roles.SettledRoles;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.time.Instant;
@@ -55,34 +57,25 @@ public record Observation(
     return cr.getSpec().getReplicas();
   }
 
-  /** How many voters the sidecars' role algorithm settles on; see {@link #settledVoters}. */
+  /** How many voters the sidecars' role algorithm settles on with every pod online. */
   public int expectedVoters() {
-    return settledVoters(cr.getSpec().getVoters(), desiredReplicas());
+    return settled().voters();
   }
 
-  /** How many stand-bys it settles on; see {@link #settledStandBys}. */
+  /** How many stand-bys it settles on. */
   public int expectedStandBys() {
-    return settledStandBys(cr.getSpec().getVoters(), cr.getSpec().getStandBys(), desiredReplicas());
+    return settled().standBys();
   }
 
   /**
-   * The voters the sidecars' role algorithm ({@code io.dqlite.sidecar.roles.RolesChanges}, go-dqlite's
-   * rules) settles on with every node online: a single node votes; with two, only the leader votes
-   * (go-dqlite never runs an even pair of voters, where losing either loses the quorum); from three
-   * on, {@code voters} or every node if fewer. The operator cannot depend on the sidecar module:
-   * {@code ObservationTest} pins this to the table the sidecar's {@code SettledRolesTest} checks the
-   * algorithm against ({@code sidecar/src/test/resources/roles/settled-roles.csv}).
+   * Where the sidecars' role algorithm ({@link SettledRoles}, the code the sidecars run) settles
+   * for {@code spec.replicas} nodes: with one or two, a single voter (go-dqlite never runs an even
+   * pair of voters, where losing either loses the quorum); from three on, {@code voters} or every
+   * node if fewer, then up to {@code standBys} stand-bys.
    */
-  public static int settledVoters(int voters, int nodes) {
-    if (nodes <= 0) {
-      return 0;
-    }
-    return nodes < 3 ? 1 : Math.min(voters, nodes);
-  }
-
-  /** The stand-bys it settles on: none below three nodes, else up to {@code standBys} of the rest. */
-  public static int settledStandBys(int voters, int standBys, int nodes) {
-    return nodes < 3 ? 0 : Math.min(standBys, nodes - settledVoters(voters, nodes));
+  private SettledRoles settled() {
+    return SettledRoles.of(
+        RolesConfig.of(cr.getSpec().getVoters(), cr.getSpec().getStandBys()), desiredReplicas());
   }
 
   /** The pods not being deleted. */

@@ -3,15 +3,16 @@ package io.dqlite.operator.membership;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dqlite.http.AdminApi;
 import io.dqlite.http.HttpServer;
 import io.dqlite.http.Request;
 import io.dqlite.http.Response;
+import io.dqlite.sidecar.api.AdminApi;
+import io.dqlite.sidecar.api.SidecarView;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;

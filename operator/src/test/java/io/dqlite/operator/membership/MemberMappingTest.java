@@ -7,6 +7,7 @@ import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.MemberStatus;
 import io.dqlite.operator.plan.Member;
 import io.dqlite.operator.testing.Fixtures;
+import io.dqlite.sidecar.api.SidecarView;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -7,6 +7,7 @@ import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.testing.FakeRaft;
 import io.dqlite.operator.testing.FakeSidecars;
 import io.dqlite.operator.testing.Fixtures;
+import io.dqlite.sidecar.api.SidecarView;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.time.Duration;

@@ -12,13 +12,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The status expects the roles the sidecars settle on. The table is the sidecar module's, which
- * its {@code SettledRolesTest} checks against the real role algorithm: a change of the algorithm
- * that the operator does not follow fails one of the two.
+ * The status expects the roles the sidecars settle on. The table is sidecar-api's, which its
+ * {@code SettledRolesTest} checks against the role algorithm the sidecar runs and which the
+ * operator asks: a change of the algorithm that nobody meant fails both.
  */
 class ObservationTest {
 
-  static final Path TABLE = Path.of("../sidecar/src/test/resources/roles/settled-roles.csv");
+  static final Path TABLE = Path.of("../sidecar-api/src/test/resources/roles/settled-roles.csv");
 
   @Test
   void expectedRolesAreWhereTheSidecarsRoleAlgorithmSettles() throws IOException {

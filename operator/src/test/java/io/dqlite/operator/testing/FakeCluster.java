@@ -8,7 +8,7 @@ import io.dqlite.operator.membership.Membership;
 import io.dqlite.operator.membership.RaftMember;
 import io.dqlite.operator.membership.RaftProtocol;
 import io.dqlite.operator.membership.SidecarAdmin;
-import io.dqlite.operator.membership.SidecarView;
+import io.dqlite.sidecar.api.SidecarView;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;

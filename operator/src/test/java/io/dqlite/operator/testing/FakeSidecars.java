@@ -2,7 +2,7 @@ package io.dqlite.operator.testing;
 
 import io.dqlite.operator.membership.AdminToken;
 import io.dqlite.operator.membership.SidecarAdmin;
-import io.dqlite.operator.membership.SidecarView;
+import io.dqlite.sidecar.api.SidecarView;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;

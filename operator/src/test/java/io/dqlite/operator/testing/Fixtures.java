@@ -7,7 +7,7 @@ import io.dqlite.operator.dependents.ClusterNames;
 import io.dqlite.operator.membership.AdminToken;
 import io.dqlite.operator.membership.Membership;
 import io.dqlite.operator.membership.RaftMember;
-import io.dqlite.operator.membership.SidecarView;
+import io.dqlite.sidecar.api.SidecarView;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;

@@ -28,6 +28,18 @@ public record AdminAuth(boolean open, Optional<Path> tokenFile) {
     }
   }
 
+  /**
+   * From {@code --admin-auth} ({@code token} or {@code none}, as {@link
+   * io.dqlite.sidecar.api.SidecarSetting#ADMIN_AUTH} parses it) and {@code --admin-token-file}
+   * (null when not set).
+   */
+  public static AdminAuth of(String mode, Path tokenFile) {
+    if ("none".equals(mode)) {
+      return new AdminAuth(true, Optional.ofNullable(tokenFile));
+    }
+    return tokenFile == null ? unconfigured() : token(tokenFile);
+  }
+
   /** Callers need the token in {@code file}. */
   public static AdminAuth token(Path file) {
     return new AdminAuth(false, Optional.of(file));

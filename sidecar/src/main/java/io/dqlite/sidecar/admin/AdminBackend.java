@@ -1,11 +1,11 @@
 package io.dqlite.sidecar.admin;
 
-import java.util.Map;
+import io.dqlite.sidecar.api.HandoverAnswer;
 
 /** What the admin endpoints answer with; the daemon implements it. */
 public interface AdminBackend {
 
-  /** An answer: HTTP status and a JSON-able body (maps, lists, strings, numbers, booleans). */
+  /** An answer: HTTP status and a JSON-able body (the admin API's records, or text for probes). */
   record Answer(int status, Object body) {
     public static Answer ok(Object body) {
       return new Answer(200, body);
@@ -31,7 +31,7 @@ public interface AdminBackend {
   Answer handover();
 
   /** A body with one {@code reason} field, for failures. */
-  static Map<String, Object> reason(String reason) {
-    return Map.of("reason", reason);
+  static HandoverAnswer reason(String reason) {
+    return HandoverAnswer.refused(reason);
   }
 }

@@ -1,6 +1,6 @@
 package io.dqlite.sidecar.admin;
 
-import io.dqlite.http.AdminApi;
+import io.dqlite.sidecar.api.AdminApi;
 import java.util.Optional;
 import java.util.OptionalLong;
 

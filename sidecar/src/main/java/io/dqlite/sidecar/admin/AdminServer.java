@@ -1,12 +1,11 @@
 package io.dqlite.sidecar.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.dqlite.http.AdminApi;
 import io.dqlite.http.HttpServer;
 import io.dqlite.http.Request;
 import io.dqlite.http.Response;
+import io.dqlite.sidecar.api.AdminApi;
+import io.dqlite.sidecar.api.AdminJson;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -40,7 +39,6 @@ public final class AdminServer implements AutoCloseable {
   private final HttpServer server;
   private final AdminBackend backend;
   private final AdminAuth auth;
-  private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private AdminServer(String hostPort, AdminBackend backend, AdminAuth auth) throws IOException {
     this.backend = backend;
@@ -147,7 +145,7 @@ public final class AdminServer implements AutoCloseable {
   private Response json(AdminBackend.Answer answer) {
     try {
       return Response.of(answer.status(), Response.JSON,
-          json.writeValueAsString(answer.body()) + "\n");
+          AdminJson.write(answer.body()) + "\n");
     } catch (JsonProcessingException e) {
       return Response.text(500, "cannot render JSON: " + e.getMessage() + "\n");
     }

@@ -67,13 +67,7 @@ public record AppOptions(
     Objects.requireNonNull(unixSocket, "unixSocket");
     Objects.requireNonNull(rolesConfig, "rolesConfig");
     Objects.requireNonNull(rolesAdjustmentHook, "rolesAdjustmentHook");
-    if (voters < 3 || voters % 2 == 0) {
-      throw new IllegalArgumentException(
-          "invalid voters " + voters + ": must be an odd number greater than 1 (3, 5, 7...)");
-    }
-    if (standBys < 0) {
-      throw new IllegalArgumentException("invalid stand-bys " + standBys + ": must be 0 or more");
-    }
+    // RolesConfig checked voters and stand-bys (RolesConfig.VOTERS_RULE); they must be its.
     if (rolesConfig.voters() != voters || rolesConfig.standBys() != standBys) {
       throw new IllegalArgumentException(
           "roles config " + rolesConfig + " disagrees with voters " + voters + " and stand-bys "

@@ -3,6 +3,7 @@ package io.dqlite.sidecar.appsocket;
 import io.dqlite.client.ConnectorConfig;
 import io.dqlite.client.NodeStore;
 import io.dqlite.client.net.Transport;
+import io.dqlite.sidecar.api.SidecarSetting;
 import io.dqlite.sidecar.metrics.AppSocketMeters;
 import java.io.IOException;
 import java.time.Duration;
@@ -104,29 +105,27 @@ public final class AppSocket implements AutoCloseable {
       Membership membership) {
 
     /** The default of {@link #maxRequestBytes}: 64 MiB. */
-    public static final long DEFAULT_MAX_REQUEST = 64L << 20;
+    public static final long DEFAULT_MAX_REQUEST =
+        (Long) SidecarSetting.APP_SOCKET_MAX_REQUEST.defaultParsed();
 
     public Limits {
-      if (maxRequestBytes < 8) {
-        throw new IllegalArgumentException(
-            "--app-socket-max-request " + maxRequestBytes + ": must be at least 8 bytes");
-      }
-      positive(idleTimeout, "--app-socket-idle-timeout");
-      positive(frameTimeout, "--app-socket-frame-timeout");
-      positive(writeTimeout, "--app-socket-write-timeout");
+      SidecarSetting.APP_SOCKET_MAX_REQUEST.check(maxRequestBytes);
+      SidecarSetting.APP_SOCKET_IDLE_TIMEOUT.check(java.util.Objects.requireNonNull(idleTimeout));
+      SidecarSetting.APP_SOCKET_FRAME_TIMEOUT.check(java.util.Objects.requireNonNull(frameTimeout));
+      SidecarSetting.APP_SOCKET_WRITE_TIMEOUT.check(java.util.Objects.requireNonNull(writeTimeout));
       java.util.Objects.requireNonNull(membership, "membership");
     }
 
-    /** Every default. */
+    /** Every default: the settings'. */
     public static Limits defaults() {
-      return new Limits(DEFAULT_MAX_REQUEST, Duration.ofHours(1), Duration.ofSeconds(30),
-          Duration.ofSeconds(30), Membership.REFUSE);
-    }
-
-    private static void positive(Duration d, String flag) {
-      if (d == null || d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(flag + " must be a positive duration, got " + d);
-      }
+      return new Limits(
+          DEFAULT_MAX_REQUEST,
+          (Duration) SidecarSetting.APP_SOCKET_IDLE_TIMEOUT.defaultParsed(),
+          (Duration) SidecarSetting.APP_SOCKET_FRAME_TIMEOUT.defaultParsed(),
+          (Duration) SidecarSetting.APP_SOCKET_WRITE_TIMEOUT.defaultParsed(),
+          Membership.valueOf(
+              SidecarSetting.APP_SOCKET_MEMBERSHIP.defaultValue().orElseThrow()
+                  .toUpperCase(java.util.Locale.ROOT)));
     }
   }
 

@@ -1,8 +1,9 @@
 package io.dqlite.sidecar.cli;
 
 import io.dqlite.client.YamlNodeStore;
-import io.dqlite.http.AdminApi;
 import io.dqlite.sidecar.admin.AdminAuth;
+import io.dqlite.sidecar.api.AdminApi;
+import io.dqlite.sidecar.api.SidecarSetting;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,39 +33,36 @@ final class HandoverCommand implements Callable<Integer> {
       names = "--admin-address",
       paramLabel = "HOST:PORT",
       description =
-          "The daemon's admin address; 0.0.0.0 and :: mean this host (default: 0.0.0.0:8081,"
-              + " env DQLITE_ADMIN_ADDRESS).")
+          "The daemon's admin address; 0.0.0.0 and :: mean this host (default: as run's).")
   String adminAddress;
 
   @Option(
       names = "--handover-timeout",
       paramLabel = "DURATION",
       description =
-          "How long the daemon may take; this command waits 10 s longer (default: 60s, env"
-              + " DQLITE_HANDOVER_TIMEOUT).")
+          "How long the daemon may take; this command waits 10 s longer (default: as run's).")
   Duration handoverTimeout;
 
   @Option(
       names = "--dir",
       paramLabel = "DIR",
       description =
-          "The daemon's data directory, whose info.yaml names the node to hand over (default:"
-              + " /var/lib/dqlite, env DQLITE_DIR).")
+          "The daemon's data directory, whose info.yaml names the node to hand over (default: as"
+              + " run's).")
   Path dir;
 
   @Option(
       names = "--admin-token-file",
       paramLabel = "FILE",
       description =
-          "The admin token the daemon requires (default: none, env DQLITE_ADMIN_TOKEN_FILE).")
+          "The admin token the daemon requires (default: as run's).")
   Path adminTokenFile;
 
   @Override
   public Integer call() {
-    String address = adminAddress == null ? "0.0.0.0:8081" : adminAddress;
-    Duration wait = (handoverTimeout == null ? Duration.ofSeconds(60) : handoverTimeout)
-        .plusSeconds(10);
-    Path info = (dir == null ? Path.of("/var/lib/dqlite") : dir).resolve("info.yaml");
+    String address = orDefault(adminAddress, SidecarSetting.ADMIN_ADDRESS);
+    Duration wait = orDefault(handoverTimeout, SidecarSetting.HANDOVER_TIMEOUT).plusSeconds(10);
+    Path info = orDefault(dir, SidecarSetting.DIR).resolve("info.yaml");
     long id;
     String token = null;
     try {
@@ -100,6 +98,12 @@ final class HandoverCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
       return 1;
     }
+  }
+
+  /** {@code value}, or the default of the {@code run} setting of the same flag. */
+  @SuppressWarnings("unchecked")
+  private static <T> T orDefault(T value, SidecarSetting setting) {
+    return value != null ? value : (T) setting.defaultParsed();
   }
 
   /** Where to connect for a listening address: a wildcard host means loopback. */

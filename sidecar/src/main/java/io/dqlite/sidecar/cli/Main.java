@@ -1,5 +1,6 @@
 package io.dqlite.sidecar.cli;
 
+import io.dqlite.sidecar.api.Durations;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Runs a dqlite node in a Kubernetes pod, with its app socket and admin endpoints.",
-    subcommands = {RunCommand.class, HandoverCommand.class})
+    subcommands = {HandoverCommand.class})
 public final class Main {
 
   private static final Set<String> TOP_LEVEL = Set.of("-h", "--help", "-V", "--version");
@@ -37,6 +38,7 @@ public final class Main {
 
   static CommandLine commandLine(Map<String, String> env) {
     CommandLine cli = new CommandLine(new Main());
+    cli.addSubcommand("run", RunCommand.commandLine(env));
     cli.setDefaultValueProvider(new EnvDefaults(env));
     cli.registerConverter(Duration.class, Durations::parse);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -45,7 +47,6 @@ public final class Main {
       sub.registerConverter(Duration.class, Durations::parse);
       sub.setCaseInsensitiveEnumValuesAllowed(true);
     }
-    ((RunCommand) cli.getSubcommands().get("run").getCommand()).env = env;
     return cli;
   }
 

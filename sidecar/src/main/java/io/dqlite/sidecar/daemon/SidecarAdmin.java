@@ -3,11 +3,12 @@ package io.dqlite.sidecar.daemon;
 import io.dqlite.client.DqliteException;
 import io.dqlite.client.NodeInfo;
 import io.dqlite.sidecar.admin.AdminBackend;
+import io.dqlite.sidecar.api.AdminApi;
+import io.dqlite.sidecar.api.HandoverAnswer;
+import io.dqlite.sidecar.api.SidecarView;
 import io.dqlite.sidecar.metrics.SidecarMetrics;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,11 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The admin endpoints' answers for a running {@link Sidecar}.
  *
- * <p>{@code /cluster}: a fresh view (leader's configuration, each member probed with describe):
- * {@code self} (id, address, role, zone and where it came from, failure domain, ready, leader),
- * {@code leader} (id, address), {@code members} (id as 0x-hex, address, role, online, failure
- * domain, weight; {@code zone} only for this node: others' zone names are not known here, only
- * their failure domains), {@code observedAt}, and {@code error} when no leader answered (then 503).
+ * <p>{@code /cluster}: a fresh {@link SidecarView} (leader's configuration, each member probed with
+ * describe); a member's {@code zone} only for this node (others' zone names are not known here,
+ * only their failure domains); 503 with {@code error} when no leader answered. {@code /handover}:
+ * a {@link HandoverAnswer}.
  */
 final class SidecarAdmin implements AdminBackend {
 
@@ -73,50 +73,42 @@ final class SidecarAdmin implements AdminBackend {
     return new Answer(status.error().isPresent() ? 503 : 200, render(status));
   }
 
-  private Map<String, Object> render(ClusterStatus status) {
+  private SidecarView render(ClusterStatus status) {
     LocalNode node = sidecar.node();
     Optional<ClusterStatus.Member> self = status.member(node.id());
-    Map<String, Object> me = new LinkedHashMap<>();
-    me.put("id", hex(node.id()));
-    me.put("address", node.address());
-    me.put("role", self.map(m -> SidecarMetrics.label(m.role())).orElse(null));
-    me.put("zone", sidecar.zone().zone().orElse(null));
-    me.put("zoneSource", sidecar.zone().source().name().toLowerCase(java.util.Locale.ROOT));
-    me.put("failureDomain", sidecar.failureDomain());
-    me.put("ready", verdict(status).ready());
-    me.put("leader", status.leader().map(l -> l.id() == node.id()).orElse(false));
-    List<Map<String, Object>> members = new ArrayList<>();
+    String zone = sidecar.zone().zone().orElse(null);
+    SidecarView.Self me =
+        new SidecarView.Self(
+            AdminApi.hexId(node.id()),
+            node.address(),
+            self.map(m -> SidecarMetrics.label(m.role())).orElse(null),
+            zone,
+            sidecar.zone().source().name().toLowerCase(java.util.Locale.ROOT),
+            sidecar.failureDomain(),
+            verdict(status).ready(),
+            status.leader().map(l -> l.id() == node.id()).orElse(false));
+    List<SidecarView.MemberView> members = new ArrayList<>();
     for (ClusterStatus.Member m : status.members()) {
-      Map<String, Object> e = new LinkedHashMap<>();
-      e.put("id", m.hexId());
-      e.put("address", m.address());
-      e.put("role", SidecarMetrics.label(m.role()));
-      e.put("online", m.online());
-      e.put("failureDomain", m.failureDomain());
-      e.put("weight", m.weight());
-      if (m.id() == node.id()) {
-        e.put("zone", sidecar.zone().zone().orElse(null));
-      }
-      members.add(e);
+      members.add(
+          new SidecarView.MemberView(
+              m.hexId(),
+              m.address(),
+              SidecarMetrics.label(m.role()),
+              m.online(),
+              m.failureDomain(),
+              m.weight(),
+              m.id() == node.id() ? zone : null));
     }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("self", me);
-    out.put("leader", status.leader().map(SidecarAdmin::node).orElse(null));
-    out.put("members", members);
-    out.put("observedAt", status.observedAt().toString());
-    status.error().ifPresent(e -> out.put("error", e));
-    return out;
+    return new SidecarView(
+        me,
+        status.leader().map(SidecarAdmin::node).orElse(null),
+        members,
+        status.observedAt().toString(),
+        status.error().orElse(null));
   }
 
-  private static Map<String, Object> node(NodeInfo n) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", hex(n.id()));
-    m.put("address", n.address());
-    return m;
-  }
-
-  private static String hex(long id) {
-    return "0x" + Long.toHexString(id);
+  private static SidecarView.NodeRef node(NodeInfo n) {
+    return new SidecarView.NodeRef(AdminApi.hexId(n.id()), n.address());
   }
 
   @Override
@@ -137,20 +129,16 @@ final class SidecarAdmin implements AdminBackend {
       sidecar.handover(sidecar.options().handoverTimeout());
       long ms = (System.nanoTime() - start) / 1_000_000;
       ClusterStatus after = sidecar.monitor().refresh();
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("outcome", "success");
-      body.put("durationMs", ms);
-      body.put("leaderBefore", before.leader().map(SidecarAdmin::node).orElse(null));
-      body.put("leaderAfter", after.leader().map(SidecarAdmin::node).orElse(null));
-      body.put("roleBefore", role(before));
-      body.put("roleAfter", role(after));
-      return Answer.ok(body);
+      return Answer.ok(
+          HandoverAnswer.success(
+              ms,
+              before.leader().map(SidecarAdmin::node).orElse(null),
+              after.leader().map(SidecarAdmin::node).orElse(null),
+              role(before),
+              role(after)));
     } catch (DqliteException e) {
       log.warn("handover failed: {}", e.getMessage());
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("outcome", "failure");
-      body.put("reason", e.getMessage());
-      return new Answer(500, body);
+      return new Answer(500, HandoverAnswer.failure(e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Answer(500, AdminBackend.reason("interrupted"));

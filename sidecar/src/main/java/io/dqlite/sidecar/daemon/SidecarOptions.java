@@ -1,56 +1,58 @@
 package io.dqlite.sidecar.daemon;
 
 import io.dqlite.sidecar.admin.AdminAuth;
+import io.dqlite.sidecar.api.PodVariables;
+import io.dqlite.sidecar.api.SidecarPorts;
+import io.dqlite.sidecar.api.SidecarSetting;
 import io.dqlite.sidecar.app.App;
 import io.dqlite.sidecar.appsocket.AppSocket;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Everything the sidecar daemon is configured with, validated. Every default lives in {@link
- * #builder()}'s field initialisers and is documented here and in {@code docs/sidecar.md}.
+ * Everything the sidecar daemon is configured with, validated. Each component is a {@link
+ * SidecarSetting} (or a few of them together): its flag, variable, default, parsing and rule are
+ * declared there, once, and documented in the README's table, which is built from it.
  *
- * @param dir the data directory (info.yaml, cluster.yaml, raft log); default {@code
- *     /var/lib/dqlite}
- * @param address this node's stable address {@code host:port}; default {@code
- *     $POD_NAME.$DQLITE_SERVICE.$POD_NAMESPACE.svc.$DQLITE_CLUSTER_DOMAIN:9001} when those
- *     variables are set, else the address in {@code dir}/info.yaml (a restart), otherwise
- *     required; must match info.yaml's when both exist
+ * <p>Defaults and rules are the settings' (not restated here):
+ *
+ * @param dir the data directory (info.yaml, cluster.yaml, raft log)
+ * @param address this node's stable address {@code host:port}: given, else the pod's DNS name
+ *     ({@link #defaultAddress}), else the address in {@code dir}/info.yaml (a restart); must match
+ *     info.yaml's when both exist
  * @param join seeds to join through on the first start: {@code host:port} or {@code
  *     dns:NAME[:port]} (every address NAME resolves to); empty = bootstrap. See {@link JoinPlan}
- * @param voters target number of voters (odd, at least 3); default 3
- * @param standBys target number of stand-bys; default 3
+ * @param voters target number of voters
+ * @param standBys target number of stand-bys
  * @param zone this node's zone; empty = from the pod labels file, then the Node's label
- * @param zoneLabel the label holding the zone; default {@code topology.kubernetes.io/zone}
- * @param nodeName the Kubernetes node the pod runs on (env {@code NODE_NAME}); empty = unknown
- * @param podLabelsFile the downward-API file with the pod's labels; default {@code
- *     /etc/podinfo/labels} (skipped when absent)
+ * @param zoneLabel the label holding the zone
+ * @param nodeName the Kubernetes node the pod runs on; empty = unknown
+ * @param podLabelsFile the downward-API file with the pod's labels (skipped when absent)
  * @param failureDomain explicit failure domain, overriding the zone's; empty = from the zone
- * @param appSocket where applications connect: {@code @name} (abstract, default {@code @dqlite})
- *     or an absolute path (a socket file with mode 0660)
- * @param adminAddress where the admin HTTP server listens; default {@code 0.0.0.0:8081}
+ * @param appSocket where applications connect: {@code @name} (abstract) or an absolute path
+ * @param adminAddress where the admin HTTP server listens
  * @param adminAuth who may call /cluster and /handover: holders of the token in {@code
  *     --admin-token-file}; by default (no file) nobody; anyone with {@code --admin-auth=none}
- * @param rolesAdjustmentFrequency how often the leader adjusts roles; default 30 s
- * @param networkLatency average one-way latency between nodes; zero (default) = libdqlite's
- * @param snapshotThreshold raft entries before a snapshot; default {@value #SNAPSHOT_THRESHOLD};
- *     0 with {@code snapshotTrailing} 0 = libdqlite's (1024)
- * @param snapshotTrailing raft entries kept after a snapshot; default {@value #SNAPSHOT_TRAILING};
- *     at least {@code snapshotThreshold} (libdqlite refuses fewer); 0 with {@code snapshotThreshold}
- *     0 = libdqlite's (8192)
+ * @param rolesAdjustmentFrequency how often the leader adjusts roles
+ * @param networkLatency average one-way latency between nodes; zero = libdqlite's
+ * @param snapshotThreshold raft entries before a snapshot; 0 with {@code snapshotTrailing} 0 =
+ *     libdqlite's (1024)
+ * @param snapshotTrailing raft entries kept after a snapshot, at least {@code snapshotThreshold}
+ *     (libdqlite refuses fewer); 0 with {@code snapshotThreshold} 0 = libdqlite's (8192)
  * @param tls certificate, key and CA files for mutual TLS between nodes; empty = plain TCP
- * @param handoverTimeout how long a handover (POST /handover, SIGTERM) may take; default 60 s
+ * @param handoverTimeout how long a handover (POST /handover, SIGTERM) may take
  * @param statusInterval how often the sidecar refreshes its view of the cluster for /readyz and
- *     /metrics; default 5 s
- * @param logFormat {@code plain} (default) or {@code json}
- * @param logLevel root log level; default {@code info}
- * @param appSocketLimits the app socket's request size limit, timeouts and membership policy;
- *     defaults in {@link AppSocket.Limits#defaults()}
+ *     /metrics
+ * @param logFormat plain or JSON lines
+ * @param logLevel root log level
+ * @param appSocketLimits the app socket's request size limit, timeouts and membership policy
  */
 public record SidecarOptions(
     Path dir,
@@ -78,7 +80,7 @@ public record SidecarOptions(
     AppSocket.Limits appSocketLimits) {
 
   /** The port of the default address. */
-  public static final int DEFAULT_PORT = 9001;
+  public static final int DEFAULT_PORT = SidecarPorts.RAFT;
 
   /**
    * Raft entries between snapshots, by default. libdqlite's 1024 + 8192 kept entries let a node
@@ -87,10 +89,12 @@ public record SidecarOptions(
    * the benchmark's write load (docs/benchmarks.md, "Sidecar: app socket and memory"). k8s-dqlite
    * defaults to 512 + 1024.
    */
-  public static final int SNAPSHOT_THRESHOLD = 384;
+  public static final int SNAPSHOT_THRESHOLD =
+      (Integer) SidecarSetting.SNAPSHOT_THRESHOLD.defaultParsed();
 
   /** Raft entries kept after a snapshot, by default: see {@link #SNAPSHOT_THRESHOLD}. */
-  public static final int SNAPSHOT_TRAILING = 384;
+  public static final int SNAPSHOT_TRAILING =
+      (Integer) SidecarSetting.SNAPSHOT_TRAILING.defaultParsed();
 
   /** Log output formats. */
   public enum LogFormat {
@@ -105,6 +109,18 @@ public record SidecarOptions(
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(ca, "ca");
     }
+
+    /** All three files, none of them (plain TCP), or an error naming the flags. */
+    static Optional<TlsFiles> of(Path cert, Path key, Path ca) {
+      if (cert == null && key == null && ca == null) {
+        return Optional.empty();
+      }
+      if (cert == null || key == null || ca == null) {
+        throw new IllegalArgumentException(
+            "TLS needs all three of --tls-cert, --tls-key and --tls-ca");
+      }
+      return Optional.of(new TlsFiles(cert, key, ca));
+    }
   }
 
   public SidecarOptions {
@@ -116,34 +132,17 @@ public record SidecarOptions(
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(logFormat, "logFormat");
     Objects.requireNonNull(appSocketLimits, "appSocketLimits");
-    address = addressFor(dir, address);
-    requireHostPort(address, "--address");
-    if (voters < 3 || voters % 2 == 0) {
-      throw new IllegalArgumentException(
-          "--voters " + voters + ": must be an odd number of at least 3");
-    }
-    if (standBys < 0) {
-      throw new IllegalArgumentException("--standbys " + standBys + ": must be 0 or more");
-    }
-    if (failureDomain.isPresent() && failureDomain.get() < 0) {
-      throw new IllegalArgumentException(
-          "--failure-domain " + failureDomain.get() + ": must be 0 or more");
-    }
-    if (!appSocket.startsWith("@") && !appSocket.startsWith("/")) {
-      throw new IllegalArgumentException(
-          "--app-socket " + appSocket + ": give @name (abstract socket) or an absolute path");
-    }
-    if (appSocket.equals("@")) {
-      throw new IllegalArgumentException("--app-socket @: the abstract socket needs a name");
-    }
-    requireHostPort(adminAddress, "--admin-address");
     Objects.requireNonNull(adminAuth, "adminAuth");
-    positive(rolesAdjustmentFrequency, "--roles-adjustment-frequency");
-    positive(handoverTimeout, "--handover-timeout");
-    positive(statusInterval, "--status-interval");
-    if (networkLatency.isNegative()) {
-      throw new IllegalArgumentException("--network-latency must not be negative");
-    }
+    address = SidecarSetting.ADDRESS.check(addressFor(dir, address));
+    SidecarSetting.VOTERS.check(voters);
+    SidecarSetting.STANDBYS.check(standBys);
+    SidecarSetting.FAILURE_DOMAIN.check(failureDomain.orElse(null));
+    SidecarSetting.APP_SOCKET.check(appSocket);
+    SidecarSetting.ADMIN_ADDRESS.check(adminAddress);
+    SidecarSetting.ROLES_ADJUSTMENT_FREQUENCY.check(rolesAdjustmentFrequency);
+    SidecarSetting.NETWORK_LATENCY.check(networkLatency);
+    SidecarSetting.HANDOVER_TIMEOUT.check(handoverTimeout);
+    SidecarSetting.STATUS_INTERVAL.check(statusInterval);
     checkSnapshotParams(snapshotThreshold, snapshotTrailing);
   }
 
@@ -157,16 +156,7 @@ public record SidecarOptions(
    * pod gets through the downward API, when all are set.
    */
   public static Optional<String> defaultAddress(Map<String, String> env) {
-    String pod = env.get("POD_NAME");
-    String service = env.get("DQLITE_SERVICE");
-    String namespace = env.get("POD_NAMESPACE");
-    if (blank(pod) || blank(service) || blank(namespace)) {
-      return Optional.empty();
-    }
-    String domain = env.getOrDefault("DQLITE_CLUSTER_DOMAIN", "cluster.local");
-    return Optional.of(
-        pod + "." + service + "." + namespace + ".svc." + (blank(domain) ? "cluster.local" : domain)
-            + ":" + DEFAULT_PORT);
+    return PodVariables.defaultAddress(env);
   }
 
   /**
@@ -181,7 +171,7 @@ public record SidecarOptions(
     } catch (IOException e) {
       throw new IllegalArgumentException("--dir " + dir + ": " + e.getMessage(), e);
     }
-    if (blank(given)) {
+    if (given == null || given.isBlank()) {
       return stored.orElseThrow(
           () ->
               new IllegalArgumentException(
@@ -196,10 +186,6 @@ public record SidecarOptions(
               + " address cannot change (leave --address out, or give " + stored.get() + ")");
     }
     return given;
-  }
-
-  private static boolean blank(String s) {
-    return s == null || s.isBlank();
   }
 
   /**
@@ -218,134 +204,68 @@ public record SidecarOptions(
     }
   }
 
-  private static void positive(Duration d, String flag) {
-    if (d == null || d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(flag + " must be a positive duration, got " + d);
-    }
-  }
-
-  static void requireHostPort(String value, String flag) {
-    int colon = value == null ? -1 : value.lastIndexOf(':');
-    if (colon <= 0 || colon == value.length() - 1) {
-      throw new IllegalArgumentException(flag + " " + value + ": expected host:port");
-    }
-    try {
-      int port = Integer.parseInt(value.substring(colon + 1));
-      if (port < 1 || port > 65535) {
-        throw new NumberFormatException();
-      }
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(flag + " " + value + ": the port must be 1 to 65535");
-    }
-  }
-
-  /** Builds {@link SidecarOptions}; unset values keep the defaults below. */
+  /**
+   * Builds {@link SidecarOptions} from settings, given as text ({@link #set}, as flags and
+   * variables give them) or typed; a setting left unset has its {@link SidecarSetting} default.
+   */
   public static final class Builder {
-    private Path dir = Path.of("/var/lib/dqlite");
-    private String address;
-    private List<String> join = List.of();
-    private int voters = 3;
-    private int standBys = 3;
-    private Optional<String> zone = Optional.empty();
-    private String zoneLabel = "topology.kubernetes.io/zone";
-    private Optional<String> nodeName = Optional.empty();
-    private Path podLabelsFile = Path.of("/etc/podinfo/labels");
-    private Optional<Long> failureDomain = Optional.empty();
-    private String appSocket = "@dqlite";
-    private String adminAddress = "0.0.0.0:8081";
-    private AdminAuth adminAuth = AdminAuth.unconfigured();
-    private Duration rolesAdjustmentFrequency = Duration.ofSeconds(30);
-    private Duration networkLatency = Duration.ZERO;
-    // Null until set: the other value's default then follows it (see resolvedSnapshot).
-    private Integer snapshotThreshold;
-    private Integer snapshotTrailing;
-    private Optional<TlsFiles> tls = Optional.empty();
-    private Duration handoverTimeout = Duration.ofSeconds(60);
-    private Duration statusInterval = Duration.ofSeconds(5);
-    private LogFormat logFormat = LogFormat.PLAIN;
-    private String logLevel = "info";
-    private AppSocket.Limits appSocketLimits = AppSocket.Limits.defaults();
+    private final Map<SidecarSetting, Object> values = new EnumMap<>(SidecarSetting.class);
 
     private Builder() {}
 
-    public Builder appSocketLimits(AppSocket.Limits v) {
-      appSocketLimits = v;
+    /**
+     * Sets {@code setting} from its text.
+     *
+     * @throws IllegalArgumentException naming the flag when the text does not parse
+     */
+    public Builder set(SidecarSetting setting, String text) {
+      values.put(setting, setting.parse(text));
       return this;
+    }
+
+    private Builder put(SidecarSetting setting, Object value) {
+      values.put(setting, value);
+      return this;
+    }
+
+    private <T> T get(SidecarSetting setting, Class<T> type) {
+      return type.cast(values.containsKey(setting) ? values.get(setting) : setting.defaultParsed());
+    }
+
+    private Optional<String> text(SidecarSetting setting) {
+      return Optional.ofNullable(get(setting, String.class)).filter(s -> !s.isBlank());
     }
 
     public Builder dir(Path v) {
-      dir = v;
-      return this;
+      return put(SidecarSetting.DIR, v);
     }
 
     public Builder address(String v) {
-      address = v;
-      return this;
-    }
-
-    public Builder join(List<String> v) {
-      join = v;
-      return this;
+      return put(SidecarSetting.ADDRESS, v);
     }
 
     public Builder voters(int v) {
-      voters = v;
-      return this;
-    }
-
-    public Builder standBys(int v) {
-      standBys = v;
-      return this;
-    }
-
-    public Builder zone(String v) {
-      zone = Optional.ofNullable(v).filter(s -> !s.isBlank());
-      return this;
-    }
-
-    public Builder zoneLabel(String v) {
-      zoneLabel = v;
-      return this;
-    }
-
-    public Builder nodeName(String v) {
-      nodeName = Optional.ofNullable(v).filter(s -> !s.isBlank());
-      return this;
-    }
-
-    public Builder podLabelsFile(Path v) {
-      podLabelsFile = v;
-      return this;
+      return put(SidecarSetting.VOTERS, v);
     }
 
     public Builder failureDomain(Long v) {
-      failureDomain = Optional.ofNullable(v);
-      return this;
+      return put(SidecarSetting.FAILURE_DOMAIN, v);
     }
 
     public Builder appSocket(String v) {
-      appSocket = v;
-      return this;
+      return put(SidecarSetting.APP_SOCKET, v);
     }
 
-    public Builder adminAddress(String v) {
-      adminAddress = v;
-      return this;
+    public Builder handoverTimeout(Duration v) {
+      return put(SidecarSetting.HANDOVER_TIMEOUT, v);
     }
 
-    public Builder adminAuth(AdminAuth v) {
-      adminAuth = v;
-      return this;
+    public Builder snapshotThreshold(int v) {
+      return put(SidecarSetting.SNAPSHOT_THRESHOLD, v);
     }
 
-    public Builder rolesAdjustmentFrequency(Duration v) {
-      rolesAdjustmentFrequency = v;
-      return this;
-    }
-
-    public Builder networkLatency(Duration v) {
-      networkLatency = v;
-      return this;
+    public Builder snapshotTrailing(int v) {
+      return put(SidecarSetting.SNAPSHOT_TRAILING, v);
     }
 
     /**
@@ -354,57 +274,31 @@ public record SidecarOptions(
      * DqliteCluster's raft spec may, never makes an invalid pair with the other's default.
      */
     private int[] resolvedSnapshot() {
-      if (snapshotThreshold == null && snapshotTrailing == null) {
-        return new int[] {SNAPSHOT_THRESHOLD, SNAPSHOT_TRAILING};
+      int threshold = get(SidecarSetting.SNAPSHOT_THRESHOLD, Integer.class);
+      int trailing = get(SidecarSetting.SNAPSHOT_TRAILING, Integer.class);
+      boolean thresholdSet = values.containsKey(SidecarSetting.SNAPSHOT_THRESHOLD);
+      boolean trailingSet = values.containsKey(SidecarSetting.SNAPSHOT_TRAILING);
+      if (thresholdSet && !trailingSet) {
+        return new int[] {threshold, threshold == 0 ? 0 : Math.max(threshold, SNAPSHOT_TRAILING)};
       }
-      if (snapshotTrailing == null) {
-        return new int[] {
-          snapshotThreshold,
-          snapshotThreshold == 0 ? 0 : Math.max(snapshotThreshold, SNAPSHOT_TRAILING)
-        };
+      if (trailingSet && !thresholdSet) {
+        return new int[] {trailing == 0 ? 0 : Math.min(trailing, SNAPSHOT_THRESHOLD), trailing};
       }
-      if (snapshotThreshold == null) {
-        return new int[] {
-          snapshotTrailing == 0 ? 0 : Math.min(snapshotTrailing, SNAPSHOT_THRESHOLD),
-          snapshotTrailing
-        };
-      }
-      return new int[] {snapshotThreshold, snapshotTrailing};
+      return new int[] {threshold, trailing};
     }
 
-    public Builder snapshotThreshold(int v) {
-      snapshotThreshold = v;
-      return this;
+    /** The app socket's limits from their settings. */
+    private AppSocket.Limits appSocketLimits() {
+      return new AppSocket.Limits(
+          get(SidecarSetting.APP_SOCKET_MAX_REQUEST, Long.class),
+          get(SidecarSetting.APP_SOCKET_IDLE_TIMEOUT, Duration.class),
+          get(SidecarSetting.APP_SOCKET_FRAME_TIMEOUT, Duration.class),
+          get(SidecarSetting.APP_SOCKET_WRITE_TIMEOUT, Duration.class),
+          AppSocket.Membership.valueOf(upper(SidecarSetting.APP_SOCKET_MEMBERSHIP)));
     }
 
-    public Builder snapshotTrailing(int v) {
-      snapshotTrailing = v;
-      return this;
-    }
-
-    public Builder tls(TlsFiles v) {
-      tls = Optional.ofNullable(v);
-      return this;
-    }
-
-    public Builder handoverTimeout(Duration v) {
-      handoverTimeout = v;
-      return this;
-    }
-
-    public Builder statusInterval(Duration v) {
-      statusInterval = v;
-      return this;
-    }
-
-    public Builder logFormat(LogFormat v) {
-      logFormat = v;
-      return this;
-    }
-
-    public Builder logLevel(String v) {
-      logLevel = v;
-      return this;
+    private String upper(SidecarSetting choice) {
+      return get(choice, String.class).toUpperCase(Locale.ROOT);
     }
 
     /**
@@ -412,32 +306,39 @@ public record SidecarOptions(
      *
      * @throws IllegalArgumentException naming the flag that is wrong and what it expects
      */
+    @SuppressWarnings("unchecked")
     public SidecarOptions build() {
       int[] snapshot = resolvedSnapshot();
+      List<String> join = get(SidecarSetting.JOIN, List.class);
       return new SidecarOptions(
-          dir,
-          address,
-          join,
-          voters,
-          standBys,
-          zone,
-          zoneLabel,
-          nodeName,
-          podLabelsFile,
-          failureDomain,
-          appSocket,
-          adminAddress,
-          adminAuth,
-          rolesAdjustmentFrequency,
-          networkLatency,
+          get(SidecarSetting.DIR, Path.class),
+          get(SidecarSetting.ADDRESS, String.class),
+          join == null ? List.of() : join,
+          get(SidecarSetting.VOTERS, Integer.class),
+          get(SidecarSetting.STANDBYS, Integer.class),
+          text(SidecarSetting.ZONE),
+          get(SidecarSetting.ZONE_LABEL, String.class),
+          text(SidecarSetting.NODE_NAME),
+          get(SidecarSetting.POD_LABELS_FILE, Path.class),
+          Optional.ofNullable(get(SidecarSetting.FAILURE_DOMAIN, Long.class)),
+          get(SidecarSetting.APP_SOCKET, String.class),
+          get(SidecarSetting.ADMIN_ADDRESS, String.class),
+          AdminAuth.of(
+              get(SidecarSetting.ADMIN_AUTH, String.class),
+              get(SidecarSetting.ADMIN_TOKEN_FILE, Path.class)),
+          get(SidecarSetting.ROLES_ADJUSTMENT_FREQUENCY, Duration.class),
+          get(SidecarSetting.NETWORK_LATENCY, Duration.class),
           snapshot[0],
           snapshot[1],
-          tls,
-          handoverTimeout,
-          statusInterval,
-          logFormat,
-          logLevel,
-          appSocketLimits);
+          TlsFiles.of(
+              get(SidecarSetting.TLS_CERT, Path.class),
+              get(SidecarSetting.TLS_KEY, Path.class),
+              get(SidecarSetting.TLS_CA, Path.class)),
+          get(SidecarSetting.HANDOVER_TIMEOUT, Duration.class),
+          get(SidecarSetting.STATUS_INTERVAL, Duration.class),
+          LogFormat.valueOf(upper(SidecarSetting.LOG_FORMAT)),
+          get(SidecarSetting.LOG_LEVEL, String.class),
+          appSocketLimits());
     }
   }
 }

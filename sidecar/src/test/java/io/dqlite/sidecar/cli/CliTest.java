@@ -3,6 +3,8 @@ package io.dqlite.sidecar.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dqlite.sidecar.api.Durations;
+import io.dqlite.sidecar.api.SidecarSetting;
 import io.dqlite.sidecar.appsocket.AppSocket;
 import io.dqlite.sidecar.daemon.SidecarOptions;
 import java.io.PrintWriter;
@@ -63,14 +65,13 @@ class CliTest {
     assertThat(l)
         .isEqualTo(new AppSocket.Limits(512 * 1024, Duration.ofMinutes(5), Duration.ofSeconds(2),
             Duration.ofMinutes(1), AppSocket.Membership.ALLOW));
-    assertThat(Sizes.parse("1048576", "--x")).isEqualTo(1 << 20);
-    assertThat(Sizes.parse("1GiB", "--x")).isEqualTo(1L << 30);
     assertThatThrownBy(() -> parse(Map.of(), "--address", "db-0:9001",
             "--app-socket-max-request", "lots"))
         .hasMessageContaining("--app-socket-max-request lots: expected a size in bytes");
     assertThatThrownBy(() -> parse(Map.of(), "--address", "db-0:9001",
             "--app-socket-idle-timeout", "0s"))
-        .hasMessageContaining("--app-socket-idle-timeout must be a positive duration");
+        .hasMessageContaining("--app-socket-idle-timeout 0s: must be a positive duration")
+        .hasMessageContaining("DQLITE_APP_SOCKET_IDLE_TIMEOUT");
   }
 
   @Test
@@ -93,10 +94,18 @@ class CliTest {
   }
 
   @Test
-  void variableNames() {
-    assertThat(EnvDefaults.variable("--dir")).isEqualTo("DQLITE_DIR");
-    assertThat(EnvDefaults.variable("--tls-ca")).isEqualTo("DQLITE_TLS_CA");
-    assertThat(EnvDefaults.variable("--node-name")).isEqualTo("NODE_NAME");
+  void everySettingIsAFlagOfRunAndNothingElseIs() {
+    CommandLine run = Main.commandLine(Map.of()).getSubcommands().get("run");
+    List<String> flags =
+        run.getCommandSpec().options().stream()
+            .filter(o -> !o.usageHelp() && !o.versionHelp())
+            .map(CommandLine.Model.OptionSpec::longestName)
+            .toList();
+    assertThat(flags)
+        .containsExactly(
+            java.util.Arrays.stream(SidecarSetting.values())
+                .map(SidecarSetting::flag)
+                .toArray(String[]::new));
   }
 
   @Test
@@ -210,29 +219,18 @@ class CliTest {
 
   @Test
   void adminAuthFlags() {
-    assertThat(RunCommand.adminAuth(null, null))
+    Map<String, String> env = Map.of();
+    assertThat(parse(env, "--address", "x:1").adminAuth())
         .isEqualTo(io.dqlite.sidecar.admin.AdminAuth.unconfigured());
-    assertThat(RunCommand.adminAuth("none", null))
+    assertThat(parse(env, "--address", "x:1", "--admin-auth", "NONE").adminAuth())
         .isEqualTo(io.dqlite.sidecar.admin.AdminAuth.none());
-    assertThat(RunCommand.adminAuth("token", Path.of("/t")))
+    assertThat(parse(env, "--address", "x:1", "--admin-token-file", "/t").adminAuth())
         .isEqualTo(io.dqlite.sidecar.admin.AdminAuth.token(Path.of("/t")));
-    org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> RunCommand.adminAuth("none", Path.of("/t")))
+    assertThatThrownBy(
+            () ->
+                parse(env, "--address", "x:1", "--admin-auth", "none", "--admin-token-file", "/t"))
         .hasMessageContaining("exclude each other");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunCommand.adminAuth("basic", null))
-        .hasMessageContaining("expected token or none");
-  }
-
-  @Test
-  void everyFlagAndItsVariableIsInTheReadmeTable() throws Exception {
-    String doc = java.nio.file.Files.readString(Path.of("..", "README.md"));
-    CommandLine run = Main.commandLine(Map.of()).getSubcommands().get("run");
-    for (CommandLine.Model.OptionSpec o : run.getCommandSpec().options()) {
-      if (o.usageHelp() || o.versionHelp()) {
-        continue;
-      }
-      assertThat(doc).as(o.longestName()).contains("`" + o.longestName());
-      assertThat(doc).as(o.longestName()).contains(EnvDefaults.variable(o.longestName()));
-    }
+    assertThatThrownBy(() -> parse(env, "--address", "x:1", "--admin-auth", "basic"))
+        .hasMessageContaining("--admin-auth basic: expected one of token, none");
   }
 }

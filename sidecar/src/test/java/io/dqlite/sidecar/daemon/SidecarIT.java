@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.dqlite.http.AdminApi;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dqlite.client.net.AbstractUnixSocket;
+import io.dqlite.sidecar.api.AdminApi;
+import io.dqlite.sidecar.api.AdminJson;
+import io.dqlite.sidecar.api.HandoverAnswer;
+import io.dqlite.sidecar.api.SidecarView;
 import io.dqlite.sidecar.appsocket.GoDqliteShell;
 import io.dqlite.sidecar.metrics.PrometheusText;
 import io.dqlite.sidecar.zone.FailureDomains;
@@ -38,7 +39,6 @@ import org.junit.jupiter.api.TestInfo;
  */
 class SidecarIT {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String[] HOSTS = {"127.0.0.2", "127.0.0.3", "127.0.0.4"};
   private static final String[] ZONES = {"zone-a", "zone-b", "zone-c"};
   private static final Duration CLUSTER_UP = Duration.ofSeconds(120);
@@ -71,7 +71,7 @@ class SidecarIT {
               for (SidecarProcess s : sidecars) {
                 assertThat(s.isAlive()).as(s + " alive\n" + s.logTail(30)).isTrue();
                 assertThat(s.get("/readyz").status()).as(s + " /readyz").isEqualTo(200);
-                assertThat(voters(cluster(s))).as(s + " voters").isEqualTo(3);
+                assertThat(voters(cluster(s))).as(s + " voters").isEqualTo(3L);
               }
             });
   }
@@ -109,13 +109,13 @@ class SidecarIT {
     assertThat(count.output()).isEqualTo("6");
 
     // Zones become failure domains, the same function everywhere.
-    JsonNode view = cluster(first);
-    for (JsonNode m : view.get("members")) {
-      int i = indexOf(m.get("address").asText());
-      assertThat(m.get("failureDomain").asLong()).isEqualTo(FailureDomains.of(ZONES[i]));
-      assertThat(m.get("online").asBoolean()).isTrue();
+    SidecarView view = cluster(first);
+    for (SidecarView.MemberView m : view.members()) {
+      int i = indexOf(m.address());
+      assertThat(m.failureDomain()).isEqualTo(FailureDomains.of(ZONES[i]));
+      assertThat(m.online()).isTrue();
     }
-    assertThat(view.get("self").get("zone").asText()).isEqualTo("zone-a");
+    assertThat(view.self().zone()).isEqualTo("zone-a");
 
     // Exactly one leader across the three /metrics.
     await("one leader in the metrics")
@@ -147,15 +147,15 @@ class SidecarIT {
     assertThat(leader()).isSameAs(leader);
     SidecarProcess.Answer answer = leader.handover();
     assertThat(answer.status()).as(answer.body()).isEqualTo(200);
-    JsonNode result = JSON.readTree(answer.body());
-    assertThat(result.get("outcome").asText()).isEqualTo("success");
-    assertThat(result.get("leaderAfter").get("address").asText()).isNotEqualTo(leader.address());
+    HandoverAnswer result = AdminJson.readHandover(answer.body());
+    assertThat(result.outcome()).isEqualTo(HandoverAnswer.SUCCESS);
+    assertThat(result.leaderAfter().address()).isNotEqualTo(leader.address());
     await("leadership elsewhere, seen by all")
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
               for (SidecarProcess s : sidecars) {
-                String now = cluster(s).get("leader").get("address").asText();
+                String now = cluster(s).leader().address();
                 assertThat(now).isNotEqualTo(leader.address());
               }
               assertThat(leadersInMetrics()).isEqualTo(1);
@@ -192,7 +192,7 @@ class SidecarIT {
         assertThat(rs.getLong(1)).isOne();
       }
     }
-    String newLeader = cluster(survivor).get("leader").get("address").asText();
+    String newLeader = cluster(survivor).leader().address();
     assertThat(newLeader).isNotEqualTo(leader.address());
   }
 
@@ -232,7 +232,7 @@ class SidecarIT {
   }
 
   private SidecarProcess leader() throws IOException {
-    String address = cluster(sidecars.get(0)).get("leader").get("address").asText();
+    String address = cluster(sidecars.get(0)).leader().address();
     return sidecars.get(indexOf(address));
   }
 
@@ -258,19 +258,17 @@ class SidecarIT {
     return leaders;
   }
 
-  private static JsonNode cluster(SidecarProcess s) throws IOException {
-    SidecarProcess.Answer a = s.get("/cluster");
+  private static SidecarView cluster(SidecarProcess s) throws IOException {
+    SidecarProcess.Answer a = s.get(AdminApi.CLUSTER);
     if (a.status() != 200) {
       throw new IOException(s + " /cluster answered " + a.status() + ": " + a.body());
     }
-    return JSON.readTree(a.body());
+    return AdminJson.readCluster(a.body());
   }
 
-  private static int voters(JsonNode cluster) {
-    int n = 0;
-    for (JsonNode m : cluster.get("members")) {
-      n += m.get("role").asText().equals("voter") && m.get("online").asBoolean() ? 1 : 0;
-    }
-    return n;
+  private static long voters(SidecarView cluster) {
+    return cluster.members().stream()
+        .filter(m -> "voter".equals(m.role()) && Boolean.TRUE.equals(m.online()))
+        .count();
   }
 }

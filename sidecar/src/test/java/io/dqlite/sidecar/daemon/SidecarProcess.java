@@ -3,7 +3,7 @@ package io.dqlite.sidecar.daemon;
 import static org.awaitility.Awaitility.await;
 
 import io.dqlite.client.YamlNodeStore;
-import io.dqlite.http.AdminApi;
+import io.dqlite.sidecar.api.AdminApi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

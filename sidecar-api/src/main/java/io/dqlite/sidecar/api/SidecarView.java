@@ -1,15 +1,17 @@
-package io.dqlite.operator.membership;
+package io.dqlite.sidecar.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.dqlite.client.NodeRole;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * One sidecar's answer to {@code GET /cluster} on its admin port (the sidecar's {@code
- * io.dqlite.sidecar.daemon.SidecarAdmin#render}): the raft configuration as the leader reported it,
- * every member probed by the sidecar, and what the sidecar says about itself. Unknown fields are
- * ignored so that a newer sidecar does not break an older operator.
+ * One sidecar's answer to {@code GET /cluster} on its admin port: the raft configuration as the
+ * leader reported it, every member probed by the sidecar, and what the sidecar says about itself.
+ * The sidecar writes this record and the operator and the tests read it ({@link AdminJson}), so a
+ * field renamed on one side is renamed on the other. Unknown fields are ignored so that a newer
+ * sidecar does not break an older operator.
  *
  * <p>The sidecar answers 200 with a leader, or 503 with {@code error} set and no leader (then
  * {@code members} is empty); both bodies parse into this record.
@@ -22,7 +24,11 @@ import java.util.Locale;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SidecarView(
-    Self self, NodeRef leader, List<MemberView> members, String observedAt, String error) {
+    Self self,
+    NodeRef leader,
+    List<MemberView> members,
+    String observedAt,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String error) {
 
   public SidecarView {
     members = members == null ? List.of() : List.copyOf(members);
@@ -84,7 +90,7 @@ public record SidecarView(
       Boolean online,
       Long failureDomain,
       Long weight,
-      String zone) {}
+      @JsonInclude(JsonInclude.Include.NON_NULL) String zone) {}
 
   /**
    * The role for a name as the sidecar ({@code standby}) or go-dqlite ({@code stand-by}) prints it.

@@ -31,13 +31,18 @@ public record RolesConfig(
   /** go-dqlite's default target of stand-bys. */
   public static final int DEFAULT_STANDBYS = 3;
 
+  /** The rule every target of voters obeys, as errors state it. */
+  public static final String VOTERS_RULE = "must be an odd number greater than 1 (3, 5, 7...)";
+
+  /** The rule every target of stand-bys obeys, as errors state it. */
+  public static final String STANDBYS_RULE = "must be 0 or more";
+
   public RolesConfig {
-    if (voters < 3 || voters % 2 == 0) {
-      throw new IllegalArgumentException(
-          "invalid voters " + voters + ": must be an odd number greater than 1 (3, 5, 7...)");
+    if (!validVoters(voters)) {
+      throw new IllegalArgumentException("invalid voters " + voters + ": " + VOTERS_RULE);
     }
-    if (standBys < 0) {
-      throw new IllegalArgumentException("invalid stand-bys " + standBys + ": must be 0 or more");
+    if (!validStandBys(standBys)) {
+      throw new IllegalArgumentException("invalid stand-bys " + standBys + ": " + STANDBYS_RULE);
     }
     if (rebalanceDomains && !demoteFromCrowdedDomains) {
       throw new IllegalArgumentException(
@@ -45,6 +50,19 @@ public record RolesConfig(
               + " the voter the rebalance just promoted, and the two rules would undo each other"
               + " forever; turn both on, or both off for go-dqlite v1.11.9's algorithm");
     }
+  }
+
+  /**
+   * Whether {@code voters} obeys {@link #VOTERS_RULE}: an even number of voters loses its quorum
+   * as soon as half of them fail, and a single voter is no replication.
+   */
+  public static boolean validVoters(int voters) {
+    return voters >= 3 && voters % 2 == 1;
+  }
+
+  /** Whether {@code standBys} obeys {@link #STANDBYS_RULE}. */
+  public static boolean validStandBys(int standBys) {
+    return standBys >= 0;
   }
 
   /** 3 voters, 3 stand-bys, domain rebalance and crowded-domain demotion on. */

@@ -1,4 +1,4 @@
-package io.dqlite.http;
+package io.dqlite.sidecar.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

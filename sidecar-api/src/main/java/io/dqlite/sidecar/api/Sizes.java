@@ -1,9 +1,9 @@
-package io.dqlite.sidecar.cli;
+package io.dqlite.sidecar.api;
 
 import java.util.Locale;
 
 /** Byte sizes on the command line: a number of bytes, or with a KiB, MiB or GiB suffix. */
-final class Sizes {
+public final class Sizes {
 
   private Sizes() {}
 
@@ -12,7 +12,7 @@ final class Sizes {
    *
    * @throws IllegalArgumentException naming the flag and the accepted forms
    */
-  static long parse(String value, String flag) {
+  public static long parse(String value, String flag) {
     String v = value.strip().toLowerCase(Locale.ROOT);
     long unit = 1;
     for (String[] s : new String[][] {{"kib", "10"}, {"mib", "20"}, {"gib", "30"}, {"b", "0"}}) {

@@ -1,4 +1,4 @@
-package io.dqlite.http;
+package io.dqlite.sidecar.api;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -17,6 +17,8 @@ import java.util.OptionalLong;
  * key of the cluster's admin Secret, which the sidecar reads from a file. {@code POST
  * /handover?node=<id>} names the raft id of the node the caller means (0x-hex or decimal); a
  * sidecar running another node answers 409, so a reused pod IP cannot hand over the wrong node.
+ * The bodies are {@link SidecarView} and {@link HandoverAnswer} ({@link AdminJson}); the port is
+ * {@link SidecarPorts#ADMIN}.
  */
 public final class AdminApi {
 
