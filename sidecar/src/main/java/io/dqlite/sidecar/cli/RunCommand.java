@@ -2,6 +2,7 @@ package io.dqlite.sidecar.cli;
 
 import io.dqlite.sidecar.admin.AdminAuth;
 import io.dqlite.sidecar.appsocket.AppSocket;
+import io.dqlite.sidecar.daemon.ClusterIdentity;
 import io.dqlite.sidecar.daemon.Sidecar;
 import io.dqlite.sidecar.daemon.SidecarOptions;
 import io.dqlite.sidecar.daemon.SidecarOptions.LogFormat;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -53,6 +55,16 @@ final class RunCommand implements Callable<Integer> {
       description = "Comma-separated host:port or dns:NAME[:port] seeds for the first start; "
           + "this node's own address is dropped; nothing left bootstraps a new cluster.")
   String join;
+
+  @Option(names = "--cluster-id", paramLabel = "ID",
+      description = "The cluster's identity, written into DIR on the first start; a DIR holding"
+          + " another one is refused (default: none, no check).")
+  String clusterId;
+
+  @Option(names = "--cluster-exists", arity = "0..1", paramLabel = "true|false",
+      description = "The cluster already exists: an empty DIR with no seed left is refused"
+          + " instead of bootstrapping a second one (default: false).")
+  Boolean clusterExists;
 
   @Option(names = "--voters", paramLabel = "N", description = "Target voters, odd (default: 3).")
   Integer voters;
@@ -188,6 +200,12 @@ final class RunCommand implements Callable<Integer> {
       b.address(address != null ? address : SidecarOptions.defaultAddress(env).orElse(null));
       if (join != null) {
         b.join(splitList(join));
+      }
+      if (clusterId != null || clusterExists != null) {
+        b.clusterIdentity(
+            new ClusterIdentity(
+                Optional.ofNullable(clusterId).map(String::strip).filter(v -> !v.isEmpty()),
+                !Boolean.TRUE.equals(clusterExists)));
       }
       if (voters != null) {
         b.voters(voters);

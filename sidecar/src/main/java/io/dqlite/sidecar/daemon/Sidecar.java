@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -81,6 +82,7 @@ public final class Sidecar implements AutoCloseable {
     JoinPlan plan = plan(o);
     log.info("join plan: {}{}", plan.kind().name().toLowerCase(java.util.Locale.ROOT),
         plan.seeds().isEmpty() ? "" : " through " + String.join(",", plan.seeds()));
+    checkIdentity(o, plan);
     AppBuilder builder =
         App.builder(o.dir())
             .address(o.address())
@@ -136,6 +138,27 @@ public final class Sidecar implements AutoCloseable {
     }
     log.info("started node 0x{} ({})", Long.toHexString(node.id()), node.address());
     return s;
+  }
+
+  /**
+   * Refuses a directory of another cluster, or a bootstrap the cluster forbids ({@link
+   * ClusterIdentity}); records the id on the first start (and on the first start of a directory
+   * written before ids existed).
+   */
+  private static void checkIdentity(SidecarOptions o, JoinPlan plan) throws IOException {
+    ClusterIdentity identity = o.clusterIdentity();
+    Optional<String> recorded = DataDir.readClusterId(o.dir());
+    ClusterIdentity.Check check = identity.check(o.dir(), plan.kind(), recorded);
+    if (check instanceof ClusterIdentity.Refuse refuse) {
+      throw new IOException(refuse.message());
+    }
+    Optional<String> write = ((ClusterIdentity.Proceed) check).write();
+    if (write.isPresent()) {
+      DataDir.writeClusterId(o.dir(), write.get());
+      log.info("cluster id {} recorded in {}", write.get(), o.dir().resolve(ClusterIdentity.FILE));
+    } else if (recorded.isPresent()) {
+      log.info("cluster id {}", recorded.get());
+    }
   }
 
   private static JoinPlan plan(SidecarOptions o) {

@@ -51,6 +51,8 @@ import java.util.Optional;
  * @param logLevel root log level; default {@code info}
  * @param appSocketLimits the app socket's request size limit, timeouts and membership policy;
  *     defaults in {@link AppSocket.Limits#defaults()}
+ * @param clusterIdentity {@code --cluster-id} and {@code --bootstrap}; default none: no id, and
+ *     bootstrap allowed (go-dqlite's behaviour)
  */
 public record SidecarOptions(
     Path dir,
@@ -75,7 +77,8 @@ public record SidecarOptions(
     Duration statusInterval,
     LogFormat logFormat,
     String logLevel,
-    AppSocket.Limits appSocketLimits) {
+    AppSocket.Limits appSocketLimits,
+    ClusterIdentity clusterIdentity) {
 
   /** The port of the default address. */
   public static final int DEFAULT_PORT = 9001;
@@ -116,6 +119,7 @@ public record SidecarOptions(
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(logFormat, "logFormat");
     Objects.requireNonNull(appSocketLimits, "appSocketLimits");
+    Objects.requireNonNull(clusterIdentity, "clusterIdentity");
     address = addressFor(dir, address);
     requireHostPort(address, "--address");
     if (voters < 3 || voters % 2 == 0) {
@@ -265,8 +269,14 @@ public record SidecarOptions(
     private LogFormat logFormat = LogFormat.PLAIN;
     private String logLevel = "info";
     private AppSocket.Limits appSocketLimits = AppSocket.Limits.defaults();
+    private ClusterIdentity clusterIdentity = ClusterIdentity.none();
 
     private Builder() {}
+
+    public Builder clusterIdentity(ClusterIdentity v) {
+      clusterIdentity = v;
+      return this;
+    }
 
     public Builder appSocketLimits(AppSocket.Limits v) {
       appSocketLimits = v;
@@ -437,7 +447,8 @@ public record SidecarOptions(
           statusInterval,
           logFormat,
           logLevel,
-          appSocketLimits);
+          appSocketLimits,
+          clusterIdentity);
     }
   }
 }
