@@ -297,13 +297,14 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
 
   /**
    * The removals scaled away whose data claim is still there, read by name (only while the
-   * scale-down record exists and the policy deletes such claims); an unreadable one counts as
-   * there, so the record is never dropped on a guess.
+   * scale-down record exists), whatever the retention policy: a retained claim deleted by a person
+   * ends its entry too. An unreadable one counts as there, so the record is never dropped on a
+   * guess.
    */
   private static Set<Integer> claimsLeft(
       DqliteCluster cr, Context<DqliteCluster> context, Optional<StatefulSet> statefulSet) {
     ScaleDownStatus record = cr.getStatus() == null ? null : cr.getStatus().getScaleDown();
-    if (record == null || record.getRemovals() == null || Decision.retainedWhenScaled(cr)) {
+    if (record == null || record.getRemovals() == null) {
       return Set.of();
     }
     int replicas = statefulSet.map(sts -> sts.getSpec().getReplicas()).orElse(0);
