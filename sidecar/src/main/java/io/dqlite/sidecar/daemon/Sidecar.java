@@ -259,11 +259,22 @@ public final class Sidecar implements AutoCloseable {
 
   /** Runs the App's handover and records it; the caller holds the handover lock. */
   void handover(Duration timeout) throws DqliteException, InterruptedException {
+    handover(timeout, java.util.Set.of());
+  }
+
+  /**
+   * The same, giving neither leadership nor this node's role to the nodes in {@code exclude}
+   * (members the operator is about to remove).
+   */
+  void handover(Duration timeout, java.util.Set<Long> exclude)
+      throws DqliteException, InterruptedException {
     long start = System.nanoTime();
-    log.info("handover starting (deadline {} s)", timeout.toSeconds());
+    log.info("handover starting (deadline {} s){}", timeout.toSeconds(),
+        exclude.isEmpty() ? "" : ", excluding " + exclude.stream()
+            .map(id -> "0x" + Long.toHexString(id)).toList());
     boolean ok = false;
     try {
-      node.handover(timeout);
+      node.handover(timeout, exclude);
       ok = true;
     } finally {
       Duration took = Duration.ofNanos(System.nanoTime() - start);
