@@ -59,6 +59,8 @@ public final class Sidecar {
   public static final String ENV_ADDRESS = "DQLITE_ADDRESS";
   public static final String ENV_SERVICE = "DQLITE_SERVICE";
   public static final String ENV_JOIN = "DQLITE_JOIN";
+  public static final String ENV_CLUSTER_ID = "DQLITE_CLUSTER_ID";
+  public static final String ENV_CLUSTER_EXISTS = "DQLITE_CLUSTER_EXISTS";
   public static final String ENV_VOTERS = "DQLITE_VOTERS";
   public static final String ENV_STANDBYS = "DQLITE_STANDBYS";
   public static final String ENV_ZONE = "DQLITE_ZONE";
