@@ -174,7 +174,7 @@ public final class BootstrapDecision {
               "cluster "
                   + id.getClusterId()
                   + " was adopted from volumes that existed before this DqliteCluster"
-                  + (holders.isEmpty() ? "" : " (" + holders + ")")
+                  + (holders.isEmpty() ? "" : " (its claims now: " + holders + ")")
                   + ", so no pod bootstraps a new one: the pods holding its data must elect a"
                   + " leader, and pods on new volumes join them. If too few of them are left for"
                   + " a quorum, restore the lost volumes, or delete every claim of this name (and"
