@@ -22,8 +22,8 @@ import java.util.stream.Collectors;
  *
  * <ul>
  *   <li>none: a new cluster, a fresh identity; pod 0 may bootstrap;
- *   <li>claims with one identity (or with none: volumes from before identities): that identity (or a
- *       fresh one) is <em>adopted</em>: no pod may bootstrap, every pod joins through every other,
+ *   <li>claims with one identity (or with none: volumes from before identities): that identity
+ *       (or a fresh one) is <em>adopted</em>: no pod may bootstrap, every pod joins through every other,
  *       so pods with data restart as the members they were and pods without join them;
  *   <li>claims naming two or more identities: blocked, no pod starts, until {@code
  *       spec.recovery.clusterId} names the one to keep (or the others' claims are deleted).
@@ -149,7 +149,8 @@ public final class BootstrapDecision {
     List<Claim> claims = in.claims().orElse(List.of());
     List<Claim> foreign =
         claims.stream()
-            .filter(c -> c.clusterId().isPresent() && !c.clusterId().get().equals(id.getClusterId()))
+            .filter(
+                c -> c.clusterId().isPresent() && !c.clusterId().get().equals(id.getClusterId()))
             .toList();
     if (!foreign.isEmpty()) {
       return Optional.of(

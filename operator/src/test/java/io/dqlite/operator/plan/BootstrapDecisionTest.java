@@ -28,7 +28,8 @@ class BootstrapDecisionTest {
     // Recorded: kept, nothing held.
     "A,  false, true,  '0:- 1:-',   -, false, A,    false, -",
     "A,  true,  true,  '0:A 1:A',   -, true,  A,    false, -",
-    // Re-created over claims of one cluster: adopted (no pod bootstraps), pod 0's claim lost or not.
+    // Re-created over claims of one cluster: adopted (no pod bootstraps), pod 0's claim lost or
+    // not.
     "-,  false, false, '1:A 2:A',   -, false, A+,   true,  -",
     "-,  false, false, '0:A 1:A 2:A', -, false, A+, true,  -",
     // Claims from before identities: a fresh identity, adopted.
@@ -103,7 +104,8 @@ class BootstrapDecisionTest {
       return Optional.empty();
     }
     boolean adopted = s.endsWith("+");
-    return Optional.of(new ClusterIdentityStatus(adopted ? s.substring(0, s.length() - 1) : s, adopted));
+    String id = adopted ? s.substring(0, s.length() - 1) : s;
+    return Optional.of(new ClusterIdentityStatus(id, adopted));
   }
 
   private static Optional<List<Claim>> claims(String s) {

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Real sidecars with {@code --cluster-id} and {@code --cluster-exists}: a cluster bootstraps and a node
- * joins it as before (both record the id); a node with an empty directory told that the cluster
+ * Real sidecars with {@code --cluster-id} and {@code --cluster-exists}: a cluster bootstraps and a
+ * node joins it as before (both record the id); a node with an empty directory told that the cluster
  * exists refuses to bootstrap a second one; a node whose directory holds another cluster's id
  * refuses to start; each refusal names the directory, the ids and the recovery field, and writes
  * nothing.

@@ -9,6 +9,7 @@ import io.dqlite.sidecar.daemon.JoinPlan.Kind;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -65,7 +66,7 @@ class ClusterIdentityTest {
     }
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void aForeignDirectoryNamesBothIdsAndTheRecoveryField() {
     Refuse r =
         (Refuse)
@@ -78,7 +79,15 @@ class ClusterIdentityTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"-a", "a-", "a b", "a/b", "", "0123456789012345678901234567890123456789012345678901234567890123"})
+  @ValueSource(
+      strings = {
+        "-a",
+        "a-",
+        "a b",
+        "a/b",
+        "",
+        "0123456789012345678901234567890123456789012345678901234567890123"
+      })
   void refusesMalformedIds(String id) {
     assertThatThrownBy(() -> new ClusterIdentity(Optional.of(id), true))
         .isInstanceOf(IllegalArgumentException.class)

@@ -58,7 +58,8 @@ class HandoverExcludeIT {
             .atMost(Duration.ofSeconds(30))
             .pollInterval(Duration.ofMillis(200))
             .untilAsserted(() -> assertThat(c.leaderAddress()).isEqualTo(expected.address()));
-        assertThat(leader.logText()).contains("excluded as about to be removed: [" + excluded.address());
+        assertThat(leader.logText())
+            .contains("excluded as about to be removed: [" + excluded.address());
       }
     }
   }
