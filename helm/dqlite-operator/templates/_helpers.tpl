@@ -112,10 +112,11 @@ verbs the operator uses; docs/packaging.md gives the reason for each.
   resources: ["pods/eviction"]
   verbs: ["create"]
 # Volume retention: the claims of pods scaled away are deleted by name (storage.retention), and
-# read by name until gone (the scale-down record is kept until then).
+# read by name until gone (the scale-down record is kept until then). Cluster identity: the claims
+# of a cluster's name are listed for the identity label they carry, and labelled with it.
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
-  verbs: ["get", "delete"]
+  verbs: ["get", "list", "patch", "delete"]
 # Events on DqliteClusters, created through events.k8s.io/v1 (never patched, never core/v1).
 - apiGroups: ["events.k8s.io"]
   resources: ["events"]

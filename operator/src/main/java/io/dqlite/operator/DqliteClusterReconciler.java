@@ -3,6 +3,7 @@ package io.dqlite.operator;
 import io.dqlite.operator.crd.ConditionTypes;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.DqliteClusterStatus;
+import io.dqlite.operator.crd.RecoverySpec;
 import io.dqlite.operator.crd.ScaleDownStatus;
 import io.dqlite.operator.crd.TlsMode;
 import io.dqlite.operator.crd.TlsStatus;
@@ -10,19 +11,24 @@ import io.dqlite.operator.dependents.ClientServiceDependent;
 import io.dqlite.operator.dependents.ClusterNames;
 import io.dqlite.operator.dependents.HeadlessServiceDependent;
 import io.dqlite.operator.dependents.JoinConfigMapDependent;
+import io.dqlite.operator.dependents.JoinSeeds;
 import io.dqlite.operator.dependents.NetworkPolicyDependent;
 import io.dqlite.operator.dependents.PodDisruptionBudgetDependent;
 import io.dqlite.operator.dependents.ServiceAccountDependent;
 import io.dqlite.operator.dependents.ServiceMonitorDependent;
 import io.dqlite.operator.dependents.StatefulSetDependent;
 import io.dqlite.operator.kube.AdminSecrets;
+import io.dqlite.operator.kube.DataClaims;
 import io.dqlite.operator.membership.MemberMapping;
 import io.dqlite.operator.membership.Membership;
+import io.dqlite.operator.plan.BootstrapDecision;
 import io.dqlite.operator.plan.Decision;
+import io.dqlite.operator.plan.ScalePlan;
 import io.dqlite.operator.plan.ScaleStep;
 import io.dqlite.operator.plan.TlsModeDecision;
 import io.dqlite.operator.status.ClusterEvent;
 import io.dqlite.operator.status.Conditions;
+import io.dqlite.operator.status.DegradedCheck;
 import io.dqlite.operator.status.EventDiff;
 import io.dqlite.operator.status.Observation;
 import io.dqlite.operator.status.StatusAggregator;
@@ -56,6 +62,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -203,6 +210,22 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
             MemberMapping.staleMembers(cr, membership, s.clusterDomain()),
             confirmedScaleDown,
             claimsLeft(cr, context, statefulSet));
+    // One cluster per name: the identity is on the API server before any pod starts with it.
+    DataClaims dataClaims = new DataClaims(context.getClient());
+    Optional<List<BootstrapDecision.Claim>> claims = dataClaims.read(cr);
+    BootstrapDecision.Outcome identity =
+        BootstrapDecision.decide(
+            new BootstrapDecision.Inputs(
+                Optional.ofNullable(latest).map(DqliteClusterStatus::getIdentity),
+                JoinSeeds.bootstrapped(cr),
+                statefulSet.isPresent(),
+                claims,
+                Optional.ofNullable(cr.getSpec().getRecovery()).map(RecoverySpec::getClusterId),
+                membership.hasLeader(),
+                UUID.randomUUID().toString()));
+    if (identity.recordFirst()) {
+      decision = held(decision, identity);
+    }
     ScaleStep step =
         decision.recordFirst()
             ? new ScaleStep.Wait("recording the scale-down plan")
@@ -217,7 +240,19 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
                 context
                     .managedWorkflowAndDependentResourceContext()
                     .put(StatefulSetDependent.TLS_REVISION, r));
-    context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    if (identity.recordFirst() && statefulSet.isEmpty()) {
+      // Nothing is created before the identity is recorded (or while the volumes of this name
+      // block a start): the pods would read a ConfigMap without it.
+      log.info("{}/{}: {}", cr.getMetadata().getNamespace(), cr.getMetadata().getName(),
+          step instanceof ScaleStep.Wait w ? w.reason() : "recording the cluster identity");
+    } else {
+      context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    }
+    JoinSeeds.clusterId(cr)
+        .ifPresent(
+            id ->
+                claims.ifPresent(
+                    c -> dataClaims.label(cr, c, id, replicasOf(statefulSet))));
 
     OptionalInt replicas =
         statefulSet
@@ -237,14 +272,16 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
             result.failure().or(tls::failure).or(admin::failure),
             tls.problem(),
             s.clusterDomain(),
-            s.clock().instant());
+            s.clock().instant(),
+            identity.problem().map(p -> new DegradedCheck.Issue(p.reason(), p.message())));
     DqliteClusterStatus status = StatusAggregator.aggregate(observation);
+    status.setIdentity(identity.identity().orElse(null));
 
     List<ClusterEvent> events = new ArrayList<>(result.events());
     events.addAll(tls.events());
     events.forEach(e -> s.events().record(cr, e));
 
-    Duration next = next(result, tls, status);
+    Duration next = identity.recordFirst() ? SOON : next(result, tls, status);
     if (!Serialization.asJson(status).equals(Serialization.asJson(cached))) {
       Optional<String> refused = write(cr, context, status);
       if (refused.isPresent()) {
@@ -297,13 +334,14 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
 
   /**
    * The removals scaled away whose data claim is still there, read by name (only while the
-   * scale-down record exists and the policy deletes such claims); an unreadable one counts as
-   * there, so the record is never dropped on a guess.
+   * scale-down record exists), whatever the retention policy: a retained claim deleted by a person
+   * ends its entry too. An unreadable one counts as there, so the record is never dropped on a
+   * guess.
    */
   private static Set<Integer> claimsLeft(
       DqliteCluster cr, Context<DqliteCluster> context, Optional<StatefulSet> statefulSet) {
     ScaleDownStatus record = cr.getStatus() == null ? null : cr.getStatus().getScaleDown();
-    if (record == null || record.getRemovals() == null || Decision.retainedWhenScaled(cr)) {
+    if (record == null || record.getRemovals() == null) {
       return Set.of();
     }
     int replicas = statefulSet.map(sts -> sts.getSpec().getReplicas()).orElse(0);
@@ -329,6 +367,29 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
       }
     }
     return left;
+  }
+
+  /** The decision with its step held for a pass: the cluster identity is recorded first. */
+  private static Decision held(Decision decision, BootstrapDecision.Outcome identity) {
+    String why =
+        identity
+            .problem()
+            .map(BootstrapDecision.Issue::message)
+            .orElse(
+                "recording the cluster identity "
+                    + identity.identity().map(i -> i.getClusterId()).orElse("")
+                    + " before any pod starts with it");
+    return new Decision(
+        new ScalePlan(
+            new ScaleStep.Wait(why),
+            decision.plan().condemned(),
+            decision.plan().bookkeeping()),
+        false,
+        Optional.empty());
+  }
+
+  private static int replicasOf(Optional<StatefulSet> statefulSet) {
+    return statefulSet.map(sts -> sts.getSpec().getReplicas()).orElse(0);
   }
 
   /** A resource carrying only what a server-side-apply status patch needs. */

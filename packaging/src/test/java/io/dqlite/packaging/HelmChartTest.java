@@ -204,7 +204,7 @@ class HelmChartTest {
     assertThat(verbs.get("/pods")).as("evicted, never deleted: the PodDisruptionBudget holds")
         .containsExactlyInAnyOrder("get", "list", "watch");
     assertThat(verbs.get("/pods/eviction")).containsExactly("create");
-    assertThat(verbs.get("/persistentvolumeclaims")).containsExactlyInAnyOrder("get", "delete");
+    assertThat(verbs.get("/persistentvolumeclaims")).containsExactlyInAnyOrder("get", "list", "patch", "delete");
     assertThat(verbs.get("events.k8s.io/events")).containsExactly("create");
     assertThat(verbs.keySet())
         .as("no exec into pods, no Nodes, no RBAC objects (the sidecar's account is bound to"

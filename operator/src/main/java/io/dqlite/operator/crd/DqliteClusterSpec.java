@@ -130,6 +130,11 @@ public class DqliteClusterSpec {
           + " readNodeLabels for clusters whose pods lack the label.")
   private ZonesSpec zones;
 
+  @JsonPropertyDescription(
+      "What to do when this DqliteCluster is created over volumes that already hold data;"
+          + " see docs/operator.md, Recovery.")
+  private RecoverySpec recovery;
+
   public Integer getReplicas() {
     return replicas;
   }
@@ -224,6 +229,14 @@ public class DqliteClusterSpec {
 
   public void setZones(ZonesSpec zones) {
     this.zones = zones;
+  }
+
+  public RecoverySpec getRecovery() {
+    return recovery;
+  }
+
+  public void setRecovery(RecoverySpec recovery) {
+    this.recovery = recovery;
   }
 
   public MetricsSpec getMetrics() {

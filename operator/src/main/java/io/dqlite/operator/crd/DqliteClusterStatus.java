@@ -42,6 +42,11 @@ public class DqliteClusterStatus {
           + " included; a pod that lost its volume joins instead.")
   private Boolean bootstrapped;
 
+  @JsonPropertyDescription(
+      "The cluster's identity, recorded before the first pod starts; see docs/operator.md,"
+          + " Recovery.")
+  private ClusterIdentityStatus identity;
+
   @JsonPropertyDescription("The raft configuration as the leader reported it.")
   private List<MemberStatus> members = new ArrayList<>();
 
@@ -141,5 +146,13 @@ public class DqliteClusterStatus {
 
   public void setTls(TlsStatus tls) {
     this.tls = tls;
+  }
+
+  public ClusterIdentityStatus getIdentity() {
+    return identity;
+  }
+
+  public void setIdentity(ClusterIdentityStatus identity) {
+    this.identity = identity;
   }
 }

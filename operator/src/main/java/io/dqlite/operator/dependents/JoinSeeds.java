@@ -26,15 +26,15 @@ import java.util.List;
  * to the second changes no pod revision and restarts no pod. A pod with a data directory ignores
  * the seeds altogether (go-dqlite reads them only on the first start).
  *
- * <p>Failure cases: (1) pod 0 losing its volume after bootstrap rejoins with a new id; its old id
- * stays in raft, offline, until removed (the leader demotes it to spare). (2) Every volume lost
- * after bootstrap: no pod may bootstrap, the cluster waits for an operator decision (restore, or
- * recreate the resource) rather than silently starting empty. (3) The status lost (e.g. the
- * resource re-created over retained volumes): pod 0 with its data ignores the seeds; only pod 0 on
- * an empty volume next to other pods' old data would bootstrap apart from them, which the operator
- * can refuse by checking for existing claims before the first start. (4) A pod losing its volume
- * between bootstrap and the operator's next status update would bootstrap again; that window is one
- * reconciliation long.
+ * <p>Failure cases: (1) pod 0 losing its volume after bootstrap rejoins with a new id; its old
+ * member is replaced by the operator. (2) Every volume lost after bootstrap: no pod may bootstrap
+ * ({@link #clusterExists} tells the sidecars so, which covers a 1-replica cluster, whose seeds are
+ * pod 0 alone), the cluster waits for a person's decision (restore, or recreate the resource and
+ * its claims) rather than silently starting empty. (3) The status lost (the resource re-created
+ * over retained volumes): the identity on the claims is adopted and every pod joins ({@link
+ * io.dqlite.operator.plan.BootstrapDecision}), so pod 0 on an empty volume joins the old members
+ * instead of bootstrapping apart from them. (4) A pod losing its volume between bootstrap and the
+ * operator's next status update would bootstrap again; that window is one reconciliation long.
  */
 public final class JoinSeeds {
 
@@ -60,6 +60,40 @@ public final class JoinSeeds {
   /** The seeds as {@code DQLITE_JOIN} takes them: comma-separated. */
   public static String joinValue(DqliteCluster cr, boolean bootstrapped, String clusterDomain) {
     return String.join(",", seeds(cr, bootstrapped, clusterDomain));
+  }
+
+  /** The key of the cluster identity in the join ConfigMap (absent until recorded). */
+  public static final String CLUSTER_ID_KEY = "cluster-id";
+
+  /** The key of whether the cluster exists (no pod may bootstrap): "true" or "false". */
+  public static final String CLUSTER_EXISTS_KEY = "cluster-exists";
+
+  /**
+   * Whether every pod must join, none may bootstrap: a leader was seen, or the identity was adopted
+   * from volumes that existed before this resource ({@link
+   * io.dqlite.operator.plan.BootstrapDecision}).
+   */
+  public static boolean joinOnly(DqliteCluster cr) {
+    return bootstrapped(cr)
+        || (cr.getStatus() != null
+            && cr.getStatus().getIdentity() != null
+            && cr.getStatus().getIdentity().adopted());
+  }
+
+  /** The recorded cluster identity, if the status holds one. */
+  public static java.util.Optional<String> clusterId(DqliteCluster cr) {
+    return java.util.Optional.ofNullable(cr.getStatus())
+        .map(s -> s.getIdentity())
+        .map(i -> i.getClusterId());
+  }
+
+  /**
+   * Whether the pods are told that the cluster exists ({@code --cluster-exists}): always, except
+   * for a new cluster whose identity is recorded and which has not been bootstrapped yet, where pod
+   * 0 must bootstrap it. Before the identity is recorded no pod is created.
+   */
+  public static boolean clusterExists(DqliteCluster cr) {
+    return joinOnly(cr) || clusterId(cr).isEmpty();
   }
 
   /** Whether the cluster's status records a bootstrap. */

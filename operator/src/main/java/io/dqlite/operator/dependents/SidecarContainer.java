@@ -92,6 +92,10 @@ public final class SidecarContainer {
             .withNewConfigMapKeyRef(JoinSeeds.KEY, ClusterNames.joinConfigMap(cr), false)
             .endValueFrom()
             .build());
+    // One cluster per name: the identity (absent until recorded) and whether the cluster exists.
+    env.add(configMapKey(SidecarSetting.CLUSTER_ID.env(), cr, JoinSeeds.CLUSTER_ID_KEY, true));
+    env.add(configMapKey(SidecarSetting.CLUSTER_EXISTS.env(), cr, JoinSeeds.CLUSTER_EXISTS_KEY,
+        false));
     env.add(value(SidecarSetting.VOTERS, String.valueOf(spec.getVoters())));
     env.add(value(SidecarSetting.STANDBYS, String.valueOf(spec.getStandBys())));
     env.add(value(SidecarSetting.ZONE_LABEL, spec.getZoneLabel()));
@@ -178,6 +182,16 @@ public final class SidecarContainer {
 
   private static EnvVar value(String name, String value) {
     return new EnvVarBuilder().withName(name).withValue(value).build();
+  }
+
+  private static EnvVar configMapKey(
+      String name, DqliteCluster cr, String key, boolean optional) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewConfigMapKeyRef(key, ClusterNames.joinConfigMap(cr), optional)
+        .endValueFrom()
+        .build();
   }
 
   private static EnvVar fieldRef(String name, String fieldPath) {

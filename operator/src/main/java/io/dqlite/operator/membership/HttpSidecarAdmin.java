@@ -72,7 +72,14 @@ public final class HttpSidecarAdmin implements SidecarAdmin {
   @Override
   public HandoverResult handover(URI admin, AdminToken token, long nodeId)
       throws IOException, InterruptedException {
-    URI uri = admin.resolve(AdminApi.handoverPath(nodeId));
+    return handover(admin, token, nodeId, java.util.Set.of());
+  }
+
+  @Override
+  public HandoverResult handover(
+      URI admin, AdminToken token, long nodeId, java.util.Set<Long> exclude)
+      throws IOException, InterruptedException {
+    URI uri = admin.resolve(AdminApi.handoverPath(nodeId, exclude));
     HttpRequest request =
         authorized(HttpRequest.newBuilder(uri), token)
             .timeout(handoverTimeout)

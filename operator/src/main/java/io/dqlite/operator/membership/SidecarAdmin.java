@@ -29,6 +29,17 @@ public interface SidecarAdmin {
       throws IOException, InterruptedException;
 
   /**
+   * The same, with {@code &exclude=<ids>}: the nodes that must receive neither leadership nor the
+   * node's role, because the operator is about to remove them. A sidecar that predates the
+   * parameter ignores it.
+   */
+  default HandoverResult handover(
+      URI admin, AdminToken token, long nodeId, java.util.Set<Long> exclude)
+      throws IOException, InterruptedException {
+    return handover(admin, token, nodeId);
+  }
+
+  /**
    * The sidecar's answer to a handover.
    *
    * @param httpStatus 200 on success, 409 when refused (not ready, shutting down, already running,

@@ -50,14 +50,23 @@ public final class ScalePlanner {
       List<Member> members,
       ScaleDownStatus bookkeeping,
       boolean volumesRetainedWhenScaled) {
+    // Claims not read: deleted with their pods unless retained, then taken as all still there.
+    Set<Integer> claimsLeft =
+        volumesRetainedWhenScaled && bookkeeping != null && bookkeeping.getRemovals() != null
+            ? bookkeeping.getRemovals().stream()
+                .map(Removal::getOrdinal)
+                .collect(java.util.stream.Collectors.toSet())
+            : Set.of();
     return plan(
-        desired, statefulSetReplicas, members, bookkeeping, volumesRetainedWhenScaled, Set.of());
+        desired, statefulSetReplicas, members, bookkeeping, volumesRetainedWhenScaled, claimsLeft);
   }
 
   /**
    * The plan, with the ordinals whose data claim still exists: a removal scaled away is remembered
    * until its claim is gone, not only its pod (the StatefulSet controller deletes the claim after
-   * the pod; a scale-up before then would start a pod on the removed member's volume).
+   * the pod; a scale-up before then would start a pod on the removed member's volume). With
+   * volumes retained the claim stays until someone deletes it, and the entry with it: not for
+   * good.
    */
   public static ScalePlan plan(
       int desired,
@@ -211,8 +220,8 @@ public final class ScalePlanner {
         keep = ordinal >= desired; // below desired: cancelled before removal, the pod is fine
       } else if (ordinal >= desired) {
         // Removed. Its volume matters until it is gone: while the pod runs, then while its claim
-        // is there, or for good if the retention policy keeps volumes of pods scaled away.
-        keep = volumesRetained || ordinal < statefulSetReplicas || claimsLeft.contains(ordinal);
+        // is there (deleted by the StatefulSet controller, or by a person when retained).
+        keep = ordinal < statefulSetReplicas || claimsLeft.contains(ordinal);
       } else {
         // Removed, and wanted again: until a member runs in that pod again.
         keep = members.stream().noneMatch(m -> m.inPod(ordinal));

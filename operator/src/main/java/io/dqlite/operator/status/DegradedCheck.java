@@ -26,6 +26,10 @@ import java.util.stream.Stream;
  *   <li>{@code TlsSecretMissing}, {@code TlsSecretIncomplete}: the user's TLS Secret does not exist
  *       or lacks a key the sidecar reads ({@link io.dqlite.operator.steps.UserTls}): the cause of
  *       the pods' failures that may follow, so first.
+ *   <li>{@code ClusterIdConflict}, {@code ClaimsUnreadable}, {@code ForeignVolumes}, {@code
+ *       BootstrapRefused}: what the cluster identity blocks ({@link
+ *       io.dqlite.operator.plan.BootstrapDecision}): volumes of this name holding two clusters, a
+ *       claim of another cluster, or an adopted cluster whose pods have not elected a leader yet.
  *   <li>{@code ImagePullFailed}: a container's image cannot be pulled (ImagePullBackOff,
  *       ErrImagePull, InvalidImageName): that image will never start.
  *   <li>{@code ContainersFailing}: a container crash-loops or cannot be created.
@@ -68,6 +72,7 @@ public final class DegradedCheck {
     List<Issue> issues = new ArrayList<>();
     List<Pod> pods = o.livePods();
     o.tlsProblem().ifPresent(issues::add);
+    o.identityProblem().ifPresent(issues::add);
     waiting(pods, PULL_FAILURES)
         .ifPresent(m -> issues.add(new Issue("ImagePullFailed", "image cannot be pulled: " + m)));
     waiting(pods, START_FAILURES)

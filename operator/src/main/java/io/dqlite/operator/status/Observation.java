@@ -29,6 +29,8 @@ import java.util.Optional;
  * @param tlsProblem what is wrong with the user's TLS Secret, if anything
  * @param clusterDomain the cluster's DNS domain
  * @param now the reconciliation's time
+ * @param identityProblem what the cluster identity blocks, if anything ({@link
+ *     io.dqlite.operator.plan.BootstrapDecision})
  */
 public record Observation(
     DqliteCluster cr,
@@ -42,7 +44,8 @@ public record Observation(
     Optional<String> failure,
     Optional<DegradedCheck.Issue> tlsProblem,
     String clusterDomain,
-    Instant now) {
+    Instant now,
+    Optional<DegradedCheck.Issue> identityProblem) {
 
   public Observation {
     Objects.requireNonNull(cr, "cr");
@@ -50,6 +53,26 @@ public record Observation(
     Objects.requireNonNull(scaleStep, "scaleStep");
     Objects.requireNonNull(tlsProblem, "tlsProblem");
     pods = List.copyOf(pods);
+    Objects.requireNonNull(identityProblem, "identityProblem");
+  }
+
+  /** Without an identity problem. */
+  public Observation(
+      DqliteCluster cr,
+      Optional<StatefulSet> statefulSet,
+      List<Pod> pods,
+      Membership membership,
+      NodeFacts nodes,
+      ScaleStep scaleStep,
+      ScaleDownStatus scaleBookkeeping,
+      Optional<RollDecision> roll,
+      Optional<String> failure,
+      Optional<DegradedCheck.Issue> tlsProblem,
+      String clusterDomain,
+      Instant now) {
+    this(
+        cr, statefulSet, pods, membership, nodes, scaleStep, scaleBookkeeping, roll, failure,
+        tlsProblem, clusterDomain, now, Optional.empty());
   }
 
   /** {@code spec.replicas}. */

@@ -62,6 +62,7 @@ public final class StatusAggregator {
     status.setScaleDown(o.scaleBookkeeping());
     // Decided before anything was built (TlsModeDecision) and recorded on the resource then.
     status.setTls(previous.getTls());
+    status.setIdentity(previous.getIdentity());
     status.setBootstrapped(
         Boolean.TRUE.equals(previous.getBootstrapped()) || o.membership().hasLeader()
             ? true

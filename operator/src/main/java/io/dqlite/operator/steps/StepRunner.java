@@ -129,7 +129,8 @@ public final class StepRunner {
     } else {
       try {
         // A sidecar running another node (the pod IP reused) refuses with 409.
-        HandoverResult result = sidecars.handover(admin.get(), token, nodeId);
+        HandoverResult result =
+            sidecars.handover(admin.get(), token, nodeId, leaving(bookkeeping, nodeId));
         if (result.succeeded()) {
           log.info("handover of {}: {} ({})", pod, result.describe(), why);
           return new StepResult(
@@ -151,6 +152,28 @@ public final class StepRunner {
         required ? Optional.of(failure) : Optional.empty(),
         List.of(ClusterEvent.warning("HandoverFailed", "Handover", failure)),
         bookkeeping);
+  }
+
+  /**
+   * The members the scale-down is removing, other than {@code nodeId}: a handover must not make
+   * them leader or give them a role they would lose again at once.
+   */
+  static java.util.Set<Long> leaving(ScaleDownStatus bookkeeping, long nodeId) {
+    java.util.Set<Long> ids = new java.util.TreeSet<>();
+    if (bookkeeping == null || bookkeeping.getRemovals() == null) {
+      return ids;
+    }
+    for (ScaleDownStatus.Removal r : bookkeeping.getRemovals()) {
+      try {
+        long id = MemberIds.parse(r.getId());
+        if (id != nodeId && !Boolean.TRUE.equals(r.getRecycled())) {
+          ids.add(id);
+        }
+      } catch (IllegalArgumentException e) {
+        log.warn("scale-down record names an invalid id, not excluded: {}", e.getMessage());
+      }
+    }
+    return ids;
   }
 
   private StepResult remove(

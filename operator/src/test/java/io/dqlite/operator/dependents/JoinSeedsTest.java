@@ -34,8 +34,41 @@ class JoinSeedsTest {
     assertThat(JoinSeeds.bootstrapped(cr)).isEqualTo(bootstrapped);
     assertThat(JoinSeeds.seeds(cr, JoinSeeds.bootstrapped(cr), DOMAIN)).isEqualTo(expected);
     assertThat(DesiredJoinConfigMap.build(cr, DOMAIN).getData())
-        .containsExactly(
-            org.assertj.core.api.Assertions.entry(JoinSeeds.KEY, String.join(",", expected)));
+        .containsOnly(
+            org.assertj.core.api.Assertions.entry(JoinSeeds.KEY, String.join(",", expected)),
+            // No identity recorded yet: no pod is created, and none could bootstrap.
+            org.assertj.core.api.Assertions.entry(JoinSeeds.CLUSTER_EXISTS_KEY, "true"));
+  }
+
+  @ParameterizedTest(name = "identity {0}, adopted {1}, bootstrapped {2}: exists {3}, seeds 0..{4}")
+  @CsvSource({
+    // A new cluster with its identity recorded: pod 0 alone bootstraps it.
+    "A, false, false, false, 0",
+    // Once it has a leader: every pod joins.
+    "A, false, true,  true,  2",
+    // Adopted from volumes of an earlier resource: no pod bootstraps, even before a leader.
+    "A, true,  false, true,  2",
+    "A, true,  true,  true,  2",
+  })
+  void theIdentityAndWhetherTheClusterExistsGoToThePods(
+      String id, boolean adopted, boolean bootstrapped, boolean exists, int lastOrdinal) {
+    DqliteCluster cr = TestClusters.cluster();
+    if (bootstrapped) {
+      TestClusters.bootstrapped(cr);
+    }
+    if (cr.getStatus() == null) {
+      cr.setStatus(new io.dqlite.operator.crd.DqliteClusterStatus());
+    }
+    cr.getStatus().setIdentity(new io.dqlite.operator.crd.ClusterIdentityStatus(id, adopted));
+    List<String> expected =
+        IntStream.rangeClosed(0, lastOrdinal)
+            .mapToObj(o -> ClusterNames.podAddress(cr, o, DOMAIN))
+            .toList();
+    assertThat(DesiredJoinConfigMap.build(cr, DOMAIN).getData())
+        .containsOnly(
+            org.assertj.core.api.Assertions.entry(JoinSeeds.KEY, String.join(",", expected)),
+            org.assertj.core.api.Assertions.entry(JoinSeeds.CLUSTER_EXISTS_KEY, "" + exists),
+            org.assertj.core.api.Assertions.entry(JoinSeeds.CLUSTER_ID_KEY, id));
   }
 
   @ParameterizedTest(name = "pod {0} bootstraps before the first leader: {1}; after: never")

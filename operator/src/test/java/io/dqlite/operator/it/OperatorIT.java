@@ -268,6 +268,9 @@ class OperatorIT {
               assertThat(cr.getStatus()).isNotNull();
               assertThat(cr.getStatus().getObservedGeneration()).isEqualTo(1L);
               assertThat(cr.getStatus().getConditions()).hasSize(5);
+              // The first pass records the cluster identity alone; the next creates the objects.
+              assertThat(cr.getStatus().getIdentity()).isNotNull();
+              assertThat(get(StatefulSet.class, "db")).isPresent();
             });
     DqliteCluster cr = cluster("db").get();
     log.info("status: {}", io.fabric8.kubernetes.client.utils.Serialization.asYaml(cr.getStatus()));

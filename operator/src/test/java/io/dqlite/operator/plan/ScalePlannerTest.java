@@ -80,6 +80,33 @@ class ScalePlannerTest {
     }
   }
 
+  /**
+   * Shrunk from five to three with volumes retained: each entry stays while its claim does, and
+   * goes when a person deletes the claim, not never.
+   */
+  @ParameterizedTest(name = "retained, claims left [{0}]: bookkeeping [{1}]")
+  @CsvSource(
+      delimiter = '|',
+      value = {"4 3 | 4:0x104 3:0x103", "4 | 4:0x104", "''| ''"})
+  void aRetainedRemovalIsRememberedUntilItsClaimIsDeleted(String claimsLeft, String expected) {
+    Set<Integer> claims =
+        claimsLeft.isBlank()
+            ? Set.of()
+            : Arrays.stream(claimsLeft.trim().split(" "))
+                .map(Integer::valueOf)
+                .collect(Collectors.toSet());
+    ScalePlan plan =
+        ScalePlanner.plan(
+            3,
+            3,
+            Notation.members("v0* v1 v2"),
+            Notation.bookkeeping(3, "4:0x104 3:0x103"),
+            true,
+            claims);
+    assertThat(Notation.step(plan.next())).isEqualTo("done");
+    assertThat(Notation.bookkeeping(plan.bookkeeping())).isEqualTo(expected.trim());
+  }
+
   /** Shrunk from five to three with volumes deleted when scaled: the record outlives each claim. */
   @ParameterizedTest(name = "{0}")
   @CsvSource(

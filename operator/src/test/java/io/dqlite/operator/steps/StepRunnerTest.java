@@ -53,11 +53,26 @@ class StepRunnerTest {
         take(new ScaleStep.Drain(4, 0x104, "pod 4 leads"), Fixtures.membership("v0 v1 v2 s3 v4*"));
     assertThat(sidecars.handedOver).containsExactly(FakeSidecars.uri(Fixtures.ip(4)));
     assertThat(sidecars.handoverIds).as("the planned member's id").containsExactly(0x104L);
+    assertThat(sidecars.excludes)
+        .as("the other member leaving gets neither leadership nor the role")
+        .containsExactly(java.util.Set.of(0x103L));
     assertThat(sidecars.tokens).containsExactly(Fixtures.TOKEN);
     assertThat(r.acted()).isTrue();
     assertThat(r.failure()).isEmpty();
     assertThat(r.events()).extracting(ClusterEvent::reason).containsExactly("ScaleDown");
     assertThat(r.bookkeeping()).isSameAs(bookkeeping);
+  }
+
+  @Test
+  void leavingMembersAreTheRecordedRemovalsButTheNodeAndRecycledOnes() {
+    assertThat(StepRunner.leaving(bookkeeping, 0x104)).containsExactly(0x103L);
+    assertThat(StepRunner.leaving(bookkeeping, 0x100)).containsExactly(0x103L, 0x104L);
+    assertThat(StepRunner.leaving(null, 0x100)).isEmpty();
+    ScaleDownStatus.Removal recycled = new ScaleDownStatus.Removal(2, "0x102");
+    recycled.setRecycled(true);
+    ScaleDownStatus withRecycled =
+        new ScaleDownStatus(3, List.of(recycled, new ScaleDownStatus.Removal(4, "0x104")));
+    assertThat(StepRunner.leaving(withRecycled, 0x100)).containsExactly(0x104L);
   }
 
   @Test
@@ -143,6 +158,9 @@ class StepRunnerTest {
             Fixtures.membership("v0* v1 v2"));
     assertThat(sidecars.handedOver).containsExactly(FakeSidecars.uri(Fixtures.ip(0)));
     assertThat(sidecars.handoverIds).as("the leader's id").containsExactly(0x100L);
+    assertThat(sidecars.excludes)
+        .as("members of a pending scale-down are not handed the leadership")
+        .containsExactly(java.util.Set.of(0x103L, 0x104L));
     assertThat(sidecars.tokens).containsExactly(Fixtures.TOKEN);
     assertThat(workloads.deleted).containsExactly("pod 0");
     assertThat(r.events())

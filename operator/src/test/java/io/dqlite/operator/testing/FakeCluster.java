@@ -48,6 +48,16 @@ public final class FakeCluster implements SidecarAdmin, RaftProtocol {
     return CompletableFuture.failedFuture(new IOException("connection refused: " + admin));
   }
 
+  /** The exclude list of each handover, in order. */
+  public final List<java.util.Set<Long>> excludes = new CopyOnWriteArrayList<>();
+
+  @Override
+  public synchronized HandoverResult handover(
+      URI admin, AdminToken token, long nodeId, java.util.Set<Long> exclude) {
+    excludes.add(exclude);
+    return handover(admin, token, nodeId);
+  }
+
   @Override
   public synchronized HandoverResult handover(URI admin, AdminToken token, long nodeId) {
     RaftMember self = null;

@@ -56,6 +56,16 @@ public final class FakeSidecars implements SidecarAdmin {
         admin, CompletableFuture.failedFuture(new IOException("connection refused: " + admin)));
   }
 
+  /** The exclude list of each handover, in order. */
+  public final List<java.util.Set<Long>> excludes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @Override
+  public HandoverResult handover(
+      URI admin, AdminToken token, long nodeId, java.util.Set<Long> exclude) throws IOException {
+    excludes.add(exclude);
+    return handover(admin, token, nodeId);
+  }
+
   @Override
   public HandoverResult handover(URI admin, AdminToken token, long nodeId) throws IOException {
     handedOver.add(admin);

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.stream.Collectors;
 
 /**
  * The sidecar admin API's contract, declared once for the sidecar that serves it and the operator
@@ -31,6 +32,13 @@ public final class AdminApi {
   /** The query parameter of {@code POST /handover} naming the node. */
   public static final String NODE_PARAMETER = "node";
 
+  /**
+   * The optional query parameter of {@code POST /handover} listing, comma-separated, the raft ids
+   * (0x-hex or decimal) that must not receive leadership or the node's role: members about to be
+   * removed. Sidecars that predate it ignore it.
+   */
+  public static final String EXCLUDE_PARAMETER = "exclude";
+
   /** The admin Secret's key, and the file name it is mounted as. */
   public static final String TOKEN_KEY = "token";
 
@@ -47,6 +55,18 @@ public final class AdminApi {
   /** The path and query of a handover of node {@code id}. */
   public static String handoverPath(long id) {
     return HANDOVER + "?" + NODE_PARAMETER + "=" + hexId(id);
+  }
+
+  /** The path and query of a handover of node {@code id} that gives nothing to {@code exclude}. */
+  public static String handoverPath(long id, java.util.Collection<Long> exclude) {
+    if (exclude.isEmpty()) {
+      return handoverPath(id);
+    }
+    return handoverPath(id)
+        + "&"
+        + EXCLUDE_PARAMETER
+        + "="
+        + exclude.stream().sorted().map(AdminApi::hexId).collect(Collectors.joining(","));
   }
 
   /** A raft id as {@code /cluster} prints it: {@code 0x} and lower-case hex. */

@@ -48,6 +48,19 @@ public enum SidecarSetting {
               "comma-separated seeds for the first start: `host:port` or `dns:NAME[:port]` (see"
                   + " Joining); this node's own address is dropped; none left bootstraps a new"
                   + " cluster")),
+  CLUSTER_ID(
+      flag("--cluster-id", "ID")
+          .defaultText("none: no check")
+          .means(
+              "the cluster's identity, written into `DIR` on the first start; a `DIR` holding"
+                  + " another one is refused (the operator passes its `status.identity`)")),
+  CLUSTER_EXISTS(
+      flag("--cluster-exists", "true|false")
+          .choices("true", "false")
+          .defaults("false")
+          .means(
+              "`true`: the cluster already exists, so an empty `DIR` with no seed left is refused"
+                  + " instead of bootstrapping a second cluster under the same name")),
   VOTERS(
       flag("--voters", "N")
           .integer()

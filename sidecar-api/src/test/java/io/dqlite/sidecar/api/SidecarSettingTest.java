@@ -127,7 +127,7 @@ class SidecarSettingTest {
             .collect(Collectors.toSet());
     assertThat(withChoices)
         .containsExactlyInAnyOrder(
-            SidecarSetting.APP_SOCKET_MEMBERSHIP, SidecarSetting.ADMIN_AUTH,
+            SidecarSetting.APP_SOCKET_MEMBERSHIP, SidecarSetting.ADMIN_AUTH, SidecarSetting.CLUSTER_EXISTS,
             SidecarSetting.LOG_FORMAT);
     for (SidecarSetting s : withChoices) {
       assertThat(s.choices()).contains(s.defaultValue().orElseThrow());

@@ -27,8 +27,12 @@ public interface AdminBackend {
   /** {@code GET /cluster}: members, leader and self. */
   Answer cluster();
 
-  /** {@code POST /handover}: 200 with the result, 409 or 500 with the reason. */
-  Answer handover();
+  /**
+   * {@code POST /handover}: 200 with the result, 409 or 500 with the reason.
+   *
+   * @param exclude nodes that must receive neither leadership nor the role (about to be removed)
+   */
+  Answer handover(java.util.Set<Long> exclude);
 
   /** A body with one {@code reason} field, for failures. */
   static HandoverAnswer reason(String reason) {

@@ -46,6 +46,31 @@ final class AdminGate {
     return Optional.empty();
   }
 
+  /**
+   * The ids of {@code POST /handover?exclude=<id>,<id>}: none without the parameter.
+   *
+   * @throws IllegalArgumentException naming the entry that is not a raft id
+   */
+  static java.util.Set<Long> handoverExclude(Optional<String> exclude) {
+    java.util.Set<Long> ids = new java.util.TreeSet<>();
+    if (exclude.isEmpty()) {
+      return ids;
+    }
+    for (String entry : exclude.get().split(",")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      OptionalLong id = AdminApi.parseId(entry);
+      if (id.isEmpty()) {
+        throw new IllegalArgumentException(
+            AdminApi.EXCLUDE_PARAMETER + "=" + exclude.get() + ": " + entry.strip()
+                + " is not a raft id (0x-hex or decimal)");
+      }
+      ids.add(id.getAsLong());
+    }
+    return ids;
+  }
+
   /** Whether {@code POST /handover?node=<id>} names {@code self}. */
   static Optional<Refusal> handoverTarget(long self, Optional<String> node) {
     if (node.isEmpty() || node.get().isBlank()) {

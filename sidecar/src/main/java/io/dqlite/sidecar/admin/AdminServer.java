@@ -135,7 +135,13 @@ public final class AdminServer implements AutoCloseable {
       log.info("handover for another node refused: {}", target.get().reason());
       return refuse(target.get());
     }
-    return json(backend.handover());
+    java.util.Set<Long> exclude;
+    try {
+      exclude = AdminGate.handoverExclude(r.queryParameter(AdminApi.EXCLUDE_PARAMETER));
+    } catch (IllegalArgumentException e) {
+      return refuse(new AdminGate.Refusal(400, e.getMessage()));
+    }
+    return json(backend.handover(exclude));
   }
 
   private Response refuse(AdminGate.Refusal refusal) {

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -416,13 +417,27 @@ public final class App implements AutoCloseable {
     handover(timeout, Handover.Observer.NONE);
   }
 
+  /**
+   * {@link #handover(Duration)} that gives neither leadership nor this node's role to the nodes in
+   * {@code exclude} (members about to be removed): they count as offline for this handover.
+   */
+  public void handover(Duration timeout, Set<Long> exclude)
+      throws DqliteException, InterruptedException {
+    handover(timeout, exclude, Handover.Observer.NONE);
+  }
+
   /** {@link #handover(Duration)} with a test's observer. */
   void handover(Duration timeout, Handover.Observer observer)
+      throws DqliteException, InterruptedException {
+    handover(timeout, Set.of(), observer);
+  }
+
+  void handover(Duration timeout, Set<Long> exclude, Handover.Observer observer)
       throws DqliteException, InterruptedException {
     Duration bounded = timeout.compareTo(HANDOVER_CAP) > 0 ? HANDOVER_CAP : timeout;
     loop.pauseAdjustments(true);
     try {
-      new Handover(this, bounded, observer).run();
+      new Handover(this, bounded, observer, exclude).run();
     } finally {
       loop.pauseAdjustments(false);
     }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.event.Level;
 
 /**
@@ -71,7 +72,15 @@ final class Handover {
   private ProtocolConnection conn;
   private Client cli;
 
+  /** Nodes that get neither leadership nor the role: they count as offline here. */
+  private final Set<Long> exclude;
+
   Handover(App app, Duration timeout, Observer observer) {
+    this(app, timeout, observer, Set.of());
+  }
+
+  Handover(App app, Duration timeout, Observer observer, Set<Long> exclude) {
+    this.exclude = Set.copyOf(exclude);
     this.app = app;
     this.timeout = timeout;
     this.deadline = System.nanoTime() + timeout.toNanos();
@@ -90,12 +99,17 @@ final class Handover {
       lap(timings, "probe", t);
       List<String> offline =
           changes.members().stream()
-              .filter(n -> !changes.isOnline(n.id()))
+              .filter(n -> !changes.isOnline(n.id()) && !exclude.contains(n.id()))
               .map(n -> n.address() + " (" + n.role() + ")")
               .toList();
       if (!offline.isEmpty()) {
         // Offline members are neither transfer targets nor promotion candidates.
         app.log(Level.INFO, "handover: no answer to the probe from " + offline);
+      }
+      if (!exclude.isEmpty()) {
+        app.log(Level.INFO, "handover: excluded as about to be removed: " + changes.members()
+            .stream().filter(n -> exclude.contains(n.id()) && n.id() != app.id())
+            .map(n -> n.address() + " (" + n.role() + ")").toList());
       }
       Optional<NodeInfo> leader = call("leader address", Client::leader);
       boolean leading = leader.isPresent() && leader.get().address().equals(app.address());
@@ -300,7 +314,7 @@ final class Handover {
 
   private RolesChanges probe() throws DqliteException {
     List<NodeInfo> members = call("cluster servers", Client::cluster);
-    return app.prober().probe(members, left("probe"));
+    return HandoverPlan.excluding(app.prober().probe(members, left("probe")), exclude, app.id());
   }
 
   private void connectLeader() throws DqliteException {

@@ -4,7 +4,10 @@ import io.dqlite.client.NodeInfo;
 import io.dqlite.client.NodeRole;
 import io.dqlite.sidecar.roles.RolesChanges;
 import io.dqlite.sidecar.roles.TransferTargets;
+import io.dqlite.sidecar.roles.ProbeResult;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -56,6 +59,25 @@ enum HandoverPlan {
       return roleToPass ? List.of(PROMOTE, TRANSFER, DEMOTE) : List.of();
     }
     return roleToPass ? List.of(PROMOTE, DEMOTE) : List.of();
+  }
+
+  /**
+   * The snapshot with the nodes in {@code exclude} taken as offline (never {@code selfId}): members
+   * the operator is about to remove must not become the leader or take this node's role, which
+   * they would lose again at once. Offline nodes are neither transfer targets nor promotion
+   * candidates, and a leader counts them out of the majority it needs to demote itself.
+   */
+  static RolesChanges excluding(RolesChanges changes, Set<Long> exclude, long selfId) {
+    if (exclude.isEmpty()) {
+      return changes;
+    }
+    Map<Long, ProbeResult> probes = new HashMap<>();
+    for (NodeInfo n : changes.members()) {
+      if (n.id() == selfId || !exclude.contains(n.id())) {
+        changes.probe(n.id()).ifPresent(p -> probes.put(n.id(), p));
+      }
+    }
+    return new RolesChanges(changes.config(), changes.members(), probes);
   }
 
   /**

@@ -52,6 +52,12 @@ final class AppNode implements LocalNode {
   }
 
   @Override
+  public void handover(Duration timeout, java.util.Set<Long> exclude)
+      throws DqliteException, InterruptedException {
+    app.handover(timeout, exclude);
+  }
+
+  @Override
   public void close() {
     app.close();
   }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -62,5 +63,30 @@ final class DataDir {
             + " directory to restart the node as itself, or empty the directory to join as a new"
             + " node (the old member is then removed: by the operator when it replaces it, else by"
             + " hand with `.remove` in the dqlite shell)");
+  }
+
+  /**
+   * The cluster id recorded in the directory ({@link ClusterIdentity#FILE}), if any.
+   *
+   * @throws IOException when the file exists but cannot be read, or is empty
+   */
+  static Optional<String> readClusterId(Path dir) throws IOException {
+    Path file = dir.resolve(ClusterIdentity.FILE);
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    String id = Files.readString(file).strip();
+    if (id.isEmpty()) {
+      throw new IOException(
+          file + " is empty: write the cluster's id into it (the --cluster-id the other nodes"
+              + " were started with), or delete it to take the id given now");
+    }
+    return Optional.of(id);
+  }
+
+  /** Records {@code id} in the directory, replacing the file atomically. */
+  static void writeClusterId(Path dir, String id) throws IOException {
+    Files.createDirectories(dir);
+    io.dqlite.client.YamlNodeStore.writeAtomically(dir.resolve(ClusterIdentity.FILE), id + "\n");
   }
 }

@@ -33,6 +33,15 @@ public interface LocalNode extends AutoCloseable {
   /** Passes leadership and role on (go-dqlite's {@code Handover}), within {@code timeout}. */
   void handover(Duration timeout) throws DqliteException, InterruptedException;
 
+  /**
+   * The same, giving neither leadership nor this node's role to the nodes in {@code exclude}.
+   * By default the exclusion is ignored (a node that cannot honour it).
+   */
+  default void handover(Duration timeout, java.util.Set<Long> exclude)
+      throws DqliteException, InterruptedException {
+    handover(timeout);
+  }
+
   /** Stops the node; idempotent. */
   @Override
   void close();

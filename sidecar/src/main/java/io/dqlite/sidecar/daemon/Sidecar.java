@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -81,6 +82,7 @@ public final class Sidecar implements AutoCloseable {
     JoinPlan plan = plan(o);
     log.info("join plan: {}{}", plan.kind().name().toLowerCase(java.util.Locale.ROOT),
         plan.seeds().isEmpty() ? "" : " through " + String.join(",", plan.seeds()));
+    checkIdentity(o, plan);
     AppBuilder builder =
         App.builder(o.dir())
             .address(o.address())
@@ -136,6 +138,27 @@ public final class Sidecar implements AutoCloseable {
     }
     log.info("started node 0x{} ({})", Long.toHexString(node.id()), node.address());
     return s;
+  }
+
+  /**
+   * Refuses a directory of another cluster, or a bootstrap the cluster forbids ({@link
+   * ClusterIdentity}); records the id on the first start (and on the first start of a directory
+   * written before ids existed).
+   */
+  private static void checkIdentity(SidecarOptions o, JoinPlan plan) throws IOException {
+    ClusterIdentity identity = o.clusterIdentity();
+    Optional<String> recorded = DataDir.readClusterId(o.dir());
+    ClusterIdentity.Check check = identity.check(o.dir(), plan.kind(), recorded);
+    if (check instanceof ClusterIdentity.Refuse refuse) {
+      throw new IOException(refuse.message());
+    }
+    Optional<String> write = ((ClusterIdentity.Proceed) check).write();
+    if (write.isPresent()) {
+      DataDir.writeClusterId(o.dir(), write.get());
+      log.info("cluster id {} recorded in {}", write.get(), o.dir().resolve(ClusterIdentity.FILE));
+    } else if (recorded.isPresent()) {
+      log.info("cluster id {}", recorded.get());
+    }
   }
 
   private static JoinPlan plan(SidecarOptions o) {
@@ -236,11 +259,22 @@ public final class Sidecar implements AutoCloseable {
 
   /** Runs the App's handover and records it; the caller holds the handover lock. */
   void handover(Duration timeout) throws DqliteException, InterruptedException {
+    handover(timeout, java.util.Set.of());
+  }
+
+  /**
+   * The same, giving neither leadership nor this node's role to the nodes in {@code exclude}
+   * (members the operator is about to remove).
+   */
+  void handover(Duration timeout, java.util.Set<Long> exclude)
+      throws DqliteException, InterruptedException {
     long start = System.nanoTime();
-    log.info("handover starting (deadline {} s)", timeout.toSeconds());
+    log.info("handover starting (deadline {} s){}", timeout.toSeconds(),
+        exclude.isEmpty() ? "" : ", excluding " + exclude.stream()
+            .map(id -> "0x" + Long.toHexString(id)).toList());
     boolean ok = false;
     try {
-      node.handover(timeout);
+      node.handover(timeout, exclude);
       ok = true;
     } finally {
       Duration took = Duration.ofNanos(System.nanoTime() - start);

@@ -112,7 +112,7 @@ final class SidecarAdmin implements AdminBackend {
   }
 
   @Override
-  public Answer handover() {
+  public Answer handover(java.util.Set<Long> exclude) {
     if (sidecar.stopping()) {
       return new Answer(409, AdminBackend.reason("shutting down: the shutdown hands over itself"));
     }
@@ -126,7 +126,7 @@ final class SidecarAdmin implements AdminBackend {
     try {
       ClusterStatus before = sidecar.monitor().last();
       long start = System.nanoTime();
-      sidecar.handover(sidecar.options().handoverTimeout());
+      sidecar.handover(sidecar.options().handoverTimeout(), exclude);
       long ms = (System.nanoTime() - start) / 1_000_000;
       ClusterStatus after = sidecar.monitor().refresh();
       return Answer.ok(

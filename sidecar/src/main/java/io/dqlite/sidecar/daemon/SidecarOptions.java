@@ -53,6 +53,8 @@ import java.util.Optional;
  * @param logFormat plain or JSON lines
  * @param logLevel root log level
  * @param appSocketLimits the app socket's request size limit, timeouts and membership policy
+ * @param clusterIdentity {@code --cluster-id} and {@code --cluster-exists}; default none: no id,
+ *     and bootstrap allowed (go-dqlite's behaviour)
  */
 public record SidecarOptions(
     Path dir,
@@ -77,7 +79,8 @@ public record SidecarOptions(
     Duration statusInterval,
     LogFormat logFormat,
     String logLevel,
-    AppSocket.Limits appSocketLimits) {
+    AppSocket.Limits appSocketLimits,
+    ClusterIdentity clusterIdentity) {
 
   /** The port of the default address. */
   public static final int DEFAULT_PORT = SidecarPorts.RAFT;
@@ -132,6 +135,7 @@ public record SidecarOptions(
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(logFormat, "logFormat");
     Objects.requireNonNull(appSocketLimits, "appSocketLimits");
+    Objects.requireNonNull(clusterIdentity, "clusterIdentity");
     Objects.requireNonNull(adminAuth, "adminAuth");
     address = SidecarSetting.ADDRESS.check(addressFor(dir, address));
     SidecarSetting.VOTERS.check(voters);
@@ -338,7 +342,10 @@ public record SidecarOptions(
           get(SidecarSetting.STATUS_INTERVAL, Duration.class),
           LogFormat.valueOf(upper(SidecarSetting.LOG_FORMAT)),
           get(SidecarSetting.LOG_LEVEL, String.class),
-          appSocketLimits());
+          appSocketLimits(),
+          new ClusterIdentity(
+              text(SidecarSetting.CLUSTER_ID).map(String::strip).filter(v -> !v.isEmpty()),
+              !"true".equals(get(SidecarSetting.CLUSTER_EXISTS, String.class))));
     }
   }
 }

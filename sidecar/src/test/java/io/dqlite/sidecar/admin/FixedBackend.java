@@ -16,6 +16,8 @@ public final class FixedBackend implements AdminBackend {
   public volatile Answer cluster = Answer.ok(Map.of("members", java.util.List.of()));
   public volatile Answer handover = Answer.ok(Map.of("outcome", "success"));
   public final AtomicInteger handovers = new AtomicInteger();
+  /** The exclude list of the last handover. */
+  public volatile java.util.Set<Long> excluded = java.util.Set.of();
   /** When set, cluster() waits (at most a minute) until it opens, as a slow cluster would. */
   public volatile CountDownLatch clusterGate;
   public final AtomicInteger clusterCalls = new AtomicInteger();
@@ -55,8 +57,9 @@ public final class FixedBackend implements AdminBackend {
   }
 
   @Override
-  public Answer handover() {
+  public Answer handover(java.util.Set<Long> exclude) {
     handovers.incrementAndGet();
+    excluded = exclude;
     return handover;
   }
 }

@@ -94,4 +94,49 @@ class HandoverPlanTest {
   void probeAgain(String name, String cluster, long self, boolean expected) {
     assertThat(HandoverPlan.probeAgain(Spec.changes("3/1", cluster), self)).isEqualTo(expected);
   }
+
+  /**
+   * Members about to be removed (the operator's exclude list) are neither transfer targets nor
+   * promotion candidates: without the list the leader would give them leadership or its role.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          leader of 3 voters, 2 excluded         | 1V 2V 3V          | 1 | 2     | 3   | -
+          leader of 3 voters, 3 excluded         | 1V 2V 3V          | 1 | 3     | 2   | -
+          leader of 3 voters, both excluded      | 1V 2V 3V          | 1 | 2,3   | -   | -
+          voter: the excluded spare is skipped   | 1V 2V 3V 4SP 5SP  | 2 | 4     | 1,3 | 5
+          voter: the only spare excluded         | 1V 2V 3V 4SP      | 2 | 4     | 1,3 | -
+          stand-by: the excluded spare skipped   | 1V 2V 3V 4SB 5SP  | 4 | 5     | 1,2,3 | -
+          self is never excluded                 | 1V 2V 3V          | 1 | 1     | 2,3 | -
+          nothing excluded                       | 1V 2V 3V 4SP      | 2 | -     | 1,3 | 4
+          """)
+  void excludedNodesGetNeitherLeadershipNorTheRole(
+      String name, String cluster, long self, String exclude, String targets, String candidate) {
+    java.util.Set<Long> excluded =
+        "-".equals(exclude)
+            ? java.util.Set.of()
+            : java.util.Arrays.stream(exclude.split(",")).map(Long::parseLong)
+                .collect(Collectors.toSet());
+    var changes = HandoverPlan.excluding(Spec.changes("3/1", cluster), excluded, self);
+    assertThat(
+            io.dqlite.sidecar.roles.TransferTargets.of(changes, self).stream()
+                .map(n -> String.valueOf(n.id()))
+                .sorted()
+                .collect(Collectors.joining(",")))
+        .isEqualTo("-".equals(targets) ? "" : targets);
+    assertThat(
+            changes
+                .handover(self)
+                .map(
+                    c ->
+                        c.candidates().stream()
+                            .map(n -> String.valueOf(n.id()))
+                            .collect(Collectors.joining(",")))
+                .filter(c -> !c.isEmpty())
+                .orElse("-"))
+        .isEqualTo(candidate);
+  }
 }

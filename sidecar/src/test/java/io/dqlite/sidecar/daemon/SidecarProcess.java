@@ -103,8 +103,17 @@ final class SidecarProcess implements AutoCloseable {
     start(join, address());
   }
 
+  /** Starts with {@code more} flags after the constructor's. */
+  void startWith(List<String> join, List<String> more) {
+    start(join, address(), more);
+  }
+
   /** Starts with {@code --address addressFlag}, or without the flag when it is null. */
   void start(List<String> join, String addressFlag) {
+    start(join, addressFlag, List.of());
+  }
+
+  private void start(List<String> join, String addressFlag, List<String> more) {
     List<String> cmd = new ArrayList<>();
     cmd.add("bash");
     cmd.add(LAUNCHER.toString());
@@ -126,6 +135,7 @@ final class SidecarProcess implements AutoCloseable {
       cmd.add(String.join(",", join));
     }
     cmd.addAll(extra);
+    cmd.addAll(more);
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("DQLITE_HOME", jar().toAbsolutePath().getParent().toString());
     pb.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
