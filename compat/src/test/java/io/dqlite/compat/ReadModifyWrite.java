@@ -194,7 +194,7 @@ public final class ReadModifyWrite {
   }
 
   /** The SQLSTATE of the first SQLException in {@code e}'s cause chain, or "none". */
-  static String sqlState(Throwable e) {
+  public static String sqlState(Throwable e) {
     for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
       if (t instanceof SQLException s && s.getSQLState() != null) {
         return s.getSQLState();
@@ -203,7 +203,7 @@ public final class ReadModifyWrite {
     return "none";
   }
 
-  static String describe(Throwable e) {
+  public static String describe(Throwable e) {
     StringBuilder sb = new StringBuilder();
     for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
       if (sb.length() > 0) {

@@ -55,10 +55,13 @@ public class DqliteDatabaseType extends SQLiteDatabaseType {
     return DRIVER_CLASS;
   }
 
+  /** Flyway passes the product name with the version appended: {@code "dqlite 3.40"}. */
   @Override
   public boolean handlesDatabaseProductNameAndVersion(
       String databaseProductName, String databaseProductVersion, java.sql.Connection connection) {
-    return PRODUCT_NAME.equals(databaseProductName);
+    return databaseProductName != null
+        && (databaseProductName.equals(PRODUCT_NAME)
+            || databaseProductName.startsWith(PRODUCT_NAME + " "));
   }
 
   @Override

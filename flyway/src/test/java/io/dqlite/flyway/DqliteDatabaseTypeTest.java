@@ -34,8 +34,11 @@ class DqliteDatabaseTypeTest {
     assertThat(type.getDriverClass("jdbc:dqlite://@dqlite/app", getClass().getClassLoader()))
         .isEqualTo("io.dqlite.client.jdbc.DqliteDriver");
     assertThat(type.handlesDatabaseProductNameAndVersion("dqlite", "3.40.1", null)).isTrue();
+    // What Flyway 13 passes: the name, a space, major.minor.
+    assertThat(type.handlesDatabaseProductNameAndVersion("dqlite 3.40", "3.40.1", null)).isTrue();
+    assertThat(type.handlesDatabaseProductNameAndVersion("dqlitex 1.0", "1.0", null)).isFalse();
     // Flyway's own SQLite type keeps real SQLite; dqlite's name is not SQLite's.
-    assertThat(type.handlesDatabaseProductNameAndVersion("SQLite", "3.40.1", null)).isFalse();
+    assertThat(type.handlesDatabaseProductNameAndVersion("SQLite 3.40", "3.40.1", null)).isFalse();
     assertThat(new SQLiteDatabaseType().handlesJDBCUrl("jdbc:dqlite://@dqlite/app")).isFalse();
     assertThat(type).isInstanceOf(SQLiteDatabaseType.class);
   }

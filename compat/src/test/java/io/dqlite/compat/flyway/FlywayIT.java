@@ -49,7 +49,7 @@ class FlywayIT {
     Flyway flyway = flyway("flyway_migrate", "classpath:db/compat");
     MigrateResult first = flyway.migrate();
     assertThat(first.migrationsExecuted).isEqualTo(4);
-    assertThat(first.database).isEqualTo("dqlite");
+    assertThat(first.databaseType).as("the dqlite-flyway plugin").isEqualTo("dqlite");
     assertThat(flyway.migrate().migrationsExecuted).as("nothing left to apply").isZero();
     assertThat(history("flyway_migrate")).containsExactly("1 ok", "2 ok", "3 ok", "4 ok");
     assertThat(query("flyway_migrate", "SELECT count(*) FROM account")).isEqualTo(2);
@@ -90,11 +90,11 @@ class FlywayIT {
    */
   @Test
   void threeProcessesMigratingTogether_applyEachMigrationOnce() throws Exception {
-    List<Integer> applied = migrateFromThreeProcesses("flyway_concurrent", "each");
+    List<Integer> applied = migrateFromThreeProcesses("flyway_concurrent_each", "each");
     assertThat(applied.stream().mapToInt(Integer::intValue).sum()).as("applied " + applied).isEqualTo(4);
-    assertThat(history("flyway_concurrent")).containsExactly("1 ok", "2 ok", "3 ok", "4 ok");
-    assertThat(query("flyway_concurrent", "SELECT count(*) FROM account")).isEqualTo(2);
-    assertThat(query("flyway_concurrent", "SELECT count(*) FROM audit")).isEqualTo(1);
+    assertThat(history("flyway_concurrent_each")).containsExactly("1 ok", "2 ok", "3 ok", "4 ok");
+    assertThat(query("flyway_concurrent_each", "SELECT count(*) FROM account")).isEqualTo(2);
+    assertThat(query("flyway_concurrent_each", "SELECT count(*) FROM audit")).isEqualTo(1);
   }
 
   private List<Integer> migrateFromThreeProcesses(String database, String mode) throws Exception {

@@ -218,7 +218,7 @@ class HibernateIT {
 
   @Test
   void sixteenThreadsOfReadModifyWriteAllCommit() throws Exception {
-    CompatSupport.assertAllCommit(load("hibernate_rmw", false));
+    CompatSupport.assertAllCommit(load("hibernate_rmw_plain", false));
   }
 
   @Test
