@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one framework example (hibernate, jooq, spring, flyway) against a throwaway 3-node cluster of
 # go-dqlite's dqlite-demo on loopback: bash examples/run.sh hibernate
-# Needs: the examples module built (make build) and go-dqlite's tools (make deps).
+# Needs: Maven's cache filled once (make build) and go-dqlite's tools (make deps).
 set -euo pipefail
 name=${1:?usage: run.sh hibernate|jooq|spring|flyway}
 case "$name" in
@@ -22,10 +22,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Package the examples with the modules they use (client, flyway) and write their class path; the
+# examples module comes last in the reactor, so the file ends up holding its class path.
+(cd "$root" && mvn -B -q -o -pl examples -am package dependency:build-classpath -Dmaven.test.skip=true \
+  -DincludeScope=runtime -Dstyle.color=never -Dmdep.outputFile="$work/classpath" >/dev/null)
 classes="$root/examples/target/classes"
-[ -d "$classes/example" ] || { echo "examples not built: run 'make build' first" >&2; exit 1; }
-(cd "$root" && mvn -B -q -o -pl examples dependency:build-classpath -DincludeScope=runtime -Dstyle.color=never \
-  -Dmdep.outputFile="$work/classpath" >/dev/null)
 cp=$(cat "$work/classpath")
 
 join=()

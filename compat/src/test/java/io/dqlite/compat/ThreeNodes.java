@@ -30,10 +30,11 @@ import org.slf4j.LoggerFactory;
  * The suite's cluster: three voters of the project's own nodes (the sidecar's {@link App}, a port
  * of go-dqlite's app package, on libdqlite 1.11 through JNA), in this JVM, on loopback IP {@value
  * #HOST}. One cluster serves every test class of a run (each class uses databases of its own): a
- * JUnit extension starts it at first use and closes it when the run ends. Data lives under {@link
+ * JUnit extension starts it at first use, and JUnit closes it (an AutoCloseable in the root store)
+ * when the run ends. Data lives under {@link
  * #dataRoot()} and is deleted on close unless {@code -Ddqlite.it.keep=true}.
  */
-public final class ThreeNodes implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+public final class ThreeNodes implements AutoCloseable {
 
   /** This suite's loopback IP (the other suites keep to their own). */
   public static final String HOST = "127.0.21.1";

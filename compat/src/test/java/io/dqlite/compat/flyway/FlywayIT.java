@@ -21,6 +21,8 @@ import org.flywaydb.core.api.output.MigrateResult;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Flyway 13 through the dqlite-flyway plugin on a real 3-node cluster: {@code migrate} on a
@@ -31,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ThreeNodes.Extension.class)
 class FlywayIT {
 
-  private static final String[] MIGRATIONS = {"1", "2", "3", "4"};
+  private static final Logger LOG = LoggerFactory.getLogger(FlywayIT.class);
 
   private static ThreeNodes cluster;
 
@@ -127,6 +129,7 @@ class FlywayIT {
             out.lines().filter(l -> l.startsWith("applied=")).reduce((a, b) -> b).orElseThrow();
         applied.add(Integer.parseInt(line.substring("applied=".length())));
       }
+      LOG.info("{} ({}): migrations applied per process {}", database, mode, applied);
       return applied;
     } finally {
       processes.forEach(Process::destroyForcibly);

@@ -14,7 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.hibernate.BaseSessionEventListener;
+import org.hibernate.SessionEventListener;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.boot.MetadataSources;
@@ -194,7 +194,7 @@ class HibernateIT {
     try (Session s =
         sf.withOptions()
             .eventListeners(
-                new BaseSessionEventListener() {
+                new SessionEventListener() {
                   @Override
                   public void jdbcExecuteBatchStart() {
                     batches.incrementAndGet();
