@@ -16,7 +16,8 @@ public class FlywayExample {
 
   /** Migrates with the scripts in db/example and reports what it did. */
   public static String run(String url) {
-    Flyway flyway = Flyway.configure().dataSource(url, null, null).locations("classpath:db/example").load();
+    Flyway flyway =
+        Flyway.configure().dataSource(url, null, null).locations("classpath:db/example").load();
     MigrateResult result = flyway.migrate();
     return "flyway: applied "
         + result.migrationsExecuted

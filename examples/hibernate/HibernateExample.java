@@ -46,7 +46,8 @@ public class HibernateExample {
                     new StandardServiceRegistryBuilder()
                         .applySetting(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, dataSource)
                         .applySetting(
-                            AvailableSettings.DIALECT, "org.hibernate.community.dialect.SQLiteDialect")
+                            AvailableSettings.DIALECT,
+                            "org.hibernate.community.dialect.SQLiteDialect")
                         // Hibernate 7.4.16 omits the identity column's type without it.
                         .applySetting("hibernate.column_ordering_strategy", "legacy")
                         .applySetting(AvailableSettings.STATEMENT_BATCH_SIZE, 50)
@@ -72,8 +73,15 @@ public class HibernateExample {
             a.balance = a.balance.add(new BigDecimal("25.50"));
           });
       Account a = sessions.fromTransaction(s -> s.find(Account.class, id));
-      return "hibernate: account " + id + " of " + a.owner + " holds " + a.balance
-          + " (version " + a.version + ")";
+      return "hibernate: account "
+          + id
+          + " of "
+          + a.owner
+          + " holds "
+          + a.balance
+          + " (version "
+          + a.version
+          + ")";
     }
   }
 }

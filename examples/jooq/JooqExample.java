@@ -50,7 +50,12 @@ public class JooqExample {
       // Read, modify, write in one transaction: no retry code needed.
       dsl.transaction(
           tx -> {
-            int left = tx.dsl().select(QUANTITY).from(STOCK).where(ITEM.eq("widget")).fetchSingle(QUANTITY);
+            int left =
+                tx.dsl()
+                    .select(QUANTITY)
+                    .from(STOCK)
+                    .where(ITEM.eq("widget"))
+                    .fetchSingle(QUANTITY);
             tx.dsl().update(STOCK).set(QUANTITY, left - 3).where(ITEM.eq("widget")).execute();
           });
       int left = dsl.select(QUANTITY).from(STOCK).where(ITEM.eq("widget")).fetchSingle(QUANTITY);

@@ -61,9 +61,7 @@ public class SpringExample {
       jdbc.execute("CREATE TABLE IF NOT EXISTS visits (page TEXT PRIMARY KEY, n INTEGER NOT NULL)");
       Integer n =
           jdbc.query(
-              "SELECT n FROM visits WHERE page = ?",
-              rs -> rs.next() ? rs.getInt(1) : null,
-              page);
+              "SELECT n FROM visits WHERE page = ?", rs -> rs.next() ? rs.getInt(1) : null, page);
       if (n == null) {
         jdbc.update("INSERT INTO visits VALUES (?, 1)", page);
       } else {
@@ -86,7 +84,8 @@ public class SpringExample {
   /** Records three visits and reports the count. */
   public static String run(String url) {
     Config.url = url;
-    try (AnnotationConfigApplicationContext ctx = new AnnotationConfigApplicationContext(Config.class)) {
+    try (AnnotationConfigApplicationContext ctx =
+        new AnnotationConfigApplicationContext(Config.class)) {
       Visits visits = ctx.getBean(Visits.class);
       for (int i = 0; i < 3; i++) {
         visits.record("/home");

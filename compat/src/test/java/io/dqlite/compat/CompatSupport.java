@@ -15,8 +15,8 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * What every framework test shares: the pool, and the read-modify-write load with its exact
- * checks (16 threads x 200 units, docs/frameworks.md).
+ * What every framework test shares: the pool, and the read-modify-write load with its exact checks
+ * (16 threads x 200 units, docs/frameworks.md).
  */
 public final class CompatSupport {
 
@@ -68,7 +68,8 @@ public final class CompatSupport {
 
   /** One counter row per thread, and the {@link #TOTAL} row, all zero. */
   public static void seedCounters(Connection c, int threads) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO counter (id, n, version) VALUES (?, 0, 0)")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("INSERT INTO counter (id, n, version) VALUES (?, 0, 0)")) {
       for (int t = 0; t < threads; t++) {
         ps.setInt(1, t);
         ps.addBatch();
@@ -149,8 +150,8 @@ public final class CompatSupport {
   public interface Unit extends ReadModifyWrite.Unit {}
 
   /**
-   * Runs {@link #THREADS} x {@link #UNITS} units of {@code unit} on {@code database} (whose
-   * counter rows exist), with {@link #HANDOVERS} leadership handovers when {@code handover}.
+   * Runs {@link #THREADS} x {@link #UNITS} units of {@code unit} on {@code database} (whose counter
+   * rows exist), with {@link #HANDOVERS} leadership handovers when {@code handover}.
    */
   public static Load load(
       String framework, ThreeNodes cluster, boolean handover, String database, Unit unit)
@@ -179,8 +180,8 @@ public final class CompatSupport {
   }
 
   /**
-   * Every unit committed, the counters are exact, and the retryable failures the framework saw
-   * are few: at most {@link #THREADS} per handover (in practice one or two, docs/frameworks.md).
+   * Every unit committed, the counters are exact, and the retryable failures the framework saw are
+   * few: at most {@link #THREADS} per handover (in practice one or two, docs/frameworks.md).
    */
   public static void assertAllCommitAcrossHandovers(Load load) throws SQLException {
     ReadModifyWrite.Result r = load.result();

@@ -33,7 +33,9 @@ class ExamplesIT {
   @Test
   void flyway(ThreeNodes cluster) {
     String url = cluster.url("example_flyway");
-    assertThat(FlywayExample.run(url)).isEqualTo("flyway: applied 2 migrations, schema at version 2");
-    assertThat(FlywayExample.run(url)).isEqualTo("flyway: applied 0 migrations, schema at version 2");
+    assertThat(FlywayExample.run(url))
+        .isEqualTo("flyway: applied 2 migrations, schema at version 2");
+    assertThat(FlywayExample.run(url))
+        .isEqualTo("flyway: applied 0 migrations, schema at version 2");
   }
 }

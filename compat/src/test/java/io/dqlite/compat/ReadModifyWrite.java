@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Without a handover no unit may fail: any exception is an error. With a handover ({@link
  * #handoverAfter}), a unit that fails with a retryable SQLSTATE of the driver ({@code 40001},
- * {@code 08006}, {@code 08001}, {@code 55006}) is run again and the failure is counted by
- * state; one that fails with {@code 08007} (the COMMIT was in flight when the leader moved: it may
- * have committed) is looked up by its event row and run again only if it did not commit, which is
- * what an application must do for work that is not idempotent.
+ * {@code 08006}, {@code 08001}, {@code 55006}) is run again and the failure is counted by state;
+ * one that fails with {@code 08007} (the COMMIT was in flight when the leader moved: it may have
+ * committed) is looked up by its event row and run again only if it did not commit, which is what
+ * an application must do for work that is not idempotent.
  */
 public final class ReadModifyWrite {
 
@@ -76,8 +76,8 @@ public final class ReadModifyWrite {
   }
 
   /**
-   * Hands leadership over {@code count} times during the run, evenly spaced by committed units
-   * (the first after a quarter of them), and allows the retries described above.
+   * Hands leadership over {@code count} times during the run, evenly spaced by committed units (the
+   * first after a quarter of them), and allows the retries described above.
    */
   ReadModifyWrite handoverAfter(ThreeNodes cluster, int count) {
     this.handoverCluster = cluster;

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * of go-dqlite's app package, on libdqlite 1.11 through JNA), in this JVM, on loopback IP {@value
  * #HOST}. One cluster serves every test class of a run (each class uses databases of its own): a
  * JUnit extension starts it at first use, and JUnit closes it (an AutoCloseable in the root store)
- * when the run ends. Data lives under {@link
- * #dataRoot()} and is deleted on close unless {@code -Ddqlite.it.keep=true}.
+ * when the run ends. Data lives under {@link #dataRoot()} and is deleted on close unless {@code
+ * -Ddqlite.it.keep=true}.
  */
 public final class ThreeNodes implements AutoCloseable {
 
@@ -41,6 +41,7 @@ public final class ThreeNodes implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ThreeNodes.class);
   private static final Duration READY = Duration.ofSeconds(90);
+  private static final long SHM_NEEDED = 1L << 30;
 
   private final Path dir;
   private final List<App> apps = new ArrayList<>();
@@ -81,10 +82,10 @@ public final class ThreeNodes implements AutoCloseable {
   }
 
   /**
-   * Where the nodes keep their data: {@code -Dcompat.dataDir}, else a directory in {@code
-   * /dev/shm} when the machine has one (a commit then costs the raft round trip but no disk flush,
-   * which keeps the suite's 6 x 3200 transactions within the time {@code make test} allows), else
-   * {@code target/compat-it}.
+   * Where the nodes keep their data: {@code -Dcompat.dataDir}, else a directory in {@code /dev/shm}
+   * when the machine has one with 1 GiB free (a commit then costs the raft round trip but no disk
+   * flush, which keeps the suite's 6 x 3200 transactions within the time {@code make test} allows),
+   * else {@code target/compat-it}.
    */
   static Path dataRoot() {
     String configured = System.getProperty("compat.dataDir");
@@ -92,8 +93,16 @@ public final class ThreeNodes implements AutoCloseable {
       return Path.of(configured).toAbsolutePath();
     }
     Path shm = Path.of("/dev/shm");
-    if (Files.isDirectory(shm) && Files.isWritable(shm)) {
-      return shm.resolve("dqlite-compat-it");
+    try {
+      // The raft logs of the suite's loads take a few hundred MiB at most; a container's default
+      // 64 MiB /dev/shm is too small, so it is used only with room to spare.
+      if (Files.isDirectory(shm)
+          && Files.isWritable(shm)
+          && Files.getFileStore(shm).getUsableSpace() >= SHM_NEEDED) {
+        return shm.resolve("dqlite-compat-it");
+      }
+    } catch (IOException e) {
+      log.debug("cannot inspect {}: {}", shm, e.getMessage());
     }
     return Path.of("target", "compat-it").toAbsolutePath();
   }
@@ -120,7 +129,8 @@ public final class ThreeNodes implements AutoCloseable {
   }
 
   private Client admin() throws Exception {
-    return Client.findLeader(InMemoryNodeStore.of(addresses().toArray(String[]::new)), adminConfig());
+    return Client.findLeader(
+        InMemoryNodeStore.of(addresses().toArray(String[]::new)), adminConfig());
   }
 
   List<NodeInfo> voters() throws Exception {
@@ -194,8 +204,8 @@ public final class ThreeNodes implements AutoCloseable {
   }
 
   /**
-   * Injects the run's {@link ThreeNodes} into test methods and {@code @BeforeAll} methods: {@code
-   * @ExtendWith(ThreeNodes.Extension.class)}.
+   * Injects the run's {@link ThreeNodes} into test methods and {@code @BeforeAll} methods:
+   * {@code @ExtendWith(ThreeNodes.Extension.class)}.
    */
   public static final class Extension implements ParameterResolver {
     @Override

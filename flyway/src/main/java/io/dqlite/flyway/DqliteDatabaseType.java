@@ -14,10 +14,10 @@ import org.flywaydb.core.internal.database.sqlite.SQLiteDatabaseType;
  *
  * <p>Concurrent migrators need no lock of Flyway's (SQLite's is a no-op): Flyway runs each
  * migration, with the read of the history table that decides it is pending, in one transaction on
- * one connection; the driver begins it {@code IMMEDIATE}, which takes dqlite's single writer
- * lock before that read, and a second migrator's {@code BEGIN} waits for the lock ({@code
- * busyTimeout}) and then reads the history the first one committed. {@link #connectionDefaults}
- * makes both hold for connections Flyway opens from a URL; docs/frameworks.md has the details.
+ * one connection; the driver begins it {@code IMMEDIATE}, which takes dqlite's single writer lock
+ * before that read, and a second migrator's {@code BEGIN} waits for the lock ({@code busyTimeout})
+ * and then reads the history the first one committed. {@link #connectionDefaults} makes both hold
+ * for connections Flyway opens from a URL; docs/frameworks.md has the details.
  */
 public class DqliteDatabaseType extends SQLiteDatabaseType {
 

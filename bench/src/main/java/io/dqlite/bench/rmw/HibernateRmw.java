@@ -43,7 +43,8 @@ public final class HibernateRmw {
                     new StandardServiceRegistryBuilder()
                         .applySetting(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, ds)
                         .applySetting(
-                            AvailableSettings.DIALECT, "org.hibernate.community.dialect.SQLiteDialect")
+                            AvailableSettings.DIALECT,
+                            "org.hibernate.community.dialect.SQLiteDialect")
                         .applySetting("hibernate.column_ordering_strategy", "legacy")
                         .applySetting(AvailableSettings.HBM2DDL_AUTO, "create")
                         .build())
@@ -105,7 +106,8 @@ public final class HibernateRmw {
       latencies.forEach(all::addAll);
       Collections.sort(all);
       double p50 = all.isEmpty() ? 0 : all.get(all.size() * 50 / 100) / 1e6;
-      double p99 = all.isEmpty() ? 0 : all.get(Math.min(all.size() - 1, all.size() * 99 / 100)) / 1e6;
+      double p99 =
+          all.isEmpty() ? 0 : all.get(Math.min(all.size() - 1, all.size() * 99 / 100)) / 1e6;
       String err = firstError.get() == null ? "" : firstError.get().replace("\"", "'");
       System.out.println(
           String.format(

@@ -25,9 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Flyway 13 through the dqlite-flyway plugin on a real 3-node cluster: {@code migrate} on a
- * {@code jdbc:dqlite:} URL with its history table, a failing migration rolled back whole, and
- * three migrator processes started at the same instant, none of which applies a migration another
+ * Flyway 13 through the dqlite-flyway plugin on a real 3-node cluster: {@code migrate} on a {@code
+ * jdbc:dqlite:} URL with its history table, a failing migration rolled back whole, and three
+ * migrator processes started at the same instant, none of which applies a migration another
  * applied.
  */
 @ExtendWith(ThreeNodes.Extension.class)
@@ -43,7 +43,10 @@ class FlywayIT {
   }
 
   private static Flyway flyway(String database, String... locations) {
-    return Flyway.configure().dataSource(cluster.url(database), null, null).locations(locations).load();
+    return Flyway.configure()
+        .dataSource(cluster.url(database), null, null)
+        .locations(locations)
+        .load();
   }
 
   @Test
@@ -68,9 +71,7 @@ class FlywayIT {
     // V1..V4 committed one by one; V5's table and row went with its failed transaction.
     assertThat(history("flyway_failing")).containsExactly("1 ok", "2 ok", "3 ok", "4 ok");
     assertThat(
-            query(
-                "flyway_failing",
-                "SELECT count(*) FROM sqlite_master WHERE name = 'shipment'"))
+            query("flyway_failing", "SELECT count(*) FROM sqlite_master WHERE name = 'shipment'"))
         .isZero();
   }
 
@@ -87,13 +88,15 @@ class FlywayIT {
   }
 
   /**
-   * With Flyway's default (one transaction per migration), the processes may share the work, but
-   * no migration is applied twice and none fails.
+   * With Flyway's default (one transaction per migration), the processes may share the work, but no
+   * migration is applied twice and none fails.
    */
   @Test
   void threeProcessesMigratingTogether_applyEachMigrationOnce() throws Exception {
     List<Integer> applied = migrateFromThreeProcesses("flyway_concurrent_each", "each");
-    assertThat(applied.stream().mapToInt(Integer::intValue).sum()).as("applied " + applied).isEqualTo(4);
+    assertThat(applied.stream().mapToInt(Integer::intValue).sum())
+        .as("applied " + applied)
+        .isEqualTo(4);
     assertThat(history("flyway_concurrent_each")).containsExactly("1 ok", "2 ok", "3 ok", "4 ok");
     assertThat(query("flyway_concurrent_each", "SELECT count(*) FROM account")).isEqualTo(2);
     assertThat(query("flyway_concurrent_each", "SELECT count(*) FROM audit")).isEqualTo(1);

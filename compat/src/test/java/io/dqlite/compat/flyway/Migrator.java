@@ -7,8 +7,8 @@ import org.flywaydb.core.api.output.MigrateResult;
  * One migrator process of {@link FlywayIT}: waits until the common start instant, migrates the
  * database at the URL, and prints {@code applied=N}.
  *
- * <p>Arguments: URL, {@code group} or {@code each} (Flyway's {@code group} setting), start
- * instant in epoch milliseconds.
+ * <p>Arguments: URL, {@code group} or {@code each} (Flyway's {@code group} setting), start instant
+ * in epoch milliseconds.
  */
 public final class Migrator {
 

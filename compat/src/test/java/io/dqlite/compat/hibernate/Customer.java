@@ -32,7 +32,8 @@ public class Customer {
 
   protected Customer() {}
 
-  Customer(String name, Instant createdAt, LocalDateTime lastSeen, BigDecimal balance, byte[] avatar) {
+  Customer(
+      String name, Instant createdAt, LocalDateTime lastSeen, BigDecimal balance, byte[] avatar) {
     this.name = name;
     this.createdAt = createdAt;
     this.lastSeen = lastSeen;

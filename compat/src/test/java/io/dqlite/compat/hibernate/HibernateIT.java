@@ -14,8 +14,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.hibernate.SessionEventListener;
 import org.hibernate.Session;
+import org.hibernate.SessionEventListener;
 import org.hibernate.SessionFactory;
 import org.hibernate.boot.MetadataSources;
 import org.hibernate.boot.registry.StandardServiceRegistry;
@@ -52,7 +52,8 @@ class HibernateIT {
     StandardServiceRegistry registry =
         new StandardServiceRegistryBuilder()
             .applySetting(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, pool)
-            .applySetting(AvailableSettings.DIALECT, "org.hibernate.community.dialect.SQLiteDialect")
+            .applySetting(
+                AvailableSettings.DIALECT, "org.hibernate.community.dialect.SQLiteDialect")
             .applySetting(AvailableSettings.HBM2DDL_AUTO, "create")
             // Hibernate 7.4.16 drops the identity column's type otherwise (its bug).
             .applySetting("hibernate.column_ordering_strategy", "legacy")
@@ -103,7 +104,8 @@ class HibernateIT {
     sf.inTransaction(
         s -> {
           for (String name : List.of("Ada", "Bob", "Cy")) {
-            Customer c = new Customer(name, Instant.now(), LocalDateTime.now(), BigDecimal.ZERO, null);
+            Customer c =
+                new Customer(name, Instant.now(), LocalDateTime.now(), BigDecimal.ZERO, null);
             s.persist(c);
             for (int i = 1; i <= 5; i++) {
               s.persist(new PurchaseOrder(c, name + "-item-" + i, new BigDecimal(i * 10 + ".50")));

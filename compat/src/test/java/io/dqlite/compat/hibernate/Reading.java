@@ -4,8 +4,8 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 
 /**
- * An entity with an assigned id: Hibernate batches inserts only for ids it knows before the
- * INSERT (IDENTITY ids come from the INSERT itself).
+ * An entity with an assigned id: Hibernate batches inserts only for ids it knows before the INSERT
+ * (IDENTITY ids come from the INSERT itself).
  */
 @Entity
 public class Reading {

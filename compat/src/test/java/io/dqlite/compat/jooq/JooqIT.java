@@ -106,7 +106,12 @@ class JooqIT {
     assertThat(read).isEqualTo(added);
     assertThat(dsl.fetchCount(BOOK, TITLE.like("R%"))).isEqualTo(2);
     assertThat(
-            dsl.select(count()).from(BOOK).where(ADDED.gt(added)).limit(1).offset(0).fetchOne(0, Integer.class))
+            dsl.select(count())
+                .from(BOOK)
+                .where(ADDED.gt(added))
+                .limit(1)
+                .offset(0)
+                .fetchOne(0, Integer.class))
         .isEqualTo(2);
   }
 
@@ -158,7 +163,11 @@ class JooqIT {
                       cfg.dsl()
                           .transaction(
                               inner -> {
-                                inner.dsl().insertInto(BOOK, BOOK_ID, TITLE).values(3, "Undone").execute();
+                                inner
+                                    .dsl()
+                                    .insertInto(BOOK, BOOK_ID, TITLE)
+                                    .values(3, "Undone")
+                                    .execute();
                                 throw new IllegalStateException("inner fails");
                               }))
               .hasMessageContaining("inner fails");
@@ -188,12 +197,21 @@ class JooqIT {
             dsl.transaction(
                 cfg -> {
                   DSLContext tx = cfg.dsl();
-                  long mine = tx.select(N).from(COUNTER).where(COUNTER_ID.eq(thread)).fetchSingle(N);
+                  long mine =
+                      tx.select(N).from(COUNTER).where(COUNTER_ID.eq(thread)).fetchSingle(N);
                   long total =
-                      tx.select(N).from(COUNTER).where(COUNTER_ID.eq(CompatSupport.TOTAL)).fetchSingle(N);
+                      tx.select(N)
+                          .from(COUNTER)
+                          .where(COUNTER_ID.eq(CompatSupport.TOTAL))
+                          .fetchSingle(N);
                   tx.update(COUNTER).set(N, mine + 1).where(COUNTER_ID.eq(thread)).execute();
-                  tx.update(COUNTER).set(N, total + 1).where(COUNTER_ID.eq(CompatSupport.TOTAL)).execute();
-                  tx.insertInto(EVENT, THREAD, SEQ, AT).values(thread, seq, Instant.now()).execute();
+                  tx.update(COUNTER)
+                      .set(N, total + 1)
+                      .where(COUNTER_ID.eq(CompatSupport.TOTAL))
+                      .execute();
+                  tx.insertInto(EVENT, THREAD, SEQ, AT)
+                      .values(thread, seq, Instant.now())
+                      .execute();
                 }));
   }
 }

@@ -28,8 +28,7 @@ public class Accounts {
   }
 
   /**
-   * The audit row is written first, in a transaction of its own, and stays when the transfer
-   * fails.
+   * The audit row is written first, in a transaction of its own, and stays when the transfer fails.
    */
   @Transactional
   public void transferAuditedFirst(String from, String to, long amount) {
@@ -57,7 +56,8 @@ public class Accounts {
 
   /** Writes, then keeps the transaction (and the writer turn) open until {@code release}. */
   @Transactional
-  public void depositAndHold(String name, long amount, CountDownLatch holding, CountDownLatch release)
+  public void depositAndHold(
+      String name, long amount, CountDownLatch holding, CountDownLatch release)
       throws InterruptedException {
     jdbc.update("UPDATE account SET balance = balance + ? WHERE name = ?", amount, name);
     holding.countDown();

@@ -104,8 +104,8 @@ class SpringIT {
 
   /**
    * dqlite has one writer per database, as SQLite: a thread whose transaction has written cannot
-   * write in a second, new transaction until the first ends. The inner one fails with a
-   * transient busy error after busyTimeout (not a hang), and the outer one rolls back.
+   * write in a second, new transaction until the first ends. The inner one fails with a transient
+   * busy error after busyTimeout (not a hang), and the outer one rolls back.
    */
   @Test
   void requiresNewThatWritesAfterTheOuterWroteFailsAfterBusyTimeout() {
