@@ -11,8 +11,9 @@
 #   BENCH_WARMUP   [10] seconds run first, not measured
 #   BENCH_WORKERS  ["1 4 16"]   BENCH_IP_PREFIX [127.0.23]
 #   BENCH_JAVA_OPTS [-Xmx512m -XX:+UseSerialGC]
-# Needs: bench/target/dqlite-bench.jar (mvn -pl bench -am package), go-dqlite's tools (make deps) and
-# Go (the go-dqlite side, bench/go-rmw, is built once into ~/.cache/dqlite-k8s/bin/rmw-bench).
+# Needs: bench/target/dqlite-bench.jar (mvn -pl bench -am package) and go-dqlite's tools (make deps).
+# The go-dqlite side, bench/go-rmw, is built once into ~/.cache/dqlite-k8s/bin/rmw-bench, with the
+# machine's Go (Debian's golang-go is installed when there is none).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DURATION=${BENCH_DURATION:-20}
@@ -32,7 +33,11 @@ for tool in dqlite-demo dqlite java; do
 done
 [[ -f $JAR ]] || die "$JAR missing: mvn -pl bench -am package -DskipTests"
 if [[ ! -x $RMW ]]; then
-  command -v go >/dev/null || die "go not found: needed once to build $RMW from bench/go-rmw"
+  if ! command -v go >/dev/null; then # bench/go-rmw builds with Debian bookworm's Go 1.19
+    log "no go: installing Debian's golang-go to build $RMW"
+    sudo=""; [[ $(id -u) == 0 ]] || sudo=sudo
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq golang-go >/dev/null
+  fi
   log "building $RMW (go-dqlite v1.11.5 database/sql driver)"
   mkdir -p "$CACHE/bin"
   (cd "$ROOT/bench/go-rmw" && GOMODCACHE=$CACHE/go-mod GOCACHE=$CACHE/go-build GOPATH=$CACHE/gopath \

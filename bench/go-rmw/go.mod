@@ -1,6 +1,6 @@
 module dqlite-k8s/bench/rmw
 
-go 1.22
+go 1.19
 
 require github.com/canonical/go-dqlite v1.11.5
 

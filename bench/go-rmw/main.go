@@ -96,7 +96,7 @@ func run(nodes []string, database string, workers int, warmup, duration time.Dur
 					}
 					if retryable(err) && attempt < 1000 && time.Now().Before(stop) {
 						retried.Add(1)
-						time.Sleep(time.Duration(1<<min(attempt, 5)) * time.Millisecond)
+						time.Sleep(time.Duration(1<<minInt(attempt, 5)) * time.Millisecond)
 						continue
 					}
 					failed.Add(1)
@@ -120,7 +120,7 @@ func run(nodes []string, database string, workers int, warmup, duration time.Dur
 	r.TxPerSec = float64(len(all)) / duration.Seconds()
 	if len(all) > 0 {
 		r.P50Ms = ms(all[len(all)*50/100])
-		r.P99Ms = ms(all[min(len(all)-1, len(all)*99/100)])
+		r.P99Ms = ms(all[minInt(len(all)-1, len(all)*99/100)])
 	}
 	if v := firstErr.Load(); v != nil {
 		r.FirstErr = v.(string)
@@ -129,6 +129,14 @@ func run(nodes []string, database string, workers int, warmup, duration time.Dur
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// minInt: the min builtin needs Go 1.21; Debian bookworm's golang-go is 1.19.
+func minInt(a, b int) int {
+	if a < b {
+		return a
+	}
+	return b
+}
 
 func prepare(db *sql.DB, workers int) error {
 	stmts := []string{
