@@ -47,9 +47,10 @@ fi
 WORK=$(mktemp -d /tmp/dqlite-framework.XXXXXX)
 PIDS=()
 cleanup() {
+  local rc=$?
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  rm -rf "$WORK"
+  if [[ $rc == 0 ]]; then rm -rf "$WORK"; else log "kept $WORK (node logs)"; fi
 }
 trap cleanup EXIT
 
