@@ -46,9 +46,11 @@ demo: build k8s-binaries
 demo-down:
 	bash scripts/demo.sh down
 
-## bench: client benchmark side by side with go-dqlite's dqlite-benchmark.
+## bench: client benchmark side by side with go-dqlite's dqlite-benchmark, then the framework
+## workload (Hibernate read-modify-write beside go-dqlite's database/sql; bench/framework.sh).
 bench: build
 	bash bench/run.sh
+	bash bench/framework.sh
 
 clean:
 	$(MVN) clean

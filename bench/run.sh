@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The client benchmark, in one command (`make bench`): this project's JDBC driver and go-dqlite's
 # dqlite-benchmark, side by side on ONE 3-node loopback cluster, one after the other, over the
-# matrix {kvwrite, kvreadwrite} x {1, 4 workers} x {driver on the leader, on a non-leader}.
+# matrix {kvwrite, kvreadwrite} x {1, 4, 16 workers} x {driver on the leader, on a non-leader}.
 # Prints the comparison (ratios Java/go) and rewrites the results section of docs/benchmarks.md.
 #
 # The cluster is made of dqlite-benchmark processes (go-dqlite's `app`, one per node), because
@@ -14,7 +14,7 @@
 #   BENCH_SLICES     slices those seconds are cut in, alternating go, Java, Java, go [2]
 #   BENCH_WARMUP     seconds each slice runs before measuring, not counted [10: a new JVM's C2
 #                    compiler works for its first 10 to 12 s, on the cores the nodes need]
-#   BENCH_WORKLOADS  ["kvwrite kvreadwrite"]     BENCH_WORKERS ["1 4"]
+#   BENCH_WORKLOADS  ["kvwrite kvreadwrite"]     BENCH_WORKERS ["1 4 16"]
 #   BENCH_PLACEMENTS ["leader non-leader"]       BENCH_IP_PREFIX [127.0.9]  BENCH_PORT [9001]
 #   BENCH_DOC        markdown file whose results section is rewritten [docs/benchmarks.md];
 #                    empty: do not write
@@ -35,7 +35,7 @@ DURATION=${BENCH_DURATION:-20}
 SLICES=${BENCH_SLICES:-2}
 WARMUP=${BENCH_WARMUP:-10}
 WORKLOADS=${BENCH_WORKLOADS:-"kvwrite kvreadwrite"}
-WORKERS=${BENCH_WORKERS:-"1 4"}
+WORKERS=${BENCH_WORKERS:-"1 4 16"}
 PLACEMENTS=${BENCH_PLACEMENTS:-"leader non-leader"}
 PREFIX=${BENCH_IP_PREFIX:-127.0.9}
 PORT=${BENCH_PORT:-9001}

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The framework workload (`make bench`, after run.sh): Hibernate ORM read-modify-write units of work
+# behind HikariCP (this project's driver, no retry code) beside go-dqlite's database/sql running the
+# same transaction (BEGIN, SELECT, SELECT, UPDATE, UPDATE, INSERT, COMMIT, the whole transaction
+# retried on busy), at 1, 4 and 16 workers, one after the other on ONE 3-node cluster of go-dqlite's
+# dqlite-demo on loopback. Prints a markdown table (tx/s, p50, p99, retries, errors); docs/benchmarks.md
+# ("Framework workload") records a run.
+#
+# Environment (defaults in brackets):
+#   BENCH_DURATION [20] measured seconds per implementation and worker count
+#   BENCH_WARMUP   [10] seconds run first, not measured
+#   BENCH_WORKERS  ["1 4 16"]   BENCH_IP_PREFIX [127.0.23]
+#   BENCH_JAVA_OPTS [-Xmx512m -XX:+UseSerialGC]
+# Needs: bench/target/dqlite-bench.jar (mvn -pl bench -am package) and go-dqlite's tools (make deps).
+# The go-dqlite side, bench/go-rmw, is built once into ~/.cache/dqlite-k8s/bin/rmw-bench, with the
+# machine's Go (Debian's golang-go is installed when there is none).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DURATION=${BENCH_DURATION:-20}
+WARMUP=${BENCH_WARMUP:-10}
+WORKERS=${BENCH_WORKERS:-"1 4 16"}
+PREFIX=${BENCH_IP_PREFIX:-127.0.23}
+JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx512m -XX:+UseSerialGC}
+JAR=$ROOT/bench/target/dqlite-bench.jar
+CACHE=${DQLITE_K8S_CACHE:-$HOME/.cache/dqlite-k8s}
+RMW=$CACHE/bin/rmw-bench
+
+log() { printf '%s framework: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "FAILED: $*"; exit 1; }
+
+for tool in dqlite-demo dqlite java; do
+  command -v "$tool" >/dev/null || die "$tool not found; run 'make deps'"
+done
+[[ -f $JAR ]] || die "$JAR missing: mvn -pl bench -am package -DskipTests"
+if [[ ! -x $RMW ]]; then
+  if ! command -v go >/dev/null; then # bench/go-rmw builds with Debian bookworm's Go 1.19
+    log "no go: installing Debian's golang-go to build $RMW"
+    sudo=""; [[ $(id -u) == 0 ]] || sudo=sudo
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq golang-go >/dev/null
+  fi
+  log "building $RMW (go-dqlite v1.11.5 database/sql driver)"
+  mkdir -p "$CACHE/bin"
+  (cd "$ROOT/bench/go-rmw" && GOMODCACHE=$CACHE/go-mod GOCACHE=$CACHE/go-build GOPATH=$CACHE/gopath \
+    GOFLAGS=-mod=mod go build -o "$RMW" .) || die "go build of bench/go-rmw failed"
+fi
+
+WORK=$(mktemp -d /tmp/dqlite-framework.XXXXXX)
+PIDS=()
+cleanup() {
+  local rc=$?
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [[ $rc == 0 ]]; then rm -rf "$WORK"; else log "kept $WORK (node logs)"; fi
+}
+trap cleanup EXIT
+
+NODES=("$PREFIX.1:9001" "$PREFIX.2:9001" "$PREFIX.3:9001")
+ALL=$(IFS=,; echo "${NODES[*]}")
+join=()
+for i in 1 2 3; do
+  dqlite-demo -a "$PREFIX.$i:8001" -d "$PREFIX.$i:9001" -D "$WORK/n$i" "${join[@]}" >"$WORK/n$i.log" 2>&1 &
+  PIDS+=($!)
+  join=(-j "$PREFIX.1:9001")
+done
+for _ in $(seq 1 120); do
+  n=$(timeout 5 dqlite -s "$ALL" demo .cluster 2>/dev/null | grep -c voter || true)
+  [[ $n -ge 3 ]] && break
+  sleep 1
+done
+[[ ${n:-0} -ge 3 ]] || die "the cluster did not reach 3 voters; logs in $WORK"
+log "cluster $ALL: 3 voters"
+
+echo "| workers | impl | tx/s | p50 ms | p99 ms | retried | errors | first error |"
+echo "|---:|---|---:|---:|---:|---:|---:|---|"
+for w in $WORKERS; do
+  db=$(printf 'w%02d' "$w") # fixed width: no database name may prefix another (docs/frameworks.md)
+  log "go   $w workers"
+  "$RMW" --cluster "$ALL" --db "go_$db" --workers "$w" --warmup "${WARMUP}s" --duration "${DURATION}s" \
+    >"$WORK/go-$w.json" 2>"$WORK/go-$w.err" || die "go run failed: $(tail -3 "$WORK/go-$w.err")"
+  log "java $w workers"
+  # shellcheck disable=SC2086
+  java $JAVA_OPTS -cp "$JAR" io.dqlite.bench.rmw.HibernateRmw "$ALL" "java_$db" "$w" "$WARMUP" "$DURATION" \
+    >"$WORK/java-$w.out" 2>&1 || die "java run failed: $(tail -3 "$WORK/java-$w.out")"
+  grep '^{"impl"' "$WORK/java-$w.out" | tail -1 >"$WORK/java-$w.json"
+  for impl in go java; do
+    python3 - "$WORK/$impl-$w.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+err = (r.get("firstError") or "-").replace("|", "/")[:60]
+print("| %d | %s | %.0f | %.2f | %.2f | %d | %d | %s |" % (
+    r["workers"], r["impl"], r["txPerSec"], r["p50Ms"], r["p99Ms"], r["retried"], r["errors"], err))
+PY
+  done
+done

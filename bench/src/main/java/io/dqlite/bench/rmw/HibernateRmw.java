@@ -1,0 +1,126 @@
+package io.dqlite.bench.rmw;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.hibernate.SessionFactory;
+import org.hibernate.boot.MetadataSources;
+import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
+import org.hibernate.cfg.AvailableSettings;
+
+/**
+ * The framework workload of {@code bench/framework.sh}, Java side: Hibernate units of work behind
+ * HikariCP (pool of 8), each reading the worker's counter and the shared total, incrementing both
+ * and persisting an event, with no retry code; any exception is counted as an error. Prints one
+ * JSON line, as go's rmw-bench does.
+ *
+ * <p>Arguments: nodes (comma-separated), database, workers, warm-up seconds, measured seconds.
+ */
+public final class HibernateRmw {
+
+  private static final int TOTAL = 1000;
+
+  private HibernateRmw() {}
+
+  public static void main(String[] args) throws Exception {
+    String url = "jdbc:dqlite://" + args[0] + "/" + args[1];
+    int workers = Integer.parseInt(args[2]);
+    long warmupMs = Long.parseLong(args[3]) * 1000;
+    long durationMs = Long.parseLong(args[4]) * 1000;
+    HikariConfig pool = new HikariConfig();
+    pool.setJdbcUrl(url);
+    pool.setMaximumPoolSize(8);
+    try (HikariDataSource ds = new HikariDataSource(pool);
+        SessionFactory sf =
+            new MetadataSources(
+                    new StandardServiceRegistryBuilder()
+                        .applySetting(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, ds)
+                        .applySetting(
+                            AvailableSettings.DIALECT,
+                            "org.hibernate.community.dialect.SQLiteDialect")
+                        .applySetting("hibernate.column_ordering_strategy", "legacy")
+                        .applySetting(AvailableSettings.HBM2DDL_AUTO, "create")
+                        .build())
+                .addAnnotatedClasses(RmwCounter.class, RmwEvent.class)
+                .buildMetadata()
+                .buildSessionFactory()) {
+      sf.inTransaction(
+          s -> {
+            for (int w = 0; w < workers; w++) {
+              s.persist(new RmwCounter(w));
+            }
+            s.persist(new RmwCounter(TOTAL));
+          });
+      AtomicBoolean measuring = new AtomicBoolean();
+      AtomicLong errors = new AtomicLong();
+      AtomicLong seq = new AtomicLong();
+      AtomicReference<String> firstError = new AtomicReference<>();
+      List<List<Long>> latencies = new ArrayList<>();
+      long stop = System.nanoTime() + (warmupMs + durationMs) * 1_000_000;
+      List<Thread> threads = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        int worker = w;
+        List<Long> mine = new ArrayList<>();
+        latencies.add(mine);
+        Thread t =
+            new Thread(
+                () -> {
+                  while (System.nanoTime() < stop) {
+                    long start = System.nanoTime();
+                    long s = seq.incrementAndGet();
+                    try {
+                      sf.inTransaction(
+                          session -> {
+                            RmwCounter c = session.find(RmwCounter.class, worker);
+                            RmwCounter total = session.find(RmwCounter.class, TOTAL);
+                            c.n++;
+                            total.n++;
+                            session.persist(new RmwEvent(worker, s, Instant.now()));
+                          });
+                      if (measuring.get()) {
+                        mine.add(System.nanoTime() - start);
+                      }
+                    } catch (RuntimeException e) {
+                      errors.incrementAndGet();
+                      firstError.compareAndSet(null, String.valueOf(e.getMessage()));
+                    }
+                  }
+                },
+                "rmw-" + w);
+        threads.add(t);
+        t.start();
+      }
+      Thread.sleep(warmupMs);
+      measuring.set(true);
+      for (Thread t : threads) {
+        t.join();
+      }
+      List<Long> all = new ArrayList<>();
+      latencies.forEach(all::addAll);
+      Collections.sort(all);
+      double p50 = all.isEmpty() ? 0 : all.get(all.size() * 50 / 100) / 1e6;
+      double p99 =
+          all.isEmpty() ? 0 : all.get(Math.min(all.size() - 1, all.size() * 99 / 100)) / 1e6;
+      String err = firstError.get() == null ? "" : firstError.get().replace("\"", "'");
+      System.out.println(
+          String.format(
+              Locale.ROOT,
+              "{\"impl\":\"java\",\"workers\":%d,\"committed\":%d,\"txPerSec\":%.1f,\"p50Ms\":%.3f,"
+                  + "\"p99Ms\":%.3f,\"retried\":0,\"errors\":%d,\"firstError\":\"%s\"}",
+              workers,
+              all.size(),
+              all.size() * 1000.0 / durationMs,
+              p50,
+              p99,
+              errors.get(),
+              err));
+    }
+  }
+}

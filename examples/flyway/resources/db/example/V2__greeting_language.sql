@@ -1,0 +1,1 @@
+ALTER TABLE greeting ADD COLUMN language TEXT NOT NULL DEFAULT 'en';

@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+# Runs examples/jooq against a throwaway local 3-node cluster: see ../run.sh.
+exec bash "$(dirname "$0")/../run.sh" jooq
