@@ -62,11 +62,6 @@ load_config() {
   SERVICE_CIDR=${CFG_SERVICE_CIDR:-${LOCALKUBE_SERVICE_CIDR:-10.96.0.0/16}}
   API_ADDR=${CFG_API_ADDR:-${LOCALKUBE_API_ADDRESS:-$HOST}}
   case $HOST in 127.*) ;; *) die "LOCALKUBE_HOST=$HOST is not a loopback address (127.0.0.0/8)" ;; esac
-  case $API_ADDR in
-    127.*) ;;
-    *) ip -o -4 addr show dev lo 2>/dev/null | grep -qF " $API_ADDR/" ||
-      die "LOCALKUBE_API_ADDRESS=$API_ADDR is neither in 127.0.0.0/8 nor on lo: add it first (ip addr add $API_ADDR/32 dev lo)" ;;
-  esac
   PKI=$STATE/pki
   LOGS=$STATE/logs
   RUN=$STATE/run
@@ -268,6 +263,11 @@ cmd_up() {
   local started
   started=$(date +%s)
   DEADLINE=$((started + ${LOCALKUBE_UP_TIMEOUT:-180}))
+  case $API_ADDR in
+    127.*) ;;
+    *) [[ " $(ip -o -4 addr show dev lo 2>/dev/null) " == *" $API_ADDR/"* ]] ||
+      die "LOCALKUBE_API_ADDRESS=$API_ADDR is neither in 127.0.0.0/8 nor on lo: add it first (ip addr add $API_ADDR/32 dev lo)" ;;
+  esac
   "$HERE/build-binaries.sh" >/dev/null
   BIN=$(bin_dir)
   save_config

@@ -6,10 +6,11 @@
 #  2. the operator installed with the Helm chart (image dqlite-k8s/operator from make images);
 #  3. deploy/examples/minimal.yaml: a 3-replica DqliteCluster Ready, one pod per zone, the zone
 #     each sidecar reports (status.members[].zone) being its node's;
-#  4. SQL through demo-0's app socket (/run/dqlite/dqlite.sock) with kubectl exec in the sidecar
-#     container (this project's JDBC driver, from the image's jar), read back through demo-2;
-#  5. measurements: apply-to-Ready, and each sidecar container's memory as the kubelet's cgroup
-#     reports it (summary API, working set);
+#  4. measurements: apply-to-Ready, and each sidecar container's memory as the kubelet's cgroup
+#     reports it (summary API, working set), before anything else runs in the pods;
+#  5. SQL through demo-0's app socket (/run/dqlite/dqlite.sock) with kubectl exec in the sidecar
+#     container "dqlite" (this project's JDBC driver, from the image's jar), read back through
+#     demo-2;
 #  6. real-node.sh down, then real-node.sh check-clean (no process, mount, iptables chain, bridge,
 #     lo address, cgroup or state left).
 # Exit 0 only if every step passed and the machine is clean. Timings go to target/real-node-test.txt.
@@ -81,13 +82,43 @@ kubectl -n "$NS" get pods -o wide >&2
 placement=$(kubectl -n "$NS" get pods -l app.kubernetes.io/instance="$CLUSTER" \
   -o jsonpath='{range .items[*]}{.spec.nodeName} {end}' | tr ' ' '\n' | sort -u | grep -c . || true)
 [ "$placement" = 3 ] || fail "the 3 pods are on $placement nodes, not 3"
-members=$(kubectl -n "$NS" get dqlitecluster "$CLUSTER" \
-  -o jsonpath='{range .status.members[*]}{.pod}={.zone}({.zoneSource}) {end}')
+# Ready needs a quorum's views; the last member's own report may follow a status update later.
+deadline=$(($(date +%s) + 60))
+while :; do
+  members=$(kubectl -n "$NS" get dqlitecluster "$CLUSTER" \
+    -o jsonpath='{range .status.members[*]}{.pod}={.zone}({.zoneSource}) {end}')
+  [[ $members == *unreported* ]] && [ "$(date +%s)" -lt "$deadline" ] || break
+  sleep 2
+done
 record "members (zone as each sidecar reports it): $members"
+# The zone each sidecar reports is the zone of the node its pod runs on.
+for pod in "$CLUSTER-0" "$CLUSTER-1" "$CLUSTER-2"; do
+  node=$(kubectl -n "$NS" get pod "$pod" -o jsonpath='{.spec.nodeName}')
+  want=$(kubectl get node "$node" -o jsonpath='{.metadata.labels.topology\.kubernetes\.io/zone}')
+  [[ " $members" == *" $pod=$want("* ]] || fail "$pod runs on $node in $want, its sidecar reports: $members"
+done
 voters=$(kubectl -n "$NS" get dqlitecluster "$CLUSTER" -o jsonpath='{.status.voters}')
 [ "$voters" = 3 ] || fail "voters: '$voters', want 3"
 
 # --- 4 ---------------------------------------------------------------------------------------------
+for pod in "$CLUSTER-0" "$CLUSTER-1" "$CLUSTER-2"; do
+  node=$(kubectl -n "$NS" get pod "$pod" -o jsonpath='{.spec.nodeName}')
+  kubectl get --raw "/api/v1/nodes/$node/proxy/stats/summary" >"$OUT/summary-$node.json"
+  mem=$(python3 - "$OUT/summary-$node.json" "$pod" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+for p in s.get("pods", []):
+    if p["podRef"]["name"] == sys.argv[2]:
+        for c in p.get("containers", []):
+            if c["name"] == "dqlite":
+                m = c.get("memory", {})
+                print("working set %.1f MiB, rss %.1f MiB" % (m.get("workingSetBytes", 0) / 2**20, m.get("rssBytes", 0) / 2**20))
+PY
+)
+  record "sidecar memory $pod on $node (kubelet cgroup): $mem"
+done
+
+# --- 5 ---------------------------------------------------------------------------------------------
 # The image's runtime has no compiler: the round trip is compiled here and streamed into /tmp (the
 # pod's emptyDir; the root filesystem is read-only).
 javac --release 17 -cp "$REPO/sidecar/target/dqlite-sidecar.jar" -d "$OUT/sql" \
@@ -105,23 +136,6 @@ record "kubectl exec $CLUSTER-0 id: $id"
 [[ $id == uid=10001* ]] || fail "the sidecar does not run as uid 10001: $id"
 sql "$CLUSTER-0" write | tee "$OUT/sql-write.txt" >&2
 sql "$CLUSTER-2" read | tee "$OUT/sql-read.txt" >&2
-grep -q . "$OUT/sql-read.txt" || fail "nothing read back through $CLUSTER-2"
+grep -q "read: [1-9][0-9]* row" "$OUT/sql-read.txt" || fail "nothing read back through $CLUSTER-2"
 record "SQL through the app socket of $CLUSTER-0 (write) and $CLUSTER-2 (read): ok"
 
-# --- 5 ---------------------------------------------------------------------------------------------
-for pod in "$CLUSTER-0" "$CLUSTER-1" "$CLUSTER-2"; do
-  node=$(kubectl -n "$NS" get pod "$pod" -o jsonpath='{.spec.nodeName}')
-  kubectl get --raw "/api/v1/nodes/$node/proxy/stats/summary" >"$OUT/summary-$node.json"
-  mem=$(python3 - "$OUT/summary-$node.json" "$pod" <<'PY'
-import json, sys
-s = json.load(open(sys.argv[1]))
-for p in s.get("pods", []):
-    if p["podRef"]["name"] == sys.argv[2]:
-        for c in p.get("containers", []):
-            if c["name"] == "dqlite":
-                m = c.get("memory", {})
-                print("working set %.1f MiB, rss %.1f MiB" % (m.get("workingSetBytes", 0) / 2**20, m.get("rssBytes", 0) / 2**20))
-PY
-)
-  record "sidecar memory $pod on $node (kubelet cgroup): $mem"
-done

@@ -77,7 +77,7 @@ pid_of() { cat "$STATE/run/$1.pid" 2>/dev/null || true; }
 running() {
   local pid
   pid=$(pid_of "$1")
-  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$STATE"
+  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] && [[ "$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")" == *"$STATE"* ]]
 }
 
 # start NAME COMMAND...: a background daemon in its own session; it must not inherit our stdout.
@@ -154,7 +154,7 @@ KUBECONFIG
 ensure_packages() {
   local p missing=()
   for p in containerd runc containernetworking-plugins iptables conntrack buildah; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+    [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" == *"ok installed"* ]] || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing ${missing[*]}"
@@ -162,7 +162,7 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-add_lo_address() { ip -o -4 addr show dev lo | grep -qF " $1/" || ip addr add "$1/32" dev lo; }
+add_lo_address() { [[ " $(ip -o -4 addr show dev lo) " == *" $1/"* ]] || ip addr add "$1/32" dev lo; }
 
 # set_sysctl KEY VALUE: remember the old value once (down restores it).
 set_sysctl() {
@@ -236,6 +236,7 @@ write_kubelet_config() {
   local node=$1 dir ip
   dir=$(node_dir "$node")
   ip=$(node_ip "$node")
+  mkdir -p "$dir"
   issue "kubelet-$node" "/O=system:nodes/CN=system:node:$node" "basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=clientAuth,serverAuth
@@ -288,7 +289,6 @@ start_node() {
   for cg in /sys/fs/cgroup/*/; do
     [ -d "$cg" ] && mkdir -p "$cg$CGROUP_PREFIX-$node" 2>/dev/null || true
   done
-  write_kubelet_config "$node"
   start "kubelet-$node" "$BIN/kubelet" --config "$dir/kubelet.yaml" \
     --kubeconfig "$dir/kubelet.kubeconfig" --hostname-override "$node" --node-ip "$(node_ip "$node")" \
     --root-dir "$dir/kubelet" --cert-dir "$dir/kubelet/pki" \
@@ -397,7 +397,12 @@ cmd_up() {
 
   bash "$HERE/control-plane.sh" up
   log "control plane up (+$(($(date +%s) - t0)) s)"
-  for node in "${NODES[@]}"; do start_node "$node"; done
+  # Certificates one at a time (they share the CA's serial file), then the nodes side by side:
+  # importing the images into three containerds is most of a node's start.
+  for node in "${NODES[@]}"; do write_kubelet_config "$node"; done
+  local pids=()
+  for node in "${NODES[@]}"; do start_node "$node" & pids+=($!); done
+  for pid in "${pids[@]}"; do wait "$pid" || die "a node did not start (logs: $STATE/logs)"; done
   start_cluster_services
   for node in "${NODES[@]}"; do wait_until 120 "node $node Ready" node_ready "$node"; done
   wait_until 60 "the default StorageClass" kubectl_ get storageclass localkube
@@ -435,7 +440,7 @@ kill_strays() {
   local pid
   for pid in $(ps -eo pid=); do
     [ -r "/proc/$pid/cmdline" ] || continue
-    if tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$STATE/"; then
+    if [[ "$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")" == *"$STATE/"* ]]; then
       [ "$pid" = $$ ] || kill -KILL "$pid" 2>/dev/null || true
     fi
   done
@@ -539,7 +544,7 @@ cmd_check_clean() {
   local left=() pid
   for pid in $(ps -eo pid=); do
     [ "$pid" = $$ ] && continue
-    if tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$STATE/"; then
+    if [[ "$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")" == *"$STATE/"* ]]; then
       left+=("process $pid: $(tr '\0' ' ' <"/proc/$pid/cmdline" | cut -c1-120)")
     fi
     grep -qs ":/$CGROUP_PREFIX-" "/proc/$pid/cgroup" && left+=("process $pid in a node cgroup")

@@ -33,7 +33,7 @@ step() { log "$* (+$(($(date +%s) - started)) s)"; }
 # --- 1. packages ----------------------------------------------------------------------------------
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+  [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" == *"ok installed"* ]] || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing ${missing[*]}"
@@ -128,10 +128,15 @@ bud sidecar "$SIDECAR_IMAGE"
 bud operator "$OPERATOR_IMAGE"
 
 # --- 6. archives ----------------------------------------------------------------------------------
+# Only an image that changed is written again (half a minute each on a busy machine).
 for pair in "sidecar $SIDECAR_IMAGE" "operator $OPERATOR_IMAGE"; do
   set -- $pair
-  rm -f "$OUT/$1.tar"
+  id=$(buildah inspect --type image --format '{{.FromImageID}}' "$2")
+  if [ -f "$OUT/$1.tar" ] && [ "$(cat "$OUT/$1.id" 2>/dev/null)" = "$id" ]; then continue; fi
+  step "exporting $OUT/$1.tar"
+  rm -f "$OUT/$1.tar" "$OUT/$1.id"
   buildah push --quiet "$2" "oci-archive:$OUT/$1.tar:$2" >/dev/null
+  echo "$id" >"$OUT/$1.id"
 done
 step "done"
 buildah images --format '{{.Name}}:{{.Tag}}  {{.Size}}' | grep -E "dqlite-k8s|debian" >&2 || true
