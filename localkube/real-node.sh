@@ -415,14 +415,17 @@ cmd_up() {
 # delete_workloads: what the API holds that the kubelets must stop and unmount, while they run.
 delete_workloads() {
   kubectl_ get --raw /readyz >/dev/null 2>&1 || return 0
+  # Owners first and orphaning (nothing recreates a pod), then the pods with a short grace: a
+  # teardown needs no handover, and the garbage collector would give each pod its own full grace.
   if kubectl_ get crd dqliteclusters.dqlite.io >/dev/null 2>&1; then
-    kubectl_ delete dqliteclusters --all -A --wait=false >/dev/null 2>&1 || true
+    kubectl_ delete dqliteclusters --all -A --cascade=orphan --wait=false >/dev/null 2>&1 || true
   fi
   local ns
   for ns in $(kubectl_ get ns -o jsonpath='{.items[*].metadata.name}'); do
     case $ns in kube-system | kube-public | kube-node-lease) continue ;; esac
-    kubectl_ -n "$ns" delete deployments,statefulsets,replicasets,jobs,pods --all --wait=false \
-      --grace-period=5 >/dev/null 2>&1 || true
+    kubectl_ -n "$ns" delete deployments,statefulsets,replicasets,jobs --all --cascade=orphan \
+      --wait=false >/dev/null 2>&1 || true
+    kubectl_ -n "$ns" delete pods --all --grace-period=2 --wait=false >/dev/null 2>&1 || true
   done
   local deadline=$(($(date +%s) + 90))
   while [ -n "$(kubectl_ get pods -A -o name 2>/dev/null)" ] && [ "$(date +%s)" -lt "$deadline" ]; do
