@@ -8,7 +8,8 @@
 #     each sidecar reports (status.members[].zone) being its node's;
 #  4. measurements: apply-to-Ready, and each sidecar container's memory as the kubelet's cgroup
 #     reports it (summary API, working set), before anything else runs in the pods;
-#  5. SQL through demo-0's app socket (/run/dqlite/dqlite.sock) with kubectl exec in the sidecar
+#  5. the restricted security context enforced (no capabilities, no_new_privs, a seccomp filter,
+#     read-only root), then SQL through demo-0's app socket (/run/dqlite/dqlite.sock) with kubectl exec in the sidecar
 #     container "dqlite" (this project's JDBC driver, from the image's jar), read back through
 #     demo-2;
 #  6. real-node.sh down, then real-node.sh check-clean (no process, mount, iptables chain, bridge,
@@ -134,6 +135,16 @@ sql() {
 id=$(kubectl -n "$NS" exec "$CLUSTER-0" -c dqlite -- id)
 record "kubectl exec $CLUSTER-0 id: $id"
 [[ $id == uid=10001* ]] || fail "the sidecar does not run as uid 10001: $id"
+# The restricted security context, as runc applied it to the sidecar (PID 1 of its container).
+status=$(kubectl -n "$NS" exec "$CLUSTER-0" -c dqlite -- grep -E '^(CapEff|NoNewPrivs|Seccomp):' /proc/1/status | tr -s '\t\n' '  ')
+record "sidecar PID 1: $status"
+[[ $status == *"CapEff: 0000000000000000"* && $status == *"NoNewPrivs: 1"* && $status == *"Seccomp: 2"* ]] ||
+  fail "the sidecar runs with capabilities, without no_new_privs or without a seccomp filter: $status"
+if kubectl -n "$NS" exec "$CLUSTER-0" -c dqlite -- touch /opt/dqlite/x 2>"$OUT/touch.txt"; then
+  fail "the sidecar's root filesystem is writable"
+fi
+grep -q "Read-only file system" "$OUT/touch.txt" || fail "touch /opt/dqlite/x: $(cat "$OUT/touch.txt")"
+record "root filesystem read-only, no capabilities, no_new_privs, seccomp filter: ok"
 sql "$CLUSTER-0" write | tee "$OUT/sql-write.txt" >&2
 sql "$CLUSTER-2" read | tee "$OUT/sql-read.txt" >&2
 grep -q "read: [1-9][0-9]* row" "$OUT/sql-read.txt" || fail "nothing read back through $CLUSTER-2"
