@@ -106,7 +106,7 @@ bench-operator: build k8s-binaries
 ## ~/.cache/dqlite-k8s/images when no registry serves debian:<suite>-slim; tagged as the chart and
 ## the CRD name them; OCI archives in target/images/. DEBIAN_SUITE=trixie for trixie. See
 ## docs/packaging.md, "Images without a daemon".
-images:
+images: deps
 	bash scripts/images/build.sh
 
 ## real-node-up / real-node-down: three real kubelets with containerd in three zones, kube-proxy,
