@@ -6,23 +6,37 @@
 #   docker build --target operator -t dqlite-k8s/operator:0.1.0 .
 #
 # Both run as the fixed non-root uid/gid 10001 on a read-only root filesystem (the pod mounts an
-# emptyDir at /tmp), on Debian bookworm-slim with Debian's OpenJDK 17 JRE. No HEALTHCHECK: Kubernetes
+# emptyDir at /tmp), on Debian bookworm-slim with a Java 17 runtime jlink'd from Debian's JDK.
+# `make images` builds the same targets with buildah and prebuilt jars (--build-arg JARS=prebuilt). No HEALTHCHECK: Kubernetes
 # ignores it and probes the containers itself (operator :8080 and sidecar :8081, /livez and /readyz),
 # as the Helm chart and the operator's StatefulSets declare. See docs/packaging.md.
 
 ARG DEBIAN_IMAGE=debian:bookworm-slim
+# Where the jars and the Java runtime come from: `maven` builds them in the stage below (what
+# `docker build` does); `prebuilt` takes them from the context's prebuilt/ directory, where
+# `make images` (scripts/images/build.sh) puts the jars the host's Maven reactor packaged and the
+# runtime the host's jlink made, so that the image build runs no Maven and needs no network but
+# Debian's archive.
+ARG JARS=maven
+# The Java modules of the runtime (jlink): `jdeps --print-module-deps` of both shaded jars (make
+# images checks that it names nothing else), plus jdk.crypto.ec, which TLS with EC keys loads as
+# a service and jdeps cannot see.
+ARG JAVA_MODULES=java.base,java.compiler,java.desktop,java.net.http,java.sql.rowset,jdk.management,jdk.net,jdk.unsupported,jdk.crypto.ec
 
 # ---------------------------------------------------------------------------------------------
-# build: the Maven reactor, for the sidecar and the operator and what they depend on. The local
-# repository is a BuildKit cache mount, so dependencies are downloaded once, not on every change.
+# build-maven: the Maven reactor, for the sidecar and the operator and what they depend on, and
+# a jlink'd Java runtime. The local repository is a BuildKit cache mount, so dependencies are
+# downloaded once, not on every change.
 # ---------------------------------------------------------------------------------------------
-FROM ${DEBIAN_IMAGE} AS build
+FROM ${DEBIAN_IMAGE} AS build-maven
 
-# Versions come from bookworm's archive, which the base image tag pins; pinning each package would
-# break the build at every Debian point release without making it more reproducible.
+# The JDK of the suite (trixie: openjdk-21-jdk-headless).
+ARG JDK_PACKAGE=openjdk-17-jdk-headless
+# Versions come from the suite's archive, which the base image tag pins; pinning each package
+# would break the build at every Debian point release without making it more reproducible.
 # hadolint ignore=DL3008
 RUN apt-get update \
- && apt-get install -y --no-install-recommends openjdk-17-jdk-headless maven \
+ && apt-get install -y --no-install-recommends ${JDK_PACKAGE} maven \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /build
@@ -31,29 +45,45 @@ COPY . .
 # Tests run outside the image build (`make test`): they need libdqlite, go-dqlite and real nodes.
 RUN --mount=type=cache,target=/root/.m2 \
     mvn -B -ntp -pl sidecar,operator -am package -DskipTests
+ARG JAVA_MODULES
+RUN jlink --add-modules "${JAVA_MODULES}" --strip-debug --no-header-files --no-man-pages \
+      --compress=2 --generate-cds-archive --output /build/jre
 
 # ---------------------------------------------------------------------------------------------
-# runtime: what both images share: the JRE and the unprivileged user.
+# build-prebuilt: the same files, built on the host by `make images`.
+# ---------------------------------------------------------------------------------------------
+FROM scratch AS build-prebuilt
+COPY prebuilt/ /build/
+
+# build: /build/sidecar/target/dqlite-sidecar.jar, /build/operator/target/dqlite-operator.jar and
+# the Java runtime /build/jre, from one of the two stages above (only that one is built).
+# A stage of this file, not an image: there is no tag to pin.
+# hadolint ignore=DL3006
+FROM build-${JARS} AS build
+
+# ---------------------------------------------------------------------------------------------
+# runtime: what both images share: the jlink'd Java runtime and the unprivileged user. No JDK,
+# no Debian JRE (its desktop and tool libraries would double the image), no build tool.
 # ---------------------------------------------------------------------------------------------
 FROM ${DEBIAN_IMAGE} AS runtime
 
 ARG VERSION=0.1.0
 ARG REVISION=unknown
+ARG DEBIAN_IMAGE
 LABEL org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.vendor="dqlite for Kubernetes" \
       org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.url="https://dqlite.io" \
-      org.opencontainers.image.base.name="docker.io/library/debian:bookworm-slim"
+      org.opencontainers.image.base.name="${DEBIAN_IMAGE}"
 
-# As in the build stage, the base image tag pins the archive.
-# hadolint ignore=DL3008
-RUN apt-get update \
- && apt-get install -y --no-install-recommends openjdk-17-jre-headless \
- && rm -rf /var/lib/apt/lists/* \
- && groupadd --system --gid 10001 dqlite \
+COPY --from=build /build/jre /opt/java
+ENV JAVA_HOME=/opt/java \
+    PATH=/opt/java/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+RUN groupadd --system --gid 10001 dqlite \
  && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
-      --shell /usr/sbin/nologin dqlite
+      --shell /usr/sbin/nologin dqlite \
+ && java -Xshare:auto -version
 
 # ---------------------------------------------------------------------------------------------
 # sidecar: one dqlite node per pod, libdqlite (Debian's libdqlite0) through JNA.

@@ -100,3 +100,28 @@ bench-sidecar: build
 ## reconcile latency quantiles (bench/operator.sh; docs/benchmarks.md, "Operator").
 bench-operator: build k8s-binaries
 	bash bench/operator.sh
+
+.PHONY: images real-node-up real-node-down real-node-test
+
+## images: the sidecar and operator images with buildah (no daemon, no Maven inside the build): the
+## jars from the reactor, a jlink'd Java runtime, a debootstrap'd base cached in
+## ~/.cache/dqlite-k8s/images when no registry serves debian:<suite>-slim; tagged as the chart and
+## the CRD name them; OCI archives in target/images/. DEBIAN_SUITE=trixie for trixie. See
+## docs/packaging.md, "Images without a daemon".
+images: deps
+	bash scripts/images/build.sh
+
+## real-node-up / real-node-down: three real kubelets with containerd in three zones, kube-proxy,
+## CoreDNS and a volume provisioner beside their own control plane (root; docs/local-control-plane.md,
+## "Real nodes"). down leaves no process, mount, iptables chain, bridge or address behind.
+real-node-up: images
+	bash localkube/real-node.sh up
+
+real-node-down:
+	bash localkube/real-node.sh down
+
+## real-node-test: up, the nodes Ready in their zones, the operator from the chart and a 3-replica
+## DqliteCluster on the built images, SQL through a pod's app socket, then down and a check that
+## nothing is left (localkube/real-node-test.sh).
+real-node-test: images
+	bash localkube/real-node-test.sh

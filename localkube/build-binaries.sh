@@ -5,12 +5,15 @@ set -euo pipefail
 
 usage() {
   cat <<USAGE
-Usage: $(basename "$0") [--print-bin-dir] [--help]
+Usage: $(basename "$0") [--node] [--print-bin-dir] [--help]
 
 Builds kube-apiserver, kube-controller-manager, kube-scheduler and kubectl ${K8S_VERSION:-v1.36.3}
 and helm ${HELM_VERSION:-v3.22.0} from the Go module proxy, and installs Debian's etcd-server if etcd
 is missing. Idempotent: a binary whose --version already matches is not rebuilt.
 
+  --node            also build what a real node needs (localkube/real-node.sh): kubelet and
+                    kube-proxy ${K8S_VERSION:-v1.36.3}, CoreDNS ${COREDNS_VERSION:-v1.15.0} and the pause
+                    program (localkube/node/pause), into the same directory
   --print-bin-dir   print the directory holding the binaries and exit (builds nothing)
 
 Environment (defaults in brackets):
@@ -24,15 +27,21 @@ USAGE
 
 K8S_VERSION=v1.36.3
 HELM_VERSION=v3.22.0
+COREDNS_VERSION=v1.15.0
 # Used only when no Go >= 1.21 is installed: fetched from the module proxy as a Go module.
 GO_BOOTSTRAP=go1.26.8
 CACHE_ROOT=${LOCALKUBE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dqlite-k8s}
 BIN_DIR=${LOCALKUBE_BIN_DIR:-$CACHE_ROOT/k8s-$K8S_VERSION/bin}
 GO=${GO:-go}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# The pause program's version: raise it when localkube/node/pause/main.go changes.
+PAUSE_VERSION=localkube-1
 
+NODE=false
 case "${1:-}" in
   -h | --help) usage; exit 0 ;;
   --print-bin-dir) echo "$BIN_DIR"; exit 0 ;;
+  --node) NODE=true ;;
   "") ;;
   *) usage >&2; exit 2 ;;
 esac
@@ -102,11 +111,15 @@ version_ok() {
   case $1 in
     kubectl) out=$("$bin" version --client 2>/dev/null || true) ;;
     helm) out=$("$bin" version --short 2>/dev/null || true) ;;
+    coredns) out=$("$bin" -version 2>/dev/null | sed 's/CoreDNS-/v/' || true) ;;
+    pause) out=$("$bin" -v 2>/dev/null || true) ;;
     *) out=$("$bin" --version 2>/dev/null || true) ;;
   esac
   grep -qE "(^|[^0-9A-Za-z.])${expected//./\\.}([^0-9A-Za-z.]|$)" <<<"$out"
 }
 
+# build_kubernetes COMMAND...: the throwaway module that requires k8s.io/kubernetes, then COMMANDs
+# (k8s.io/kubernetes/cmd/<COMMAND>) into the binary directory.
 build_kubernetes() {
   local src=$CACHE_ROOT/k8s-$K8S_VERSION/src minor gomod
   minor=${K8S_VERSION#v1.}
@@ -143,6 +156,8 @@ import (
 	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
 	_ "k8s.io/kubernetes/cmd/kube-scheduler"
 	_ "k8s.io/kubernetes/cmd/kubectl"
+	_ "k8s.io/kubernetes/cmd/kubelet"
+	_ "k8s.io/kubernetes/cmd/kube-proxy"
 )
 GO
 
@@ -157,12 +172,28 @@ GO
     ldflags+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
     ldflags+=" -X $pkg.gitTreeState=clean"
   done
-  log "compiling kube-apiserver, kube-controller-manager, kube-scheduler, kubectl (a cold build takes minutes)"
-  (cd "$src" && "$GO" build -trimpath -ldflags "$ldflags" -o "$BIN_DIR/" \
-    k8s.io/kubernetes/cmd/kube-apiserver \
-    k8s.io/kubernetes/cmd/kube-controller-manager \
-    k8s.io/kubernetes/cmd/kube-scheduler \
-    k8s.io/kubernetes/cmd/kubectl)
+  log "compiling $* (a cold build takes minutes)"
+  local pkgs=() c
+  for c in "$@"; do pkgs+=("k8s.io/kubernetes/cmd/$c"); done
+  (cd "$src" && "$GO" build -trimpath -ldflags "$ldflags" -o "$BIN_DIR/" "${pkgs[@]}")
+}
+
+build_coredns() {
+  log "compiling coredns $COREDNS_VERSION"
+  GOBIN=$BIN_DIR "$GO" install -trimpath -ldflags "-s -w" "github.com/coredns/coredns@$COREDNS_VERSION"
+}
+
+# build_pause: the pod sandbox's pause program (localkube/node/pause), static, stamped with its
+# version so that version_ok finds it.
+build_pause() {
+  local src=$CACHE_ROOT/pause-src
+  log "compiling pause $PAUSE_VERSION"
+  rm -rf "$src"
+  mkdir -p "$src"
+  cp "$HERE/node/pause/main.go" "$src/"
+  printf 'module localkube.invalid/pause\n\ngo 1.21\n' >"$src/go.mod"
+  (cd "$src" && GOTOOLCHAIN=local "$GO" build -trimpath -ldflags "-s -w -X main.version=$PAUSE_VERSION" \
+    -o "$BIN_DIR/pause" .)
 }
 
 build_helm() {
@@ -187,17 +218,32 @@ ensure_etcd
 exec 9>"$CACHE_ROOT/.build.lock"
 flock 9
 
-need_k8s=false
-for b in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
-  version_ok "$b" "$K8S_VERSION" || need_k8s=true
+K8S_COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
+$NODE && K8S_COMMANDS+=(kubelet kube-proxy)
+missing=()
+for b in "${K8S_COMMANDS[@]}"; do
+  version_ok "$b" "$K8S_VERSION" || missing+=("$b")
 done
-if $need_k8s; then
+if [ ${#missing[@]} -gt 0 ]; then
   ensure_go
-  build_kubernetes
+  build_kubernetes "${missing[@]}"
 else log "kubernetes $K8S_VERSION binaries already built"; fi
-for b in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+for b in "${K8S_COMMANDS[@]}"; do
   version_ok "$b" "$K8S_VERSION" || die "$BIN_DIR/$b does not report $K8S_VERSION after the build"
 done
+
+if $NODE; then
+  if version_ok coredns "$COREDNS_VERSION"; then log "coredns $COREDNS_VERSION already built"; else
+    ensure_go
+    build_coredns
+  fi
+  version_ok coredns "$COREDNS_VERSION" || die "$BIN_DIR/coredns does not report $COREDNS_VERSION after the build"
+  if version_ok pause "$PAUSE_VERSION"; then log "pause $PAUSE_VERSION already built"; else
+    ensure_go
+    build_pause
+  fi
+  version_ok pause "$PAUSE_VERSION" || die "$BIN_DIR/pause does not report $PAUSE_VERSION after the build"
+fi
 
 if version_ok helm "$HELM_VERSION"; then
   log "helm $HELM_VERSION already built"

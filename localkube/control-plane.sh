@@ -23,6 +23,10 @@ Environment (defaults in brackets; ports are remembered in the state directory b
   LOCALKUBE_DIR            state directory             [$REPO/.local/localkube]
   LOCALKUBE_BIN_DIR        binaries                    [from build-binaries.sh]
   LOCALKUBE_HOST           loopback address to bind    [127.0.0.1]
+  LOCALKUBE_API_ADDRESS    the API server's bind and advertised address [LOCALKUBE_HOST]; another
+                           address than 127.0.0.0/8 must already be on lo (real-node.sh adds one,
+                           so that pods reach the API through the kubernetes Service); it gets
+                           the lease endpoint reconciler
   LOCALKUBE_API_PORT       kube-apiserver port         [16443]
   LOCALKUBE_ETCD_PORT      etcd client port            [12379]
   LOCALKUBE_ETCD_PEER_PORT etcd peer port              [12380]
@@ -56,6 +60,7 @@ load_config() {
   KCM_PORT=${CFG_KCM_PORT:-${LOCALKUBE_KCM_PORT:-20257}}
   SCHED_PORT=${CFG_SCHED_PORT:-${LOCALKUBE_SCHED_PORT:-20259}}
   SERVICE_CIDR=${CFG_SERVICE_CIDR:-${LOCALKUBE_SERVICE_CIDR:-10.96.0.0/16}}
+  API_ADDR=${CFG_API_ADDR:-${LOCALKUBE_API_ADDRESS:-$HOST}}
   case $HOST in 127.*) ;; *) die "LOCALKUBE_HOST=$HOST is not a loopback address (127.0.0.0/8)" ;; esac
   PKI=$STATE/pki
   LOGS=$STATE/logs
@@ -74,6 +79,7 @@ CFG_ETCD_PEER_PORT=$ETCD_PEER_PORT
 CFG_KCM_PORT=$KCM_PORT
 CFG_SCHED_PORT=$SCHED_PORT
 CFG_SERVICE_CIDR=$SERVICE_CIDR
+CFG_API_ADDR=$API_ADDR
 CONF
 }
 
@@ -120,7 +126,7 @@ extendedKeyUsage=clientAuth"
   issue apiserver "/CN=kube-apiserver" "basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=serverAuth
-subjectAltName=IP:$HOST,IP:127.0.0.1,IP:$svc_ip,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster,DNS:kubernetes.default.svc.cluster.local"
+subjectAltName=IP:$HOST,IP:127.0.0.1,IP:$API_ADDR,IP:$svc_ip,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster,DNS:kubernetes.default.svc.cluster.local"
   issue etcd "/CN=localkube-etcd" "basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=serverAuth,clientAuth
@@ -173,7 +179,7 @@ kind: Config
 clusters:
 - name: localkube
   cluster:
-    server: https://$HOST:$API_PORT
+    server: https://$API_ADDR:$API_PORT
     certificate-authority: $PKI/ca.crt
 users:
 - name: $cert
@@ -222,7 +228,8 @@ start() {
     log "$name already running (pid $(pid_of "$name"))"
     return 0
   fi
-  port_open "$HOST" "$port" && die "$HOST:$port (for $name) is taken by another process: stop it, or choose another port (LOCALKUBE_*_PORT) with a fresh LOCALKUBE_DIR"
+  local host=${START_HOST:-$HOST}
+  port_open "$host" "$port" && die "$host:$port (for $name) is taken by another process: stop it, or choose another port (LOCALKUBE_*_PORT) with a fresh LOCALKUBE_DIR"
   mkdir -p "$LOGS" "$RUN"
   # setsid: the component outlives this script and a terminal's Ctrl-C; it does not fork here, so
   # $! is the component's own PID.
@@ -256,6 +263,11 @@ cmd_up() {
   local started
   started=$(date +%s)
   DEADLINE=$((started + ${LOCALKUBE_UP_TIMEOUT:-180}))
+  case $API_ADDR in
+    127.*) ;;
+    *) [[ " $(ip -o -4 addr show dev lo 2>/dev/null) " == *" $API_ADDR/"* ]] ||
+      die "LOCALKUBE_API_ADDRESS=$API_ADDR is neither in 127.0.0.0/8 nor on lo: add it first (ip addr add $API_ADDR/32 dev lo)" ;;
+  esac
   "$HERE/build-binaries.sh" >/dev/null
   BIN=$(bin_dir)
   save_config
@@ -271,8 +283,12 @@ cmd_up() {
     --peer-trusted-ca-file "$PKI/ca.crt"
   wait_for "etcd on $HOST:$ETCD_PORT" port_open "$HOST" "$ETCD_PORT"
 
-  start kube-apiserver "$API_PORT" "$BIN/kube-apiserver" \
-    --bind-address "$HOST" --advertise-address "$HOST" --secure-port "$API_PORT" \
+  # A loopback address cannot be advertised through the lease reconciler (the API server refuses
+  # it for the kubernetes Service); an address on lo can, and then pods reach the API.
+  local reconciler=lease
+  case $API_ADDR in 127.*) reconciler=none ;; esac
+  START_HOST=$API_ADDR start kube-apiserver "$API_PORT" "$BIN/kube-apiserver" \
+    --bind-address "$API_ADDR" --advertise-address "$API_ADDR" --secure-port "$API_PORT" \
     --etcd-servers "https://$HOST:$ETCD_PORT" --etcd-cafile "$PKI/ca.crt" \
     --etcd-certfile "$PKI/apiserver-etcd-client.crt" --etcd-keyfile "$PKI/apiserver-etcd-client.key" \
     --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
@@ -287,7 +303,7 @@ cmd_up() {
     --requestheader-username-headers X-Remote-User --requestheader-group-headers X-Remote-Group \
     --requestheader-extra-headers-prefix X-Remote-Extra- \
     --proxy-client-cert-file "$PKI/front-proxy-client.crt" --proxy-client-key-file "$PKI/front-proxy-client.key" \
-    --endpoint-reconciler-type none \
+    --endpoint-reconciler-type "$reconciler" \
     --kubelet-client-certificate "$PKI/apiserver-kubelet-client.crt" \
     --kubelet-client-key "$PKI/apiserver-kubelet-client.key" \
     --kubelet-preferred-address-types InternalIP \
@@ -366,7 +382,7 @@ cmd_status() {
   done
   BIN=$(bin_dir)
   if [ -f "$ADMIN_KUBECONFIG" ] && kubectl_admin get --raw /readyz >/dev/null 2>&1; then
-    echo "api: ready at https://$HOST:$API_PORT"
+    echo "api: ready at https://$API_ADDR:$API_PORT"
   else
     echo "api: not ready"
     ok=1

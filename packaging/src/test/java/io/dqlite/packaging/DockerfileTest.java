@@ -46,28 +46,75 @@ class DockerfileTest {
 
   @Test
   void hasABuildStageASharedRuntimeAndTheTwoTargets() {
-    assertThat(dockerfile.stages()).containsKeys("build", "runtime", "sidecar", "operator");
+    assertThat(dockerfile.stages())
+        .containsKeys("build-maven", "build-prebuilt", "build", "runtime", "sidecar", "operator");
     assertThat(dockerfile.stage("sidecar").base()).isEqualTo("runtime");
     assertThat(dockerfile.stage("operator").base()).isEqualTo("runtime");
     assertThat(dockerfile.globalArg("DEBIAN_IMAGE")).contains("debian:bookworm-slim");
     assertThat(dockerfile.stage("runtime").base()).isEqualTo("${DEBIAN_IMAGE}");
-    assertThat(dockerfile.stage("build").base()).isEqualTo("${DEBIAN_IMAGE}");
+    assertThat(dockerfile.stage("build-maven").base()).isEqualTo("${DEBIAN_IMAGE}");
+    assertThat(dockerfile.stage("build-prebuilt").base()).isEqualTo("scratch");
+    assertThat(dockerfile.stage("build").base())
+        .as("build is one of build-maven and build-prebuilt, chosen by the JARS build argument")
+        .isEqualTo("build-${JARS}");
+    assertThat(dockerfile.globalArg("JARS"))
+        .as("a plain `docker build --target …` builds the jars with Maven, as before")
+        .contains("maven");
   }
 
   @Test
-  void runtimeCarriesTheJreAndOnlyTheSidecarCarriesLibdqlite() {
-    assertThat(aptPackages(dockerfile.stage("runtime"))).contains("openjdk-17-jre-headless");
+  void runtimeCarriesAJlinkedJavaAndOnlyTheSidecarCarriesLibdqlite() {
+    assertThat(aptPackages(dockerfile.stage("runtime")))
+        .as("no Debian JRE, JDK, compiler or build tool in the runtime images")
+        .isEmpty();
     assertThat(aptPackages(dockerfile.stage("sidecar"))).containsExactly("libdqlite0");
     assertThat(aptPackages(dockerfile.stage("operator"))).isEmpty();
-    assertThat(aptPackages(dockerfile.stage("runtime")))
-        .as("no JDK, compiler or build tool in the runtime images")
-        .noneMatch(p -> p.matches("openjdk-\\d+-jdk.*") || p.equals("maven") || p.endsWith("-dev"));
+    assertThat(destinationOf(dockerfile.stage("runtime"), "/build/jre")).isEqualTo("/opt/java");
+    Map<String, String> env = DockerfileModel.pairs(dockerfile.lineage("operator"), "ENV");
+    assertThat(env).containsEntry("JAVA_HOME", "/opt/java");
+    assertThat(env.get("PATH")).startsWith("/opt/java/bin:");
+  }
+
+  @Test
+  void bothBuildPathsMakeTheRuntimeFromTheSameModules() throws IOException {
+    String modules = dockerfile.globalArg("JAVA_MODULES").orElseThrow(
+        () -> new AssertionError("no global ARG JAVA_MODULES=…"));
+    assertThat(List.of(modules.split(",")))
+        .as("jdk.crypto.ec is loaded as a TLS provider, which jdeps cannot see")
+        .contains("java.base", "jdk.unsupported", "jdk.crypto.ec")
+        .doesNotContain("jdk.compiler", "jdk.jartool", "jdk.jlink");
+    Instruction jlink =
+        dockerfile.stage("build-maven").all("RUN").stream()
+            .filter(i -> i.arguments().startsWith("jlink "))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("build-maven runs no jlink"));
+    String jlinkLine = jlink.arguments().replaceAll("\\s+", " ");
+    assertThat(jlinkLine)
+        .contains("--add-modules \"${JAVA_MODULES}\"")
+        .contains("--output /build/jre");
+    String jlinkFlags = jlinkLine.substring(
+        jlinkLine.indexOf("--strip-debug"), jlinkLine.indexOf(" --output"));
+    // make images runs the same jlink on the host, with the modules it reads from the Dockerfile,
+    // and lays out the prebuilt context where build-prebuilt copies it from.
+    String images =
+        Files.readString(RepoPaths.resolve("scripts/images/build.sh"), StandardCharsets.UTF_8);
+    assertThat(images)
+        .contains("ARG JAVA_MODULES=")
+        .as("make images runs jlink with the Dockerfile's flags").contains(jlinkFlags)
+        .contains("prebuilt/sidecar/target/dqlite-sidecar.jar")
+        .contains("prebuilt/operator/target/dqlite-operator.jar")
+        .contains("$CONTEXT/prebuilt/jre")
+        .contains("--build-arg JARS=prebuilt");
+    assertThat(dockerfile.stage("build-prebuilt").all("COPY"))
+        .singleElement()
+        .extracting(Instruction::arguments)
+        .isEqualTo("prebuilt/ /build/");
   }
 
   @Test
   void buildStagePackagesExactlyTheModulesWhoseJarsAreCopied() {
     Instruction mvn =
-        dockerfile.stage("build").all("RUN").stream()
+        dockerfile.stage("build-maven").all("RUN").stream()
             .filter(i -> i.arguments().contains("mvn "))
             .findFirst()
             .orElseThrow(() -> new AssertionError("the build stage runs no mvn"));
@@ -77,14 +124,14 @@ class DockerfileTest {
     assertThat(pl.find()).as("mvn -pl <modules>").isTrue();
     List<String> modules = List.of(pl.group(1).split(","));
     List<String> copiedFrom =
-        copiesFromBuild().stream().map(c -> reactorPath(c.words().get(0)).getName(0).toString())
+        jarCopiesFromBuild().stream().map(c -> reactorPath(c.words().get(0)).getName(0).toString())
             .distinct().toList();
     assertThat(modules).containsExactlyInAnyOrderElementsOf(copiedFrom);
   }
 
   @Test
   void everyCopyFromTheBuildStageIsAJarThatMavenPackageProduces() {
-    List<Instruction> copies = copiesFromBuild();
+    List<Instruction> copies = jarCopiesFromBuild();
     assertThat(copies).hasSize(2);
     for (Instruction copy : copies) {
       Path source = reactorPath(copy.words().get(0));
@@ -107,6 +154,9 @@ class DockerfileTest {
   @Test
   void everyCopyFromTheContextExistsAndIsInTheContext() {
     for (Stage stage : dockerfile.stages().values()) {
+      if (stage.name().equals("build-prebuilt")) {
+        continue; // its context is the one make images assembles (bothBuildPaths…)
+      }
       for (Instruction copy : stage.all("COPY")) {
         if (copy.flags().containsKey("from")) {
           continue;
@@ -335,10 +385,11 @@ class DockerfileTest {
     assertThat(lint.waitFor()).as("hadolint findings:\n%s", findings).isZero();
   }
 
-  private static List<Instruction> copiesFromBuild() {
+  private static List<Instruction> jarCopiesFromBuild() {
     List<Instruction> copies = new ArrayList<>();
     for (Stage stage : dockerfile.stages().values()) {
       stage.all("COPY").stream().filter(c -> "build".equals(c.flags().get("from")))
+          .filter(c -> !c.words().get(0).equals("/build/jre"))
           .forEach(copies::add);
     }
     return copies;
@@ -346,7 +397,7 @@ class DockerfileTest {
 
   /** A path in the build stage, mapped to the repository (the stage copies the context to WORKDIR). */
   private static Path reactorPath(String buildPath) {
-    String workdir = dockerfile.stage("build").last("WORKDIR").orElseThrow().arguments();
+    String workdir = dockerfile.stage("build-maven").last("WORKDIR").orElseThrow().arguments();
     assertThat(buildPath).as("build-stage path").startsWith(workdir + "/");
     return Path.of(buildPath.substring(workdir.length() + 1));
   }

@@ -13,7 +13,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * consumer; once the scheduler has picked a node for a claim, a {@code local} PersistentVolume is
  * created on a directory under {@code root/pv/} with node affinity to that node, so that the data
  * outlives the pod and a rescheduled pod lands where its data is. Released volumes are deleted with
- * their directory (reclaim policy Delete).
+ * their directory (reclaim policy Delete). Optionally each new directory is owned by a fixed uid
+ * and gid (real kubelets, {@code localkube/real-node.sh}: the images' user 10001 writes there).
  */
 public final class LocalProvisioner implements AutoCloseable {
   /** The StorageClass name, marked as the cluster default. */
@@ -42,6 +45,7 @@ public final class LocalProvisioner implements AutoCloseable {
   private final KubernetesClient client;
   private final Path root;
   private final Set<String> nodes;
+  private final OptionalInt owner;
   private final ExecutorService executor =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -51,9 +55,19 @@ public final class LocalProvisioner implements AutoCloseable {
           });
 
   public LocalProvisioner(KubernetesClient client, Path root, Set<String> nodes) {
+    this(client, root, nodes, OptionalInt.empty());
+  }
+
+  /**
+   * A provisioner whose new volume directories belong to uid and gid {@code owner} (needs root),
+   * mode 0770.
+   */
+  public LocalProvisioner(
+      KubernetesClient client, Path root, Set<String> nodes, OptionalInt owner) {
     this.client = client;
     this.root = root;
     this.nodes = Set.copyOf(nodes);
+    this.owner = owner;
   }
 
   /** Creates the StorageClass (once) and follows claims and volumes. */
@@ -120,6 +134,9 @@ public final class LocalProvisioner implements AutoCloseable {
                 .getOrDefault("storage", new Quantity("1Gi"));
     try {
       Files.createDirectories(dir);
+      if (owner.isPresent()) {
+        chown(dir, owner.getAsInt());
+      }
       client
           .persistentVolumes()
           .resource(
@@ -173,6 +190,12 @@ public final class LocalProvisioner implements AutoCloseable {
           meta.getName(),
           e.getMessage());
     }
+  }
+
+  private static void chown(Path dir, int id) throws IOException {
+    Files.setAttribute(dir, "unix:uid", id);
+    Files.setAttribute(dir, "unix:gid", id);
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwx---"));
   }
 
   private void reclaim(PersistentVolume pv) {
