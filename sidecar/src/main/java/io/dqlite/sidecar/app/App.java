@@ -71,6 +71,7 @@ public final class App implements AutoCloseable {
   private final Path dir;
   private final AppOptions options;
   private final DqliteNode node;
+  private final DqliteNode.LastEntry lastEntryAtStart;
   private final String nodeBindAddress;
   private final NodeStore store;
   private final ConnectorConfig connectorConfig;
@@ -89,6 +90,7 @@ public final class App implements AutoCloseable {
       Path dir,
       AppOptions options,
       DqliteNode node,
+      DqliteNode.LastEntry lastEntryAtStart,
       NodeStore store,
       Dialer dialer,
       ProxyGroup proxies,
@@ -100,6 +102,7 @@ public final class App implements AutoCloseable {
     this.dir = dir;
     this.options = options;
     this.node = node;
+    this.lastEntryAtStart = lastEntryAtStart;
     this.nodeBindAddress = node.bindAddress();
     this.store = store;
     this.connectorConfig = ConnectorConfig.builder().dialer(dialer).build();
@@ -248,8 +251,13 @@ public final class App implements AutoCloseable {
                 .networkLatency(o.networkLatency())
                 .snapshot(o.snapshot())
                 .diskMode(o.diskMode())
+                .autoRecovery(o.autoRecovery())
+                .snapshotCompression(o.snapshotCompression())
                 .build());
     cleanups.push(node::close);
+    // libdqlite describes the log only before the node runs: the catch-up baseline of a restart.
+    DqliteNode.LastEntry lastEntry =
+        DqliteLibrary.get().features().describeLastEntry() ? node.describeLastEntry() : null;
     node.start();
 
     String nodeBindAddress = node.bindAddress();
@@ -270,7 +278,7 @@ public final class App implements AutoCloseable {
               name, o.externalConnection().accepted(), nodeBindAddress, proxies);
       cleanups.push(acceptor::close);
     }
-    App app = new App(info, dir, o, node, store, dialer, proxies, listener, acceptor, join);
+    App app = new App(info, dir, o, node, lastEntry, store, dialer, proxies, listener, acceptor, join);
     cleanups.push(app.prober::close);
     app.loop.start();
     app.log(Level.INFO, "started in " + dir + (join ? ", joining the cluster" : "")
@@ -297,6 +305,20 @@ public final class App implements AutoCloseable {
   /** The options the App was started with. */
   public AppOptions options() {
     return options;
+  }
+
+  /** What the loaded libdqlite can do (disk mode, auto-recovery, ...), detected at load. */
+  public io.dqlite.sidecar.node.EngineFeatures engine() {
+    return DqliteLibrary.get().features();
+  }
+
+  /**
+   * The last entry of the raft log as this node found it on disk at start ({@code
+   * dqlite_node_describe_last_entry}); empty on a libdqlite without the call (1.11.1). A node has
+   * caught up since its restart once the cluster has replicated past this index to it.
+   */
+  public Optional<DqliteNode.LastEntry> lastEntryAtStart() {
+    return Optional.ofNullable(lastEntryAtStart);
   }
 
   /** The address libdqlite listens on: this node's address, or its private abstract socket. */

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -117,6 +118,20 @@ final class RunCommand implements Callable<Integer> {
           + " 384).")
   Integer snapshotTrailing;
 
+  @Option(names = "--disk-mode", paramLabel = "true|false", arity = "1",
+      description = "Keep the database on disk, not in memory; needs libdqlite 1.18 (default:"
+          + " false).")
+  Boolean diskMode;
+
+  @Option(names = "--auto-recovery", paramLabel = "true|false", arity = "1",
+      description = "Let libdqlite delete raft files it finds corrupt at start; needs libdqlite"
+          + " 1.18 (default: libdqlite's).")
+  Boolean autoRecovery;
+
+  @Option(names = "--snapshot-compression", paramLabel = "true|false", arity = "1",
+      description = "Compress raft snapshots; needs libdqlite 1.18 (default: libdqlite's).")
+  Boolean snapshotCompression;
+
   @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate (mutual TLS).")
   Path tlsCert;
 
@@ -221,6 +236,11 @@ final class RunCommand implements Callable<Integer> {
       if (snapshotTrailing != null) {
         b.snapshotTrailing(snapshotTrailing);
       }
+      b.engine(
+          new SidecarOptions.Engine(
+              diskMode != null && diskMode,
+              Optional.ofNullable(autoRecovery),
+              Optional.ofNullable(snapshotCompression)));
       if (tlsCert != null || tlsKey != null || tlsCa != null) {
         if (tlsCert == null || tlsKey == null || tlsCa == null) {
           throw new IllegalArgumentException(

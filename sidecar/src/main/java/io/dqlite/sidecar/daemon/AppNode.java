@@ -5,7 +5,12 @@ import io.dqlite.client.ConnectorConfig;
 import io.dqlite.client.DqliteException;
 import io.dqlite.client.NodeStore;
 import io.dqlite.sidecar.app.App;
+import io.dqlite.sidecar.app.AppOptions;
+import io.dqlite.sidecar.node.DqliteNode;
+import io.dqlite.sidecar.node.EngineFeatures;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The {@link LocalNode} of a running {@link App}. */
 final class AppNode implements LocalNode {
@@ -49,6 +54,31 @@ final class AppNode implements LocalNode {
   @Override
   public void handover(Duration timeout) throws DqliteException, InterruptedException {
     app.handover(timeout);
+  }
+
+  @Override
+  public Map<String, Object> engine() {
+    return engine(app.engine(), app.options(), app.lastEntryAtStart().orElse(null));
+  }
+
+  /** The {@code self.engine} object of {@code GET /cluster}: pure, unit-tested. */
+  static Map<String, Object> engine(
+      EngineFeatures features, AppOptions options, DqliteNode.LastEntry lastEntry) {
+    Map<String, Object> engine = new LinkedHashMap<>();
+    engine.put("version", features.version());
+    engine.put("library", features.file());
+    engine.put("exports", features.present());
+    engine.put("diskMode", options.diskMode());
+    engine.put("autoRecovery", options.autoRecovery());
+    engine.put("snapshotCompression", options.snapshotCompression());
+    Map<String, Object> last = null;
+    if (lastEntry != null) {
+      last = new LinkedHashMap<>();
+      last.put("index", lastEntry.index());
+      last.put("term", lastEntry.term());
+    }
+    engine.put("lastEntryAtStart", last);
+    return engine;
   }
 
   @Override

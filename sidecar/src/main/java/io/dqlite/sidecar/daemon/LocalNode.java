@@ -33,6 +33,15 @@ public interface LocalNode extends AutoCloseable {
   /** Passes leadership and role on (go-dqlite's {@code Handover}), within {@code timeout}. */
   void handover(Duration timeout) throws DqliteException, InterruptedException;
 
+  /**
+   * The engine under the node, for {@code GET /cluster}'s {@code self.engine}: libdqlite's
+   * version, the optional calls it exports, the options that use them, and the last raft entry
+   * found on disk at start (null where libdqlite cannot tell). Empty when unknown.
+   */
+  default java.util.Map<String, Object> engine() {
+    return java.util.Map.of();
+  }
+
   /** Stops the node; idempotent. */
   @Override
   void close();

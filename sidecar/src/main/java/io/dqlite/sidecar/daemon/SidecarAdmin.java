@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * The admin endpoints' answers for a running {@link Sidecar}.
  *
  * <p>{@code /cluster}: a fresh view (leader's configuration, each member probed with describe):
- * {@code self} (id, address, role, zone and where it came from, failure domain, ready, leader),
+ * {@code self} (id, address, role, zone and where it came from, failure domain, ready, leader,
+ * {@code engine}: libdqlite version, optional calls exported, engine options, last raft entry at
+ * start),
  * {@code leader} (id, address), {@code members} (id as 0x-hex, address, role, online, failure
  * domain, weight; {@code zone} only for this node: others' zone names are not known here, only
  * their failure domains), {@code observedAt}, and {@code error} when no leader answered (then 503).
@@ -85,6 +87,7 @@ final class SidecarAdmin implements AdminBackend {
     me.put("failureDomain", sidecar.failureDomain());
     me.put("ready", verdict(status).ready());
     me.put("leader", status.leader().map(l -> l.id() == node.id()).orElse(false));
+    me.put("engine", node.engine());
     List<Map<String, Object>> members = new ArrayList<>();
     for (ClusterStatus.Member m : status.members()) {
       Map<String, Object> e = new LinkedHashMap<>();

@@ -51,6 +51,8 @@ import java.util.Optional;
  * @param logLevel root log level; default {@code info}
  * @param appSocketLimits the app socket's request size limit, timeouts and membership policy;
  *     defaults in {@link AppSocket.Limits#defaults()}
+ * @param engine the options that need libdqlite 1.18 (disk mode, auto-recovery, snapshot
+ *     compression); default {@link Engine#DEFAULT}, none used
  */
 public record SidecarOptions(
     Path dir,
@@ -75,7 +77,8 @@ public record SidecarOptions(
     Duration statusInterval,
     LogFormat logFormat,
     String logLevel,
-    AppSocket.Limits appSocketLimits) {
+    AppSocket.Limits appSocketLimits,
+    Engine engine) {
 
   /** The port of the default address. */
   public static final int DEFAULT_PORT = 9001;
@@ -91,6 +94,24 @@ public record SidecarOptions(
 
   /** Raft entries kept after a snapshot, by default: see {@link #SNAPSHOT_THRESHOLD}. */
   public static final int SNAPSHOT_TRAILING = 384;
+
+  /**
+   * {@code --disk-mode}, {@code --auto-recovery} and {@code --snapshot-compression}: options only
+   * libdqlite 1.18 has; on 1.11.1 the node fails to start, naming the missing call.
+   *
+   * @param diskMode keep the database on disk; default false
+   * @param autoRecovery empty = libdqlite's default (1.18: on)
+   * @param snapshotCompression empty = libdqlite's default
+   */
+  public record Engine(
+      boolean diskMode, Optional<Boolean> autoRecovery, Optional<Boolean> snapshotCompression) {
+    public static final Engine DEFAULT = new Engine(false, Optional.empty(), Optional.empty());
+
+    public Engine {
+      Objects.requireNonNull(autoRecovery, "autoRecovery");
+      Objects.requireNonNull(snapshotCompression, "snapshotCompression");
+    }
+  }
 
   /** Log output formats. */
   public enum LogFormat {
@@ -116,6 +137,7 @@ public record SidecarOptions(
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(logFormat, "logFormat");
     Objects.requireNonNull(appSocketLimits, "appSocketLimits");
+    Objects.requireNonNull(engine, "engine");
     address = addressFor(dir, address);
     requireHostPort(address, "--address");
     if (voters < 3 || voters % 2 == 0) {
@@ -265,11 +287,17 @@ public record SidecarOptions(
     private LogFormat logFormat = LogFormat.PLAIN;
     private String logLevel = "info";
     private AppSocket.Limits appSocketLimits = AppSocket.Limits.defaults();
+    private Engine engine = Engine.DEFAULT;
 
     private Builder() {}
 
     public Builder appSocketLimits(AppSocket.Limits v) {
       appSocketLimits = v;
+      return this;
+    }
+
+    public Builder engine(Engine v) {
+      engine = v;
       return this;
     }
 
@@ -437,7 +465,8 @@ public record SidecarOptions(
           statusInterval,
           logFormat,
           logLevel,
-          appSocketLimits);
+          appSocketLimits,
+          engine);
     }
   }
 }

@@ -1,0 +1,32 @@
+package io.dqlite.sidecar.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dqlite.sidecar.app.App;
+import io.dqlite.sidecar.app.AppOptions;
+import io.dqlite.sidecar.node.DqliteNode;
+import io.dqlite.sidecar.node.EngineFeatures;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AppNodeEngineTest {
+
+  @Test
+  void selfEngineOfClusterNamesVersionCallsOptionsAndLastEntry() {
+    EngineFeatures f =
+        EngineFeatures.detect("1.18.0", "/lib/libdqlite.so.0", EngineFeatures.DISK_MODE::equals);
+    AppOptions o =
+        App.builder(Path.of("/d")).diskMode(true).snapshotCompression(false).options();
+    Map<String, Object> engine = AppNode.engine(f, o, new DqliteNode.LastEntry(42, 3));
+    assertThat(engine)
+        .containsEntry("version", "1.18.0")
+        .containsEntry("exports", List.of(EngineFeatures.DISK_MODE))
+        .containsEntry("diskMode", true)
+        .containsEntry("autoRecovery", null)
+        .containsEntry("snapshotCompression", false)
+        .containsEntry("lastEntryAtStart", Map.of("index", 42L, "term", 3L));
+    assertThat(AppNode.engine(f, o, null)).containsEntry("lastEntryAtStart", null);
+  }
+}
