@@ -80,6 +80,7 @@ public final class App implements AutoCloseable {
   private final ExternalAcceptor acceptor;
   private final Prober prober;
   private final RunLoop loop;
+  private final AppDriver driver;
   private final CountDownLatch readyLatch = new CountDownLatch(1);
   private volatile boolean ready;
   private volatile boolean closed;
@@ -111,6 +112,7 @@ public final class App implements AutoCloseable {
     this.acceptor = acceptor;
     this.prober = new Prober(hexId(), dialer, options.rolesConfig());
     this.loop = new RunLoop(this, join);
+    this.driver = new AppDriver(store, dialer);
   }
 
   /** The file in an App's directory that holds its identity (id and address). */
@@ -420,6 +422,25 @@ public final class App implements AutoCloseable {
       }
     }
     throw last;
+  }
+
+  /**
+   * The JDBC driver bound to this App's cluster: go-dqlite's {@code Driver()}. It takes {@link
+   * #jdbcUrl} URLs; its connections find the leader through cluster.yaml and use the App's dialer
+   * (plain TCP, TLS or external connection), as {@link #open}'s do, without {@code open}'s initial
+   * check. One driver per App; it is not registered with {@code DriverManager}.
+   */
+  public java.sql.Driver driver() {
+    return driver;
+  }
+
+  /**
+   * The URL of {@code database} for {@link #driver()}: {@code jdbc:dqlite-app:DATABASE}; add
+   * JDBC properties as {@code ?property=value&...} (docs/jdbc.md), e.g. {@code
+   * ?busyTimeout=5000}.
+   */
+  public String jdbcUrl(String database) {
+    return AppDriver.PREFIX + database;
   }
 
   /**
