@@ -14,6 +14,7 @@ import io.dqlite.client.net.Dialer;
 import io.dqlite.client.protocol.ProtocolConnection;
 import io.dqlite.sidecar.node.DqliteLibrary;
 import io.dqlite.sidecar.node.DqliteNode;
+import io.dqlite.sidecar.node.EngineFeatures;
 import io.dqlite.sidecar.node.NodeConnector;
 import io.dqlite.sidecar.node.NodeOptions;
 import io.dqlite.sidecar.proxy.ProxiedNodeConnector;
@@ -310,7 +311,7 @@ public final class App implements AutoCloseable {
   }
 
   /** What the loaded libdqlite can do (disk mode, auto-recovery, ...), detected at load. */
-  public io.dqlite.sidecar.node.EngineFeatures engine() {
+  public EngineFeatures engine() {
     return DqliteLibrary.get().features();
   }
 
