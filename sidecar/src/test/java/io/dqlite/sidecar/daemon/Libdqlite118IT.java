@@ -7,6 +7,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -50,7 +54,7 @@ class Libdqlite118IT {
   }
 
   @Test
-  void threeNodesReportTheEngine_writeAndHandOver() throws Exception {
+  void threeNodesReportTheEngine_writeAndHandOver_andGoDqlite2DemoJoins() throws Exception {
     try (SidecarCluster c = SidecarCluster.start("e118", HOSTS, TRIXIE, List.of())) {
       for (SidecarProcess s : c.sidecars()) {
         JsonNode engine = cluster(s).get("self").get("engine");
@@ -82,6 +86,58 @@ class Libdqlite118IT {
           assertThat(rs.getLong(2)).isEqualTo(51L * 50 / 2);
         }
       }
+      goDqlite2DemoJoins(c);
+    }
+  }
+
+  /**
+   * go-dqlite 2.0.0's dqlite-demo (its App, on the same libdqlite 1.18.1) joins the Java nodes'
+   * cluster: it becomes a member, its key/value API writes through the cluster's leader, and the
+   * row reads back through a Java node's app socket.
+   */
+  private static void goDqlite2DemoJoins(SidecarCluster c) throws Exception {
+    Path dir = c.base().resolve("demo");
+    Files.createDirectories(dir);
+    String db = HOSTS[0] + ":" + SidecarProcess.freePort(HOSTS[0]);
+    String api = HOSTS[0] + ":" + SidecarProcess.freePort(HOSTS[0]);
+    Path log = c.base().resolve("demo.log");
+    List<String> cmd =
+        Engine.TRIXIE.wrap(
+            List.of("dqlite-demo", "-a", api, "-d", db, "-D", dir.toString(),
+                "-j", c.sidecars().get(0).address()),
+            List.of(dir),
+            java.util.Map.of());
+    Process demo =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      await("dqlite-demo joined and serves")
+          .atMost(UP)
+          .pollInterval(Duration.ofMillis(500))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                assertThat(demo.isAlive()).as("dqlite-demo alive: " + Files.readString(log))
+                    .isTrue();
+                assertThat(cluster(c.sidecars().get(0)).get("members").toString()).contains(db);
+                HttpResponse<String> put =
+                    http.send(
+                        HttpRequest.newBuilder(URI.create("http://" + api + "/greeting"))
+                            .timeout(Duration.ofSeconds(10))
+                            .PUT(HttpRequest.BodyPublishers.ofString("hello from go-dqlite 2"))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+              });
+      try (Connection conn = jdbc(c.sidecars().get(2), "demo");
+          Statement st = conn.createStatement();
+          ResultSet rs = st.executeQuery("SELECT value FROM model WHERE key = 'greeting'")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("hello from go-dqlite 2");
+      }
+    } finally {
+      demo.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      System.out.println("---- dqlite-demo " + db + "\n" + Files.readString(log));
     }
   }
 
