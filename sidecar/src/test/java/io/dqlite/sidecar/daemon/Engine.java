@@ -24,12 +24,17 @@ enum Engine {
 
   /** The trixie root, or an error saying how to build it. */
   static Path trixieRoot() {
-    Path root =
-        Path.of(
-            System.getProperty(
-                "dqlite.trixie.root",
-                Path.of(System.getProperty("user.home"), ".cache", "dqlite-k8s", "trixie-root")
-                    .toString()));
+    // The script's default: $TRIXIE_ROOT, else ${XDG_CACHE_HOME:-$HOME/.cache}/dqlite-k8s/...
+    String cache = System.getenv("XDG_CACHE_HOME");
+    Path fallback =
+        System.getenv("TRIXIE_ROOT") != null
+            ? Path.of(System.getenv("TRIXIE_ROOT"))
+            : (cache != null && !cache.isEmpty()
+                    ? Path.of(cache)
+                    : Path.of(System.getProperty("user.home"), ".cache"))
+                .resolve("dqlite-k8s")
+                .resolve("trixie-root");
+    Path root = Path.of(System.getProperty("dqlite.trixie.root", fallback.toString()));
     if (!Files.isRegularFile(root.resolve(".dqlite-k8s-trixie-root"))) {
       throw new IllegalStateException(
           "no trixie root at " + root + ": build it with `bash scripts/trixie-root.sh build` (make"
