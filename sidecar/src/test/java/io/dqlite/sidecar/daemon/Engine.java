@@ -20,6 +20,20 @@ enum Engine {
   /** libdqlite 1.18.1 in the trixie root. */
   TRIXIE;
 
+  /**
+   * The engine of sidecar processes whose test does not choose one: {@code -Ddqlite.it.engine=}
+   * {@code host} (default) or {@code trixie}, e.g. to run {@code SidecarIT} on libdqlite 1.18.1.
+   */
+  static Engine fromProperty() {
+    String value = System.getProperty("dqlite.it.engine", "host");
+    try {
+      return valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "-Ddqlite.it.engine=" + value + ": expected host or trixie", e);
+    }
+  }
+
   static final Path SCRIPT = Path.of("..", "scripts", "trixie-root.sh").toAbsolutePath().normalize();
 
   /** The trixie root, or an error saying how to build it. */

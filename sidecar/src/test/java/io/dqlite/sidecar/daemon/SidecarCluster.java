@@ -39,7 +39,7 @@ final class SidecarCluster implements AutoCloseable {
   /** Starts the three processes and waits until each is ready and sees three voters. */
   static SidecarCluster start(String name, String[] hosts, List<String> extra) throws IOException {
     Engine[] engines = new Engine[hosts.length];
-    java.util.Arrays.fill(engines, Engine.HOST);
+    java.util.Arrays.fill(engines, Engine.fromProperty());
     return start(name, hosts, engines, extra);
   }
 

@@ -46,7 +46,7 @@ final class SidecarProcess implements AutoCloseable {
   private Process process;
 
   SidecarProcess(String host, Path base, String socket, List<String> extra) {
-    this(host, base, socket, extra, Engine.HOST);
+    this(host, base, socket, extra, Engine.fromProperty());
   }
 
   /** A sidecar on {@code engine}'s libdqlite (the host's 1.11.1 or the trixie root's 1.18.1). */
