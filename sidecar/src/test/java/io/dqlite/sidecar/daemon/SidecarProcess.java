@@ -41,7 +41,7 @@ final class SidecarProcess implements AutoCloseable {
   private final List<String> extra;
   private final Path tokenFile;
   private final String token;
-  private final Engine engine;
+  private Engine engine;
   private final Path base;
   private Process process;
 
@@ -259,6 +259,11 @@ final class SidecarProcess implements AutoCloseable {
 
   Engine engine() {
     return engine;
+  }
+
+  /** The engine of the next {@link #start}: a rolling upgrade restarts a node on another one. */
+  void engine(Engine next) {
+    this.engine = next;
   }
 
   @Override
