@@ -99,7 +99,7 @@ run() {
     for b in "${binds[@]}"; do
       top=/$(echo "$b" | cut -d/ -f2)
       # A missing or empty top-level directory (/work, /home, ...) gets a tmpfs of its own, so
-      # the cached root gains no mount points.
+      # the cached root gains at most an empty top-level directory, never the paths below it.
       if [ -z "${fresh[$top]:-}" ] && { [ ! -e "$root$top" ] || [ -z "$(ls -A "$root$top")" ]; }; then
         mkdir -p "$root$top"
         mount -t tmpfs tmpfs "$root$top"
