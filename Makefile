@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
-APT_PACKAGES := libdqlite0 libdqlite-dev go-dqlite openjdk-17-jdk-headless maven python3-venv iproute2
+APT_PACKAGES := libdqlite0 libdqlite-dev go-dqlite openjdk-17-jdk-headless maven python3-venv iproute2 debootstrap
 
 .PHONY: all build test unit-test e2e deps demo demo-down bench clean
 
@@ -26,7 +26,7 @@ build: deps
 
 ## test: every test (unit, then integration tests against real dqlite nodes, then the end-to-end
 ## suite on the local control plane, whose binaries k8s-binaries has just built; docs/e2e.md).
-test: deps k8s-binaries
+test: deps k8s-binaries trixie-root
 	$(MVN) verify -De2e.skip=false
 
 ## e2e: the whole end-to-end suite (every *E2E class) on the local control plane; docs/e2e.md.
@@ -54,6 +54,14 @@ bench: build
 
 clean:
 	$(MVN) clean
+
+.PHONY: trixie-root
+
+## trixie-root: a Debian trixie userland with libdqlite 1.18.1, go-dqlite 2.0.0 and OpenJDK 21 for
+## the tests on the newer engine, debootstrap'd once into ~/.cache/dqlite-k8s/trixie-root
+## (scripts/trixie-root.sh; docs/native.md, "Two engines").
+trixie-root: deps
+	bash scripts/trixie-root.sh build
 
 .PHONY: k8s-binaries cluster-up cluster-down
 

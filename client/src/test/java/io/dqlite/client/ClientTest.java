@@ -41,6 +41,15 @@ class ClientTest {
   }
 
   @Test
+  void addingIdZeroIsRefusedWithoutSending() throws Exception {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> requestsOf(new NodeInfo(0, "h:1", NodeRole.SPARE)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("node id 0")
+        .hasMessageContaining("h:1");
+  }
+
+  @Test
   void addingWithAnotherRoleAssignsItAfterwards() throws Exception {
     assertThat(requestsOf(new NodeInfo(9, "h:1", NodeRole.STANDBY)))
         .containsExactly(new AddRequest(9, "h:1"), new AssignRequest(9, NodeRole.STANDBY));

@@ -279,8 +279,18 @@ public final class ProtocolConnection implements AutoCloseable {
     interruptAndDrain(db);
   }
 
-  /** Adds a node to the configuration as a spare (leader only). */
+  /**
+   * Adds a node to the configuration as a spare (leader only).
+   *
+   * @throws IllegalArgumentException for id 0, refused without sending: libdqlite 1.11.1 adds a
+   *     member with id 0, and 1.18.1 dies on it (an assertion in raft's configurationAdd)
+   */
   public synchronized void add(long id, String nodeAddress) throws DqliteException {
+    if (id == 0) {
+      throw new IllegalArgumentException(
+          "node id 0 is not a valid raft id (adding " + nodeAddress + "): libdqlite 1.18.1 aborts"
+              + " on it; give the id from the node's info.yaml");
+    }
     call(new AddRequest(id, nodeAddress), EmptyResponse.class);
   }
 

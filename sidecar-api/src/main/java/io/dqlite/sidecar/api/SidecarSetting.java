@@ -213,6 +213,25 @@ public enum SidecarSetting {
           .means(
               "how often the cluster view behind /readyz and /metrics is refreshed (every 1 s"
                   + " until the first success)")),
+  DISK_MODE(
+      flag("--disk-mode", "true|false")
+          .choices("true", "false")
+          .defaults("false")
+          .means(
+              "keep the database on disk instead of in memory; needs libdqlite 1.18 (on 1.11.1 the"
+                  + " node does not start, naming the missing call; docs/native.md, Engines)")),
+  AUTO_RECOVERY(
+      flag("--auto-recovery", "true|false")
+          .choices("true", "false")
+          .defaultText("libdqlite's (1.18: on)")
+          .means(
+              "let libdqlite delete raft files it finds corrupt at start (more starts succeed,"
+                  + " possibly losing entries); needs libdqlite 1.18")),
+  SNAPSHOT_COMPRESSION(
+      flag("--snapshot-compression", "true|false")
+          .choices("true", "false")
+          .defaultText("libdqlite's")
+          .means("compress raft snapshots; needs libdqlite 1.18")),
   LOG_FORMAT(
       flag("--log-format", "plain|json")
           .choices("plain", "json")

@@ -55,6 +55,7 @@ public record SidecarView(
    * @param failureDomain its failure domain
    * @param ready its readiness verdict
    * @param leader whether it is the leader
+   * @param engine the libdqlite under it; absent from sidecars that predate it
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Self(
@@ -65,7 +66,48 @@ public record SidecarView(
       String zoneSource,
       Long failureDomain,
       Boolean ready,
-      Boolean leader) {}
+      Boolean leader,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Engine engine) {
+
+    /** Without the engine, as sidecars that predate it answer. */
+    public Self(
+        String id,
+        String address,
+        String role,
+        String zone,
+        String zoneSource,
+        Long failureDomain,
+        Boolean ready,
+        Boolean leader) {
+      this(id, address, role, zone, zoneSource, failureDomain, ready, leader, null);
+    }
+  }
+
+  /**
+   * The engine under a node.
+   *
+   * @param version libdqlite's version as it reports it (1.11.1 says 1.10.0, 1.18.1 says 1.18.0)
+   * @param library the library file loaded, where known
+   * @param exports the optional calls it exports (disk mode, describe_last_entry, ...)
+   * @param diskMode whether the database is kept on disk
+   * @param autoRecovery the option as set; null = libdqlite's default
+   * @param snapshotCompression the option as set; null = libdqlite's default
+   * @param lastEntryAtStart the last raft entry found on disk before the node started; null where
+   *     libdqlite cannot tell (1.11.1)
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Engine(
+      String version,
+      String library,
+      List<String> exports,
+      boolean diskMode,
+      Boolean autoRecovery,
+      Boolean snapshotCompression,
+      LastEntry lastEntryAtStart) {}
+
+  /** A raft log position. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record LastEntry(long index, long term) {}
 
   /** A node named by id and address. */
   @JsonIgnoreProperties(ignoreUnknown = true)

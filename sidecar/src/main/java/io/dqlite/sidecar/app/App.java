@@ -14,6 +14,7 @@ import io.dqlite.client.net.Dialer;
 import io.dqlite.client.protocol.ProtocolConnection;
 import io.dqlite.sidecar.node.DqliteLibrary;
 import io.dqlite.sidecar.node.DqliteNode;
+import io.dqlite.sidecar.node.EngineFeatures;
 import io.dqlite.sidecar.node.NodeConnector;
 import io.dqlite.sidecar.node.NodeOptions;
 import io.dqlite.sidecar.proxy.ProxiedNodeConnector;
@@ -72,6 +73,7 @@ public final class App implements AutoCloseable {
   private final Path dir;
   private final AppOptions options;
   private final DqliteNode node;
+  private final DqliteNode.LastEntry lastEntryAtStart;
   private final String nodeBindAddress;
   private final NodeStore store;
   private final ConnectorConfig connectorConfig;
@@ -80,6 +82,7 @@ public final class App implements AutoCloseable {
   private final ExternalAcceptor acceptor;
   private final Prober prober;
   private final RunLoop loop;
+  private final AppDriver driver;
   private final CountDownLatch readyLatch = new CountDownLatch(1);
   private volatile boolean ready;
   private volatile boolean closed;
@@ -90,6 +93,7 @@ public final class App implements AutoCloseable {
       Path dir,
       AppOptions options,
       DqliteNode node,
+      DqliteNode.LastEntry lastEntryAtStart,
       NodeStore store,
       Dialer dialer,
       ProxyGroup proxies,
@@ -101,6 +105,7 @@ public final class App implements AutoCloseable {
     this.dir = dir;
     this.options = options;
     this.node = node;
+    this.lastEntryAtStart = lastEntryAtStart;
     this.nodeBindAddress = node.bindAddress();
     this.store = store;
     this.connectorConfig = ConnectorConfig.builder().dialer(dialer).build();
@@ -109,6 +114,7 @@ public final class App implements AutoCloseable {
     this.acceptor = acceptor;
     this.prober = new Prober(hexId(), dialer, options.rolesConfig());
     this.loop = new RunLoop(this, join);
+    this.driver = new AppDriver(store, dialer);
   }
 
   /** The file in an App's directory that holds its identity (id and address). */
@@ -249,8 +255,13 @@ public final class App implements AutoCloseable {
                 .networkLatency(o.networkLatency())
                 .snapshot(o.snapshot())
                 .diskMode(o.diskMode())
+                .autoRecovery(o.autoRecovery())
+                .snapshotCompression(o.snapshotCompression())
                 .build());
     cleanups.push(node::close);
+    // libdqlite describes the log only before the node runs: the catch-up baseline of a restart.
+    DqliteNode.LastEntry lastEntry =
+        DqliteLibrary.get().features().describeLastEntry() ? node.describeLastEntry() : null;
     node.start();
 
     String nodeBindAddress = node.bindAddress();
@@ -271,7 +282,7 @@ public final class App implements AutoCloseable {
               name, o.externalConnection().accepted(), nodeBindAddress, proxies);
       cleanups.push(acceptor::close);
     }
-    App app = new App(info, dir, o, node, store, dialer, proxies, listener, acceptor, join);
+    App app = new App(info, dir, o, node, lastEntry, store, dialer, proxies, listener, acceptor, join);
     cleanups.push(app.prober::close);
     app.loop.start();
     app.log(Level.INFO, "started in " + dir + (join ? ", joining the cluster" : "")
@@ -298,6 +309,20 @@ public final class App implements AutoCloseable {
   /** The options the App was started with. */
   public AppOptions options() {
     return options;
+  }
+
+  /** What the loaded libdqlite can do (disk mode, auto-recovery, ...), detected at load. */
+  public EngineFeatures engine() {
+    return DqliteLibrary.get().features();
+  }
+
+  /**
+   * The last entry of the raft log as this node found it on disk at start ({@code
+   * dqlite_node_describe_last_entry}); empty on a libdqlite without the call (1.11.1). A node has
+   * caught up since its restart once the cluster has replicated past this index to it.
+   */
+  public Optional<DqliteNode.LastEntry> lastEntryAtStart() {
+    return Optional.ofNullable(lastEntryAtStart);
   }
 
   /** The address libdqlite listens on: this node's address, or its private abstract socket. */
@@ -399,6 +424,25 @@ public final class App implements AutoCloseable {
       }
     }
     throw last;
+  }
+
+  /**
+   * The JDBC driver bound to this App's cluster: go-dqlite's {@code Driver()}. It takes {@link
+   * #jdbcUrl} URLs; its connections find the leader through cluster.yaml and use the App's dialer
+   * (plain TCP, TLS or external connection), as {@link #open}'s do, without {@code open}'s initial
+   * check. One driver per App; it is not registered with {@code DriverManager}.
+   */
+  public java.sql.Driver driver() {
+    return driver;
+  }
+
+  /**
+   * The URL of {@code database} for {@link #driver()}: {@code jdbc:dqlite-app:DATABASE}; add
+   * JDBC properties as {@code ?property=value&...} (docs/jdbc.md), e.g. {@code
+   * ?busyTimeout=5000}.
+   */
+  public String jdbcUrl(String database) {
+    return AppDriver.PREFIX + database;
   }
 
   /**

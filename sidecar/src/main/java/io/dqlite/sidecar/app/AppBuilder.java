@@ -24,6 +24,8 @@ import java.util.function.BiConsumer;
  *   this host it resolves to at start</td></tr>
  *   <tr><td>cluster</td><td>none: bootstrap</td></tr>
  *   <tr><td>diskMode</td><td>false</td></tr>
+ *   <tr><td>autoRecovery</td><td>libdqlite's (1.18: on; not a go-dqlite 1.11 option)</td></tr>
+ *   <tr><td>snapshotCompression</td><td>libdqlite's (not a go-dqlite 1.11 option)</td></tr>
  *   <tr><td>externalConnection</td><td>none</td></tr>
  *   <tr><td>failureDomain</td><td>0 (not set)</td></tr>
  *   <tr><td>log</td><td>SLF4J, every level</td></tr>
@@ -45,6 +47,8 @@ public final class AppBuilder {
   private String bindAddress = null;
   private List<String> cluster = List.of();
   private boolean diskMode = false;
+  private Boolean autoRecovery = null;
+  private Boolean snapshotCompression = null;
   private ExternalConnection externalConnection = null;
   private long failureDomain = 0;
   private LogFunc log = LogFunc.slf4j();
@@ -109,6 +113,27 @@ public final class AppBuilder {
    */
   public AppBuilder diskMode(boolean diskMode) {
     this.diskMode = diskMode;
+    return this;
+  }
+
+  /**
+   * Whether libdqlite may delete raft files it finds corrupt when the node starts
+   * ({@code dqlite_node_set_auto_recovery}, libdqlite 1.18): the node then starts in more cases,
+   * at the cost of possible data loss. Default: null, libdqlite's default (on in 1.18). Setting it
+   * on a libdqlite without the call (1.11.1) makes the start fail with a clear error.
+   */
+  public AppBuilder autoRecovery(Boolean autoRecovery) {
+    this.autoRecovery = autoRecovery;
+    return this;
+  }
+
+  /**
+   * Whether raft snapshots are compressed ({@code dqlite_node_set_snapshot_compression}, libdqlite
+   * 1.18). Default: null, libdqlite's default. Setting it on a libdqlite without the call (1.11.1)
+   * makes the start fail with a clear error.
+   */
+  public AppBuilder snapshotCompression(Boolean snapshotCompression) {
+    this.snapshotCompression = snapshotCompression;
     return this;
   }
 
@@ -219,6 +244,8 @@ public final class AppBuilder {
         bindAddress,
         cluster,
         diskMode,
+        autoRecovery,
+        snapshotCompression,
         externalConnection,
         failureDomain,
         log,

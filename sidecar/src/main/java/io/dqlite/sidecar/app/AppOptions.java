@@ -24,6 +24,10 @@ import java.util.function.BiConsumer;
  * @param cluster addresses of existing nodes to join on the first start; empty = bootstrap a new
  *     cluster. Ignored once the node has started once (cluster.yaml exists)
  * @param diskMode keep the database on disk (libdqlite 1.11.1 cannot: start fails clearly)
+ * @param autoRecovery whether libdqlite may delete raft files it finds corrupt at start; null =
+ *     libdqlite's default (1.18: on); set on 1.11.1, start fails clearly
+ * @param snapshotCompression whether raft snapshots are compressed; null = libdqlite's default;
+ *     set on 1.11.1, start fails clearly
  * @param externalConnection dial and accept connections through the application; null = none
  * @param failureDomain the node's failure domain; 0 = not set
  * @param log where log lines go
@@ -45,6 +49,8 @@ public record AppOptions(
     String bindAddress,
     List<String> cluster,
     boolean diskMode,
+    Boolean autoRecovery,
+    Boolean snapshotCompression,
     ExternalConnection externalConnection,
     long failureDomain,
     LogFunc log,

@@ -39,6 +39,9 @@ public final class Main {
   static CommandLine commandLine(Map<String, String> env) {
     CommandLine cli = new CommandLine(new Main());
     cli.addSubcommand("run", RunCommand.commandLine(env));
+    // Values such as --app-socket @dqlite start with '@': picocli would read them as argument
+    // files when a file of that name is in the working directory.
+    cli.setExpandAtFiles(false);
     cli.setDefaultValueProvider(new EnvDefaults(env));
     cli.registerConverter(Duration.class, Durations::parse);
     cli.setCaseInsensitiveEnumValuesAllowed(true);

@@ -4,8 +4,14 @@ import io.dqlite.client.Client;
 import io.dqlite.client.ConnectorConfig;
 import io.dqlite.client.DqliteException;
 import io.dqlite.client.NodeStore;
+import io.dqlite.sidecar.api.SidecarView;
 import io.dqlite.sidecar.app.App;
+import io.dqlite.sidecar.app.AppOptions;
+import io.dqlite.sidecar.node.DqliteNode;
+import io.dqlite.sidecar.node.EngineFeatures;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The {@link LocalNode} of a running {@link App}. */
 final class AppNode implements LocalNode {
@@ -55,6 +61,24 @@ final class AppNode implements LocalNode {
   public void handover(Duration timeout, java.util.Set<Long> exclude)
       throws DqliteException, InterruptedException {
     app.handover(timeout, exclude);
+  }
+
+  @Override
+  public SidecarView.Engine engine() {
+    return engine(app.engine(), app.options(), app.lastEntryAtStart().orElse(null));
+  }
+
+  /** The {@code self.engine} of {@code GET /cluster}: pure, unit-tested. */
+  static SidecarView.Engine engine(
+      EngineFeatures features, AppOptions options, DqliteNode.LastEntry lastEntry) {
+    return new SidecarView.Engine(
+        features.version(),
+        features.file(),
+        features.present(),
+        options.diskMode(),
+        options.autoRecovery(),
+        options.snapshotCompression(),
+        lastEntry == null ? null : new SidecarView.LastEntry(lastEntry.index(), lastEntry.term()));
   }
 
   @Override

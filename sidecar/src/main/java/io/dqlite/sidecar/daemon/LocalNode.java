@@ -42,6 +42,15 @@ public interface LocalNode extends AutoCloseable {
     handover(timeout);
   }
 
+  /**
+   * The engine under the node, for {@code GET /cluster}'s {@code self.engine}: libdqlite's
+   * version, the optional calls it exports, the options that use them, and the last raft entry
+   * found on disk at start. Null when unknown.
+   */
+  default io.dqlite.sidecar.api.SidecarView.Engine engine() {
+    return null;
+  }
+
   /** Stops the node; idempotent. */
   @Override
   void close();

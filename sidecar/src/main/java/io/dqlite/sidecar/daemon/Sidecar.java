@@ -93,6 +93,9 @@ public final class Sidecar implements AutoCloseable {
             .networkLatency(o.networkLatency())
             .rolesAdjustmentFrequency(o.rolesAdjustmentFrequency())
             .snapshot(new SnapshotParams(o.snapshotThreshold(), o.snapshotTrailing()))
+            .diskMode(o.engine().diskMode())
+            .autoRecovery(o.engine().autoRecovery().orElse(null))
+            .snapshotCompression(o.engine().snapshotCompression().orElse(null))
             .rolesAdjustmentHook((leader, members) -> metrics.adjustmentRan());
     if (o.tls().isPresent()) {
       SidecarOptions.TlsFiles f = o.tls().get();

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@code /cluster}: a fresh {@link SidecarView} (leader's configuration, each member probed with
  * describe); a member's {@code zone} only for this node (others' zone names are not known here,
  * only their failure domains); 503 with {@code error} when no leader answered. {@code /handover}:
- * a {@link HandoverAnswer}.
+ * a {@link HandoverAnswer}. {@code self.engine}: the libdqlite under this node ({@link
+ * LocalNode#engine()}).
  */
 final class SidecarAdmin implements AdminBackend {
 
@@ -86,7 +87,8 @@ final class SidecarAdmin implements AdminBackend {
             sidecar.zone().source().name().toLowerCase(java.util.Locale.ROOT),
             sidecar.failureDomain(),
             verdict(status).ready(),
-            status.leader().map(l -> l.id() == node.id()).orElse(false));
+            status.leader().map(l -> l.id() == node.id()).orElse(false),
+            node.engine());
     List<SidecarView.MemberView> members = new ArrayList<>();
     for (ClusterStatus.Member m : status.members()) {
       members.add(

@@ -55,6 +55,8 @@ import java.util.Optional;
  * @param appSocketLimits the app socket's request size limit, timeouts and membership policy
  * @param clusterIdentity {@code --cluster-id} and {@code --cluster-exists}; default none: no id,
  *     and bootstrap allowed (go-dqlite's behaviour)
+ * @param engine the options that need libdqlite 1.18 (disk mode, auto-recovery, snapshot
+ *     compression); default {@link Engine#DEFAULT}, none used
  */
 public record SidecarOptions(
     Path dir,
@@ -80,7 +82,8 @@ public record SidecarOptions(
     LogFormat logFormat,
     String logLevel,
     AppSocket.Limits appSocketLimits,
-    ClusterIdentity clusterIdentity) {
+    ClusterIdentity clusterIdentity,
+    Engine engine) {
 
   /** The port of the default address. */
   public static final int DEFAULT_PORT = SidecarPorts.RAFT;
@@ -136,6 +139,7 @@ public record SidecarOptions(
     Objects.requireNonNull(logFormat, "logFormat");
     Objects.requireNonNull(appSocketLimits, "appSocketLimits");
     Objects.requireNonNull(clusterIdentity, "clusterIdentity");
+    Objects.requireNonNull(engine, "engine");
     Objects.requireNonNull(adminAuth, "adminAuth");
     address = SidecarSetting.ADDRESS.check(addressFor(dir, address));
     SidecarSetting.VOTERS.check(voters);
@@ -151,6 +155,24 @@ public record SidecarOptions(
   }
 
   /** A builder with every default. */
+  /**
+   * {@code --disk-mode}, {@code --auto-recovery} and {@code --snapshot-compression}: options only
+   * libdqlite 1.18 has; on 1.11.1 the node fails to start, naming the missing call.
+   *
+   * @param diskMode keep the database on disk; default false
+   * @param autoRecovery empty = libdqlite's default (1.18: on)
+   * @param snapshotCompression empty = libdqlite's default
+   */
+  public record Engine(
+      boolean diskMode, Optional<Boolean> autoRecovery, Optional<Boolean> snapshotCompression) {
+    public static final Engine DEFAULT = new Engine(false, Optional.empty(), Optional.empty());
+
+    public Engine {
+      Objects.requireNonNull(autoRecovery, "autoRecovery");
+      Objects.requireNonNull(snapshotCompression, "snapshotCompression");
+    }
+  }
+
   public static Builder builder() {
     return new Builder();
   }
@@ -345,7 +367,11 @@ public record SidecarOptions(
           appSocketLimits(),
           new ClusterIdentity(
               text(SidecarSetting.CLUSTER_ID).map(String::strip).filter(v -> !v.isEmpty()),
-              !"true".equals(get(SidecarSetting.CLUSTER_EXISTS, String.class))));
+              !"true".equals(get(SidecarSetting.CLUSTER_EXISTS, String.class))),
+          new Engine(
+              "true".equals(get(SidecarSetting.DISK_MODE, String.class)),
+              text(SidecarSetting.AUTO_RECOVERY).map("true"::equals),
+              text(SidecarSetting.SNAPSHOT_COMPRESSION).map("true"::equals)));
     }
   }
 }

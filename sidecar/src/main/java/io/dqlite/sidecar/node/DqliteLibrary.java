@@ -30,11 +30,13 @@ public final class DqliteLibrary {
   private final String name;
   private final NativeLibrary library;
   private final LibDqlite api;
+  private final EngineFeatures features;
 
   private DqliteLibrary(String name, NativeLibrary library, LibDqlite api) {
     this.name = name;
     this.library = library;
     this.api = api;
+    this.features = EngineFeatures.detect(version(), file(), this::hasSymbol);
   }
 
   /** Lazy holder: the first caller pays for loading, a failure is remembered and rethrown. */
@@ -89,7 +91,7 @@ public final class DqliteLibrary {
             libraryName, LibDqlite.class, Map.of(Library.OPTION_STRING_ENCODING, "UTF-8"));
     Signals.ignoreSigpipe();
     DqliteLibrary loaded = new DqliteLibrary(libraryName, library, api);
-    LOG.debug("loaded {} from {}, version {}", libraryName, loaded.file(), loaded.version());
+    LOG.info("loaded {}", loaded.features());
     return loaded;
   }
 
@@ -123,6 +125,11 @@ public final class DqliteLibrary {
    */
   public long generateNodeId(String address) {
     return api.dqlite_generate_node_id(address);
+  }
+
+  /** What this library can do beyond 1.11.1's calls, detected once at load. */
+  public EngineFeatures features() {
+    return features;
   }
 
   /** Whether the library exports {@code symbol}. */

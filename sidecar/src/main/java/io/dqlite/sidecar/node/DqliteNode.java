@@ -35,8 +35,8 @@ public final class DqliteNode implements AutoCloseable {
   /** The id go-dqlite gives the node that bootstraps a cluster ({@code dqlite.BootstrapID}). */
   public static final long BOOTSTRAP_ID = 0x2dc171858c3155beL;
 
-  static final String DISK_MODE_SYMBOL = "dqlite_node_enable_disk_mode";
-  private static final String RECOVER_EXT_SYMBOL = "dqlite_node_recover_ext";
+  static final String DISK_MODE_SYMBOL = EngineFeatures.DISK_MODE;
+  private static final String RECOVER_EXT_SYMBOL = EngineFeatures.RECOVER_EXT;
 
   /** Trampolines of live nodes: C holds their addresses, so the GC must not take them. */
   private static final Set<ConnectTrampoline> LIVE_CALLBACKS = ConcurrentHashMap.newKeySet();
@@ -74,23 +74,15 @@ public final class DqliteNode implements AutoCloseable {
     DqliteLibrary library = DqliteLibrary.get();
     String who = describe(options);
     // Checked before anything native is allocated, so there is nothing to undo.
-    Optional<Function> diskMode = Optional.empty();
-    if (options.diskMode()) {
-      diskMode = library.optionalFunction(DISK_MODE_SYMBOL);
-      if (diskMode.isEmpty()) {
+    List<OptionalCall> calls = optionalCalls(options);
+    for (OptionalCall call : calls) {
+      if (!library.features().has(call.symbol())) {
         throw new UnsupportedFeatureException(
-            "disk mode is not supported by libdqlite "
-                + library.version()
-                + " ("
-                + library.file()
-                + "), which exports no "
-                + DISK_MODE_SYMBOL
-                + ": turn disk mode off, or install a libdqlite that has it; "
-                + who,
+            library.features().missing(call.feature(), call.symbol(), call.remedy(), who),
             options.id(),
             options.address(),
             options.dataDir(),
-            DISK_MODE_SYMBOL);
+            call.symbol());
       }
     }
     try {
@@ -117,7 +109,7 @@ public final class DqliteNode implements AutoCloseable {
             : new ConnectTrampoline(Long.toHexString(options.id()), options.connector());
     DqliteNode node = new DqliteNode(library, options, handle, trampoline);
     try {
-      node.configure(diskMode);
+      node.configure(calls);
     } catch (IOException | RuntimeException e) {
       node.close();
       throw e;
@@ -125,7 +117,44 @@ public final class DqliteNode implements AutoCloseable {
     return node;
   }
 
-  private void configure(Optional<Function> diskMode) throws DqliteNodeException {
+  /**
+   * A call that only newer libraries export, made while configuring a node.
+   *
+   * @param feature what it does, for messages ("disk mode")
+   * @param symbol the C function
+   * @param remedy how to do without it ("turn disk mode off")
+   * @param args the arguments after the node handle
+   */
+  record OptionalCall(String feature, String symbol, String remedy, List<Object> args) {}
+
+  /** The optional calls {@code options} needs, in the order they are made: pure, table-tested. */
+  static List<OptionalCall> optionalCalls(NodeOptions options) {
+    List<OptionalCall> calls = new ArrayList<>();
+    if (options.diskMode()) {
+      calls.add(
+          new OptionalCall(
+              "disk mode", EngineFeatures.DISK_MODE, "turn disk mode off", List.of()));
+    }
+    if (options.autoRecovery() != null) {
+      calls.add(
+          new OptionalCall(
+              "setting auto-recovery",
+              EngineFeatures.AUTO_RECOVERY,
+              "leave auto-recovery unset",
+              List.of(options.autoRecovery())));
+    }
+    if (options.snapshotCompression() != null) {
+      calls.add(
+          new OptionalCall(
+              "setting snapshot compression",
+              EngineFeatures.SNAPSHOT_COMPRESSION,
+              "leave snapshot compression unset",
+              List.of(options.snapshotCompression())));
+    }
+    return calls;
+  }
+
+  private void configure(List<OptionalCall> calls) throws DqliteNodeException {
     LibDqlite api = library.api();
     // Always set: libdqlite 1.11.1 aborts the process (an assert on its listener) when a node
     // starts without a bind address.
@@ -155,8 +184,15 @@ public final class DqliteNode implements AutoCloseable {
           api.dqlite_node_set_snapshot_params(
               handle, options.snapshot().threshold(), options.snapshot().trailing()));
     }
-    if (diskMode.isPresent()) {
-      check("enable disk mode", diskMode.get().invokeInt(new Object[] {handle}));
+    for (OptionalCall call : calls) {
+      Function f =
+          library
+              .optionalFunction(call.symbol())
+              .orElseThrow(() -> new IllegalStateException(call.symbol() + " vanished"));
+      List<Object> args = new ArrayList<>();
+      args.add(handle);
+      args.addAll(call.args());
+      check(call.feature() + " " + call.args(), f.invokeInt(args.toArray()));
     }
   }
 
@@ -230,6 +266,43 @@ public final class DqliteNode implements AutoCloseable {
     Reference.reachabilityFence(keepAlive);
     check("recover with " + nodes, rc);
     LOG.warn("dqlite node {}: raft configuration forced to {}", describe(options), nodes);
+  }
+
+  /** The last entry of a node's raft log: its index and term (both unsigned in C). */
+  public record LastEntry(long index, long term) {}
+
+  /**
+   * {@code dqlite_node_describe_last_entry}: the last entry of the raft log on disk. libdqlite
+   * answers only for a created node that has not started (1.18.1's header: "the node must not be
+   * running"), so this is the log as the node found it at start, e.g. to pick the most up-to-date
+   * survivor for {@link #recover} (higher term wins, then higher index). An empty log gives 0/0.
+   *
+   * @throws UnsupportedFeatureException on a library without the call (1.11.1)
+   */
+  public synchronized LastEntry describeLastEntry() throws DqliteNodeException {
+    requireState(State.CREATED, "describe last entry");
+    Function f =
+        library
+            .optionalFunction(EngineFeatures.DESCRIBE_LAST_ENTRY)
+            .orElseThrow(
+                () ->
+                    new UnsupportedFeatureException(
+                        library
+                            .features()
+                            .missing(
+                                "describing the last log entry",
+                                EngineFeatures.DESCRIBE_LAST_ENTRY,
+                                "do without it",
+                                describe(options)),
+                        options.id(),
+                        options.address(),
+                        options.dataDir(),
+                        EngineFeatures.DESCRIBE_LAST_ENTRY));
+    try (Memory out = new Memory(16)) {
+      out.clear();
+      check("describe last entry", f.invokeInt(new Object[] {handle, out, out.share(8)}));
+      return new LastEntry(out.getLong(0), out.getLong(8));
+    }
   }
 
   /** The address libdqlite listens on; after start, the name it picked for a bind address "@". */

@@ -23,6 +23,11 @@ import java.util.Objects;
  *     libdqlite's defaults
  * @param diskMode keep the database on disk rather than in memory; libdqlite 1.11.1 cannot, and
  *     {@link DqliteNode#create} fails with {@link UnsupportedFeatureException} when it is asked to
+ * @param autoRecovery whether libdqlite may delete raft files it finds corrupt at start; null =
+ *     libdqlite's default (on in 1.18), not called. Set on a library without the call (1.11.1),
+ *     create fails with {@link UnsupportedFeatureException}
+ * @param snapshotCompression whether raft snapshots are compressed; null = libdqlite's default,
+ *     not called; as {@code autoRecovery} on a library without the call
  */
 public record NodeOptions(
     long id,
@@ -33,7 +38,9 @@ public record NodeOptions(
     long failureDomain,
     Duration networkLatency,
     SnapshotParams snapshot,
-    boolean diskMode) {
+    boolean diskMode,
+    Boolean autoRecovery,
+    Boolean snapshotCompression) {
 
   public NodeOptions {
     if (id == 0) {
@@ -78,6 +85,8 @@ public record NodeOptions(
     private Duration networkLatency = Duration.ZERO;
     private SnapshotParams snapshot = SnapshotParams.DEFAULT;
     private boolean diskMode;
+    private Boolean autoRecovery;
+    private Boolean snapshotCompression;
 
     private Builder(long id, String address, Path dataDir) {
       this.id = id;
@@ -121,6 +130,18 @@ public record NodeOptions(
       return this;
     }
 
+    /** Default: null, libdqlite's default (not called). */
+    public Builder autoRecovery(Boolean autoRecovery) {
+      this.autoRecovery = autoRecovery;
+      return this;
+    }
+
+    /** Default: null, libdqlite's default (not called). */
+    public Builder snapshotCompression(Boolean snapshotCompression) {
+      this.snapshotCompression = snapshotCompression;
+      return this;
+    }
+
     public NodeOptions build() {
       return new NodeOptions(
           id,
@@ -131,7 +152,9 @@ public record NodeOptions(
           failureDomain,
           networkLatency,
           snapshot,
-          diskMode);
+          diskMode,
+          autoRecovery,
+          snapshotCompression);
     }
   }
 }

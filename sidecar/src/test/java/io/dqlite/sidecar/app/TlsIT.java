@@ -174,6 +174,43 @@ class TlsIT {
             SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("08001"));
   }
 
+  /** go-dqlite's SimpleTLSConfig pair and App.Driver(): a TLS App and its own JDBC driver. */
+  @Test
+  void theSimplePairSecuresAnAppAndItsDriverDialsWithTls() throws Exception {
+    App app =
+        App.builder(tmp.resolve("simple"))
+            .address(Loopback.freeAddress(HOST))
+            .tls(TlsSetup.simple(credentials()))
+            .build();
+    try (app) {
+      app.ready(DEADLINE);
+      java.sql.Driver driver = app.driver();
+      assertThat(driver.connect("jdbc:dqlite://" + app.address() + "/db", null)).isNull();
+      String url = app.jdbcUrl("drv") + "?busyTimeout=5000";
+      assertThat(driver.acceptsURL(url)).isTrue();
+      try (Connection c = driver.connect(url, new java.util.Properties());
+          Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE t (n INT)");
+        assertThat(s.executeUpdate("INSERT INTO t VALUES (8)")).isEqualTo(1);
+      }
+      // A second connection of the same driver sees the row (one leader, one database).
+      try (Connection c = driver.connect(app.jdbcUrl("drv"), null);
+          ResultSet rs = c.createStatement().executeQuery("SELECT n FROM t")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getInt(1)).isEqualTo(8);
+      }
+      assertThatThrownBy(() -> driver.connect("jdbc:dqlite-app:a/b", null))
+          .isInstanceOfSatisfying(
+              SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("08001"))
+          .hasMessageContaining("without '/'");
+    }
+    // The pair refuses, as go-dqlite panics, a certificate without a DNS name to expect.
+    assertThatThrownBy(
+            () -> TlsSetup.simple(authority.node("bare").ip(HOST).issue().credentials()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no DNS subject alternative name");
+  }
+
   private static ProtocolConnection leaderConnection(App app) throws Exception {
     return new LeaderConnector(app.store(), app.connectorConfig()).connect();
   }

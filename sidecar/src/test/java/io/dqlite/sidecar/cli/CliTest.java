@@ -52,6 +52,28 @@ class CliTest {
   }
 
   @Test
+  void engineFlagsAreUnsetByDefaultAndReadTheirVariables() {
+    SidecarOptions d = parse(Map.of(), "--address", "db-0:9001");
+    assertThat(d.engine()).isEqualTo(SidecarOptions.Engine.DEFAULT);
+    SidecarOptions o =
+        parse(
+            Map.of("DQLITE_SNAPSHOT_COMPRESSION", "true"),
+            "--address", "db-0:9001", "--disk-mode", "true", "--auto-recovery", "false");
+    assertThat(o.engine().diskMode()).isTrue();
+    assertThat(o.engine().autoRecovery()).contains(false);
+    assertThat(o.engine().snapshotCompression()).contains(true);
+  }
+
+  @Test
+  void anAtValueIsNeverReadAsAnArgumentFile() {
+    // picocli expands @FILE by default: with a file named like the socket in the working
+    // directory (here the module's pom.xml), --app-socket @pom.xml became that file's contents.
+    assertThat(java.nio.file.Files.exists(Path.of("pom.xml"))).isTrue();
+    SidecarOptions o = parse(Map.of(), "--address", "db-0:9001", "--app-socket", "@pom.xml");
+    assertThat(o.appSocket()).isEqualTo("@pom.xml");
+  }
+
+  @Test
   void appSocketLimitsHaveDefaultsFlagsAndVariables() {
     AppSocket.Limits d = parse(Map.of(), "--address", "db-0:9001").appSocketLimits();
     assertThat(d).isEqualTo(AppSocket.Limits.defaults());

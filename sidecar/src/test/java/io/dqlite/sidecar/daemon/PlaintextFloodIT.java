@@ -148,7 +148,8 @@ class PlaintextFloodIT {
    * header announcing an empty body makes libdqlite 1.11.1 start a zero-length read, and the next
    * byte trips {@code alloc_cb: Assertion `t->read.len > 0' failed} (src/lib/transport.c). go-dqlite's
    * dqlite-demo aborts the same way. With TLS the sidecar's proxy admits only peers with a
-   * certificate of the cluster's authority, and the app socket refuses empty bodies itself.
+   * certificate of the cluster's authority, and the app socket refuses empty bodies itself. On
+   * libdqlite 1.18.1 ({@code -Ddqlite.it.engine=trixie}) the node lives, which this checks instead.
    */
   @Test
   void libdqliteAbortsOnARequestWithAnEmptyBody() throws Exception {
@@ -163,6 +164,15 @@ class PlaintextFloodIT {
       bytes.putInt(0).put((byte) 0).put((byte) 0).putShort((short) 0); // LEADER, 0 words
       bytes.put((byte) 'x'); // any next byte
       HostileClient.send(SOURCE, target(node), bytes.array(), Duration.ofSeconds(5));
+      if (node.engine() == Engine.TRIXIE) {
+        // libdqlite 1.18.1 leaves that connection unanswered and goes on (docs/protocol.md).
+        try (TcpWire w = TcpWire.client(node.address(), Duration.ofSeconds(5))) {
+          w.send(TcpWire.LEADER, TcpWire.words(0));
+          assertThat(w.receive().type()).as("NODE").isEqualTo(1);
+        }
+        assertThat(node.isAlive()).as("1.18.1 lives\n" + node.logTail(10)).isTrue();
+        return;
+      }
       await("libdqlite 1.11.1 aborts the node").atMost(Duration.ofSeconds(10))
           .until(() -> !node.isAlive());
       assertThat(node.logText()).contains("Assertion `t->read.len > 0' failed");

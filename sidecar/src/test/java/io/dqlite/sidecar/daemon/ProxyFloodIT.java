@@ -48,7 +48,8 @@ class ProxyFloodIT {
 
   @BeforeAll
   void startCluster() throws Exception {
-    certs = Files.createTempDirectory(Path.of("target"), "proxy-flood-certs-");
+    // Absolute: a sidecar in the trixie root (-Ddqlite.it.engine=trixie) runs in another directory.
+    certs = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "proxy-flood-certs-");
     TestCertificates.Authority ca = TestCertificates.authority("dqlite-flood-ca");
     TestCertificates.PemPaths pem =
         ca.node("dqlite").dns("dqlite").issue().write(certs, "node",

@@ -38,6 +38,14 @@ final class SidecarCluster implements AutoCloseable {
 
   /** Starts the three processes and waits until each is ready and sees three voters. */
   static SidecarCluster start(String name, String[] hosts, List<String> extra) throws IOException {
+    Engine[] engines = new Engine[hosts.length];
+    java.util.Arrays.fill(engines, Engine.fromProperty());
+    return start(name, hosts, engines, extra);
+  }
+
+  /** As {@link #start(String, String[], List)}, node {@code i} on {@code engines[i]}. */
+  static SidecarCluster start(String name, String[] hosts, Engine[] engines, List<String> extra)
+      throws IOException {
     Path root = Path.of("target", "sidecar-it").toAbsolutePath();
     Files.createDirectories(root);
     SidecarCluster c = new SidecarCluster(Files.createTempDirectory(root, name + "-"));
@@ -45,7 +53,8 @@ final class SidecarCluster implements AutoCloseable {
     try {
       for (int i = 0; i < hosts.length; i++) {
         c.sidecars.add(
-            new SidecarProcess(hosts[i], c.base, "@dqlite-" + name + "-" + tag + "-" + i, extra));
+            new SidecarProcess(
+                hosts[i], c.base, "@dqlite-" + name + "-" + tag + "-" + i, extra, engines[i]));
       }
       List<String> join = List.of(c.sidecars.get(0).address());
       for (SidecarProcess s : c.sidecars) {

@@ -41,9 +41,18 @@ final class SidecarProcess implements AutoCloseable {
   private final List<String> extra;
   private final Path tokenFile;
   private final String token;
+  private Engine engine;
+  private final Path base;
   private Process process;
 
   SidecarProcess(String host, Path base, String socket, List<String> extra) {
+    this(host, base, socket, extra, Engine.fromProperty());
+  }
+
+  /** A sidecar on {@code engine}'s libdqlite (the host's 1.11.1 or the trixie root's 1.18.1). */
+  SidecarProcess(String host, Path base, String socket, List<String> extra, Engine engine) {
+    this.engine = engine;
+    this.base = base.toAbsolutePath();
     this.host = host;
     this.dbPort = freePort(host);
     this.adminPort = freePort(host);
@@ -116,7 +125,7 @@ final class SidecarProcess implements AutoCloseable {
   private void start(List<String> join, String addressFlag, List<String> more) {
     List<String> cmd = new ArrayList<>();
     cmd.add("bash");
-    cmd.add(LAUNCHER.toString());
+    cmd.add(LAUNCHER.toAbsolutePath().toString());
     cmd.addAll(List.of("--dir", dir.toString()));
     if (addressFlag != null) {
       cmd.addAll(List.of("--address", addressFlag));
@@ -136,9 +145,15 @@ final class SidecarProcess implements AutoCloseable {
     }
     cmd.addAll(extra);
     cmd.addAll(more);
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("DQLITE_HOME", jar().toAbsolutePath().getParent().toString());
-    pb.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    Path home = jar().toAbsolutePath().getParent();
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            engine.wrap(
+                cmd,
+                List.of(LAUNCHER.toAbsolutePath().getParent(), home, base),
+                java.util.Map.of("DQLITE_HOME", home.toString(), "JAVA", engine.java())));
+    pb.environment().put("DQLITE_HOME", home.toString());
+    pb.environment().put("JAVA", engine.java());
     pb.environment().remove("JAVA_OPTS");
     try {
       process =
@@ -252,8 +267,17 @@ final class SidecarProcess implements AutoCloseable {
     kill();
   }
 
+  Engine engine() {
+    return engine;
+  }
+
+  /** The engine of the next {@link #start}: a rolling upgrade restarts a node on another one. */
+  void engine(Engine next) {
+    this.engine = next;
+  }
+
   @Override
   public String toString() {
-    return "sidecar " + address();
+    return "sidecar " + address() + (engine == Engine.HOST ? "" : " (" + engine + ")");
   }
 }
