@@ -25,9 +25,11 @@ build: deps
 	$(MVN) install -DskipTests
 
 ## test: every test (unit, then integration tests against real dqlite nodes, then the end-to-end
-## suite on the local control plane, whose binaries k8s-binaries has just built; docs/e2e.md).
+## suite on the local control plane, whose binaries k8s-binaries has just built; docs/e2e.md), then
+## the images and the real-node scenario on three real kubelets (real-node-test).
 test: deps k8s-binaries trixie-root
 	$(MVN) verify -De2e.skip=false
+	$(MAKE) real-node-test
 
 ## e2e: the whole end-to-end suite (every *E2E class) on the local control plane; docs/e2e.md.
 e2e: build k8s-binaries
