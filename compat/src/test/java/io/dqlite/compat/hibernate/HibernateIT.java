@@ -24,6 +24,7 @@ import org.hibernate.cfg.AvailableSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.dqlite.compat.ReadModifyWriteContract;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and the read-modify-write load with and without a leadership handover.
  */
 @ExtendWith(ThreeNodes.Extension.class)
-class HibernateIT {
+class HibernateIT extends ReadModifyWriteContract {
 
   private static final List<AutoCloseable> cleanup = new ArrayList<>();
   private static ThreeNodes cluster;
@@ -218,17 +219,13 @@ class HibernateIT {
     assertThat(count).isEqualTo(500L);
   }
 
-  @Test
-  void sixteenThreadsOfReadModifyWriteAllCommit() throws Exception {
-    CompatSupport.assertAllCommit(load("hibernate_rmw_plain", false));
+  @Override
+  protected String framework() {
+    return "hibernate";
   }
 
-  @Test
-  void sixteenThreadsOfReadModifyWriteAllCommitAcrossAHandover() throws Exception {
-    CompatSupport.assertAllCommitAcrossHandovers(load("hibernate_rmw_handover", true));
-  }
-
-  private CompatSupport.Load load(String database, boolean handover) throws Exception {
+  @Override
+  protected CompatSupport.Load load(String database, boolean handover) throws Exception {
     SessionFactory sf = open(database);
     sf.inTransaction(
         s -> {

@@ -28,6 +28,7 @@ import org.jooq.impl.SQLDataType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.dqlite.compat.ReadModifyWriteContract;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * read-modify-write load with and without a leadership handover.
  */
 @ExtendWith(ThreeNodes.Extension.class)
-class JooqIT {
+class JooqIT extends ReadModifyWriteContract {
 
   static final Table<Record> BOOK = table(name("book"));
   static final Field<Integer> BOOK_ID = field(name("book", "id"), SQLDataType.INTEGER);
@@ -175,17 +176,13 @@ class JooqIT {
     assertThat(dsl.select(TITLE).from(BOOK).fetch(TITLE)).containsExactly("Kept");
   }
 
-  @Test
-  void sixteenThreadsOfReadModifyWriteAllCommit() throws Exception {
-    CompatSupport.assertAllCommit(load("jooq_rmw_plain", false));
+  @Override
+  protected String framework() {
+    return "jooq";
   }
 
-  @Test
-  void sixteenThreadsOfReadModifyWriteAllCommitAcrossAHandover() throws Exception {
-    CompatSupport.assertAllCommitAcrossHandovers(load("jooq_rmw_handover", true));
-  }
-
-  private CompatSupport.Load load(String database, boolean handover) throws Exception {
+  @Override
+  protected CompatSupport.Load load(String database, boolean handover) throws Exception {
     DSLContext dsl = open(database);
     dsl.connection(c -> CompatSupport.createCounterTables(c, CompatSupport.THREADS));
     return CompatSupport.load(

@@ -18,6 +18,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.dqlite.compat.ReadModifyWriteContract;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.dao.DataAccessException;
@@ -30,7 +31,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * for the writer, and the read-modify-write load with and without a leadership handover.
  */
 @ExtendWith(ThreeNodes.Extension.class)
-class SpringIT {
+class SpringIT extends ReadModifyWriteContract {
 
   /** Short, so that a transaction that waits for its own thread's writer fails fast. */
   private static final int BUSY_TIMEOUT_MS = 1500;
@@ -156,17 +157,13 @@ class SpringIT {
     assertThat(accounts.balanceReadOnly("alice")).isEqualTo(105);
   }
 
-  @Test
-  void sixteenThreadsOfReadModifyWriteAllCommit() throws Exception {
-    CompatSupport.assertAllCommit(load("spring_rmw_plain", false));
+  @Override
+  protected String framework() {
+    return "spring";
   }
 
-  @Test
-  void sixteenThreadsOfReadModifyWriteAllCommitAcrossAHandover() throws Exception {
-    CompatSupport.assertAllCommitAcrossHandovers(load("spring_rmw_handover", true));
-  }
-
-  private CompatSupport.Load load(String database, boolean handover) throws Exception {
+  @Override
+  protected CompatSupport.Load load(String database, boolean handover) throws Exception {
     AnnotationConfigApplicationContext ctx = open(database);
     CompatSupport.createCounterTables(ctx.getBean(DataSource.class), CompatSupport.THREADS);
     Accounts accounts = ctx.getBean(Accounts.class);
