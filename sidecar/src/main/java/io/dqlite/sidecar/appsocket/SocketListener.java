@@ -1,13 +1,11 @@
 package io.dqlite.sidecar.appsocket;
 
 import io.dqlite.client.net.AbstractUnixServerSocket;
+import io.dqlite.client.net.ChannelTransport;
 import io.dqlite.client.net.Transport;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -102,7 +100,8 @@ interface SocketListener extends AutoCloseable {
 
     @Override
     public Transport accept() throws IOException {
-      return new ChannelTransport(channel.accept(), path.toString());
+      SocketChannel accepted = channel.accept();
+      return new ChannelTransport(accepted, accepted::shutdownOutput, path.toString());
     }
 
     @Override
@@ -121,50 +120,6 @@ interface SocketListener extends AutoCloseable {
         Files.deleteIfExists(path);
       } catch (IOException e) {
         // Replaced as stale at the next start.
-      }
-    }
-  }
-
-  /** A connected socket-file client as a {@link Transport}. */
-  final class ChannelTransport implements Transport {
-    private final SocketChannel channel;
-    private final String address;
-    private final InputStream in;
-    private final OutputStream out;
-
-    ChannelTransport(SocketChannel channel, String address) {
-      this.channel = channel;
-      this.address = address;
-      this.in = Channels.newInputStream(channel);
-      this.out = Channels.newOutputStream(channel);
-    }
-
-    @Override
-    public InputStream input() {
-      return in;
-    }
-
-    @Override
-    public OutputStream output() {
-      return out;
-    }
-
-    @Override
-    public void shutdownOutput() throws IOException {
-      channel.shutdownOutput();
-    }
-
-    @Override
-    public String address() {
-      return address;
-    }
-
-    @Override
-    public void close() {
-      try {
-        channel.close();
-      } catch (IOException e) {
-        // Closed either way.
       }
     }
   }

@@ -2,6 +2,7 @@ package io.dqlite.sidecar.proxy;
 
 import io.dqlite.client.net.Dialer;
 import io.dqlite.client.net.Transport;
+import io.dqlite.client.net.ChannelTransport;
 import io.dqlite.sidecar.node.FdChannel;
 import io.dqlite.sidecar.node.NativeSockets;
 import io.dqlite.sidecar.node.NodeConnector;
@@ -42,7 +43,8 @@ public final class ProxiedNodeConnector implements NodeConnector {
       throw new IOException("connect " + address + ": create pair of unix sockets: "
           + e.getMessage(), e);
     }
-    group.start(remote, new FdTransport(new FdChannel(pair.first()), "socketpair:" + address));
+    FdChannel local = new FdChannel(pair.first());
+    group.start(remote, new ChannelTransport(local, local::shutdownOutput, "socketpair:" + address));
     return pair.second();
   }
 }

@@ -1,5 +1,6 @@
 package io.dqlite.sidecar.tls;
 
+import io.dqlite.client.net.tls.PkixTrust;
 import io.dqlite.client.net.tls.TlsDialer;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -12,7 +13,6 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -41,7 +41,7 @@ public final class SimpleTls {
 
   /** Server side: mutual TLS, clients must chain to one of the authorities. */
   public static TlsConfig listen(TlsCredentials credentials) {
-    X509ExtendedTrustManager chainCheck = chainCheck(credentials);
+    X509ExtendedTrustManager chainCheck = PkixTrust.of(credentials.authorities());
     SSLContext context = context(credentials, chainCheck);
     return new TlsConfig(context, null, protocols(context), List.of());
   }
@@ -96,27 +96,6 @@ public final class SimpleTls {
     }
   }
 
-  /** PKIX validation against the authorities alone, without revocation checks (as Go). */
-  private static X509ExtendedTrustManager chainCheck(TlsCredentials credentials) {
-    try {
-      KeyStore roots = KeyStore.getInstance("PKCS12");
-      roots.load(null, null);
-      int i = 0;
-      for (X509Certificate authority : credentials.authorities()) {
-        roots.setCertificateEntry("authority-" + i++, authority);
-      }
-      TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-      factory.init(roots);
-      for (TrustManager manager : factory.getTrustManagers()) {
-        if (manager instanceof X509ExtendedTrustManager x509) {
-          return x509;
-        }
-      }
-      throw new IllegalStateException("the JDK's PKIX trust manager factory gave no X509 manager");
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException("build TLS trust store: " + e.getMessage(), e);
-    }
-  }
 
   private static List<String> protocols(SSLContext context) {
     List<String> supported = Arrays.asList(context.getSupportedSSLParameters().getProtocols());

@@ -24,7 +24,6 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -106,7 +105,7 @@ public final class TlsDialer implements Dialer {
       expected = names.get(0);
     }
     X509ExtendedTrustManager trust =
-        new ServerNameTrustManager(chainCheck(authorities), expected);
+        new ServerNameTrustManager(PkixTrust.of(authorities), expected);
     try {
       KeyStore identity = KeyStore.getInstance("PKCS12");
       identity.load(null, null);
@@ -208,27 +207,6 @@ public final class TlsDialer implements Dialer {
     return p;
   }
 
-  /** PKIX validation against the authorities alone, without revocation checks (as Go). */
-  private static X509ExtendedTrustManager chainCheck(List<X509Certificate> authorities) {
-    try {
-      KeyStore roots = KeyStore.getInstance("PKCS12");
-      roots.load(null, null);
-      int i = 0;
-      for (X509Certificate authority : authorities) {
-        roots.setCertificateEntry("authority-" + i++, authority);
-      }
-      TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-      factory.init(roots);
-      for (TrustManager manager : factory.getTrustManagers()) {
-        if (manager instanceof X509ExtendedTrustManager x509) {
-          return x509;
-        }
-      }
-      throw new IllegalStateException("the JDK's PKIX trust manager factory gave no X509 manager");
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException("build the TLS trust store: " + e.getMessage(), e);
-    }
-  }
 
   private static int millisLeft(long deadline) throws SocketTimeoutException {
     long left = (deadline - System.nanoTime()) / 1_000_000;
