@@ -1,8 +1,8 @@
 package io.dqlite.bench;
 
-import io.dqlite.client.ConnectorConfig;
-import io.dqlite.client.InMemoryNodeStore;
-import io.dqlite.client.LeaderConnector;
+import io.dqlite.client.leader.ConnectorConfig;
+import io.dqlite.client.leader.InMemoryNodeStore;
+import io.dqlite.client.leader.LeaderConnector;
 import io.dqlite.client.protocol.ProtocolConnection;
 import io.dqlite.client.protocol.StatementInfo;
 import java.io.DataInputStream;

@@ -1,5 +1,14 @@
 package io.dqlite.client;
 
+import io.dqlite.client.leader.ConnectorConfig;
+import io.dqlite.client.leader.LeaderConnector;
+import io.dqlite.client.leader.NoLeaderException;
+import io.dqlite.client.leader.NodeStore;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.DumpFile;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeMetadata;
+import io.dqlite.client.model.NodeRole;
 import io.dqlite.client.protocol.ProtocolConnection;
 import java.util.List;
 import java.util.Objects;

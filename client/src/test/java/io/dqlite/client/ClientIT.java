@@ -1,5 +1,12 @@
 package io.dqlite.client;
 
+import io.dqlite.client.leader.NoLeaderException;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.DumpFile;
+import io.dqlite.client.model.ErrorCodes;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeMetadata;
+import io.dqlite.client.model.NodeRole;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

@@ -1,5 +1,7 @@
 package io.dqlite.client;
 
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dqlite.client.protocol.AddRequest;

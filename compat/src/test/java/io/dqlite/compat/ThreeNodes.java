@@ -3,10 +3,10 @@ package io.dqlite.compat;
 import static org.awaitility.Awaitility.await;
 
 import io.dqlite.client.Client;
-import io.dqlite.client.ConnectorConfig;
-import io.dqlite.client.InMemoryNodeStore;
-import io.dqlite.client.NodeInfo;
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.leader.ConnectorConfig;
+import io.dqlite.client.leader.InMemoryNodeStore;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
 import io.dqlite.sidecar.app.App;
 import java.io.IOException;
 import java.io.UncheckedIOException;

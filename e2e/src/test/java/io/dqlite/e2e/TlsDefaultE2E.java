@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dqlite.client.Client;
-import io.dqlite.client.ConnectorConfig;
-import io.dqlite.client.DqliteException;
-import io.dqlite.client.NodeInfo;
+import io.dqlite.client.leader.ConnectorConfig;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.NodeInfo;
 import io.dqlite.client.net.tls.TlsDialer;
 import io.dqlite.e2e.support.DqliteClusters;
 import io.dqlite.e2e.support.E2eEnvironment;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marcnuri.helm.LintResult;
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.NodeRole;
 import io.dqlite.operator.OperatorSettings;
 import io.dqlite.operator.dependents.ClusterNames;
 import io.dqlite.operator.dependents.Sidecar;

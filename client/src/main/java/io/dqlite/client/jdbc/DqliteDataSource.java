@@ -1,7 +1,7 @@
 package io.dqlite.client.jdbc;
 
-import io.dqlite.client.NodeInfo;
-import io.dqlite.client.NodeStore;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.leader.NodeStore;
 import io.dqlite.client.net.Dialer;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,8 +1,8 @@
 package io.dqlite.client.jdbc;
 
-import io.dqlite.client.InMemoryNodeStore;
-import io.dqlite.client.LeaderConnector;
-import io.dqlite.client.NodeStore;
+import io.dqlite.client.leader.InMemoryNodeStore;
+import io.dqlite.client.leader.LeaderConnector;
+import io.dqlite.client.leader.NodeStore;
 import io.dqlite.client.net.Dialer;
 import java.sql.Connection;
 import java.sql.Driver;

@@ -1,6 +1,6 @@
 package io.dqlite.client.jdbc;
 
-import io.dqlite.client.DqliteException;
+import io.dqlite.client.model.DqliteException;
 import io.dqlite.client.protocol.ExecResult;
 import io.dqlite.client.protocol.ProtocolConnection;
 import io.dqlite.client.protocol.Rows;

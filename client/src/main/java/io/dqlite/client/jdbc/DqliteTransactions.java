@@ -1,6 +1,6 @@
 package io.dqlite.client.jdbc;
 
-import io.dqlite.client.Backoff;
+import io.dqlite.client.leader.Backoff;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.dqlite.client.jdbc;
 
-import io.dqlite.client.Backoff;
-import io.dqlite.client.DqliteException;
-import io.dqlite.client.DqliteTimeoutException;
+import io.dqlite.client.leader.Backoff;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.DqliteTimeoutException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;

@@ -1,6 +1,6 @@
 package io.dqlite.client.jdbc;
 
-import io.dqlite.client.ErrorCodes;
+import io.dqlite.client.model.ErrorCodes;
 import io.dqlite.client.protocol.ExecResult;
 import java.sql.SQLException;
 import java.time.Duration;

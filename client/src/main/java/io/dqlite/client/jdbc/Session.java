@@ -1,9 +1,9 @@
 package io.dqlite.client.jdbc;
 
-import io.dqlite.client.DqliteException;
-import io.dqlite.client.DqliteTimeoutException;
-import io.dqlite.client.ErrorCodes;
-import io.dqlite.client.LeaderConnector;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.DqliteTimeoutException;
+import io.dqlite.client.model.ErrorCodes;
+import io.dqlite.client.leader.LeaderConnector;
 import io.dqlite.client.jdbc.SqlScript.Kind;
 import io.dqlite.client.protocol.ExecResult;
 import io.dqlite.client.protocol.ProtocolConnection;

@@ -1,6 +1,6 @@
 package io.dqlite.client.jdbc;
 
-import io.dqlite.client.ConnectorConfig;
+import io.dqlite.client.leader.ConnectorConfig;
 import io.dqlite.client.net.DefaultDialer;
 import io.dqlite.client.net.Dialer;
 import io.dqlite.client.net.tls.TlsDialer;

@@ -1,7 +1,7 @@
 package io.dqlite.client.jdbc;
 
-import io.dqlite.client.DqliteException;
-import io.dqlite.client.ErrorCodes;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.ErrorCodes;
 import io.dqlite.client.protocol.FrameTooLargeException;
 import io.dqlite.client.protocol.MalformedTextException;
 import java.sql.SQLDataException;

@@ -1,6 +1,6 @@
 package io.dqlite.client.jdbc;
 
-import io.dqlite.client.ErrorCodes;
+import io.dqlite.client.model.ErrorCodes;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collection;

@@ -1,6 +1,6 @@
 package io.dqlite.client.protocol;
 
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.NodeRole;
 
 /**
  * Assigns a role to a node (leader only). Body: uint64 id, uint64 role. libdqlite still accepts the

@@ -1,6 +1,6 @@
 package io.dqlite.client.protocol;
 
-import io.dqlite.client.DumpFile;
+import io.dqlite.client.model.DumpFile;
 import java.util.ArrayList;
 import java.util.List;
 

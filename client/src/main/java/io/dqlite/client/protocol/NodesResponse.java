@@ -1,7 +1,7 @@
 package io.dqlite.client.protocol;
 
-import io.dqlite.client.NodeInfo;
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
 import java.util.ArrayList;
 import java.util.List;
 

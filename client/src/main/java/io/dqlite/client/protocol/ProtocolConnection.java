@@ -1,13 +1,13 @@
 package io.dqlite.client.protocol;
 
-import io.dqlite.client.DqliteConnectionException;
-import io.dqlite.client.DqliteException;
-import io.dqlite.client.DqliteTimeoutException;
-import io.dqlite.client.DumpFile;
-import io.dqlite.client.ErrorCodes;
-import io.dqlite.client.NodeInfo;
-import io.dqlite.client.NodeMetadata;
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.DqliteConnectionException;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.DqliteTimeoutException;
+import io.dqlite.client.model.DumpFile;
+import io.dqlite.client.model.ErrorCodes;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeMetadata;
+import io.dqlite.client.model.NodeRole;
 import io.dqlite.client.net.Dialer;
 import io.dqlite.client.net.Transport;
 import java.io.BufferedInputStream;

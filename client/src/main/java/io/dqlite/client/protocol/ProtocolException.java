@@ -1,6 +1,6 @@
 package io.dqlite.client.protocol;
 
-import io.dqlite.client.DqliteConnectionException;
+import io.dqlite.client.model.DqliteConnectionException;
 
 /**
  * A message broke the dqlite wire protocol: truncated, malformed, of an unknown or unexpected type.

@@ -1,6 +1,6 @@
 package io.dqlite.client.protocol;
 
-import io.dqlite.client.DqliteException;
+import io.dqlite.client.model.DqliteException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

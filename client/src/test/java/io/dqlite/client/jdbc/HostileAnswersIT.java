@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dqlite.client.Client;
-import io.dqlite.client.DumpFile;
+import io.dqlite.client.model.DumpFile;
 import io.dqlite.client.protocol.FrameTooLargeException;
 import io.dqlite.client.testing.DqliteDemoCluster;
 import java.sql.Connection;

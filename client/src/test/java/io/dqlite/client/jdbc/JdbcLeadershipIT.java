@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.dqlite.client.Client;
-import io.dqlite.client.NodeInfo;
+import io.dqlite.client.model.NodeInfo;
 import io.dqlite.client.testing.DqliteDemoCluster;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -58,7 +58,7 @@ class JdbcLeadershipIT {
       assertThat(client.address()).isEqualTo(from);
       NodeInfo target =
           client.cluster().stream()
-              .filter(n -> !n.address().equals(from) && n.role() == io.dqlite.client.NodeRole.VOTER)
+              .filter(n -> !n.address().equals(from) && n.role() == io.dqlite.client.model.NodeRole.VOTER)
               .findFirst()
               .orElseThrow();
       client.transfer(target.id());

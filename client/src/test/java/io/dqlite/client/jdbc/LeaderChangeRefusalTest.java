@@ -3,7 +3,7 @@ package io.dqlite.client.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dqlite.client.InMemoryNodeStore;
+import io.dqlite.client.leader.InMemoryNodeStore;
 import io.dqlite.client.net.DefaultDialer;
 import io.dqlite.client.net.Dialer;
 import io.dqlite.client.protocol.ClientRequest;

@@ -2,7 +2,7 @@ package io.dqlite.client.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dqlite.client.DqliteException;
+import io.dqlite.client.model.DqliteException;
 import java.lang.reflect.Field;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;

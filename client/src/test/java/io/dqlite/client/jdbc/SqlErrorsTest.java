@@ -2,8 +2,8 @@ package io.dqlite.client.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dqlite.client.DqliteConnectionException;
-import io.dqlite.client.DqliteException;
+import io.dqlite.client.model.DqliteConnectionException;
+import io.dqlite.client.model.DqliteException;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.SQLNonTransientConnectionException;

@@ -2,8 +2,8 @@ package io.dqlite.client.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dqlite.client.NodeInfo;
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
 import io.dqlite.client.protocol.ClientRequest;
 import io.dqlite.client.protocol.ClusterRequest;
 import io.dqlite.client.protocol.LeaderRequest;

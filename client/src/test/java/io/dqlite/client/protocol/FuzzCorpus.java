@@ -1,8 +1,8 @@
 package io.dqlite.client.protocol;
 
-import io.dqlite.client.DumpFile;
-import io.dqlite.client.NodeInfo;
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.DumpFile;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

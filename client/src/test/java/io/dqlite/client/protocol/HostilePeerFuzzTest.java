@@ -3,8 +3,8 @@ package io.dqlite.client.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.dqlite.client.DqliteException;
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.NodeRole;
 import io.dqlite.client.net.DefaultDialer;
 import java.time.Duration;
 import java.util.List;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.dqlite.client.DqliteConnectionException;
-import io.dqlite.client.DqliteException;
-import io.dqlite.client.DqliteTimeoutException;
+import io.dqlite.client.model.DqliteConnectionException;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.DqliteTimeoutException;
 import io.dqlite.client.net.DefaultDialer;
 import java.time.Duration;
 import java.util.ArrayList;

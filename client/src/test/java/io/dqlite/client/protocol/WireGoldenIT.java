@@ -2,9 +2,9 @@ package io.dqlite.client.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dqlite.client.ConnectorConfig;
-import io.dqlite.client.DqliteException;
-import io.dqlite.client.NodeInfo;
+import io.dqlite.client.leader.ConnectorConfig;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.NodeInfo;
 import io.dqlite.client.net.DefaultDialer;
 import io.dqlite.client.net.Transport;
 import io.dqlite.client.testing.DqliteDemoCluster;

@@ -3,11 +3,11 @@ package io.dqlite.client.testing;
 import static org.awaitility.Awaitility.await;
 
 import io.dqlite.client.Client;
-import io.dqlite.client.ConnectorConfig;
-import io.dqlite.client.DqliteException;
-import io.dqlite.client.InMemoryNodeStore;
-import io.dqlite.client.NodeInfo;
-import io.dqlite.client.NodeStore;
+import io.dqlite.client.leader.ConnectorConfig;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.leader.InMemoryNodeStore;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.leader.NodeStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

@@ -1,10 +1,10 @@
 package io.dqlite.operator.membership;
 
 import io.dqlite.client.Client;
-import io.dqlite.client.ConnectorConfig;
-import io.dqlite.client.DqliteException;
-import io.dqlite.client.NodeInfo;
-import io.dqlite.client.NodeMetadata;
+import io.dqlite.client.leader.ConnectorConfig;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeMetadata;
 import io.dqlite.client.net.Dialer;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.plan.MemberIds;

@@ -1,6 +1,6 @@
 package io.dqlite.operator.membership;
 
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.NodeRole;
 import io.dqlite.operator.plan.MemberIds;
 import java.util.Objects;
 

@@ -1,6 +1,6 @@
 package io.dqlite.operator.membership;
 
-import io.dqlite.client.DqliteException;
+import io.dqlite.client.model.DqliteException;
 import io.dqlite.operator.crd.DqliteCluster;
 import java.util.Map;
 

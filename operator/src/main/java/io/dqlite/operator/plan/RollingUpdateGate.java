@@ -1,6 +1,6 @@
 package io.dqlite.operator.plan;
 
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.NodeRole;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package io.dqlite.operator.status;
 
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.NodeRole;
 import io.dqlite.operator.dependents.ClusterNames;
 import io.dqlite.operator.membership.RaftMember;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -1,6 +1,6 @@
 package io.dqlite.operator.steps;
 
-import io.dqlite.client.DqliteException;
+import io.dqlite.client.model.DqliteException;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.ScaleDownStatus;
 import io.dqlite.operator.dependents.ClusterNames;

@@ -3,7 +3,7 @@ package io.dqlite.operator.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dqlite.client.DqliteException;
+import io.dqlite.client.model.DqliteException;
 import io.dqlite.operator.DqliteClusterReconciler;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.ScaleDownStatus;

@@ -2,7 +2,7 @@ package io.dqlite.operator.membership;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.NodeRole;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.testing.FakeRaft;
 import io.dqlite.operator.testing.FakeSidecars;

@@ -1,6 +1,6 @@
 package io.dqlite.operator.plan;
 
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.NodeRole;
 import io.dqlite.operator.crd.ScaleDownStatus;
 import io.dqlite.operator.crd.ScaleDownStatus.Removal;
 import java.util.ArrayList;

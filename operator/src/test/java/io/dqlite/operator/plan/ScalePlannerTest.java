@@ -2,7 +2,7 @@ package io.dqlite.operator.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.NodeRole;
 import io.dqlite.operator.crd.ScaleDownStatus;
 import java.util.ArrayList;
 import java.util.Arrays;

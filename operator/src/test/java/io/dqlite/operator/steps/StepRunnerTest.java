@@ -2,7 +2,7 @@ package io.dqlite.operator.steps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dqlite.client.DqliteException;
+import io.dqlite.client.model.DqliteException;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.ScaleDownStatus;
 import io.dqlite.operator.kube.WorkloadActions;

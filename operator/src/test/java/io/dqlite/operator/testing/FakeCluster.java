@@ -1,7 +1,7 @@
 package io.dqlite.operator.testing;
 
-import io.dqlite.client.DqliteException;
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.NodeRole;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.membership.AdminToken;
 import io.dqlite.operator.membership.Membership;

@@ -1,6 +1,6 @@
 package io.dqlite.operator.testing;
 
-import io.dqlite.client.DqliteException;
+import io.dqlite.client.model.DqliteException;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.membership.Membership;
 import io.dqlite.operator.membership.RaftProtocol;

@@ -1,6 +1,6 @@
 package io.dqlite.operator.testing;
 
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.NodeRole;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.DqliteClusterSpec;
 import io.dqlite.operator.dependents.ClusterNames;

@@ -2,7 +2,7 @@ package io.dqlite.sidecar.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.NodeRole;
 import java.util.List;
 import java.util.Locale;
 

@@ -1,11 +1,11 @@
 package io.dqlite.sidecar.roles;
 
-import static io.dqlite.client.NodeRole.SPARE;
-import static io.dqlite.client.NodeRole.STANDBY;
-import static io.dqlite.client.NodeRole.VOTER;
+import static io.dqlite.client.model.NodeRole.SPARE;
+import static io.dqlite.client.model.NodeRole.STANDBY;
+import static io.dqlite.client.model.NodeRole.VOTER;
 
-import io.dqlite.client.NodeInfo;
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
 import io.dqlite.sidecar.roles.RoleChange.Reason;
 import java.util.ArrayList;
 import java.util.Comparator;

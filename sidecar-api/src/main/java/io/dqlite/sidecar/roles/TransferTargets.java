@@ -1,8 +1,8 @@
 package io.dqlite.sidecar.roles;
 
-import static io.dqlite.client.NodeRole.VOTER;
+import static io.dqlite.client.model.NodeRole.VOTER;
 
-import io.dqlite.client.NodeInfo;
+import io.dqlite.client.model.NodeInfo;
 import java.util.Comparator;
 import java.util.List;
 

@@ -4,8 +4,8 @@ import static io.dqlite.sidecar.roles.Spec.changes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dqlite.client.NodeInfo;
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

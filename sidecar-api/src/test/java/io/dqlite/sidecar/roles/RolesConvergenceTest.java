@@ -1,11 +1,11 @@
 package io.dqlite.sidecar.roles;
 
-import static io.dqlite.client.NodeRole.SPARE;
-import static io.dqlite.client.NodeRole.STANDBY;
-import static io.dqlite.client.NodeRole.VOTER;
+import static io.dqlite.client.model.NodeRole.SPARE;
+import static io.dqlite.client.model.NodeRole.STANDBY;
+import static io.dqlite.client.model.NodeRole.VOTER;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.NodeRole;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

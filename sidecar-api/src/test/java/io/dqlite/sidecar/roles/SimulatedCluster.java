@@ -2,8 +2,8 @@ package io.dqlite.sidecar.roles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dqlite.client.NodeInfo;
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

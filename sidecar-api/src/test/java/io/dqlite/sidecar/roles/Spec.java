@@ -1,7 +1,7 @@
 package io.dqlite.sidecar.roles;
 
-import io.dqlite.client.NodeInfo;
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,13 +1,13 @@
 package io.dqlite.sidecar.app;
 
 import io.dqlite.client.Client;
-import io.dqlite.client.ConnectorConfig;
-import io.dqlite.client.DqliteException;
-import io.dqlite.client.LeaderConnector;
-import io.dqlite.client.NoLeaderException;
-import io.dqlite.client.NodeInfo;
-import io.dqlite.client.NodeRole;
-import io.dqlite.client.NodeStore;
+import io.dqlite.client.leader.ConnectorConfig;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.leader.LeaderConnector;
+import io.dqlite.client.leader.NoLeaderException;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
+import io.dqlite.client.leader.NodeStore;
 import io.dqlite.client.jdbc.DqliteDataSource;
 import io.dqlite.client.net.DefaultDialer;
 import io.dqlite.client.net.Dialer;

@@ -1,6 +1,6 @@
 package io.dqlite.sidecar.app;
 
-import io.dqlite.client.NodeStore;
+import io.dqlite.client.leader.NodeStore;
 import io.dqlite.client.jdbc.DqliteDataSource;
 import io.dqlite.client.jdbc.DqliteDriver;
 import io.dqlite.client.net.Dialer;

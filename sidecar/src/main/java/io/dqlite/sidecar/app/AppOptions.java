@@ -1,6 +1,6 @@
 package io.dqlite.sidecar.app;
 
-import io.dqlite.client.NodeInfo;
+import io.dqlite.client.model.NodeInfo;
 import io.dqlite.client.net.DqliteAddress;
 import io.dqlite.sidecar.node.NodeOptions.SnapshotParams;
 import io.dqlite.sidecar.roles.RolesConfig;

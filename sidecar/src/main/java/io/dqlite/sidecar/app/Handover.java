@@ -5,10 +5,10 @@ import static io.dqlite.sidecar.app.HandoverPlan.PROMOTE;
 import static io.dqlite.sidecar.app.HandoverPlan.TRANSFER;
 
 import io.dqlite.client.Client;
-import io.dqlite.client.DqliteException;
-import io.dqlite.client.DqliteTimeoutException;
-import io.dqlite.client.NodeInfo;
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.DqliteTimeoutException;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
 import io.dqlite.client.protocol.ProtocolConnection;
 import io.dqlite.sidecar.roles.RoleChange;
 import io.dqlite.sidecar.roles.RolesChanges;

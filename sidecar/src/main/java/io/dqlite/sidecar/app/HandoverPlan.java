@@ -1,7 +1,7 @@
 package io.dqlite.sidecar.app;
 
-import io.dqlite.client.NodeInfo;
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
 import io.dqlite.sidecar.roles.RolesChanges;
 import io.dqlite.sidecar.roles.TransferTargets;
 import io.dqlite.sidecar.roles.ProbeResult;

@@ -1,8 +1,8 @@
 package io.dqlite.sidecar.app;
 
-import io.dqlite.client.DqliteException;
-import io.dqlite.client.NodeInfo;
-import io.dqlite.client.NodeMetadata;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeMetadata;
 import io.dqlite.client.net.Dialer;
 import io.dqlite.client.protocol.ProtocolConnection;
 import io.dqlite.sidecar.roles.ProbeResult;

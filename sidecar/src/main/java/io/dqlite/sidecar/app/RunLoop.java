@@ -1,10 +1,10 @@
 package io.dqlite.sidecar.app;
 
 import io.dqlite.client.Client;
-import io.dqlite.client.DqliteException;
-import io.dqlite.client.NoLeaderException;
-import io.dqlite.client.NodeInfo;
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.leader.NoLeaderException;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
 import io.dqlite.sidecar.roles.RoleChange;
 import io.dqlite.sidecar.roles.RolesChanges;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.dqlite.sidecar.appsocket;
 
-import io.dqlite.client.ConnectorConfig;
-import io.dqlite.client.NodeStore;
+import io.dqlite.client.leader.ConnectorConfig;
+import io.dqlite.client.leader.NodeStore;
 import io.dqlite.client.net.Transport;
 import io.dqlite.sidecar.api.SidecarSetting;
 import io.dqlite.sidecar.metrics.AppSocketMeters;

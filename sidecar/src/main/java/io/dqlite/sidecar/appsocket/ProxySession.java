@@ -1,6 +1,6 @@
 package io.dqlite.sidecar.appsocket;
 
-import io.dqlite.client.ErrorCodes;
+import io.dqlite.client.model.ErrorCodes;
 import io.dqlite.client.net.Transport;
 import io.dqlite.client.protocol.FailureResponse;
 import io.dqlite.client.protocol.MessageHeader;

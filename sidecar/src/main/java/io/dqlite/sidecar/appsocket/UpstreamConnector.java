@@ -1,9 +1,9 @@
 package io.dqlite.sidecar.appsocket;
 
-import io.dqlite.client.ConnectorConfig;
-import io.dqlite.client.LeaderConnector;
-import io.dqlite.client.NoLeaderException;
-import io.dqlite.client.NodeStore;
+import io.dqlite.client.leader.ConnectorConfig;
+import io.dqlite.client.leader.LeaderConnector;
+import io.dqlite.client.leader.NoLeaderException;
+import io.dqlite.client.leader.NodeStore;
 import io.dqlite.client.protocol.ProtocolConnection;
 import java.io.IOException;
 import java.time.Duration;

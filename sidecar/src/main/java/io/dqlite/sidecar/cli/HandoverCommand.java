@@ -1,6 +1,6 @@
 package io.dqlite.sidecar.cli;
 
-import io.dqlite.client.YamlNodeStore;
+import io.dqlite.client.leader.YamlNodeStore;
 import io.dqlite.sidecar.admin.AdminAuth;
 import io.dqlite.sidecar.api.AdminApi;
 import io.dqlite.sidecar.api.SidecarSetting;

@@ -1,11 +1,11 @@
 package io.dqlite.sidecar.daemon;
 
 import io.dqlite.client.Client;
-import io.dqlite.client.ConnectorConfig;
-import io.dqlite.client.DqliteException;
-import io.dqlite.client.NodeInfo;
-import io.dqlite.client.NodeMetadata;
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.leader.ConnectorConfig;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeMetadata;
+import io.dqlite.client.model.NodeRole;
 import io.dqlite.sidecar.metrics.SidecarMetrics;
 import java.time.Clock;
 import java.time.Duration;

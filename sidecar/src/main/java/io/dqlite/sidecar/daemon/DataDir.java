@@ -87,6 +87,6 @@ final class DataDir {
   /** Records {@code id} in the directory, replacing the file atomically. */
   static void writeClusterId(Path dir, String id) throws IOException {
     Files.createDirectories(dir);
-    io.dqlite.client.YamlNodeStore.writeAtomically(dir.resolve(ClusterIdentity.FILE), id + "\n");
+    io.dqlite.client.leader.YamlNodeStore.writeAtomically(dir.resolve(ClusterIdentity.FILE), id + "\n");
   }
 }

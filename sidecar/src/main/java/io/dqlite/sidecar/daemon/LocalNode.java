@@ -1,9 +1,9 @@
 package io.dqlite.sidecar.daemon;
 
 import io.dqlite.client.Client;
-import io.dqlite.client.ConnectorConfig;
-import io.dqlite.client.DqliteException;
-import io.dqlite.client.NodeStore;
+import io.dqlite.client.leader.ConnectorConfig;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.leader.NodeStore;
 import java.time.Duration;
 
 /**

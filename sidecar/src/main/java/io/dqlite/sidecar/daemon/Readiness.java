@@ -1,6 +1,6 @@
 package io.dqlite.sidecar.daemon;
 
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.NodeRole;
 import java.util.Optional;
 
 /**

@@ -1,6 +1,6 @@
 package io.dqlite.sidecar.daemon;
 
-import io.dqlite.client.DqliteException;
+import io.dqlite.client.model.DqliteException;
 import io.dqlite.sidecar.admin.AdminAuth;
 import io.dqlite.sidecar.admin.AdminServer;
 import io.dqlite.sidecar.app.App;

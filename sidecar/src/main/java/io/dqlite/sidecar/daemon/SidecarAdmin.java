@@ -1,7 +1,7 @@
 package io.dqlite.sidecar.daemon;
 
-import io.dqlite.client.DqliteException;
-import io.dqlite.client.NodeInfo;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.NodeInfo;
 import io.dqlite.sidecar.admin.AdminBackend;
 import io.dqlite.sidecar.api.AdminApi;
 import io.dqlite.sidecar.api.HandoverAnswer;

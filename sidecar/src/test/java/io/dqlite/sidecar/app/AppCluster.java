@@ -1,8 +1,8 @@
 package io.dqlite.sidecar.app;
 
 import io.dqlite.client.Client;
-import io.dqlite.client.NodeInfo;
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package io.dqlite.sidecar.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dqlite.client.Client;
-import io.dqlite.client.NodeInfo;
+import io.dqlite.client.model.NodeInfo;
 import java.io.PrintStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

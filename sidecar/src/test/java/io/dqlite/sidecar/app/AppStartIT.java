@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.dqlite.client.Client;
-import io.dqlite.client.NodeInfo;
-import io.dqlite.client.NodeRole;
-import io.dqlite.client.YamlNodeStore;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
+import io.dqlite.client.leader.YamlNodeStore;
 import io.dqlite.sidecar.node.DqliteNode;
 import io.dqlite.sidecar.node.UnsupportedFeatureException;
 import java.io.IOException;

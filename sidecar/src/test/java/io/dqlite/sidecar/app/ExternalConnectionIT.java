@@ -3,9 +3,9 @@ package io.dqlite.sidecar.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dqlite.client.LeaderConnector;
-import io.dqlite.client.NodeInfo;
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.leader.LeaderConnector;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
 import io.dqlite.client.net.Dialer;
 import io.dqlite.client.net.DqliteAddress;
 import io.dqlite.client.net.SocketTransport;

@@ -3,7 +3,7 @@ package io.dqlite.sidecar.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.NodeRole;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

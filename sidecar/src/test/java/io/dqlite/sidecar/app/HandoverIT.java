@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.dqlite.client.Client;
-import io.dqlite.client.DqliteException;
-import io.dqlite.client.NodeInfo;
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
 import io.dqlite.client.jdbc.DqliteTransactions;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -5,8 +5,8 @@ import static io.dqlite.sidecar.node.GoDqlite.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dqlite.client.NodeInfo;
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
 import io.dqlite.sidecar.node.DqliteLibrary;
 import io.dqlite.sidecar.node.DqliteNode;
 import io.dqlite.sidecar.node.GoDqlite;

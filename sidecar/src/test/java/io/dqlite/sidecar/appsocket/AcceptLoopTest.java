@@ -3,8 +3,8 @@ package io.dqlite.sidecar.appsocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dqlite.client.ConnectorConfig;
-import io.dqlite.client.InMemoryNodeStore;
+import io.dqlite.client.leader.ConnectorConfig;
+import io.dqlite.client.leader.InMemoryNodeStore;
 import io.dqlite.client.net.Transport;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dqlite.client.Client;
-import io.dqlite.client.ConnectorConfig;
-import io.dqlite.client.DqliteException;
-import io.dqlite.client.InMemoryNodeStore;
-import io.dqlite.client.LeaderConnector;
-import io.dqlite.client.NodeInfo;
+import io.dqlite.client.leader.ConnectorConfig;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.leader.InMemoryNodeStore;
+import io.dqlite.client.leader.LeaderConnector;
+import io.dqlite.client.model.NodeInfo;
 import io.dqlite.client.protocol.ProtocolConnection;
 import io.dqlite.client.protocol.Rows;
 import io.dqlite.client.testing.DqliteDemoCluster;

@@ -6,12 +6,12 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.dqlite.client.Client;
-import io.dqlite.client.ConnectorConfig;
-import io.dqlite.client.DqliteException;
-import io.dqlite.client.ErrorCodes;
-import io.dqlite.client.InMemoryNodeStore;
-import io.dqlite.client.LeaderConnector;
-import io.dqlite.client.NodeInfo;
+import io.dqlite.client.leader.ConnectorConfig;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.ErrorCodes;
+import io.dqlite.client.leader.InMemoryNodeStore;
+import io.dqlite.client.leader.LeaderConnector;
+import io.dqlite.client.model.NodeInfo;
 import io.dqlite.client.net.AbstractUnixSocket;
 import io.dqlite.client.protocol.ProtocolConnection;
 import io.dqlite.client.protocol.Rows;
@@ -168,7 +168,7 @@ class AppSocketIT {
       oldLeader = admin.leader().orElseThrow();
       NodeInfo target =
           admin.cluster().stream()
-              .filter(n -> n.id() != oldLeader.id() && n.role() == io.dqlite.client.NodeRole.VOTER)
+              .filter(n -> n.id() != oldLeader.id() && n.role() == io.dqlite.client.model.NodeRole.VOTER)
               .findFirst()
               .orElseThrow();
       admin.transfer(target.id());

@@ -2,7 +2,7 @@ package io.dqlite.sidecar.appsocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dqlite.client.ErrorCodes;
+import io.dqlite.client.model.ErrorCodes;
 import io.dqlite.client.protocol.FailureResponse;
 import io.dqlite.client.protocol.RequestType;
 import io.dqlite.client.protocol.ResponseType;

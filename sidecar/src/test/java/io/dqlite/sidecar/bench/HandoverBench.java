@@ -2,10 +2,10 @@ package io.dqlite.sidecar.bench;
 
 import ch.qos.logback.classic.Level;
 import io.dqlite.client.Client;
-import io.dqlite.client.ConnectorConfig;
-import io.dqlite.client.InMemoryNodeStore;
-import io.dqlite.client.NodeInfo;
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.leader.ConnectorConfig;
+import io.dqlite.client.leader.InMemoryNodeStore;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
 import io.dqlite.sidecar.app.App;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -234,9 +234,9 @@ class CliTest {
   }
 
   private static void writeInfo(Path dir, long id) throws java.io.IOException {
-    io.dqlite.client.YamlNodeStore.writeAtomically(dir.resolve("info.yaml"),
-        io.dqlite.client.YamlNodeStore.formatNode(
-            new io.dqlite.client.NodeInfo(id, "127.0.0.1:9001", io.dqlite.client.NodeRole.VOTER)));
+    io.dqlite.client.leader.YamlNodeStore.writeAtomically(dir.resolve("info.yaml"),
+        io.dqlite.client.leader.YamlNodeStore.formatNode(
+            new io.dqlite.client.model.NodeInfo(id, "127.0.0.1:9001", io.dqlite.client.model.NodeRole.VOTER)));
   }
 
   @Test

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.dqlite.client.ConnectorConfig;
-import io.dqlite.client.DqliteException;
-import io.dqlite.client.ErrorCodes;
-import io.dqlite.client.InMemoryNodeStore;
-import io.dqlite.client.LeaderConnector;
+import io.dqlite.client.leader.ConnectorConfig;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.ErrorCodes;
+import io.dqlite.client.leader.InMemoryNodeStore;
+import io.dqlite.client.leader.LeaderConnector;
 import io.dqlite.client.protocol.ClientRequest;
 import io.dqlite.client.protocol.DbResponse;
 import io.dqlite.client.protocol.DumpRequest;
@@ -162,7 +162,7 @@ class AppSocketHardeningIT {
   void membershipRequestsAreRefusedByDefaultAndForwardedWithTheFlag() throws Exception {
     try (ProtocolConnection c = via(sidecars.get(0))) {
       for (ThrowingCall call : List.<ThrowingCall>of(() -> c.remove(12345), () -> c.transfer(0),
-          () -> c.assign(12345, io.dqlite.client.NodeRole.SPARE),
+          () -> c.assign(12345, io.dqlite.client.model.NodeRole.SPARE),
           () -> c.add(12345, "127.0.11.9:1"))) {
         DqliteException e = org.junit.jupiter.api.Assertions.assertThrows(DqliteException.class,
             call::run);

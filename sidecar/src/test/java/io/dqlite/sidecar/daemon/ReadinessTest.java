@@ -2,8 +2,8 @@ package io.dqlite.sidecar.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dqlite.client.NodeInfo;
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

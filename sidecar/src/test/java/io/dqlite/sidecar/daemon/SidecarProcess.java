@@ -2,7 +2,7 @@ package io.dqlite.sidecar.daemon;
 
 import static org.awaitility.Awaitility.await;
 
-import io.dqlite.client.YamlNodeStore;
+import io.dqlite.client.leader.YamlNodeStore;
 import io.dqlite.sidecar.api.AdminApi;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -2,7 +2,7 @@ package io.dqlite.sidecar.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dqlite.client.NodeRole;
+import io.dqlite.client.model.NodeRole;
 import io.dqlite.client.protocol.RequestType;
 import java.time.Duration;
 import java.util.Map;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.dqlite.client.DqliteTimeoutException;
+import io.dqlite.client.model.DqliteTimeoutException;
 import io.dqlite.client.net.Transport;
 import io.dqlite.client.protocol.ProtocolConnection;
 import java.io.IOException;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dqlite.client.Client;
-import io.dqlite.client.DqliteConnectionException;
-import io.dqlite.client.InMemoryNodeStore;
-import io.dqlite.client.NodeInfo;
+import io.dqlite.client.model.DqliteConnectionException;
+import io.dqlite.client.leader.InMemoryNodeStore;
+import io.dqlite.client.model.NodeInfo;
 import io.dqlite.client.jdbc.DqliteDataSource;
 import io.dqlite.client.net.Dialer;
 import io.dqlite.client.testing.DqliteDemoCluster;

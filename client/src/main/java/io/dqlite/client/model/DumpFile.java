@@ -1,4 +1,4 @@
-package io.dqlite.client;
+package io.dqlite.client.model;
 
 /**
  * One file of a database dump: the main database file (named like the database) or its WAL (name

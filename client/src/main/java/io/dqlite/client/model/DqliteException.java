@@ -1,4 +1,4 @@
-package io.dqlite.client;
+package io.dqlite.client.model;
 
 /**
  * A dqlite request failed. This base class carries a failure response from a node: the SQLite or

@@ -1,4 +1,4 @@
-package io.dqlite.client;
+package io.dqlite.client.model;
 
 /**
  * SQLite and dqlite result codes that a failure response can carry, as libdqlite 1.11.1 sends them

@@ -1,4 +1,4 @@
-package io.dqlite.client;
+package io.dqlite.client.leader;
 
 import io.dqlite.client.net.DefaultDialer;
 import io.dqlite.client.net.Dialer;

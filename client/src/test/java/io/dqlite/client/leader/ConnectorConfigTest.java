@@ -1,4 +1,4 @@
-package io.dqlite.client;
+package io.dqlite.client.leader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.dqlite.client;
+package io.dqlite.client.model;
 
 /**
  * The connection to a node failed (dial, I/O error, end of stream) and was closed. Any request in

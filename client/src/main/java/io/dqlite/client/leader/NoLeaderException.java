@@ -1,5 +1,6 @@
-package io.dqlite.client;
+package io.dqlite.client.leader;
 
+import io.dqlite.client.model.DqliteConnectionException;
 import java.util.List;
 import java.util.stream.Collectors;
 

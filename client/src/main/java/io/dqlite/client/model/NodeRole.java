@@ -1,4 +1,4 @@
-package io.dqlite.client;
+package io.dqlite.client.model;
 
 /**
  * The role of a node in the raft configuration, with the code dqlite uses on the wire and in

@@ -1,4 +1,4 @@
-package io.dqlite.client;
+package io.dqlite.client.model;
 
 import java.util.Objects;
 

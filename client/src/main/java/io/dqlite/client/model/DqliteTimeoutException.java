@@ -1,4 +1,4 @@
-package io.dqlite.client;
+package io.dqlite.client.model;
 
 /**
  * A dial or request did not complete before its deadline; the connection was closed because its

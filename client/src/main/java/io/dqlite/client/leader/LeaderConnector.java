@@ -1,5 +1,7 @@
-package io.dqlite.client;
+package io.dqlite.client.leader;
 
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.NodeInfo;
 import io.dqlite.client.net.DqliteAddress;
 import io.dqlite.client.protocol.ProtocolConnection;
 import java.io.IOException;

@@ -1,5 +1,6 @@
-package io.dqlite.client;
+package io.dqlite.client.model;
 
+import io.dqlite.client.leader.NoLeaderException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dqlite.client.protocol.ProtocolException;

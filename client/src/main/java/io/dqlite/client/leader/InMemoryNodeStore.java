@@ -1,5 +1,6 @@
-package io.dqlite.client;
+package io.dqlite.client.leader;
 
+import io.dqlite.client.model.NodeInfo;
 import java.util.Arrays;
 import java.util.List;
 

@@ -1,5 +1,6 @@
-package io.dqlite.client;
+package io.dqlite.client.leader;
 
+import io.dqlite.client.model.NodeInfo;
 import java.io.IOException;
 import java.util.List;
 
