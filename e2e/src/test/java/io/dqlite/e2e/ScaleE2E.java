@@ -62,7 +62,6 @@ class ScaleE2E {
           .containsExactlyInAnyOrder(name + "-0", name + "-1", name + "-2");
       assertThat(cr.getStatus().getMembers()).extracting(MemberStatus::getRole)
           .containsOnly("voter");
-      assertThat(cr.getStatus().getScaleDown()).as("scale-down record once done").isNull();
       assertThat(cr.getStatus().getMembers()).extracting(MemberStatus::getId)
           .doesNotContain(idsOfFive.get(name + "-3"), idsOfFive.get(name + "-4"));
       List<String> notes = client.events().v1().events().inNamespace(ns.name()).list().getItems()
@@ -88,6 +87,12 @@ class ScaleE2E {
           .until(() -> client.persistentVolumeClaims().inNamespace(ns.name()).list().getItems()
               .stream().noneMatch(pvc -> pvc.getMetadata().getName().endsWith(name + "-3")
                   || pvc.getMetadata().getName().endsWith(name + "-4")));
+      // The record goes once the departed members' claims are gone, not before.
+      Awaitility.await("scale-down record cleared once the claims are gone")
+          .atMost(Duration.ofMinutes(1))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(() -> DqliteClusters.get(client, ns.name(), name).getStatus().getScaleDown()
+              == null);
 
       writer.close();
       System.out.println("E2E scale writer: " + writer.report());
