@@ -1,0 +1,333 @@
+package io.dqlite.operator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dqlite.client.DqliteException;
+import io.dqlite.client.NodeRole;
+import io.dqlite.operator.DqliteClusterReconciler;
+import io.dqlite.operator.crd.DqliteCluster;
+import io.dqlite.operator.dependents.ClusterNames;
+import io.dqlite.operator.kube.WorkloadActions;
+import io.dqlite.operator.membership.AdminToken;
+import io.dqlite.operator.membership.Membership;
+import io.dqlite.operator.membership.RaftMember;
+import io.dqlite.operator.membership.RaftProtocol;
+import io.dqlite.operator.membership.SidecarAdmin;
+import io.dqlite.operator.membership.SidecarView;
+import io.dqlite.operator.plan.Decision;
+import io.dqlite.operator.status.StatusWriter;
+import io.dqlite.operator.testing.FakeCluster;
+import io.dqlite.operator.testing.FakeServices;
+import io.dqlite.operator.testing.Fixtures;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.Operator;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The operator killed in every gap between the steps of a rolling update and of a stale-member
+ * replacement, on a real API server and StatefulSet controller, then replaced by a fresh instance
+ * with no memory. Each flow's acts (a handover, a pod eviction, a raft Remove) are numbered; case
+ * (flow, k, BEFORE) kills the first instance just before act k (after act k-1 and its status
+ * write), case (flow, k, AFTER) just after act k, before anything else (its status write among
+ * them). The second instance must take exactly the acts the first did not (none repeated, none
+ * skipped), the quorum of online voters must hold throughout, at most one pod restarts at a time,
+ * no member is removed twice, none is left behind, and no scale-down record is left in the status.
+ *
+ * <p>No kubelet runs: a simulated one gives each new pod the running, ready status of its fixture
+ * and starts its node in the simulated dqlite cluster; a pod deleted by the operator stops its node.
+ * Pods are deleted directly (with the UID precondition): the PodDisruptionBudget on the Eviction API
+ * is {@code EvictionIT}'s subject. The scale-down's gap (the record written, then the Remove) is
+ * {@code CrashSafeStepsIT}'s. TLS rotation is not here: its steps are Secret writes whose state is
+ * read back from the Secrets each pass, each followed by this same rolling update.
+ */
+@ExtendWith(LocalKube.class)
+class InterruptedStepsIT {
+
+  /** The fixtures' namespace: the simulated members' addresses name it. */
+  static final String NS = CrashSafeStepsIT.NS;
+
+  static final Duration WAIT = Duration.ofSeconds(60);
+
+  /** The acts of an uninterrupted rolling update of "v0* v1 v2": the leader last, handed over. */
+  static final List<String> ROLL = List.of("evict 2", "evict 1", "handover 0x100", "evict 0");
+
+  /** The acts of the replacement of voter 0x101, whose pod lost its volume (new node 0x201). */
+  static final List<String> REPLACE = List.of("remove 0x101");
+
+  enum Kill {
+    BEFORE,
+    AFTER
+  }
+
+  final KubernetesClient client = LocalKube.admin();
+  final List<String> events = new CopyOnWriteArrayList<>();
+  final List<Operator> operators = new CopyOnWriteArrayList<>();
+  final ScheduledExecutorService kubelet = Executors.newSingleThreadScheduledExecutor();
+  final Set<Integer> restarting = ConcurrentHashMap.newKeySet();
+  final AtomicInteger mostRestartingAtOnce = new AtomicInteger();
+
+  static Stream<Arguments> gaps() {
+    List<Arguments> cases = new ArrayList<>();
+    for (String flow : List.of("roll", "replace")) {
+      int acts = (flow.equals("roll") ? ROLL : REPLACE).size();
+      for (int k = 0; k < acts; k++) {
+        for (Kill kill : Kill.values()) {
+          cases.add(Arguments.of(flow, k, kill));
+        }
+      }
+    }
+    return cases.stream();
+  }
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    operators.forEach(Operator::stop);
+    kubelet.shutdownNow();
+    kubelet.awaitTermination(10, TimeUnit.SECONDS);
+    LocalKube.deleteNamespace(NS);
+    await().atMost(WAIT).until(() -> client.namespaces().withName(NS).get() == null);
+  }
+
+  @ParameterizedTest(name = "{0}: killed {2} act {1}")
+  @MethodSource("gaps")
+  void aRestartInAnyGapTakesEachRemainingStepOnce(String flow, int k, Kill kill) {
+    boolean roll = flow.equals("roll");
+    List<String> acts = roll ? ROLL : REPLACE;
+    await().atMost(WAIT).until(() -> client.namespaces().withName(NS).get() == null);
+    client.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .create();
+    FakeCluster dqlite = new FakeCluster("v0* v1 v2");
+    if (!roll) {
+      dqlite.newNode(1, 0x201);
+    }
+    DqliteCluster cr = Fixtures.cluster(spec -> spec.setReplicas(3));
+    cr.getMetadata().setUid(null);
+    cr.getMetadata().setGeneration(null);
+    client.resource(cr).create();
+    kubelet.scheduleWithFixedDelay(() -> startNewPods(dqlite), 0, 100, TimeUnit.MILLISECONDS);
+
+    Gate first = new Gate(k, kill);
+    start(dqlite, first);
+    if (roll) {
+      // Settled on one revision first, then a new image: every pod is outdated.
+      await()
+          .atMost(WAIT)
+          .until(() -> current().getStatus() != null && current().getStatus().getVoters() != null
+              && current().getStatus().getVoters() == 3);
+      client.resources(DqliteCluster.class).inNamespace(NS).withName("db")
+          .edit(c -> {
+            c.getSpec().setImage("example.org/dqlite:next");
+            return c;
+          });
+    }
+    await().atMost(WAIT).untilTrue(first.dead);
+    operators.remove(0).stop();
+    int killedAfter = kill == Kill.BEFORE ? k : k + 1;
+    assertThat(first.acts).as("the first instance's acts").containsExactlyElementsOf(
+        acts.subList(0, killedAfter));
+
+    Gate second = new Gate(-1, kill);
+    start(dqlite, second);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(dqlite.membership().members())
+                  .extracting(RaftMember::hexId)
+                  .containsExactlyInAnyOrder("0x100", roll ? "0x101" : "0x201", "0x102");
+              assertThat(dqlite.membership().members())
+                  .allMatch(m -> m.online() && m.role() == NodeRole.VOTER);
+              if (roll) {
+                assertThat(updated()).as("pods on the update revision").isEqualTo(3);
+              }
+              DqliteCluster now = current();
+              assertThat(now.getStatus().getVoters()).isEqualTo(3);
+              assertThat(now.getStatus().getScaleDown()).isNull();
+            });
+    assertThat(second.acts)
+        .as("the restarted instance takes each remaining act once")
+        .containsExactlyElementsOf(acts.subList(killedAfter, acts.size()));
+    assertThat(dqlite.removeCalls.values()).as("no member removed twice").allMatch(n -> n == 1);
+    assertThat(dqlite.quorumLosses).as("quorum never lost").isEmpty();
+    assertThat(dqlite.minOnlineVoters()).isGreaterThanOrEqualTo(2);
+    assertThat(mostRestartingAtOnce).as("one pod restarting at a time").hasValueLessThan(2);
+  }
+
+  /** The kubelet's part: a new pod runs and is ready, and its node starts. */
+  private void startNewPods(FakeCluster dqlite) {
+    try {
+      for (Pod pod : client.pods().inNamespace(NS).list().getItems()) {
+        boolean started = pod.getStatus() != null && pod.getStatus().getPodIP() != null;
+        if (started || pod.getMetadata().getDeletionTimestamp() != null) {
+          continue;
+        }
+        int ordinal = ClusterNames.podOrdinal(Fixtures.cluster(), pod.getMetadata().getName())
+            .orElseThrow();
+        LocalKube.setPodStatus(NS, pod.getMetadata().getName(), Fixtures.pod(ordinal).getStatus());
+        dqlite.started(ordinal);
+        restarting.remove(ordinal);
+      }
+    } catch (RuntimeException e) {
+      // The namespace goes at the end of each case; the next tick looks again.
+    }
+  }
+
+  private int updated() {
+    StatefulSet sts = client.apps().statefulSets().inNamespace(NS).withName("db").get();
+    String revision = sts.getStatus() == null ? null : sts.getStatus().getUpdateRevision();
+    return (int)
+        client.pods().inNamespace(NS).list().getItems().stream()
+            .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+            .filter(p -> p.getStatus() != null && p.getStatus().getPodIP() != null)
+            .filter(p -> revision != null
+                && revision.equals(p.getMetadata().getLabels().get(Decision.REVISION_LABEL)))
+            .count();
+  }
+
+  /**
+   * One operator instance's life: its acts in order; it dies before or after act {@code killAt}
+   * (-1: never), and a dead instance's every act and status write fails, as if it were gone.
+   */
+  static final class Gate {
+    final int killAt;
+    final Kill kill;
+    final List<String> acts = new CopyOnWriteArrayList<>();
+    final AtomicBoolean dead = new AtomicBoolean();
+
+    Gate(int killAt, Kill kill) {
+      this.killAt = killAt;
+      this.kill = kill;
+    }
+
+    /** Before an act: false when this instance is (now) dead and must not act. */
+    synchronized boolean mayAct() {
+      if (dead.get()) {
+        return false;
+      }
+      if (acts.size() == killAt && kill == Kill.BEFORE) {
+        dead.set(true);
+        return false;
+      }
+      return true;
+    }
+
+    synchronized void acted(String act) {
+      acts.add(act);
+      if (acts.size() == killAt + 1 && kill == Kill.AFTER) {
+        dead.set(true);
+      }
+    }
+  }
+
+  private void start(FakeCluster dqlite, Gate gate) {
+    SidecarAdmin handovers =
+        new SidecarAdmin() {
+          @Override
+          public CompletableFuture<SidecarView> cluster(URI admin, AdminToken token) {
+            return dqlite.cluster(admin, token);
+          }
+
+          @Override
+          public HandoverResult handover(URI admin, AdminToken token, long nodeId)
+              throws IOException {
+            if (!gate.mayAct()) {
+              throw new IOException("injected: the operator is gone");
+            }
+            HandoverResult result = dqlite.handover(admin, token, nodeId);
+            gate.acted("handover 0x" + Long.toHexString(nodeId));
+            return result;
+          }
+        };
+    RaftProtocol raft =
+        new RaftProtocol() {
+          @Override
+          public Membership read(DqliteCluster c, Map<String, String> dialAddresses) {
+            return dqlite.read(c, dialAddresses);
+          }
+
+          @Override
+          public void remove(DqliteCluster c, String leader, long id) throws DqliteException {
+            if (!gate.mayAct()) {
+              throw new DqliteException(0, "injected: the operator is gone", leader);
+            }
+            dqlite.remove(c, leader, id);
+            gate.acted("remove 0x" + Long.toHexString(id));
+          }
+        };
+    WorkloadActions pods =
+        new WorkloadActions() {
+          @Override
+          public Eviction evictPod(DqliteCluster c, int ordinal, String uid) {
+            if (!gate.mayAct()) {
+              throw new KubernetesClientException("injected: the operator is gone");
+            }
+            String name = ClusterNames.podName(c, ordinal);
+            Pod pod = client.pods().inNamespace(NS).withName(name).get();
+            if (pod == null) {
+              return Eviction.GONE;
+            }
+            if (!uid.equals(pod.getMetadata().getUid())) {
+              return Eviction.STALE;
+            }
+            restarting.add(ordinal);
+            mostRestartingAtOnce.accumulateAndGet(restarting.size(), Math::max);
+            dqlite.stopped(ordinal);
+            client.pods().inNamespace(NS).withName(name).delete();
+            gate.acted("evict " + ordinal);
+            return Eviction.EVICTED;
+          }
+
+          @Override
+          public void deleteClaim(DqliteCluster c, int ordinal) {
+            throw new AssertionError("no claim is deleted in these flows");
+          }
+        };
+    StatusWriter writer =
+        (c, manager, patch) -> {
+          if (gate.dead.get()) {
+            throw new KubernetesClientException("injected: the operator is gone");
+          }
+          return StatusWriter.serverSideApply().write(c, manager, patch);
+        };
+    Operator operator =
+        new Operator(
+            o ->
+                o.withKubernetesClient(client)
+                    .withCloseClientOnStop(false)
+                    .withDefaultNonSSAResource(Set.of()));
+    operator.register(
+        new DqliteClusterReconciler(
+            FakeServices.of(dqlite, handovers, raft, pods, events), writer));
+    operator.start();
+    operators.add(operator);
+  }
+
+  private DqliteCluster current() {
+    return client.resources(DqliteCluster.class).inNamespace(NS).withName("db").get();
+  }
+}
