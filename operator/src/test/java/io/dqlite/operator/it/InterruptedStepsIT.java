@@ -25,6 +25,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.Operator;
 import java.io.IOException;
 import java.net.URI;
@@ -42,11 +44,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operator killed in every gap between the steps of a rolling update and of a stale-member
@@ -67,6 +73,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(LocalKube.class)
 class InterruptedStepsIT {
+
+  private static final Logger log = LoggerFactory.getLogger(InterruptedStepsIT.class);
 
   /** The fixtures' namespace: the simulated members' addresses name it. */
   static final String NS = CrashSafeStepsIT.NS;
@@ -104,13 +112,45 @@ class InterruptedStepsIT {
     return cases.stream();
   }
 
+  @BeforeAll
+  static void namespace() {
+    KubernetesClient client = LocalKube.admin();
+    // Another class may have used the namespace: it is deleted asynchronously.
+    await().atMost(WAIT).until(() -> client.namespaces().withName(NS).get() == null);
+    client.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .create();
+  }
+
+  @AfterAll
+  static void deleteNamespace() {
+    // ScaleDownIT makes it again without waiting.
+    LocalKube.deleteNamespace(NS);
+    await()
+        .atMost(WAIT)
+        .until(() -> LocalKube.admin().namespaces().withName(NS).get() == null);
+  }
+
+  /**
+   * The cluster goes, and what it owns with it (the garbage collector), before the next case:
+   * cheaper than a namespace per case (about 7 s each), which the fixtures' addresses rule out.
+   */
   @AfterEach
   void stop() throws InterruptedException {
+    long start = System.nanoTime();
     operators.forEach(Operator::stop);
     kubelet.shutdownNow();
     kubelet.awaitTermination(10, TimeUnit.SECONDS);
-    LocalKube.deleteNamespace(NS);
-    await().atMost(WAIT).until(() -> client.namespaces().withName(NS).get() == null);
+    client.resources(DqliteCluster.class).inNamespace(NS).withName("db").delete();
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                current() == null
+                    && client.apps().statefulSets().inNamespace(NS).list().getItems().isEmpty()
+                    && client.pods().inNamespace(NS).list().getItems().isEmpty()
+                    && client.secrets().inNamespace(NS).list().getItems().stream()
+                        .noneMatch(x -> x.getMetadata().getName().startsWith("db")));
+    log.info("cleaned up in {} ms", (System.nanoTime() - start) / 1_000_000);
   }
 
   @ParameterizedTest(name = "{0}: killed {2} act {1}")
@@ -118,9 +158,7 @@ class InterruptedStepsIT {
   void aRestartInAnyGapTakesEachRemainingStepOnce(String flow, int k, Kill kill) {
     boolean roll = flow.equals("roll");
     List<String> acts = roll ? ROLL : REPLACE;
-    await().atMost(WAIT).until(() -> client.namespaces().withName(NS).get() == null);
-    client.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-        .create();
+    long start = System.nanoTime();
     FakeCluster dqlite = new FakeCluster("v0* v1 v2");
     if (!roll) {
       dqlite.newNode(1, 0x201);
@@ -140,12 +178,12 @@ class InterruptedStepsIT {
           .until(() -> current().getStatus() != null && current().getStatus().getVoters() != null
               && current().getStatus().getVoters() == 3);
       client.resources(DqliteCluster.class).inNamespace(NS).withName("db")
-          .edit(c -> {
-            c.getSpec().setImage("example.org/dqlite:next");
-            return c;
-          });
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              "{\"spec\":{\"image\":\"example.org/dqlite:next\"}}");
     }
     await().atMost(WAIT).untilTrue(first.dead);
+    long killed = System.nanoTime();
     operators.remove(0).stop();
     int killedAfter = kill == Kill.BEFORE ? k : k + 1;
     assertThat(first.acts).as("the first instance's acts").containsExactlyElementsOf(
@@ -169,6 +207,9 @@ class InterruptedStepsIT {
               assertThat(now.getStatus().getVoters()).isEqualTo(3);
               assertThat(now.getStatus().getScaleDown()).isNull();
             });
+    log.info(
+        "{} killed {} act {}: killed after {} ms, converged {} ms later",
+        flow, kill, k, (killed - start) / 1_000_000, (System.nanoTime() - killed) / 1_000_000);
     assertThat(second.acts)
         .as("the restarted instance takes each remaining act once")
         .containsExactlyElementsOf(acts.subList(killedAfter, acts.size()));
@@ -319,6 +360,8 @@ class InterruptedStepsIT {
             o ->
                 o.withKubernetesClient(client)
                     .withCloseClientOnStop(false)
+                    // Killed, not shut down: stop() would wait 10 s for the reconciliation threads.
+                    .withReconciliationTerminationTimeout(Duration.ofMillis(500))
                     .withDefaultNonSSAResource(Set.of()));
     operator.register(
         new DqliteClusterReconciler(
