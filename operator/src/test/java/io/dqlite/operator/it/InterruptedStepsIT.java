@@ -24,14 +24,21 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.Operator;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,21 +62,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator killed in every gap between the steps of a rolling update and of a stale-member
- * replacement, on a real API server and StatefulSet controller, then replaced by a fresh instance
- * with no memory. Each flow's acts (a handover, a pod eviction, a raft Remove) are numbered; case
- * (flow, k, BEFORE) kills the first instance just before act k (after act k-1 and its status
- * write), case (flow, k, AFTER) just after act k, before anything else (its status write among
- * them). The second instance must take exactly the acts the first did not (none repeated, none
- * skipped), the quorum of online voters must hold throughout, at most one pod restarts at a time,
- * no member is removed twice, none is left behind, and no scale-down record is left in the status.
+ * The operator killed in every gap between the steps of a rolling update, of a stale-member
+ * replacement and of a TLS CA change, on a real API server and StatefulSet controller, then
+ * replaced by a fresh instance with no memory. Each flow's acts (a handover, a pod eviction, a raft
+ * Remove) are numbered; case (flow, k, BEFORE) kills the first instance just before act k (after
+ * act k-1 and its status write), case (flow, k, AFTER) just after act k, before anything else (its
+ * status write among them). The second instance must take exactly the acts the first did not (none
+ * repeated, none skipped), the quorum of online voters must hold throughout, at most one pod
+ * restarts at a time, no member is removed twice, none is left behind, and no scale-down record is
+ * left in the status. A CA change's three Secret steps must each be taken once, in order.
  *
  * <p>No kubelet runs: a simulated one gives each new pod the running, ready status of its fixture
  * and starts its node in the simulated dqlite cluster; a pod deleted by the operator stops its node.
  * Pods are deleted directly (with the UID precondition): the PodDisruptionBudget on the Eviction API
  * is {@code EvictionIT}'s subject. The scale-down's gap (the record written, then the Remove) is
- * {@code CrashSafeStepsIT}'s. TLS rotation is not here: its steps are Secret writes whose state is
- * read back from the Secrets each pass, each followed by this same rolling update.
+ * {@code CrashSafeStepsIT}'s. The gap inside a TLS step, between its two Secret writes, is not
+ * reachable here (the rotator writes through the controller's client): {@code TlsRotationTest}
+ * decides from what such a crash leaves.
  */
 @ExtendWith(LocalKube.class)
 class InterruptedStepsIT {
@@ -87,6 +96,31 @@ class InterruptedStepsIT {
   /** The acts of the replacement of voter 0x101, whose pod lost its volume (new node 0x201). */
   static final List<String> REPLACE = List.of("remove 0x101");
 
+  /**
+   * A CA change (the CA falls due) is AddAuthority, a rolling update onto the new trust,
+   * SwitchNode, a rolling update onto the new node certificate, RetireAuthorities, a rolling update
+   * onto the new CA alone: three rollouts of four acts each (three evictions and the leader's
+   * handover). Within a rollout the order depends on timing: a TLS step follows as soon as every
+   * pod was recreated (readiness does not matter, a started pod has read the files), so the pod
+   * restarted last may still be starting, and an outdated pod that does not serve goes first.
+   */
+  static final int TLS_ROLLOUTS = 3;
+
+  static final int ACTS_PER_ROLLOUT = 4;
+
+  /**
+   * The TLS cases kill the operator right after each Secret step (before its rollout's first act)
+   * and right before each (after the previous rollout's last act); the gaps inside a rollout are
+   * the roll cases'.
+   */
+  static final List<Integer> TLS_BEFORE = List.of(0, 4, 8);
+
+  static final List<Integer> TLS_AFTER = List.of(3, 7);
+
+  /** The TlsRotated Events of one CA change, in order, by what their notes say. */
+  static final List<String> TLS_STEPS =
+      List.of("the CA expires", "every pod trusts the new CA", "every pod presents the new CA");
+
   enum Kill {
     BEFORE,
     AFTER
@@ -98,6 +132,7 @@ class InterruptedStepsIT {
   final ScheduledExecutorService kubelet = Executors.newSingleThreadScheduledExecutor();
   final Set<Integer> restarting = ConcurrentHashMap.newKeySet();
   final AtomicInteger mostRestartingAtOnce = new AtomicInteger();
+  final ShiftedClock clock = new ShiftedClock();
 
   static Stream<Arguments> gaps() {
     List<Arguments> cases = new ArrayList<>();
@@ -109,6 +144,8 @@ class InterruptedStepsIT {
         }
       }
     }
+    TLS_BEFORE.forEach(k -> cases.add(Arguments.of("tls", k, Kill.BEFORE)));
+    TLS_AFTER.forEach(k -> cases.add(Arguments.of("tls", k, Kill.AFTER)));
     return cases.stream();
   }
 
@@ -156,8 +193,9 @@ class InterruptedStepsIT {
   @ParameterizedTest(name = "{0}: killed {2} act {1}")
   @MethodSource("gaps")
   void aRestartInAnyGapTakesEachRemainingStepOnce(String flow, int k, Kill kill) {
-    boolean roll = flow.equals("roll");
-    List<String> acts = roll ? ROLL : REPLACE;
+    boolean tls = flow.equals("tls");
+    boolean roll = flow.equals("roll") || tls;
+    List<String> acts = flow.equals("roll") ? ROLL : REPLACE;
     long start = System.nanoTime();
     FakeCluster dqlite = new FakeCluster("v0* v1 v2");
     if (!roll) {
@@ -172,11 +210,20 @@ class InterruptedStepsIT {
     Gate first = new Gate(k, kill);
     start(dqlite, first);
     if (roll) {
-      // Settled on one revision first, then a new image: every pod is outdated.
+      // Settled on one revision first.
       await()
           .atMost(WAIT)
           .until(() -> current().getStatus() != null && current().getStatus().getVoters() != null
               && current().getStatus().getVoters() == 3);
+    }
+    if (tls) {
+      // The CA (10 years) falls due with a third of its life left; a pod's change wakes the
+      // operator, which otherwise looks again in 30 s.
+      clock.shift = Duration.ofDays(2500);
+      client.pods().inNamespace(NS).withName("db-0")
+          .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"labels\":{\"touched\":\"yes\"}}}");
+    } else if (roll) {
+      // A new image: every pod is outdated.
       client.resources(DqliteCluster.class).inNamespace(NS).withName("db")
           .patch(
               PatchContext.of(PatchType.JSON_MERGE),
@@ -186,8 +233,14 @@ class InterruptedStepsIT {
     long killed = System.nanoTime();
     operators.remove(0).stop();
     int killedAfter = kill == Kill.BEFORE ? k : k + 1;
-    assertThat(first.acts).as("the first instance's acts").containsExactlyElementsOf(
-        acts.subList(0, killedAfter));
+    if (tls) {
+      assertThat(first.acts).as("the first instance's acts").hasSize(killedAfter);
+      int stepsDone = kill == Kill.BEFORE ? k / ACTS_PER_ROLLOUT + 1 : (k + 1) / ACTS_PER_ROLLOUT;
+      assertThat(rotations()).as("TLS steps taken when killed").hasSize(stepsDone);
+    } else {
+      assertThat(first.acts).as("the first instance's acts").containsExactlyElementsOf(
+          acts.subList(0, killedAfter));
+    }
 
     Gate second = new Gate(-1, kill);
     start(dqlite, second);
@@ -203,6 +256,13 @@ class InterruptedStepsIT {
               if (roll) {
                 assertThat(updated()).as("pods on the update revision").isEqualTo(3);
               }
+              if (tls) {
+                assertThat(rotations()).as("the CA change's steps").hasSize(TLS_STEPS.size());
+                String bundle = new String(Base64.getDecoder().decode(
+                    client.secrets().inNamespace(NS).withName("db-tls").get().getData()
+                        .get("ca.crt")), StandardCharsets.US_ASCII);
+                assertThat(bundle.split("BEGIN CERTIFICATE", -1)).as("one CA trusted").hasSize(2);
+              }
               DqliteCluster now = current();
               assertThat(now.getStatus().getVoters()).isEqualTo(3);
               assertThat(now.getStatus().getScaleDown()).isNull();
@@ -210,9 +270,27 @@ class InterruptedStepsIT {
     log.info(
         "{} killed {} act {}: killed after {} ms, converged {} ms later",
         flow, kill, k, (killed - start) / 1_000_000, (System.nanoTime() - killed) / 1_000_000);
-    assertThat(second.acts)
-        .as("the restarted instance takes each remaining act once")
-        .containsExactlyElementsOf(acts.subList(killedAfter, acts.size()));
+    if (tls) {
+      List<String> all = new ArrayList<>(first.acts);
+      all.addAll(second.acts);
+      assertThat(all).as("every act").hasSize(TLS_ROLLOUTS * ACTS_PER_ROLLOUT);
+      for (int r = 0; r < TLS_ROLLOUTS; r++) {
+        assertThat(all.subList(r * ACTS_PER_ROLLOUT, (r + 1) * ACTS_PER_ROLLOUT))
+            .as("rollout " + r + " restarts each pod once and hands the leader over")
+            .filteredOn(a -> a.startsWith("evict"))
+            .containsExactlyInAnyOrder("evict 0", "evict 1", "evict 2");
+      }
+    } else {
+      assertThat(second.acts)
+          .as("the restarted instance takes each remaining act once")
+          .containsExactlyElementsOf(acts.subList(killedAfter, acts.size()));
+    }
+    if (tls) {
+      List<String> steps = rotations();
+      for (int i = 0; i < TLS_STEPS.size(); i++) {
+        assertThat(steps.get(i)).as("TLS step " + i + ", once").contains(TLS_STEPS.get(i));
+      }
+    }
     assertThat(dqlite.removeCalls.values()).as("no member removed twice").allMatch(n -> n == 1);
     assertThat(dqlite.quorumLosses).as("quorum never lost").isEmpty();
     assertThat(dqlite.minOnlineVoters()).isGreaterThanOrEqualTo(2);
@@ -238,6 +316,30 @@ class InterruptedStepsIT {
     }
   }
 
+  private List<String> rotations() {
+    return events.stream().filter(e -> e.startsWith("TlsRotated")).toList();
+  }
+
+  /** The system clock moved on by {@link #shift}. */
+  static final class ShiftedClock extends Clock {
+    volatile Duration shift = Duration.ZERO;
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.now().plus(shift);
+    }
+  }
+
   private int updated() {
     StatefulSet sts = client.apps().statefulSets().inNamespace(NS).withName("db").get();
     String revision = sts.getStatus() == null ? null : sts.getStatus().getUpdateRevision();
@@ -260,6 +362,9 @@ class InterruptedStepsIT {
     final List<String> acts = new CopyOnWriteArrayList<>();
     final AtomicBoolean dead = new AtomicBoolean();
 
+    /** The instance's own API client: closed when it dies, so that nothing more is written. */
+    volatile KubernetesClient api;
+
     Gate(int killAt, Kill kill) {
       this.killAt = killAt;
       this.kill = kill;
@@ -271,7 +376,7 @@ class InterruptedStepsIT {
         return false;
       }
       if (acts.size() == killAt && kill == Kill.BEFORE) {
-        dead.set(true);
+        die();
         return false;
       }
       return true;
@@ -280,12 +385,18 @@ class InterruptedStepsIT {
     synchronized void acted(String act) {
       acts.add(act);
       if (acts.size() == killAt + 1 && kill == Kill.AFTER) {
-        dead.set(true);
+        die();
       }
+    }
+
+    private void die() {
+      dead.set(true);
+      api.close();
     }
   }
 
   private void start(FakeCluster dqlite, Gate gate) {
+    gate.api = new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
     SidecarAdmin handovers =
         new SidecarAdmin() {
           @Override
@@ -338,7 +449,7 @@ class InterruptedStepsIT {
             restarting.add(ordinal);
             mostRestartingAtOnce.accumulateAndGet(restarting.size(), Math::max);
             dqlite.stopped(ordinal);
-            client.pods().inNamespace(NS).withName(name).delete();
+            gate.api.pods().inNamespace(NS).withName(name).delete();
             gate.acted("evict " + ordinal);
             return Eviction.EVICTED;
           }
@@ -358,14 +469,13 @@ class InterruptedStepsIT {
     Operator operator =
         new Operator(
             o ->
-                o.withKubernetesClient(client)
-                    .withCloseClientOnStop(false)
+                o.withKubernetesClient(gate.api)
                     // Killed, not shut down: stop() would wait 10 s for the reconciliation threads.
                     .withReconciliationTerminationTimeout(Duration.ofMillis(500))
                     .withDefaultNonSSAResource(Set.of()));
     operator.register(
         new DqliteClusterReconciler(
-            FakeServices.of(dqlite, handovers, raft, pods, events), writer));
+            FakeServices.of(dqlite, handovers, raft, pods, events, clock), writer));
     operator.start();
     operators.add(operator);
   }

@@ -45,13 +45,24 @@ public final class FakeServices {
       RaftProtocol raft,
       WorkloadActions workloads,
       List<String> events) {
+    return of(dqlite, handovers, raft, workloads, events, Clock.systemUTC());
+  }
+
+  /** As above, on {@code clock} (certificates fall due when it is moved on). */
+  public static ReconcilerServices of(
+      FakeCluster dqlite,
+      SidecarAdmin handovers,
+      RaftProtocol raft,
+      WorkloadActions workloads,
+      List<String> events,
+      Clock clock) {
     return new ReconcilerServices(
         new MembershipReader(dqlite, dqlite, Duration.ofSeconds(2)),
         new StepRunner(handovers, raft, workloads, Fixtures.DOMAIN),
         NodeFacts::unknown,
         (cr, e) -> events.add(e.reason() + ": " + e.note()),
         new OperatorMetrics(new SimpleMeterRegistry()),
-        Clock.systemUTC(),
+        clock,
         Fixtures.DOMAIN,
         new OperatorPeer("dqlite-system", OperatorSettings.DEFAULT_POD_LABELS));
   }
