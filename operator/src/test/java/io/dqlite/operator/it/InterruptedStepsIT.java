@@ -8,6 +8,8 @@ import io.dqlite.client.NodeRole;
 import io.dqlite.operator.DqliteClusterReconciler;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.dependents.ClusterNames;
+import io.dqlite.operator.dependents.StatefulSetDependent;
+import io.dqlite.operator.dependents.TlsRevision;
 import io.dqlite.operator.kube.WorkloadActions;
 import io.dqlite.operator.membership.AdminToken;
 import io.dqlite.operator.membership.Membership;
@@ -41,6 +43,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -262,6 +265,11 @@ class InterruptedStepsIT {
                     client.secrets().inNamespace(NS).withName("db-tls").get().getData()
                         .get("ca.crt")), StandardCharsets.US_ASCII);
                 assertThat(bundle.split("BEGIN CERTIFICATE", -1)).as("one CA trusted").hasSize(2);
+                // The last step's rollout, not the one before it: the template carries the Secret.
+                assertThat(StatefulSetDependent.tlsRevision(
+                        client.apps().statefulSets().inNamespace(NS).withName("db").get()))
+                    .contains(TlsRevision.of(
+                        client.secrets().inNamespace(NS).withName("db-tls").get()));
               }
               DqliteCluster now = current();
               assertThat(now.getStatus().getVoters()).isEqualTo(3);
@@ -342,7 +350,10 @@ class InterruptedStepsIT {
 
   private int updated() {
     StatefulSet sts = client.apps().statefulSets().inNamespace(NS).withName("db").get();
-    String revision = sts.getStatus() == null ? null : sts.getStatus().getUpdateRevision();
+    boolean seen =
+        sts.getStatus() != null
+            && Objects.equals(sts.getStatus().getObservedGeneration(), sts.getMetadata().getGeneration());
+    String revision = seen ? sts.getStatus().getUpdateRevision() : null;
     return (int)
         client.pods().inNamespace(NS).list().getItems().stream()
             .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
