@@ -3,20 +3,13 @@ package io.dqlite.operator.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dqlite.client.DqliteException;
-import io.dqlite.client.NodeRole;
 import io.dqlite.operator.DqliteClusterReconciler;
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.dependents.ClusterNames;
 import io.dqlite.operator.dependents.StatefulSetDependent;
 import io.dqlite.operator.dependents.TlsRevision;
 import io.dqlite.operator.kube.WorkloadActions;
-import io.dqlite.operator.membership.AdminToken;
-import io.dqlite.operator.membership.Membership;
 import io.dqlite.operator.membership.RaftMember;
-import io.dqlite.operator.membership.RaftProtocol;
-import io.dqlite.operator.membership.SidecarAdmin;
-import io.dqlite.operator.membership.SidecarView;
 import io.dqlite.operator.plan.Decision;
 import io.dqlite.operator.status.StatusWriter;
 import io.dqlite.operator.testing.FakeCluster;
@@ -31,8 +24,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.Operator;
-import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -255,7 +245,7 @@ class InterruptedStepsIT {
                   .extracting(RaftMember::hexId)
                   .containsExactlyInAnyOrder("0x100", roll ? "0x101" : "0x201", "0x102");
               assertThat(dqlite.membership().members())
-                  .allMatch(m -> m.online() && m.role() == NodeRole.VOTER);
+                  .allMatch(m -> m.online() && "VOTER".equals(m.role().name()));
               if (roll) {
                 assertThat(updated()).as("pods on the update revision").isEqualTo(3);
               }
@@ -367,7 +357,7 @@ class InterruptedStepsIT {
    * One operator instance's life: its acts in order; it dies before or after act {@code killAt}
    * (-1: never), and a dead instance's every act and status write fails, as if it were gone.
    */
-  static final class Gate {
+  static final class Gate implements FakeCluster.Acts {
     final int killAt;
     final Kill kill;
     final List<String> acts = new CopyOnWriteArrayList<>();
@@ -382,7 +372,8 @@ class InterruptedStepsIT {
     }
 
     /** Before an act: false when this instance is (now) dead and must not act. */
-    synchronized boolean mayAct() {
+    @Override
+    public synchronized boolean mayAct() {
       if (dead.get()) {
         return false;
       }
@@ -393,7 +384,8 @@ class InterruptedStepsIT {
       return true;
     }
 
-    synchronized void acted(String act) {
+    @Override
+    public synchronized void acted(String act) {
       acts.add(act);
       if (acts.size() == killAt + 1 && kill == Kill.AFTER) {
         die();
@@ -408,40 +400,7 @@ class InterruptedStepsIT {
 
   private void start(FakeCluster dqlite, Gate gate) {
     gate.api = new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
-    SidecarAdmin handovers =
-        new SidecarAdmin() {
-          @Override
-          public CompletableFuture<SidecarView> cluster(URI admin, AdminToken token) {
-            return dqlite.cluster(admin, token);
-          }
-
-          @Override
-          public HandoverResult handover(URI admin, AdminToken token, long nodeId)
-              throws IOException {
-            if (!gate.mayAct()) {
-              throw new IOException("injected: the operator is gone");
-            }
-            HandoverResult result = dqlite.handover(admin, token, nodeId);
-            gate.acted("handover 0x" + Long.toHexString(nodeId));
-            return result;
-          }
-        };
-    RaftProtocol raft =
-        new RaftProtocol() {
-          @Override
-          public Membership read(DqliteCluster c, Map<String, String> dialAddresses) {
-            return dqlite.read(c, dialAddresses);
-          }
-
-          @Override
-          public void remove(DqliteCluster c, String leader, long id) throws DqliteException {
-            if (!gate.mayAct()) {
-              throw new DqliteException(0, "injected: the operator is gone", leader);
-            }
-            dqlite.remove(c, leader, id);
-            gate.acted("remove 0x" + Long.toHexString(id));
-          }
-        };
+    dqlite.acts = gate;
     WorkloadActions pods =
         new WorkloadActions() {
           @Override
@@ -486,7 +445,7 @@ class InterruptedStepsIT {
                     .withDefaultNonSSAResource(Set.of()));
     operator.register(
         new DqliteClusterReconciler(
-            FakeServices.of(dqlite, handovers, raft, pods, events, clock), writer));
+            FakeServices.of(dqlite, dqlite, dqlite, pods, events, clock), writer));
     operator.start();
     operators.add(operator);
   }

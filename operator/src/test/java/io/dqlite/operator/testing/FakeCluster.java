@@ -47,6 +47,25 @@ public final class FakeCluster implements SidecarAdmin, RaftProtocol {
 
   private int minOnlineVoters = Integer.MAX_VALUE;
 
+  /** Asked before each handover and Remove, told after: tests kill an operator there. */
+  public interface Acts {
+    boolean mayAct();
+
+    void acted(String act);
+  }
+
+  /** The gate of the operator instance now running; by default every act is allowed. */
+  public volatile Acts acts =
+      new Acts() {
+        @Override
+        public boolean mayAct() {
+          return true;
+        }
+
+        @Override
+        public void acted(String act) {}
+      };
+
   public FakeCluster(String notation) {
     this.membership = Fixtures.membership(notation);
     membership.members().forEach(m -> roles.put(m.id(), m.role()));
@@ -135,7 +154,11 @@ public final class FakeCluster implements SidecarAdmin, RaftProtocol {
   }
 
   @Override
-  public synchronized HandoverResult handover(URI admin, AdminToken token, long nodeId) {
+  public synchronized HandoverResult handover(URI admin, AdminToken token, long nodeId)
+      throws IOException {
+    if (!acts.mayAct()) {
+      throw new IOException("injected: the operator is gone");
+    }
     RaftMember self = null;
     for (RaftMember m : membership.members()) {
       int ordinal = ordinal(m);
@@ -171,6 +194,7 @@ public final class FakeCluster implements SidecarAdmin, RaftProtocol {
       leader = Optional.of(new Membership.Leader(next.id(), next.address()));
     }
     set(leader, members);
+    acts.acted("handover " + self.hexId());
     return new HandoverResult(200, "success", null, "spare");
   }
 
@@ -182,6 +206,9 @@ public final class FakeCluster implements SidecarAdmin, RaftProtocol {
   @Override
   public synchronized void remove(DqliteCluster cr, String leaderDialAddress, long id)
       throws DqliteException {
+    if (!acts.mayAct()) {
+      throw new DqliteException(0, "injected: the operator is gone", leaderDialAddress);
+    }
     removeCalls.merge("0x" + Long.toHexString(id), 1, Integer::sum);
     String leaderDial =
         membership.leader().map(l -> Fixtures.ip(ordinal(l.address())) + ":9001").orElse("");
@@ -192,6 +219,7 @@ public final class FakeCluster implements SidecarAdmin, RaftProtocol {
       throw new DqliteException(0, "node 0x" + Long.toHexString(id) + " not found", leaderDial);
     }
     log.add("remove 0x" + Long.toHexString(id));
+    acts.acted("remove 0x" + Long.toHexString(id));
     RaftMember gone = membership.member(id).orElseThrow();
     List<RaftMember> members =
         new ArrayList<>(membership.members().stream().filter(m -> m.id() != id).toList());
