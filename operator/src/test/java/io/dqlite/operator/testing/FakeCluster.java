@@ -154,10 +154,9 @@ public final class FakeCluster implements SidecarAdmin, RaftProtocol {
   }
 
   @Override
-  public synchronized HandoverResult handover(URI admin, AdminToken token, long nodeId)
-      throws IOException {
+  public synchronized HandoverResult handover(URI admin, AdminToken token, long nodeId) {
     if (!acts.mayAct()) {
-      throw new IOException("injected: the operator is gone");
+      return new HandoverResult(503, null, "injected: the operator is gone", null);
     }
     RaftMember self = null;
     for (RaftMember m : membership.members()) {
