@@ -32,6 +32,8 @@ import java.util.Set;
  *   <li>The rolling update ({@link RollingUpdateGate}), only when no scale step is to be taken (the
  *       plan is done or waiting) and the StatefulSet reports an update revision. Without a known
  *       leader only pods whose containers do not run may restart (the gate says why the others wait).
+ *       Nothing restarts while a pod below the StatefulSet's count is missing (deleted, not yet
+ *       recreated): it is restarting.
  * </ol>
  *
  * @param plan the scale plan
@@ -102,6 +104,19 @@ public record Decision(ScalePlan plan, boolean recordFirst, Optional<RollDecisio
       return new Decision(plan, false, Optional.empty());
     }
     List<PodState> states = podStates(cr, pods, replicas);
+    Optional<Integer> missing = missingPod(states, replicas);
+    if (missing.isPresent()
+        && states.stream().anyMatch(p -> !p.revision().equals(updateRevision.get()))) {
+      // Deleted and not yet recreated: it is restarting as surely as a terminating pod, but the
+      // gate cannot see it. A restarted leader was demoted to spare by its handover, so the
+      // remaining voters alone look complete, and restarting one of them would lose the quorum.
+      return new Decision(
+          plan,
+          false,
+          Optional.of(
+              new RollDecision.Wait(
+                  "pod " + missing.get() + " is being recreated: one pod restarts at a time")));
+    }
     boolean haveLeader = members.stream().anyMatch(Member::leader);
     if (!haveLeader && states.stream().anyMatch(PodState::ready)) {
       // Ready pods see a leader; the operator does not: its view is what is broken, and the
@@ -115,6 +130,14 @@ public record Decision(ScalePlan plan, boolean recordFirst, Optional<RollDecisio
     }
     return new Decision(
         plan, false, Optional.of(RollingUpdateGate.decide(states, members, updateRevision.get())));
+  }
+
+  /** The lowest ordinal below the StatefulSet's count that has no pod. */
+  private static Optional<Integer> missingPod(List<PodState> states, int replicas) {
+    return java.util.stream.IntStream.range(0, replicas)
+        .filter(i -> states.stream().noneMatch(p -> p.ordinal() == i))
+        .boxed()
+        .findFirst();
   }
 
   /** The pods of ordinals below the StatefulSet's count, as the gate sees them. */

@@ -46,6 +46,8 @@ class DecisionTest {
           no leader, no pod ready: still no restart  | 3    | 3   | b      | 0! 1! 2!      | v0 v1 v2         |            | false  | done     | wait
           no leader, pods not running: replace them  | 3    | 3   | b      | 0!~ 1!~ 2!~   | v0 v1 v2         |            | false  | done     | restart 2
           pods above the StatefulSet's count ignored | 3    | 3   | a      | 0 1 2 3b      | v0* v1 v2        |            | false  | done     | done
+          a pod being recreated is restarting        | 3    | 3   | b      | 0 2           | v0* p1! v2       |            | false  | done     | wait
+          nothing outdated left: done                | 3    | 3   | b      | 0b 2b         | v0* p1! v2       |            | false  | done     | done
           """)
   void decide(
       String description,

@@ -6,6 +6,7 @@ import io.dqlite.operator.dependents.OperatorPeer;
 import io.dqlite.operator.kube.WorkloadActions;
 import io.dqlite.operator.membership.MembershipReader;
 import io.dqlite.operator.membership.RaftProtocol;
+import io.dqlite.operator.membership.SidecarAdmin;
 import io.dqlite.operator.runtime.OperatorMetrics;
 import io.dqlite.operator.status.NodeFacts;
 import io.dqlite.operator.steps.StepRunner;
@@ -31,13 +32,37 @@ public final class FakeServices {
   /** Services whose steps change raft through {@code raft} (e.g. {@code dqlite} wrapped). */
   public static ReconcilerServices of(
       FakeCluster dqlite, RaftProtocol raft, WorkloadActions workloads, List<String> events) {
+    return of(dqlite, dqlite, raft, workloads, events);
+  }
+
+  /**
+   * Services whose steps hand over through {@code handovers} and change raft through {@code raft}
+   * (e.g. {@code dqlite} wrapped); the membership is read from {@code dqlite}.
+   */
+  public static ReconcilerServices of(
+      FakeCluster dqlite,
+      SidecarAdmin handovers,
+      RaftProtocol raft,
+      WorkloadActions workloads,
+      List<String> events) {
+    return of(dqlite, handovers, raft, workloads, events, Clock.systemUTC());
+  }
+
+  /** As above, on {@code clock} (certificates fall due when it is moved on). */
+  public static ReconcilerServices of(
+      FakeCluster dqlite,
+      SidecarAdmin handovers,
+      RaftProtocol raft,
+      WorkloadActions workloads,
+      List<String> events,
+      Clock clock) {
     return new ReconcilerServices(
         new MembershipReader(dqlite, dqlite, Duration.ofSeconds(2)),
-        new StepRunner(dqlite, raft, workloads, Fixtures.DOMAIN),
+        new StepRunner(handovers, raft, workloads, Fixtures.DOMAIN),
         NodeFacts::unknown,
         (cr, e) -> events.add(e.reason() + ": " + e.note()),
         new OperatorMetrics(new SimpleMeterRegistry()),
-        Clock.systemUTC(),
+        clock,
         Fixtures.DOMAIN,
         new OperatorPeer("dqlite-system", OperatorSettings.DEFAULT_POD_LABELS));
   }
