@@ -1,13 +1,13 @@
 package io.dqlite.bench;
 
 import io.dqlite.client.Client;
-import io.dqlite.client.leader.ConnectorConfig;
-import io.dqlite.client.model.DqliteException;
-import io.dqlite.client.leader.InMemoryNodeStore;
-import io.dqlite.client.model.NodeInfo;
-import io.dqlite.client.model.NodeRole;
 import io.dqlite.client.jdbc.DqliteDataSource;
 import io.dqlite.client.jdbc.DqliteTransactions;
+import io.dqlite.client.leader.ConnectorConfig;
+import io.dqlite.client.leader.InMemoryNodeStore;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,8 +17,8 @@ import java.util.Optional;
 
 /**
  * What bench/run.sh asks of the cluster between runs, through this project's admin client: who
- * leads, move the leadership, wait until every node is a voter that knows the leader, and empty
- * the benchmark table. Every wait is bounded.
+ * leads, move the leadership, wait until every node is a voter that knows the leader, and empty the
+ * benchmark table. Every wait is bounded.
  */
 final class ClusterTool {
 
@@ -113,7 +113,12 @@ final class ClusterTool {
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
-            "leadership did not move to " + target + " within " + timeout.toSeconds() + " s: " + last);
+            "leadership did not move to "
+                + target
+                + " within "
+                + timeout.toSeconds()
+                + " s: "
+                + last);
       }
       Thread.sleep(100);
     }

@@ -13,8 +13,8 @@ import java.util.stream.Stream;
  * Reads the result files dqlite-benchmark (go-dqlite v1.11.5, benchmark/tracker.go) leaves in
  * {@code DIR/ADDR/results/}: one file per worker and kind of work, named {@code
  * <worker>-<exec|query>-<unix time>}, holding {@code n}, {@code n_err}, summary lines, then one
- * line per successful operation ({@code <start ns> <ms>.<ns within the ms, 6 digits>}) and one
- * per error ({@code <start ns> <message>}).
+ * line per successful operation ({@code <start ns> <ms>.<ns within the ms, 6 digits>}) and one per
+ * error ({@code <start ns> <message>}).
  *
  * <p>Every successful operation's latency is read so that percentiles are computed exactly as for
  * this client. Operations that started during the warm-up (the first {@code warmup} nanoseconds
@@ -154,10 +154,10 @@ public final class GoResults {
 
   /**
    * go's worker reports a busy write as an error and moves on to the next key; a caller that must
-   * not fail would have retried instead. For each success of one worker (in start order), the
-   * time from the worker's first failed write since its previous success to the end of this one:
-   * what that caller would have waited. The start stays the success's own (for the warm-up cut).
-   * In kvreadwrite the reads the worker did in between are inside that time too. Pure.
+   * not fail would have retried instead. For each success of one worker (in start order), the time
+   * from the worker's first failed write since its previous success to the end of this one: what
+   * that caller would have waited. The start stays the success's own (for the warm-up cut). In
+   * kvreadwrite the reads the worker did in between are inside that time too. Pure.
    */
   static List<Op> untilSuccess(List<Op> successes, List<Long> errorStarts) {
     List<Op> sorted = new ArrayList<>(successes);

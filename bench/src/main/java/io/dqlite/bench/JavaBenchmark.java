@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * Runs a {@link KvWorkload} through this project's JDBC driver, the way an application would: each
  * worker holds one JDBC connection with the two statements prepared once, and runs every write
  * through {@link DqliteTransactions} (which retries busy, locked and leadership-lost work with
- * bounded, jittered back-off): as a transaction, or in auto-commit mode ({@link WriteMode}); reads are
- * plain queries outside a transaction, as go's {@code QueryRow}. The driver's writer queue is on
- * (its default), so the workers of this JVM take turns for the write lock.
+ * bounded, jittered back-off): as a transaction, or in auto-commit mode ({@link WriteMode}); reads
+ * are plain queries outside a transaction, as go's {@code QueryRow}. The driver's writer queue is
+ * on (its default), so the workers of this JVM take turns for the write lock.
  *
  * <p>A write's latency is the whole {@code inTransaction} call, retries and back-off included: the
  * time the caller waited. Errors are the exceptions that reached the caller.

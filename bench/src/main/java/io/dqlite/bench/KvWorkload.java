@@ -61,8 +61,7 @@ public enum KvWorkload {
 
   /** A mix of easily compressible and random letters, as go-dqlite's randValue. */
   public static String randomValue(Random random) {
-    return String.valueOf(LETTERS.charAt(random.nextInt(LETTERS.length())))
-            .repeat(VALUE_SIZE / 2)
+    return String.valueOf(LETTERS.charAt(random.nextInt(LETTERS.length()))).repeat(VALUE_SIZE / 2)
         + letters(random, VALUE_SIZE / 2);
   }
 

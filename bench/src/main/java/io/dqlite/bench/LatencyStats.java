@@ -44,8 +44,8 @@ public record LatencyStats(
   }
 
   /**
-   * The nearest-rank percentile of sorted samples: the smallest sample such that at least {@code
-   * p} percent of the samples are at or below it.
+   * The nearest-rank percentile of sorted samples: the smallest sample such that at least {@code p}
+   * percent of the samples are at or below it.
    *
    * @param p in (0, 100]
    */

@@ -58,7 +58,8 @@ public final class Main implements Callable<Integer> {
     @Option(
         names = "--nodes",
         required = true,
-        description = "Node addresses, in the order the client tries them (the first is asked first).")
+        description =
+            "Node addresses, in the order the client tries them (the first is asked first).")
     String nodes;
 
     @Option(names = "--database", defaultValue = "benchmark")

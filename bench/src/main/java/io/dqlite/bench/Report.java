@@ -45,8 +45,8 @@ final class Report {
     }
 
     /**
-     * Java p99 write latency divided by what go's p99 would have been had its workers retried
-     * busy writes until success, as Java's do ({@link Result#writeP99UntilSuccessMs}).
+     * Java p99 write latency divided by what go's p99 would have been had its workers retried busy
+     * writes until success, as Java's do ({@link Result#writeP99UntilSuccessMs}).
      */
     double p99RatioUntilSuccess() {
       if (go == null || java == null || go.writeP99UntilSuccessMs() == 0) {

@@ -18,11 +18,10 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * A diagnostic of the protocol layer alone (no JDBC), to find where a request's time goes: the
- * same request repeated on one connection to the leader, through {@link ProtocolConnection} and,
- * for the leader request, through a hand-written blocking socket (the floor: one write, two
- * reads, no deadline, no decoding beyond the header). Prints latency and the process's CPU time
- * per request.
+ * A diagnostic of the protocol layer alone (no JDBC), to find where a request's time goes: the same
+ * request repeated on one connection to the leader, through {@link ProtocolConnection} and, for the
+ * leader request, through a hand-written blocking socket (the floor: one write, two reads, no
+ * deadline, no decoding beyond the header). Prints latency and the process's CPU time per request.
  */
 final class RoundTrips {
 
@@ -72,7 +71,8 @@ final class RoundTrips {
   }
 
   private void measure(String what, Op op) throws Exception {
-    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    var os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long[] samples = new long[count];
     long switches0 = contextSwitches();
     long cpu0 = os.getProcessCpuTime();

@@ -19,16 +19,20 @@ import java.util.Locale;
 final class RunData {
 
   final Samples writes = new Samples();
+
   /**
    * go only: each successful write's latency had its worker retried busy writes until success
    * (GoResults.untilSuccess); empty for Java, whose write latencies include its retries already.
    */
   final Samples writesUntilSuccess = new Samples();
+
   final Samples reads = new Samples();
   double seconds;
   long errors;
+
   /** Attempts the transaction helper retried; -1 when not known (go). */
   long retries;
+
   String firstError;
 
   /** Adds another slice of the same configuration and implementation. */

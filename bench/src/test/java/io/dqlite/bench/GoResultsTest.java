@@ -55,15 +55,11 @@ class GoResultsTest {
     Files.writeString(
         dir.resolve("0-exec-1795614860"),
         report(
-            "1000000000 1.000000\n1500000000 3.000000\n",
-            2,
-            "1200000000 database is locked\n",
-            1));
+            "1000000000 1.000000\n1500000000 3.000000\n", 2, "1200000000 database is locked\n", 1));
     Files.writeString(
         dir.resolve("1-exec-1795614860"),
         report("1100000000 2.000000\n", 1, "1300000000 database is locked\n", 1));
-    Files.writeString(
-        dir.resolve("1-query-1795614860"), report("1400000000 0.250000\n", 1, "", 0));
+    Files.writeString(dir.resolve("1-query-1795614860"), report("1400000000 0.250000\n", 1, "", 0));
     Files.writeString(dir.resolve("unrelated.txt"), "ignored");
 
     GoResults.Parsed all = GoResults.parse(dir, 0);

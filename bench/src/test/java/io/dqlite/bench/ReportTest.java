@@ -13,7 +13,9 @@ class ReportTest {
     return result(impl, workers, writes, p99, p99, errors, retries);
   }
 
-  /** @param p99UntilSuccess go's p99 had it retried busy writes until success */
+  /**
+   * @param p99UntilSuccess go's p99 had it retried busy writes until success
+   */
   private static Result result(
       String impl,
       int workers,
@@ -51,8 +53,19 @@ class ReportTest {
   void errorMessagesCannotBreakTheLine() {
     Result r =
         new Result(
-            "go", KvWorkload.KVREADWRITE, 1, "leader", 1, 1, 1, 1, -1, "a\tb\nc", //
-            LatencyStats.EMPTY, 0, LatencyStats.EMPTY);
+            "go",
+            KvWorkload.KVREADWRITE,
+            1,
+            "leader",
+            1,
+            1,
+            1,
+            1,
+            -1,
+            "a\tb\nc", //
+            LatencyStats.EMPTY,
+            0,
+            LatencyStats.EMPTY);
     assertThat(Result.parseTsv(r.toTsv()).firstError()).isEqualTo("a b c");
   }
 
@@ -82,8 +95,7 @@ class ReportTest {
     Report.Pair p =
         Report.pair(
                 List.of(
-                    result("go", 4, 200, 6.0, 40.0, 30_000, -1),
-                    result("java", 4, 600, 9.0, 0, 0)))
+                    result("go", 4, 200, 6.0, 40.0, 30_000, -1), result("java", 4, 600, 9.0, 0, 0)))
             .get(0);
     assertThat(p.p99Ratio()).isEqualTo(1.5);
     assertThat(p.p99RatioUntilSuccess()).isEqualTo(0.225);
@@ -114,7 +126,8 @@ class ReportTest {
         Report.pair(List.of(result("go", 1, 400, 4.0, 0, -1), result("java", 1, 500, 3.0, 0, 0)));
     String section =
         Report.markdown(
-            pairs, new Report.Meta("2026-11-25", "abc123", "2 cores", "1", "2", "make bench", "20 s"));
+            pairs,
+            new Report.Meta("2026-11-25", "abc123", "2 cores", "1", "2", "make bench", "20 s"));
     String doc = "# Title\n\nintro\n\n" + Report.BEGIN + "\nold\n" + Report.END + "\n\n## Next\n";
     String out = Report.replaceSection(doc, section);
     assertThat(out).startsWith("# Title\n\nintro\n\n" + Report.BEGIN);

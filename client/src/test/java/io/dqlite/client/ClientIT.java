@@ -1,5 +1,9 @@
 package io.dqlite.client;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import io.dqlite.client.leader.NoLeaderException;
 import io.dqlite.client.model.DqliteException;
 import io.dqlite.client.model.DumpFile;
@@ -7,10 +11,6 @@ import io.dqlite.client.model.ErrorCodes;
 import io.dqlite.client.model.NodeInfo;
 import io.dqlite.client.model.NodeMetadata;
 import io.dqlite.client.model.NodeRole;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-
 import io.dqlite.client.testing.DqliteDemoCluster;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package io.dqlite.client;
 
-import io.dqlite.client.model.NodeInfo;
-import io.dqlite.client.model.NodeRole;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
 import io.dqlite.client.protocol.AddRequest;
 import io.dqlite.client.protocol.AssignRequest;
 import io.dqlite.client.protocol.EmptyResponse;

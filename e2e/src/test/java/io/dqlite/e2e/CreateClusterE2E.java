@@ -39,8 +39,8 @@ class CreateClusterE2E {
   static final Duration READY = Duration.ofMinutes(5);
 
   @Test
-  void threeReplicasBecomeReadyWithOneVoterPerZoneAndServeTheAppSocket(E2eEnvironment env,
-      TestNamespace ns) throws Exception {
+  void threeReplicasBecomeReadyWithOneVoterPerZoneAndServeTheAppSocket(
+      E2eEnvironment env, TestNamespace ns) throws Exception {
     KubernetesClient client = env.client();
     DqliteClusters.create(client, ns.name(), Specs.minimal("demo", 3));
     Duration took = DqliteClusters.awaitReady(client, ns.name(), "demo", READY);
@@ -48,16 +48,24 @@ class CreateClusterE2E {
 
     DqliteCluster cr = DqliteClusters.get(client, ns.name(), "demo");
     List<Pod> pods = DqliteClusters.pods(client, ns.name(), "demo");
-    assertThat(pods).extracting(p -> p.getMetadata().getName())
+    assertThat(pods)
+        .extracting(p -> p.getMetadata().getName())
         .containsExactly("demo-0", "demo-1", "demo-2");
 
     Map<String, String> zoneOfPod = new HashMap<>();
     for (Pod pod : pods) {
-      String zone = client.nodes().withName(pod.getSpec().getNodeName()).get().getMetadata()
-          .getLabels().get("topology.kubernetes.io/zone");
+      String zone =
+          client
+              .nodes()
+              .withName(pod.getSpec().getNodeName())
+              .get()
+              .getMetadata()
+              .getLabels()
+              .get("topology.kubernetes.io/zone");
       zoneOfPod.put(pod.getMetadata().getName(), zone);
     }
-    assertThat(new HashSet<>(zoneOfPod.values())).as("zones of the pods' nodes")
+    assertThat(new HashSet<>(zoneOfPod.values()))
+        .as("zones of the pods' nodes")
         .containsExactlyInAnyOrderElementsOf(E2eEnvironment.ZONES);
 
     assertThat(cr.getStatus().getVoters()).as("status.voters").isEqualTo(3);
@@ -69,7 +77,8 @@ class CreateClusterE2E {
       assertThat(m.getRole()).as("role of %s", m.getPod()).isEqualTo("voter");
       assertThat(m.getOnline()).as("online %s", m.getPod()).isTrue();
       assertThat(m.getZone()).as("zone of %s", m.getPod()).isEqualTo(zone);
-      assertThat(m.getFailureDomain()).as("failure domain of %s", m.getPod())
+      assertThat(m.getFailureDomain())
+          .as("failure domain of %s", m.getPod())
           .isEqualTo(FailureDomains.of(zone));
       assertThat(m.getZoneSource()).as("zone source of %s", m.getPod()).isNotEqualTo("none");
     }
@@ -83,11 +92,13 @@ class CreateClusterE2E {
     for (Pod pod : pods) {
       SidecarView view = SidecarView.of(client, pod);
       String zone = zoneOfPod.get(pod.getMetadata().getName());
-      assertThat(view.selfZone()).as("zone seen by %s", pod.getMetadata().getName())
+      assertThat(view.selfZone())
+          .as("zone seen by %s", pod.getMetadata().getName())
           .isEqualTo(zone);
       assertThat(view.selfFailureDomain()).isEqualTo(FailureDomains.of(zone));
-      assertThat(view.members()).as("%s's view of the raft configuration",
-          pod.getMetadata().getName()).hasSize(3)
+      assertThat(view.members())
+          .as("%s's view of the raft configuration", pod.getMetadata().getName())
+          .hasSize(3)
           .allSatisfy(m -> assertThat(m.role()).isEqualTo("voter"));
       assertThat(view.members().stream().map(SidecarView.Member::failureDomain).toList())
           .containsExactlyInAnyOrderElementsOf(
@@ -99,26 +110,48 @@ class CreateClusterE2E {
 
     // The admin API: the operator's token is needed (docs/sidecar.md, "Admin endpoints").
     Pod first = pods.get(0);
-    URI cluster = URI.create("http://" + first.getStatus().getPodIP() + ":"
-        + SidecarView.ADMIN_PORT + "/cluster");
+    URI cluster =
+        URI.create(
+            "http://" + first.getStatus().getPodIP() + ":" + SidecarView.ADMIN_PORT + "/cluster");
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    assertThat(http.send(HttpRequest.newBuilder(cluster).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString()).statusCode()).as("no token").isEqualTo(401);
-    URI handover = URI.create("http://" + first.getStatus().getPodIP() + ":"
-        + SidecarView.ADMIN_PORT + "/handover?node=0x1");
-    assertThat(http.send(HttpRequest.newBuilder(handover).timeout(Duration.ofSeconds(10))
-            .header("Authorization", "Bearer " + SidecarView.adminToken(client, first))
-            .POST(HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.ofString()).statusCode()).as("another node's id").isEqualTo(409);
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(cluster).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .as("no token")
+        .isEqualTo(401);
+    URI handover =
+        URI.create(
+            "http://"
+                + first.getStatus().getPodIP()
+                + ":"
+                + SidecarView.ADMIN_PORT
+                + "/handover?node=0x1");
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(handover)
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Authorization", "Bearer " + SidecarView.adminToken(client, first))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .as("another node's id")
+        .isEqualTo(409);
     for (var c : first.getSpec().getContainers()) {
-      boolean mountsAdmin = c.getVolumeMounts().stream()
-          .anyMatch(m -> m.getName().equals("dqlite-admin"));
-      assertThat(mountsAdmin).as("container %s mounts the admin Secret", c.getName())
+      boolean mountsAdmin =
+          c.getVolumeMounts().stream().anyMatch(m -> m.getName().equals("dqlite-admin"));
+      assertThat(mountsAdmin)
+          .as("container %s mounts the admin Secret", c.getName())
           .isEqualTo(c.getName().equals("dqlite"));
     }
-    String leaderPod = idOfPod.entrySet().stream()
-        .filter(e -> leaders.contains(e.getValue())).map(Map.Entry::getKey).findFirst()
-        .orElseThrow();
+    String leaderPod =
+        idOfPod.entrySet().stream()
+            .filter(e -> leaders.contains(e.getValue()))
+            .map(Map.Entry::getKey)
+            .findFirst()
+            .orElseThrow();
     assertThat(cr.getStatus().getLeader()).as("status.leader").isEqualTo(leaderPod);
     for (MemberStatus m : members) {
       assertThat(m.getId()).as("status id of %s", m.getPod()).isEqualTo(idOfPod.get(m.getPod()));
@@ -127,13 +160,18 @@ class CreateClusterE2E {
     // The application's side: write through demo-0's socket, read through the others'.
     long t0 = System.nanoTime();
     String url0 = LocalPaths.jdbcUrl(env.agentRoot(), pods.get(0), "app");
-    Sql.exec(url0, "CREATE TABLE greetings (id INTEGER PRIMARY KEY, text TEXT)",
+    Sql.exec(
+        url0,
+        "CREATE TABLE greetings (id INTEGER PRIMARY KEY, text TEXT)",
         "INSERT INTO greetings (text) VALUES ('hello from demo-0')");
-    Measurements.record("SQL round trip through an app socket (create + insert)",
+    Measurements.record(
+        "SQL round trip through an app socket (create + insert)",
         Duration.ofNanos(System.nanoTime() - t0));
     for (Pod pod : pods.subList(1, 3)) {
-      assertThat(Sql.text(LocalPaths.jdbcUrl(env.agentRoot(), pod, "app"),
-          "SELECT text FROM greetings WHERE id = 1"))
+      assertThat(
+              Sql.text(
+                  LocalPaths.jdbcUrl(env.agentRoot(), pod, "app"),
+                  "SELECT text FROM greetings WHERE id = 1"))
           .as("read through %s's app socket", pod.getMetadata().getName())
           .isEqualTo("hello from demo-0");
     }

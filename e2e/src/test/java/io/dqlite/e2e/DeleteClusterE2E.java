@@ -20,15 +20,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Deleting a DqliteCluster: everything it owns (StatefulSet, pods, Services, ConfigMap,
- * ServiceAccount, PodDisruptionBudget, the generated TLS Secrets, NetworkPolicy) is garbage-collected; the volumes stay
- * (storage.retention.whenDeleted: Retain, the default).
+ * ServiceAccount, PodDisruptionBudget, the generated TLS Secrets, NetworkPolicy) is
+ * garbage-collected; the volumes stay (storage.retention.whenDeleted: Retain, the default).
  */
 @ExtendWith(E2eExtension.class)
 class DeleteClusterE2E {
 
   @Test
-  void deletingTheClusterCollectsItsDependentsAndKeepsItsVolumes(E2eEnvironment env,
-      TestNamespace ns) {
+  void deletingTheClusterCollectsItsDependentsAndKeepsItsVolumes(
+      E2eEnvironment env, TestNamespace ns) {
     KubernetesClient client = env.client();
     String name = "doomed";
     DqliteCluster created = DqliteClusters.create(client, ns.name(), Specs.minimal(name, 3));
@@ -36,15 +36,26 @@ class DeleteClusterE2E {
     Awaitility.await("the StatefulSet and its 3 pods")
         .atMost(Duration.ofMinutes(3))
         .pollInterval(Duration.ofSeconds(1))
-        .until(() -> client.apps().statefulSets().inNamespace(ns.name()).withName(name).get() != null
-            && DqliteClusters.pods(client, ns.name(), name).size() == 3
-            && client.persistentVolumeClaims().inNamespace(ns.name()).list().getItems().size()
-                == 3);
+        .until(
+            () ->
+                client.apps().statefulSets().inNamespace(ns.name()).withName(name).get() != null
+                    && DqliteClusters.pods(client, ns.name(), name).size() == 3
+                    && client
+                            .persistentVolumeClaims()
+                            .inNamespace(ns.name())
+                            .list()
+                            .getItems()
+                            .size()
+                        == 3);
 
     List<String> owned = owned(client, ns.name(), uid);
     System.out.println("E2E objects owned by " + name + ": " + owned);
-    assertThat(owned).as("objects owned by the DqliteCluster")
-        .contains("StatefulSet/" + name, "Service/" + name, "Secret/" + name + "-tls",
+    assertThat(owned)
+        .as("objects owned by the DqliteCluster")
+        .contains(
+            "StatefulSet/" + name,
+            "Service/" + name,
+            "Secret/" + name + "-tls",
             "NetworkPolicy/" + name);
 
     long t0 = System.nanoTime();
@@ -52,13 +63,16 @@ class DeleteClusterE2E {
     Awaitility.await("the DqliteCluster and everything it owned gone")
         .atMost(Duration.ofMinutes(3))
         .pollInterval(Duration.ofSeconds(1))
-        .until(() -> DqliteClusters.get(client, ns.name(), name) == null
-            && owned(client, ns.name(), uid).isEmpty()
-            && DqliteClusters.pods(client, ns.name(), name).isEmpty());
-    Measurements.record("delete DqliteCluster -> dependents collected",
-        Duration.ofNanos(System.nanoTime() - t0));
+        .until(
+            () ->
+                DqliteClusters.get(client, ns.name(), name) == null
+                    && owned(client, ns.name(), uid).isEmpty()
+                    && DqliteClusters.pods(client, ns.name(), name).isEmpty());
+    Measurements.record(
+        "delete DqliteCluster -> dependents collected", Duration.ofNanos(System.nanoTime() - t0));
     assertThat(client.persistentVolumeClaims().inNamespace(ns.name()).list().getItems())
-        .as("volumes kept (whenDeleted: Retain)").hasSize(3);
+        .as("volumes kept (whenDeleted: Retain)")
+        .hasSize(3);
   }
 
   /** Kind/name of every object in the namespace with an owner reference to {@code uid}. */

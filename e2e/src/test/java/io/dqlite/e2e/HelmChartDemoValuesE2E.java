@@ -14,8 +14,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class HelmChartDemoValuesE2E {
 
   @Test
-  void installUpgradeAndUninstallWithoutLeaderElection(
-      E2eEnvironment env, TestNamespace ns) throws Exception {
+  void installUpgradeAndUninstallWithoutLeaderElection(E2eEnvironment env, TestNamespace ns)
+      throws Exception {
     HelmChartE2E.installUpgradeReconcileUninstall(env, ns, false);
   }
 }

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class LeaderFailoverE2E {
 
   @Test
-  void deletingTheLeadersPodElectsAnotherAndThePodReturnsWithItsIdAndData(E2eEnvironment env,
-      TestNamespace ns) throws Exception {
+  void deletingTheLeadersPodElectsAnotherAndThePodReturnsWithItsIdAndData(
+      E2eEnvironment env, TestNamespace ns) throws Exception {
     KubernetesClient client = env.client();
     String name = "failover";
     DqliteClusters.create(client, ns.name(), Specs.minimal(name, 3));
@@ -46,13 +46,18 @@ class LeaderFailoverE2E {
 
     SidecarView view = SidecarView.of(client, pods.get(0));
     String oldLeaderId = view.leaderId();
-    Pod leader = pods.stream().filter(p -> {
-      try {
-        return SidecarView.of(client, p).selfId().equals(oldLeaderId);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }).findFirst().orElseThrow();
+    Pod leader =
+        pods.stream()
+            .filter(
+                p -> {
+                  try {
+                    return SidecarView.of(client, p).selfId().equals(oldLeaderId);
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                })
+            .findFirst()
+            .orElseThrow();
     String leaderName = leader.getMetadata().getName();
     String claim = ClusterNames.DATA_VOLUME + "-" + leaderName;
     PersistentVolumeClaim pvcBefore =
@@ -62,8 +67,8 @@ class LeaderFailoverE2E {
 
     long t0 = System.nanoTime();
     client.pods().inNamespace(ns.name()).withName(leaderName).delete();
-    List<Pod> others = pods.stream().filter(p -> !p.getMetadata().getName().equals(leaderName))
-        .toList();
+    List<Pod> others =
+        pods.stream().filter(p -> !p.getMetadata().getName().equals(leaderName)).toList();
     AtomicReference<String> newLeader = new AtomicReference<>();
     // Generous: on localkube a deleted pod's DNS name disappears at once (see docs/e2e.md), so
     // the other nodes may only take over at the end of its 90 s grace period. Polled through
@@ -72,38 +77,50 @@ class LeaderFailoverE2E {
         .atMost(Duration.ofMinutes(3))
         .pollInterval(Duration.ofSeconds(1))
         .ignoreExceptions()
-        .until(() -> {
-          for (Pod other : others) {
-            if (SidecarView.leads(other)) {
-              newLeader.set(other.getMetadata().getName());
-              return true;
-            }
-          }
-          return false;
-        });
-    Measurements.record("leader pod deleted -> another leader", Duration.ofNanos(
-        System.nanoTime() - t0));
+        .until(
+            () -> {
+              for (Pod other : others) {
+                if (SidecarView.leads(other)) {
+                  newLeader.set(other.getMetadata().getName());
+                  return true;
+                }
+              }
+              return false;
+            });
+    Measurements.record(
+        "leader pod deleted -> another leader", Duration.ofNanos(System.nanoTime() - t0));
 
     Awaitility.await(leaderName + " back with a new uid and ready")
         .atMost(Duration.ofMinutes(4))
         .pollInterval(Duration.ofSeconds(1))
-        .until(() -> {
-          Pod p = client.pods().inNamespace(ns.name()).withName(leaderName).get();
-          return p != null && !p.getMetadata().getUid().equals(leader.getMetadata().getUid())
-              && DqliteClusters.podReady(p);
-        });
+        .until(
+            () -> {
+              Pod p = client.pods().inNamespace(ns.name()).withName(leaderName).get();
+              return p != null
+                  && !p.getMetadata().getUid().equals(leader.getMetadata().getUid())
+                  && DqliteClusters.podReady(p);
+            });
     Duration ready = DqliteClusters.awaitReady(client, ns.name(), name, Duration.ofMinutes(3));
-    Measurements.record("leader pod deleted -> cluster Ready again",
-        Duration.ofNanos(System.nanoTime() - t0));
+    Measurements.record(
+        "leader pod deleted -> cluster Ready again", Duration.ofNanos(System.nanoTime() - t0));
 
     Pod back = client.pods().inNamespace(ns.name()).withName(leaderName).get();
-    assertThat(SidecarView.of(client, back).selfId()).as("node id of the returned %s", leaderName)
+    assertThat(SidecarView.of(client, back).selfId())
+        .as("node id of the returned %s", leaderName)
         .isEqualTo(oldLeaderId);
-    assertThat(client.persistentVolumeClaims().inNamespace(ns.name()).withName(claim).get()
-        .getMetadata().getUid()).as("the returned pod's volume").isEqualTo(
-        pvcBefore.getMetadata().getUid());
+    assertThat(
+            client
+                .persistentVolumeClaims()
+                .inNamespace(ns.name())
+                .withName(claim)
+                .get()
+                .getMetadata()
+                .getUid())
+        .as("the returned pod's volume")
+        .isEqualTo(pvcBefore.getMetadata().getUid());
     String backUrl = LocalPaths.jdbcUrl(env.agentRoot(), back, "app");
-    assertThat(Sql.ids(backUrl, "rows")).as("rows read through the returned pod's app socket")
+    assertThat(Sql.ids(backUrl, "rows"))
+        .as("rows read through the returned pod's app socket")
         .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 20).boxed().toList());
     System.out.println("E2E new leader " + newLeader.get() + "; Ready again after " + ready);
   }

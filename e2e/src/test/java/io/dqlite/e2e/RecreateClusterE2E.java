@@ -37,8 +37,8 @@ class RecreateClusterE2E {
     String name = "again";
     DqliteClusters.create(client, ns.name(), Specs.quickRoles(name, 3));
     DqliteClusters.awaitReady(client, ns.name(), name, CreateClusterE2E.READY);
-    String clusterId = DqliteClusters.get(client, ns.name(), name).getStatus().getIdentity()
-        .getClusterId();
+    String clusterId =
+        DqliteClusters.get(client, ns.name(), name).getStatus().getIdentity().getClusterId();
 
     List<Pod> pods = DqliteClusters.pods(client, ns.name(), name);
     String url = LocalPaths.jdbcUrl(env.agentRoot(), pods.get(1), "app");
@@ -54,43 +54,74 @@ class RecreateClusterE2E {
     Awaitility.await("the pods gone")
         .atMost(Duration.ofMinutes(3))
         .pollInterval(Duration.ofSeconds(1))
-        .until(() -> DqliteClusters.pods(client, ns.name(), name).isEmpty()
-            && DqliteClusters.resource(client, ns.name(), name).get() == null);
+        .until(
+            () ->
+                DqliteClusters.pods(client, ns.name(), name).isEmpty()
+                    && DqliteClusters.resource(client, ns.name(), name).get() == null);
     String claim0 = ClusterNames.DATA_VOLUME + "-" + name + "-0";
     client.persistentVolumeClaims().inNamespace(ns.name()).withName(claim0).delete();
     Awaitility.await("pod 0's claim gone")
         .atMost(Duration.ofMinutes(1))
-        .until(() -> client.persistentVolumeClaims().inNamespace(ns.name()).withName(claim0)
-            .get() == null);
+        .until(
+            () ->
+                client.persistentVolumeClaims().inNamespace(ns.name()).withName(claim0).get()
+                    == null);
 
     DqliteClusters.create(client, ns.name(), Specs.quickRoles(name, 3));
-    Duration ready = DqliteClusters.awaitStatus(client, ns.name(), name, Duration.ofMinutes(5),
-        "Ready with 3 online voters", cr -> DqliteClusters.readyForGeneration(cr)
-            && Integer.valueOf(3).equals(cr.getStatus().getVoters()));
-    Measurements.record("re-created over retained claims, pod 0's lost -> Ready",
+    Duration ready =
+        DqliteClusters.awaitStatus(
+            client,
+            ns.name(),
+            name,
+            Duration.ofMinutes(5),
+            "Ready with 3 online voters",
+            cr ->
+                DqliteClusters.readyForGeneration(cr)
+                    && Integer.valueOf(3).equals(cr.getStatus().getVoters()));
+    Measurements.record(
+        "re-created over retained claims, pod 0's lost -> Ready",
         Duration.ofNanos(System.nanoTime() - t0));
 
     DqliteCluster cr = DqliteClusters.get(client, ns.name(), name);
-    assertThat(cr.getStatus().getIdentity().getClusterId()).as("the identity adopted")
+    assertThat(cr.getStatus().getIdentity().getClusterId())
+        .as("the identity adopted")
         .isEqualTo(clusterId);
     assertThat(cr.getStatus().getIdentity().getAdopted()).isTrue();
     List<Pod> after = DqliteClusters.pods(client, ns.name(), name);
     String newPod0 = SidecarView.of(client, after.get(0)).selfId();
     assertThat(newPod0).as("pod 0 is a new node").isNotEqualTo(oldPod0);
     for (Pod p : after) {
-      assertThat(SidecarView.of(client, p).members()).as("one cluster, as %s sees it",
-              p.getMetadata().getName())
-          .extracting(SidecarView.Member::id).hasSize(3).doesNotContain(oldPod0)
+      assertThat(SidecarView.of(client, p).members())
+          .as("one cluster, as %s sees it", p.getMetadata().getName())
+          .extracting(SidecarView.Member::id)
+          .hasSize(3)
+          .doesNotContain(oldPod0)
           .contains(newPod0);
     }
     String url0 = LocalPaths.jdbcUrl(env.agentRoot(), after.get(0), "app");
-    assertThat(Sql.ids(url0, "rows")).as("the rows, through pod 0's app socket")
+    assertThat(Sql.ids(url0, "rows"))
+        .as("the rows, through pod 0's app socket")
         .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 20).boxed().toList());
-    assertThat(client.persistentVolumeClaims().inNamespace(ns.name()).withName(claim0).get()
-            .getMetadata().getLabels())
+    assertThat(
+            client
+                .persistentVolumeClaims()
+                .inNamespace(ns.name())
+                .withName(claim0)
+                .get()
+                .getMetadata()
+                .getLabels())
         .as("pod 0's new claim labelled")
         .containsEntry("dqlite.io/cluster-id", clusterId);
-    System.out.println("E2E " + name + " re-created: pod 0 " + oldPod0 + " -> " + newPod0
-        + " joined cluster " + clusterId + "; Ready after " + ready);
+    System.out.println(
+        "E2E "
+            + name
+            + " re-created: pod 0 "
+            + oldPod0
+            + " -> "
+            + newPod0
+            + " joined cluster "
+            + clusterId
+            + "; Ready after "
+            + ready);
   }
 }

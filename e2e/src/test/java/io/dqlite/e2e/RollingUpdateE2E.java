@@ -31,8 +31,8 @@ class RollingUpdateE2E {
   static final String NEW_IMAGE = "dqlite-k8s/sidecar:0.1.0-e2e";
 
   @Test
-  void imageChangeRollsEveryPodWithoutLosingAcknowledgedWrites(E2eEnvironment env,
-      TestNamespace ns) throws Exception {
+  void imageChangeRollsEveryPodWithoutLosingAcknowledgedWrites(E2eEnvironment env, TestNamespace ns)
+      throws Exception {
     KubernetesClient client = env.client();
     String name = "rolled";
     DqliteClusters.create(client, ns.name(), Specs.minimal(name, 3));
@@ -45,33 +45,44 @@ class RollingUpdateE2E {
     }
 
     try (ContinuousWriter writer = Writers.start(env, ns.name(), name)) {
-      DqliteClusters.patch(client, ns.name(), name,
-          "{\"spec\":{\"image\":\"" + NEW_IMAGE + "\"}}");
-      Duration took = DqliteClusters.awaitStatus(client, ns.name(), name, Duration.ofMinutes(8),
-          "every pod replaced, running " + NEW_IMAGE + ", and Ready",
-          cr -> DqliteClusters.readyForGeneration(cr) && allRolled(
-              DqliteClusters.pods(client, ns.name(), name), uidBefore));
+      DqliteClusters.patch(client, ns.name(), name, "{\"spec\":{\"image\":\"" + NEW_IMAGE + "\"}}");
+      Duration took =
+          DqliteClusters.awaitStatus(
+              client,
+              ns.name(),
+              name,
+              Duration.ofMinutes(8),
+              "every pod replaced, running " + NEW_IMAGE + ", and Ready",
+              cr ->
+                  DqliteClusters.readyForGeneration(cr)
+                      && allRolled(DqliteClusters.pods(client, ns.name(), name), uidBefore));
       Measurements.record("rolling update of 3 pods under writes", took);
       writer.close();
       System.out.println("E2E rolling-update writer: " + writer.report());
-      Measurements.record("rolling update: longest gap without an acknowledged write",
-          writer.longestGap());
+      Measurements.record(
+          "rolling update: longest gap without an acknowledged write", writer.longestGap());
 
       for (Pod pod : DqliteClusters.pods(client, ns.name(), name)) {
-        assertThat(SidecarView.of(client, pod).selfId()).as("node id of %s after its restart",
-            pod.getMetadata().getName()).isEqualTo(nodeIdBefore.get(pod.getMetadata().getName()));
+        assertThat(SidecarView.of(client, pod).selfId())
+            .as("node id of %s after its restart", pod.getMetadata().getName())
+            .isEqualTo(nodeIdBefore.get(pod.getMetadata().getName()));
       }
       assertThat(writer.acknowledged()).as("acknowledged writes").isNotEmpty();
-      assertThat(Writers.lost(env, ns.name(), name, writer)).as("acknowledged writes lost")
+      assertThat(Writers.lost(env, ns.name(), name, writer))
+          .as("acknowledged writes lost")
           .isEmpty();
     }
   }
 
   private static boolean allRolled(List<Pod> pods, Map<String, String> uidBefore) {
-    return pods.size() == uidBefore.size() && pods.stream().allMatch(p ->
-        !p.getMetadata().getUid().equals(uidBefore.get(p.getMetadata().getName()))
-            && DqliteClusters.podReady(p)
-            && p.getSpec().getContainers().stream().map(Container::getImage)
-                .anyMatch(NEW_IMAGE::equals));
+    return pods.size() == uidBefore.size()
+        && pods.stream()
+            .allMatch(
+                p ->
+                    !p.getMetadata().getUid().equals(uidBefore.get(p.getMetadata().getName()))
+                        && DqliteClusters.podReady(p)
+                        && p.getSpec().getContainers().stream()
+                            .map(Container::getImage)
+                            .anyMatch(NEW_IMAGE::equals));
   }
 }

@@ -38,73 +38,113 @@ class ScaleE2E {
 
     try (ContinuousWriter writer = Writers.start(env, ns.name(), name)) {
       DqliteClusters.patch(client, ns.name(), name, "{\"spec\":{\"replicas\":5}}");
-      Duration up = DqliteClusters.awaitStatus(client, ns.name(), name, Duration.ofMinutes(6),
-          "Ready with 5 members: 3 voters, 2 stand-bys",
-          cr -> DqliteClusters.readyForGeneration(cr) && roles(cr, 3, 2));
+      Duration up =
+          DqliteClusters.awaitStatus(
+              client,
+              ns.name(),
+              name,
+              Duration.ofMinutes(6),
+              "Ready with 5 members: 3 voters, 2 stand-bys",
+              cr -> DqliteClusters.readyForGeneration(cr) && roles(cr, 3, 2));
       Measurements.record("scale 3 -> 5 (Ready, 3 voters + 2 stand-bys)", up);
       SidecarView five =
           SidecarView.of(client, DqliteClusters.pods(client, ns.name(), name).get(0));
       assertThat(five.members()).as("raft configuration after scaling up").hasSize(5);
       assertThat(five.voters()).isEqualTo(3);
       assertThat(five.standBys()).isEqualTo(2);
-      Map<String, String> idsOfFive = DqliteClusters.get(client, ns.name(), name).getStatus()
-          .getMembers().stream().collect(Collectors.toMap(MemberStatus::getPod, MemberStatus::getId));
+      Map<String, String> idsOfFive =
+          DqliteClusters.get(client, ns.name(), name).getStatus().getMembers().stream()
+              .collect(Collectors.toMap(MemberStatus::getPod, MemberStatus::getId));
 
       DqliteClusters.patch(client, ns.name(), name, "{\"spec\":{\"replicas\":3}}");
-      Duration down = DqliteClusters.awaitStatus(client, ns.name(), name, Duration.ofMinutes(6),
-          "Ready with 3 members and 3 pods",
-          cr -> DqliteClusters.readyForGeneration(cr) && cr.getStatus().getMembers().size() == 3
-              && DqliteClusters.pods(client, ns.name(), name).size() == 3);
+      Duration down =
+          DqliteClusters.awaitStatus(
+              client,
+              ns.name(),
+              name,
+              Duration.ofMinutes(6),
+              "Ready with 3 members and 3 pods",
+              cr ->
+                  DqliteClusters.readyForGeneration(cr)
+                      && cr.getStatus().getMembers().size() == 3
+                      && DqliteClusters.pods(client, ns.name(), name).size() == 3);
       Measurements.record("scale 5 -> 3 (Ready, 3 members)", down);
 
       DqliteCluster cr = DqliteClusters.get(client, ns.name(), name);
-      assertThat(cr.getStatus().getMembers()).extracting(MemberStatus::getPod)
+      assertThat(cr.getStatus().getMembers())
+          .extracting(MemberStatus::getPod)
           .containsExactlyInAnyOrder(name + "-0", name + "-1", name + "-2");
-      assertThat(cr.getStatus().getMembers()).extracting(MemberStatus::getRole)
+      assertThat(cr.getStatus().getMembers())
+          .extracting(MemberStatus::getRole)
           .containsOnly("voter");
-      assertThat(cr.getStatus().getMembers()).extracting(MemberStatus::getId)
+      assertThat(cr.getStatus().getMembers())
+          .extracting(MemberStatus::getId)
           .doesNotContain(idsOfFive.get(name + "-3"), idsOfFive.get(name + "-4"));
-      List<String> notes = client.events().v1().events().inNamespace(ns.name()).list().getItems()
-          .stream().filter(e -> name.equals(e.getRegarding().getName()))
-          .map(e -> e.getReason() + ": " + e.getNote()).toList();
-      assertThat(notes).as("events of the scale-down")
-          .anySatisfy(n -> assertThat(n).startsWith(
-              "ScaleDown: removed member " + idsOfFive.get(name + "-4") + " (" + name + "-4)"))
-          .anySatisfy(n -> assertThat(n).startsWith(
-              "ScaleDown: removed member " + idsOfFive.get(name + "-3") + " (" + name + "-3)"))
+      List<String> notes =
+          client.events().v1().events().inNamespace(ns.name()).list().getItems().stream()
+              .filter(e -> name.equals(e.getRegarding().getName()))
+              .map(e -> e.getReason() + ": " + e.getNote())
+              .toList();
+      assertThat(notes)
+          .as("events of the scale-down")
+          .anySatisfy(
+              n ->
+                  assertThat(n)
+                      .startsWith(
+                          "ScaleDown: removed member "
+                              + idsOfFive.get(name + "-4")
+                              + " ("
+                              + name
+                              + "-4)"))
+          .anySatisfy(
+              n ->
+                  assertThat(n)
+                      .startsWith(
+                          "ScaleDown: removed member "
+                              + idsOfFive.get(name + "-3")
+                              + " ("
+                              + name
+                              + "-3)"))
           .anySatisfy(n -> assertThat(n).startsWith("ScaleDown: StatefulSet replicas 5 → 3"));
       List<Pod> pods = DqliteClusters.pods(client, ns.name(), name);
       for (Pod pod : pods) {
         SidecarView view = SidecarView.of(client, pod);
-        assertThat(view.members()).as("%s's view after scaling down", pod.getMetadata().getName())
+        assertThat(view.members())
+            .as("%s's view after scaling down", pod.getMetadata().getName())
             .hasSize(3)
-            .noneMatch(m -> m.address().startsWith(name + "-3.") || m.address().startsWith(
-                name + "-4."));
+            .noneMatch(
+                m -> m.address().startsWith(name + "-3.") || m.address().startsWith(name + "-4."));
       }
       Awaitility.await("volumes of the departed pods deleted (whenScaled: Delete)")
           .atMost(Duration.ofMinutes(1))
           .pollInterval(Duration.ofSeconds(1))
-          .until(() -> client.persistentVolumeClaims().inNamespace(ns.name()).list().getItems()
-              .stream().noneMatch(pvc -> pvc.getMetadata().getName().endsWith(name + "-3")
-                  || pvc.getMetadata().getName().endsWith(name + "-4")));
+          .until(
+              () ->
+                  client.persistentVolumeClaims().inNamespace(ns.name()).list().getItems().stream()
+                      .noneMatch(
+                          pvc ->
+                              pvc.getMetadata().getName().endsWith(name + "-3")
+                                  || pvc.getMetadata().getName().endsWith(name + "-4")));
       // The record goes once the departed members' claims are gone, not before.
       Awaitility.await("scale-down record cleared once the claims are gone")
           .atMost(Duration.ofMinutes(1))
           .pollInterval(Duration.ofSeconds(1))
-          .until(() -> DqliteClusters.get(client, ns.name(), name).getStatus().getScaleDown()
-              == null);
+          .until(
+              () -> DqliteClusters.get(client, ns.name(), name).getStatus().getScaleDown() == null);
 
       writer.close();
       System.out.println("E2E scale writer: " + writer.report());
       assertThat(writer.acknowledged()).as("acknowledged writes").isNotEmpty();
-      assertThat(Writers.lost(env, ns.name(), name, writer)).as("acknowledged writes lost")
+      assertThat(Writers.lost(env, ns.name(), name, writer))
+          .as("acknowledged writes lost")
           .isEmpty();
     }
   }
 
   private static boolean roles(DqliteCluster cr, int voters, int standBys) {
     List<MemberStatus> members = cr.getStatus().getMembers();
-    return members != null && members.size() == voters + standBys
+    return members != null
+        && members.size() == voters + standBys
         && members.stream().filter(m -> "voter".equals(m.getRole())).count() == voters
         && members.stream().filter(m -> "stand-by".equals(m.getRole())).count() == standBys
         && members.stream().allMatch(m -> Boolean.TRUE.equals(m.getOnline()));

@@ -28,8 +28,10 @@ class SmallClusterE2E {
 
     DqliteCluster cr = DqliteClusters.get(client, ns.name(), name);
     assertThat(cr.getStatus().getVoters()).isEqualTo(1);
-    assertThat(cr.getStatus().getMembers()).hasSize(2)
+    assertThat(cr.getStatus().getMembers())
+        .hasSize(2)
         .allSatisfy(m -> assertThat(m.getOnline()).isTrue())
-        .extracting(MemberStatus::getRole).containsExactlyInAnyOrder("voter", "spare");
+        .extracting(MemberStatus::getRole)
+        .containsExactlyInAnyOrder("voter", "spare");
   }
 }

@@ -14,7 +14,8 @@ final class Specs {
           name: %s
         spec:
           replicas: %d
-        """.formatted(name, replicas);
+        """
+        .formatted(name, replicas);
   }
 
   /**
@@ -22,7 +23,8 @@ final class Specs {
    * are assigned within seconds of a scale-up.
    */
   static String quickRoles(String name, int replicas) {
-    return minimal(name, replicas) + """
+    return minimal(name, replicas)
+        + """
           raft:
             rolesAdjustmentFrequency: 2s
         """;

@@ -86,40 +86,56 @@ class TlsDefaultE2E {
               .flatMap(c -> c.getEnv().stream())
               .map(EnvVar::getName)
               .toList();
-      assertThat(env0).as("sidecar env of %s", pod.getMetadata().getName())
+      assertThat(env0)
+          .as("sidecar env of %s", pod.getMetadata().getName())
           .contains("DQLITE_TLS_CERT", "DQLITE_TLS_KEY", "DQLITE_TLS_CA");
     }
 
     // The application's path works: through a pod's app socket, to the leader over TLS.
     String url = LocalPaths.jdbcUrl(env.agentRoot(), pods.get(1), "app");
-    Sql.exec(url, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)",
+    Sql.exec(
+        url,
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)",
         "INSERT INTO t (v) VALUES ('over tls')");
-    assertThat(Sql.text(LocalPaths.jdbcUrl(env.agentRoot(), pods.get(2), "app"),
-        "SELECT v FROM t WHERE id = 1")).isEqualTo("over tls");
+    assertThat(
+            Sql.text(
+                LocalPaths.jdbcUrl(env.agentRoot(), pods.get(2), "app"),
+                "SELECT v FROM t WHERE id = 1"))
+        .isEqualTo("over tls");
 
     String address = pods.get(0).getStatus().getPodIP() + ":9001";
 
     // A client with the cluster's certificate is answered (the port is open and serving)...
-    TlsDialer tls = ClusterDialers.tlsDialer("Secret " + secret.getMetadata().getName(),
-        text(secret, "tls.crt"), text(secret, "tls.key"), text(secret, "ca.crt"));
+    TlsDialer tls =
+        ClusterDialers.tlsDialer(
+            "Secret " + secret.getMetadata().getName(),
+            text(secret, "tls.crt"),
+            text(secret, "tls.key"),
+            text(secret, "ca.crt"));
     try (Client c = Client.connect(address, SHORT.toBuilder().dialer(tls).build())) {
-      assertThat(c.leader()).as("leader through TLS at %s", address)
-          .map(NodeInfo::address).hasValueSatisfying(a -> assertThat(a).contains("secure-"));
+      assertThat(c.leader())
+          .as("leader through TLS at %s", address)
+          .map(NodeInfo::address)
+          .hasValueSatisfying(a -> assertThat(a).contains("secure-"));
     }
 
     // ...a plaintext one is not: the admin client's request fails,
-    assertThatThrownBy(() -> {
-      try (Client c = Client.connect(address, SHORT)) {
-        c.cluster();
-      }
-    }).as("plaintext admin request to %s", address).isInstanceOf(DqliteException.class);
+    assertThatThrownBy(
+            () -> {
+              try (Client c = Client.connect(address, SHORT)) {
+                c.cluster();
+              }
+            })
+        .as("plaintext admin request to %s", address)
+        .isInstanceOf(DqliteException.class);
 
     // the raw protocol gets no dqlite answer: a TLS alert at most, and the connection closed,
     byte[] answer = plaintextLeaderRequest(pods.get(0).getStatus().getPodIP(), 9001);
-    System.out.println("E2E plaintext leader request to " + address + ": answer ["
-        + hex(answer) + "]");
+    System.out.println(
+        "E2E plaintext leader request to " + address + ": answer [" + hex(answer) + "]");
     assertThat(answer.length == 0 || answer[0] == 0x15)
-        .as("answer to a plaintext leader request: %s", hex(answer)).isTrue();
+        .as("answer to a plaintext leader request: %s", hex(answer))
+        .isTrue();
     assertThat(answer.length).as("shorter than any dqlite response header").isLessThan(8);
 
     // and go-dqlite's shell cannot read the cluster (it keeps retrying to find a leader: it gets
@@ -127,16 +143,23 @@ class TlsDefaultE2E {
     java.nio.file.Path output = java.nio.file.Files.createTempFile("dqlite-shell", ".out");
     String out;
     try {
-      Process shell = new ProcessBuilder("dqlite", "-s", address, "app", ".cluster")
-          .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+      Process shell =
+          new ProcessBuilder("dqlite", "-s", address, "app", ".cluster")
+              .redirectErrorStream(true)
+              .redirectOutput(output.toFile())
+              .start();
       boolean exited = shell.waitFor(20, TimeUnit.SECONDS);
       if (!exited) {
         shell.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
       out = java.nio.file.Files.readString(output);
-      System.out.println("E2E dqlite shell over plaintext to " + address + ": "
-          + (exited ? "exited " + shell.exitValue() : "no answer in 20 s, stopped") + ": "
-          + out.strip());
+      System.out.println(
+          "E2E dqlite shell over plaintext to "
+              + address
+              + ": "
+              + (exited ? "exited " + shell.exitValue() : "no answer in 20 s, stopped")
+              + ": "
+              + out.strip());
       assertThat(!exited || shell.exitValue() != 0).as("dqlite shell failed: %s", out).isTrue();
     } finally {
       java.nio.file.Files.deleteIfExists(output);
@@ -175,8 +198,8 @@ class TlsDefaultE2E {
   }
 
   static String text(Secret secret, String key) {
-    return new String(Base64.getDecoder().decode(secret.getData().get(key)),
-        StandardCharsets.US_ASCII);
+    return new String(
+        Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.US_ASCII);
   }
 
   static String hex(byte[] bytes) {

@@ -61,7 +61,8 @@ class VolumeLossE2E {
     String claim = ClusterNames.DATA_VOLUME + "-" + podName;
     PersistentVolumeClaim before =
         client.persistentVolumeClaims().inNamespace(ns.name()).withName(claim).get();
-    System.out.println("E2E deleting the claim and pod of follower " + podName + " (" + oldId + ")");
+    System.out.println(
+        "E2E deleting the claim and pod of follower " + podName + " (" + oldId + ")");
 
     long t0 = System.nanoTime();
     client.persistentVolumeClaims().inNamespace(ns.name()).withName(claim).delete();
@@ -71,50 +72,78 @@ class VolumeLossE2E {
         .atMost(Duration.ofMinutes(3))
         .pollInterval(Duration.ofSeconds(1))
         .ignoreExceptions()
-        .until(() -> {
-          Pod p = client.pods().inNamespace(ns.name()).withName(podName).get();
-          // Its sidecar answers /cluster with 503 while it joins; the status shows the rest.
-          return p != null && !p.getMetadata().getUid().equals(uid)
-              && p.getStatus().getPodIP() != null;
-        });
-    Duration ready = DqliteClusters.awaitStatus(client, ns.name(), name, Duration.ofMinutes(4),
-        "Ready with 3 online voters", cr -> DqliteClusters.readyForGeneration(cr)
-            && Integer.valueOf(3).equals(cr.getStatus().getVoters()));
-    Measurements.record("follower volume lost -> cluster Ready again",
-        Duration.ofNanos(System.nanoTime() - t0));
+        .until(
+            () -> {
+              Pod p = client.pods().inNamespace(ns.name()).withName(podName).get();
+              // Its sidecar answers /cluster with 503 while it joins; the status shows the rest.
+              return p != null
+                  && !p.getMetadata().getUid().equals(uid)
+                  && p.getStatus().getPodIP() != null;
+            });
+    Duration ready =
+        DqliteClusters.awaitStatus(
+            client,
+            ns.name(),
+            name,
+            Duration.ofMinutes(4),
+            "Ready with 3 online voters",
+            cr ->
+                DqliteClusters.readyForGeneration(cr)
+                    && Integer.valueOf(3).equals(cr.getStatus().getVoters()));
+    Measurements.record(
+        "follower volume lost -> cluster Ready again", Duration.ofNanos(System.nanoTime() - t0));
 
     Pod back = client.pods().inNamespace(ns.name()).withName(podName).get();
     String newId = SidecarView.of(client, back).selfId();
     assertThat(newId).as("the returned pod is a new node").isNotEqualTo(oldId);
-    assertThat(client.persistentVolumeClaims().inNamespace(ns.name()).withName(claim).get()
-        .getMetadata().getUid()).as("a new volume").isNotEqualTo(before.getMetadata().getUid());
+    assertThat(
+            client
+                .persistentVolumeClaims()
+                .inNamespace(ns.name())
+                .withName(claim)
+                .get()
+                .getMetadata()
+                .getUid())
+        .as("a new volume")
+        .isNotEqualTo(before.getMetadata().getUid());
 
     DqliteCluster cr = DqliteClusters.get(client, ns.name(), name);
-    assertThat(cr.getStatus().getMembers()).hasSize(3)
+    assertThat(cr.getStatus().getMembers())
+        .hasSize(3)
         .allSatisfy(m -> assertThat(m.getOnline()).as("%s online", m.getId()).isTrue())
         .allSatisfy(m -> assertThat(m.getRole()).isEqualTo("voter"))
-        .extracting(MemberStatus::getId).doesNotContain(oldId).contains(newId);
+        .extracting(MemberStatus::getId)
+        .doesNotContain(oldId)
+        .contains(newId);
     for (Pod p : DqliteClusters.pods(client, ns.name(), name)) {
-      assertThat(SidecarView.of(client, p).members()).as("the configuration as %s sees it",
-              p.getMetadata().getName())
-          .extracting(SidecarView.Member::id).hasSize(3).doesNotContain(oldId).contains(newId);
+      assertThat(SidecarView.of(client, p).members())
+          .as("the configuration as %s sees it", p.getMetadata().getName())
+          .extracting(SidecarView.Member::id)
+          .hasSize(3)
+          .doesNotContain(oldId)
+          .contains(newId);
     }
     String note = oldId;
     var events = client.events().v1().events().inNamespace(ns.name()).list().getItems();
-    assertThat(events).as("the Degraded Warning while the stale member lasted")
-        .anySatisfy(e -> {
-          assertThat(e.getReason()).isEqualTo("StaleMembers");
-          assertThat(e.getNote()).contains(note).contains(newId);
-        });
-    assertThat(events).as("the operator's replacement Event")
-        .anySatisfy(e -> {
-          assertThat(e.getReason()).isEqualTo("ReplaceMember");
-          assertThat(e.getNote()).contains(note).contains(newId);
-        });
+    assertThat(events)
+        .as("the Degraded Warning while the stale member lasted")
+        .anySatisfy(
+            e -> {
+              assertThat(e.getReason()).isEqualTo("StaleMembers");
+              assertThat(e.getNote()).contains(note).contains(newId);
+            });
+    assertThat(events)
+        .as("the operator's replacement Event")
+        .anySatisfy(
+            e -> {
+              assertThat(e.getReason()).isEqualTo("ReplaceMember");
+              assertThat(e.getNote()).contains(note).contains(newId);
+            });
     String backUrl = LocalPaths.jdbcUrl(env.agentRoot(), back, "app");
-    assertThat(Sql.ids(backUrl, "rows")).as("rows read through the new node's app socket")
+    assertThat(Sql.ids(backUrl, "rows"))
+        .as("rows read through the new node's app socket")
         .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 20).boxed().toList());
-    System.out.println("E2E " + podName + " replaced " + oldId + " by " + newId
-        + "; Ready again after " + ready);
+    System.out.println(
+        "E2E " + podName + " replaced " + oldId + " by " + newId + "; Ready again after " + ready);
   }
 }

@@ -30,8 +30,8 @@ final class Writers {
   static final int WRITER_LEADER_TIMEOUT_MS = 3_000;
 
   /** The app socket URL of the first ready pod whose socket exists; null when none. */
-  static Supplier<String> anyReadyPod(E2eEnvironment env, String ns, String cluster,
-      int leaderTimeoutMillis) {
+  static Supplier<String> anyReadyPod(
+      E2eEnvironment env, String ns, String cluster, int leaderTimeoutMillis) {
     return () -> {
       List<Pod> pods = DqliteClusters.pods(env.client(), ns, cluster);
       for (Pod pod : pods) {
@@ -44,8 +44,7 @@ final class Writers {
     };
   }
 
-  static ContinuousWriter start(E2eEnvironment env, String ns, String cluster)
-      throws SQLException {
+  static ContinuousWriter start(E2eEnvironment env, String ns, String cluster) throws SQLException {
     Supplier<String> urls = anyReadyPod(env, ns, cluster, WRITER_LEADER_TIMEOUT_MS);
     String setup = urls.get();
     if (setup == null) {

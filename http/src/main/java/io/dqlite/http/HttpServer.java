@@ -129,8 +129,8 @@ public final class HttpServer implements AutoCloseable {
 
     /** Starts listening on {@code host:port} (port 0: any free port). */
     public HttpServer start(String host, int port) throws IOException {
-      boolean anySlow = routes.values().stream()
-          .anyMatch(m -> m.values().stream().anyMatch(Route::slow));
+      boolean anySlow =
+          routes.values().stream().anyMatch(m -> m.values().stream().anyMatch(Route::slow));
       if (anySlow && slowThreads < 1) {
         throw new IllegalStateException("slow routes need slowPool(...)");
       }
@@ -156,7 +156,11 @@ public final class HttpServer implements AutoCloseable {
     return new Builder(name);
   }
 
-  private enum State { READING, HANDLING, WRITING }
+  private enum State {
+    READING,
+    HANDLING,
+    WRITING
+  }
 
   private final class Connection {
     final SocketChannel channel;
@@ -213,9 +217,14 @@ public final class HttpServer implements AutoCloseable {
     this.address = (InetSocketAddress) channel.getLocalAddress();
     if (b.slowThreads > 0) {
       AtomicInteger n = new AtomicInteger();
-      slow = new ThreadPoolExecutor(b.slowThreads, b.slowThreads, 30, TimeUnit.SECONDS,
-          new ArrayBlockingQueue<>(Math.max(1, b.slowQueue)),
-          r -> daemon(r, name + "-slow-" + n.incrementAndGet()));
+      slow =
+          new ThreadPoolExecutor(
+              b.slowThreads,
+              b.slowThreads,
+              30,
+              TimeUnit.SECONDS,
+              new ArrayBlockingQueue<>(Math.max(1, b.slowQueue)),
+              r -> daemon(r, name + "-slow-" + n.incrementAndGet()));
       slow.allowCoreThreadTimeOut(true); // idle most of the time: no threads kept for it
     } else {
       slow = null;
@@ -320,7 +329,10 @@ public final class HttpServer implements AutoCloseable {
   private void expire(long now) {
     for (Connection c : new ArrayList<>(open)) {
       if (c.state != State.HANDLING && now - c.deadline >= 0) {
-        log.debug("{}: {}: {} deadline passed, closing", name, c.remote,
+        log.debug(
+            "{}: {}: {} deadline passed, closing",
+            name,
+            c.remote,
             c.state == State.READING ? "read" : "write");
         timedOut.incrementAndGet();
         close(c);
@@ -335,9 +347,13 @@ public final class HttpServer implements AutoCloseable {
     long t = timedOut.get();
     long e = evicted.get();
     if (t > timedOutSummarized || e > evictedSummarized) {
-      log.info("{} HTTP server on {}: closed {} slow or stalled connections on their deadline and"
-          + " {} to make room in the last minute", name, describe(address),
-          t - timedOutSummarized, e - evictedSummarized);
+      log.info(
+          "{} HTTP server on {}: closed {} slow or stalled connections on their deadline and"
+              + " {} to make room in the last minute",
+          name,
+          describe(address),
+          t - timedOutSummarized,
+          e - evictedSummarized);
     }
     summarizedAt = now;
     timedOutSummarized = t;
@@ -405,8 +421,10 @@ public final class HttpServer implements AutoCloseable {
       }
       RequestHead head = complete.head();
       if (head.contentLength() > limits.maxBodyBytes()) {
-        respond(c, Response.text(413, "request body larger than " + limits.maxBodyBytes()
-            + " bytes\n"), false);
+        respond(
+            c,
+            Response.text(413, "request body larger than " + limits.maxBodyBytes() + " bytes\n"),
+            false);
         return;
       }
       c.parsed = head;
@@ -424,8 +442,8 @@ public final class HttpServer implements AutoCloseable {
 
   private void dispatch(Connection c) {
     RequestHead h = c.parsed;
-    Request request = new Request(h.method(), h.path(), h.query(), h.headers(), c.body.array(),
-        c.remote);
+    Request request =
+        new Request(h.method(), h.path(), h.query(), h.headers(), c.body.array(), c.remote);
     boolean head = h.method().equals("HEAD");
     Map<String, Route> byMethod = routes.get(h.path());
     if (byMethod == null) {
@@ -435,8 +453,10 @@ public final class HttpServer implements AutoCloseable {
     Route route = byMethod.get(h.method());
     if (route == null) {
       String allow = String.join(", ", byMethod.keySet());
-      respond(c, Response.text(405, h.path() + " accepts " + allow + " only\n")
-          .withHeader("Allow", allow), head);
+      respond(
+          c,
+          Response.text(405, h.path() + " accepts " + allow + " only\n").withHeader("Allow", allow),
+          head);
       return;
     }
     if (!route.slow()) {
@@ -453,10 +473,11 @@ public final class HttpServer implements AutoCloseable {
     c.state = State.HANDLING;
     c.key.interestOps(0);
     try {
-      slow.execute(() -> {
-        done.add(new Done(c, call(route.handler(), request), head));
-        selector.wakeup();
-      });
+      slow.execute(
+          () -> {
+            done.add(new Done(c, call(route.handler(), request), head));
+            selector.wakeup();
+          });
     } catch (RejectedExecutionException e) {
       respond(c, Response.text(503, closed ? "shutting down\n" : slowBusy), head);
     }

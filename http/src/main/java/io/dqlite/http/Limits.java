@@ -25,10 +25,18 @@ public record Limits(
 
   public Limits {
     if (maxConnections < 2 || maxHeadBytes < 256 || maxBodyBytes < 0) {
-      throw new IllegalArgumentException("limits too small: " + maxConnections + " connections, "
-          + maxHeadBytes + " head bytes, " + maxBodyBytes + " body bytes");
+      throw new IllegalArgumentException(
+          "limits too small: "
+              + maxConnections
+              + " connections, "
+              + maxHeadBytes
+              + " head bytes, "
+              + maxBodyBytes
+              + " body bytes");
     }
-    if (readTimeout.isNegative() || readTimeout.isZero() || writeTimeout.isNegative()
+    if (readTimeout.isNegative()
+        || readTimeout.isZero()
+        || writeTimeout.isNegative()
         || writeTimeout.isZero()) {
       throw new IllegalArgumentException("timeouts must be positive");
     }

@@ -102,8 +102,7 @@ record RequestHead(
       }
       contentLength = Long.parseLong(cl);
     }
-    return new Complete(
-        new RequestHead(parts[0], path, query, headers, end, contentLength));
+    return new Complete(new RequestHead(parts[0], path, query, headers, end, contentLength));
   }
 
   /** The index just past the blank line ending the head (CRLF CRLF or LF LF), or -1. */

@@ -42,9 +42,18 @@ class HttpServerTest {
             .limits(limits)
             .fast("GET", "/livez", r -> Response.text(200, "ok\n"))
             .fast("GET", "/big", r -> new Response(200, Response.TEXT, BIG, java.util.Map.of()))
-            .slow("POST", "/echo", r -> Response.text(200, r.queryParameter("node").orElse("-")
-                + " " + new String(r.body(), StandardCharsets.UTF_8)))
-            .slow("GET", "/slow",
+            .slow(
+                "POST",
+                "/echo",
+                r ->
+                    Response.text(
+                        200,
+                        r.queryParameter("node").orElse("-")
+                            + " "
+                            + new String(r.body(), StandardCharsets.UTF_8)))
+            .slow(
+                "GET",
+                "/slow",
                 r -> r.header("X-Pass").isPresent() ? null : Response.text(401, "no pass\n"),
                 r -> {
                   slowCalls.incrementAndGet();
@@ -86,13 +95,18 @@ class HttpServerTest {
         .contains("Content-Length: 3\r\n", "Connection: close\r\n")
         .endsWith("\r\n\r\nok\n");
     assertThat(raw("HEAD /livez HTTP/1.1\r\n\r\n"))
-        .startsWith("HTTP/1.1 200 ").contains("Content-Length: 3\r\n").endsWith("\r\n\r\n");
+        .startsWith("HTTP/1.1 200 ")
+        .contains("Content-Length: 3\r\n")
+        .endsWith("\r\n\r\n");
     assertThat(raw("DELETE /livez HTTP/1.1\r\n\r\n"))
-        .startsWith("HTTP/1.1 405 ").contains("Allow: GET, HEAD\r\n");
-    assertThat(raw("GET /nope HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 404 ")
+        .startsWith("HTTP/1.1 405 ")
+        .contains("Allow: GET, HEAD\r\n");
+    assertThat(raw("GET /nope HTTP/1.1\r\n\r\n"))
+        .startsWith("HTTP/1.1 404 ")
         .endsWith("not found: /nope\n");
     assertThat(raw("POST /echo?node=0x2a HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"))
-        .startsWith("HTTP/1.1 200 ").endsWith("0x2a hello");
+        .startsWith("HTTP/1.1 200 ")
+        .endsWith("0x2a hello");
   }
 
   @Test
@@ -119,8 +133,11 @@ class HttpServerTest {
         assertThat(p.latency()).isLessThan(Duration.ofSeconds(1));
         max = p.latency().compareTo(max) > 0 ? p.latency() : max;
       }
-      log.info("{} stalled connections: slowest of 10 probes {} ms, {} evicted", stalled,
-          max.toMillis(), server.evictedConnections());
+      log.info(
+          "{} stalled connections: slowest of 10 probes {} ms, {} evicted",
+          stalled,
+          max.toMillis(),
+          server.evictedConnections());
       assertThat(server.openConnections()).isLessThanOrEqualTo(64);
       if (stalled > 64) {
         assertThat(server.evictedConnections()).isGreaterThanOrEqualTo(stalled - 64);
@@ -159,7 +176,9 @@ class HttpServerTest {
       stop.set(true);
       flood.get(30, TimeUnit.SECONDS);
     }
-    log.info("{} stalled connections opened meanwhile, {} evicted", opened.get(),
+    log.info(
+        "{} stalled connections opened meanwhile, {} evicted",
+        opened.get(),
         server.evictedConnections());
   }
 
@@ -190,8 +209,7 @@ class HttpServerTest {
           .atMost(READ.plusSeconds(4))
           .pollInterval(Duration.ofMillis(100))
           .until(() -> !trickle(out));
-      assertThat(Duration.ofNanos(System.nanoTime() - start))
-          .isLessThan(READ.plusSeconds(3));
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(READ.plusSeconds(3));
     }
   }
 
@@ -212,7 +230,8 @@ class HttpServerTest {
     try (Socket reader = new Socket()) {
       reader.setReceiveBufferSize(4096);
       reader.connect(server.address(), 5_000);
-      reader.getOutputStream()
+      reader
+          .getOutputStream()
           .write("GET /big HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       // The 16 MiB answer cannot fit the socket buffers; the reader never reads.
       for (int i = 0; i < 5; i++) {
@@ -235,11 +254,12 @@ class HttpServerTest {
         Socket s = new Socket();
         held.add(s);
         s.connect(server.address(), 5_000);
-        s.getOutputStream().write("GET /slow HTTP/1.1\r\nX-Pass: 1\r\n\r\n"
-            .getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream()
+            .write("GET /slow HTTP/1.1\r\nX-Pass: 1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       }
       await().atMost(Duration.ofSeconds(5)).until(() -> slowCalls.get() == 1);
-      assertThat(raw("GET /slow HTTP/1.1\r\nX-Pass: 1\r\n\r\n")).startsWith("HTTP/1.1 503 ")
+      assertThat(raw("GET /slow HTTP/1.1\r\nX-Pass: 1\r\n\r\n"))
+          .startsWith("HTTP/1.1 503 ")
           .endsWith("busy\n");
       assertThat(raw("GET /slow HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 401 ");
       assertThat(StalledClients.probe(server.address(), "/livez").status()).isEqualTo(200);
@@ -247,7 +267,8 @@ class HttpServerTest {
       for (Socket s : held) {
         s.setSoTimeout(10_000);
         assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
-            .startsWith("HTTP/1.1 200 ").endsWith("slow\n");
+            .startsWith("HTTP/1.1 200 ")
+            .endsWith("slow\n");
       }
       assertThat(slowCalls).hasValue(2);
     } finally {
@@ -263,8 +284,10 @@ class HttpServerTest {
     InetSocketAddress address = server.address();
     server.close();
     server.close();
-    server = HttpServer.builder("again").fast("GET", "/livez", r -> Response.text(200, "ok\n"))
-        .start(address.getHostString(), address.getPort());
+    server =
+        HttpServer.builder("again")
+            .fast("GET", "/livez", r -> Response.text(200, "ok\n"))
+            .start(address.getHostString(), address.getPort());
     assertThat(StalledClients.probe(server.address(), "/livez").status()).isEqualTo(200);
   }
 }

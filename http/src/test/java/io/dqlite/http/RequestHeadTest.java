@@ -43,8 +43,14 @@ class RequestHeadTest {
     RequestHead.Parse p = parse(raw == null ? "" : raw);
     String got;
     if (p instanceof RequestHead.Complete c) {
-      got = c.head().method() + " " + c.head().path() + " " + c.head().query() + " "
-          + c.head().contentLength();
+      got =
+          c.head().method()
+              + " "
+              + c.head().path()
+              + " "
+              + c.head().query()
+              + " "
+              + c.head().contentLength();
     } else if (p instanceof RequestHead.Refused r) {
       got = String.valueOf(r.status());
     } else {
@@ -58,7 +64,7 @@ class RequestHeadTest {
   void aHeadThatDoesNotEndWithinTheLimitIsRefused(int length) {
     byte[] b = ("GET /" + "a".repeat(length) + " HTTP/1.1").getBytes(StandardCharsets.US_ASCII);
     RequestHead.Parse p = RequestHead.parse(b, Math.min(b.length, 256), 256);
-    assertThat(p).isInstanceOf(b.length >= 256 ? RequestHead.Refused.class
-        : RequestHead.Incomplete.class);
+    assertThat(p)
+        .isInstanceOf(b.length >= 256 ? RequestHead.Refused.class : RequestHead.Incomplete.class);
   }
 }

@@ -20,8 +20,8 @@ public final class Crds {
    * Applies the CRD in {@code file} (server-side, forcing conflicts, so a second harness in the
    * same run re-applies it harmlessly) and waits until the API server serves it.
    */
-  public static CustomResourceDefinition applyAndAwaitEstablished(KubernetesClient client,
-      Path file) {
+  public static CustomResourceDefinition applyAndAwaitEstablished(
+      KubernetesClient client, Path file) {
     CustomResourceDefinition crd;
     try (InputStream in = Files.newInputStream(file)) {
       crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
@@ -32,16 +32,20 @@ public final class Crds {
   }
 
   /** Applies {@code crd} and waits until its {@code Established} condition is true. */
-  public static CustomResourceDefinition applyAndAwaitEstablished(KubernetesClient client,
-      CustomResourceDefinition crd) {
+  public static CustomResourceDefinition applyAndAwaitEstablished(
+      KubernetesClient client, CustomResourceDefinition crd) {
     String name = crd.getMetadata().getName();
     client.resource(crd).fieldManager("localkube-tests").forceConflicts().serverSideApply();
     long deadline = System.nanoTime() + ESTABLISHED_WITHIN.toNanos();
-    while (!established(client.apiextensions().v1().customResourceDefinitions().withName(name)
-        .get())) {
+    while (!established(
+        client.apiextensions().v1().customResourceDefinitions().withName(name).get())) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("CRD " + name + " not Established within "
-            + ESTABLISHED_WITHIN.toSeconds() + " s of its apply; see the API server's log");
+        throw new IllegalStateException(
+            "CRD "
+                + name
+                + " not Established within "
+                + ESTABLISHED_WITHIN.toSeconds()
+                + " s of its apply; see the API server's log");
       }
       try {
         Thread.sleep(250);
@@ -54,7 +58,9 @@ public final class Crds {
   }
 
   private static boolean established(CustomResourceDefinition c) {
-    return c != null && c.getStatus() != null && c.getStatus().getConditions() != null
+    return c != null
+        && c.getStatus() != null
+        && c.getStatus().getConditions() != null
         && c.getStatus().getConditions().stream()
             .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus()));
   }

@@ -23,13 +23,15 @@ public final class Prerequisites {
   private Prerequisites() {}
 
   /**
-   * The directory {@code build-binaries.sh} builds into (its environment overrides included),
-   * with the scripts found as {@link LocalControlPlane.Builder#scriptDir} finds them by default.
+   * The directory {@code build-binaries.sh} builds into (its environment overrides included), with
+   * the scripts found as {@link LocalControlPlane.Builder#scriptDir} finds them by default.
    */
   public static Path binDir() {
     try {
-      return Path.of(new Scripts(Scripts.locate(), Map.of())
-          .run(Duration.ofSeconds(30), "build-binaries.sh", "--print-bin-dir").get(0));
+      return Path.of(
+          new Scripts(Scripts.locate(), Map.of())
+              .run(Duration.ofSeconds(30), "build-binaries.sh", "--print-bin-dir")
+              .get(0));
     } catch (IOException e) {
       throw new UncheckedIOException("build-binaries.sh --print-bin-dir", e);
     }
@@ -46,11 +48,13 @@ public final class Prerequisites {
     } catch (RuntimeException e) {
       return Optional.of("build-binaries.sh --print-bin-dir failed: " + e.getMessage());
     }
-    List<String> absent = Stream.concat(CONTROL_PLANE.stream(), Stream.of(tools))
-        .filter(b -> !Files.isExecutable(bin.resolve(b)))
-        .toList();
-    boolean etcd = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-        .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, "etcd")));
+    List<String> absent =
+        Stream.concat(CONTROL_PLANE.stream(), Stream.of(tools))
+            .filter(b -> !Files.isExecutable(bin.resolve(b)))
+            .toList();
+    boolean etcd =
+        Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+            .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, "etcd")));
     if (absent.isEmpty() && etcd) {
       return Optional.empty();
     }

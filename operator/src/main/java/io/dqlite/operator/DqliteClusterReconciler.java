@@ -243,16 +243,17 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
     if (identity.recordFirst() && statefulSet.isEmpty()) {
       // Nothing is created before the identity is recorded (or while the volumes of this name
       // block a start): the pods would read a ConfigMap without it.
-      log.info("{}/{}: {}", cr.getMetadata().getNamespace(), cr.getMetadata().getName(),
+      log.info(
+          "{}/{}: {}",
+          cr.getMetadata().getNamespace(),
+          cr.getMetadata().getName(),
           step instanceof ScaleStep.Wait w ? w.reason() : "recording the cluster identity");
     } else {
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     }
     JoinSeeds.clusterId(cr)
         .ifPresent(
-            id ->
-                claims.ifPresent(
-                    c -> dataClaims.label(cr, c, id, replicasOf(statefulSet))));
+            id -> claims.ifPresent(c -> dataClaims.label(cr, c, id, replicasOf(statefulSet))));
 
     OptionalInt replicas =
         statefulSet
@@ -301,8 +302,8 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
   }
 
   /**
-   * Writes the status now, not after the pass as {@code UpdateControl.patchStatus} would: the
-   * next pass acts on {@code status.scaleDown} only once the API server answered with it.
+   * Writes the status now, not after the pass as {@code UpdateControl.patchStatus} would: the next
+   * pass acts on {@code status.scaleDown} only once the API server answered with it.
    *
    * @return why the status is not on the server, if it is not
    */
@@ -381,9 +382,7 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
                     + " before any pod starts with it");
     return new Decision(
         new ScalePlan(
-            new ScaleStep.Wait(why),
-            decision.plan().condemned(),
-            decision.plan().bookkeeping()),
+            new ScaleStep.Wait(why), decision.plan().condemned(), decision.plan().bookkeeping()),
         false,
         Optional.empty());
   }

@@ -54,8 +54,7 @@ public record ReconcilerServices(
       String clusterDomain,
       OperatorPeer operatorPeer) {
     Clock clock = Clock.systemUTC();
-    SidecarAdmin sidecars =
-        new HttpSidecarAdmin(Sidecar.HANDOVER_TIMEOUT);
+    SidecarAdmin sidecars = new HttpSidecarAdmin(Sidecar.HANDOVER_TIMEOUT);
     RaftProtocol raft = new DqliteRaftProtocol(new ClusterDialers(client));
     return new ReconcilerServices(
         new MembershipReader(sidecars, raft, MEMBERSHIP_DEADLINE),

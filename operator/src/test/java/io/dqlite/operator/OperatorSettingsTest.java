@@ -58,7 +58,8 @@ class OperatorSettingsTest {
     assertThat(s.httpHost()).isEqualTo("10.1.2.3");
     assertThat(s.operatorPodLabels())
         .isEqualTo(
-            Map.of("app.kubernetes.io/name", "dqlite-operator", "app.kubernetes.io/instance", "ops"));
+            Map.of(
+                "app.kubernetes.io/name", "dqlite-operator", "app.kubernetes.io/instance", "ops"));
   }
 
   @ParameterizedTest(name = "{0}={1}")

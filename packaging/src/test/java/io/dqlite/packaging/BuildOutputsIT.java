@@ -29,9 +29,11 @@ class BuildOutputsIT {
     Path jar = RepoPaths.resolve(relative);
     String module = relative.substring(0, relative.indexOf('/'));
     assertThat(jar)
-        .as("%s is missing: `mvn package` in module %s must produce it (a shaded, executable jar"
-            + " with that exact name: maven-shade-plugin with <finalName> and a Main-Class), since"
-            + " the Dockerfile copies it from there", relative, module)
+        .as(
+            "%s is missing: `mvn package` in module %s must produce it (a shaded, executable jar"
+                + " with that exact name: maven-shade-plugin with <finalName> and a Main-Class), since"
+                + " the Dockerfile copies it from there",
+            relative, module)
         .isRegularFile();
     try (JarFile file = new JarFile(jar.toFile())) {
       Manifest manifest = file.getManifest();
@@ -42,8 +44,9 @@ class BuildOutputsIT {
           .as("%s holds the module's classes", relative)
           .anyMatch(n -> n.startsWith(ownPackage) && n.endsWith(".class"));
       assertThat(file.getEntry(dependencyClass))
-          .as("%s is not shaded: %s is missing, and the image has no other class path", relative,
-              dependencyClass)
+          .as(
+              "%s is not shaded: %s is missing, and the image has no other class path",
+              relative, dependencyClass)
           .isNotNull();
       assertThat(file.getEntry("io/dqlite/client/Client.class"))
           .as("%s carries the dqlite client", relative)

@@ -59,7 +59,8 @@ final class CrdSchemaCheck {
           default -> true;
         };
     if (!typeOk) {
-      errors.add(path + ": must be " + type + ", got " + value.getNodeType().toString().toLowerCase());
+      errors.add(
+          path + ": must be " + type + ", got " + value.getNodeType().toString().toLowerCase());
       return;
     }
     if (schema.has("enum")) {
@@ -71,11 +72,13 @@ final class CrdSchemaCheck {
         errors.add(path + ": " + value + " is not one of " + schema.path("enum"));
       }
     }
-    if (schema.has("pattern") && value.isTextual()
+    if (schema.has("pattern")
+        && value.isTextual()
         && !Pattern.compile(schema.path("pattern").asText()).matcher(value.asText()).find()) {
       errors.add(path + ": " + value + " does not match " + schema.path("pattern").asText());
     }
-    if (schema.has("minimum") && value.isNumber()
+    if (schema.has("minimum")
+        && value.isNumber()
         && value.asDouble() < schema.path("minimum").asDouble()) {
       errors.add(path + ": " + value + " is below the minimum " + schema.path("minimum").asText());
     }

@@ -20,13 +20,13 @@ class DeployBundleTest {
   void bundleCreatesTheNamespaceAndTheCrdFirstAndPutsEverythingInIt() {
     List<JsonNode> docs = Yaml.documents(RepoPaths.resolve("deploy/operator.yaml"));
     assertThat(Yaml.id(docs.get(0))).isEqualTo("Namespace/" + ChartRender.NAMESPACE);
-    assertThat(Yaml.id(docs.get(1)))
-        .isEqualTo("CustomResourceDefinition/dqliteclusters.dqlite.io");
+    assertThat(Yaml.id(docs.get(1))).isEqualTo("CustomResourceDefinition/dqliteclusters.dqlite.io");
     Set<String> clusterScoped =
         Set.of("Namespace", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding");
     for (JsonNode doc : docs) {
       if (!clusterScoped.contains(doc.path("kind").asText())) {
-        assertThat(doc.at("/metadata/namespace").asText()).as(Yaml.id(doc))
+        assertThat(doc.at("/metadata/namespace").asText())
+            .as(Yaml.id(doc))
             .isEqualTo(ChartRender.NAMESPACE);
       }
     }

@@ -47,10 +47,12 @@ class DeployExamplesTest {
       assertThat(doc.path("apiVersion").asText()).as(Yaml.id(doc)).isNotBlank();
       assertThat(doc.at("/metadata/name").asText()).as(Yaml.id(doc)).isNotBlank();
       assertThat(doc.at("/metadata/namespace").isMissingNode())
-          .as("%s: examples apply to the current namespace", Yaml.id(doc)).isTrue();
+          .as("%s: examples apply to the current namespace", Yaml.id(doc))
+          .isTrue();
       if (doc.path("kind").asText().equals("DqliteCluster")) {
         assertThat(doc.path("apiVersion").asText()).isEqualTo("dqlite.io/v1alpha1");
-        assertThat(schema.validateSpec(doc)).as("%s in %s", Yaml.id(doc), file.getFileName())
+        assertThat(schema.validateSpec(doc))
+            .as("%s in %s", Yaml.id(doc), file.getFileName())
             .isEmpty();
         assertThat(doc.path("status").isMissingNode()).isTrue();
       }
@@ -59,7 +61,9 @@ class DeployExamplesTest {
 
   @Test
   void schemaCheckRejectsWhatTheApiServerWould() {
-    JsonNode bad = Yaml.documents("""
+    JsonNode bad =
+        Yaml.documents(
+                """
         apiVersion: dqlite.io/v1alpha1
         kind: DqliteCluster
         metadata: {name: bad}
@@ -71,15 +75,17 @@ class DeployExamplesTest {
           storage: {size: 1 GB}
           resources: {limits: {memory: [1]}}
           podTemplate: {anything: goes}
-        """).get(0);
-    assertThat(schema.validateSpec(bad)).containsExactlyInAnyOrder(
-        "spec.replicas: must be integer, got string",
-        "spec.replica: unknown field",
-        "spec.imagePullPolicy: \"Sometimes\" is not one of [\"Always\",\"IfNotPresent\",\"Never\"]",
-        "spec.standBys: -1 is below the minimum 0.0",
-        "spec.storage.size: \"1 GB\" does not match "
-            + "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$",
-        "spec.resources.limits.memory: must be an integer or a string, got ARRAY");
+        """)
+            .get(0);
+    assertThat(schema.validateSpec(bad))
+        .containsExactlyInAnyOrder(
+            "spec.replicas: must be integer, got string",
+            "spec.replica: unknown field",
+            "spec.imagePullPolicy: \"Sometimes\" is not one of [\"Always\",\"IfNotPresent\",\"Never\"]",
+            "spec.standBys: -1 is below the minimum 0.0",
+            "spec.storage.size: \"1 GB\" does not match "
+                + "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$",
+            "spec.resources.limits.memory: must be an integer or a string, got ARRAY");
   }
 
   @Test
@@ -145,20 +151,35 @@ class DeployExamplesTest {
 
   @Test
   void prometheusExamplesSelectTheSidecarsAdminPort() {
-    assertThat(cluster("prometheus-servicemonitor.yaml").at("/spec/metrics/serviceMonitor")
-        .asBoolean()).isTrue();
+    assertThat(
+            cluster("prometheus-servicemonitor.yaml")
+                .at("/spec/metrics/serviceMonitor")
+                .asBoolean())
+        .isTrue();
 
-    JsonNode podMonitor = Yaml.documents(RepoPaths.resolve("deploy/examples/prometheus-podmonitor.yaml")).get(0);
-    assertThat(podMonitor.at("/spec/selector/matchLabels/" + ClusterNames.NAME_LABEL.replace("/", "~1"))
-        .asText()).isEqualTo(ClusterNames.APP_NAME);
-    assertThat(podMonitor.at("/spec/selector/matchLabels/"
-        + ClusterNames.MANAGED_BY_LABEL.replace("/", "~1")).asText()).isEqualTo(ClusterNames.MANAGER);
+    JsonNode podMonitor =
+        Yaml.documents(RepoPaths.resolve("deploy/examples/prometheus-podmonitor.yaml")).get(0);
+    assertThat(
+            podMonitor
+                .at("/spec/selector/matchLabels/" + ClusterNames.NAME_LABEL.replace("/", "~1"))
+                .asText())
+        .isEqualTo(ClusterNames.APP_NAME);
+    assertThat(
+            podMonitor
+                .at(
+                    "/spec/selector/matchLabels/"
+                        + ClusterNames.MANAGED_BY_LABEL.replace("/", "~1"))
+                .asText())
+        .isEqualTo(ClusterNames.MANAGER);
     assertThat(podMonitor.at("/spec/podMetricsEndpoints/0/port").asText())
         .isEqualTo(Sidecar.ADMIN_PORT_NAME);
 
-    JsonNode configMap = Yaml.documents(RepoPaths.resolve("deploy/examples/prometheus-scrape-config.yaml")).get(0);
-    JsonNode job = Yaml.documents(configMap.at("/data/prometheus.yml").asText()).get(0)
-        .at("/scrape_configs/0");
+    JsonNode configMap =
+        Yaml.documents(RepoPaths.resolve("deploy/examples/prometheus-scrape-config.yaml")).get(0);
+    JsonNode job =
+        Yaml.documents(configMap.at("/data/prometheus.yml").asText())
+            .get(0)
+            .at("/scrape_configs/0");
     assertThat(job.at("/kubernetes_sd_configs/0/role").asText()).isEqualTo("pod");
     assertThat(job.at("/metrics_path").asText()).isEqualTo(Sidecar.METRICS);
     assertThat(job.path("relabel_configs").toString())
@@ -168,7 +189,8 @@ class DeployExamplesTest {
 
   private static JsonNode cluster(String file) {
     List<JsonNode> docs = Yaml.documents(RepoPaths.resolve("deploy/examples/" + file));
-    return Yaml.ofKind(docs, "DqliteCluster").findFirst()
+    return Yaml.ofKind(docs, "DqliteCluster")
+        .findFirst()
         .orElseThrow(() -> new AssertionError(file + " holds no DqliteCluster"));
   }
 }

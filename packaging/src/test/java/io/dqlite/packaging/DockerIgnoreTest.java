@@ -9,7 +9,9 @@ class DockerIgnoreTest {
 
   @Test
   void lastMatchingPatternWinsAndParentsCount() {
-    DockerIgnore ignore = DockerIgnore.parse("""
+    DockerIgnore ignore =
+        DockerIgnore.parse(
+            """
         # comment
         *
         !keep/

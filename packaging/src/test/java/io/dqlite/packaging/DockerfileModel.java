@@ -98,7 +98,8 @@ final class DockerfileModel {
     for (Instruction i : instructions) {
       if (i.keyword().equals("FROM")) {
         List<String> w = i.words();
-        String name = w.size() >= 3 && w.get(1).equalsIgnoreCase("AS") ? w.get(2) : "#" + stages.size();
+        String name =
+            w.size() >= 3 && w.get(1).equalsIgnoreCase("AS") ? w.get(2) : "#" + stages.size();
         stageInstructions = new ArrayList<>();
         stages.put(name, new Stage(name, w.get(0), stageInstructions));
       } else if (stageInstructions == null) {
@@ -134,7 +135,8 @@ final class DockerfileModel {
   Stage stage(String name) {
     Stage stage = stages.get(name);
     if (stage == null) {
-      throw new AssertionError("the Dockerfile has no stage '" + name + "'; stages: " + stages.keySet());
+      throw new AssertionError(
+          "the Dockerfile has no stage '" + name + "'; stages: " + stages.keySet());
     }
     return stage;
   }

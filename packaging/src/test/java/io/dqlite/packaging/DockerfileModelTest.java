@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 /** {@link DockerfileModel} reads instructions as BuildKit does for the syntax used here. */
 class DockerfileModelTest {
 
-  private static final String TEXT = """
+  private static final String TEXT =
+      """
       # syntax=docker/dockerfile:1.7
       ARG BASE=debian:bookworm-slim
       FROM ${BASE} AS one
@@ -32,10 +33,12 @@ class DockerfileModelTest {
     assertThat(model.globalArg("BASE")).contains("debian:bookworm-slim");
     assertThat(model.stages()).containsOnlyKeys("one", "two");
     assertThat(model.stage("one").base()).isEqualTo("${BASE}");
-    assertThat(model.stage("one").all("RUN")).singleElement()
+    assertThat(model.stage("one").all("RUN"))
+        .singleElement()
         .extracting(DockerfileModel.Instruction::arguments)
         .isEqualTo("apt-get update  && apt-get install -y x  && true");
-    assertThat(model.lineage("two")).extracting(DockerfileModel.Stage::name)
+    assertThat(model.lineage("two"))
+        .extracting(DockerfileModel.Stage::name)
         .containsExactly("two", "one");
     DockerfileModel.Instruction copy = model.stage("two").last("COPY").orElseThrow();
     assertThat(copy.flags()).containsEntry("from", "one").containsEntry("chmod", "0755");
@@ -43,7 +46,8 @@ class DockerfileModelTest {
     assertThat(model.stage("two").last("ENTRYPOINT").orElseThrow().words())
         .containsExactly("/bin/x", "run");
     assertThat(DockerfileModel.pairs(model.lineage("two"), "LABEL"))
-        .containsEntry("a", "b c").containsEntry("d", "e");
+        .containsEntry("a", "b c")
+        .containsEntry("d", "e");
     assertThat(model.lines()).contains("# hadolint ignore=DL3008");
   }
 

@@ -77,8 +77,10 @@ class DockerfileTest {
 
   @Test
   void bothBuildPathsMakeTheRuntimeFromTheSameModules() throws IOException {
-    String modules = dockerfile.globalArg("JAVA_MODULES").orElseThrow(
-        () -> new AssertionError("no global ARG JAVA_MODULES=…"));
+    String modules =
+        dockerfile
+            .globalArg("JAVA_MODULES")
+            .orElseThrow(() -> new AssertionError("no global ARG JAVA_MODULES=…"));
     assertThat(List.of(modules.split(",")))
         .as("jdk.crypto.ec is loaded as a TLS provider, which jdeps cannot see")
         .contains("java.base", "jdk.unsupported", "jdk.crypto.ec")
@@ -92,15 +94,16 @@ class DockerfileTest {
     assertThat(jlinkLine)
         .contains("--add-modules \"${JAVA_MODULES}\"")
         .contains("--output /build/jre");
-    String jlinkFlags = jlinkLine.substring(
-        jlinkLine.indexOf("--strip-debug"), jlinkLine.indexOf(" --output"));
+    String jlinkFlags =
+        jlinkLine.substring(jlinkLine.indexOf("--strip-debug"), jlinkLine.indexOf(" --output"));
     // make images runs the same jlink on the host, with the modules it reads from the Dockerfile,
     // and lays out the prebuilt context where build-prebuilt copies it from.
     String images =
         Files.readString(RepoPaths.resolve("scripts/images/build.sh"), StandardCharsets.UTF_8);
     assertThat(images)
         .contains("ARG JAVA_MODULES=")
-        .as("make images runs jlink with the Dockerfile's flags").contains(jlinkFlags)
+        .as("make images runs jlink with the Dockerfile's flags")
+        .contains(jlinkFlags)
         .contains("prebuilt/sidecar/target/dqlite-sidecar.jar")
         .contains("prebuilt/operator/target/dqlite-operator.jar")
         .contains("$CONTEXT/prebuilt/jre")
@@ -124,8 +127,10 @@ class DockerfileTest {
     assertThat(pl.find()).as("mvn -pl <modules>").isTrue();
     List<String> modules = List.of(pl.group(1).split(","));
     List<String> copiedFrom =
-        jarCopiesFromBuild().stream().map(c -> reactorPath(c.words().get(0)).getName(0).toString())
-            .distinct().toList();
+        jarCopiesFromBuild().stream()
+            .map(c -> reactorPath(c.words().get(0)).getName(0).toString())
+            .distinct()
+            .toList();
     assertThat(modules).containsExactlyInAnyOrderElementsOf(copiedFrom);
   }
 
@@ -143,8 +148,7 @@ class DockerfileTest {
           .isRegularFile();
     }
     assertThat(copies.stream().map(c -> reactorPath(c.words().get(0)).toString()))
-        .containsExactlyInAnyOrder(
-            BuildOutputsIT.SIDECAR_JAR, BuildOutputsIT.OPERATOR_JAR);
+        .containsExactlyInAnyOrder(BuildOutputsIT.SIDECAR_JAR, BuildOutputsIT.OPERATOR_JAR);
     assertThat(destinationOf(dockerfile.stage("sidecar"), BuildOutputsIT.SIDECAR_JAR))
         .isEqualTo(SIDECAR_JAR);
     assertThat(destinationOf(dockerfile.stage("operator"), BuildOutputsIT.OPERATOR_JAR))
@@ -170,8 +174,9 @@ class DockerfileTest {
               .as("line %d copies %s from the repository; it does not exist", copy.line(), source)
               .exists();
           assertThat(dockerignore.excludes(source))
-              .as("line %d copies %s, which .dockerignore leaves out of the context", copy.line(),
-                  source)
+              .as(
+                  "line %d copies %s, which .dockerignore leaves out of the context",
+                  copy.line(), source)
               .isFalse();
         }
       }
@@ -209,12 +214,15 @@ class DockerfileTest {
   @ValueSource(strings = {"sidecar", "operator"})
   void targetRunsAsTheFixedNonRootUser(String target) {
     Instruction user =
-        dockerfile.stage(target).last("USER")
+        dockerfile
+            .stage(target)
+            .last("USER")
             .orElseThrow(() -> new AssertionError("stage " + target + " sets no USER"));
     assertThat(user.arguments()).isEqualTo(UID + ":" + UID);
     String runtimeRuns =
-        String.join(" ", dockerfile.stage("runtime").all("RUN").stream()
-            .map(Instruction::arguments).toList());
+        String.join(
+            " ",
+            dockerfile.stage("runtime").all("RUN").stream().map(Instruction::arguments).toList());
     assertThat(runtimeRuns)
         .contains("groupadd --system --gid " + UID)
         .contains("useradd --system --uid " + UID + " --gid " + UID);
@@ -223,8 +231,10 @@ class DockerfileTest {
   @Test
   void operatorRunsTheSidecarWithTheImagesUser() {
     assertThat(Long.toString(Sidecar.RUN_AS_USER))
-        .as("the operator's pods run the sidecar as Sidecar.RUN_AS_USER, the image's USER is %s:%s;"
-            + " the contract is uid/gid %s for both images", UID, UID, UID)
+        .as(
+            "the operator's pods run the sidecar as Sidecar.RUN_AS_USER, the image's USER is %s:%s;"
+                + " the contract is uid/gid %s for both images",
+            UID, UID, UID)
         .isEqualTo(UID);
   }
 
@@ -243,8 +253,10 @@ class DockerfileTest {
     Map<String, String> env = DockerfileModel.pairs(dockerfile.lineage("sidecar"), "ENV");
     Path launcher = RepoPaths.resolve(LAUNCHER_SOURCE);
     assertThat(launcher)
-        .as("the sidecar module's launcher script %s (contract: exec java $JAVA_OPTS -jar"
-            + " ${DQLITE_HOME:-/opt/dqlite}/dqlite-sidecar.jar) is missing", LAUNCHER_SOURCE)
+        .as(
+            "the sidecar module's launcher script %s (contract: exec java $JAVA_OPTS -jar"
+                + " ${DQLITE_HOME:-/opt/dqlite}/dqlite-sidecar.jar) is missing",
+            LAUNCHER_SOURCE)
         .isRegularFile();
     String script = Files.readString(launcher, StandardCharsets.UTF_8);
     assertThat(jarTheLauncherRuns(script, env.get("DQLITE_HOME")))
@@ -258,20 +270,27 @@ class DockerfileTest {
 
   @Test
   void launcherJarIsReadFromTheContractsLauncherLine() {
-    String contract = "#!/usr/bin/env bash\n"
-        + "exec java $JAVA_OPTS -jar ${DQLITE_HOME:-/opt/dqlite}/dqlite-sidecar.jar \"$@\"\n";
+    String contract =
+        "#!/usr/bin/env bash\n"
+            + "exec java $JAVA_OPTS -jar ${DQLITE_HOME:-/opt/dqlite}/dqlite-sidecar.jar \"$@\"\n";
     assertThat(jarTheLauncherRuns(contract, null)).isEqualTo(SIDECAR_JAR);
     assertThat(jarTheLauncherRuns(contract, "/srv/dq")).isEqualTo("/srv/dq/dqlite-sidecar.jar");
-    assertThat(jarTheLauncherRuns(
-        "exec java $JAVA_OPTS -jar \"${DQLITE_HOME:-/opt/dqlite}/lib/other.jar\" \"$@\"", null))
+    assertThat(
+            jarTheLauncherRuns(
+                "exec java $JAVA_OPTS -jar \"${DQLITE_HOME:-/opt/dqlite}/lib/other.jar\" \"$@\"",
+                null))
         .isEqualTo("/opt/dqlite/lib/other.jar");
-    assertThat(jarTheLauncherRuns("DQLITE_HOME=\"${DQLITE_HOME:-/opt/dq}\"\n"
-        + "exec \"$java_bin\" ${JAVA_OPTS:-$default_opts} -jar \"$DQLITE_HOME/dqlite-sidecar.jar\" \"$@\"",
-        null)).isEqualTo("/opt/dq/dqlite-sidecar.jar");
+    assertThat(
+            jarTheLauncherRuns(
+                "DQLITE_HOME=\"${DQLITE_HOME:-/opt/dq}\"\n"
+                    + "exec \"$java_bin\" ${JAVA_OPTS:-$default_opts} -jar \"$DQLITE_HOME/dqlite-sidecar.jar\" \"$@\"",
+                null))
+        .isEqualTo("/opt/dq/dqlite-sidecar.jar");
     assertThatThrownBy(() -> jarTheLauncherRuns("exec java -cp /x Main", null))
         .hasMessageContaining("-jar ${DQLITE_HOME:-<dir>}/<jar>");
     assertThatThrownBy(() -> jarTheLauncherRuns("exec java -jar $DQLITE_HOME/x.jar", null))
-        .as("no default for DQLITE_HOME").hasMessageContaining("-jar ${DQLITE_HOME:-<dir>}/<jar>");
+        .as("no default for DQLITE_HOME")
+        .hasMessageContaining("-jar ${DQLITE_HOME:-<dir>}/<jar>");
   }
 
   /**
@@ -279,8 +298,9 @@ class DockerfileTest {
    * default ({@code ${DQLITE_HOME:-dir}}, inline or assigned first).
    */
   static String jarTheLauncherRuns(String script, String dqliteHome) {
-    Matcher jar = Pattern.compile(
-        "-jar\\s+\"?(?:\\$\\{DQLITE_HOME(?::-[^}]+)?}|\\$DQLITE_HOME)/([^\"\\s]+)").matcher(script);
+    Matcher jar =
+        Pattern.compile("-jar\\s+\"?(?:\\$\\{DQLITE_HOME(?::-[^}]+)?}|\\$DQLITE_HOME)/([^\"\\s]+)")
+            .matcher(script);
     Matcher home = Pattern.compile("\\$\\{DQLITE_HOME:-([^}]+)}").matcher(script);
     if (!jar.find() || !home.find()) {
       throw new AssertionError(
@@ -293,8 +313,16 @@ class DockerfileTest {
   void libdqliteComesFromTheStandardLibraryPathUnderTheSonameJnaLoads() throws IOException {
     assertThat(DqliteLibrary.SONAME).isEqualTo("libdqlite.so.0");
     List<String> instructions = new ArrayList<>();
-    dockerfile.stages().values().forEach(stage -> stage.instructions().forEach(i ->
-        instructions.add(i.keyword() + " " + i.flags() + " " + i.arguments())));
+    dockerfile
+        .stages()
+        .values()
+        .forEach(
+            stage ->
+                stage
+                    .instructions()
+                    .forEach(
+                        i ->
+                            instructions.add(i.keyword() + " " + i.flags() + " " + i.arguments())));
     assertThat(String.join("\n", instructions))
         .as("JNA finds libdqlite.so.0 on the loader's standard path; nothing may redirect it")
         .doesNotContain("LD_LIBRARY_PATH")
@@ -303,20 +331,25 @@ class DockerfileTest {
     // check that it ships the soname in a standard multiarch directory.
     Path list = Path.of("/var/lib/dpkg/info/libdqlite0:amd64.list");
     assumeThat(list)
-        .as("Debian's libdqlite0 is not installed on this machine (`make deps`), so its file list"
-            + " cannot be compared")
+        .as(
+            "Debian's libdqlite0 is not installed on this machine (`make deps`), so its file list"
+                + " cannot be compared")
         .isRegularFile();
     assertThat(Files.readAllLines(list))
-        .anyMatch(f -> f.matches("/usr/lib/[a-z0-9_]+-linux-gnu[a-z]*/" + Pattern.quote(
-            DqliteLibrary.SONAME)));
+        .anyMatch(
+            f ->
+                f.matches(
+                    "/usr/lib/[a-z0-9_]+-linux-gnu[a-z]*/" + Pattern.quote(DqliteLibrary.SONAME)));
   }
 
   @Test
   void sidecarImageMatchesThePodTheOperatorBuilds() {
     Stage sidecar = dockerfile.stage("sidecar");
     assertThat(sidecar.last("WORKDIR").orElseThrow().arguments()).isEqualTo(Sidecar.DATA_DIR);
-    String runs = String.join(" ", sidecar.all("RUN").stream().map(Instruction::arguments).toList());
-    assertThat(runs).contains("mkdir -p " + Sidecar.DATA_DIR)
+    String runs =
+        String.join(" ", sidecar.all("RUN").stream().map(Instruction::arguments).toList());
+    assertThat(runs)
+        .contains("mkdir -p " + Sidecar.DATA_DIR)
         .contains("chown " + UID + ":" + UID + " " + Sidecar.DATA_DIR);
     assertThat(sidecar.last("EXPOSE").orElseThrow().words())
         .containsExactlyInAnyOrder(
@@ -370,17 +403,24 @@ class DockerfileTest {
   @Test
   void hadolintFindsNothing() throws IOException, InterruptedException {
     Path script = RepoPaths.resolve("packaging/hadolint.sh");
-    Process install = new ProcessBuilder("bash", script.toString(), "--install-only")
-        .redirectErrorStream(true).start();
-    String installOutput = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    Process install =
+        new ProcessBuilder("bash", script.toString(), "--install-only")
+            .redirectErrorStream(true)
+            .start();
+    String installOutput =
+        new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     int installed = install.waitFor();
     assumeThat(installed)
-        .as("hadolint could not be installed (assumption: python3 with venv and PyPI are"
-            + " available; `make lint-dockerfile` installs it):\n%s", installOutput)
+        .as(
+            "hadolint could not be installed (assumption: python3 with venv and PyPI are"
+                + " available; `make lint-dockerfile` installs it):\n%s",
+            installOutput)
         .isNotEqualTo(3);
     assertThat(installed).as(installOutput).isZero();
-    Process lint = new ProcessBuilder("bash", script.toString(),
-        RepoPaths.resolve("Dockerfile").toString()).redirectErrorStream(true).start();
+    Process lint =
+        new ProcessBuilder("bash", script.toString(), RepoPaths.resolve("Dockerfile").toString())
+            .redirectErrorStream(true)
+            .start();
     String findings = new String(lint.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(lint.waitFor()).as("hadolint findings:\n%s", findings).isZero();
   }
@@ -388,14 +428,17 @@ class DockerfileTest {
   private static List<Instruction> jarCopiesFromBuild() {
     List<Instruction> copies = new ArrayList<>();
     for (Stage stage : dockerfile.stages().values()) {
-      stage.all("COPY").stream().filter(c -> "build".equals(c.flags().get("from")))
+      stage.all("COPY").stream()
+          .filter(c -> "build".equals(c.flags().get("from")))
           .filter(c -> !c.words().get(0).equals("/build/jre"))
           .forEach(copies::add);
     }
     return copies;
   }
 
-  /** A path in the build stage, mapped to the repository (the stage copies the context to WORKDIR). */
+  /**
+   * A path in the build stage, mapped to the repository (the stage copies the context to WORKDIR).
+   */
   private static Path reactorPath(String buildPath) {
     String workdir = dockerfile.stage("build-maven").last("WORKDIR").orElseThrow().arguments();
     assertThat(buildPath).as("build-stage path").startsWith(workdir + "/");
@@ -404,13 +447,15 @@ class DockerfileTest {
 
   private static Instruction copyOf(Stage stage, String source) {
     return stage.all("COPY").stream()
-        .filter(c -> {
-          List<String> w = c.words();
-          String s = w.get(0);
-          return s.equals(source) || s.endsWith("/" + source);
-        })
+        .filter(
+            c -> {
+              List<String> w = c.words();
+              String s = w.get(0);
+              return s.equals(source) || s.endsWith("/" + source);
+            })
         .findFirst()
-        .orElseThrow(() -> new AssertionError("stage " + stage.name() + " does not copy " + source));
+        .orElseThrow(
+            () -> new AssertionError("stage " + stage.name() + " does not copy " + source));
   }
 
   private static String destinationOf(Stage stage, String source) {
@@ -421,7 +466,8 @@ class DockerfileTest {
   private static List<String> aptPackages(Stage stage) {
     List<String> packages = new ArrayList<>();
     for (Instruction run : stage.all("RUN")) {
-      Matcher m = Pattern.compile("apt-get install ((?:-\\S+\\s+)*)([^&|;]+)").matcher(run.arguments());
+      Matcher m =
+          Pattern.compile("apt-get install ((?:-\\S+\\s+)*)([^&|;]+)").matcher(run.arguments());
       while (m.find()) {
         for (String p : m.group(2).trim().split("\\s+")) {
           if (!p.startsWith("-")) {

@@ -34,7 +34,8 @@ final class Generated {
         .as("%s is missing: run `make helm-render` and commit it", shown)
         .isRegularFile();
     assertThat(Files.readString(file, StandardCharsets.UTF_8))
-        .as("%s is out of date with its sources: run `make helm-render`, review the diff, commit",
+        .as(
+            "%s is out of date with its sources: run `make helm-render`, review the diff, commit",
             shown)
         .isEqualTo(expected);
   }

@@ -68,8 +68,15 @@ class HelmChartTest {
   @Test
   void everyChartValueIsCommented() throws IOException {
     // Kubernetes' own field names, documented by Kubernetes (the probes' are Probe fields).
-    Set<String> passedThrough = Set.of("resources", "podSecurityContext", "securityContext",
-        "grafanaDashboard.labels", "probes.startup", "probes.liveness", "probes.readiness");
+    Set<String> passedThrough =
+        Set.of(
+            "resources",
+            "podSecurityContext",
+            "securityContext",
+            "grafanaDashboard.labels",
+            "probes.startup",
+            "probes.liveness",
+            "probes.readiness");
     List<String> lines = Files.readAllLines(RepoPaths.chart().resolve("values.yaml"));
     Pattern keyLine = Pattern.compile("^( *)([A-Za-z_][A-Za-z0-9_]*):(.*)$");
     Deque<Map.Entry<Integer, String>> parents = new ArrayDeque<>();
@@ -88,8 +95,8 @@ class HelmChartTest {
       String path = parent.isEmpty() ? key.group(2) : parent + "." + key.group(2);
       boolean opensSection = key.group(3).isBlank();
       boolean firstInSection = indent > previousKeyIndent;
-      boolean passThrough = passedThrough.stream()
-          .anyMatch(p -> parent.equals(p) || parent.startsWith(p + "."));
+      boolean passThrough =
+          passedThrough.stream().anyMatch(p -> parent.equals(p) || parent.startsWith(p + "."));
       boolean commented = n > 0 && lines.get(n - 1).strip().startsWith("#");
       if (!passThrough && (indent == 0 || opensSection || firstInSection) && !commented) {
         uncommented.add("line " + (n + 1) + ": " + path);
@@ -187,33 +194,53 @@ class HelmChartTest {
     assertThat(verbs.get("dqlite.io/dqliteclusters"))
         .containsExactlyInAnyOrder("get", "list", "watch");
     assertThat(verbs.get("dqlite.io/dqliteclusters/status")).containsExactly("patch");
-    assertThat(verbs).as("no finalizer, no blocking owner references").doesNotContainKey(
-        "dqlite.io/dqliteclusters/finalizers");
-    for (String owned : List.of("apps/statefulsets", "/services", "/configmaps",
-        "/serviceaccounts", "policy/poddisruptionbudgets")) {
-      assertThat(verbs.get(owned)).as(owned)
+    assertThat(verbs)
+        .as("no finalizer, no blocking owner references")
+        .doesNotContainKey("dqlite.io/dqliteclusters/finalizers");
+    for (String owned :
+        List.of(
+            "apps/statefulsets",
+            "/services",
+            "/configmaps",
+            "/serviceaccounts",
+            "policy/poddisruptionbudgets")) {
+      assertThat(verbs.get(owned))
+          .as(owned)
           .containsExactlyInAnyOrder("list", "watch", "create", "patch");
     }
-    assertThat(verbs.get("/secrets")).as("by name only: no Secret informer")
+    assertThat(verbs.get("/secrets"))
+        .as("by name only: no Secret informer")
         .containsExactlyInAnyOrder("get", "create", "patch");
     assertThat(verbs.get("monitoring.coreos.com/servicemonitors"))
         .containsExactlyInAnyOrder("list", "watch", "create", "patch", "delete");
     assertThat(verbs.get("networking.k8s.io/networkpolicies"))
         .as("owned, and deleted when spec.networkPolicy.enabled turns false")
         .containsExactlyInAnyOrder("list", "watch", "create", "patch", "delete");
-    assertThat(verbs.get("/pods")).as("evicted, never deleted: the PodDisruptionBudget holds")
+    assertThat(verbs.get("/pods"))
+        .as("evicted, never deleted: the PodDisruptionBudget holds")
         .containsExactlyInAnyOrder("get", "list", "watch");
     assertThat(verbs.get("/pods/eviction")).containsExactly("create");
-    assertThat(verbs.get("/persistentvolumeclaims")).containsExactlyInAnyOrder("get", "list", "patch", "delete");
+    assertThat(verbs.get("/persistentvolumeclaims"))
+        .containsExactlyInAnyOrder("get", "list", "patch", "delete");
     assertThat(verbs.get("events.k8s.io/events")).containsExactly("create");
     assertThat(verbs.keySet())
-        .as("no exec into pods, no Nodes, no RBAC objects (the sidecar's account is bound to"
-            + " nothing), no wildcards")
-        .doesNotContain("/pods/exec", "/nodes", "/events", "rbac.authorization.k8s.io/roles",
+        .as(
+            "no exec into pods, no Nodes, no RBAC objects (the sidecar's account is bound to"
+                + " nothing), no wildcards")
+        .doesNotContain(
+            "/pods/exec",
+            "/nodes",
+            "/events",
+            "rbac.authorization.k8s.io/roles",
             "rbac.authorization.k8s.io/rolebindings")
         .noneMatch(k -> k.contains("*"));
-    assertThat(verbs.values()).noneMatch(v -> v.contains("*") || v.contains("escalate")
-        || v.contains("bind") || v.contains("impersonate"));
+    assertThat(verbs.values())
+        .noneMatch(
+            v ->
+                v.contains("*")
+                    || v.contains("escalate")
+                    || v.contains("bind")
+                    || v.contains("impersonate"));
 
     assertClusterReads(Yaml.one(docs, "ClusterRole", "dqlite-operator-cluster-reads"), true);
     JsonNode binding = Yaml.one(docs, "ClusterRoleBinding", "dqlite-operator");
@@ -244,11 +271,17 @@ class HelmChartTest {
     JsonNode role = Yaml.one(docs, "Role", "dqlite-operator-leader-election");
     assertThat(role.at("/metadata/namespace").asText()).isEqualTo(ChartRender.NAMESPACE);
     List<String> rules = new ArrayList<>();
-    role.path("rules").forEach(r -> rules.add(
-        r.path("resources").toString() + r.path("resourceNames").toString() + r.path("verbs")));
-    assertThat(rules).containsExactly(
-        "[\"leases\"][\"create\"]",
-        "[\"leases\"][\"" + OperatorSettings.LEASE_NAME + "\"][\"get\",\"update\",\"patch\"]");
+    role.path("rules")
+        .forEach(
+            r ->
+                rules.add(
+                    r.path("resources").toString()
+                        + r.path("resourceNames").toString()
+                        + r.path("verbs")));
+    assertThat(rules)
+        .containsExactly(
+            "[\"leases\"][\"create\"]",
+            "[\"leases\"][\"" + OperatorSettings.LEASE_NAME + "\"][\"get\",\"update\",\"patch\"]");
   }
 
   @Test
@@ -260,18 +293,26 @@ class HelmChartTest {
     assertClusterReads(Yaml.one(docs, "ClusterRole", "dqlite-operator-cluster-reads"), true);
     assertThat(Yaml.ofKind(docs, "ClusterRoleBinding").map(Yaml::id))
         .containsExactly("ClusterRoleBinding/dqlite-operator-cluster-reads");
-    assertThat(Yaml.ofKind(docs, "Role").map(Yaml::id)).containsExactlyInAnyOrder(
-        "Role/team-a/dqlite-operator", "Role/team-b/dqlite-operator",
-        "Role/dqlite-system/dqlite-operator-leader-election");
+    assertThat(Yaml.ofKind(docs, "Role").map(Yaml::id))
+        .containsExactlyInAnyOrder(
+            "Role/team-a/dqlite-operator",
+            "Role/team-b/dqlite-operator",
+            "Role/dqlite-system/dqlite-operator-leader-election");
     List<JsonNode> clusterRole = Yaml.documents(ChartRender.render(ValueSet.DEFAULT));
     for (String ns : List.of("team-a", "team-b")) {
-      JsonNode role = Yaml.ofKind(docs, "Role")
-          .filter(r -> r.at("/metadata/namespace").asText().equals(ns)).findFirst().orElseThrow();
+      JsonNode role =
+          Yaml.ofKind(docs, "Role")
+              .filter(r -> r.at("/metadata/namespace").asText().equals(ns))
+              .findFirst()
+              .orElseThrow();
       assertThat(Rbac.verbsByResource(role))
           .as("the Role in %s grants what the ClusterRole grants, no more", ns)
           .isEqualTo(Rbac.verbsByResource(Yaml.one(clusterRole, "ClusterRole", "dqlite-operator")));
-      JsonNode binding = Yaml.ofKind(docs, "RoleBinding")
-          .filter(r -> r.at("/metadata/namespace").asText().equals(ns)).findFirst().orElseThrow();
+      JsonNode binding =
+          Yaml.ofKind(docs, "RoleBinding")
+              .filter(r -> r.at("/metadata/namespace").asText().equals(ns))
+              .findFirst()
+              .orElseThrow();
       assertThat(binding.at("/roleRef/kind").asText()).isEqualTo("Role");
       assertThat(binding.at("/subjects/0/namespace").asText()).isEqualTo(ChartRender.NAMESPACE);
     }
@@ -288,7 +329,8 @@ class HelmChartTest {
     assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
     assertThat(pod.at("/securityContext/seccompProfile/type").asText()).isEqualTo("RuntimeDefault");
     JsonNode c = pod.at("/containers/0");
-    assertThat(c.at("/image").asText()).isEqualTo("dqlite-k8s/operator:" + RepoPaths.releaseVersion());
+    assertThat(c.at("/image").asText())
+        .isEqualTo("dqlite-k8s/operator:" + RepoPaths.releaseVersion());
     JsonNode sc = c.path("securityContext");
     assertThat(sc.at("/runAsUser").asText()).isEqualTo(DockerfileTest.UID);
     assertThat(sc.at("/runAsGroup").asText()).isEqualTo(DockerfileTest.UID);
@@ -312,16 +354,20 @@ class HelmChartTest {
         .containsKeys(OperatorSettings.ENV_OPERATOR_NAMESPACE, OperatorSettings.ENV_POD_NAME);
     // The clusters' NetworkPolicies admit the operator by its pods' labels: exactly the
     // Deployment's selector, in the form the operator parses.
-    String podLabels = env(Yaml.one(docs, "Deployment", "dqlite-operator"))
-        .get(OperatorSettings.ENV_POD_LABELS);
+    String podLabels =
+        env(Yaml.one(docs, "Deployment", "dqlite-operator")).get(OperatorSettings.ENV_POD_LABELS);
     Map<String, String> selector = new java.util.TreeMap<>();
-    Yaml.one(docs, "Deployment", "dqlite-operator").at("/spec/selector/matchLabels").fields()
+    Yaml.one(docs, "Deployment", "dqlite-operator")
+        .at("/spec/selector/matchLabels")
+        .fields()
         .forEachRemaining(e -> selector.put(e.getKey(), e.getValue().asText()));
-    assertThat(OperatorSettings.fromEnvironment(
-        Map.of(OperatorSettings.ENV_POD_LABELS, podLabels)).operatorPodLabels())
+    assertThat(
+            OperatorSettings.fromEnvironment(Map.of(OperatorSettings.ENV_POD_LABELS, podLabels))
+                .operatorPodLabels())
         .isEqualTo(selector)
         .containsKey("app.kubernetes.io/name");
-    assertThat(c.at("/ports/0/containerPort").asInt()).isEqualTo(OperatorSettings.DEFAULT_HTTP_PORT);
+    assertThat(c.at("/ports/0/containerPort").asInt())
+        .isEqualTo(OperatorSettings.DEFAULT_HTTP_PORT);
   }
 
   @Test
@@ -329,16 +375,20 @@ class HelmChartTest {
     List<JsonNode> docs = Yaml.documents(ChartRender.render(ValueSet.CUSTOM));
     JsonNode deployment = Yaml.one(docs, "Deployment", "dqlite-operator");
     JsonNode c = deployment.at("/spec/template/spec/containers/0");
-    assertThat(c.at("/image").asText()).isEqualTo("registry.example.com/dqlite/operator@sha256:"
-        + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+    assertThat(c.at("/image").asText())
+        .isEqualTo(
+            "registry.example.com/dqlite/operator@sha256:"
+                + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
     assertThat(deployment.at("/spec/replicas").asInt()).isEqualTo(2);
-    assertThat(env(deployment)).containsEntry("JDK_JAVA_OPTIONS", "-Xlog:gc")
+    assertThat(env(deployment))
+        .containsEntry("JDK_JAVA_OPTIONS", "-Xlog:gc")
         .containsEntry("TZ", "UTC");
     assertThat(deployment.at("/spec/template/spec/serviceAccountName").asText())
         .isEqualTo("platform-operators");
     assertThat(Yaml.ofKind(docs, "ServiceAccount")).as("serviceAccount.create=false").isEmpty();
-    assertThat(Yaml.one(docs, "ClusterRoleBinding", "dqlite-operator").at("/subjects/0/name")
-        .asText()).isEqualTo("platform-operators");
+    assertThat(
+            Yaml.one(docs, "ClusterRoleBinding", "dqlite-operator").at("/subjects/0/name").asText())
+        .isEqualTo("platform-operators");
     assertThat(Rbac.verbsByResource(Yaml.one(docs, "ClusterRole", "dqlite-operator")))
         .doesNotContainKey("monitoring.coreos.com/servicemonitors");
     assertClusterReads(Yaml.one(docs, "ClusterRole", "dqlite-operator-cluster-reads"), false);
@@ -346,19 +396,27 @@ class HelmChartTest {
 
   /** Nodes read-only, and the ServiceMonitor CRD by name only when ServiceMonitors are managed. */
   private static void assertClusterReads(JsonNode role, boolean serviceMonitorCrd) {
-    assertThat(Rbac.verbsByResource(role))
-        .containsExactly(Map.entry("/nodes", List.of("list")));
+    assertThat(Rbac.verbsByResource(role)).containsExactly(Map.entry("/nodes", List.of("list")));
     List<String> named = new ArrayList<>();
-    role.path("rules").forEach(r -> {
-      if (r.has("resourceNames")) {
-        named.add(r.path("apiGroups") + "" + r.path("resources") + r.path("resourceNames")
-            + r.path("verbs"));
-      }
-    });
-    assertThat(named).isEqualTo(serviceMonitorCrd
-        ? List.of("[\"apiextensions.k8s.io\"][\"customresourcedefinitions\"]"
-            + "[\"servicemonitors.monitoring.coreos.com\"][\"get\"]")
-        : List.of());
+    role.path("rules")
+        .forEach(
+            r -> {
+              if (r.has("resourceNames")) {
+                named.add(
+                    r.path("apiGroups")
+                        + ""
+                        + r.path("resources")
+                        + r.path("resourceNames")
+                        + r.path("verbs"));
+              }
+            });
+    assertThat(named)
+        .isEqualTo(
+            serviceMonitorCrd
+                ? List.of(
+                    "[\"apiextensions.k8s.io\"][\"customresourcedefinitions\"]"
+                        + "[\"servicemonitors.monitoring.coreos.com\"][\"get\"]")
+                : List.of());
   }
 
   @Test
@@ -378,10 +436,14 @@ class HelmChartTest {
 
     JsonNode serviceMonitor = Yaml.one(docs, "ServiceMonitor", "dqlite-operator");
     JsonNode service = Yaml.one(docs, "Service", "dqlite-operator-metrics");
-    serviceMonitor.at("/spec/selector/matchLabels").properties().forEach(e ->
-        assertThat(service.at("/metadata/labels").path(e.getKey()).asText())
-            .as("the ServiceMonitor's selector %s matches the metrics Service", e.getKey())
-            .isEqualTo(e.getValue().asText()));
+    serviceMonitor
+        .at("/spec/selector/matchLabels")
+        .properties()
+        .forEach(
+            e ->
+                assertThat(service.at("/metadata/labels").path(e.getKey()).asText())
+                    .as("the ServiceMonitor's selector %s matches the metrics Service", e.getKey())
+                    .isEqualTo(e.getValue().asText()));
     assertThat(serviceMonitor.at("/spec/endpoints/0/port").asText())
         .isEqualTo(service.at("/spec/ports/0/name").asText());
   }
@@ -394,8 +456,9 @@ class HelmChartTest {
     assertThat(configMap.at("/metadata/labels/grafana_dashboard").asText()).isEqualTo("1");
     JsonNode dashboard = new ObjectMapper().readTree(configMap.at("/data/dqlite.json").asText());
     List<String> exprs = new ArrayList<>();
-    dashboard.path("panels").forEach(p -> p.path("targets").forEach(t ->
-        exprs.add(t.path("expr").asText())));
+    dashboard
+        .path("panels")
+        .forEach(p -> p.path("targets").forEach(t -> exprs.add(t.path("expr").asText())));
     assertThat(exprs).isNotEmpty().allSatisfy(e -> assertThat(e).isNotBlank());
     Matcher metric = Pattern.compile("\\b([a-z_]+)\\{").matcher(String.join(" ", exprs));
     List<String> metrics = new ArrayList<>();
@@ -410,7 +473,9 @@ class HelmChartTest {
     }
     for (String m : metrics) {
       if (!m.equals("up")) {
-        assertThat(scrape).as("the sidecar's /metrics has %s", m).containsPattern("(?m)^" + m + "[{ ]");
+        assertThat(scrape)
+            .as("the sidecar's /metrics has %s", m)
+            .containsPattern("(?m)^" + m + "[{ ]");
       }
     }
     // ... and every role it filters on is a label value the sidecar uses.
@@ -422,7 +487,8 @@ class HelmChartTest {
     int filters = 0;
     while (role.find()) {
       filters++;
-      assertThat(roles).as("role filter %s", role.group(1))
+      assertThat(roles)
+          .as("role filter %s", role.group(1))
           .containsAll(List.of(role.group(1).split("\\|")));
     }
     assertThat(filters).as("role filters in the dashboard").isPositive();
@@ -432,15 +498,28 @@ class HelmChartTest {
   void monitoringIsOffByDefault() {
     List<JsonNode> docs = Yaml.documents(ChartRender.render(ValueSet.DEFAULT));
     assertThat(docs.stream().map(d -> d.path("kind").asText()))
-        .containsExactlyInAnyOrder("ServiceAccount", "ClusterRole", "ClusterRoleBinding",
-            "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Service", "Deployment");
+        .containsExactlyInAnyOrder(
+            "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "Role",
+            "RoleBinding",
+            "Service",
+            "Deployment");
   }
 
   static Map<String, String> env(JsonNode deployment) {
     Map<String, String> env = new java.util.LinkedHashMap<>();
     StreamSupport.stream(deployment.at("/spec/template/spec/containers/0/env").spliterator(), false)
-        .forEach(e -> env.put(e.path("name").asText(),
-            e.has("value") ? e.path("value").asText() : "<from " + e.path("valueFrom") + ">"));
+        .forEach(
+            e ->
+                env.put(
+                    e.path("name").asText(),
+                    e.has("value")
+                        ? e.path("value").asText()
+                        : "<from " + e.path("valueFrom") + ">"));
     return env;
   }
 }

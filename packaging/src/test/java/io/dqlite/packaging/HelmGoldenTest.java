@@ -6,8 +6,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The chart rendered under each value set equals its committed golden file; a template change
- * shows up as a reviewable diff. Refresh with {@code make helm-render} (docs/packaging.md).
+ * The chart rendered under each value set equals its committed golden file; a template change shows
+ * up as a reviewable diff. Refresh with {@code make helm-render} (docs/packaging.md).
  */
 class HelmGoldenTest {
 

@@ -38,8 +38,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * types, unknown fields, defaulting, the CRD's CEL rules and admission, with nothing persisted.
  *
  * <p>The DqliteCluster CRD is installed for real first (waited for until Established). The
- * ServiceMonitor and PodMonitor kinds come from packaging/src/test/resources/crds/: closed schemas of
- * the prometheus-operator fields this project writes, so a misspelt monitoring field fails too.
+ * ServiceMonitor and PodMonitor kinds come from packaging/src/test/resources/crds/: closed schemas
+ * of the prometheus-operator fields this project writes, so a misspelt monitoring field fails too.
  * Objects are sent as parsed from YAML (no typed model in between), so a quoted number or a wrong
  * type reaches the server as written.
  *
@@ -54,6 +54,7 @@ class ManifestsDryRunIT {
 
   private static SharedControlPlane shared;
   private static KubernetesClient client;
+
   /** "apiVersion/kind" → namespaced, from the API server's discovery. */
   private static final Map<String, Boolean> NAMESPACED = new HashMap<>();
 
@@ -72,16 +73,20 @@ class ManifestsDryRunIT {
 
   @Test
   void deployBundleIsAccepted() {
-    assertThat(dryRunAll("deploy/operator.yaml",
-        Yaml.documents(RepoPaths.resolve("deploy/operator.yaml")), null))
+    assertThat(
+            dryRunAll(
+                "deploy/operator.yaml",
+                Yaml.documents(RepoPaths.resolve("deploy/operator.yaml")),
+                null))
         .isEmpty();
   }
 
   @ParameterizedTest
   @MethodSource("examples")
   void exampleIsAccepted(Path file) {
-    assertThat(dryRunAll("deploy/examples/" + file.getFileName(), Yaml.documents(file),
-        EXAMPLES_NAMESPACE))
+    assertThat(
+            dryRunAll(
+                "deploy/examples/" + file.getFileName(), Yaml.documents(file), EXAMPLES_NAMESPACE))
         .isEmpty();
   }
 
@@ -93,31 +98,42 @@ class ManifestsDryRunIT {
     }
   }
 
-  /** The ServiceMonitor the operator creates for prometheus-servicemonitor.yaml fits the kind too. */
+  /**
+   * The ServiceMonitor the operator creates for prometheus-servicemonitor.yaml fits the kind too.
+   */
   @Test
   void theOperatorsServiceMonitorIsAccepted() {
-    JsonNode example = Yaml.one(
-        Yaml.documents(RepoPaths.resolve("deploy/examples/prometheus-servicemonitor.yaml")),
-        "DqliteCluster", "monitored").deepCopy();
+    JsonNode example =
+        Yaml.one(
+                Yaml.documents(RepoPaths.resolve("deploy/examples/prometheus-servicemonitor.yaml")),
+                "DqliteCluster",
+                "monitored")
+            .deepCopy();
     ((ObjectNode) example.path("metadata")).put("namespace", EXAMPLES_NAMESPACE);
     DqliteCluster cr =
         client.getKubernetesSerialization().convertValue(example, DqliteCluster.class);
-    JsonNode monitor = client.getKubernetesSerialization()
-        .convertValue(DesiredServiceMonitor.build(cr), JsonNode.class);
+    JsonNode monitor =
+        client
+            .getKubernetesSerialization()
+            .convertValue(DesiredServiceMonitor.build(cr), JsonNode.class);
     assertThat(dryRunAll("operator's ServiceMonitor", List.of(monitor), null)).isEmpty();
   }
 
   /** The checks above can fail: the server sees the CRD's CEL rules. */
   @Test
   void theCrdsRulesAreEnforced() {
-    List<JsonNode> invalid = Yaml.documents("""
+    List<JsonNode> invalid =
+        Yaml.documents(
+            """
         apiVersion: dqlite.io/v1alpha1
         kind: DqliteCluster
         metadata: {name: even-voters}
         spec: {replicas: 3, voters: 4}
         """);
     assertThat(dryRunAll("even voters", invalid, EXAMPLES_NAMESPACE))
-        .singleElement().asString().contains("voters must be an odd number");
+        .singleElement()
+        .asString()
+        .contains("voters must be an odd number");
   }
 
   /**
@@ -127,12 +143,12 @@ class ManifestsDryRunIT {
   @Test
   void aMisspeltFieldIsRefused() {
     List<JsonNode> docs = Yaml.documents(ChartRender.render(ValueSet.NAMESPACED_MONITORING));
-    ObjectNode deployment = (ObjectNode) Yaml.ofKind(docs, "Deployment").findFirst().orElseThrow()
-        .deepCopy();
+    ObjectNode deployment =
+        (ObjectNode) Yaml.ofKind(docs, "Deployment").findFirst().orElseThrow().deepCopy();
     ((ObjectNode) deployment.path("spec").path("template").path("spec").path("containers").get(0))
         .put("securityContex", "typo");
-    ObjectNode podMonitor = (ObjectNode) Yaml.ofKind(docs, "PodMonitor").findFirst().orElseThrow()
-        .deepCopy();
+    ObjectNode podMonitor =
+        (ObjectNode) Yaml.ofKind(docs, "PodMonitor").findFirst().orElseThrow().deepCopy();
     ((ObjectNode) podMonitor.path("spec").path("podMetricsEndpoints").get(0))
         .put("intervall", "30s");
 
@@ -148,9 +164,13 @@ class ManifestsDryRunIT {
   @EnumSource(ValueSet.class)
   void helmInstallsTheChartOnTheServerAndPrintsTheNextStep(ValueSet values) throws Exception {
     HelmRun run = helmInstallDryRun("--values", values.valuesFile().toString());
-    assertThat(run.exitCode).as("helm install --dry-run=server (%s):%n%s", values.id, run.output)
+    assertThat(run.exitCode)
+        .as("helm install --dry-run=server (%s):%n%s", values.id, run.output)
         .isZero();
-    assertThat(run.output).as(values.id).contains("NOTES:").contains("kind: DqliteCluster")
+    assertThat(run.output)
+        .as(values.id)
+        .contains("NOTES:")
+        .contains("kind: DqliteCluster")
         .contains("kubectl get dqliteclusters");
   }
 
@@ -159,17 +179,26 @@ class ManifestsDryRunIT {
   void helmInstallRefusesAWrongValueTypeNamingTheKey() throws Exception {
     HelmRun run = helmInstallDryRun("--set", "replicaCount=two");
     assertThat(run.exitCode).as(run.output).isNotZero();
-    assertThat(run.output).contains("values don't meet the specifications of the schema")
+    assertThat(run.output)
+        .contains("values don't meet the specifications of the schema")
         .contains("at '/replicaCount': got string, want integer");
   }
 
   private record HelmRun(int exitCode, String output) {}
 
   private static HelmRun helmInstallDryRun(String... extra) throws Exception {
-    List<String> command = new ArrayList<>(List.of(shared.binDir.resolve("helm").toString(),
-        "install", ChartRender.RELEASE, RepoPaths.chart().toString(),
-        "--namespace", ChartRender.NAMESPACE, "--dry-run=server",
-        "--kubeconfig", shared.controlPlane.kubeconfig().toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                shared.binDir.resolve("helm").toString(),
+                "install",
+                ChartRender.RELEASE,
+                RepoPaths.chart().toString(),
+                "--namespace",
+                ChartRender.NAMESPACE,
+                "--dry-run=server",
+                "--kubeconfig",
+                shared.controlPlane.kubeconfig().toString()));
     command.addAll(List.of(extra));
     Process helm = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output;
@@ -195,8 +224,14 @@ class ManifestsDryRunIT {
         object.getMetadata().setNamespace(namespace);
       }
       try {
-        HasMetadata applied = client.resource(object).dryRun().fieldValidation(Validation.STRICT)
-            .fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+        HasMetadata applied =
+            client
+                .resource(object)
+                .dryRun()
+                .fieldValidation(Validation.STRICT)
+                .fieldManager(FIELD_MANAGER)
+                .forceConflicts()
+                .serverSideApply();
         assertThat(applied.getMetadata().getManagedFields()).as(id).isNotEmpty();
       } catch (KubernetesClientException e) {
         failures.add(id + " refused: " + e.getMessage());
@@ -206,12 +241,15 @@ class ManifestsDryRunIT {
   }
 
   private static boolean namespaced(GenericKubernetesResource object) {
-    return NAMESPACED.computeIfAbsent(object.getApiVersion() + "/" + object.getKind(), key -> {
-      APIResource resource = client.getApiResources(object.getApiVersion()).getResources().stream()
-          .filter(r -> r.getKind().equals(object.getKind()) && !r.getName().contains("/"))
-          .findFirst()
-          .orElseThrow(() -> new AssertionError("the API server does not serve " + key));
-      return resource.getNamespaced();
-    });
+    return NAMESPACED.computeIfAbsent(
+        object.getApiVersion() + "/" + object.getKind(),
+        key -> {
+          APIResource resource =
+              client.getApiResources(object.getApiVersion()).getResources().stream()
+                  .filter(r -> r.getKind().equals(object.getKind()) && !r.getName().contains("/"))
+                  .findFirst()
+                  .orElseThrow(() -> new AssertionError("the API server does not serve " + key));
+          return resource.getNamespaced();
+        });
   }
 }

@@ -11,19 +11,24 @@ final class RepoPaths {
 
   private RepoPaths() {}
 
-  /** The repository root: {@code -Dpackaging.repoRoot}, else the first parent holding the Dockerfile. */
+  /**
+   * The repository root: {@code -Dpackaging.repoRoot}, else the first parent holding the
+   * Dockerfile.
+   */
   static Path root() {
     String property = System.getProperty("packaging.repoRoot");
     if (property != null) {
       return Path.of(property).toAbsolutePath().normalize();
     }
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.isRegularFile(p.resolve("Dockerfile")) && Files.isDirectory(p.resolve("packaging"))) {
+      if (Files.isRegularFile(p.resolve("Dockerfile"))
+          && Files.isDirectory(p.resolve("packaging"))) {
         return p;
       }
     }
     throw new IllegalStateException(
-        "cannot find the repository root above " + Path.of("").toAbsolutePath()
+        "cannot find the repository root above "
+            + Path.of("").toAbsolutePath()
             + ": run from the repository or set -Dpackaging.repoRoot");
   }
 

@@ -24,10 +24,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * One local control plane for every packaging IT in the JVM (failsafe runs them in one fork):
- * started by the first class that asks, closed when JUnit's root context closes. It comes with
- * the DqliteCluster CRD and the test's ServiceMonitor/PodMonitor CRDs created for real and
- * Established, and the namespaces the renders and examples use. Inject it into a static
- * {@code @BeforeAll} method with {@code @ExtendWith(SharedControlPlane.Resolver.class)}.
+ * started by the first class that asks, closed when JUnit's root context closes. It comes with the
+ * DqliteCluster CRD and the test's ServiceMonitor/PodMonitor CRDs created for real and Established,
+ * and the namespaces the renders and examples use. Inject it into a static {@code @BeforeAll}
+ * method with {@code @ExtendWith(SharedControlPlane.Resolver.class)}.
  *
  * <p>Aborts the asking class, printing why, when the control-plane binaries are not built ({@code
  * make k8s-binaries}; {@code make test} builds them first).
@@ -39,8 +39,10 @@ final class SharedControlPlane implements ExtensionContext.Store.CloseableResour
   static final String EXAMPLES_NAMESPACE = "examples";
 
   final LocalControlPlane controlPlane;
+
   /** Admin client without retries (see {@link #clientFor}). */
   final KubernetesClient client;
+
   final Path binDir;
 
   private SharedControlPlane(LocalControlPlane controlPlane, Path binDir) {
@@ -70,8 +72,9 @@ final class SharedControlPlane implements ExtensionContext.Store.CloseableResour
       Optional<String> missing = Prerequisites.missing("helm");
       skipUnless(caller, missing.isEmpty(), "no local control plane: " + missing.orElse(""));
       Path binDir = Prerequisites.binDir();
-      store(context).getOrComputeIfAbsent(
-          SharedControlPlane.class, k -> start(binDir), SharedControlPlane.class);
+      store(context)
+          .getOrComputeIfAbsent(
+              SharedControlPlane.class, k -> start(binDir), SharedControlPlane.class);
     }
 
     @Override
@@ -104,12 +107,14 @@ final class SharedControlPlane implements ExtensionContext.Store.CloseableResour
   private void installCrdsAndNamespaces() throws IOException {
     Crds.applyAndAwaitEstablished(client, RepoPaths.crd());
     for (JsonNode doc : Yaml.documents(MONITORING_CRDS)) {
-      Crds.applyAndAwaitEstablished(client,
+      Crds.applyAndAwaitEstablished(
+          client,
           client.getKubernetesSerialization().convertValue(doc, CustomResourceDefinition.class));
     }
-    for (String ns : List.of(ChartRender.NAMESPACE, EXAMPLES_NAMESPACE, "team-a", "team-b",
-        "monitoring")) {
-      client.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+    for (String ns :
+        List.of(ChartRender.NAMESPACE, EXAMPLES_NAMESPACE, "team-a", "team-b", "monitoring")) {
+      client
+          .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
           .create();
     }
   }

@@ -57,7 +57,8 @@ final class Yaml {
   }
 
   static Optional<JsonNode> find(List<JsonNode> docs, String kind, String name) {
-    return ofKind(docs, kind).filter(d -> name.equals(d.path("metadata").path("name").asText()))
+    return ofKind(docs, kind)
+        .filter(d -> name.equals(d.path("metadata").path("name").asText()))
         .findFirst();
   }
 
@@ -65,7 +66,9 @@ final class Yaml {
   static String id(JsonNode doc) {
     JsonNode meta = doc.path("metadata");
     String ns = meta.path("namespace").asText("");
-    return doc.path("kind").asText() + "/" + (ns.isEmpty() ? "" : ns + "/")
+    return doc.path("kind").asText()
+        + "/"
+        + (ns.isEmpty() ? "" : ns + "/")
         + meta.path("name").asText();
   }
 }

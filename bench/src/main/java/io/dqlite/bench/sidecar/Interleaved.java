@@ -40,8 +40,14 @@ final class Interleaved {
    * @param slice how long one path runs before the next takes its turn
    * @param kind what each write is
    */
-  record Options(List<Path> paths, int workers, Duration warmup, Duration duration,
-      Duration slice, long seed, Writer.Kind kind) {}
+  record Options(
+      List<Path> paths,
+      int workers,
+      Duration warmup,
+      Duration duration,
+      Duration slice,
+      long seed,
+      Writer.Kind kind) {}
 
   /** What one path measured, and the CPU milliseconds charged to it per sampled process. */
   record PathOutcome(Path path, WriteLoad.Outcome outcome, Map<String, Long> cpuMillis) {}
@@ -56,11 +62,14 @@ final class Interleaved {
       throws SQLException, InterruptedException {
     int p = options.paths().size();
     List<List<Writer>> writers = new ArrayList<>();
-    ExecutorService pool = Executors.newFixedThreadPool(options.workers(), r -> {
-      Thread t = new Thread(r, "sidecar-bench-worker");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            options.workers(),
+            r -> {
+              Thread t = new Thread(r, "sidecar-bench-worker");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       for (int i = 0; i < p; i++) {
         DqliteDataSource ds = new DqliteDataSource(options.paths().get(i).url());
@@ -87,8 +96,7 @@ final class Interleaved {
         cpu.add(new LinkedHashMap<>());
       }
       long sliceNanos = options.slice().toNanos();
-      int rounds = (int) Math.max(1,
-          (options.duration().toNanos() + sliceNanos - 1) / sliceNanos);
+      int rounds = (int) Math.max(1, (options.duration().toNanos() + sliceNanos - 1) / sliceNanos);
       for (int r = 0; r < rounds; r++) {
         for (int k = 0; k < p; k++) {
           int i = (r + k) % p;
@@ -106,8 +114,9 @@ final class Interleaved {
       }
       List<PathOutcome> out = new ArrayList<>();
       for (int i = 0; i < p; i++) {
-        out.add(new PathOutcome(options.paths().get(i), outcome(writers.get(i), nanos[i] / 1e9),
-            cpu.get(i)));
+        out.add(
+            new PathOutcome(
+                options.paths().get(i), outcome(writers.get(i), nanos[i] / 1e9), cpu.get(i)));
       }
       return out;
     } finally {
@@ -119,17 +128,20 @@ final class Interleaved {
   }
 
   /** Runs the writers for {@code d}; returns the slice's time, until its last write ended. */
-  private static long slice(ExecutorService pool, List<Writer> writers, Duration d,
-      boolean measured) throws InterruptedException {
+  private static long slice(
+      ExecutorService pool, List<Writer> writers, Duration d, boolean measured)
+      throws InterruptedException {
     long start = System.nanoTime();
     long end = start + d.toNanos();
     List<Future<?>> running = new ArrayList<>();
     for (Writer w : writers) {
-      running.add(pool.submit(() -> {
-        while (System.nanoTime() < end) {
-          w.write(measured);
-        }
-      }));
+      running.add(
+          pool.submit(
+              () -> {
+                while (System.nanoTime() < end) {
+                  w.write(measured);
+                }
+              }));
     }
     for (Future<?> f : running) {
       try {

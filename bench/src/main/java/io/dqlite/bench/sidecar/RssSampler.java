@@ -24,8 +24,8 @@ final class RssSampler implements AutoCloseable {
    *
    * @param cpuMillis CPU time (user + system) the process used in the measured window, -1 unknown
    */
-  record Summary(String name, long pid, long startKib, long steadyKib, long peakKib,
-      long cpuMillis) {}
+  record Summary(
+      String name, long pid, long startKib, long steadyKib, long peakKib, long cpuMillis) {}
 
   private final Map<String, Long> pids;
   private final long periodMillis;
@@ -37,7 +37,9 @@ final class RssSampler implements AutoCloseable {
   private volatile boolean measuring;
   private volatile boolean stop;
 
-  /** @param pids process name (as reported) → pid */
+  /**
+   * @param pids process name (as reported) → pid
+   */
   RssSampler(Map<String, Long> pids, long periodMillis) {
     this.pids = new LinkedHashMap<>(pids);
     this.periodMillis = periodMillis;
@@ -100,8 +102,12 @@ final class RssSampler implements AutoCloseable {
       OptionalLong kib = read(e.getValue());
       if (kib.isPresent()) {
         synchronized (samples) {
-          samples.get(e.getKey()).add(new long[] {kib.getAsLong(), measuring ? 1 : 0,
-              (System.nanoTime() - started) / 1_000_000});
+          samples
+              .get(e.getKey())
+              .add(
+                  new long[] {
+                    kib.getAsLong(), measuring ? 1 : 0, (System.nanoTime() - started) / 1_000_000
+                  });
         }
       }
     }

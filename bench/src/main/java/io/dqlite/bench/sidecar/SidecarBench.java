@@ -1,14 +1,15 @@
 package io.dqlite.bench.sidecar;
 
 import io.dqlite.bench.KvWorkload;
+import io.dqlite.bench.LoadShape;
 import io.dqlite.client.Client;
-import io.dqlite.client.leader.ConnectorConfig;
-import io.dqlite.client.model.DqliteException;
-import io.dqlite.client.leader.InMemoryNodeStore;
-import io.dqlite.client.model.NodeInfo;
-import io.dqlite.client.model.NodeRole;
 import io.dqlite.client.jdbc.DqliteDataSource;
 import io.dqlite.client.jdbc.DqliteTransactions;
+import io.dqlite.client.leader.ConnectorConfig;
+import io.dqlite.client.leader.InMemoryNodeStore;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import io.dqlite.bench.LoadShape;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -82,8 +82,8 @@ public final class SidecarBench implements Callable<Integer> {
     for (String s : sampler.series()) {
       out.add(String.join("\t", cluster, path, Integer.toString(workers), s));
     }
-    Files.write(file, out, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND);
+    Files.write(
+        file, out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
   static ConnectorConfig adminConfig() {
@@ -110,11 +110,15 @@ public final class SidecarBench implements Callable<Integer> {
     @Option(names = "--path", required = true, description = "Label: how the leader is reached.")
     String path;
 
-    @Option(names = "--rss", defaultValue = "",
+    @Option(
+        names = "--rss",
+        defaultValue = "",
         description = "Processes to sample: name=pid,name=pid (VmRSS every 250 ms).")
     String rss;
 
-    @Option(names = "--rate", defaultValue = "0",
+    @Option(
+        names = "--rate",
+        defaultValue = "0",
         description = "Writes per second, all workers together, paced; 0: unpaced.")
     double rate;
 
@@ -129,21 +133,51 @@ public final class SidecarBench implements Callable<Integer> {
       List<RssSampler.Summary> memory;
       try (RssSampler sampler = new RssSampler(pids, 250)) {
         sampler.start();
-        o = new WriteLoad(new WriteLoad.Options(url, shape.workers,
-            Duration.ofSeconds(shape.warmup), Duration.ofSeconds(shape.duration), shape.seed, rate,
-            write.kind(this)))
-            .run(sampler::measuring);
+        o =
+            new WriteLoad(
+                    new WriteLoad.Options(
+                        url,
+                        shape.workers,
+                        Duration.ofSeconds(shape.warmup),
+                        Duration.ofSeconds(shape.duration),
+                        shape.seed,
+                        rate,
+                        write.kind(this)))
+                .run(sampler::measuring);
         sampler.close();
         memory = sampler.summary();
         writeSeries(series, cluster, path, shape.workers, sampler);
       }
       String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-      System.out.println(new Line.Run(cluster, path, shape.workers, o.seconds(), o.writes(),
-          o.errors(), o.retries(), o.latency().avgMs(), o.latency().p50Ms(), o.latency().p99Ms(),
-          o.latency().maxMs(), load, o.firstError()).toTsv());
+      System.out.println(
+          new Line.Run(
+                  cluster,
+                  path,
+                  shape.workers,
+                  o.seconds(),
+                  o.writes(),
+                  o.errors(),
+                  o.retries(),
+                  o.latency().avgMs(),
+                  o.latency().p50Ms(),
+                  o.latency().p99Ms(),
+                  o.latency().maxMs(),
+                  load,
+                  o.firstError())
+              .toTsv());
       for (RssSampler.Summary s : memory) {
-        System.out.println(new Line.Rss(cluster, path, shape.workers, s.name(), s.pid(),
-            s.startKib(), s.steadyKib(), s.peakKib(), s.cpuMillis()).toTsv());
+        System.out.println(
+            new Line.Rss(
+                    cluster,
+                    path,
+                    shape.workers,
+                    s.name(),
+                    s.pid(),
+                    s.startKib(),
+                    s.steadyKib(),
+                    s.peakKib(),
+                    s.cpuMillis())
+                .toTsv());
       }
       return 0;
     }
@@ -168,7 +202,9 @@ public final class SidecarBench implements Callable<Integer> {
     @Option(names = "--slice-ms", defaultValue = "2000", description = "One turn, milliseconds.")
     long sliceMillis;
 
-    @Option(names = "--rss", defaultValue = "",
+    @Option(
+        names = "--rss",
+        defaultValue = "",
         description = "Processes to sample: name=pid,name=pid (VmRSS every 250 ms, CPU per slice).")
     String rss;
 
@@ -192,10 +228,17 @@ public final class SidecarBench implements Callable<Integer> {
       String label = String.join("+", ps.stream().map(Interleaved.Path::name).toList());
       try (RssSampler sampler = new RssSampler(pids, 250)) {
         sampler.start();
-        outcomes = new Interleaved(new Interleaved.Options(ps, shape.workers,
-            Duration.ofSeconds(shape.warmup), Duration.ofSeconds(shape.duration),
-            Duration.ofMillis(sliceMillis), shape.seed, write.kind(this)))
-            .run(pids, sampler::measuring);
+        outcomes =
+            new Interleaved(
+                    new Interleaved.Options(
+                        ps,
+                        shape.workers,
+                        Duration.ofSeconds(shape.warmup),
+                        Duration.ofSeconds(shape.duration),
+                        Duration.ofMillis(sliceMillis),
+                        shape.seed,
+                        write.kind(this)))
+                .run(pids, sampler::measuring);
         sampler.close();
         memory = sampler.summary();
         writeSeries(series, cluster, label, shape.workers, sampler);
@@ -203,13 +246,35 @@ public final class SidecarBench implements Callable<Integer> {
       String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
       for (Interleaved.PathOutcome po : outcomes) {
         WriteLoad.Outcome o = po.outcome();
-        System.out.println(new Line.Run(cluster, po.path().name(), shape.workers, o.seconds(),
-            o.writes(), o.errors(), o.retries(), o.latency().avgMs(), o.latency().p50Ms(),
-            o.latency().p99Ms(), o.latency().maxMs(), load, o.firstError()).toTsv());
+        System.out.println(
+            new Line.Run(
+                    cluster,
+                    po.path().name(),
+                    shape.workers,
+                    o.seconds(),
+                    o.writes(),
+                    o.errors(),
+                    o.retries(),
+                    o.latency().avgMs(),
+                    o.latency().p50Ms(),
+                    o.latency().p99Ms(),
+                    o.latency().maxMs(),
+                    load,
+                    o.firstError())
+                .toTsv());
         for (RssSampler.Summary s : memory) {
-          System.out.println(new Line.Rss(cluster, po.path().name(), shape.workers, s.name(),
-              s.pid(), s.startKib(), s.steadyKib(), s.peakKib(),
-              po.cpuMillis().getOrDefault(s.name(), -1L)).toTsv());
+          System.out.println(
+              new Line.Rss(
+                      cluster,
+                      po.path().name(),
+                      shape.workers,
+                      s.name(),
+                      s.pid(),
+                      s.startKib(),
+                      s.steadyKib(),
+                      s.peakKib(),
+                      po.cpuMillis().getOrDefault(s.name(), -1L))
+                  .toTsv());
         }
       }
       return 0;
@@ -233,12 +298,14 @@ public final class SidecarBench implements Callable<Integer> {
       long deadline = System.nanoTime() + Duration.ofSeconds(timeout).toNanos();
       String last = "nothing checked yet";
       while (true) {
-        try (Client c = Client.findLeader(InMemoryNodeStore.of(all.toArray(String[]::new)),
-            config)) {
+        try (Client c =
+            Client.findLeader(InMemoryNodeStore.of(all.toArray(String[]::new)), config)) {
           String leader = c.address();
           List<NodeInfo> members = c.cluster();
-          long voters = members.stream()
-              .filter(n -> n.role() == NodeRole.VOTER && all.contains(n.address())).count();
+          long voters =
+              members.stream()
+                  .filter(n -> n.role() == NodeRole.VOTER && all.contains(n.address()))
+                  .count();
           if (voters == all.size() && everyNodeNames(all, leader, config)) {
             System.out.println(leader);
             return 0;
@@ -283,13 +350,15 @@ public final class SidecarBench implements Callable<Integer> {
       DqliteDataSource ds =
           new DqliteDataSource("jdbc:dqlite://" + String.join(",", split(nodes)) + "/" + database);
       try (Connection c = ds.getConnection()) {
-        DqliteTransactions.inTransaction(c, conn -> {
-          try (Statement s = conn.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS model");
-            s.execute(KvWorkload.SCHEMA);
-          }
-          return null;
-        });
+        DqliteTransactions.inTransaction(
+            c,
+            conn -> {
+              try (Statement s = conn.createStatement()) {
+                s.execute("DROP TABLE IF EXISTS model");
+                s.execute(KvWorkload.SCHEMA);
+              }
+              return null;
+            });
       }
       return 0;
     }
@@ -332,8 +401,11 @@ public final class SidecarBench implements Callable<Integer> {
           lines.add(Line.parse(l));
         }
       }
-      String md = new SidecarReport(lines).markdown(new SidecarReport.Meta(
-          date, commit, machine, loadBefore, loadAfter, command, note));
+      String md =
+          new SidecarReport(lines)
+              .markdown(
+                  new SidecarReport.Meta(
+                      date, commit, machine, loadBefore, loadAfter, command, note));
       System.out.println(md);
       if (doc != null) {
         String text = Files.readString(doc, StandardCharsets.UTF_8);

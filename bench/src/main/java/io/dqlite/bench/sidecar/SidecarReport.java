@@ -19,16 +19,21 @@ final class SidecarReport {
   static final String SIDECAR = "sidecar";
   static final String DEMO = "dqlite-demo";
   static final String DIRECT = "tcp-leader";
+
   /** The load generator's own process, sampled for its CPU time. */
   static final String CLIENT = "client";
+
   static final List<String> SOCKET_PATHS = List.of("socket-non-leader", "socket-leader");
+
   /** Paths of the paced memory runs start with this ("steady:socket-non-leader"). */
   static final String STEADY = "steady:";
+
   /**
    * Paths of the throughput runs whose writes are one auto-commit request start with this
    * ("autocommit:tcp-leader"); the others' writes are three-request transactions.
    */
   static final String AUTOCOMMIT = "autocommit:";
+
   /** The throughput workloads, by path prefix, in the order reported. */
   private static final Map<String, String> WORKLOADS = new java.util.LinkedHashMap<>();
 
@@ -36,21 +41,32 @@ final class SidecarReport {
     WORKLOADS.put("", "transaction");
     WORKLOADS.put(AUTOCOMMIT, "auto-commit");
   }
+
   /** The requirement: the app socket gives at least this share of direct throughput. */
   static final double MIN_RATIO = 0.90;
+
   /** The requirement: a sidecar's resident set under a steady write load, at most. */
   static final long MAX_RSS_KIB = 96 * 1024;
 
   private static final Map<String, String> PATH_NAMES =
       Map.of(
-          "socket-non-leader", "app socket of a non-leader sidecar",
-          "socket-leader", "app socket of the leader's sidecar",
-          DIRECT, "TCP straight to the leader (direct)");
+          "socket-non-leader",
+          "app socket of a non-leader sidecar",
+          "socket-leader",
+          "app socket of the leader's sidecar",
+          DIRECT,
+          "TCP straight to the leader (direct)");
   private static final List<String> NODES = List.of("leader", "follower-a", "follower-b");
 
   /** What the report says about the run besides its lines. */
-  record Meta(String date, String commit, String machine, String loadBefore, String loadAfter,
-      String command, String note) {}
+  record Meta(
+      String date,
+      String commit,
+      String machine,
+      String loadBefore,
+      String loadAfter,
+      String command,
+      String note) {}
 
   private final List<Line.Run> runs = new ArrayList<>();
   private final List<Line.Rss> rss = new ArrayList<>();
@@ -67,9 +83,15 @@ final class SidecarReport {
 
   String markdown(Meta meta) {
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT,
-        "Run %s, commit `%s`; load average (1, 5, 15 min) %s before, %s after; %s.%n%n",
-        meta.date(), meta.commit(), meta.loadBefore(), meta.loadAfter(), meta.machine()));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "Run %s, commit `%s`; load average (1, 5, 15 min) %s before, %s after; %s.%n%n",
+            meta.date(),
+            meta.commit(),
+            meta.loadBefore(),
+            meta.loadAfter(),
+            meta.machine()));
     b.append("Command: ").append(meta.command()).append(". ").append(meta.note()).append("\n\n");
     throughput(b);
     memory(b);
@@ -78,8 +100,9 @@ final class SidecarReport {
   }
 
   private void throughput(StringBuilder b) {
-    b.append("| write | workers | cluster | path | writes/s | avg ms | p50 ms | p99 ms | retried |"
-        + " errors | of direct | load (1 min) |\n");
+    b.append(
+        "| write | workers | cluster | path | writes/s | avg ms | p50 ms | p99 ms | retried |"
+            + " errors | of direct | load (1 min) |\n");
     b.append("|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Map.Entry<String, String> workload : WORKLOADS.entrySet()) {
       String prefix = workload.getKey();
@@ -94,11 +117,22 @@ final class SidecarReport {
             ratio = pct(r.writesPerSecond() / direct.get().writesPerSecond());
           }
           String route = route(r.path());
-          b.append(String.format(Locale.ROOT,
-              "| %s | %d | %s | %s | %.0f | %.2f | %.2f | %.2f | %d | %d | %s | %s |%n",
-              workload.getValue(), w, r.cluster(), PATH_NAMES.getOrDefault(route, route),
-              r.writesPerSecond(), r.avgMs(), r.p50Ms(), r.p99Ms(), r.retries(), r.errors(),
-              ratio, r.load()));
+          b.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %s | %d | %s | %s | %.0f | %.2f | %.2f | %.2f | %d | %d | %s | %s |%n",
+                  workload.getValue(),
+                  w,
+                  r.cluster(),
+                  PATH_NAMES.getOrDefault(route, route),
+                  r.writesPerSecond(),
+                  r.avgMs(),
+                  r.p50Ms(),
+                  r.p99Ms(),
+                  r.retries(),
+                  r.errors(),
+                  ratio,
+                  r.load()));
         }
       }
     }
@@ -123,44 +157,60 @@ final class SidecarReport {
       List<String> how = new ArrayList<>();
       for (Line.Run r : runs) {
         if (r.path().startsWith(STEADY)) {
-          how.add(String.format(Locale.ROOT, "%s through %s: %.0f writes/s for %.0f s",
-              r.cluster(), r.path().substring(STEADY.length()), r.writesPerSecond(),
-              r.seconds()));
+          how.add(
+              String.format(
+                  Locale.ROOT,
+                  "%s through %s: %.0f writes/s for %.0f s",
+                  r.cluster(),
+                  r.path().substring(STEADY.length()),
+                  r.writesPerSecond(),
+                  r.seconds()));
         }
       }
       b.append("Resident memory under the steady write load, each cluster fresh (")
-          .append(String.join("; ", how)).append("). ");
+          .append(String.join("; ", how))
+          .append("). ");
     } else {
       b.append("Resident memory during the runs. ");
     }
-    b.append("VmRSS in MiB, sampled every 250 ms; before: just before the load; steady: median"
-        + " over the measured window; peak: the largest sample.\n\n");
-    b.append("| node | sidecar before | sidecar steady | sidecar peak |"
-        + " dqlite-demo before | dqlite-demo steady | dqlite-demo peak |"
-        + " sidecar − dqlite-demo (steady) |\n");
+    b.append(
+        "VmRSS in MiB, sampled every 250 ms; before: just before the load; steady: median"
+            + " over the measured window; peak: the largest sample.\n\n");
+    b.append(
+        "| node | sidecar before | sidecar steady | sidecar peak |"
+            + " dqlite-demo before | dqlite-demo steady | dqlite-demo peak |"
+            + " sidecar − dqlite-demo (steady) |\n");
     b.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (String node : NODES) {
       b.append("| ").append(node);
       long[] steadies = new long[2];
       int i = 0;
       for (String cluster : List.of(SIDECAR, DEMO)) {
-        List<Line.Rss> of = source.stream()
-            .filter(m -> m.cluster().equals(cluster) && m.node().equals(node)).toList();
+        List<Line.Rss> of =
+            source.stream()
+                .filter(m -> m.cluster().equals(cluster) && m.node().equals(node))
+                .toList();
         long before = of.isEmpty() ? -1 : of.get(0).startKib();
         long steady = of.stream().mapToLong(Line.Rss::steadyKib).max().orElse(-1);
         long peak = of.stream().mapToLong(Line.Rss::peakKib).max().orElse(-1);
         steadies[i++] = steady;
-        b.append(" | ").append(mib(before)).append(" | ").append(mib(steady)).append(" | ")
+        b.append(" | ")
+            .append(mib(before))
+            .append(" | ")
+            .append(mib(steady))
+            .append(" | ")
             .append(mib(peak));
       }
       b.append(" | ")
           .append(steadies[0] < 0 || steadies[1] < 0 ? "-" : difference(steadies[0] - steadies[1]))
           .append(" |\n");
     }
-    b.append("\nEvery run, in order: resident steady / peak MiB, and CPU time (user + system) per"
-        + " write in the measured window, µs:\n\n");
-    b.append("| cluster | path | workers | leader | follower-a | follower-b |"
-        + " CPU leader | CPU follower-a | CPU follower-b | CPU client |\n");
+    b.append(
+        "\nEvery run, in order: resident steady / peak MiB, and CPU time (user + system) per"
+            + " write in the measured window, µs:\n\n");
+    b.append(
+        "| cluster | path | workers | leader | follower-a | follower-b |"
+            + " CPU leader | CPU follower-a | CPU follower-b | CPU client |\n");
     b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     Set<String> seen = new LinkedHashSet<>();
     for (Line.Rss m : nodes().toList()) {
@@ -168,26 +218,35 @@ final class SidecarReport {
       if (!seen.add(key)) {
         continue;
       }
-      b.append("| ").append(m.cluster()).append(" | ").append(m.path()).append(" | ")
+      b.append("| ")
+          .append(m.cluster())
+          .append(" | ")
+          .append(m.path())
+          .append(" | ")
           .append(m.workers());
       List<Optional<Line.Rss>> of = new ArrayList<>();
       List<String> withClient = new ArrayList<>(NODES);
       withClient.add(CLIENT);
       for (String node : withClient) {
-        of.add(rss.stream()
-            .filter(x -> (x.cluster() + "\t" + x.path() + "\t" + x.workers()).equals(key)
-                && x.node().equals(node))
-            .findFirst());
+        of.add(
+            rss.stream()
+                .filter(
+                    x ->
+                        (x.cluster() + "\t" + x.path() + "\t" + x.workers()).equals(key)
+                            && x.node().equals(node))
+                .findFirst());
       }
       for (Optional<Line.Rss> n : of.subList(0, NODES.size())) {
-        b.append(" | ").append(n.map(x -> mib(x.steadyKib()) + " / " + mib(x.peakKib()))
-            .orElse("-"));
+        b.append(" | ")
+            .append(n.map(x -> mib(x.steadyKib()) + " / " + mib(x.peakKib())).orElse("-"));
       }
       long writes = run(m.cluster(), m.path(), m.workers()).map(Line.Run::writes).orElse(0L);
       for (Optional<Line.Rss> n : of) {
-        b.append(" | ").append(n.filter(x -> x.cpuMillis() >= 0 && writes > 0)
-            .map(x -> String.format(Locale.ROOT, "%.0f", x.cpuMillis() * 1000.0 / writes))
-            .orElse("-"));
+        b.append(" | ")
+            .append(
+                n.filter(x -> x.cpuMillis() >= 0 && writes > 0)
+                    .map(x -> String.format(Locale.ROOT, "%.0f", x.cpuMillis() * 1000.0 / writes))
+                    .orElse("-"));
       }
       b.append(" |\n");
     }
@@ -210,9 +269,13 @@ final class SidecarReport {
         }
       }
       if (!ratios.isEmpty()) {
-        b.append("- App socket ≥ 90 % of direct, ").append(workload.getValue())
-            .append(" writes: ").append(allMet ? "**met**" : "**not met**")
-            .append(" (").append(String.join(", ", ratios)).append(").\n");
+        b.append("- App socket ≥ 90 % of direct, ")
+            .append(workload.getValue())
+            .append(" writes: ")
+            .append(allMet ? "**met**" : "**not met**")
+            .append(" (")
+            .append(String.join(", ", ratios))
+            .append(").\n");
       }
     }
     List<Line.Rss> source = memorySource();
@@ -223,12 +286,22 @@ final class SidecarReport {
       Line.Rss s = worstSteady.get();
       b.append("- Sidecar resident ≤ 96 MiB under the steady write load: ")
           .append(s.steadyKib() <= MAX_RSS_KIB ? "**met**" : "**not met**")
-          .append(String.format(Locale.ROOT, " (highest steady %s MiB: %s, %s, %d workers;"
-              + " highest peak %s MiB", mib(s.steadyKib()), s.node(), s.path(), s.workers(),
-              mib(worstPeak.get().peakKib())));
-      demoSteady.ifPresent(d -> b.append("; dqlite-demo's highest steady under the same load ")
-          .append(mib(d.steadyKib())).append(" MiB, so the sidecar's own share is ")
-          .append(difference(s.steadyKib() - d.steadyKib())).append(" MiB"));
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  " (highest steady %s MiB: %s, %s, %d workers;" + " highest peak %s MiB",
+                  mib(s.steadyKib()),
+                  s.node(),
+                  s.path(),
+                  s.workers(),
+                  mib(worstPeak.get().peakKib())));
+      demoSteady.ifPresent(
+          d ->
+              b.append("; dqlite-demo's highest steady under the same load ")
+                  .append(mib(d.steadyKib()))
+                  .append(" MiB, so the sidecar's own share is ")
+                  .append(difference(s.steadyKib() - d.steadyKib()))
+                  .append(" MiB"));
       b.append(").\n");
     }
   }
@@ -256,10 +329,10 @@ final class SidecarReport {
     List<String> paths = new ArrayList<>(SOCKET_PATHS);
     paths.add(DIRECT);
     List<Line.Run> out = new ArrayList<>(runs);
-    out.sort(java.util.Comparator
-        .comparingInt((Line.Run r) -> r.cluster().equals(SIDECAR) ? 0 : 1)
-        .thenComparingInt(
-            r -> paths.indexOf(route(r.path())) < 0 ? 99 : paths.indexOf(route(r.path()))));
+    out.sort(
+        java.util.Comparator.comparingInt((Line.Run r) -> r.cluster().equals(SIDECAR) ? 0 : 1)
+            .thenComparingInt(
+                r -> paths.indexOf(route(r.path())) < 0 ? 99 : paths.indexOf(route(r.path()))));
     return out;
   }
 

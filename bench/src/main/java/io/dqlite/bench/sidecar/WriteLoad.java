@@ -24,7 +24,11 @@ final class WriteLoad {
 
   /** What one run measured. */
   record Outcome(
-      double seconds, long writes, long errors, long retries, LatencyStats latency,
+      double seconds,
+      long writes,
+      long errors,
+      long retries,
+      LatencyStats latency,
       String firstError) {
 
     double writesPerSecond() {
@@ -38,13 +42,18 @@ final class WriteLoad {
    * @param warmup run first, not measured (JIT warm-up); its errors still count
    * @param duration measured time
    * @param seed workers' random seeds derive from it
-   * @param ratePerSecond writes per second of all workers together, paced evenly (a late write
-   *     goes at once, without a burst to catch up beyond it); 0: as fast as they go
+   * @param ratePerSecond writes per second of all workers together, paced evenly (a late write goes
+   *     at once, without a burst to catch up beyond it); 0: as fast as they go
    * @param kind what each write is
    */
   record Options(
-      String url, int workers, Duration warmup, Duration duration, long seed,
-      double ratePerSecond, Writer.Kind kind) {}
+      String url,
+      int workers,
+      Duration warmup,
+      Duration duration,
+      long seed,
+      double ratePerSecond,
+      Writer.Kind kind) {}
 
   private final Options options;
 
@@ -95,8 +104,8 @@ final class WriteLoad {
       }
       measuringStarts.run();
       // Bounded: one write is bounded by the helper's 60 s timeout plus the request timeout.
-      if (!done.await(end - System.nanoTime() + TimeUnit.SECONDS.toNanos(150),
-          TimeUnit.NANOSECONDS)) {
+      if (!done.await(
+          end - System.nanoTime() + TimeUnit.SECONDS.toNanos(150), TimeUnit.NANOSECONDS)) {
         throw new IllegalStateException("workers did not stop within 150 s after the deadline");
       }
       double seconds = (System.nanoTime() - measureFrom) / 1e9;

@@ -12,9 +12,9 @@ import java.util.Random;
 
 /**
  * One worker's connection and its kvwrite: the prepared INSERT OR REPLACE of a key and a 1 KiB
- * value through {@link DqliteTransactions}, as a transaction (lazy BEGIN, the INSERT, COMMIT) or
- * in auto-commit mode, with the latency of every measured write, the retries the helper absorbed
- * and the errors that reached the caller. Used by one thread at a time.
+ * value through {@link DqliteTransactions}, as a transaction (lazy BEGIN, the INSERT, COMMIT) or in
+ * auto-commit mode, with the latency of every measured write, the retries the helper absorbed and
+ * the errors that reached the caller. Used by one thread at a time.
  */
 class Writer implements AutoCloseable {
 
@@ -57,8 +57,7 @@ class Writer implements AutoCloseable {
     int attempts;
     try {
       attempts =
-          kind.mode()
-              .insert(connection, DqliteTransactions.Policy.defaults(), insert, key, value);
+          kind.mode().insert(connection, DqliteTransactions.Policy.defaults(), insert, key, value);
     } catch (SQLException | RuntimeException e) {
       errors++;
       if (firstError == null) {

@@ -24,8 +24,12 @@ class RssSamplerTest {
   void steadyIsTheMedianOfTheMeasuredWindowAndPeakTheLargestOfAll() {
     List<long[]> samples =
         List.of(
-            new long[] {100, 0}, new long[] {500, 0}, // warm-up, peak included
-            new long[] {200, 1}, new long[] {300, 1}, new long[] {250, 1}, new long[] {260, 1});
+            new long[] {100, 0},
+            new long[] {500, 0}, // warm-up, peak included
+            new long[] {200, 1},
+            new long[] {300, 1},
+            new long[] {250, 1},
+            new long[] {260, 1});
     RssSampler.Summary s = RssSampler.summarise("leader", 7, samples, 30);
     assertThat(s.startKib()).isEqualTo(100);
     assertThat(s.steadyKib()).isEqualTo(250); // lower median of 200, 250, 260, 300

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 class SidecarReportTest {
 
   private static Line.Run run(String cluster, String path, int workers, long writes) {
-    return new Line.Run(cluster, path, workers, 10.0, writes, 0, 1, 1.5, 1.4, 3.0, 9.0, "2.50",
-        "-");
+    return new Line.Run(
+        cluster, path, workers, 10.0, writes, 0, 1, 1.5, 1.4, 3.0, 9.0, "2.50", "-");
   }
 
   private static Line.Rss rss(String cluster, String path, String node, long steady, long peak) {
@@ -47,15 +47,18 @@ class SidecarReportTest {
         .contains("| transaction | 1 | sidecar | app socket of a non-leader sidecar | 950 |")
         .contains("| 95.0 % |")
         .contains("| 80.0 % |")
-        .contains("≥ 90 % of direct, transaction writes: **not met** (socket-non-leader 1w 95.0 %,"
-            + " socket-leader 1w 80.0 %)")
+        .contains(
+            "≥ 90 % of direct, transaction writes: **not met** (socket-non-leader 1w 95.0 %,"
+                + " socket-leader 1w 80.0 %)")
         .doesNotContain("auto-commit")
         .contains("| leader | 80 | 90 | 99 | 80 | 120 | 130 |")
         .contains("≤ 96 MiB under the steady write load: **met** (highest steady 90 MiB: leader")
-        .contains("dqlite-demo's highest steady under the same load 120 MiB, so the sidecar's own"
-            + " share is -30 MiB")
+        .contains(
+            "dqlite-demo's highest steady under the same load 120 MiB, so the sidecar's own"
+                + " share is -30 MiB")
         // 1900 ms of CPU over 9500 writes: 200 µs per write
-        .contains("| sidecar | socket-non-leader | 1 | 90 / 99 | 85 / 88 | - | 200 | 200 | - | - |");
+        .contains(
+            "| sidecar | socket-non-leader | 1 | 90 / 99 | 85 / 88 | - | 200 | 200 | - | - |");
   }
 
   @Test
@@ -88,8 +91,9 @@ class SidecarReportTest {
             run("sidecar", "tcp-leader", 1, 10_000),
             rss("sidecar", "tcp-leader", "leader", 200, 220));
     assertThat(md)
-        .contains("each cluster fresh (sidecar through socket-non-leader: 100 writes/s for 10 s;"
-            + " dqlite-demo through tcp-leader: 100 writes/s for 10 s)")
+        .contains(
+            "each cluster fresh (sidecar through socket-non-leader: 100 writes/s for 10 s;"
+                + " dqlite-demo through tcp-leader: 100 writes/s for 10 s)")
         .contains("| leader | 80 | 95 | 97 | 80 | 40 | 45 | 55 |")
         .contains("**met** (highest steady 95 MiB: leader, steady:socket-non-leader")
         .contains("own share is 55 MiB")
@@ -99,12 +103,16 @@ class SidecarReportTest {
 
   @Test
   void rewritesOnlyBetweenTheMarkers() {
-    String doc = "# B\n\n## Sidecar\n\n" + SidecarReport.BEGIN + ": written by x -->\nold\n"
-        + SidecarReport.END + "\n\n## Next\n";
+    String doc =
+        "# B\n\n## Sidecar\n\n"
+            + SidecarReport.BEGIN
+            + ": written by x -->\nold\n"
+            + SidecarReport.END
+            + "\n\n## Next\n";
     String out = SidecarReport.rewrite(doc, "new\n");
-    assertThat(out).contains("written by x -->\nnew\n" + SidecarReport.END + "\n\n## Next\n")
+    assertThat(out)
+        .contains("written by x -->\nnew\n" + SidecarReport.END + "\n\n## Next\n")
         .doesNotContain("old");
-    assertThatThrownBy(() -> SidecarReport.rewrite("# B\n", "x"))
-        .hasMessageContaining("markers");
+    assertThatThrownBy(() -> SidecarReport.rewrite("# B\n", "x")).hasMessageContaining("markers");
   }
 }

@@ -121,8 +121,7 @@ final class Conversions {
   }
 
   /** {@link #toLong}, refused (22003) outside [min, max], the range of Java type {@code type}. */
-  private static long toLongWithin(Object v, long min, long max, String type)
-      throws SQLException {
+  private static long toLongWithin(Object v, long min, long max, String type) throws SQLException {
     long l = toLong(v);
     if (l < min || l > max) {
       throw outOfRange(v, type);

@@ -45,8 +45,8 @@ public final class DqliteConnection implements Connection, SelfWrapper {
 
   /**
    * Frees the session of a connection the application forgot to close once it is unreachable: an
-   * unclosed connection that held the writer turn would otherwise stop every writer of the
-   * database in this JVM for good.
+   * unclosed connection that held the writer turn would otherwise stop every writer of the database
+   * in this JVM for good.
    */
   private static final Cleaner CLEANER = Cleaner.create();
 

@@ -1,7 +1,7 @@
 package io.dqlite.client.jdbc;
 
-import io.dqlite.client.model.NodeInfo;
 import io.dqlite.client.leader.NodeStore;
+import io.dqlite.client.model.NodeInfo;
 import io.dqlite.client.net.Dialer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -36,8 +36,10 @@ public final class DqliteDataSource implements DataSource, SelfWrapper {
   private final NodeStore nodeStore;
   private final Dialer dialer;
   private final String database;
+
   /** A node-store data source's writers queue here; URL connections share a queue per URL. */
   private final WriterQueue writers;
+
   private final Properties properties = new Properties();
   private volatile PrintWriter logWriter;
 
@@ -55,9 +57,9 @@ public final class DqliteDataSource implements DataSource, SelfWrapper {
 
   /**
    * A data source whose connections find the leader among the nodes of {@code nodeStore}, read
-   * afresh at every leader search (so it follows membership changes), and reach every node
-   * through {@code dialer} (e.g. a TLS dialer). Properties are set with {@link #setProperty}; there
-   * is no URL.
+   * afresh at every leader search (so it follows membership changes), and reach every node through
+   * {@code dialer} (e.g. a TLS dialer). Properties are set with {@link #setProperty}; there is no
+   * URL.
    *
    * @param database the database name, without '/'
    */

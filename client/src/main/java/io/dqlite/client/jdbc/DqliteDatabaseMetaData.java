@@ -227,7 +227,6 @@ final class DqliteDatabaseMetaData extends DatabaseCapabilities implements SelfW
     return result(queries.foreignKeys(where, params), MetaDataColumns.FOREIGN_KEYS);
   }
 
-
   @Override
   public ResultSet getTypeInfo() {
     List<Object[]> rows = new ArrayList<>();
@@ -356,10 +355,6 @@ final class DqliteDatabaseMetaData extends DatabaseCapabilities implements SelfW
       String catalog, String schemaPattern, String tableNamePattern, String columnNamePattern) {
     return result(List.of(), MetaDataColumns.PSEUDO_COLUMNS);
   }
-
-
-
-
 
   private ResultSet result(List<Object[]> rows, List<String> columns) {
     return new DqliteResultSet(null, new ListCursor(columns, null, rows), null);

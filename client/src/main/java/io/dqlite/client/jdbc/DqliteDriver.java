@@ -61,8 +61,8 @@ public final class DqliteDriver implements Driver {
   }
 
   /**
-   * Opens a connection that finds the leader among the nodes of {@code store} (read at every
-   * leader search) and reaches them through {@code dialer}.
+   * Opens a connection that finds the leader among the nodes of {@code store} (read at every leader
+   * search) and reaches them through {@code dialer}.
    *
    * @param url what {@link java.sql.DatabaseMetaData#getURL()} reports
    * @param props validated connection properties

@@ -28,7 +28,10 @@ public enum DqliteSqlState {
    * The connection broke while a read-only statement ran or its rows streamed: nothing was changed.
    * The next statement reconnects to the leader.
    */
-  CONNECTION_FAILURE("08006", true, "connection lost during a read, or the request refused by a node that was losing leadership; nothing was changed"),
+  CONNECTION_FAILURE(
+      "08006",
+      true,
+      "connection lost during a read, or the request refused by a node that was losing leadership; nothing was changed"),
   /**
    * A JDBC feature SQLite/dqlite lacks, on a healthy connection. Thrown as {@link
    * java.sql.SQLFeatureNotSupportedException}, but with ODBC's "optional feature not implemented"

@@ -107,7 +107,8 @@ public record DqliteUrl(List<String> addresses, String database, Properties prop
 
   /**
    * The effective properties for a connection whose nodes come from elsewhere than a URL (a {@link
-   * io.dqlite.client.leader.NodeStore}): {@code info} with {@code database} set, validated like a URL's.
+   * io.dqlite.client.leader.NodeStore}): {@code info} with {@code database} set, validated like a
+   * URL's.
    *
    * @throws SQLException with SQLSTATE HY024 for a bad database name or property
    */

@@ -15,13 +15,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * Group commit for the auto-commit writes of one database from this JVM ({@code groupCommit}).
  * dqlite commits one transaction per database at a time, each a raft round trip (the leader's
  * fsync, a quorum's acknowledgement), so N connections that write at once wait up to N rounds in
- * the {@link WriterQueue}. Here the writes that queued while a round was in flight run together,
- * on the connection of one of their writers (the group's leader), as one transaction: {@code BEGIN
+ * the {@link WriterQueue}. Here the writes that queued while a round was in flight run together, on
+ * the connection of one of their writers (the group's leader), as one transaction: {@code BEGIN
  * IMMEDIATE}, each write, {@code COMMIT}. One round for all of them.
  *
  * <p>Every write keeps its own outcome: its update count and rowid, or its own error. A write that
- * fails is taken out and the others run again in a new group (nothing was committed); a group
- * that loses its leader or connection before COMMIT runs again on the new leader, up to {@link
+ * fails is taken out and the others run again in a new group (nothing was committed); a group that
+ * loses its leader or connection before COMMIT runs again on the new leader, up to {@link
  * #MAX_ATTEMPTS} times; a COMMIT in flight when the connection died (08007) fails every write of
  * the group, as it would fail each of them alone. The rules are {@link #fate}, a pure function.
  *
@@ -34,11 +34,11 @@ final class GroupCommit {
   static final int MAX_GROUP = 64;
 
   /**
-   * How long a new leader waits for the writers of the previous group to queue again: writers
-   * that loop (a worker pool, a batch job) come back microseconds after their write returns, and
-   * without the wait the group would leave without them, for a group of one followed by a group
-   * of the rest (each write then waits for two rounds, not one). A lone writer never waits: it
-   * was the whole previous group.
+   * How long a new leader waits for the writers of the previous group to queue again: writers that
+   * loop (a worker pool, a batch job) come back microseconds after their write returns, and without
+   * the wait the group would leave without them, for a group of one followed by a group of the rest
+   * (each write then waits for two rounds, not one). A lone writer never waits: it was the whole
+   * previous group.
    */
   static final long GATHER_NANOS = 200_000;
 
@@ -341,8 +341,8 @@ final class GroupCommit {
   }
 
   /**
-   * The failure as this writer's thread throws it: a failure shared by a group is thrown by
-   * several threads, so each gets its own instance (same class, state, code and message).
+   * The failure as this writer's thread throws it: a failure shared by a group is thrown by several
+   * threads, so each gets its own instance (same class, state, code and message).
    */
   private static SQLException ownCopy(SQLException e) {
     return DqliteSqlState.of(e.getSQLState())

@@ -1,8 +1,8 @@
 package io.dqlite.client.jdbc;
 
-import io.dqlite.client.model.DqliteException;
 import io.dqlite.client.leader.LeaderConnector;
 import io.dqlite.client.leader.NoLeaderException;
+import io.dqlite.client.model.DqliteException;
 import io.dqlite.client.protocol.ProtocolConnection;
 import java.sql.SQLException;
 import org.slf4j.Logger;

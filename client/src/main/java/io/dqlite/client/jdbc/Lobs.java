@@ -13,8 +13,7 @@ final class Lobs {
    */
   static int start(long pos, int length, String what) throws SQLException {
     if (pos < 1 || pos > (long) length + 1) {
-      throw invalid(
-          "position " + pos + " outside the " + what + " (1 to " + (length + 1) + ")");
+      throw invalid("position " + pos + " outside the " + what + " (1 to " + (length + 1) + ")");
     }
     return (int) (pos - 1);
   }

@@ -1,10 +1,10 @@
 package io.dqlite.client.jdbc;
 
+import io.dqlite.client.jdbc.SqlScript.Kind;
+import io.dqlite.client.leader.LeaderConnector;
 import io.dqlite.client.model.DqliteException;
 import io.dqlite.client.model.DqliteTimeoutException;
 import io.dqlite.client.model.ErrorCodes;
-import io.dqlite.client.leader.LeaderConnector;
-import io.dqlite.client.jdbc.SqlScript.Kind;
 import io.dqlite.client.protocol.ExecResult;
 import io.dqlite.client.protocol.ProtocolConnection;
 import io.dqlite.client.protocol.StatementInfo;
@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Leadership lost or connection broken, no transaction open: the connection is dropped and
  *       the next statement reconnects through the {@link LeaderConnector}. The failed statement is
  *       retried once, on the new leader, only when its failure proves it was not applied: the node
- *       answered "not leader" (libdqlite checks leadership before running anything), or refused
- *       it while leadership moved ({@link SqlErrors#isLeaderChangeRefusal}: raft's code 7 leaking
- *       out of libdqlite 1.11.1's barrier, "no database opened"), the statement only reads, or it
- *       is a BEGIN. Otherwise the outcome is unknown: SQLSTATE 08007.
+ *       answered "not leader" (libdqlite checks leadership before running anything), or refused it
+ *       while leadership moved ({@link SqlErrors#isLeaderChangeRefusal}: raft's code 7 leaking out
+ *       of libdqlite 1.11.1's barrier, "no database opened"), the statement only reads, or it is a
+ *       BEGIN. Otherwise the outcome is unknown: SQLSTATE 08007.
  *   <li>The same inside a transaction: the transaction died with the old connection; SQLSTATE
  *       40001, nothing of it was applied (except a COMMIT that failed in flight: 08007; a COMMIT
  *       refused before it ran is 40001, since dqlite replicates a transaction only at commit). A
@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  *       retried safely.
  *   <li>Writers of this JVM queue for the database in the {@link WriterQueue} (unless {@code
  *       writerQueue=false}): a statement that writes waits its turn before it is sent and keeps it
- *       until its transaction ends (an auto-commit write: until it completed). Not getting the
- *       turn within {@code busyTimeout} is a busy error (55006).
+ *       until its transaction ends (an auto-commit write: until it completed). Not getting the turn
+ *       within {@code busyTimeout} is a busy error (55006).
  *   <li>With {@code groupCommit=true}, auto-commit INSERT/UPDATE/DELETE/REPLACE statements that
  *       queue at the same time run as one transaction on one of their connections ({@link
  *       GroupCommit}, whose rules say what each write gets when the group fails).
@@ -63,8 +63,7 @@ final class Session implements AutoCloseable {
   private static final SqlScript.Statement PING = SqlScript.split("SELECT 1").get(0);
   private static final SqlScript.Statement BEGIN_DEFERRED =
       SqlScript.split("BEGIN DEFERRED").get(0);
-  static final SqlScript.Statement BEGIN_IMMEDIATE =
-      SqlScript.split("BEGIN IMMEDIATE").get(0);
+  static final SqlScript.Statement BEGIN_IMMEDIATE = SqlScript.split("BEGIN IMMEDIATE").get(0);
   private static final SqlScript.Statement BEGIN_EXCLUSIVE =
       SqlScript.split("BEGIN EXCLUSIVE").get(0);
 
@@ -102,7 +101,9 @@ final class Session implements AutoCloseable {
   /** The connection ran a statement that changed its own state: it stays out of group commits. */
   private boolean privateState;
 
-  /** @param writers the queue this connection's writers wait in, or null for none */
+  /**
+   * @param writers the queue this connection's writers wait in, or null for none
+   */
   Session(LeaderConnector connector, String database, Settings settings, WriterQueue writers) {
     this.link = new LeaderLink(connector, database);
     this.database = database;
@@ -229,9 +230,9 @@ final class Session implements AutoCloseable {
 
   /**
    * Whether {@code statement} may run in a {@link GroupCommit}: {@code groupCommit} is on, it is a
-   * plain INSERT, UPDATE, DELETE or REPLACE in auto-commit mode with no transaction open, and
-   * this connection never changed its own state (a PRAGMA assignment, ATTACH, a TEMP object), so
-   * that running it on another connection of the group gives the same result.
+   * plain INSERT, UPDATE, DELETE or REPLACE in auto-commit mode with no transaction open, and this
+   * connection never changed its own state (a PRAGMA assignment, ATTACH, a TEMP object), so that
+   * running it on another connection of the group gives the same result.
    */
   boolean groupable(SqlScript.Statement statement) {
     return settings.groupCommit()
@@ -309,8 +310,7 @@ final class Session implements AutoCloseable {
       ProtocolConnection c = link();
       long start = System.nanoTime();
       try {
-        c.setRequestTimeout(
-            FailoverErrors.effectiveTimeout(settings.requestTimeout(), timeout));
+        c.setRequestTimeout(FailoverErrors.effectiveTimeout(settings.requestTimeout(), timeout));
         link.clearCanceled();
         T result = request.run(c, link.db(), link.generation());
         trace(statement, c, start, null);
@@ -399,8 +399,8 @@ final class Session implements AutoCloseable {
   }
 
   /**
-   * Gives back a statement that is no longer used: kept in the statement cache, or finalized if
-   * its connection is still the current one; best effort.
+   * Gives back a statement that is no longer used: kept in the statement cache, or finalized if its
+   * connection is still the current one; best effort.
    */
   void finalizeStatement(Prepared prepared) {
     ProtocolConnection c = link.current();
@@ -532,8 +532,8 @@ final class Session implements AutoCloseable {
   /**
    * Frees what a connection the application dropped without closing still holds, without any
    * request: the writer turn goes to the next writer, and closing the socket makes the node roll
-   * back a transaction left open. Runs on the cleaner's thread once the {@link DqliteConnection}
-   * is unreachable; its last statement may still be finishing on the application's thread.
+   * back a transaction left open. Runs on the cleaner's thread once the {@link DqliteConnection} is
+   * unreachable; its last statement may still be finishing on the application's thread.
    *
    * @return whether the session was still open (and so had leaked)
    */

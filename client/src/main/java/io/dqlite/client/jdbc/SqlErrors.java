@@ -33,8 +33,8 @@ final class SqlErrors {
 
   /**
    * Whether a failure response means that libdqlite refused the request because leadership was
-   * moving or had moved away, <em>before</em> running anything. Such a request was not applied,
-   * and the connection is useless: the session reconnects to the new leader.
+   * moving or had moved away, <em>before</em> running anything. Such a request was not applied, and
+   * the connection is useless: the session reconnects to the new leader.
    *
    * <ul>
    *   <li>Code 7 or 8 with any text but SQLite's own for those codes: libdqlite 1.11.1's exec path
@@ -46,8 +46,8 @@ final class SqlErrors {
    *   <li>Code 12 (SQLITE_NOTFOUND) "no database opened", or the node's "no statement with id":
    *       after a leadership loss libdqlite closes the connection's leader state, so the database
    *       and its statements are gone. go-dqlite 1.11 treats every SQLITE_NOTFOUND as a bad
-   *       connection. The client's own refusal of a finalized statement id (which says "not
-   *       sent") is not one.
+   *       connection. The client's own refusal of a finalized statement id (which says "not sent")
+   *       is not one.
    * </ul>
    */
   static boolean isLeaderChangeRefusal(long code, String message) {
@@ -189,8 +189,7 @@ final class SqlErrors {
           case RESTART, ROLLED_BACK ->
               "; the connection was dropped and the open transaction rolled back with it";
         };
-    return create(
-        state, e.getMessage() + consequence + ". Statement: " + abbreviate(sql), 0, e);
+    return create(state, e.getMessage() + consequence + ". Statement: " + abbreviate(sql), 0, e);
   }
 
   /** "{node message} (node ADDRESS, code N) in: SQL". Plus a hint for the states that need one. */
@@ -232,9 +231,9 @@ final class SqlErrors {
   }
 
   /**
-   * What a busy answer means and what helps. SQLITE_BUSY_SNAPSHOT (517) is not a lock held now:
-   * the transaction read an older version of the database than the one it must write to, so no
-   * waiting can let its write through; only the whole transaction, begun again, can.
+   * What a busy answer means and what helps. SQLITE_BUSY_SNAPSHOT (517) is not a lock held now: the
+   * transaction read an older version of the database than the one it must write to, so no waiting
+   * can let its write through; only the whole transaction, begun again, can.
    */
   static String busyHint(long code) {
     if (code == ErrorCodes.SQLITE_BUSY_SNAPSHOT) {

@@ -19,7 +19,9 @@ final class StatementCache<S> {
   private final int capacity;
   private final LinkedHashMap<String, S> idle = new LinkedHashMap<>(16, 0.75f, true);
 
-  /** @param capacity idle statements kept at most; 0 keeps none */
+  /**
+   * @param capacity idle statements kept at most; 0 keeps none
+   */
   StatementCache(int capacity) {
     if (capacity < 0) {
       throw new IllegalArgumentException("capacity must be >= 0, got " + capacity);

@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>A permit, not a lock: a JDBC connection may commit on another thread than the one that wrote.
  * Waiting is bounded by {@code busyTimeout}: a writer that does not get the permit in time fails
- * with 55006, as it would with SQLite's own busy answer, so that two connections used by one
- * thread cannot deadlock.
+ * with 55006, as it would with SQLite's own busy answer, so that two connections used by one thread
+ * cannot deadlock.
  */
 final class WriterQueue {
 
@@ -105,7 +105,9 @@ final class WriterQueue {
     private final WriterQueue queue;
     private final AtomicBoolean held = new AtomicBoolean();
 
-    /** @param queue the queue, or null when writers are not queued */
+    /**
+     * @param queue the queue, or null when writers are not queued
+     */
     Turn(WriterQueue queue) {
       this.queue = queue;
     }

@@ -1,10 +1,10 @@
 package io.dqlite.client.leader;
 
-import io.dqlite.client.model.NodeInfo;
-import io.dqlite.client.model.NodeRole;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -30,10 +30,10 @@ import java.util.regex.Pattern;
  * <p>The format: a sequence of mappings with the keys {@code ID} (unsigned 64-bit decimal), {@code
  * Address} and {@code Role} (0 voter, 1 stand-by, 2 spare), accepted in any order, unknown keys
  * ignored, a missing ID or Role read as 0 (go-dqlite's zero values); unlike go-dqlite, an entry
- * without an Address is refused as corrupt. Written as go-dqlite writes it (yaml.v2): keys in the order Address, ID, Role, strings
- * quoted only where YAML needs it ({@code '[::1]:9001'}, {@code '@name'}), mode 0600, atomically
- * (temporary file in the same directory, fsync, rename). The static helpers serve the App's {@code
- * info.yaml} too, a single mapping of the same keys.
+ * without an Address is refused as corrupt. Written as go-dqlite writes it (yaml.v2): keys in the
+ * order Address, ID, Role, strings quoted only where YAML needs it ({@code '[::1]:9001'}, {@code
+ * '@name'}), mode 0600, atomically (temporary file in the same directory, fsync, rename). The
+ * static helpers serve the App's {@code info.yaml} too, a single mapping of the same keys.
  */
 public final class YamlNodeStore implements NodeStore {
 

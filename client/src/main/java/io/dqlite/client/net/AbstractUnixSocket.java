@@ -121,7 +121,9 @@ public final class AbstractUnixSocket implements Transport {
    * that asks: small for small messages, grown once for large ones.
    */
   private static ByteBuffer sized(ByteBuffer current, int want) {
-    return current != null && current.capacity() >= want ? current : ByteBuffer.allocateDirect(want);
+    return current != null && current.capacity() >= want
+        ? current
+        : ByteBuffer.allocateDirect(want);
   }
 
   private final class In extends InputStream {

@@ -9,8 +9,8 @@ import java.util.Arrays;
  *
  * <p>Text is strict UTF-8 by default (answers a client acts on). {@link #lenient} reads it as
  * libdqlite does, without validation, malformed bytes becoming U+FFFD: for requests, which a node
- * accepts whatever their text bytes (SQLite stores them) and which a proxy inspects but forwards
- * as they came.
+ * accepts whatever their text bytes (SQLite stores them) and which a proxy inspects but forwards as
+ * they came.
  */
 public final class BodyReader {
 

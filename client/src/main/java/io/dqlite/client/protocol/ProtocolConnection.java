@@ -288,7 +288,9 @@ public final class ProtocolConnection implements AutoCloseable {
   public synchronized void add(long id, String nodeAddress) throws DqliteException {
     if (id == 0) {
       throw new IllegalArgumentException(
-          "node id 0 is not a valid raft id (adding " + nodeAddress + "): libdqlite 1.18.1 aborts"
+          "node id 0 is not a valid raft id (adding "
+              + nodeAddress
+              + "): libdqlite 1.18.1 aborts"
               + " on it; give the id from the node's info.yaml");
     }
     call(new AddRequest(id, nodeAddress), EmptyResponse.class);

@@ -42,8 +42,8 @@ public sealed interface Request
   }
 
   /**
-   * Decodes a request body. Its text is not validated as UTF-8, as libdqlite does not: a proxy
-   * must not refuse what a node accepts.
+   * Decodes a request body. Its text is not validated as UTF-8, as libdqlite does not: a proxy must
+   * not refuse what a node accepts.
    *
    * @throws ProtocolException for an unknown type or a malformed body
    */

@@ -16,14 +16,14 @@ import org.slf4j.LoggerFactory;
  * same mechanism for every transport (TCP, unix sockets, TLS), including writes, which the JDK
  * cannot time out. One shared daemon thread serves every connection.
  *
- * <p>Arming is cheap because it happens for every request: the guard goes into a concurrent set
- * and nothing else. The thread sweeps the set at least every {@link #TICK} while guards are armed
- * (and sooner when one expires earlier), and parks when none is. Only a request whose timeout is
- * shorter than the tick, or the first one after an idle period, wakes it up. A deadline therefore
- * fires up to one tick late, which request timeouts of seconds do not notice. (The previous design
- * scheduled and cancelled a task on a {@code ScheduledThreadPoolExecutor} per request: each new
- * task became the head of its queue and woke the timer thread, a context switch per request, about
- * 10 µs of CPU each on a busy machine.)
+ * <p>Arming is cheap because it happens for every request: the guard goes into a concurrent set and
+ * nothing else. The thread sweeps the set at least every {@link #TICK} while guards are armed (and
+ * sooner when one expires earlier), and parks when none is. Only a request whose timeout is shorter
+ * than the tick, or the first one after an idle period, wakes it up. A deadline therefore fires up
+ * to one tick late, which request timeouts of seconds do not notice. (The previous design scheduled
+ * and cancelled a task on a {@code ScheduledThreadPoolExecutor} per request: each new task became
+ * the head of its queue and woke the timer thread, a context switch per request, about 10 µs of CPU
+ * each on a busy machine.)
  *
  * <p>The sweeper never runs an expiry action itself: it hands it to a pool of daemon threads.
  * Closing a socket can block: an {@code SSLSocket} sends its close_notify under the lock that a

@@ -159,8 +159,12 @@ class FrameworkTransactionsIT {
         for (int t = 0; t < WRITERS; t++) {
           try (ResultSet rs =
               s.executeQuery(
-                  "SELECT (SELECT n FROM counter WHERE id = " + t + "),"
-                      + " (SELECT count(DISTINCT seq) FROM log WHERE thread = " + t + ")")) {
+                  "SELECT (SELECT n FROM counter WHERE id = "
+                      + t
+                      + "),"
+                      + " (SELECT count(DISTINCT seq) FROM log WHERE thread = "
+                      + t
+                      + ")")) {
             rs.next();
             assertThat(rs.getLong(1)).as("counter of thread %d", t).isEqualTo(TRANSACTIONS);
             assertThat(rs.getLong(2)).as("log rows of thread %d", t).isEqualTo(TRANSACTIONS);
@@ -213,9 +217,8 @@ class FrameworkTransactionsIT {
   }
 
   /**
-   * A read-only transaction runs while another connection of the same thread holds the writer
-   * turn: if it waited for the turn, it would fail after busyTimeout (as the second, writing one
-   * does).
+   * A read-only transaction runs while another connection of the same thread holds the writer turn:
+   * if it waited for the turn, it would fail after busyTimeout (as the second, writing one does).
    */
   @Test
   void readOnlyTransactionsDoNotWaitForTheWriterTurn() throws Exception {

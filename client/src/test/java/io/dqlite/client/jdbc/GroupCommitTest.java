@@ -145,8 +145,7 @@ class GroupCommitTest {
   }
 
   @Test
-  void writesQueuedBehindTheGroupInFlightRunAsTheNextGroupEachWithItsOwnResult()
-      throws Exception {
+  void writesQueuedBehindTheGroupInFlightRunAsTheNextGroupEachWithItsOwnResult() throws Exception {
     List<List<Integer>> groups = new CopyOnWriteArrayList<>();
     CountDownLatch gate = new CountDownLatch(1);
     GroupCommit.Runner runner = recording(groups, gate, GroupCommitTest::allSucceed);
@@ -213,8 +212,7 @@ class GroupCommitTest {
     List<List<Integer>> groups = new CopyOnWriteArrayList<>();
     CountDownLatch gate = new CountDownLatch(1);
     SQLException unknown = new SQLException("COMMIT failed in flight", "08007", 0);
-    GroupCommit.Runner runner =
-        commitFailing(groups, gate, unknown, GroupCommitTest::allSucceed);
+    GroupCommit.Runner runner = commitFailing(groups, gate, unknown, GroupCommitTest::allSucceed);
 
     List<Future<ExecResult>> futures = queueBehindTheFirst(runner, groups, 1, 2);
     gate.countDown();

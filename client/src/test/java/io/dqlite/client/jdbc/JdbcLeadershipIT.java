@@ -58,7 +58,10 @@ class JdbcLeadershipIT {
       assertThat(client.address()).isEqualTo(from);
       NodeInfo target =
           client.cluster().stream()
-              .filter(n -> !n.address().equals(from) && n.role() == io.dqlite.client.model.NodeRole.VOTER)
+              .filter(
+                  n ->
+                      !n.address().equals(from)
+                          && n.role() == io.dqlite.client.model.NodeRole.VOTER)
               .findFirst()
               .orElseThrow();
       client.transfer(target.id());
@@ -203,9 +206,9 @@ class JdbcLeadershipIT {
   }
 
   /**
-   * After {@code leader} was killed under writers of rows 1..total: every row is acknowledged or
-   * of unknown outcome (a COMMIT in flight), few are unknown, the connection moved to a new
-   * leader, every acknowledged row is there, and every other row there is an unknown one.
+   * After {@code leader} was killed under writers of rows 1..total: every row is acknowledged or of
+   * unknown outcome (a COMMIT in flight), few are unknown, the connection moved to a new leader,
+   * every acknowledged row is there, and every other row there is an unknown one.
    */
   private static void assertNoAcknowledgedRowLost(
       Connection c,

@@ -87,10 +87,11 @@ class LeaderChangeRefusalTest {
   @Test
   void aCommitRefusedWithRaftCode7IsRolledBackAndRetriedByDqliteTransactions() throws Exception {
     try (FakePeer peer =
-        node((n, sql) ->
-            n == 1 && sql.startsWith("COMMIT")
-                ? new FailureResponse(7, "no more rows available")
-                : ok())) {
+        node(
+            (n, sql) ->
+                n == 1 && sql.startsWith("COMMIT")
+                    ? new FailureResponse(7, "no more rows available")
+                    : ok())) {
       AtomicInteger dials = new AtomicInteger();
       DqliteDataSource ds = dataSource(peer, dials);
       AtomicInteger attempts = new AtomicInteger();
@@ -116,10 +117,11 @@ class LeaderChangeRefusalTest {
   @Test
   void theRefusedCommitItselfSays40001AndTheConnectionMovesOn() throws Exception {
     try (FakePeer peer =
-        node((n, sql) ->
-            n == 1 && sql.startsWith("COMMIT")
-                ? new FailureResponse(7, "no more rows available")
-                : ok())) {
+        node(
+            (n, sql) ->
+                n == 1 && sql.startsWith("COMMIT")
+                    ? new FailureResponse(7, "no more rows available")
+                    : ok())) {
       try (Connection conn = dataSource(peer, new AtomicInteger()).getConnection()) {
         conn.setAutoCommit(false);
         try (Statement s = conn.createStatement()) {
@@ -146,15 +148,14 @@ class LeaderChangeRefusalTest {
   void noDatabaseOpenedOnTheOldConnectionIsABadConnectionAndTheStatementIsRetried()
       throws Exception {
     try (FakePeer peer =
-        node((n, sql) ->
-            n == 1 ? new FailureResponse(12, "no database opened") : ok())) {
+        node((n, sql) -> n == 1 ? new FailureResponse(12, "no database opened") : ok())) {
       try (Connection conn = dataSource(peer, new AtomicInteger()).getConnection();
           Statement s = conn.createStatement()) {
         assertThat(s.executeUpdate("INSERT INTO t(v) VALUES (1)")).isEqualTo(1);
       }
       assertThat(connections).hasValue(2);
-      assertThat(statements).containsExactly("1: INSERT INTO t(v) VALUES (1)",
-          "2: INSERT INTO t(v) VALUES (1)");
+      assertThat(statements)
+          .containsExactly("1: INSERT INTO t(v) VALUES (1)", "2: INSERT INTO t(v) VALUES (1)");
     }
   }
 

@@ -49,15 +49,14 @@ class PoolFatalStatesTest {
   @Test
   void hikariListIsTheOneTheseChoicesWereMadeAgainst() {
     assertThat(hikariStates)
-        .containsExactlyInAnyOrder(
-            "0A000", "57P01", "57P02", "57P03", "01002", "JZ0C0", "JZ0C1");
+        .containsExactlyInAnyOrder("0A000", "57P01", "57P02", "57P03", "01002", "JZ0C0", "JZ0C1");
     assertThat(hikariCodes).containsExactlyInAnyOrder(500150, 2399, 1105);
   }
 
   /**
    * Each state, and whether the connection that raised it is unusable (then eviction is right).
-   * UNABLE_TO_CONNECT: no leader reached, the connection holds no link. The 08006/08007 states:
-   * the protocol connection was dropped, and the pool replacing it costs what the driver's own
+   * UNABLE_TO_CONNECT: no leader reached, the connection holds no link. The 08006/08007 states: the
+   * protocol connection was dropped, and the pool replacing it costs what the driver's own
    * reconnect would. Every other state is raised by a connection that goes on working.
    */
   private static final Map<DqliteSqlState, Boolean> UNUSABLE = new EnumMap<>(DqliteSqlState.class);
@@ -82,9 +81,11 @@ class PoolFatalStatesTest {
   @Test
   void noSqliteResultCodeIsAFatalVendorCode() {
     // SQLite's primary codes are 0 to 28, 100 and 101; extended codes add (n << 8).
-    for (int primary : java.util.stream.IntStream.concat(
-            java.util.stream.IntStream.rangeClosed(0, 28), java.util.stream.IntStream.of(100, 101))
-        .toArray()) {
+    for (int primary :
+        java.util.stream.IntStream.concat(
+                java.util.stream.IntStream.rangeClosed(0, 28),
+                java.util.stream.IntStream.of(100, 101))
+            .toArray()) {
       for (int ext = 0; ext < 64; ext++) {
         int code = primary | (ext << 8);
         DqliteSqlState state = SqlErrors.stateFor(code, "x");

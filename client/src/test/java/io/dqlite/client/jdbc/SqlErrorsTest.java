@@ -54,8 +54,7 @@ class SqlErrorsTest {
   void aStaleSnapshotSaysWhatHappenedAndThatOnlyRetryingTheTransactionHelps() {
     SQLException stale =
         SqlErrors.from(
-            new DqliteException(517, "database is locked", "10.0.0.1:9001"),
-            "UPDATE t SET a = 1");
+            new DqliteException(517, "database is locked", "10.0.0.1:9001"), "UPDATE t SET a = 1");
     assertThat(stale.getSQLState()).isEqualTo("55006");
     assertThat(stale.getErrorCode()).isEqualTo(517);
     assertThat(stale.getMessage())

@@ -43,8 +43,7 @@ class TlsPropertiesTest {
     Path missing = dir.resolve("client.pem");
     assertThatThrownBy(
             () ->
-                Settings.dialer(
-                    props("tlsCert", missing.toString(), "tlsKey", "k", "tlsCa", "c")))
+                Settings.dialer(props("tlsCert", missing.toString(), "tlsKey", "k", "tlsCa", "c")))
         .hasFieldOrPropertyWithValue("SQLState", "HY024")
         .hasMessageContaining(missing + ": no such file");
   }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A connection the application drops without closing it, in the middle of a write transaction,
- * holds the writer turn; once it is garbage-collected the turn must go to the next writer, or
- * every writer of the database in this JVM would wait (and fail with 55006) forever.
+ * holds the writer turn; once it is garbage-collected the turn must go to the next writer, or every
+ * writer of the database in this JVM would wait (and fail with 55006) forever.
  */
 class WriterTurnLeakIT {
 
@@ -105,9 +105,9 @@ class WriterTurnLeakIT {
 
   /**
    * The sloppy one-liner: a connection opened for one write and never closed, while the garbage
-   * collector runs every few milliseconds. Every write succeeds and every leaked turn is handed
-   * on. (The connection can become unreachable while its write still runs, and the cleaner then
-   * waits for the request; that window is too narrow for this test to hit reliably.)
+   * collector runs every few milliseconds. Every write succeeds and every leaked turn is handed on.
+   * (The connection can become unreachable while its write still runs, and the cleaner then waits
+   * for the request; that window is too narrow for this test to hit reliably.)
    */
   @Test
   void oneLinerWritesSucceedWhileTheCollectorRuns() throws Exception {

@@ -1,10 +1,10 @@
 package io.dqlite.client.leader;
 
-import io.dqlite.client.model.NodeInfo;
-import io.dqlite.client.model.NodeRole;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
 import io.dqlite.client.protocol.ProtocolConnection;
 import io.dqlite.client.testing.DqliteDemoCluster;
 import java.time.Duration;

@@ -1,10 +1,10 @@
 package io.dqlite.client.leader;
 
-import io.dqlite.client.model.NodeInfo;
-import io.dqlite.client.model.NodeRole;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
 import io.dqlite.client.protocol.ClientRequest;
 import io.dqlite.client.protocol.FakePeer;
 import io.dqlite.client.protocol.LeaderRequest;
@@ -215,9 +215,7 @@ class LeaderConnectorTest {
                   .containsExactly(liar.address(), pathLiar.address());
               assertThat(e.attempts())
                   .allSatisfy(
-                      at ->
-                          assertThat(at.outcome())
-                              .contains("not followed: not a TCP host:port"));
+                      at -> assertThat(at.outcome()).contains("not followed: not a TCP host:port"));
               assertThat(e.getMessage()).contains(abstractName);
             });
   }

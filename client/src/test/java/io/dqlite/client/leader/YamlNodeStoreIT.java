@@ -1,10 +1,10 @@
 package io.dqlite.client.leader;
 
-import io.dqlite.client.model.NodeInfo;
-import io.dqlite.client.model.NodeRole;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,10 +1,10 @@
 package io.dqlite.client.leader;
 
-import io.dqlite.client.model.NodeInfo;
-import io.dqlite.client.model.NodeRole;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dqlite.client.model.NodeInfo;
+import io.dqlite.client.model.NodeRole;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,8 +40,7 @@ class YamlNodeStoreTest {
 
   @Test
   void acceptsKeysInAnyOrderIgnoresUnknownKeysAndDefaultsIdAndRoleToZero() throws IOException {
-    String yaml =
-        "- Role: 1\n  ID: 5\n  Address: a:1\n  Weight: 3\n- Address: '[::1]:9001'\n";
+    String yaml = "- Role: 1\n  ID: 5\n  Address: a:1\n  Weight: 3\n- Address: '[::1]:9001'\n";
     assertThat(YamlNodeStore.parse(yaml, Path.of("c.yaml")))
         .containsExactly(
             new NodeInfo(5, "a:1", NodeRole.STANDBY),

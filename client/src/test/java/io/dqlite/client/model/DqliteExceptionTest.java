@@ -1,8 +1,8 @@
 package io.dqlite.client.model;
 
-import io.dqlite.client.leader.NoLeaderException;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dqlite.client.leader.NoLeaderException;
 import io.dqlite.client.protocol.ProtocolException;
 import java.util.List;
 import java.util.stream.Stream;

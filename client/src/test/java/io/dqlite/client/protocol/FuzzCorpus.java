@@ -59,7 +59,8 @@ final class FuzzCorpus {
     out.add(rows(false));
     out.add(
         new RowsResponse(
-            List.of("n"), List.of(new Row(List.of(ValueType.NULL), Arrays.asList((Object) null))),
+            List.of("n"),
+            List.of(new Row(List.of(ValueType.NULL), Arrays.asList((Object) null))),
             false));
     return out;
   }
@@ -77,8 +78,14 @@ final class FuzzCorpus {
             ValueType.BOOLEAN);
     List<Object> values =
         Arrays.asList(
-            5L, 1.25, "héllo", new byte[] {9, 8, 7, 6, 5, 4, 3, 2, 1}, null, 1_700_000_000L,
-            "2024-01-02 03:04:05", 1L);
+            5L,
+            1.25,
+            "héllo",
+            new byte[] {9, 8, 7, 6, 5, 4, 3, 2, 1},
+            null,
+            1_700_000_000L,
+            "2024-01-02 03:04:05",
+            1L);
     List<String> names = List.of("i", "f", "t", "b", "n", "u", "d", "bool");
     List<Row> rows = List.of(new Row(types, values), new Row(types, values));
     return new RowsResponse(names, rows, more);

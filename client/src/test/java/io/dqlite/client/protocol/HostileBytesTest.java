@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Regression tests for what the fuzzer ({@link ProtocolFuzzTest}) and the hardening of the decoders
@@ -80,10 +80,7 @@ class HostileBytesTest {
 
   @Test
   void malformedColumnNameIsNamed() {
-    byte[] frame =
-        new RowsResponse(
-                List.of("ok", "n\u00e9"), List.of(), false)
-            .encode();
+    byte[] frame = new RowsResponse(List.of("ok", "n\u00e9"), List.of(), false).encode();
     int at = indexOf(frame, new byte[] {'n', (byte) 0xc3, (byte) 0xa9});
     frame[at + 2] = 'x'; // a lead byte followed by ASCII
     byte[] body = Arrays.copyOfRange(frame, MessageHeader.SIZE, frame.length);
@@ -119,8 +116,8 @@ class HostileBytesTest {
 
   /**
    * Found by the fuzzer: a UNIXTIME value beyond Instant's range threw DateTimeException from
-   * {@code Row.javaValue}, unchecked, into the application. SQLite stores any integer in a
-   * DATETIME column, so a real node sends such values too.
+   * {@code Row.javaValue}, unchecked, into the application. SQLite stores any integer in a DATETIME
+   * column, so a real node sends such values too.
    */
   @Test
   void unixTimeBeyondInstantComesBackAsTheInteger() {
@@ -134,9 +131,9 @@ class HostileBytesTest {
   }
 
   /**
-   * Found by HostileNodeJdbcFuzzTest: a rows-affected count past 2^63 came out as a negative
-   * update count (and executeUpdate threw ArithmeticException on counts past 2^31, which it now
-   * caps at Integer.MAX_VALUE as getUpdateCount does).
+   * Found by HostileNodeJdbcFuzzTest: a rows-affected count past 2^63 came out as a negative update
+   * count (and executeUpdate threw ArithmeticException on counts past 2^31, which it now caps at
+   * Integer.MAX_VALUE as getUpdateCount does).
    */
   @Test
   void aRowsAffectedCountPast2To63IsAProtocolError() throws ProtocolException {

@@ -19,10 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The JDBC driver against a node that finds itself the leader and then answers every statement
- * with a mutated answer, noise or an answer of another type: whatever it sends, the application
- * sees values or {@link SQLException}s, never an unchecked exception, and nothing hangs. Runs for
- * {@code -Ddqlite.fuzz.millis} (default 1500), seed {@code -Ddqlite.fuzz.seed}.
+ * The JDBC driver against a node that finds itself the leader and then answers every statement with
+ * a mutated answer, noise or an answer of another type: whatever it sends, the application sees
+ * values or {@link SQLException}s, never an unchecked exception, and nothing hangs. Runs for {@code
+ * -Ddqlite.fuzz.millis} (default 1500), seed {@code -Ddqlite.fuzz.seed}.
  */
 class HostileNodeJdbcFuzzTest {
 

@@ -12,8 +12,22 @@ import java.util.SplittableRandom;
 final class Mutator {
 
   private static final long[] LIES = {
-    0, 1, 2, 7, 8, 9, 255, 256, 0x7fff_ffffL, 0x8000_0000L, 0xffff_ffffL, 0x1_0000_0000L,
-    Long.MAX_VALUE, Long.MIN_VALUE, -1, -8
+    0,
+    1,
+    2,
+    7,
+    8,
+    9,
+    255,
+    256,
+    0x7fff_ffffL,
+    0x8000_0000L,
+    0xffff_ffffL,
+    0x1_0000_0000L,
+    Long.MAX_VALUE,
+    Long.MIN_VALUE,
+    -1,
+    -8
   };
 
   private final SplittableRandom random;

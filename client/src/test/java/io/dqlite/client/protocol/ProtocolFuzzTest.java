@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
  * and the body decoders of every response and request type. Starting from valid encodings, the
  * {@link Mutator} flips, inserts, deletes and truncates bytes and lies in length and count fields.
  *
- * <p>Properties: only {@link ProtocolException} comes out (never an NPE, an index error, a
- * negative array size, an OutOfMemoryError); nothing hangs; the bytes a decoder allocates stay
- * proportional to the bytes it was given (a count claiming 2^31 elements must not allocate before
- * the bytes exist); and what decodes re-encodes to something that decodes again.
+ * <p>Properties: only {@link ProtocolException} comes out (never an NPE, an index error, a negative
+ * array size, an OutOfMemoryError); nothing hangs; the bytes a decoder allocates stay proportional
+ * to the bytes it was given (a count claiming 2^31 elements must not allocate before the bytes
+ * exist); and what decodes re-encodes to something that decodes again.
  *
  * <p>Each property runs for {@code -Ddqlite.fuzz.millis} (default 1500) with seed {@code
  * -Ddqlite.fuzz.seed} (default: the clock; printed, and named in every failure).
@@ -36,6 +36,7 @@ class ProtocolFuzzTest {
 
   /** Generous: decoded objects (Strings, boxed values, lists) weigh more than their wire bytes. */
   private static final long BYTES_PER_INPUT_BYTE = 64;
+
   private static final long ALLOCATION_SLACK = 256 * 1024;
 
   private static final com.sun.management.ThreadMXBean THREADS =

@@ -3,9 +3,9 @@ package io.dqlite.client.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dqlite.client.leader.LeaderConnector;
 import io.dqlite.client.model.DqliteException;
 import io.dqlite.client.model.ErrorCodes;
-import io.dqlite.client.leader.LeaderConnector;
 import io.dqlite.client.testing.DqliteDemoCluster;
 import java.math.BigDecimal;
 import java.time.Instant;

@@ -66,7 +66,9 @@ class WatchdogTest {
         kept.add(g);
       }
     }
-    await().atMost(Duration.ofSeconds(20)).until(() -> kept.stream().allMatch(Watchdog.Guard::fired));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> kept.stream().allMatch(Watchdog.Guard::fired));
     await().atMost(Duration.ofSeconds(20)).until(() -> fired.get() == 500);
     assertThat(fired).hasValue(500);
   }

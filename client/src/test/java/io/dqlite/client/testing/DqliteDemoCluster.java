@@ -4,10 +4,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.dqlite.client.Client;
 import io.dqlite.client.leader.ConnectorConfig;
-import io.dqlite.client.model.DqliteException;
 import io.dqlite.client.leader.InMemoryNodeStore;
-import io.dqlite.client.model.NodeInfo;
 import io.dqlite.client.leader.NodeStore;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.NodeInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -107,7 +107,9 @@ public final class DqliteDemoCluster implements AutoCloseable {
     return nodes().stream().filter(n -> n.member).map(Node::address).toList();
   }
 
-  /** The driver's URL for {@code database} (with any {@code ?properties}) on {@link #addresses()}. */
+  /**
+   * The driver's URL for {@code database} (with any {@code ?properties}) on {@link #addresses()}.
+   */
   public String jdbcUrl(String database) {
     return "jdbc:dqlite://" + String.join(",", addresses()) + "/" + database;
   }

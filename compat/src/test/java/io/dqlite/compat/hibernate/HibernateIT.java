@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.dqlite.compat.CompatSupport;
+import io.dqlite.compat.ReadModifyWriteContract;
 import io.dqlite.compat.ThreeNodes;
 import jakarta.persistence.OptimisticLockException;
 import java.math.BigDecimal;
@@ -24,7 +25,6 @@ import org.hibernate.cfg.AvailableSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import io.dqlite.compat.ReadModifyWriteContract;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**

@@ -10,6 +10,7 @@ import static org.jooq.impl.DSL.table;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.dqlite.compat.CompatSupport;
+import io.dqlite.compat.ReadModifyWriteContract;
 import io.dqlite.compat.ThreeNodes;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -28,7 +29,6 @@ import org.jooq.impl.SQLDataType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import io.dqlite.compat.ReadModifyWriteContract;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**

@@ -28,8 +28,10 @@ public final class ContinuousWriter implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
   private final Map<String, Integer> failures = new TreeMap<>();
+
   /** The first failure of each kind: when (seconds into the run), through which URL, and why. */
   private final Map<String, String> firstFailures = new TreeMap<>();
+
   private final long startNanos = System.nanoTime();
   private String currentUrl;
   private final GapTracker gaps;
@@ -41,18 +43,21 @@ public final class ContinuousWriter implements AutoCloseable {
     this.urls = urls;
     this.table = table;
     this.gaps = new GapTracker(System.nanoTime());
-    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "e2e-writer-" + table);
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "e2e-writer-" + table);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Creates the table (id INTEGER PRIMARY KEY) through {@code setupUrl} and starts writing. */
-  public static ContinuousWriter start(String setupUrl, Supplier<String> urls, String table,
-      Duration period) throws SQLException {
-    Sql.exec(setupUrl, "CREATE TABLE IF NOT EXISTS " + table
-        + " (id INTEGER PRIMARY KEY, at TEXT NOT NULL)");
+  public static ContinuousWriter start(
+      String setupUrl, Supplier<String> urls, String table, Duration period) throws SQLException {
+    Sql.exec(
+        setupUrl,
+        "CREATE TABLE IF NOT EXISTS " + table + " (id INTEGER PRIMARY KEY, at TEXT NOT NULL)");
     ContinuousWriter w = new ContinuousWriter(urls, table);
     w.executor.scheduleWithFixedDelay(w::writeOne, 0, period.toMillis(), TimeUnit.MILLISECONDS);
     return w;
@@ -84,8 +89,8 @@ public final class ContinuousWriter implements AutoCloseable {
         gaps.success(System.nanoTime());
       }
     } catch (SQLException e) {
-      fail(e.getSQLState() == null ? e.getClass().getSimpleName() : e.getSQLState(),
-          e.getMessage());
+      fail(
+          e.getSQLState() == null ? e.getClass().getSimpleName() : e.getSQLState(), e.getMessage());
       closeConnection();
     } catch (RuntimeException e) {
       fail(e.getClass().getSimpleName(), e.getMessage());
@@ -95,8 +100,12 @@ public final class ContinuousWriter implements AutoCloseable {
 
   private synchronized void fail(String kind, String message) {
     failures.merge(kind, 1, Integer::sum);
-    firstFailures.computeIfAbsent(kind, k -> String.format("at +%.1f s through %s: %s",
-        (System.nanoTime() - startNanos) / 1e9, currentUrl, message));
+    firstFailures.computeIfAbsent(
+        kind,
+        k ->
+            String.format(
+                "at +%.1f s through %s: %s",
+                (System.nanoTime() - startNanos) / 1e9, currentUrl, message));
   }
 
   private void closeConnection() {
@@ -151,12 +160,15 @@ public final class ContinuousWriter implements AutoCloseable {
     synchronized (gaps) {
       endsAt = (gaps.longestEndsAt() - startNanos) / 1e9;
     }
-    StringBuilder s = new StringBuilder(String.format("%d writes acknowledged, failures %s,"
-        + " longest gap without an acknowledged write %.1f s (ending at +%.1f s)",
-        acknowledged.size(), failures(), longestGap().toMillis() / 1000.0, endsAt));
+    StringBuilder s =
+        new StringBuilder(
+            String.format(
+                "%d writes acknowledged, failures %s,"
+                    + " longest gap without an acknowledged write %.1f s (ending at +%.1f s)",
+                acknowledged.size(), failures(), longestGap().toMillis() / 1000.0, endsAt));
     synchronized (this) {
-      firstFailures.forEach((kind, first) -> s.append("\n  first ").append(kind).append(' ')
-          .append(first));
+      firstFailures.forEach(
+          (kind, first) -> s.append("\n  first ").append(kind).append(' ').append(first));
     }
     return s.toString();
   }

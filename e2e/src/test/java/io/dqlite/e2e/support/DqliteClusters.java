@@ -39,8 +39,8 @@ public final class DqliteClusters {
    * Changes the spec with a JSON merge patch, as {@code kubectl patch --type merge} does: no
    * resourceVersion, so the operator's concurrent status updates cause no conflict.
    */
-  public static DqliteCluster patch(KubernetesClient client, String ns, String name,
-      String mergePatch) {
+  public static DqliteCluster patch(
+      KubernetesClient client, String ns, String name, String mergePatch) {
     return resource(client, ns, name).patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
   }
 
@@ -52,33 +52,43 @@ public final class DqliteClusters {
    * Waits until the cluster's Ready condition is True for its current generation, printing a line
    * whenever the picture changes; returns how long it took.
    */
-  public static Duration awaitReady(KubernetesClient client, String ns, String name,
-      Duration atMost) {
-    return awaitStatus(client, ns, name, atMost, "Ready for its generation",
-        DqliteClusters::readyForGeneration);
+  public static Duration awaitReady(
+      KubernetesClient client, String ns, String name, Duration atMost) {
+    return awaitStatus(
+        client, ns, name, atMost, "Ready for its generation", DqliteClusters::readyForGeneration);
   }
 
   /** Waits until {@code done} holds for the cluster, printing progress; returns the time taken. */
-  public static Duration awaitStatus(KubernetesClient client, String ns, String name,
-      Duration atMost, String what, Predicate<DqliteCluster> done) {
+  public static Duration awaitStatus(
+      KubernetesClient client,
+      String ns,
+      String name,
+      Duration atMost,
+      String what,
+      Predicate<DqliteCluster> done) {
     long start = System.nanoTime();
     AtomicReference<String> last = new AtomicReference<>("");
     Awaitility.await(ns + "/" + name + ": " + what)
         .atMost(atMost)
         .pollInterval(Duration.ofSeconds(1))
-        .until(() -> {
-          DqliteCluster cr = get(client, ns, name);
-          if (cr == null) {
-            return false;
-          }
-          List<Pod> pods = pods(client, ns, name);
-          String key = summary(cr, pods, false);
-          if (!key.equals(last.getAndSet(key))) {
-            System.out.printf("E2E [%s/%s +%ds] %s%n", ns, name,
-                Duration.ofNanos(System.nanoTime() - start).toSeconds(), summary(cr, pods, true));
-          }
-          return done.test(cr);
-        });
+        .until(
+            () -> {
+              DqliteCluster cr = get(client, ns, name);
+              if (cr == null) {
+                return false;
+              }
+              List<Pod> pods = pods(client, ns, name);
+              String key = summary(cr, pods, false);
+              if (!key.equals(last.getAndSet(key))) {
+                System.out.printf(
+                    "E2E [%s/%s +%ds] %s%n",
+                    ns,
+                    name,
+                    Duration.ofNanos(System.nanoTime() - start).toSeconds(),
+                    summary(cr, pods, true));
+              }
+              return done.test(cr);
+            });
     return Duration.ofNanos(System.nanoTime() - start);
   }
 
@@ -91,8 +101,10 @@ public final class DqliteClusters {
     }
     return condition(cr, ConditionTypes.READY)
         .filter(c -> "True".equals(c.getStatus()))
-        .filter(c -> c.getObservedGeneration() == null
-            || Objects.equals(c.getObservedGeneration(), generation))
+        .filter(
+            c ->
+                c.getObservedGeneration() == null
+                    || Objects.equals(c.getObservedGeneration(), generation))
         .isPresent();
   }
 
@@ -100,16 +112,21 @@ public final class DqliteClusters {
     if (cr.getStatus() == null || cr.getStatus().getConditions() == null) {
       return Optional.empty();
     }
-    return cr.getStatus().getConditions().stream().filter(c -> type.equals(c.getType()))
+    return cr.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
         .findFirst();
   }
 
   /** The cluster's pods (by the operator's selector labels), by ordinal. */
   public static List<Pod> pods(KubernetesClient client, String ns, String name) {
-    return client.pods().inNamespace(ns)
+    return client
+        .pods()
+        .inNamespace(ns)
         .withLabel(ClusterNames.INSTANCE_LABEL, name)
         .withLabel(ClusterNames.NAME_LABEL, ClusterNames.APP_NAME)
-        .list().getItems().stream()
+        .list()
+        .getItems()
+        .stream()
         .sorted(Comparator.comparingInt(p -> ordinal(p.getMetadata().getName())))
         .toList();
   }
@@ -120,7 +137,8 @@ public final class DqliteClusters {
   }
 
   public static boolean podReady(Pod pod) {
-    if (pod.getStatus() == null || pod.getStatus().getConditions() == null
+    if (pod.getStatus() == null
+        || pod.getStatus().getConditions() == null
         || pod.getMetadata().getDeletionTimestamp() != null) {
       return false;
     }
@@ -138,21 +156,33 @@ public final class DqliteClusters {
    */
   static String summary(DqliteCluster cr, List<Pod> pods, boolean withMessages) {
     StringBuilder s = new StringBuilder();
-    s.append("pods ").append(pods.stream().filter(DqliteClusters::podReady).count()).append('/')
-        .append(pods.size()).append(" ready");
+    s.append("pods ")
+        .append(pods.stream().filter(DqliteClusters::podReady).count())
+        .append('/')
+        .append(pods.size())
+        .append(" ready");
     if (cr.getStatus() == null) {
       return s.append("; no status").toString();
     }
     List<MemberStatus> members = cr.getStatus().getMembers();
     s.append("; members [");
     if (members != null) {
-      s.append(String.join(", ", members.stream()
-          .map(m -> (m.getPod() == null ? m.getAddress() : m.getPod()) + ":" + m.getRole()
-              + (Boolean.FALSE.equals(m.getOnline()) ? "(offline)" : ""))
-          .toList()));
+      s.append(
+          String.join(
+              ", ",
+              members.stream()
+                  .map(
+                      m ->
+                          (m.getPod() == null ? m.getAddress() : m.getPod())
+                              + ":"
+                              + m.getRole()
+                              + (Boolean.FALSE.equals(m.getOnline()) ? "(offline)" : ""))
+                  .toList()));
     }
     s.append("]; leader ").append(cr.getStatus().getLeader());
-    s.append("; observedGeneration ").append(cr.getStatus().getObservedGeneration()).append('/')
+    s.append("; observedGeneration ")
+        .append(cr.getStatus().getObservedGeneration())
+        .append('/')
         .append(cr.getMetadata().getGeneration());
     if (cr.getStatus().getConditions() != null) {
       for (Condition c : cr.getStatus().getConditions()) {

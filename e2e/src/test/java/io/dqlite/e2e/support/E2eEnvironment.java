@@ -21,10 +21,10 @@ import org.opentest4j.TestAbortedException;
 
 /**
  * What every E2E test shares, started once per JVM: the local control plane, the node agent with
- * three nodes in zones {@code zone-a..c}, the DqliteCluster CRD from {@code crds/}, and the operator
- * ({@code operator/target/dqlite-operator.jar}) as a local process with the admin kubeconfig.
- * Closed at the end of the run (the JUnit root store closes it), which stops the operator, every
- * pod's processes and the control plane, and deletes the state directory.
+ * three nodes in zones {@code zone-a..c}, the DqliteCluster CRD from {@code crds/}, and the
+ * operator ({@code operator/target/dqlite-operator.jar}) as a local process with the admin
+ * kubeconfig. Closed at the end of the run (the JUnit root store closes it), which stops the
+ * operator, every pod's processes and the control plane, and deletes the state directory.
  *
  * <p>Skips (aborts) the tests, saying why, when the control-plane binaries are not built.
  */
@@ -32,7 +32,6 @@ public final class E2eEnvironment implements AutoCloseable {
 
   /** The three simulated nodes' zones (the agent's default). */
   public static final List<String> ZONES = List.of("zone-a", "zone-b", "zone-c");
-
 
   private final Path repo;
   private final Path stateDir;
@@ -78,9 +77,14 @@ public final class E2eEnvironment implements AutoCloseable {
       Path stateDir = StateDirs.claim(RepoPaths.stateRoot());
       started.add(() -> deleteIfEmpty(stateDir));
       if (!LocalPaths.socketPathsFit(stateDir.resolve("agent"))) {
-        throw new IllegalStateException("state directory " + stateDir + " is too long: the pods'"
-            + " app sockets under it would exceed the " + LocalPaths.MAX_SOCKET_PATH + "-byte limit"
-            + " of unix socket paths; choose a shorter -De2e.stateRoot (default /var/tmp/dqe)");
+        throw new IllegalStateException(
+            "state directory "
+                + stateDir
+                + " is too long: the pods'"
+                + " app sockets under it would exceed the "
+                + LocalPaths.MAX_SOCKET_PATH
+                + "-byte limit"
+                + " of unix socket paths; choose a shorter -De2e.stateRoot (default /var/tmp/dqe)");
       }
       long t0 = System.nanoTime();
       LocalControlPlane cp =
@@ -99,8 +103,8 @@ public final class E2eEnvironment implements AutoCloseable {
           NodeAgent.builder(
                   cp.client(),
                   stateDir.resolve("agent"),
-                  ImageTable.load(repo.resolve("localkube/images.yaml"), Map.of("REPO",
-                      repo.toString())))
+                  ImageTable.load(
+                      repo.resolve("localkube/images.yaml"), Map.of("REPO", repo.toString())))
               .backoff(Duration.ofSeconds(2), Duration.ofSeconds(20));
       Path pki = cp.pkiDir();
       if (Files.isRegularFile(pki.resolve("kubelet.crt"))) {
@@ -113,16 +117,18 @@ public final class E2eEnvironment implements AutoCloseable {
       Awaitility.await("3 nodes Ready")
           .atMost(Duration.ofMinutes(2))
           .pollInterval(Duration.ofMillis(500))
-          .until(() -> client.nodes().list().getItems().stream().filter(E2eEnvironment::ready)
-              .count() == ZONES.size());
+          .until(
+              () ->
+                  client.nodes().list().getItems().stream().filter(E2eEnvironment::ready).count()
+                      == ZONES.size());
       Measurements.record("node agent up, nodes Ready", Duration.ofNanos(System.nanoTime() - t1));
 
       Crds.applyAndAwaitEstablished(client, repo.resolve("crds/dqliteclusters.dqlite.io-v1.yml"));
 
       long t2 = System.nanoTime();
       OperatorProcess operator =
-          OperatorProcess.start(RepoPaths.operatorJar(), cp.kubeconfig(),
-              stateDir.resolve("operator.log"));
+          OperatorProcess.start(
+              RepoPaths.operatorJar(), cp.kubeconfig(), stateDir.resolve("operator.log"));
       started.add(operator);
       operator.awaitReady(Duration.ofMinutes(2));
       Measurements.record("operator ready", Duration.ofNanos(System.nanoTime() - t2));
@@ -140,7 +146,8 @@ public final class E2eEnvironment implements AutoCloseable {
   }
 
   private static boolean ready(Node n) {
-    return n.getStatus() != null && n.getStatus().getConditions() != null
+    return n.getStatus() != null
+        && n.getStatus().getConditions() != null
         && n.getStatus().getConditions().stream()
             .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
   }

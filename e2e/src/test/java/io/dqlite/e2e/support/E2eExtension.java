@@ -46,13 +46,19 @@ public final class E2eExtension
 
   private static E2eEnvironment environment(ExtensionContext context) {
     Holder holder =
-        context.getRoot().getStore(STORE).getOrComputeIfAbsent("environment", k -> {
-          try {
-            return new Holder(E2eEnvironment.start(), null);
-          } catch (RuntimeException e) {
-            return new Holder(null, e);
-          }
-        }, Holder.class);
+        context
+            .getRoot()
+            .getStore(STORE)
+            .getOrComputeIfAbsent(
+                "environment",
+                k -> {
+                  try {
+                    return new Holder(E2eEnvironment.start(), null);
+                  } catch (RuntimeException e) {
+                    return new Holder(null, e);
+                  }
+                },
+                Holder.class);
     if (holder.failure() != null) {
       throw holder.failure();
     }
@@ -62,10 +68,19 @@ public final class E2eExtension
   @Override
   public void beforeEach(ExtensionContext context) {
     E2eEnvironment env = environment(context);
-    String name = namespaceName(context.getRequiredTestClass().getSimpleName(),
-        context.getRequiredTestMethod().getName());
-    env.client().resource(new NamespaceBuilder().withNewMetadata().withName(name)
-        .addToLabels("e2e.dqlite.io/test", "true").endMetadata().build()).create();
+    String name =
+        namespaceName(
+            context.getRequiredTestClass().getSimpleName(),
+            context.getRequiredTestMethod().getName());
+    env.client()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .addToLabels("e2e.dqlite.io/test", "true")
+                .endMetadata()
+                .build())
+        .create();
     context.getStore(STORE).put("namespace", new TestNamespace(name));
     System.out.println("E2E " + context.getDisplayName() + ": namespace " + name);
   }
@@ -94,27 +109,36 @@ public final class E2eExtension
       Awaitility.await("namespace " + name + " deleted")
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofSeconds(1))
-          .until(() -> {
-            if (!client.pods().inNamespace(name).list().getItems().isEmpty()) {
-              client.pods().inNamespace(name).withGracePeriod(0).delete();
-            }
-            return client.namespaces().withName(name).get() == null;
-          });
-      System.out.printf("E2E cleanup: namespace %s deleted in %.1f s%n", name,
-          (System.nanoTime() - t0) / 1e9);
+          .until(
+              () -> {
+                if (!client.pods().inNamespace(name).list().getItems().isEmpty()) {
+                  client.pods().inNamespace(name).withGracePeriod(0).delete();
+                }
+                return client.namespaces().withName(name).get() == null;
+              });
+      System.out.printf(
+          "E2E cleanup: namespace %s deleted in %.1f s%n", name, (System.nanoTime() - t0) / 1e9);
     } catch (ConditionTimeoutException slow) {
       // A DqliteCluster whose finalizer nobody removes (the operator is down or failing) holds the
       // namespace: drop the finalizers, say so, and wait again.
-      List<DqliteCluster> left = client.resources(DqliteCluster.class).inNamespace(name).list()
-          .getItems();
-      System.out.println("E2E cleanup: namespace " + name + " still terminating after 90 s; "
-          + left.size() + " DqliteCluster(s) left, removing their finalizers");
+      List<DqliteCluster> left =
+          client.resources(DqliteCluster.class).inNamespace(name).list().getItems();
+      System.out.println(
+          "E2E cleanup: namespace "
+              + name
+              + " still terminating after 90 s; "
+              + left.size()
+              + " DqliteCluster(s) left, removing their finalizers");
       for (DqliteCluster cr : left) {
-        client.resources(DqliteCluster.class).inNamespace(name).withName(cr.getMetadata()
-            .getName()).edit(c -> {
-              c.getMetadata().setFinalizers(List.of());
-              return c;
-            });
+        client
+            .resources(DqliteCluster.class)
+            .inNamespace(name)
+            .withName(cr.getMetadata().getName())
+            .edit(
+                c -> {
+                  c.getMetadata().setFinalizers(List.of());
+                  return c;
+                });
       }
       client.pods().inNamespace(name).withGracePeriod(0).delete();
       Awaitility.await("namespace " + name + " deleted after removing finalizers")

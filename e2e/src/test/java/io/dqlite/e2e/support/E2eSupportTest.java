@@ -9,9 +9,12 @@ class E2eSupportTest {
 
   @Test
   void namespaceNamesAreDnsLabels() {
-    String name = E2eExtension.namespaceName("ScaleE2E",
-        "scaleThreeToFiveAndBackUnderWritesWithAVeryLongMethodNameIndeed");
-    assertThat(name).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?").hasSizeLessThanOrEqualTo(63)
+    String name =
+        E2eExtension.namespaceName(
+            "ScaleE2E", "scaleThreeToFiveAndBackUnderWritesWithAVeryLongMethodNameIndeed");
+    assertThat(name)
+        .matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+        .hasSizeLessThanOrEqualTo(63)
         .startsWith("e2e-scale-scale-three-to-five");
   }
 
@@ -37,7 +40,9 @@ class E2eSupportTest {
 
   @Test
   void sidecarViewParsesTheClusterEndpoint() throws Exception {
-    SidecarView v = SidecarView.parse("""
+    SidecarView v =
+        SidecarView.parse(
+            """
         {"self":{"id":"0x1","address":"a-0.a-headless.ns.svc.cluster.local:9001","role":"voter",
          "zone":"zone-a","zoneSource":"flag","failureDomain":7,"ready":true,"leader":true},
          "leader":{"id":"0x1","address":"a-0.a-headless.ns.svc.cluster.local:9001"},

@@ -1,9 +1,9 @@
 package io.dqlite.e2e.support;
 
 /**
- * The longest time without an acknowledged write: between the start and the first success,
- * between consecutive successes, and between the last success and the end. Times in nanoseconds
- * from any fixed origin; not thread-safe (one writer thread).
+ * The longest time without an acknowledged write: between the start and the first success, between
+ * consecutive successes, and between the last success and the end. Times in nanoseconds from any
+ * fixed origin; not thread-safe (one writer thread).
  */
 public final class GapTracker {
 

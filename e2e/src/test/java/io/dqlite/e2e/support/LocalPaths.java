@@ -6,9 +6,9 @@ import java.nio.file.Path;
 
 /**
  * Where the node agent keeps what a pod sees at its mount paths (docs/local-control-plane.md,
- * "Volumes"): an emptyDir is {@code <agent root>/pods/<pod uid>/volumes/<volume name>}. The operator
- * mounts the app socket's emptyDir {@code dqlite-socket} at {@code /run/dqlite} and the sidecar
- * serves {@code /run/dqlite/dqlite.sock}, which the agent rewrites to that directory.
+ * "Volumes"): an emptyDir is {@code <agent root>/pods/<pod uid>/volumes/<volume name>}. The
+ * operator mounts the app socket's emptyDir {@code dqlite-socket} at {@code /run/dqlite} and the
+ * sidecar serves {@code /run/dqlite/dqlite.sock}, which the agent rewrites to that directory.
  */
 public final class LocalPaths {
 
@@ -34,7 +34,11 @@ public final class LocalPaths {
   }
 
   static Path appSocket(Path agentRoot, String podUid) {
-    return agentRoot.resolve("pods").resolve(podUid).resolve("volumes").resolve(APP_SOCKET_VOLUME)
+    return agentRoot
+        .resolve("pods")
+        .resolve(podUid)
+        .resolve("volumes")
+        .resolve(APP_SOCKET_VOLUME)
         .resolve(APP_SOCKET_FILE);
   }
 
@@ -59,7 +63,12 @@ public final class LocalPaths {
    * only fail, so a client that can move to another pod wants to learn it soon.
    */
   public static String jdbcUrl(Path agentRoot, Pod pod, String database, int leaderTimeoutMillis) {
-    return "jdbc:dqlite:unix:" + appSocket(agentRoot, pod) + "?database=" + database
-        + "&connectTimeout=2000&leaderTimeout=" + leaderTimeoutMillis + "&requestTimeout=15000";
+    return "jdbc:dqlite:unix:"
+        + appSocket(agentRoot, pod)
+        + "?database="
+        + database
+        + "&connectTimeout=2000&leaderTimeout="
+        + leaderTimeoutMillis
+        + "&requestTimeout=15000";
   }
 }

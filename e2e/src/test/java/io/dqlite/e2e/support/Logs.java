@@ -18,8 +18,8 @@ public final class Logs {
         return "(no file " + file + ")";
       }
       String[] all = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).split("\n");
-      return String.join("\n", Arrays.copyOfRange(all, Math.max(0, all.length - lines),
-          all.length));
+      return String.join(
+          "\n", Arrays.copyOfRange(all, Math.max(0, all.length - lines), all.length));
     } catch (IOException e) {
       return "(cannot read " + file + ": " + e.getMessage() + ")";
     }

@@ -14,8 +14,8 @@ import java.util.List;
  * Times measured by the suite (never asserted on): printed when recorded, as {@code E2E-MEASURE
  * <what>: <time>}, and all together when the environment closes, with the whole suite's time (test
  * JVM start to environment closed), the machine's cores and its load; also written to the file
- * named by {@code -De2e.report} (failsafe: {@code e2e/target/e2e-measurements.txt}), the
- * benchmark output that docs/benchmarks.md quotes.
+ * named by {@code -De2e.report} (failsafe: {@code e2e/target/e2e-measurements.txt}), the benchmark
+ * output that docs/benchmarks.md quotes.
  */
 public final class Measurements {
 
@@ -40,19 +40,25 @@ public final class Measurements {
     if (d.toSeconds() < 120) {
       return String.format("%.1f s", d.toMillis() / 1000.0);
     }
-    return String.format("%d min %02d s (%.1f s)", d.toMinutes(), d.toSecondsPart(),
-        d.toMillis() / 1000.0);
+    return String.format(
+        "%d min %02d s (%.1f s)", d.toMinutes(), d.toSecondsPart(), d.toMillis() / 1000.0);
   }
 
   /** Records the suite's total, prints every measurement and writes the report file. */
   static synchronized void finish() {
     long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
-    record("whole suite (test JVM start -> environment closed)",
+    record(
+        "whole suite (test JVM start -> environment closed)",
         Duration.ofMillis(System.currentTimeMillis() - jvmStart));
     List<String> report = new ArrayList<>();
-    report.add("E2E measurements of this run (" + Instant.now() + ", "
-        + Runtime.getRuntime().availableProcessors() + " cores, load average " + loadAverage()
-        + "):");
+    report.add(
+        "E2E measurements of this run ("
+            + Instant.now()
+            + ", "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores, load average "
+            + loadAverage()
+            + "):");
     ALL.forEach(l -> report.add("  " + l));
     report.forEach(System.out::println);
     String file = System.getProperty("e2e.report");

@@ -47,8 +47,8 @@ public final class OperatorProcess implements AutoCloseable {
       port = s.getLocalPort();
     }
     ProcessBuilder pb =
-        new ProcessBuilder("java", "-XX:+ExitOnOutOfMemoryError", "-Xmx384m", "-jar",
-            jar.toString())
+        new ProcessBuilder(
+                "java", "-XX:+ExitOnOutOfMemoryError", "-Xmx384m", "-jar", jar.toString())
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().put("KUBECONFIG", kubeconfig.toString());
@@ -65,18 +65,22 @@ public final class OperatorProcess implements AutoCloseable {
     Awaitility.await("operator /readyz on port " + port + " (log " + log + ")")
         .atMost(atMost)
         .pollInterval(Duration.ofMillis(500))
-        .until(() -> {
-          if (!process.isAlive()) {
-            throw new IllegalStateException(
-                "the operator exited with " + process.exitValue() + "; its log:\n" + tail(40));
-          }
-          try {
-            return http.send(HttpRequest.newBuilder(readyz).timeout(Duration.ofSeconds(2)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-          } catch (IOException e) {
-            return false;
-          }
-        });
+        .until(
+            () -> {
+              if (!process.isAlive()) {
+                throw new IllegalStateException(
+                    "the operator exited with " + process.exitValue() + "; its log:\n" + tail(40));
+              }
+              try {
+                return http.send(
+                            HttpRequest.newBuilder(readyz).timeout(Duration.ofSeconds(2)).build(),
+                            HttpResponse.BodyHandlers.discarding())
+                        .statusCode()
+                    == 200;
+              } catch (IOException e) {
+                return false;
+              }
+            });
   }
 
   /** SIGTERM, then SIGKILL after 30 s; idempotent. */

@@ -20,8 +20,8 @@ public record ProcessResult(int exitCode, String output) {
     Path out = null;
     try {
       out = Files.createTempFile("e2e-cmd", ".log");
-      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(out.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
       if (env != null) {
         pb.environment().putAll(env);
       }
@@ -33,7 +33,8 @@ public record ProcessResult(int exitCode, String output) {
         E2eEnvironment.waitFor(p, Duration.ofSeconds(10));
       }
       String text = Files.readString(out, StandardCharsets.UTF_8);
-      return new ProcessResult(done ? p.exitValue() : -1,
+      return new ProcessResult(
+          done ? p.exitValue() : -1,
           done ? text : text + "\n(killed after " + timeout.toSeconds() + " s)");
     } catch (IOException e) {
       throw new UncheckedIOException("run " + command, e);

@@ -7,7 +7,10 @@ public final class RepoPaths {
 
   private RepoPaths() {}
 
-  /** The repository root: {@code -De2e.repoRoot} (set by the pom), else the working directory's parent. */
+  /**
+   * The repository root: {@code -De2e.repoRoot} (set by the pom), else the working directory's
+   * parent.
+   */
   public static Path root() {
     String configured = System.getProperty("e2e.repoRoot");
     Path root = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath().getParent();

@@ -23,8 +23,15 @@ import java.util.List;
  * admin port with sidecar-api's record, flattened for the tests: the node itself and the leader's
  * configuration.
  */
-public record SidecarView(String selfId, String selfAddress, String selfRole, String selfZone,
-    long selfFailureDomain, String leaderId, String leaderAddress, List<Member> members) {
+public record SidecarView(
+    String selfId,
+    String selfAddress,
+    String selfRole,
+    String selfZone,
+    long selfFailureDomain,
+    String leaderId,
+    String leaderAddress,
+    List<Member> members) {
 
   public static final int ADMIN_PORT = SidecarPorts.ADMIN;
 
@@ -32,8 +39,8 @@ public record SidecarView(String selfId, String selfAddress, String selfRole, St
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** One member of the raft configuration as the leader reports it. */
-  public record Member(String id, String address, String role, boolean online,
-      long failureDomain) {}
+  public record Member(
+      String id, String address, String role, boolean online, long failureDomain) {}
 
   /**
    * Reads the view of the pod's sidecar, authenticated with its cluster's admin token (the
@@ -47,10 +54,13 @@ public record SidecarView(String selfId, String selfAddress, String selfRole, St
       throw new IOException("pod " + pod.getMetadata().getName() + " has no IP yet");
     }
     URI uri = URI.create("http://" + ip + ":" + ADMIN_PORT + AdminApi.CLUSTER);
-    HttpResponse<String> r = HTTP.send(
-        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-            .header(AdminApi.AUTHORIZATION, AdminApi.bearer(adminToken(client, pod))).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(10))
+                .header(AdminApi.AUTHORIZATION, AdminApi.bearer(adminToken(client, pod)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IOException("GET " + uri + ": " + r.statusCode() + " " + r.body());
     }
@@ -62,11 +72,13 @@ public record SidecarView(String selfId, String selfAddress, String selfRole, St
     String ns = pod.getMetadata().getNamespace();
     String cluster = pod.getMetadata().getLabels().get(ClusterNames.INSTANCE_LABEL);
     Secret secret = client.secrets().inNamespace(ns).withName(cluster + "-admin").get();
-    if (secret == null || secret.getData() == null
+    if (secret == null
+        || secret.getData() == null
         || secret.getData().get(AdminApi.TOKEN_KEY) == null) {
       throw new IOException("no admin Secret " + ns + "/" + cluster + "-admin with a token key");
     }
-    return new String(Base64.getDecoder().decode(secret.getData().get(AdminApi.TOKEN_KEY)),
+    return new String(
+        Base64.getDecoder().decode(secret.getData().get(AdminApi.TOKEN_KEY)),
         StandardCharsets.UTF_8);
   }
 
@@ -82,11 +94,15 @@ public record SidecarView(String selfId, String selfAddress, String selfRole, St
       return false;
     }
     URI uri = URI.create("http://" + ip + ":" + ADMIN_PORT + AdminApi.METRICS);
-    HttpResponse<String> r = HTTP.send(
-        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    return r.statusCode() == 200 && r.body().lines()
-        .anyMatch(l -> l.startsWith("dqlite_leader ") && !l.endsWith(" 0.0") && !l.endsWith(" 0"));
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    return r.statusCode() == 200
+        && r.body()
+            .lines()
+            .anyMatch(
+                l -> l.startsWith("dqlite_leader ") && !l.endsWith(" 0.0") && !l.endsWith(" 0"));
   }
 
   /** The answer, read with the record the sidecar writes it from. */
@@ -94,14 +110,24 @@ public record SidecarView(String selfId, String selfAddress, String selfRole, St
     io.dqlite.sidecar.api.SidecarView view = AdminJson.readCluster(body);
     List<Member> members = new ArrayList<>();
     for (io.dqlite.sidecar.api.SidecarView.MemberView m : view.members()) {
-      members.add(new Member(m.id(), m.address(), m.role(), Boolean.TRUE.equals(m.online()),
-          m.failureDomain() == null ? -1 : m.failureDomain()));
+      members.add(
+          new Member(
+              m.id(),
+              m.address(),
+              m.role(),
+              Boolean.TRUE.equals(m.online()),
+              m.failureDomain() == null ? -1 : m.failureDomain()));
     }
     io.dqlite.sidecar.api.SidecarView.Self self = view.self();
     io.dqlite.sidecar.api.SidecarView.NodeRef leader = view.leader();
-    return new SidecarView(self.id(), self.address(), self.role(), self.zone(),
+    return new SidecarView(
+        self.id(),
+        self.address(),
+        self.role(),
+        self.zone(),
         self.failureDomain() == null ? -1 : self.failureDomain(),
-        leader == null ? null : leader.id(), leader == null ? null : leader.address(),
+        leader == null ? null : leader.id(),
+        leader == null ? null : leader.address(),
         List.copyOf(members));
   }
 

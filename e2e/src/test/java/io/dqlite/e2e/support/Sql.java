@@ -28,7 +28,8 @@ public final class Sql {
 
   /** Runs statements in order on one connection. */
   public static void exec(String url, String... statements) throws SQLException {
-    try (Connection c = connect(url); Statement s = c.createStatement()) {
+    try (Connection c = connect(url);
+        Statement s = c.createStatement()) {
       for (String sql : statements) {
         s.execute(sql);
       }

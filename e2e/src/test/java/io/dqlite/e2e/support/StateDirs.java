@@ -28,7 +28,11 @@ final class StateDirs {
       }
     }
     throw new IOException(
-        "no free state directory " + root + "/1.." + MAX + ": remove stale ones (each holds an"
+        "no free state directory "
+            + root
+            + "/1.."
+            + MAX
+            + ": remove stale ones (each holds an"
             + " owner.pid; `localkube/control-plane.sh down --wipe` with LOCALKUBE_DIR set to it)");
   }
 }

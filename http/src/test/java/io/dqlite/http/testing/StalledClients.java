@@ -80,9 +80,13 @@ public final class StalledClients implements AutoCloseable {
     try (Socket s = new Socket()) {
       s.connect(server, 5_000);
       s.setSoTimeout(5_000);
-      s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: probe\r\nUser-Agent:"
-          + " kube-probe/1.36\r\nAccept: */*\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write(
+              ("GET "
+                      + path
+                      + " HTTP/1.1\r\nHost: probe\r\nUser-Agent:"
+                      + " kube-probe/1.36\r\nAccept: */*\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       Duration latency = Duration.ofNanos(System.nanoTime() - start);
       int space = answer.indexOf(' ');

@@ -49,8 +49,8 @@ public final class ImageTable {
    * One image: its entrypoint, default arguments, working directory, extra environment, and the
    * files of its filesystem that a pod spec may name (container path → host path), e.g. a launcher
    * that an operator names in a container's command or lifecycle hook. They are translated like
-   * mount paths, so a machine needs no writes outside the checkout and two checkouts on one
-   * machine do not collide.
+   * mount paths, so a machine needs no writes outside the checkout and two checkouts on one machine
+   * do not collide.
    */
   public record Image(
       List<String> command,
@@ -63,10 +63,7 @@ public final class ImageTable {
       args = args == null ? List.of() : List.copyOf(args);
       env = env == null ? Map.of() : Map.copyOf(env);
       // Not Map.copyOf: an entry without a value must reach parse()'s check, which names it.
-      files =
-          files == null
-              ? Map.of()
-              : Collections.unmodifiableMap(new LinkedHashMap<>(files));
+      files = files == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(files));
     }
 
     /** An image without files of its own. */
@@ -97,11 +94,20 @@ public final class ImageTable {
         throw new IOException(source + ": image " + e.getKey() + " has no command");
       }
       for (Map.Entry<String, String> f : e.getValue().files().entrySet()) {
-        if (!f.getKey().startsWith("/") || f.getKey().equals("/") || f.getValue() == null
+        if (!f.getKey().startsWith("/")
+            || f.getKey().equals("/")
+            || f.getValue() == null
             || !f.getValue().startsWith("/")) {
-          throw new IOException(source + ": image " + e.getKey() + ": files entry " + f.getKey()
-              + ": " + f.getValue() + " must map an absolute path (not /) to an absolute host"
-              + " path");
+          throw new IOException(
+              source
+                  + ": image "
+                  + e.getKey()
+                  + ": files entry "
+                  + f.getKey()
+                  + ": "
+                  + f.getValue()
+                  + " must map an absolute path (not /) to an absolute host"
+                  + " path");
         }
       }
     }

@@ -92,7 +92,10 @@ class HostsFileTest {
             .build();
     String hosts =
         HostsFile.render(
-            "db", List.of(terminating, finished), List.of(service("db", "db", true, true)), API,
+            "db",
+            List.of(terminating, finished),
+            List.of(service("db", "db", true, true)),
+            API,
             "m");
     assertThat(hosts).contains("127.1.0.1 db db-0.db ").doesNotContain("127.1.0.2");
   }

@@ -9,9 +9,9 @@ import io.fabric8.generator.annotation.ValidationRule;
  * CA shared by every node. Certificates the operator generates (the default, also when {@code
  * spec.tls} is absent), an existing Secret, or, only when asked for explicitly, none.
  *
- * <p>No field has a schema default: the API server applies defaults also to objects read back
- * from etcd, so a default here would change the stored meaning of clusters created before TLS
- * became the default. What an absent field means is decided by the operator ({@link TlsMode}).
+ * <p>No field has a schema default: the API server applies defaults also to objects read back from
+ * etcd, so a default here would change the stored meaning of clusters created before TLS became the
+ * default. What an absent field means is decided by the operator ({@link TlsMode}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /**
- * The TLS mode the cluster runs in, recorded at its first reconciliation and kept from then on:
- * the mode of a running cluster never changes, whatever the spec says later.
+ * The TLS mode the cluster runs in, recorded at its first reconciliation and kept from then on: the
+ * mode of a running cluster never changes, whatever the spec says later.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TlsStatus {

@@ -6,8 +6,8 @@ import io.fabric8.generator.annotation.Default;
 
 /**
  * How the sidecars find their zone. By default from the pod's own zone label (Kubernetes copies its
- * Node's topology labels onto a bound pod with the PodTopologyLabels admission plugin), which
- * needs no API access. {@code readNodeLabels} is for clusters whose pods lack that label.
+ * Node's topology labels onto a bound pod with the PodTopologyLabels admission plugin), which needs
+ * no API access. {@code readNodeLabels} is for clusters whose pods lack that label.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ZonesSpec {

@@ -70,13 +70,14 @@ public final class DesiredNetworkPolicy {
         .withNewSpec()
         .withPodSelector(matching(ClusterNames.selectorLabels(cr)))
         .withPolicyTypes("Ingress")
-        .withIngress(
-            rule(Sidecar.RAFT_PORT, raftPeers), rule(Sidecar.ADMIN_PORT, adminPeers))
+        .withIngress(rule(Sidecar.RAFT_PORT, raftPeers), rule(Sidecar.ADMIN_PORT, adminPeers))
         .endSpec()
         .build();
   }
 
-  /** Whether the cluster has a NetworkPolicy: unless {@code spec.networkPolicy.enabled} is false. */
+  /**
+   * Whether the cluster has a NetworkPolicy: unless {@code spec.networkPolicy.enabled} is false.
+   */
   public static boolean enabled(DqliteCluster cr) {
     NetworkPolicySpec spec = cr.getSpec().getNetworkPolicy();
     return spec == null || !Boolean.FALSE.equals(spec.getEnabled());

@@ -94,24 +94,22 @@ public final class SidecarContainer {
             .build());
     // One cluster per name: the identity (absent until recorded) and whether the cluster exists.
     env.add(configMapKey(SidecarSetting.CLUSTER_ID.env(), cr, JoinSeeds.CLUSTER_ID_KEY, true));
-    env.add(configMapKey(SidecarSetting.CLUSTER_EXISTS.env(), cr, JoinSeeds.CLUSTER_EXISTS_KEY,
-        false));
+    env.add(
+        configMapKey(SidecarSetting.CLUSTER_EXISTS.env(), cr, JoinSeeds.CLUSTER_EXISTS_KEY, false));
     env.add(value(SidecarSetting.VOTERS, String.valueOf(spec.getVoters())));
     env.add(value(SidecarSetting.STANDBYS, String.valueOf(spec.getStandBys())));
     env.add(value(SidecarSetting.ZONE_LABEL, spec.getZoneLabel()));
     // Kubernetes 1.36 copies the node's zone label onto the pod when it is bound, so the
     // downward API gives the zone without any permission to read Nodes. Older clusters (or a
     // custom zoneLabel not copied) give an empty zone: every node then shares one failure domain.
-    env.add(
-        fieldRef(SidecarSetting.ZONE.env(), "metadata.labels['" + spec.getZoneLabel() + "']"));
+    env.add(fieldRef(SidecarSetting.ZONE.env(), "metadata.labels['" + spec.getZoneLabel() + "']"));
     env.add(value(SidecarSetting.APP_SOCKET, Sidecar.APP_SOCKET));
     // The pod IP rather than the wildcard: probes and the operator reach the pod IP anyway, and
     // where pods share a host network (the local control plane) a wildcard listener would take
     // the port from every other pod.
     env.add(
         value(
-            SidecarSetting.ADMIN_ADDRESS,
-            "$(" + PodVariables.POD_IP + "):" + Sidecar.ADMIN_PORT));
+            SidecarSetting.ADMIN_ADDRESS, "$(" + PodVariables.POD_IP + "):" + Sidecar.ADMIN_PORT));
     env.add(value(SidecarSetting.ADMIN_TOKEN_FILE, Sidecar.ADMIN_DIR + "/" + AdminApi.TOKEN_KEY));
     env.add(
         value(
@@ -184,8 +182,7 @@ public final class SidecarContainer {
     return new EnvVarBuilder().withName(name).withValue(value).build();
   }
 
-  private static EnvVar configMapKey(
-      String name, DqliteCluster cr, String key, boolean optional) {
+  private static EnvVar configMapKey(String name, DqliteCluster cr, String key, boolean optional) {
     return new EnvVarBuilder()
         .withName(name)
         .withNewValueFrom()

@@ -64,11 +64,7 @@ public final class TlsCertificates {
       String name = cr.getMetadata().getNamespace() + "/" + cr.getMetadata().getName();
       X500Principal subject =
           new X500Principal(
-              "CN=dqlite CA for "
-                  + name
-                  + " "
-                  + now.truncatedTo(ChronoUnit.SECONDS)
-                  + ",O=dqlite");
+              "CN=dqlite CA for " + name + " " + now.truncatedTo(ChronoUnit.SECONDS) + ",O=dqlite");
       X509v3CertificateBuilder b =
           new JcaX509v3CertificateBuilder(
               subject,

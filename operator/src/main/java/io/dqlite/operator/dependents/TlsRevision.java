@@ -13,8 +13,8 @@ import java.util.Map;
  * GeneratedTls#REVISION_ANNOTATION}: the same for the generated Secret and a user's. Pure.
  *
  * <p>Only {@link #KEYS} count, in a fixed order: a no-op update (a new resourceVersion, a label,
- * cert-manager's annotations, another key) leaves the revision as it is, so it restarts no pod;
- * any change of a file the sidecar reads gives a new one.
+ * cert-manager's annotations, another key) leaves the revision as it is, so it restarts no pod; any
+ * change of a file the sidecar reads gives a new one.
  */
 public final class TlsRevision {
 

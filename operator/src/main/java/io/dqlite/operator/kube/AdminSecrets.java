@@ -44,7 +44,8 @@ public final class AdminSecrets {
       if (secret == null) {
         try {
           secret =
-              client.resource(DesiredAdminSecret.build(cr, DesiredAdminSecret.newToken(RANDOM)))
+              client
+                  .resource(DesiredAdminSecret.build(cr, DesiredAdminSecret.newToken(RANDOM)))
                   .create();
           log.info("admin Secret {}/{} created", ns, name);
         } catch (KubernetesClientException e) {
@@ -55,16 +56,23 @@ public final class AdminSecrets {
           secret = client.secrets().inNamespace(ns).withName(name).get();
         }
       }
-      Optional<String> token = secret == null ? Optional.empty()
-          : DesiredAdminSecret.token(secret);
+      Optional<String> token = secret == null ? Optional.empty() : DesiredAdminSecret.token(secret);
       if (token.isEmpty()) {
-        return new Outcome(AdminToken.NONE, Optional.of("admin Secret " + ns + "/" + name
-            + " has no usable token key (delete it: the operator creates a new one)"));
+        return new Outcome(
+            AdminToken.NONE,
+            Optional.of(
+                "admin Secret "
+                    + ns
+                    + "/"
+                    + name
+                    + " has no usable token key (delete it: the operator creates a new one)"));
       }
       return new Outcome(AdminToken.of(token.get()), Optional.empty());
     } catch (KubernetesClientException e) {
-      return new Outcome(AdminToken.NONE, Optional.of("cannot read or create admin Secret " + ns
-          + "/" + name + ": " + e.getMessage()));
+      return new Outcome(
+          AdminToken.NONE,
+          Optional.of(
+              "cannot read or create admin Secret " + ns + "/" + name + ": " + e.getMessage()));
     }
   }
 }

@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The data claims of a cluster's name ({@code <volume>-<name>-<ordinal>}, made by the StatefulSet
- * controller and retained after the DqliteCluster by default), and the identity label each
- * carries. The claims outlive the resource, so they are where a re-created resource finds which
- * cluster its volumes hold ({@link io.dqlite.operator.plan.BootstrapDecision}).
+ * controller and retained after the DqliteCluster by default), and the identity label each carries.
+ * The claims outlive the resource, so they are where a re-created resource finds which cluster its
+ * volumes hold ({@link io.dqlite.operator.plan.BootstrapDecision}).
  */
 public final class DataClaims {
 

@@ -23,8 +23,8 @@ public interface WorkloadActions {
 
   /**
    * Evicts pod {@code ordinal} through the Eviction API, so that the PodDisruptionBudget applies,
-   * and only if it still is the pod with {@code uid}: a pod recreated under the same name since
-   * the decision is never deleted by it.
+   * and only if it still is the pod with {@code uid}: a pod recreated under the same name since the
+   * decision is never deleted by it.
    */
   Eviction evictPod(DqliteCluster cr, int ordinal, String uid);
 

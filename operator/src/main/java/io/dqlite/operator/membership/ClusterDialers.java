@@ -24,8 +24,8 @@ import java.util.function.Function;
  * user's, or the generated one). Dialers are kept per Secret and resourceVersion, so a rotated
  * Secret is picked up at the next dial.
  *
- * <p>TLS is the client library's {@link TlsDialer} (go-dqlite's {@code SimpleDialTLSConfig}, as
- * the sidecars dial each other): the Secret's certificate as client identity, its CA as the only
+ * <p>TLS is the client library's {@link TlsDialer} (go-dqlite's {@code SimpleDialTLSConfig}, as the
+ * sidecars dial each other): the Secret's certificate as client identity, its CA as the only
  * authority, and servers expected to carry the certificate's first DNS name.
  */
 public final class ClusterDialers implements Function<DqliteCluster, Dialer> {
@@ -97,10 +97,11 @@ public final class ClusterDialers implements Function<DqliteCluster, Dialer> {
   }
 
   /**
-   * The name servers must carry: the certificate's first DNS name, as go-dqlite expects, except that
-   * a wildcard {@code *.x} is expected as {@code dqlite.x}, which it covers. The operator has always
-   * expected (and sent as SNI) that name, so a server whose certificate names {@code dqlite.x} but
-   * not the wildcard stays accepted; the sidecars, as go-dqlite, expect the wildcard itself.
+   * The name servers must carry: the certificate's first DNS name, as go-dqlite expects, except
+   * that a wildcard {@code *.x} is expected as {@code dqlite.x}, which it covers. The operator has
+   * always expected (and sent as SNI) that name, so a server whose certificate names {@code
+   * dqlite.x} but not the wildcard stays accepted; the sidecars, as go-dqlite, expect the wildcard
+   * itself.
    */
   static String expectedServerName(X509Certificate certificate) throws CertificateException {
     List<String> names = TlsDialer.dnsNames(certificate);

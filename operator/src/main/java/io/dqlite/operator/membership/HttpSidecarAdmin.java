@@ -15,10 +15,9 @@ import java.util.concurrent.CompletionException;
 
 /**
  * {@link SidecarAdmin} over HTTP with the JDK client, authenticated with the cluster's admin token
- * ({@link AdminApi}). Timeouts: connecting {@link
- * #CONNECT_TIMEOUT}; {@code /cluster} {@link #CLUSTER_TIMEOUT} (the sidecar probes every member
- * before it answers, 2 s each at most); {@code /handover} the sidecar's own handover budget plus
- * {@link #HANDOVER_SLACK}.
+ * ({@link AdminApi}). Timeouts: connecting {@link #CONNECT_TIMEOUT}; {@code /cluster} {@link
+ * #CLUSTER_TIMEOUT} (the sidecar probes every member before it answers, 2 s each at most); {@code
+ * /handover} the sidecar's own handover budget plus {@link #HANDOVER_SLACK}.
  */
 public final class HttpSidecarAdmin implements SidecarAdmin {
 

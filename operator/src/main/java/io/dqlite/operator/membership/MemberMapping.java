@@ -19,8 +19,8 @@ import java.util.OptionalInt;
  * reported about itself (its sidecar's own {@code /cluster} view, {@code self.zone}): that is the
  * zone its failure domain, and so raft's spreading of voters, derives from. The operator's own
  * reading of pod or Node labels would show a zone the node may not use (pods without the zone
- * label, no permission to read Nodes), so it is never lent: without the node's own report the
- * zone stays unset and {@code zoneSource} says {@value #UNREPORTED}.
+ * label, no permission to read Nodes), so it is never lent: without the node's own report the zone
+ * stays unset and {@code zoneSource} says {@value #UNREPORTED}.
  */
 public final class MemberMapping {
 
@@ -31,9 +31,7 @@ public final class MemberMapping {
 
   /** The members for {@code status.members}: ordered by pod ordinal, foreign nodes last. */
   public static List<MemberStatus> statusMembers(
-      DqliteCluster cr,
-      Membership membership,
-      String clusterDomain) {
+      DqliteCluster cr, Membership membership, String clusterDomain) {
     return membership.members().stream()
         .sorted(order(cr, clusterDomain))
         .map(
@@ -47,9 +45,7 @@ public final class MemberMapping {
               status.setFailureDomain(m.failureDomain());
               Optional<SidecarView.Self> self = self(m, podName, membership);
               status.setZone(
-                  self.map(SidecarView.Self::zone)
-                      .filter(MemberMapping::present)
-                      .orElse(null));
+                  self.map(SidecarView.Self::zone).filter(MemberMapping::present).orElse(null));
               status.setZoneSource(
                   self.map(SidecarView.Self::zoneSource)
                       .filter(MemberMapping::present)

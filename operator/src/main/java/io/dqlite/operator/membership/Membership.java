@@ -48,8 +48,8 @@ public record Membership(
 
   /**
    * Members are matched to nodes by id, not only by address: a member whose address is served by a
-   * node reporting another id ({@code selves}) is marked offline whatever the probe said, since
-   * the probe reached the new node, not the member.
+   * node reporting another id ({@code selves}) is marked offline whatever the probe said, since the
+   * probe reached the new node, not the member.
    */
   public Membership {
     selves = Map.copyOf(selves);

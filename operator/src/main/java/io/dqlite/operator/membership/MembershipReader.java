@@ -57,8 +57,7 @@ public final class MembershipReader {
 
   private record Answer(String pod, SidecarView view, Throwable failure) {}
 
-  public Membership read(
-      DqliteCluster cr, List<Pod> pods, String clusterDomain, AdminToken token) {
+  public Membership read(DqliteCluster cr, List<Pod> pods, String clusterDomain, AdminToken token) {
     List<String> problems = new ArrayList<>();
     BlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
     List<CompletableFuture<SidecarView>> calls = new ArrayList<>();

@@ -18,9 +18,9 @@ public interface SidecarAdmin {
   CompletableFuture<SidecarView> cluster(URI admin, AdminToken token);
 
   /**
-   * {@code POST /handover?node=<nodeId>}: the node hands leadership and its role over, then
-   * demotes itself to spare. Blocks until the sidecar answers (a handover may take up to its
-   * timeout). A sidecar running another node (a reused pod IP) refuses with 409.
+   * {@code POST /handover?node=<nodeId>}: the node hands leadership and its role over, then demotes
+   * itself to spare. Blocks until the sidecar answers (a handover may take up to its timeout). A
+   * sidecar running another node (a reused pod IP) refuses with 409.
    *
    * @param nodeId the raft id of the node the operator means
    * @throws IOException when the sidecar cannot be reached or its answer cannot be read

@@ -22,18 +22,18 @@ import java.util.stream.Collectors;
  *
  * <ul>
  *   <li>none: a new cluster, a fresh identity; pod 0 may bootstrap;
- *   <li>claims with one identity (or with none: volumes from before identities): that identity
- *       (or a fresh one) is <em>adopted</em>: no pod may bootstrap, every pod joins through every other,
- *       so pods with data restart as the members they were and pods without join them;
+ *   <li>claims with one identity (or with none: volumes from before identities): that identity (or
+ *       a fresh one) is <em>adopted</em>: no pod may bootstrap, every pod joins through every
+ *       other, so pods with data restart as the members they were and pods without join them;
  *   <li>claims naming two or more identities: blocked, no pod starts, until {@code
  *       spec.recovery.clusterId} names the one to keep (or the others' claims are deleted).
  * </ul>
  *
- * A StatefulSet that already exists without a recorded identity is this resource's own (an
- * operator upgrade): a fresh identity, adopted if the cluster was bootstrapped. In every case the
- * identity is recorded first ({@link Outcome#recordFirst}): no pod is created and nothing is
- * started with an identity the API server does not hold, since a failed write would make the next
- * pass choose another.
+ * A StatefulSet that already exists without a recorded identity is this resource's own (an operator
+ * upgrade): a fresh identity, adopted if the cluster was bootstrapped. In every case the identity
+ * is recorded first ({@link Outcome#recordFirst}): no pod is created and nothing is started with an
+ * identity the API server does not hold, since a failed write would make the next pass choose
+ * another.
  */
 public final class BootstrapDecision {
 
@@ -136,8 +136,7 @@ public final class BootstrapDecision {
                       + " (pods on the others' claims refuse to start until those claims are"
                       + " deleted), or delete the claims of the clusters not to keep")));
     }
-    return record(
-        new ClusterIdentityStatus(ids.isEmpty() ? in.freshId() : ids.first(), true));
+    return record(new ClusterIdentityStatus(ids.isEmpty() ? in.freshId() : ids.first(), true));
   }
 
   private static Outcome record(ClusterIdentityStatus identity) {

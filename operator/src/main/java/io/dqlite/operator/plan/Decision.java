@@ -21,19 +21,19 @@ import java.util.Set;
  *
  * <ol>
  *   <li>The replacement of a stale member ({@link Replacement}): when one can be removed now, that
- *       is the step, before any scale step (a stale voter holds the quorum every other step
- *       needs); when one exists but cannot be removed yet, its wait is reported if the scale plan
- *       has nothing to do.
+ *       is the step, before any scale step (a stale voter holds the quorum every other step needs);
+ *       when one exists but cannot be removed yet, its wait is reported if the scale plan has
+ *       nothing to do.
  *   <li>The scale plan ({@link ScalePlanner}). When its next step changes raft (a drain or a
- *       removal) and its bookkeeping is not yet in the status on the API server (as the server
- *       last answered a write, not as this operator meant to write it), the bookkeeping is written
- *       first and the step waits for the next reconciliation ({@link #recordFirst}): after an
- *       operator restart the status then always knows which members it set out to remove.
+ *       removal) and its bookkeeping is not yet in the status on the API server (as the server last
+ *       answered a write, not as this operator meant to write it), the bookkeeping is written first
+ *       and the step waits for the next reconciliation ({@link #recordFirst}): after an operator
+ *       restart the status then always knows which members it set out to remove.
  *   <li>The rolling update ({@link RollingUpdateGate}), only when no scale step is to be taken (the
  *       plan is done or waiting) and the StatefulSet reports an update revision. Without a known
- *       leader only pods whose containers do not run may restart (the gate says why the others wait).
- *       Nothing restarts while a pod below the StatefulSet's count is missing (deleted, not yet
- *       recreated): it is restarting.
+ *       leader only pods whose containers do not run may restart (the gate says why the others
+ *       wait). Nothing restarts while a pod below the StatefulSet's count is missing (deleted, not
+ *       yet recreated): it is restarting.
  * </ol>
  *
  * @param plan the scale plan
@@ -86,7 +86,8 @@ public record Decision(ScalePlan plan, boolean recordFirst, Optional<RollDecisio
             claimsLeft);
     Optional<ScaleStep> replacement = Replacement.next(cr.getSpec().getReplicas(), members, stale);
     if (replacement.isPresent()
-        && (replacement.get() instanceof ScaleStep.Replace || plan.next() instanceof ScaleStep.Done)) {
+        && (replacement.get() instanceof ScaleStep.Replace
+            || plan.next() instanceof ScaleStep.Done)) {
       plan = new ScalePlan(replacement.get(), plan.condemned(), plan.bookkeeping());
       if (replacement.get() instanceof ScaleStep.Replace) {
         return new Decision(plan, false, Optional.empty());

@@ -9,8 +9,8 @@ import java.util.Objects;
  * @param revision its {@code controller-revision-hash} label
  * @param ready whether its Ready condition is true
  * @param terminating whether it has a deletion timestamp
- * @param running whether its containers run (phase Running, none waiting or terminated): a pod
- *     that is not running cannot be taking part in an election
+ * @param running whether its containers run (phase Running, none waiting or terminated): a pod that
+ *     is not running cannot be taking part in an election
  */
 public record PodState(
     int ordinal, String revision, boolean ready, boolean terminating, boolean running) {

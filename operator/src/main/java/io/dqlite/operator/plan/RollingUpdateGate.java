@@ -23,11 +23,11 @@ import java.util.Optional;
  *       highest ordinal first among equals.
  * </ol>
  *
- * <p>While the membership is unknown or names no leader, a running pod never restarts: that is
- * also what an election looks like from outside, and a node that seems offline then may be the
- * vote the new leader needs. Only outdated pods whose containers do not run (pending, crash-looping)
- * may restart then, since they cannot be voting: that lets a cluster that never started, or lost
- * its quorum to a broken revision, take a fixed spec.
+ * <p>While the membership is unknown or names no leader, a running pod never restarts: that is also
+ * what an election looks like from outside, and a node that seems offline then may be the vote the
+ * new leader needs. Only outdated pods whose containers do not run (pending, crash-looping) may
+ * restart then, since they cannot be voting: that lets a cluster that never started, or lost its
+ * quorum to a broken revision, take a fixed spec.
  */
 public final class RollingUpdateGate {
 

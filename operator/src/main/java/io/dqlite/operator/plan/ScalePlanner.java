@@ -64,9 +64,8 @@ public final class ScalePlanner {
   /**
    * The plan, with the ordinals whose data claim still exists: a removal scaled away is remembered
    * until its claim is gone, not only its pod (the StatefulSet controller deletes the claim after
-   * the pod; a scale-up before then would start a pod on the removed member's volume). With
-   * volumes retained the claim stays until someone deletes it, and the entry with it: not for
-   * good.
+   * the pod; a scale-up before then would start a pod on the removed member's volume). With volumes
+   * retained the claim stays until someone deletes it, and the entry with it: not for good.
    */
   public static ScalePlan plan(
       int desired,

@@ -9,9 +9,9 @@ import java.util.Optional;
  *
  * <p>A cluster without {@code spec.tls} gets generated certificates, but only if it is new: one
  * created before TLS became the default runs plaintext, and its nodes restarted with TLS could not
- * talk to the ones not yet restarted (the cluster would split). So the mode is fixed once a
- * cluster exists, and "exists" is read from what is there: the StatefulSet's pod template (whether
- * it mounts a TLS Secret) wins, then the mode recorded in {@code status.tls} at the first
+ * talk to the ones not yet restarted (the cluster would split). So the mode is fixed once a cluster
+ * exists, and "exists" is read from what is there: the StatefulSet's pod template (whether it
+ * mounts a TLS Secret) wins, then the mode recorded in {@code status.tls} at the first
  * reconciliation, and only when neither exists does the spec (or the default) decide. A spec that
  * asks for another mode than the one running is not followed: the cluster keeps its mode and the
  * status says why ({@link #MISMATCH}); a cluster running plaintext because it predates the default

@@ -16,12 +16,13 @@ import java.util.Optional;
  * <ul>
  *   <li>A node certificate signed by the same CA is trusted by every pod: {@link RenewNode} needs
  *       no ordering and is done at once.
- *   <li>A new CA goes in three steps, each only once the pods have restarted onto the previous
- *       one: {@link AddAuthority} (the new CA is trusted beside the old one; the node certificate is
- *       still the old CA's), {@link SwitchNode} (the node certificate is issued by the new CA, which
- *       every pod now trusts), {@link RetireAuthorities} (only the new CA is trusted). A new CA is
- *       made when the current one is due, or when the node certificate is due and the operator has
- *       no key to sign with (a Secret from an operator version that did not keep the key).
+ *   <li>A new CA goes in three steps, each only once the pods have restarted onto the previous one:
+ *       {@link AddAuthority} (the new CA is trusted beside the old one; the node certificate is
+ *       still the old CA's), {@link SwitchNode} (the node certificate is issued by the new CA,
+ *       which every pod now trusts), {@link RetireAuthorities} (only the new CA is trusted). A new
+ *       CA is made when the current one is due, or when the node certificate is due and the
+ *       operator has no key to sign with (a Secret from an operator version that did not keep the
+ *       key).
  * </ul>
  */
 public final class TlsRotation {

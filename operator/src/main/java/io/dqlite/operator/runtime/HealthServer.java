@@ -48,18 +48,24 @@ public final class HealthServer implements AutoCloseable {
           HttpServer.builder("dqlite-operator")
               .fast("GET", "/livez", r -> probe(live.get()))
               .fast("GET", "/readyz", r -> probe(ready.get()))
-              .fast("GET", "/metrics", r -> {
-                try {
-                  return Response.of(200, PROMETHEUS, metrics.get());
-                } catch (RuntimeException e) {
-                  return Response.text(500, "metrics failed: " + e.getMessage() + "\n");
-                }
-              })
+              .fast(
+                  "GET",
+                  "/metrics",
+                  r -> {
+                    try {
+                      return Response.of(200, PROMETHEUS, metrics.get());
+                    } catch (RuntimeException e) {
+                      return Response.text(500, "metrics failed: " + e.getMessage() + "\n");
+                    }
+                  })
               .notFound(r -> Response.text(404, "not found: try /livez, /readyz or /metrics\n"))
               .start(host, port);
     } catch (IOException e) {
       throw new IOException(
-          "health server: " + e.getMessage() + " (set " + OperatorSettings.ENV_HTTP_PORT
+          "health server: "
+              + e.getMessage()
+              + " (set "
+              + OperatorSettings.ENV_HTTP_PORT
               + " to another port)",
           e);
     }

@@ -38,8 +38,8 @@ import java.util.stream.Stream;
  *       one node failure can cost the quorum.
  *   <li>{@code ZoneLabelMissing}: no node carries {@code spec.zoneLabel}: every node shares one
  *       failure domain and roles cannot be spread over zones.
- *   <li>{@code ZonesNotSeenByNodes}: every member reports failure domain 0 while the Nodes its
- *       pods run on carry the zone label: the sidecars cannot see their zone ({@link
+ *   <li>{@code ZonesNotSeenByNodes}: every member reports failure domain 0 while the Nodes its pods
+ *       run on carry the zone label: the sidecars cannot see their zone ({@link
  *       VoterTopology#zonesNotSeen}).
  *   <li>{@code NoLeader}: the cluster was bootstrapped but no leader can be found.
  *   <li>{@code StaleMembers}: a pod runs a new node (its volume was lost) while the configuration

@@ -71,8 +71,19 @@ public record Observation(
       String clusterDomain,
       Instant now) {
     this(
-        cr, statefulSet, pods, membership, nodes, scaleStep, scaleBookkeeping, roll, failure,
-        tlsProblem, clusterDomain, now, Optional.empty());
+        cr,
+        statefulSet,
+        pods,
+        membership,
+        nodes,
+        scaleStep,
+        scaleBookkeeping,
+        roll,
+        failure,
+        tlsProblem,
+        clusterDomain,
+        now,
+        Optional.empty());
   }
 
   /** {@code spec.replicas}. */

@@ -69,8 +69,7 @@ public final class StatusAggregator {
             : null);
 
     if (o.membership().hasLeader()) {
-      status.setMembers(
-          MemberMapping.statusMembers(cr, o.membership(), o.clusterDomain()));
+      status.setMembers(MemberMapping.statusMembers(cr, o.membership(), o.clusterDomain()));
       status.setLeader(
           MemberMapping.leaderName(cr, o.membership(), o.clusterDomain()).orElse(null));
       status.setVoters(

@@ -7,14 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The status this operator last wrote for each cluster (by uid), once the API server answered
- * with it (never before: a remembered status is what the next pass acts on, and an intent in it
- * that the server lacks would be forgotten by a restart), so that the next reconciliation
- * starts from it rather than from the informer cache: JOSDK does not put a server-side-applied
- * status into its cache, and a pass that comes before the watch event would otherwise see the
- * status of two passes ago (and, for instance, record the same Event twice or recycle a volume
- * again). Only the leader writes a cluster's status, so what it wrote last is the newest there is;
- * a new leader starts empty and reads the cache. At most {@link #CAPACITY} clusters are kept.
+ * The status this operator last wrote for each cluster (by uid), once the API server answered with
+ * it (never before: a remembered status is what the next pass acts on, and an intent in it that the
+ * server lacks would be forgotten by a restart), so that the next reconciliation starts from it
+ * rather than from the informer cache: JOSDK does not put a server-side-applied status into its
+ * cache, and a pass that comes before the watch event would otherwise see the status of two passes
+ * ago (and, for instance, record the same Event twice or recycle a volume again). Only the leader
+ * writes a cluster's status, so what it wrote last is the newest there is; a new leader starts
+ * empty and reads the cache. At most {@link #CAPACITY} clusters are kept.
  */
 public final class StatusMemory {
 

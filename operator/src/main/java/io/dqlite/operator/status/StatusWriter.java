@@ -8,8 +8,8 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
 /**
  * Writes a cluster's status and returns what the API server answered, so that the reconciler acts
- * on a recorded intent only once the server holds it (a status JOSDK would apply after the pass
- * can fail after the step already ran). Production: {@link #serverSideApply}.
+ * on a recorded intent only once the server holds it (a status JOSDK would apply after the pass can
+ * fail after the step already ran). Production: {@link #serverSideApply}.
  */
 @FunctionalInterface
 public interface StatusWriter {

@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
 
 /**
  * Whether raft's voters are spread over the zones the cluster's pods run in, judged by the failure
- * domains the nodes themselves report (what the sidecars' role algorithm spreads voters by), not
- * by the zones the operator reads from Nodes. Pure.
+ * domains the nodes themselves report (what the sidecars' role algorithm spreads voters by), not by
+ * the zones the operator reads from Nodes. Pure.
  *
  * <p>The pods span the zones of the Nodes they run on (when the operator may list Nodes), else the
  * zone labels on the pods themselves. The voters should sit in as many distinct failure domains as

@@ -72,7 +72,14 @@ public final class StepRunner {
     try {
       if (step instanceof ScaleStep.Drain drain) {
         return handover(
-            cr, drain.ordinal(), drain.id(), pods, token, "ScaleDown", drain.reason(), bookkeeping,
+            cr,
+            drain.ordinal(),
+            drain.id(),
+            pods,
+            token,
+            "ScaleDown",
+            drain.reason(),
+            bookkeeping,
             true);
       } else if (step instanceof ScaleStep.Remove remove) {
         return remove(cr, remove, pods, membership, bookkeeping);
@@ -183,8 +190,16 @@ public final class StepRunner {
       Membership membership,
       ScaleDownStatus bookkeeping) {
     return removeThroughLeader(
-        cr, pods, membership, bookkeeping, remove.id(), remove.ordinal(), "member",
-        "ScaleDown", "RemoveFailed", remove.reason());
+        cr,
+        pods,
+        membership,
+        bookkeeping,
+        remove.id(),
+        remove.ordinal(),
+        "member",
+        "ScaleDown",
+        "RemoveFailed",
+        remove.reason());
   }
 
   /** Removes a stale member through the leader, so that the new node at its address can join. */
@@ -195,13 +210,21 @@ public final class StepRunner {
       Membership membership,
       ScaleDownStatus bookkeeping) {
     return removeThroughLeader(
-        cr, pods, membership, bookkeeping, replace.staleId(), replace.ordinal(), "stale member",
-        "ReplaceMember", "ReplaceFailed", replace.reason());
+        cr,
+        pods,
+        membership,
+        bookkeeping,
+        replace.staleId(),
+        replace.ordinal(),
+        "stale member",
+        "ReplaceMember",
+        "ReplaceFailed",
+        replace.reason());
   }
 
   /**
-   * Removes raft member {@code id} (of pod {@code ordinal}) through the leader; the Event is
-   * {@code done} (action Remove) or the Warning {@code failed}.
+   * Removes raft member {@code id} (of pod {@code ordinal}) through the leader; the Event is {@code
+   * done} (action Remove) or the Warning {@code failed}.
    */
   private StepResult removeThroughLeader(
       DqliteCluster cr,
@@ -221,7 +244,8 @@ public final class StepRunner {
     try {
       raft.remove(cr, dial, id);
     } catch (DqliteException e) {
-      String failure = "remove " + member + " through the leader at " + dial + ": " + e.getMessage();
+      String failure =
+          "remove " + member + " through the leader at " + dial + ": " + e.getMessage();
       log.warn("{}", failure);
       return new StepResult(
           false,

@@ -6,8 +6,8 @@ import io.dqlite.operator.dependents.GeneratedTls;
 import io.dqlite.operator.dependents.GeneratedTls.Material;
 import io.dqlite.operator.dependents.StatefulSetDependent;
 import io.dqlite.operator.dependents.TlsCertificates;
-import io.dqlite.operator.dependents.TlsRevision;
 import io.dqlite.operator.dependents.TlsCertificates.Authority;
+import io.dqlite.operator.dependents.TlsRevision;
 import io.dqlite.operator.plan.Decision;
 import io.dqlite.operator.plan.TlsRotation;
 import io.dqlite.operator.status.ClusterEvent;
@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Generated TLS of one cluster: creates the two Secrets ({@link GeneratedTls}) when missing, and
  * takes the step {@link TlsRotation} decides, writing by server-side apply with the cluster as
- * owner. Runs before the workflow applies the StatefulSet, whose pod template then carries the
- * node Secret's {@link #revision} so that a change rolls the pods.
+ * owner. Runs before the workflow applies the StatefulSet, whose pod template then carries the node
+ * Secret's {@link #revision} so that a change rolls the pods.
  */
 public final class TlsRotator {
 
@@ -77,8 +77,7 @@ public final class TlsRotator {
       Optional<Authority> signer =
           Optional.ofNullable(get(ns, ClusterNames.generatedTlsCaSecret(cr)))
               .flatMap(GeneratedTls::readCa);
-      Optional<Material> current =
-          Optional.ofNullable(tls).flatMap(GeneratedTls::readTls);
+      Optional<Material> current = Optional.ofNullable(tls).flatMap(GeneratedTls::readTls);
       if (tls != null) {
         revision = Optional.of(TlsRevision.of(tls));
       }
@@ -122,12 +121,7 @@ public final class TlsRotator {
       return new Outcome(revision, List.of(), Optional.empty());
     } catch (KubernetesClientException | IllegalStateException e) {
       String failure =
-          "generated TLS of "
-              + ns
-              + "/"
-              + cr.getMetadata().getName()
-              + ": "
-              + e.getMessage();
+          "generated TLS of " + ns + "/" + cr.getMetadata().getName() + ": " + e.getMessage();
       // No Event of its own: the failure makes the cluster Degraded (StepFailed), which records a
       // Warning once, instead of one per retry.
       log.warn("{}", failure);
@@ -135,8 +129,7 @@ public final class TlsRotator {
     }
   }
 
-  static TlsRotation.Facts facts(
-      Material m, Optional<Authority> signer, boolean rolledOut) {
+  static TlsRotation.Facts facts(Material m, Optional<Authority> signer, boolean rolledOut) {
     X509Certificate node = m.node().certificate();
     Optional<String> issuer =
         m.trusted().stream()
@@ -153,9 +146,7 @@ public final class TlsRotator {
 
   static TlsRotation.Cert cert(X509Certificate c) {
     return new TlsRotation.Cert(
-        TlsCertificates.fingerprint(c),
-        c.getNotBefore().toInstant(),
-        c.getNotAfter().toInstant());
+        TlsCertificates.fingerprint(c), c.getNotBefore().toInstant(), c.getNotAfter().toInstant());
   }
 
   /**
@@ -172,7 +163,8 @@ public final class TlsRotator {
     String updateRevision = sts.getStatus().getUpdateRevision();
     if (!StatefulSetDependent.tlsRevision(sts).equals(Optional.of(revision))
         || updateRevision == null
-        || !Objects.equals(sts.getStatus().getObservedGeneration(), sts.getMetadata().getGeneration())) {
+        || !Objects.equals(
+            sts.getStatus().getObservedGeneration(), sts.getMetadata().getGeneration())) {
       return false;
     }
     return pods.stream()
@@ -195,8 +187,11 @@ public final class TlsRotator {
             + "; node certificate valid until "
             + m.node().certificate().getNotAfter().toInstant();
     log.info(
-        "tls of {}/{}: {} ({})", cr.getMetadata().getNamespace(), cr.getMetadata().getName(),
-        action, note);
+        "tls of {}/{}: {} ({})",
+        cr.getMetadata().getNamespace(),
+        cr.getMetadata().getName(),
+        action,
+        note);
     List<ClusterEvent> events =
         "Create".equals(action)
             ? List.of()
@@ -210,10 +205,7 @@ public final class TlsRotator {
   }
 
   private Secret apply(DqliteCluster cr, Secret secret) {
-    secret
-        .getMetadata()
-        .setOwnerReferences(
-            List.of(ClusterNames.ownerReference(cr)));
+    secret.getMetadata().setOwnerReferences(List.of(ClusterNames.ownerReference(cr)));
     // Created plainly, changed by server-side apply (docs/operator.md).
     if (get(secret.getMetadata().getNamespace(), secret.getMetadata().getName()) == null) {
       return client.resource(secret).create();

@@ -80,8 +80,7 @@ public final class UserTls {
                   + " (spec.tls.secretName) does not exist: pods cannot start until it is created"
                   + " with tls.crt, tls.key and ca.crt"));
     }
-    Map<String, String> data =
-        secret.get().getData() == null ? Map.of() : secret.get().getData();
+    Map<String, String> data = secret.get().getData() == null ? Map.of() : secret.get().getData();
     List<String> missing = TlsRevision.missing(data);
     if (!missing.isEmpty()) {
       return problem(
@@ -98,7 +97,12 @@ public final class UserTls {
     List<ClusterEvent> events = List.of();
     if (current.isPresent() && !current.get().equals(revision)) {
       String note =
-          "TLS Secret " + where + " changed (revision " + current.get() + " -> " + revision
+          "TLS Secret "
+              + where
+              + " changed (revision "
+              + current.get()
+              + " -> "
+              + revision
               + "): the pods restart onto it one at a time";
       log.info("{}", note);
       events = List.of(ClusterEvent.normal(CHANGED, "Roll", note));

@@ -52,8 +52,7 @@ class ValidationRulesTest {
             "fewer snapshot trailing entries than the threshold",
             "{raft: {snapshotThreshold: 1024, snapshotTrailing: 512}}",
             List.of("spec.raft: raft: snapshotTrailing must be at least snapshotThreshold")),
-        Arguments.of(
-            "snapshot threshold alone", "{raft: {snapshotThreshold: 1024}}", List.of()),
+        Arguments.of("snapshot threshold alone", "{raft: {snapshotThreshold: 1024}}", List.of()),
         Arguments.of(
             "snapshot pair", "{raft: {snapshotThreshold: 512, snapshotTrailing: 2048}}", List.of()),
         Arguments.of(
@@ -86,14 +85,12 @@ class ValidationRulesTest {
             "generate false taken for plaintext",
             "{tls: {generate: false}}",
             List.of("spec.tls: tls.generate: false does not turn TLS off")),
-        Arguments.of(
-            "network policy off", "{networkPolicy: {enabled: false}}", List.of()),
+        Arguments.of("network policy off", "{networkPolicy: {enabled: false}}", List.of()),
         Arguments.of(
             "metrics from a namespace",
             "{networkPolicy: {metricsFrom: [{namespaceSelector: {matchLabels:"
                 + " {kubernetes.io/metadata.name: monitoring}}}]}}",
             List.of()),
-
         Arguments.of(
             "unknown pull policy",
             "{imagePullPolicy: Sometimes}",
@@ -157,7 +154,8 @@ class ValidationRulesTest {
             "tls switched to generated",
             "{tls: {secretName: db-tls}}",
             "{tls: {generate: true}}",
-            List.of("spec.tls: the TLS mode is immutable", "spec: tls.secretName cannot be removed")),
+            List.of(
+                "spec.tls: the TLS mode is immutable", "spec: tls.secretName cannot be removed")),
         Arguments.of(
             "tls switched to plaintext",
             "{tls: {generate: true}}",

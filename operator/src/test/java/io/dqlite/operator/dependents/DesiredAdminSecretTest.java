@@ -30,7 +30,8 @@ class DesiredAdminSecretTest {
     Secret s = DesiredAdminSecret.build(cr, "abc");
     assertThat(s.getMetadata().getName()).isEqualTo("db-admin");
     assertThat(s.getMetadata().getNamespace()).isEqualTo("shop");
-    assertThat(s.getMetadata().getOwnerReferences()).singleElement()
+    assertThat(s.getMetadata().getOwnerReferences())
+        .singleElement()
         .satisfies(o -> assertThat(o.getName()).isEqualTo("db"));
     assertThat(s.getData()).containsOnlyKeys("token");
     assertThat(DesiredAdminSecret.token(s)).contains("abc");
@@ -39,13 +40,19 @@ class DesiredAdminSecretTest {
   @Test
   void unusableSecretsGiveNoToken() {
     assertThat(DesiredAdminSecret.token(new SecretBuilder().build())).isEmpty();
-    assertThat(DesiredAdminSecret.token(new SecretBuilder().withData(Map.of("other", "YQ=="))
-        .build())).isEmpty();
-    assertThat(DesiredAdminSecret.token(new SecretBuilder().withData(Map.of("token", "!!"))
-        .build())).isEmpty();
-    assertThat(DesiredAdminSecret.token(new SecretBuilder().withData(Map.of("token", "IA=="))
-        .build())).as("blank").isEmpty();
-    assertThat(DesiredAdminSecret.token(new SecretBuilder()
-        .withStringData(Map.of("token", " mine ")).build())).contains("mine");
+    assertThat(
+            DesiredAdminSecret.token(new SecretBuilder().withData(Map.of("other", "YQ==")).build()))
+        .isEmpty();
+    assertThat(
+            DesiredAdminSecret.token(new SecretBuilder().withData(Map.of("token", "!!")).build()))
+        .isEmpty();
+    assertThat(
+            DesiredAdminSecret.token(new SecretBuilder().withData(Map.of("token", "IA==")).build()))
+        .as("blank")
+        .isEmpty();
+    assertThat(
+            DesiredAdminSecret.token(
+                new SecretBuilder().withStringData(Map.of("token", " mine ")).build()))
+        .contains("mine");
   }
 }

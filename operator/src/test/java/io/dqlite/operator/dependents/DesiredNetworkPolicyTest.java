@@ -33,7 +33,8 @@ class DesiredNetworkPolicyTest {
   static final String OPERATOR_PODS =
       "ns={kubernetes.io/metadata.name=dqlite-system}"
           + "/pods={app.kubernetes.io/instance=op, app.kubernetes.io/name=dqlite-operator}";
-  static final String OWN_PODS = "ns=own/pods={app.kubernetes.io/instance=db, app.kubernetes.io/name=dqlite}";
+  static final String OWN_PODS =
+      "ns=own/pods={app.kubernetes.io/instance=db, app.kubernetes.io/name=dqlite}";
   static final String CLIENTS = "ns=own/pods={dqlite.io/client=db}";
 
   static Stream<Arguments> policies() {
@@ -77,7 +78,9 @@ class DesiredNetworkPolicyTest {
   void guardsTheClusterPodsIngressOnly() {
     DqliteCluster cr = TestClusters.cluster();
     NetworkPolicy np = DesiredNetworkPolicy.build(cr, OPERATOR);
-    assertThat(np.getMetadata().getName()).isEqualTo("db").isEqualTo(ClusterNames.networkPolicy(cr));
+    assertThat(np.getMetadata().getName())
+        .isEqualTo("db")
+        .isEqualTo(ClusterNames.networkPolicy(cr));
     assertThat(np.getMetadata().getNamespace()).isEqualTo(cr.getMetadata().getNamespace());
     assertThat(np.getMetadata().getLabels()).isEqualTo(ClusterNames.labels(cr));
     assertThat(np.getSpec().getPodSelector().getMatchLabels())
@@ -95,7 +98,9 @@ class DesiredNetworkPolicyTest {
     NetworkPolicySpec off = new NetworkPolicySpec();
     off.setEnabled(false);
     assertThat(DesiredNetworkPolicy.enabled(TestClusters.cluster())).isTrue();
-    assertThat(DesiredNetworkPolicy.enabled(TestClusters.cluster(s -> s.setNetworkPolicy(new NetworkPolicySpec()))))
+    assertThat(
+            DesiredNetworkPolicy.enabled(
+                TestClusters.cluster(s -> s.setNetworkPolicy(new NetworkPolicySpec()))))
         .isTrue();
     assertThat(DesiredNetworkPolicy.enabled(TestClusters.cluster(s -> s.setNetworkPolicy(off))))
         .isFalse();
@@ -121,7 +126,10 @@ class DesiredNetworkPolicyTest {
 
   private static String describe(NetworkPolicyPeer p) {
     assertThat(p.getIpBlock()).isNull();
-    return "ns=" + labels(p.getNamespaceSelector(), "own") + "/pods=" + labels(p.getPodSelector(), "*");
+    return "ns="
+        + labels(p.getNamespaceSelector(), "own")
+        + "/pods="
+        + labels(p.getPodSelector(), "*");
   }
 
   private static String labels(LabelSelector selector, String absent) {

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import io.dqlite.operator.crd.DqliteCluster;
+import io.dqlite.operator.crd.DqliteClusterStatus;
 import io.dqlite.operator.crd.RaftSpec;
 import io.dqlite.operator.crd.RetentionPolicy;
 import io.dqlite.operator.crd.RetentionSpec;
 import io.dqlite.operator.crd.StorageSpec;
 import io.dqlite.operator.crd.TlsSpec;
 import io.dqlite.operator.crd.TlsStatus;
-import io.dqlite.operator.crd.DqliteClusterStatus;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;

@@ -39,7 +39,9 @@ class SidecarContainerTest {
         Stream.concat(
                 Arrays.stream(SidecarSetting.values()).map(SidecarSetting::env),
                 Stream.of(
-                    PodVariables.POD_NAME, PodVariables.POD_NAMESPACE, PodVariables.POD_IP,
+                    PodVariables.POD_NAME,
+                    PodVariables.POD_NAMESPACE,
+                    PodVariables.POD_IP,
                     PodVariables.SERVICE))
             .collect(Collectors.toSet());
     List<EnvVar> env = SidecarContainer.env(cluster(), DOMAIN);

@@ -77,8 +77,7 @@ class TlsRevisionTest {
           """)
   void missingKeys(String description, String data, String missing) {
     assertThat(TlsRevision.missing(data(data)))
-        .containsExactlyElementsOf(
-            missing == null ? List.of() : Arrays.asList(missing.split(" ")));
+        .containsExactlyElementsOf(missing == null ? List.of() : Arrays.asList(missing.split(" ")));
   }
 
   static Map<String, String> data(String notation) {

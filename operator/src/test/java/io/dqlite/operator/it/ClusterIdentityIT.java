@@ -34,9 +34,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * One cluster per name, on a real API server and StatefulSet controller: a DqliteCluster
- * re-created over claims retained from an earlier one (pod 0's lost) adopts their identity and lets
- * no pod bootstrap, saying why; over claims of two clusters it starts nothing until {@code
+ * One cluster per name, on a real API server and StatefulSet controller: a DqliteCluster re-created
+ * over claims retained from an earlier one (pod 0's lost) adopts their identity and lets no pod
+ * bootstrap, saying why; over claims of two clusters it starts nothing until {@code
  * spec.recovery.clusterId} names one; a new one records a fresh identity before its pods exist and
  * lets pod 0 bootstrap. The claims the StatefulSet makes are labelled with the identity.
  */
@@ -92,8 +92,7 @@ class ClusterIdentityIT {
         .containsEntry(JoinSeeds.CLUSTER_EXISTS_KEY, "true")
         .containsEntry(JoinSeeds.CLUSTER_ID_KEY, OLD);
     assertThat(join.get(JoinSeeds.KEY).split(",")).hasSize(3);
-    assertThat(
-            statefulSet("db").getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+    assertThat(statefulSet("db").getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
         .anySatisfy(
             e -> {
               assertThat(e.getName()).isEqualTo("DQLITE_CLUSTER_ID");

@@ -64,7 +64,8 @@ class CrashSafeStepsIT {
   void theRemoveWaitsForTheRecordOnTheServerAndRunsOnceAcrossARestart() {
     // Another class may have used the namespace: it is deleted asynchronously.
     await().atMost(WAIT).until(() -> client.namespaces().withName(NS).get() == null);
-    client.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+    client
+        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
         .create();
     // Four pods, four members; pod 3 a stand-by (removed without a drain). The spec asks for 3.
     DqliteCluster cr = Fixtures.cluster(spec -> spec.setReplicas(3));
@@ -117,7 +118,12 @@ class CrashSafeStepsIT {
         .untilAsserted(
             () -> {
               assertThat(client.pods().inNamespace(NS).withName("db-3").get()).isNull();
-              assertThat(client.persistentVolumeClaims().inNamespace(NS).withName(ClusterNames.dataClaim(cr, 3)).get())
+              assertThat(
+                      client
+                          .persistentVolumeClaims()
+                          .inNamespace(NS)
+                          .withName(ClusterNames.dataClaim(cr, 3))
+                          .get())
                   .isNull();
               assertThat(current().getStatus().getScaleDown()).isNull();
             });
@@ -146,8 +152,7 @@ class CrashSafeStepsIT {
     }
 
     @Override
-    public void remove(DqliteCluster cr, String leaderDialAddress, long id)
-        throws DqliteException {
+    public void remove(DqliteCluster cr, String leaderDialAddress, long id) throws DqliteException {
       if (!recordedIds().contains(MemberIds.hex(id))) {
         violations.add("remove " + MemberIds.hex(id) + " before the record was on the server");
       }

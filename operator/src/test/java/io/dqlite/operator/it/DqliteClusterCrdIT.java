@@ -99,11 +99,14 @@ class DqliteClusterCrdIT {
   void immutableFieldsCannotChange(
       String description, String initial, String change, String message) {
     String name = "immutable-" + description.replace(' ', '-').toLowerCase();
-    k.resource(cluster(name, spec -> {
-          if (!"-".equals(initial)) {
-            apply(spec, initial);
-          }
-        }))
+    k.resource(
+            cluster(
+                name,
+                spec -> {
+                  if (!"-".equals(initial)) {
+                    apply(spec, initial);
+                  }
+                }))
         .create();
     assertThatThrownBy(
             () ->
@@ -147,8 +150,8 @@ class DqliteClusterCrdIT {
   }
 
   /**
-   * {@code spec.zones.readNodeLabels} is stored, and the StatefulSet built from it (the token volume
-   * mounted into the sidecar alone) passes the API server's validation: a dry-run create.
+   * {@code spec.zones.readNodeLabels} is stored, and the StatefulSet built from it (the token
+   * volume mounted into the sidecar alone) passes the API server's validation: a dry-run create.
    */
   @Test
   void readNodeLabelsIsStoredAndItsPodTemplateIsValid() {
@@ -175,16 +178,20 @@ class DqliteClusterCrdIT {
   @Test
   void tlsMayBeAddedToNameTheModeAndGeneratedTlsRemoved() {
     k.resource(cluster("legacy", spec -> {})).create();
-    resource("legacy").edit(cr -> {
-      cr.getSpec().setTls(TlsSpec.disabled());
-      return cr;
-    });
+    resource("legacy")
+        .edit(
+            cr -> {
+              cr.getSpec().setTls(TlsSpec.disabled());
+              return cr;
+            });
     assertThat(resource("legacy").get().getSpec().getTls().getPlaintext()).isTrue();
     k.resource(cluster("generated", spec -> spec.setTls(TlsSpec.generated()))).create();
-    resource("generated").edit(cr -> {
-      cr.getSpec().setTls(null);
-      return cr;
-    });
+    resource("generated")
+        .edit(
+            cr -> {
+              cr.getSpec().setTls(null);
+              return cr;
+            });
     assertThat(resource("generated").get().getSpec().getTls()).isNull();
   }
 

@@ -64,8 +64,15 @@ class EvictionIT {
         .atMost(WAIT)
         .until(
             () -> {
-              var status = client.policy().v1().podDisruptionBudget().inNamespace(ns)
-                  .withName("budget").get().getStatus();
+              var status =
+                  client
+                      .policy()
+                      .v1()
+                      .podDisruptionBudget()
+                      .inNamespace(ns)
+                      .withName("budget")
+                      .get()
+                      .getStatus();
               return status != null
                   && status.getCurrentHealthy() == 1
                   && status.getDisruptionsAllowed() == 0;
@@ -74,7 +81,9 @@ class EvictionIT {
     long start = System.nanoTime();
     assertThat(actions.evictPod(cr, 0, uid)).isEqualTo(Eviction.REFUSED_BY_BUDGET);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
-    assertThat(took).as("answered, not retried for the Retry-After").isLessThan(Duration.ofSeconds(5));
+    assertThat(took)
+        .as("answered, not retried for the Retry-After")
+        .isLessThan(Duration.ofSeconds(5));
     Pod pod = pod();
     assertThat(pod.getMetadata().getUid()).isEqualTo(uid);
     assertThat(pod.getMetadata().getDeletionTimestamp()).as("left running").isNull();
@@ -89,8 +98,15 @@ class EvictionIT {
         .atMost(WAIT)
         .until(
             () -> {
-              var status = client.policy().v1().podDisruptionBudget().inNamespace(ns)
-                  .withName("budget").get().getStatus();
+              var status =
+                  client
+                      .policy()
+                      .v1()
+                      .podDisruptionBudget()
+                      .inNamespace(ns)
+                      .withName("budget")
+                      .get()
+                      .getStatus();
               return status != null && status.getDisruptionsAllowed() == 1;
             });
     assertThat(actions.evictPod(cr, 0, uid)).isEqualTo(Eviction.STALE);
@@ -121,7 +137,8 @@ class EvictionIT {
     List<Pod> seen = List.of(pod());
 
     StepResult refused =
-        runner.take(cr, restart, OptionalInt.of(1), seen, Fixtures.membership("v0 v1* v2"), Fixtures.TOKEN);
+        runner.take(
+            cr, restart, OptionalInt.of(1), seen, Fixtures.membership("v0 v1* v2"), Fixtures.TOKEN);
     assertThat(refused.acted()).isFalse();
     assertThat(refused.failure())
         .hasValueSatisfying(f -> assertThat(f).contains("db-0").contains("PodDisruptionBudget"));
@@ -131,7 +148,8 @@ class EvictionIT {
     budget(0);
     awaitDisruptionsAllowed(1);
     StepResult taken =
-        runner.take(cr, restart, OptionalInt.of(1), seen, Fixtures.membership("v0 v1* v2"), Fixtures.TOKEN);
+        runner.take(
+            cr, restart, OptionalInt.of(1), seen, Fixtures.membership("v0 v1* v2"), Fixtures.TOKEN);
     assertThat(taken.acted()).isTrue();
     assertThat(taken.failure()).isEmpty();
     await().atMost(WAIT).until(() -> pod() == null);
@@ -143,8 +161,14 @@ class EvictionIT {
         .until(
             () -> {
               var status =
-                  client.policy().v1().podDisruptionBudget().inNamespace(ns)
-                      .withName("budget").get().getStatus();
+                  client
+                      .policy()
+                      .v1()
+                      .podDisruptionBudget()
+                      .inNamespace(ns)
+                      .withName("budget")
+                      .get()
+                      .getStatus();
               return status != null
                   && status.getCurrentHealthy() == 1
                   && status.getDisruptionsAllowed() == allowed;

@@ -33,7 +33,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,12 +65,12 @@ import org.slf4j.LoggerFactory;
  * left in the status. A CA change's three Secret steps must each be taken once, in order.
  *
  * <p>No kubelet runs: a simulated one gives each new pod the running, ready status of its fixture
- * and starts its node in the simulated dqlite cluster; a pod deleted by the operator stops its node.
- * Pods are deleted directly (with the UID precondition): the PodDisruptionBudget on the Eviction API
- * is {@code EvictionIT}'s subject. The scale-down's gap (the record written, then the Remove) is
- * {@code CrashSafeStepsIT}'s. The gap inside a TLS step, between its two Secret writes, is not
- * reachable here (the rotator writes through the controller's client): {@code TlsRotationTest}
- * decides from what such a crash leaves.
+ * and starts its node in the simulated dqlite cluster; a pod deleted by the operator stops its
+ * node. Pods are deleted directly (with the UID precondition): the PodDisruptionBudget on the
+ * Eviction API is {@code EvictionIT}'s subject. The scale-down's gap (the record written, then the
+ * Remove) is {@code CrashSafeStepsIT}'s. The gap inside a TLS step, between its two Secret writes,
+ * is not reachable here (the rotator writes through the controller's client): {@code
+ * TlsRotationTest} decides from what such a crash leaves.
  */
 @ExtendWith(LocalKube.class)
 class InterruptedStepsIT {
@@ -147,7 +146,8 @@ class InterruptedStepsIT {
     KubernetesClient client = LocalKube.admin();
     // Another class may have used the namespace: it is deleted asynchronously.
     await().atMost(WAIT).until(() -> client.namespaces().withName(NS).get() == null);
-    client.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+    client
+        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
         .create();
   }
 
@@ -155,9 +155,7 @@ class InterruptedStepsIT {
   static void deleteNamespace() {
     // ScaleDownIT makes it again without waiting.
     LocalKube.deleteNamespace(NS);
-    await()
-        .atMost(WAIT)
-        .until(() -> LocalKube.admin().namespaces().withName(NS).get() == null);
+    await().atMost(WAIT).until(() -> LocalKube.admin().namespaces().withName(NS).get() == null);
   }
 
   /**
@@ -206,18 +204,29 @@ class InterruptedStepsIT {
       // Settled on one revision first.
       await()
           .atMost(WAIT)
-          .until(() -> current().getStatus() != null && current().getStatus().getVoters() != null
-              && current().getStatus().getVoters() == 3);
+          .until(
+              () ->
+                  current().getStatus() != null
+                      && current().getStatus().getVoters() != null
+                      && current().getStatus().getVoters() == 3);
     }
     if (tls) {
       // The CA (10 years) falls due with a third of its life left; a pod's change wakes the
       // operator, which otherwise looks again in 30 s.
       clock.shift = Duration.ofDays(2500);
-      client.pods().inNamespace(NS).withName("db-0")
-          .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"labels\":{\"touched\":\"yes\"}}}");
+      client
+          .pods()
+          .inNamespace(NS)
+          .withName("db-0")
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              "{\"metadata\":{\"labels\":{\"touched\":\"yes\"}}}");
     } else if (roll) {
       // A new image: every pod is outdated.
-      client.resources(DqliteCluster.class).inNamespace(NS).withName("db")
+      client
+          .resources(DqliteCluster.class)
+          .inNamespace(NS)
+          .withName("db")
           .patch(
               PatchContext.of(PatchType.JSON_MERGE),
               "{\"spec\":{\"image\":\"example.org/dqlite:next\"}}");
@@ -231,8 +240,9 @@ class InterruptedStepsIT {
       int stepsDone = kill == Kill.BEFORE ? k / ACTS_PER_ROLLOUT + 1 : (k + 1) / ACTS_PER_ROLLOUT;
       assertThat(rotations()).as("TLS steps taken when killed").hasSize(stepsDone);
     } else {
-      assertThat(first.acts).as("the first instance's acts").containsExactlyElementsOf(
-          acts.subList(0, killedAfter));
+      assertThat(first.acts)
+          .as("the first instance's acts")
+          .containsExactlyElementsOf(acts.subList(0, killedAfter));
     }
 
     Gate second = new Gate(-1, kill);
@@ -251,15 +261,25 @@ class InterruptedStepsIT {
               }
               if (tls) {
                 assertThat(rotations()).as("the CA change's steps").hasSize(TLS_STEPS.size());
-                String bundle = new String(Base64.getDecoder().decode(
-                    client.secrets().inNamespace(NS).withName("db-tls").get().getData()
-                        .get("ca.crt")), StandardCharsets.US_ASCII);
+                String bundle =
+                    new String(
+                        Base64.getDecoder()
+                            .decode(
+                                client
+                                    .secrets()
+                                    .inNamespace(NS)
+                                    .withName("db-tls")
+                                    .get()
+                                    .getData()
+                                    .get("ca.crt")),
+                        StandardCharsets.US_ASCII);
                 assertThat(bundle.split("BEGIN CERTIFICATE", -1)).as("one CA trusted").hasSize(2);
                 // The last step's rollout, not the one before it: the template carries the Secret.
-                assertThat(StatefulSetDependent.tlsRevision(
-                        client.apps().statefulSets().inNamespace(NS).withName("db").get()))
-                    .contains(TlsRevision.of(
-                        client.secrets().inNamespace(NS).withName("db-tls").get()));
+                assertThat(
+                        StatefulSetDependent.tlsRevision(
+                            client.apps().statefulSets().inNamespace(NS).withName("db").get()))
+                    .contains(
+                        TlsRevision.of(client.secrets().inNamespace(NS).withName("db-tls").get()));
               }
               DqliteCluster now = current();
               assertThat(now.getStatus().getVoters()).isEqualTo(3);
@@ -267,7 +287,11 @@ class InterruptedStepsIT {
             });
     log.info(
         "{} killed {} act {}: killed after {} ms, converged {} ms later",
-        flow, kill, k, (killed - start) / 1_000_000, (System.nanoTime() - killed) / 1_000_000);
+        flow,
+        kill,
+        k,
+        (killed - start) / 1_000_000,
+        (System.nanoTime() - killed) / 1_000_000);
     if (tls) {
       List<String> all = new ArrayList<>(first.acts);
       all.addAll(second.acts);
@@ -303,8 +327,8 @@ class InterruptedStepsIT {
         if (started || pod.getMetadata().getDeletionTimestamp() != null) {
           continue;
         }
-        int ordinal = ClusterNames.podOrdinal(Fixtures.cluster(), pod.getMetadata().getName())
-            .orElseThrow();
+        int ordinal =
+            ClusterNames.podOrdinal(Fixtures.cluster(), pod.getMetadata().getName()).orElseThrow();
         LocalKube.setPodStatus(NS, pod.getMetadata().getName(), Fixtures.pod(ordinal).getStatus());
         dqlite.started(ordinal);
         restarting.remove(ordinal);
@@ -342,14 +366,18 @@ class InterruptedStepsIT {
     StatefulSet sts = client.apps().statefulSets().inNamespace(NS).withName("db").get();
     boolean seen =
         sts.getStatus() != null
-            && Objects.equals(sts.getStatus().getObservedGeneration(), sts.getMetadata().getGeneration());
+            && Objects.equals(
+                sts.getStatus().getObservedGeneration(), sts.getMetadata().getGeneration());
     String revision = seen ? sts.getStatus().getUpdateRevision() : null;
     return (int)
         client.pods().inNamespace(NS).list().getItems().stream()
             .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
             .filter(p -> p.getStatus() != null && p.getStatus().getPodIP() != null)
-            .filter(p -> revision != null
-                && revision.equals(p.getMetadata().getLabels().get(Decision.REVISION_LABEL)))
+            .filter(
+                p ->
+                    revision != null
+                        && revision.equals(
+                            p.getMetadata().getLabels().get(Decision.REVISION_LABEL)))
             .count();
   }
 

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * mind.
  *
  * <p>The control plane needs the Kubernetes binaries ({@code make k8s-binaries}, minutes on a fresh
- * machine). Without them every class using this extension is skipped with the reason, unless
- * {@code -Dlocalkube.buildBinaries=true} (profile {@code localkube-it}) asks to build them first.
+ * machine). Without them every class using this extension is skipped with the reason, unless {@code
+ * -Dlocalkube.buildBinaries=true} (profile {@code localkube-it}) asks to build them first.
  */
 public final class LocalKube implements ExecutionCondition, BeforeAllCallback {
 

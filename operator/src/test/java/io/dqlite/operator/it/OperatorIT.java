@@ -250,7 +250,6 @@ class OperatorIT {
                         }));
   }
 
-
   static <T extends HasMetadata> Optional<T> get(Class<T> type, String name) {
     return Optional.ofNullable(admin.resources(type).inNamespace(ns).withName(name).get());
   }
@@ -474,44 +473,69 @@ class OperatorIT {
     // The awaits ignore exceptions: a Secret not written yet is "not yet", not a failure.
     TlsSpec tls = new TlsSpec();
     tls.setGenerate(true);
-    DqliteCluster cr = create("rotated", spec -> {
-      spec.setTls(tls);
-      spec.setReplicas(1);
-    });
-    await().ignoreExceptions().atMost(WAIT).untilAsserted(() -> assertThat(templateRevision("rotated"))
-        .isEqualTo(TlsRevision.of(get(Secret.class, "rotated-tls").orElseThrow())));
+    DqliteCluster cr =
+        create(
+            "rotated",
+            spec -> {
+              spec.setTls(tls);
+              spec.setReplicas(1);
+            });
+    await()
+        .ignoreExceptions()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(templateRevision("rotated"))
+                    .isEqualTo(TlsRevision.of(get(Secret.class, "rotated-tls").orElseThrow())));
     Authority ca =
         GeneratedTls.readCa(get(Secret.class, "rotated-tls-ca").orElseThrow()).orElseThrow();
     Instant now = Instant.now();
 
     // A node certificate with less than a third of its life left: renewed from the same CA.
-    replaceNodeSecret(cr, GeneratedTls.issue(cr, "cluster.local", ca, List.of(ca.certificate()),
-        now.minus(Duration.ofDays(300))));
-    await().ignoreExceptions().atMost(WAIT).untilAsserted(() -> {
-      Material m = nodeMaterial("rotated");
-      assertThat(m.node().certificate().getNotAfter().toInstant())
-          .isAfter(now.plus(Duration.ofDays(300)));
-      assertThat(m.trusted()).containsExactly(ca.certificate());
-      assertThat(templateRevision("rotated"))
-          .isEqualTo(TlsRevision.of(get(Secret.class, "rotated-tls").orElseThrow()));
-    });
+    replaceNodeSecret(
+        cr,
+        GeneratedTls.issue(
+            cr, "cluster.local", ca, List.of(ca.certificate()), now.minus(Duration.ofDays(300))));
+    await()
+        .ignoreExceptions()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Material m = nodeMaterial("rotated");
+              assertThat(m.node().certificate().getNotAfter().toInstant())
+                  .isAfter(now.plus(Duration.ofDays(300)));
+              assertThat(m.trusted()).containsExactly(ca.certificate());
+              assertThat(templateRevision("rotated"))
+                  .isEqualTo(TlsRevision.of(get(Secret.class, "rotated-tls").orElseThrow()));
+            });
 
     // The CA key lost and the node certificate due: a new CA, trusted first beside the old one,
     // then signing the node certificate, then alone.
     admin.secrets().inNamespace(ns).withName("rotated-tls-ca").delete();
-    await().ignoreExceptions().atMost(WAIT).until(() -> get(Secret.class, "rotated-tls-ca").isEmpty());
-    replaceNodeSecret(cr, GeneratedTls.issue(cr, "cluster.local", ca, List.of(ca.certificate()),
-        now.minus(Duration.ofDays(300))));
-    await().ignoreExceptions().atMost(Duration.ofMinutes(4)).untilAsserted(() -> {
-      Material m = nodeMaterial("rotated");
-      Authority next =
-          GeneratedTls.readCa(get(Secret.class, "rotated-tls-ca").orElseThrow()).orElseThrow();
-      assertThat(next.certificate()).isNotEqualTo(ca.certificate());
-      assertThat(m.trusted()).containsExactly(next.certificate());
-      assertThat(TlsCertificates.signedBy(m.node().certificate(), next.certificate())).isTrue();
-      assertThat(templateRevision("rotated"))
-          .isEqualTo(TlsRevision.of(get(Secret.class, "rotated-tls").orElseThrow()));
-    });
+    await()
+        .ignoreExceptions()
+        .atMost(WAIT)
+        .until(() -> get(Secret.class, "rotated-tls-ca").isEmpty());
+    replaceNodeSecret(
+        cr,
+        GeneratedTls.issue(
+            cr, "cluster.local", ca, List.of(ca.certificate()), now.minus(Duration.ofDays(300))));
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofMinutes(4))
+        .untilAsserted(
+            () -> {
+              Material m = nodeMaterial("rotated");
+              Authority next =
+                  GeneratedTls.readCa(get(Secret.class, "rotated-tls-ca").orElseThrow())
+                      .orElseThrow();
+              assertThat(next.certificate()).isNotEqualTo(ca.certificate());
+              assertThat(m.trusted()).containsExactly(next.certificate());
+              assertThat(TlsCertificates.signedBy(m.node().certificate(), next.certificate()))
+                  .isTrue();
+              assertThat(templateRevision("rotated"))
+                  .isEqualTo(TlsRevision.of(get(Secret.class, "rotated-tls").orElseThrow()));
+            });
     assertThat(eventsAbout("rotated"))
         .filteredOn(e -> "TlsRotated".equals(e.getReason()))
         .extracting(Event::getAction)
@@ -521,9 +545,8 @@ class OperatorIT {
   /**
    * A user's TLS Secret on a real API server and StatefulSet controller: missing, then lacking
    * ca.crt, the cluster is Degraded naming the Secret and the key; once complete, its revision is
-   * on the pod template; a new certificate in it (as cert-manager would write) changes the
-   * template and the pod is replaced onto it (it stays Pending here, so the gate replaces it at
-   * once).
+   * on the pod template; a new certificate in it (as cert-manager would write) changes the template
+   * and the pod is replaced onto it (it stays Pending here, so the gate replaces it at once).
    */
   @Test
   void aChangedUserTlsSecretRollsThePods() {
@@ -722,9 +745,7 @@ class OperatorIT {
   }
 
   static String templateRevision(String name) {
-    return get(StatefulSet.class, name)
-        .flatMap(StatefulSetDependent::tlsRevision)
-        .orElse("none");
+    return get(StatefulSet.class, name).flatMap(StatefulSetDependent::tlsRevision).orElse("none");
   }
 
   static Material nodeMaterial(String name) {

@@ -56,7 +56,8 @@ class ScaleDownIT {
 
   @Test
   void scaleDownHandsOverRemovesShrinksThenClearsTheBookkeeping() {
-    client.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+    client
+        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
         .create();
     // Five pods, five members; pod 4 leads. The spec asks for three.
     DqliteCluster cr = Fixtures.cluster(spec -> spec.setReplicas(3));

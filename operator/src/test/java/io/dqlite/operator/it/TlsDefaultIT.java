@@ -37,10 +37,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * TLS as the default on a real API server and StatefulSet controller: a minimal DqliteCluster gets
- * generated certificates mounted into its sidecar; {@code plaintext: true} gets none; and a
- * cluster left by an operator version from before the default (no spec.tls, a plaintext
- * StatefulSet, a status without {@code tls}), present before this operator starts, stays
- * plaintext and is told, with a Warning Event, which field to set.
+ * generated certificates mounted into its sidecar; {@code plaintext: true} gets none; and a cluster
+ * left by an operator version from before the default (no spec.tls, a plaintext StatefulSet, a
+ * status without {@code tls}), present before this operator starts, stays plaintext and is told,
+ * with a Warning Event, which field to set.
  */
 @ExtendWith(LocalKube.class)
 class TlsDefaultIT {
@@ -98,7 +98,8 @@ class TlsDefaultIT {
               assertThat(sts.getSpec().getTemplate().getSpec().getVolumes())
                   .filteredOn(v -> PodVolumes.TLS.equals(v.getName()))
                   .singleElement()
-                  .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("minimal-tls"));
+                  .satisfies(
+                      v -> assertThat(v.getSecret().getSecretName()).isEqualTo("minimal-tls"));
               assertThat(env(sidecar(sts)))
                   .containsEntry("DQLITE_TLS_CERT", "/etc/dqlite/tls/tls.crt")
                   .containsEntry("DQLITE_TLS_KEY", "/etc/dqlite/tls/tls.key")
@@ -146,7 +147,9 @@ class TlsDefaultIT {
               assertThat(StatefulSetDependent.mountsTls(sts)).isFalse();
               assertThat(env(sidecar(sts))).doesNotContainKey("DQLITE_TLS_CERT");
             });
-    assertThat(get(Secret.class, "legacy-tls")).as("no certificates for a plaintext cluster").isNull();
+    assertThat(get(Secret.class, "legacy-tls"))
+        .as("no certificates for a plaintext cluster")
+        .isNull();
     long generation = statefulSet("legacy").getMetadata().getGeneration();
 
     // Asking for TLS is not followed (it would split the cluster): the mismatch is reported.
@@ -180,8 +183,7 @@ class TlsDefaultIT {
   static DqliteCluster existingPlaintextCluster(String name) {
     DqliteCluster cr = create(name, spec -> spec.setReplicas(1));
     // The template an older operator made for it: this one's for a plaintext cluster.
-    DqliteCluster plaintext =
-        io.fabric8.kubernetes.client.utils.Serialization.clone(cr);
+    DqliteCluster plaintext = io.fabric8.kubernetes.client.utils.Serialization.clone(cr);
     plaintext.getSpec().setTls(TlsSpec.disabled());
     StatefulSet sts = DesiredStatefulSet.build(plaintext, 1, ClusterNames.DEFAULT_CLUSTER_DOMAIN);
     sts.getMetadata()
@@ -237,7 +239,6 @@ class TlsDefaultIT {
                           return c;
                         }));
   }
-
 
   static TlsStatus tlsStatus(String name) {
     return cluster(name).get().getStatus().getTls();

@@ -11,7 +11,9 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The operator's TLS dialer from a Secret's PEM texts: the name it expects, the errors it gives. */
+/**
+ * The operator's TLS dialer from a Secret's PEM texts: the name it expects, the errors it gives.
+ */
 class ClusterDialersTest {
 
   private static final Instant NOW = Instant.now();
@@ -21,7 +23,8 @@ class ClusterDialersTest {
 
   private static TlsDialer dialer(String... dnsNames) {
     TlsCertificates.Node node =
-        TlsCertificates.node(CR, CA, List.of(dnsNames), NOW.minusSeconds(60), NOW.plusSeconds(3600));
+        TlsCertificates.node(
+            CR, CA, List.of(dnsNames), NOW.minusSeconds(60), NOW.plusSeconds(3600));
     return ClusterDialers.tlsDialer(
         "Secret ns/db-tls",
         TlsCertificates.pem(node.certificate()),
@@ -31,8 +34,9 @@ class ClusterDialersTest {
 
   @Test
   void expectsTheFirstDnsNameOfTheCertificate() {
-    assertThat(dialer("db-headless.ns.svc.cluster.local", "*.db-headless.ns.svc.cluster.local")
-            .serverName())
+    assertThat(
+            dialer("db-headless.ns.svc.cluster.local", "*.db-headless.ns.svc.cluster.local")
+                .serverName())
         .isEqualTo("db-headless.ns.svc.cluster.local");
   }
 

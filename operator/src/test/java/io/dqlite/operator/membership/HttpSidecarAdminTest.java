@@ -20,9 +20,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The HTTP client against a server answering what the sidecar's admin server answers (bodies in
- * the shape {@code io.dqlite.sidecar.daemon.SidecarAdmin} renders, indented as it sends them, and
- * the token checked with the contract's {@link AdminApi#carriesToken}).
+ * The HTTP client against a server answering what the sidecar's admin server answers (bodies in the
+ * shape {@code io.dqlite.sidecar.daemon.SidecarAdmin} renders, indented as it sends them, and the
+ * token checked with the contract's {@link AdminApi#carriesToken}).
  */
 class HttpSidecarAdminTest {
 
@@ -102,9 +102,15 @@ class HttpSidecarAdminTest {
     server =
         HttpServer.builder("fake-sidecar")
             .slowPool(1, 4, "busy\n")
-            .slow("GET", AdminApi.CLUSTER, this::refusal,
+            .slow(
+                "GET",
+                AdminApi.CLUSTER,
+                this::refusal,
                 r -> Response.of(clusterStatus, Response.JSON, clusterBody))
-            .slow("POST", AdminApi.HANDOVER, this::refusal,
+            .slow(
+                "POST",
+                AdminApi.HANDOVER,
+                this::refusal,
                 r -> {
                   handoverNodes.add(r.queryParameter(AdminApi.NODE_PARAMETER).orElse("none"));
                   return Response.of(handoverStatus, Response.JSON, handoverBody);
@@ -184,8 +190,7 @@ class HttpSidecarAdminTest {
 
   @Test
   void callsCarryTheTokenAndAWrongOneIsAFailureNotAView() throws Exception {
-    assertThatThrownBy(
-            () -> admin.cluster(base, AdminToken.of("stale")).get(10, TimeUnit.SECONDS))
+    assertThatThrownBy(() -> admin.cluster(base, AdminToken.of("stale")).get(10, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
         .hasMessageContaining("HTTP 401")
         .hasMessageContaining("wrong credentials");

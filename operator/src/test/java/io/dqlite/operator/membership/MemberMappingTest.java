@@ -23,8 +23,7 @@ class MemberMappingTest {
   @Test
   void membersMapToPodsByAddressInOrdinalOrder() {
     Membership m = Fixtures.membership("s2 v0* vx v1!");
-    List<MemberStatus> status =
-        MemberMapping.statusMembers(cr, m, Fixtures.DOMAIN);
+    List<MemberStatus> status = MemberMapping.statusMembers(cr, m, Fixtures.DOMAIN);
     assertThat(status)
         .extracting(
             MemberStatus::getPod,
@@ -43,8 +42,8 @@ class MemberMappingTest {
 
   /**
    * The zone is what the node reports about itself, never the operator's reading of pod or Node
-   * labels (the mapping does not take them: they would show a zone the node's failure domain is
-   * not derived from).
+   * labels (the mapping does not take them: they would show a zone the node's failure domain is not
+   * derived from).
    */
   @ParameterizedTest(name = "{0}")
   @CsvSource(
@@ -58,11 +57,7 @@ class MemberMappingTest {
           no own view: unreported, not guessed     |           |             |        | unreported
           """)
   void zoneIsTheNodesOwnReport(
-      String description,
-      String selfZone,
-      String selfSource,
-      String zone,
-      String source) {
+      String description, String selfZone, String selfSource, String zone, String source) {
     RaftMember member = new RaftMember(0x100, Fixtures.address(0), NodeRole.VOTER, true, 1L, null);
     Map<String, SidecarView.Self> selves =
         selfSource == null

@@ -135,8 +135,7 @@ class MembershipReaderTest {
     SidecarView.Self s = fresh.self();
     SidecarView newNode =
         new SidecarView(
-            new SidecarView.Self(
-                "0x201", s.address(), null, null, "none", 0L, false, false),
+            new SidecarView.Self("0x201", s.address(), null, null, "none", 0L, false, false),
             null,
             List.of(),
             fresh.observedAt(),

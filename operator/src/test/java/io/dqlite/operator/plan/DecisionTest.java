@@ -85,7 +85,9 @@ class DecisionTest {
     assertThat(d.roll().map(Notation::decision).orElse("none")).isEqualTo(roll);
   }
 
-  /** Stale entries {@code 1>0x201}: pod 1 runs node 0x201 while the member at its address is 0x10x. */
+  /**
+   * Stale entries {@code 1>0x201}: pod 1 runs node 0x201 while the member at its address is 0x10x.
+   */
   @ParameterizedTest(name = "{0}")
   @CsvSource(
       delimiter = '|',
@@ -130,9 +132,10 @@ class DecisionTest {
         Decision.decide(
             cr,
             Optional.of(sts),
-            pods(java.util.stream.IntStream.range(0, stsReplicas)
-                .mapToObj(Integer::toString)
-                .collect(java.util.stream.Collectors.joining(" "))),
+            pods(
+                java.util.stream.IntStream.range(0, stsReplicas)
+                    .mapToObj(Integer::toString)
+                    .collect(java.util.stream.Collectors.joining(" "))),
             MemberMapping.planMembers(cr, Fixtures.membership(members), Fixtures.DOMAIN),
             List.of(new Replacement.Stale(ordinal, 0x100 + ordinal, MemberIds.parse(s[1]))),
             status.getScaleDown(),

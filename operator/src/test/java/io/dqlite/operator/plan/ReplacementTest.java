@@ -72,7 +72,8 @@ class ReplacementTest {
     if (text == null) {
       return out;
     }
-    for (String token : Arrays.stream(text.trim().split("\\s+")).filter(t -> !t.isEmpty()).toList()) {
+    for (String token :
+        Arrays.stream(text.trim().split("\\s+")).filter(t -> !t.isEmpty()).toList()) {
       String[] parts = token.split("[:>]");
       out.add(
           new Replacement.Stale(

@@ -123,7 +123,9 @@ class ScalePlannerTest {
     Set<Integer> claims =
         claimsLeft == null
             ? Set.of()
-            : Arrays.stream(claimsLeft.split(" ")).map(Integer::valueOf).collect(Collectors.toSet());
+            : Arrays.stream(claimsLeft.split(" "))
+                .map(Integer::valueOf)
+                .collect(Collectors.toSet());
     ScalePlan plan =
         ScalePlanner.plan(
             3,

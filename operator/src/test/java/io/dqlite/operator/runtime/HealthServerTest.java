@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dqlite.http.testing.StalledClients;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.time.Duration;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -39,8 +39,7 @@ class HealthServerTest {
   @ValueSource(ints = {4, 400})
   void probesAnswerWithinOneSecondWhileClientsStall(int stalled) throws Exception {
     try (HealthServer server =
-            HealthServer.start(
-                "127.0.0.1", 0, Optional::empty, Optional::empty, () -> "up 1.0\n");
+            HealthServer.start("127.0.0.1", 0, Optional::empty, Optional::empty, () -> "up 1.0\n");
         StalledClients clients = new StalledClients(address(server)).open(stalled)) {
       assertThat(clients.sockets()).hasSize(stalled);
       for (int i = 0; i < 5; i++) {

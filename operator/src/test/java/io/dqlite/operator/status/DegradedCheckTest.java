@@ -102,8 +102,7 @@ class DegradedCheckTest {
   void aTlsSecretProblemComesFirst() {
     DqliteCluster cr = Fixtures.cluster();
     Observations.bootstrapped(cr);
-    Observation o =
-        Observations.steady(cr, "0 1:CreateContainerConfigError 2", "v0* v1! v2", "3z");
+    Observation o = Observations.steady(cr, "0 1:CreateContainerConfigError 2", "v0* v1! v2", "3z");
     DegradedCheck.Issue tls =
         new DegradedCheck.Issue("TlsSecretIncomplete", "TLS Secret ns/certs has no ca.crt");
     Observation withTls =

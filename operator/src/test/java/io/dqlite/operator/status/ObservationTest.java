@@ -12,9 +12,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The status expects the roles the sidecars settle on. The table is sidecar-api's, which its
- * {@code SettledRolesTest} checks against the role algorithm the sidecar runs and which the
- * operator asks: a change of the algorithm that nobody meant fails both.
+ * The status expects the roles the sidecars settle on. The table is sidecar-api's, which its {@code
+ * SettledRolesTest} checks against the role algorithm the sidecar runs and which the operator asks:
+ * a change of the algorithm that nobody meant fails both.
  */
 class ObservationTest {
 

@@ -12,8 +12,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The VoterTopology verdict and the ZonesNotSeenByNodes issue, as tables. Voters: {@code
- * zone:domain} each ({@code -} no zone, {@code ?} did not answer); pod zones: one per pod ({@code -}
- * unknown).
+ * zone:domain} each ({@code -} no zone, {@code ?} did not answer); pod zones: one per pod ({@code
+ * -} unknown).
  */
 class VoterTopologyTest {
 

@@ -226,8 +226,7 @@ class StepRunnerTest {
     assertThat(workloads.deleted).isEmpty();
     assertThat(r.acted()).isFalse();
     assertThat(r.failure())
-        .hasValueSatisfying(
-            f -> assertThat(f).contains("db-2").contains("PodDisruptionBudget"));
+        .hasValueSatisfying(f -> assertThat(f).contains("db-2").contains("PodDisruptionBudget"));
     assertThat(r.events()).isEmpty();
   }
 

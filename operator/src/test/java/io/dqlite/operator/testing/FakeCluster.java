@@ -24,8 +24,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A simulated dqlite cluster behind the sidecar and protocol interfaces: the pod with IP {@link
  * Fixtures#ip} answers {@code /cluster} with the current membership; a handover demotes the node to
  * spare and moves leadership to another online voter; a removal drops the member (and refuses to
- * remove one that is not there, as dqlite does). Pods can be stopped and started ({@link
- * #stopped}, {@link #started}) and a pod can lose its volume ({@link #newNode}); every change of the
+ * remove one that is not there, as dqlite does). Pods can be stopped and started ({@link #stopped},
+ * {@link #started}) and a pod can lose its volume ({@link #newNode}); every change of the
  * membership is checked for a quorum of online voters ({@link #quorumLosses}).
  */
 public final class FakeCluster implements SidecarAdmin, RaftProtocol {
@@ -138,8 +138,14 @@ public final class FakeCluster implements SidecarAdmin, RaftProtocol {
         String address = Fixtures.address(n.getKey());
         SidecarView.Self self =
             new SidecarView.Self(
-                "0x" + Long.toHexString(n.getValue()), address, "spare", null, "downward", 0L,
-                false, false);
+                "0x" + Long.toHexString(n.getValue()),
+                address,
+                "spare",
+                null,
+                "downward",
+                0L,
+                false,
+                false);
         return CompletableFuture.completedFuture(
             new SidecarView(self, null, List.of(), "2026-11-25T10:00:00Z", "not a member yet"));
       }
@@ -180,8 +186,8 @@ public final class FakeCluster implements SidecarAdmin, RaftProtocol {
     }
     if (self.id() != nodeId) {
       // As the sidecar does for a handover naming another node (a reused pod IP).
-      return new HandoverResult(409, null, "runs node " + self.hexId() + ", not 0x"
-          + Long.toHexString(nodeId), null);
+      return new HandoverResult(
+          409, null, "runs node " + self.hexId() + ", not 0x" + Long.toHexString(nodeId), null);
     }
     long selfId = self.id();
     log.add("handover " + self.hexId());

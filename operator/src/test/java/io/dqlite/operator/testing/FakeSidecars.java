@@ -17,10 +17,13 @@ public final class FakeSidecars implements SidecarAdmin {
   private final Map<URI, CompletableFuture<SidecarView>> answers = new ConcurrentHashMap<>();
   private final Map<URI, HandoverResult> handovers = new ConcurrentHashMap<>();
   public final List<URI> handedOver = new CopyOnWriteArrayList<>();
+
   /** The node ids the handovers named, in order. */
   public final List<Long> handoverIds = new CopyOnWriteArrayList<>();
+
   /** The tokens every call carried, in order. */
   public final List<AdminToken> tokens = new CopyOnWriteArrayList<>();
+
   public final List<URI> asked = new CopyOnWriteArrayList<>();
 
   public FakeSidecars answer(String ip, SidecarView view) {
@@ -57,7 +60,8 @@ public final class FakeSidecars implements SidecarAdmin {
   }
 
   /** The exclude list of each handover, in order. */
-  public final List<java.util.Set<Long>> excludes = new java.util.concurrent.CopyOnWriteArrayList<>();
+  public final List<java.util.Set<Long>> excludes =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @Override
   public HandoverResult handover(

@@ -29,7 +29,6 @@ public final class Fixtures {
   /** The admin token the fakes are called with. */
   public static final AdminToken TOKEN = AdminToken.of("test-admin-token");
 
-
   public static final String DOMAIN = "cluster.local";
 
   private Fixtures() {}

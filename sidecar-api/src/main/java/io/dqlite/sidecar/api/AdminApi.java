@@ -17,9 +17,9 @@ import java.util.stream.Collectors;
  * /handover} need {@code Authorization: Bearer <token>}, the token being the {@value #TOKEN_KEY}
  * key of the cluster's admin Secret, which the sidecar reads from a file. {@code POST
  * /handover?node=<id>} names the raft id of the node the caller means (0x-hex or decimal); a
- * sidecar running another node answers 409, so a reused pod IP cannot hand over the wrong node.
- * The bodies are {@link SidecarView} and {@link HandoverAnswer} ({@link AdminJson}); the port is
- * {@link SidecarPorts#ADMIN}.
+ * sidecar running another node answers 409, so a reused pod IP cannot hand over the wrong node. The
+ * bodies are {@link SidecarView} and {@link HandoverAnswer} ({@link AdminJson}); the port is {@link
+ * SidecarPorts#ADMIN}.
  */
 public final class AdminApi {
 
@@ -92,8 +92,8 @@ public final class AdminApi {
 
   /**
    * Whether an {@code Authorization} header carries {@code expected} as a bearer token. The
-   * comparison takes the same time wherever the tokens differ (both sides are hashed first, so
-   * not even the length leaks).
+   * comparison takes the same time wherever the tokens differ (both sides are hashed first, so not
+   * even the length leaks).
    */
   public static boolean carriesToken(Optional<String> authorization, String expected) {
     if (authorization.isEmpty() || expected.isEmpty()) {

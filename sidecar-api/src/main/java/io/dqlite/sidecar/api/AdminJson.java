@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 
 /**
- * The admin API's JSON, written by the sidecar and read by the operator and the tests with the
- * same records: {@link SidecarView} for {@code GET /cluster}, {@link HandoverAnswer} for {@code
- * POST /handover} and for refusals. Readers ignore fields they do not know.
+ * The admin API's JSON, written by the sidecar and read by the operator and the tests with the same
+ * records: {@link SidecarView} for {@code GET /cluster}, {@link HandoverAnswer} for {@code POST
+ * /handover} and for refusals. Readers ignore fields they do not know.
  */
 public final class AdminJson {
 

@@ -34,7 +34,10 @@ public record HandoverAnswer(
 
   /** A handover that ran to its end. */
   public static HandoverAnswer success(
-      long durationMs, NodeRef leaderBefore, NodeRef leaderAfter, String roleBefore,
+      long durationMs,
+      NodeRef leaderBefore,
+      NodeRef leaderAfter,
+      String roleBefore,
       String roleAfter) {
     return new HandoverAnswer(
         SUCCESS, durationMs, leaderBefore, leaderAfter, roleBefore, roleAfter, null);

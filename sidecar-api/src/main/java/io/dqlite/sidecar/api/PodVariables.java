@@ -38,8 +38,15 @@ public final class PodVariables {
     }
     String domain = env.get(CLUSTER_DOMAIN);
     return Optional.of(
-        pod + "." + service + "." + namespace + ".svc."
-            + (blank(domain) ? DEFAULT_CLUSTER_DOMAIN : domain) + ":" + SidecarPorts.RAFT);
+        pod
+            + "."
+            + service
+            + "."
+            + namespace
+            + ".svc."
+            + (blank(domain) ? DEFAULT_CLUSTER_DOMAIN : domain)
+            + ":"
+            + SidecarPorts.RAFT);
   }
 
   private static boolean blank(String s) {

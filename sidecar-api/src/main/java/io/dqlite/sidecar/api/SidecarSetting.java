@@ -204,8 +204,7 @@ public enum SidecarSetting {
       flag("--handover-timeout", "DURATION")
           .positiveDuration()
           .defaults("60s")
-          .means(
-              "deadline of a handover (POST /handover, SIGTERM); the App caps it at 60 s")),
+          .means("deadline of a handover (POST /handover, SIGTERM); the App caps it at 60 s")),
   STATUS_INTERVAL(
       flag("--status-interval", "DURATION")
           .positiveDuration()
@@ -319,8 +318,16 @@ public enum SidecarSetting {
   public <T> T check(T value) {
     if (value != null && !d.rule.test(value)) {
       throw new IllegalArgumentException(
-          d.flag + " " + show(value) + ": " + d.ruleText + " (set by " + d.flag + " or "
-              + env() + ")");
+          d.flag
+              + " "
+              + show(value)
+              + ": "
+              + d.ruleText
+              + " (set by "
+              + d.flag
+              + " or "
+              + env()
+              + ")");
     }
     return value;
   }
@@ -336,8 +343,15 @@ public enum SidecarSetting {
     b.append("| Flag | Environment | Default | Meaning |\n");
     b.append("|---|---|---|---|\n");
     for (SidecarSetting s : values()) {
-      b.append("| `").append(s.flag()).append("` | `").append(s.env()).append("` | ")
-          .append(s.defaultText()).append(" | ").append(s.description()).append(" |\n");
+      b.append("| `")
+          .append(s.flag())
+          .append("` | `")
+          .append(s.env())
+          .append("` | ")
+          .append(s.defaultText())
+          .append(" | ")
+          .append(s.description())
+          .append(" |\n");
     }
     return b.toString();
   }
@@ -401,8 +415,14 @@ public enum SidecarSetting {
         };
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(
-            s.flag() + " " + text + ": expected a whole number (set by " + s.flag() + " or "
-                + s.env() + ")");
+            s.flag()
+                + " "
+                + text
+                + ": expected a whole number (set by "
+                + s.flag()
+                + " or "
+                + s.env()
+                + ")");
       } catch (java.nio.file.InvalidPathException e) {
         throw new IllegalArgumentException(
             s.flag() + " " + text + ": not a path: " + e.getReason());
@@ -477,7 +497,8 @@ public enum SidecarSetting {
 
     Declaration positiveDuration() {
       kind = Kind.DURATION;
-      return rule(v -> !((Duration) v).isNegative() && !((Duration) v).isZero(),
+      return rule(
+          v -> !((Duration) v).isNegative() && !((Duration) v).isZero(),
           "must be a positive duration");
     }
 

@@ -53,8 +53,8 @@ public record RolesConfig(
   }
 
   /**
-   * Whether {@code voters} obeys {@link #VOTERS_RULE}: an even number of voters loses its quorum
-   * as soon as half of them fail, and a single voter is no replication.
+   * Whether {@code voters} obeys {@link #VOTERS_RULE}: an even number of voters loses its quorum as
+   * soon as half of them fail, and a single voter is no replication.
    */
   public static boolean validVoters(int voters) {
     return voters >= 3 && voters % 2 == 1;

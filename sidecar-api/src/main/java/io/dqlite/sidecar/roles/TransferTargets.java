@@ -17,8 +17,8 @@ import java.util.List;
  *   <li>lower weight first, as for promotions;
  *   <li>then the quicker answer to the probe, in steps of {@link #ANSWER_STEP_MILLIS}: a voter
  *       restarted a little earlier may have every entry in its log (raft lets the transfer go
- *       ahead) and yet still be applying thousands of them on dqlite's one event-loop thread;
- *       as the leader it would then hold every write until done (measured: 4 to 6 s windows on a
+ *       ahead) and yet still be applying thousands of them on dqlite's one event-loop thread; as
+ *       the leader it would then hold every write until done (measured: 4 to 6 s windows on a
  *       loaded machine, with a transfer that took 6 ms). Such a node answers the probe late. The
  *       steps keep ordinary jitter between healthy nodes from reordering them;
  *   <li>then the members' listing order.

@@ -31,12 +31,15 @@ class AdminJsonTest {
   @Test
   void clusterFieldsAsTheOperatorAndTheE2eSuiteReadThem() throws Exception {
     JsonNode json = TREE.readTree(AdminJson.write(view(null)));
-    assertThat(json.fieldNames()).toIterable()
+    assertThat(json.fieldNames())
+        .toIterable()
         .containsExactly("self", "leader", "members", "observedAt");
-    assertThat(json.get("self").fieldNames()).toIterable()
+    assertThat(json.get("self").fieldNames())
+        .toIterable()
         .containsExactly(
             "id", "address", "role", "zone", "zoneSource", "failureDomain", "ready", "leader");
-    assertThat(json.at("/members/0").fieldNames()).toIterable()
+    assertThat(json.at("/members/0").fieldNames())
+        .toIterable()
         .containsExactly("id", "address", "role", "online", "failureDomain", "weight", "zone");
     // Other members' zone names are not known to the sidecar: no zone field, not a null one.
     assertThat(json.at("/members/1").has("zone")).isFalse();

@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's table of the sidecar's flags is {@link SidecarSetting#markdownTable()}, verbatim:
- * a setting added, renamed or with a new default fails here until the README says so. Run with
- * {@code -Ddqlite.docs.write=true} to write the table into the README.
+ * The README's table of the sidecar's flags is {@link SidecarSetting#markdownTable()}, verbatim: a
+ * setting added, renamed or with a new default fails here until the README says so. Run with {@code
+ * -Ddqlite.docs.write=true} to write the table into the README.
  */
 class SidecarDocsTest {
 

@@ -127,8 +127,12 @@ class SidecarSettingTest {
             .collect(Collectors.toSet());
     assertThat(withChoices)
         .containsExactlyInAnyOrder(
-            SidecarSetting.APP_SOCKET_MEMBERSHIP, SidecarSetting.ADMIN_AUTH, SidecarSetting.CLUSTER_EXISTS,
-            SidecarSetting.LOG_FORMAT, SidecarSetting.DISK_MODE, SidecarSetting.AUTO_RECOVERY,
+            SidecarSetting.APP_SOCKET_MEMBERSHIP,
+            SidecarSetting.ADMIN_AUTH,
+            SidecarSetting.CLUSTER_EXISTS,
+            SidecarSetting.LOG_FORMAT,
+            SidecarSetting.DISK_MODE,
+            SidecarSetting.AUTO_RECOVERY,
             SidecarSetting.SNAPSHOT_COMPRESSION);
     for (SidecarSetting s : withChoices) {
       s.defaultValue().ifPresent(d -> assertThat(s.choices()).contains(d));

@@ -45,7 +45,7 @@ class RolesChangesTest {
   @CsvSource(
       delimiter = '|',
       textBlock =
-          """
+"""
 J1 single member                              | 3/3     | 1V                                     | 1 | none
 J2 two members: demote the other voter        | 3/3     | 1V 2V                                  | 1 | SP 2 SMALL_CLUSTER
 J2 two members: leader listed second          | 3/3     | 1V 2V                                  | 2 | SP 1 SMALL_CLUSTER
@@ -97,7 +97,7 @@ J4 zero stand-bys wanted, none                | 3/0     | 1V 2V 3V 4SP          
   @CsvSource(
       delimiter = '|',
       textBlock =
-          """
+"""
 H1 not a member                            | 3/3 | 1V 2V 3V 4SP                    | 9 | none
 H2 a spare has nothing to hand over        | 3/3 | 1V 2V 3V 4SP                    | 4 | none
 H4 voter: stand-bys before spares on ties  | 3/3 | 1V 2V 3V 4SP 5SB                | 1 | V 5,4 HANDOVER
@@ -118,7 +118,7 @@ H6 a leader hands over too                 | 3/3 | 1V 2V 3V 4SP                 
   @CsvSource(
       delimiter = '|',
       textBlock =
-          """
+"""
 P1 fewer than 3 members                  | 3/3 | 1V 2SP                        | 2 | none
 P2 assumes stand-by, not voter           | 3/3 | 1V 2V 3V 4SP                   | 4 | none
 P3 two online voters already             | 3/3 | 1V 2V 3SP                      | 3 | none

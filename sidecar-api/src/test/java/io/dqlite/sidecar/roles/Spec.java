@@ -17,9 +17,8 @@ import java.util.stream.Collectors;
  *
  * <p>A cluster is nodes separated by spaces, in listing order: {@code
  * <id><role>[@domain][w<weight>][t<answer ms>]} for an online node (weight unsigned), {@code
- * <id><role>!} for an offline one.
- * Roles: {@code V} voter, {@code SB} stand-by, {@code SP} spare. Domain and weight default to 0.
- * Example: {@code "1V@1 2SB@2w5 3SP!"}.
+ * <id><role>!} for an offline one. Roles: {@code V} voter, {@code SB} stand-by, {@code SP} spare.
+ * Domain and weight default to 0. Example: {@code "1V@1 2SB@2w5 3SP!"}.
  *
  * <p>A config is {@code voters/standBys} with this project's defaults, followed by {@code go} for
  * go-dqlite v1.11.9 exactly, or {@code crowded} for crowded-domain demotion without rebalance.

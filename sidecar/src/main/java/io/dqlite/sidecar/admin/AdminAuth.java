@@ -66,21 +66,32 @@ public record AdminAuth(boolean open, Optional<Path> tokenFile) {
     try {
       size = Files.size(file);
       if (size > MAX_TOKEN_BYTES) {
-        throw new IOException("admin token file " + file + " has " + size + " bytes; a token has"
-            + " at most " + MAX_TOKEN_BYTES);
+        throw new IOException(
+            "admin token file "
+                + file
+                + " has "
+                + size
+                + " bytes; a token has"
+                + " at most "
+                + MAX_TOKEN_BYTES);
       }
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       if (e.getMessage() != null && e.getMessage().startsWith("admin token file")) {
         throw e;
       }
-      throw new IOException("cannot read admin token file " + file + ": " + e
-          + " (check --admin-token-file and the mounted Secret)", e);
+      throw new IOException(
+          "cannot read admin token file "
+              + file
+              + ": "
+              + e
+              + " (check --admin-token-file and the mounted Secret)",
+          e);
     }
     String token = new String(bytes, StandardCharsets.UTF_8).strip();
     if (token.isEmpty()) {
-      throw new IOException("admin token file " + file + " is empty (check the mounted Secret's"
-          + " token key)");
+      throw new IOException(
+          "admin token file " + file + " is empty (check the mounted Secret's" + " token key)");
     }
     return token;
   }

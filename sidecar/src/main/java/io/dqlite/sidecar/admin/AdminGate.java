@@ -22,26 +22,37 @@ final class AdminGate {
    * @param authorization the request's {@code Authorization} header
    */
   static Optional<Refusal> access(
-      AdminAuth auth, Optional<String> token, Optional<String> readError,
+      AdminAuth auth,
+      Optional<String> token,
+      Optional<String> readError,
       Optional<String> authorization) {
     if (auth.open()) {
       return Optional.empty();
     }
     if (auth.tokenFile().isEmpty()) {
-      return Optional.of(new Refusal(403, "this sidecar has no --admin-token-file, so it serves"
-          + " /cluster and /handover to nobody (give it the admin Secret's token file, or start it"
-          + " with --admin-auth=none to serve them unauthenticated)"));
+      return Optional.of(
+          new Refusal(
+              403,
+              "this sidecar has no --admin-token-file, so it serves"
+                  + " /cluster and /handover to nobody (give it the admin Secret's token file, or start it"
+                  + " with --admin-auth=none to serve them unauthenticated)"));
     }
     if (token.isEmpty()) {
       return Optional.of(new Refusal(500, readError.orElse("no admin token")));
     }
     if (authorization.isEmpty()) {
-      return Optional.of(new Refusal(401, "authentication required: send Authorization: Bearer"
-          + " <token>, the token key of the cluster's admin Secret (<cluster>-admin)"));
+      return Optional.of(
+          new Refusal(
+              401,
+              "authentication required: send Authorization: Bearer"
+                  + " <token>, the token key of the cluster's admin Secret (<cluster>-admin)"));
     }
     if (!AdminApi.carriesToken(authorization, token.get())) {
-      return Optional.of(new Refusal(401, "wrong credentials: the bearer token is not this"
-          + " cluster's admin token (<cluster>-admin Secret, key token)"));
+      return Optional.of(
+          new Refusal(
+              401,
+              "wrong credentials: the bearer token is not this"
+                  + " cluster's admin token (<cluster>-admin Secret, key token)"));
     }
     return Optional.empty();
   }
@@ -63,7 +74,11 @@ final class AdminGate {
       OptionalLong id = AdminApi.parseId(entry);
       if (id.isEmpty()) {
         throw new IllegalArgumentException(
-            AdminApi.EXCLUDE_PARAMETER + "=" + exclude.get() + ": " + entry.strip()
+            AdminApi.EXCLUDE_PARAMETER
+                + "="
+                + exclude.get()
+                + ": "
+                + entry.strip()
                 + " is not a raft id (0x-hex or decimal)");
       }
       ids.add(id.getAsLong());
@@ -74,18 +89,28 @@ final class AdminGate {
   /** Whether {@code POST /handover?node=<id>} names {@code self}. */
   static Optional<Refusal> handoverTarget(long self, Optional<String> node) {
     if (node.isEmpty() || node.get().isBlank()) {
-      return Optional.of(new Refusal(400, "name the node to hand over: POST /handover?node="
-          + AdminApi.hexId(self) + " (the node's raft id, which /cluster lists)"));
+      return Optional.of(
+          new Refusal(
+              400,
+              "name the node to hand over: POST /handover?node="
+                  + AdminApi.hexId(self)
+                  + " (the node's raft id, which /cluster lists)"));
     }
     OptionalLong id = AdminApi.parseId(node.get());
     if (id.isEmpty()) {
-      return Optional.of(new Refusal(400, "node=" + node.get() + " is not a raft id (0x-hex or"
-          + " decimal)"));
+      return Optional.of(
+          new Refusal(400, "node=" + node.get() + " is not a raft id (0x-hex or" + " decimal)"));
     }
     if (id.getAsLong() != self) {
-      return Optional.of(new Refusal(409, "this sidecar runs node " + AdminApi.hexId(self)
-          + ", not " + AdminApi.hexId(id.getAsLong()) + ": nothing handed over (was the pod IP"
-          + " reused by another node?)"));
+      return Optional.of(
+          new Refusal(
+              409,
+              "this sidecar runs node "
+                  + AdminApi.hexId(self)
+                  + ", not "
+                  + AdminApi.hexId(id.getAsLong())
+                  + ": nothing handed over (was the pod IP"
+                  + " reused by another node?)"));
     }
     return Optional.empty();
   }

@@ -18,15 +18,15 @@ import org.slf4j.LoggerFactory;
  * /cluster}, {@code POST /handover?node=<id>} ({@link AdminApi}). JSON bodies, except /metrics
  * (Prometheus text 0.0.4) and the probes' (plain text reason).
  *
- * <p>Built on {@link HttpServer}, because kubelet kills a container whose liveness probe times
- * out: one selector thread reads every request itself with deadlines and answers the probes and
- * the scrapes from memory, so no number of slow, stalled or hostile clients delays them. /cluster
- * and /handover, which talk to the cluster for seconds (a leader search, a describe per member, a
+ * <p>Built on {@link HttpServer}, because kubelet kills a container whose liveness probe times out:
+ * one selector thread reads every request itself with deadlines and answers the probes and the
+ * scrapes from memory, so no number of slow, stalled or hostile clients delays them. /cluster and
+ * /handover, which talk to the cluster for seconds (a leader search, a describe per member, a
  * handover of up to a minute), run on two other threads with at most {@link #SLOW_QUEUE} waiting;
  * beyond that the answer is 503 at once.
  *
- * <p>/cluster and /handover need the admin token ({@link AdminAuth}, checked on the selector
- * thread before any cluster I/O); the probes and /metrics are open.
+ * <p>/cluster and /handover need the admin token ({@link AdminAuth}, checked on the selector thread
+ * before any cluster I/O); the probes and /metrics are open.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -54,33 +54,47 @@ public final class AdminServer implements AutoCloseable {
           HttpServer.builder("dqlite-admin")
               .fast("GET", AdminApi.LIVEZ, r -> probe(backend::live))
               .fast("GET", AdminApi.READYZ, r -> probe(backend::ready))
-              .fast("GET", AdminApi.METRICS, r -> Response.of(200, PROMETHEUS_TEXT,
-                  backend.metrics()))
+              .fast(
+                  "GET",
+                  AdminApi.METRICS,
+                  r -> Response.of(200, PROMETHEUS_TEXT, backend.metrics()))
               .slow("GET", AdminApi.CLUSTER, this::refusal, r -> json(backend.cluster()))
               .slow("POST", AdminApi.HANDOVER, this::refusal, this::handover)
-              .notFound(r -> Response.text(404, "not found: " + r.path() + " (try /livez,"
-                  + " /readyz, /metrics, /cluster or POST /handover?node=<id>)\n"))
-              .slowPool(2, SLOW_QUEUE, SLOW_QUEUE + " cluster or handover requests already wait;"
-                  + " retry later\n")
+              .notFound(
+                  r ->
+                      Response.text(
+                          404,
+                          "not found: "
+                              + r.path()
+                              + " (try /livez,"
+                              + " /readyz, /metrics, /cluster or POST /handover?node=<id>)\n"))
+              .slowPool(
+                  2,
+                  SLOW_QUEUE,
+                  SLOW_QUEUE + " cluster or handover requests already wait;" + " retry later\n")
               .start(host, port);
     } catch (IOException e) {
-      throw new IOException("admin server: " + e.getMessage()
-          + " (choose another --admin-address)", e);
+      throw new IOException(
+          "admin server: " + e.getMessage() + " (choose another --admin-address)", e);
     }
   }
 
   /**
-   * Listens on {@code host:port} (port 0: any free port) and serves {@code backend}, with
-   * /cluster and /handover open to the callers {@code auth} admits.
+   * Listens on {@code host:port} (port 0: any free port) and serves {@code backend}, with /cluster
+   * and /handover open to the callers {@code auth} admits.
    *
    * @throws IOException when the address cannot be bound
    */
   public static AdminServer start(String hostPort, AdminBackend backend, AdminAuth auth)
       throws IOException {
     AdminServer admin = new AdminServer(hostPort, backend, auth);
-    log.info("admin server listening on {}; /cluster and /handover: {}", admin.address(),
-        auth.open() ? "open to anyone (--admin-auth=none)"
-            : auth.tokenFile().map(f -> "bearer token from " + f)
+    log.info(
+        "admin server listening on {}; /cluster and /handover: {}",
+        admin.address(),
+        auth.open()
+            ? "open to anyone (--admin-auth=none)"
+            : auth.tokenFile()
+                .map(f -> "bearer token from " + f)
                 .orElse("refused (no --admin-token-file)"));
     return admin;
   }
@@ -122,10 +136,11 @@ public final class AdminServer implements AutoCloseable {
     }
     Optional<AdminGate.Refusal> refused =
         AdminGate.access(auth, token, error, r.header(AdminApi.AUTHORIZATION));
-    refused.ifPresent(x -> log.debug("admin {} {} from {}: {}", r.method(), r.path(),
-        r.remote(), x.status()));
-    return refused.map(x -> refuse(x).withHeader("WWW-Authenticate",
-        "Bearer realm=\"dqlite-admin\"")).orElse(null);
+    refused.ifPresent(
+        x -> log.debug("admin {} {} from {}: {}", r.method(), r.path(), r.remote(), x.status()));
+    return refused
+        .map(x -> refuse(x).withHeader("WWW-Authenticate", "Bearer realm=\"dqlite-admin\""))
+        .orElse(null);
   }
 
   private Response handover(Request r) {
@@ -150,8 +165,7 @@ public final class AdminServer implements AutoCloseable {
 
   private Response json(AdminBackend.Answer answer) {
     try {
-      return Response.of(answer.status(), Response.JSON,
-          AdminJson.write(answer.body()) + "\n");
+      return Response.of(answer.status(), Response.JSON, AdminJson.write(answer.body()) + "\n");
     } catch (JsonProcessingException e) {
       return Response.text(500, "cannot render JSON: " + e.getMessage() + "\n");
     }

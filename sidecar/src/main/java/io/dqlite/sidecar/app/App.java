@@ -1,14 +1,14 @@
 package io.dqlite.sidecar.app;
 
 import io.dqlite.client.Client;
+import io.dqlite.client.jdbc.DqliteDataSource;
 import io.dqlite.client.leader.ConnectorConfig;
-import io.dqlite.client.model.DqliteException;
 import io.dqlite.client.leader.LeaderConnector;
 import io.dqlite.client.leader.NoLeaderException;
+import io.dqlite.client.leader.NodeStore;
+import io.dqlite.client.model.DqliteException;
 import io.dqlite.client.model.NodeInfo;
 import io.dqlite.client.model.NodeRole;
-import io.dqlite.client.leader.NodeStore;
-import io.dqlite.client.jdbc.DqliteDataSource;
 import io.dqlite.client.net.DefaultDialer;
 import io.dqlite.client.net.Dialer;
 import io.dqlite.client.protocol.ProtocolConnection;
@@ -29,8 +29,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,23 +38,23 @@ import javax.sql.DataSource;
 import org.slf4j.event.Level;
 
 /**
- * A dqlite node that manages itself: a port of go-dqlite's {@code app.App} (app/app.go, v1.11.9)
- * on libdqlite. {@link #builder(Path)}...{@link AppBuilder#build() build()} starts it, like {@code
+ * A dqlite node that manages itself: a port of go-dqlite's {@code app.App} (app/app.go, v1.11.9) on
+ * libdqlite. {@link #builder(Path)}...{@link AppBuilder#build() build()} starts it, like {@code
  * app.New}:
  *
  * <ol>
  *   <li>identity from {@code dir}: on the first start info.yaml is written with the bootstrap id
- *       {@code 0x2dc171858c3155be} (no cluster given) or an id from {@code
- *       dqlite_generate_node_id} plus the {@code join} flag file (cluster given); later starts read
- *       it back, and a different address is refused;
+ *       {@code 0x2dc171858c3155be} (no cluster given) or an id from {@code dqlite_generate_node_id}
+ *       plus the {@code join} flag file (cluster given); later starts read it back, and a different
+ *       address is refused;
  *   <li>cluster.yaml, the node store, seeded with this node (bootstrap) or the join addresses;
  *   <li>the node on libdqlite: listening on its address (plain TCP; for a DNS name, the IPv4
  *       address it resolves to, or {@link AppBuilder#bindAddress}), or on a private abstract socket
  *       behind a Java proxy (TLS, external connections);
  *   <li>a loop on its own thread that joins the cluster (as a spare, retried every second), keeps
  *       cluster.yaml in step with the leader, takes a voter or stand-by role at start-up when the
- *       cluster lacks one ({@link #ready}), and on the leader adjusts every node's role each
- *       {@link AppBuilder#rolesAdjustmentFrequency roles adjustment period}.
+ *       cluster lacks one ({@link #ready}), and on the leader adjusts every node's role each {@link
+ *       AppBuilder#rolesAdjustmentFrequency roles adjustment period}.
  * </ol>
  *
  * Stop it with {@link #handover(Duration)} (pass leadership and role on), then {@link #close()}.
@@ -121,8 +121,8 @@ public final class App implements AutoCloseable {
   public static final String INFO_FILE = AppFiles.INFO;
 
   /**
-   * The address info.yaml in {@code dir} holds, written on the node's first start; empty when
-   * there is no info.yaml (a new node).
+   * The address info.yaml in {@code dir} holds, written on the node's first start; empty when there
+   * is no info.yaml (a new node).
    *
    * @throws IOException when info.yaml exists but cannot be read or names no address
    */
@@ -181,21 +181,29 @@ public final class App implements AutoCloseable {
     } else {
       info = AppFiles.readInfo(dir);
       if (info.id() == 0 || info.address().isEmpty()) {
-        throw new IOException(where + ": " + dir.resolve(AppFiles.INFO)
-            + " lacks the node's ID or Address");
+        throw new IOException(
+            where + ": " + dir.resolve(AppFiles.INFO) + " lacks the node's ID or Address");
       }
       if (o.address() != null && !o.address().equals(info.address())) {
         throw new IOException(
-            where + ": address " + info.address() + " in info.yaml does not match "
-                + o.address() + " (" + dir.resolve(AppFiles.INFO) + " was written on the first"
-                + " start; a node's address cannot change; leave it out to keep " + info.address()
+            where
+                + ": address "
+                + info.address()
+                + " in info.yaml does not match "
+                + o.address()
+                + " ("
+                + dir.resolve(AppFiles.INFO)
+                + " was written on the first"
+                + " start; a node's address cannot change; leave it out to keep "
+                + info.address()
                 + ")");
       }
     }
     boolean join = AppFiles.exists(dir, AppFiles.JOIN);
     if (info.id() == DqliteNode.BOOTSTRAP_ID && join) {
       throw new IOException(
-          where + ": bootstrap node can't join a cluster (info.yaml has the bootstrap ID and a"
+          where
+              + ": bootstrap node can't join a cluster (info.yaml has the bootstrap ID and a"
               + " join file exists)");
     }
 
@@ -203,8 +211,10 @@ public final class App implements AutoCloseable {
     boolean storeExists = AppFiles.exists(dir, AppFiles.STORE);
     if (infoExists != storeExists) {
       throw new IOException(
-          where + ": inconsistent info.yaml and cluster.yaml: "
-              + (infoExists ? "info.yaml exists without cluster.yaml"
+          where
+              + ": inconsistent info.yaml and cluster.yaml: "
+              + (infoExists
+                  ? "info.yaml exists without cluster.yaml"
                   : "cluster.yaml exists without info.yaml"));
     }
     NodeStore store = AppFiles.store(dir);
@@ -278,16 +288,21 @@ public final class App implements AutoCloseable {
       cleanups.push(listener::close);
     } else if (o.externalConnection() != null) {
       acceptor =
-          ExternalAcceptor.start(
-              name, o.externalConnection().accepted(), nodeBindAddress, proxies);
+          ExternalAcceptor.start(name, o.externalConnection().accepted(), nodeBindAddress, proxies);
       cleanups.push(acceptor::close);
     }
-    App app = new App(info, dir, o, node, lastEntry, store, dialer, proxies, listener, acceptor, join);
+    App app =
+        new App(info, dir, o, node, lastEntry, store, dialer, proxies, listener, acceptor, join);
     cleanups.push(app.prober::close);
     app.loop.start();
-    app.log(Level.INFO, "started in " + dir + (join ? ", joining the cluster" : "")
-        + (o.tls() != null ? ", TLS" : o.externalConnection() != null ? ", external connections"
-            : ""));
+    app.log(
+        Level.INFO,
+        "started in "
+            + dir
+            + (join ? ", joining the cluster" : "")
+            + (o.tls() != null
+                ? ", TLS"
+                : o.externalConnection() != null ? ", external connections" : ""));
     return app;
   }
 
@@ -359,7 +374,10 @@ public final class App implements AutoCloseable {
     if (!readyLatch.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
       String problem = loop.lastProblem();
       throw new TimeoutException(
-          describe() + ": not ready after " + timeout.toMillis() + " ms"
+          describe()
+              + ": not ready after "
+              + timeout.toMillis()
+              + " ms"
               + (problem == null ? "" : "; last problem: " + problem));
     }
     if (!ready) {
@@ -376,8 +394,8 @@ public final class App implements AutoCloseable {
   }
 
   /**
-   * A connection to the leader, giving up after {@code timeout}; its requests time out after
-   * {@code timeout} too, until the caller sets another.
+   * A connection to the leader, giving up after {@code timeout}; its requests time out after {@code
+   * timeout} too, until the caller sets another.
    */
   ProtocolConnection leaderConnection(Duration timeout) throws NoLeaderException {
     Duration bounded = timeout.isNegative() || timeout.isZero() ? Duration.ofMillis(1) : timeout;
@@ -388,8 +406,8 @@ public final class App implements AutoCloseable {
   }
 
   /**
-   * A client connected to this node, through its bind address in plain text (with TLS: its
-   * private socket, as go-dqlite's {@code Client}). The caller closes it.
+   * A client connected to this node, through its bind address in plain text (with TLS: its private
+   * socket, as go-dqlite's {@code Client}). The caller closes it.
    */
   public Client client() throws DqliteException {
     return Client.connect(
@@ -406,8 +424,7 @@ public final class App implements AutoCloseable {
    * @throws SQLException when no connection could be opened
    */
   public DataSource open(String database) throws SQLException, InterruptedException {
-    DqliteDataSource dataSource =
-        new DqliteDataSource(store, connectorConfig.dialer(), database);
+    DqliteDataSource dataSource = new DqliteDataSource(store, connectorConfig.dialer(), database);
     SQLException last = null;
     for (int attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
       if (attempt > 0) {
@@ -437,9 +454,8 @@ public final class App implements AutoCloseable {
   }
 
   /**
-   * The URL of {@code database} for {@link #driver()}: {@code jdbc:dqlite-app:DATABASE}; add
-   * JDBC properties as {@code ?property=value&...} (docs/jdbc.md), e.g. {@code
-   * ?busyTimeout=5000}.
+   * The URL of {@code database} for {@link #driver()}: {@code jdbc:dqlite-app:DATABASE}; add JDBC
+   * properties as {@code ?property=value&...} (docs/jdbc.md), e.g. {@code ?busyTimeout=5000}.
    */
   public String jdbcUrl(String database) {
     return AppDriver.PREFIX + database;

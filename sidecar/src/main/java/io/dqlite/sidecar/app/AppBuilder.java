@@ -68,10 +68,10 @@ public final class AppBuilder {
 
   /**
    * The address other nodes and clients reach this node at, {@code host:port}; it must stay the
-   * same across restarts, and every node must know this node by exactly this string (leadership
-   * is recognised by comparing addresses). Default: the address in info.yaml, or on the first
-   * start the first address of the first non-loopback interface with port 9000. Given on a later
-   * start it must equal info.yaml's.
+   * same across restarts, and every node must know this node by exactly this string (leadership is
+   * recognised by comparing addresses). Default: the address in info.yaml, or on the first start
+   * the first address of the first non-loopback interface with port 9000. Given on a later start it
+   * must equal info.yaml's.
    */
   public AppBuilder address(String address) {
     this.address = address;
@@ -117,10 +117,10 @@ public final class AppBuilder {
   }
 
   /**
-   * Whether libdqlite may delete raft files it finds corrupt when the node starts
-   * ({@code dqlite_node_set_auto_recovery}, libdqlite 1.18): the node then starts in more cases,
-   * at the cost of possible data loss. Default: null, libdqlite's default (on in 1.18). Setting it
-   * on a libdqlite without the call (1.11.1) makes the start fail with a clear error.
+   * Whether libdqlite may delete raft files it finds corrupt when the node starts ({@code
+   * dqlite_node_set_auto_recovery}, libdqlite 1.18): the node then starts in more cases, at the
+   * cost of possible data loss. Default: null, libdqlite's default (on in 1.18). Setting it on a
+   * libdqlite without the call (1.11.1) makes the start fail with a clear error.
    */
   public AppBuilder autoRecovery(Boolean autoRecovery) {
     this.autoRecovery = autoRecovery;
@@ -176,9 +176,7 @@ public final class AppBuilder {
     return this;
   }
 
-  /**
-   * Target number of stand-bys; the same on every node of a cluster. Default: 3.
-   */
+  /** Target number of stand-bys; the same on every node of a cluster. Default: 3. */
   public AppBuilder standBys(int standBys) {
     this.standBys = standBys;
     return this;
@@ -191,13 +189,14 @@ public final class AppBuilder {
   }
 
   /** {@link #tls(TlsSetup)} from its two halves. */
-  public AppBuilder tls(io.dqlite.sidecar.tls.TlsConfig listen, io.dqlite.sidecar.tls.TlsConfig dial) {
+  public AppBuilder tls(
+      io.dqlite.sidecar.tls.TlsConfig listen, io.dqlite.sidecar.tls.TlsConfig dial) {
     return tls(new TlsSetup(listen, dial));
   }
 
   /**
-   * The node's private abstract socket ({@code @name}) behind the TLS or external-connection
-   * proxy. Default: empty, a unique name libdqlite picks.
+   * The node's private abstract socket ({@code @name}) behind the TLS or external-connection proxy.
+   * Default: empty, a unique name libdqlite picks.
    */
   public AppBuilder unixSocket(String unixSocket) {
     this.unixSocket = unixSocket;

@@ -1,8 +1,8 @@
 package io.dqlite.sidecar.app;
 
-import io.dqlite.client.leader.NodeStore;
 import io.dqlite.client.jdbc.DqliteDataSource;
 import io.dqlite.client.jdbc.DqliteDriver;
+import io.dqlite.client.leader.NodeStore;
 import io.dqlite.client.net.Dialer;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -19,13 +19,13 @@ import java.util.logging.Logger;
 
 /**
  * The JDBC driver bound to one {@link App}'s cluster: go-dqlite's {@code App.Driver()}. It takes
- * URLs {@code jdbc:dqlite-app:DATABASE[?property=value&...]} ({@link App#jdbcUrl}); its
- * connections find the leader through the App's cluster.yaml and reach nodes with the App's dialer
- * (plain TCP, TLS or external connection), like {@link App#open}. The properties are the JDBC
- * driver's ({@code docs/jdbc.md}), except the {@code tls*} files: the App's dialer already
- * secures the connections. It is not registered with {@link java.sql.DriverManager} (go-dqlite
- * registers one {@code dqlite-N} driver per App in {@code database/sql}, which never forgets it):
- * hand it to what takes a {@link Driver} (or use {@link App#open} for a {@code DataSource}).
+ * URLs {@code jdbc:dqlite-app:DATABASE[?property=value&...]} ({@link App#jdbcUrl}); its connections
+ * find the leader through the App's cluster.yaml and reach nodes with the App's dialer (plain TCP,
+ * TLS or external connection), like {@link App#open}. The properties are the JDBC driver's ({@code
+ * docs/jdbc.md}), except the {@code tls*} files: the App's dialer already secures the connections.
+ * It is not registered with {@link java.sql.DriverManager} (go-dqlite registers one {@code
+ * dqlite-N} driver per App in {@code database/sql}, which never forgets it): hand it to what takes
+ * a {@link Driver} (or use {@link App#open} for a {@code DataSource}).
  */
 final class AppDriver implements Driver {
 
@@ -33,6 +33,7 @@ final class AppDriver implements Driver {
 
   private final NodeStore store;
   private final Dialer dialer;
+
   /** One data source per database and properties, so a JVM's writers share one writer queue. */
   private final Map<String, DqliteDataSource> sources = new ConcurrentHashMap<>();
 
@@ -68,7 +69,11 @@ final class AppDriver implements Driver {
     String database = q < 0 ? rest : rest.substring(0, q);
     if (database.isEmpty() || database.contains("/")) {
       throw new SQLException(
-          "bad URL " + url + ": expected " + PREFIX + "DATABASE[?property=value&...] with a"
+          "bad URL "
+              + url
+              + ": expected "
+              + PREFIX
+              + "DATABASE[?property=value&...] with a"
               + " database name without '/'",
           "08001");
     }

@@ -1,7 +1,7 @@
 package io.dqlite.sidecar.app;
 
-import io.dqlite.client.model.NodeInfo;
 import io.dqlite.client.leader.YamlNodeStore;
+import io.dqlite.client.model.NodeInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

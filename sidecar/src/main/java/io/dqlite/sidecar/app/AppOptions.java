@@ -17,8 +17,8 @@ import java.util.function.BiConsumer;
  *
  * @param address the node's address, {@code host:port}; null = first start: the first non-loopback
  *     interface address with port 9000, later: the address in info.yaml
- * @param bindAddress where the node listens, when that differs from its address: with plain TCP
- *     the {@code a.b.c.d:port} libdqlite binds, with TLS the address of the TLS listener; null = the
+ * @param bindAddress where the node listens, when that differs from its address: with plain TCP the
+ *     {@code a.b.c.d:port} libdqlite binds, with TLS the address of the TLS listener; null = the
  *     address itself, or, when its host is a DNS name and the transport is plain TCP, the IPv4
  *     address of this host that the name resolves to at start
  * @param cluster addresses of existing nodes to join on the first start; empty = bootstrap a new
@@ -26,8 +26,8 @@ import java.util.function.BiConsumer;
  * @param diskMode keep the database on disk (libdqlite 1.11.1 cannot: start fails clearly)
  * @param autoRecovery whether libdqlite may delete raft files it finds corrupt at start; null =
  *     libdqlite's default (1.18: on); set on 1.11.1, start fails clearly
- * @param snapshotCompression whether raft snapshots are compressed; null = libdqlite's default;
- *     set on 1.11.1, start fails clearly
+ * @param snapshotCompression whether raft snapshots are compressed; null = libdqlite's default; set
+ *     on 1.11.1, start fails clearly
  * @param externalConnection dial and accept connections through the application; null = none
  * @param failureDomain the node's failure domain; 0 = not set
  * @param log where log lines go
@@ -76,7 +76,11 @@ public record AppOptions(
     // RolesConfig checked voters and stand-bys (RolesConfig.VOTERS_RULE); they must be its.
     if (rolesConfig.voters() != voters || rolesConfig.standBys() != standBys) {
       throw new IllegalArgumentException(
-          "roles config " + rolesConfig + " disagrees with voters " + voters + " and stand-bys "
+          "roles config "
+              + rolesConfig
+              + " disagrees with voters "
+              + voters
+              + " and stand-bys "
               + standBys);
     }
     if (rolesAdjustmentFrequency.isNegative() || rolesAdjustmentFrequency.isZero()) {
@@ -93,14 +97,18 @@ public record AppOptions(
       requireTcp(bindAddress, "bind address");
       if (externalConnection != null) {
         throw new IllegalArgumentException(
-            "bind address " + bindAddress + " is not used with an external connection: the"
+            "bind address "
+                + bindAddress
+                + " is not used with an external connection: the"
                 + " application accepts the connections itself");
       }
       DqliteAddress.Tcp bind = (DqliteAddress.Tcp) DqliteAddress.parse(bindAddress);
       boolean ipv4 = BindAddress.isIpLiteral(bind.host()) && !bind.host().contains(":");
       if (tls == null && !ipv4) {
         throw new IllegalArgumentException(
-            "invalid bind address " + bindAddress + ": libdqlite 1.11.1 binds IPv4 literals only,"
+            "invalid bind address "
+                + bindAddress
+                + ": libdqlite 1.11.1 binds IPv4 literals only,"
                 + " e.g. 10.0.0.5:9001 or 0.0.0.0:9001");
       }
     }
@@ -119,12 +127,16 @@ public record AppOptions(
     if (!unixSocket.isEmpty()) {
       if (tls == null && externalConnection == null) {
         throw new IllegalArgumentException(
-            "unix socket " + unixSocket + " is used only with TLS or an external connection;"
+            "unix socket "
+                + unixSocket
+                + " is used only with TLS or an external connection;"
                 + " without them libdqlite listens on the node's address itself");
       }
       if (!unixSocket.startsWith("@") || unixSocket.length() == 1) {
         throw new IllegalArgumentException(
-            "invalid unix socket " + unixSocket + ": libdqlite 1.11.1 binds abstract sockets only;"
+            "invalid unix socket "
+                + unixSocket
+                + ": libdqlite 1.11.1 binds abstract sockets only;"
                 + " give @name, or nothing for a name libdqlite picks");
       }
     }

@@ -38,7 +38,9 @@ final class BindAddress {
     String fix =
         "; make the name resolve to this node's IP before the node starts (for a StatefulSet's"
             + " headless service: publishNotReadyAddresses: true), or give the bind address"
-            + " explicitly (bindAddress, e.g. 0.0.0.0:" + tcp.port() + ")";
+            + " explicitly (bindAddress, e.g. 0.0.0.0:"
+            + tcp.port()
+            + ")";
     InetAddress[] candidates;
     try {
       candidates = InetAddress.getAllByName(host);
@@ -54,7 +56,12 @@ final class BindAddress {
       }
     }
     throw new IOException(
-        "resolve bind address for " + address + ": host " + host + " resolves to " + seen
+        "resolve bind address for "
+            + address
+            + ": host "
+            + host
+            + " resolves to "
+            + seen
             + ", none of them an IPv4 address of this host (libdqlite 1.11.1 binds IPv4 only)"
             + fix);
   }

@@ -61,7 +61,8 @@ final class ExternalAcceptor implements AutoCloseable {
         serve(remote);
       } catch (Throwable e) {
         // One connection that cannot be served must not stop the node from taking others.
-        LOG.error("node {}: serve the connection from {}: {}", name, remote.address(), e.toString());
+        LOG.error(
+            "node {}: serve the connection from {}: {}", name, remote.address(), e.toString());
         remote.close();
       }
     }
@@ -72,8 +73,8 @@ final class ExternalAcceptor implements AutoCloseable {
       remote.output().write(UPGRADE_RESPONSE);
       remote.output().flush();
     } catch (IOException e) {
-      LOG.warn("node {}: write the upgrade response to {}: {}", name, remote.address(),
-          e.getMessage());
+      LOG.warn(
+          "node {}: write the upgrade response to {}: {}", name, remote.address(), e.getMessage());
       remote.close();
       return;
     }

@@ -28,19 +28,19 @@ import org.slf4j.event.Level;
  *   <li>find the leader; fetch the members and probe them; decide whether this node has a role to
  *       pass on ({@link RolesChanges#handover}) and, if it leads, to which voters it may transfer
  *       leadership ({@link TransferTargets});
- *   <li>the leader transfers leadership, trying each target until one accepts (go-dqlite tries
- *       only the first), then finds the new leader; a leader that is the only online voter first
+ *   <li>the leader transfers leadership, trying each target until one accepts (go-dqlite tries only
+ *       the first), then finds the new leader; a leader that is the only online voter first
  *       promotes its replacement and transfers to it;
- *   <li>a voter or stand-by gets the best online candidate promoted to its role, through the
- *       (new) leader, trying candidates in order and retrying briefly while leadership settles;
+ *   <li>a voter or stand-by gets the best online candidate promoted to its role, through the (new)
+ *       leader, trying candidates in order and retrying briefly while leadership settles;
  *   <li>if it promoted someone, it demotes itself to spare, retrying until the deadline (the new
  *       leader may first have to commit an entry of its term). A node that still leads because
  *       every transfer failed does so only when {@link HandoverPlan#demoteWhileLeading} allows.
  * </ol>
  *
- * <p>Every request gets what is left of the handover's deadline as its timeout, and so do the leader
- * search, the probes and the pauses between retries: a peer that never answers (a stopped process)
- * cannot hold the handover past its deadline.
+ * <p>Every request gets what is left of the handover's deadline as its timeout, and so do the
+ * leader search, the probes and the pauses between retries: a peer that never answers (a stopped
+ * process) cannot hold the handover past its deadline.
  */
 final class Handover {
 
@@ -68,8 +68,10 @@ final class Handover {
   private final Duration timeout;
   private final long deadline;
   private final Observer observer;
+
   /** The connection to the leader in use; replaced when the leader changes, closed at the end. */
   private ProtocolConnection conn;
+
   private Client cli;
 
   /** Nodes that get neither leadership nor the role: they count as offline here. */
@@ -107,9 +109,13 @@ final class Handover {
         app.log(Level.INFO, "handover: no answer to the probe from " + offline);
       }
       if (!exclude.isEmpty()) {
-        app.log(Level.INFO, "handover: excluded as about to be removed: " + changes.members()
-            .stream().filter(n -> exclude.contains(n.id()) && n.id() != app.id())
-            .map(n -> n.address() + " (" + n.role() + ")").toList());
+        app.log(
+            Level.INFO,
+            "handover: excluded as about to be removed: "
+                + changes.members().stream()
+                    .filter(n -> exclude.contains(n.id()) && n.id() != app.id())
+                    .map(n -> n.address() + " (" + n.role() + ")")
+                    .toList());
       }
       Optional<NodeInfo> leader = call("leader address", Client::leader);
       boolean leading = leader.isPresent() && leader.get().address().equals(app.address());
@@ -121,8 +127,12 @@ final class Handover {
         steps = HandoverPlan.steps(snapshot, app.id(), leading);
         lap(timings, "probe again", t);
       }
-      app.log(Level.INFO, "handover: " + (leading ? "leader" : "not the leader") + ", steps "
-          + (steps.isEmpty() ? "none" : steps));
+      app.log(
+          Level.INFO,
+          "handover: "
+              + (leading ? "leader" : "not the leader")
+              + ", steps "
+              + (steps.isEmpty() ? "none" : steps));
 
       NodeInfo promoted = null;
       DqliteException transferFailure = null;
@@ -163,12 +173,16 @@ final class Handover {
             boolean stillLeading = cli.address().equals(app.address());
             if (stillLeading
                 && !HandoverPlan.demoteWhileLeading(snapshot, app.id(), promoted.id())) {
-              app.log(Level.WARN, "handover: still the leader, and the other voters have no online"
-                  + " majority without us: keeping the voter role");
+              app.log(
+                  Level.WARN,
+                  "handover: still the leader, and the other voters have no online"
+                      + " majority without us: keeping the voter role");
             } else {
               if (stillLeading) {
-                app.log(Level.WARN, "handover: still the leader: demoting ourselves anyway (raft"
-                    + " steps us down once the change commits, then the voters elect a leader)");
+                app.log(
+                    Level.WARN,
+                    "handover: still the leader: demoting ourselves anyway (raft"
+                        + " steps us down once the change commits, then the voters elect a leader)");
               }
               demoteOurselves();
               demoted = true;
@@ -184,11 +198,19 @@ final class Handover {
                 ? "; the role went to " + promoted.address() + " and we are a spare anyway"
                 : promoted != null ? "; the role went to " + promoted.address() : "";
         throw new DqliteException(
-            transferFailure.code(), transferFailure.getMessage() + outcome,
-            transferFailure.address(), transferFailure);
+            transferFailure.code(),
+            transferFailure.getMessage() + outcome,
+            transferFailure.address(),
+            transferFailure);
       }
-      app.log(Level.INFO, "handover done in " + millis(start) + " ms (" + timings + ")"
-          + (demoted ? ", now a spare" : ""));
+      app.log(
+          Level.INFO,
+          "handover done in "
+              + millis(start)
+              + " ms ("
+              + timings
+              + ")"
+              + (demoted ? ", now a spare" : ""));
     } finally {
       cli.close();
     }
@@ -216,12 +238,20 @@ final class Handover {
       observer.beforeTransfer(target);
       try {
         perform("transfer leadership", c -> c.transfer(target.id()));
-        app.log(Level.INFO, "handover: transferred leadership to " + target.address() + " in "
-            + millis(t) + " ms");
+        app.log(
+            Level.INFO,
+            "handover: transferred leadership to " + target.address() + " in " + millis(t) + " ms");
         return;
       } catch (DqliteException e) {
-        app.log(Level.WARN, "handover: transfer leadership to " + target.address() + ": "
-            + e.getMessage() + " (after " + millis(t) + " ms)");
+        app.log(
+            Level.WARN,
+            "handover: transfer leadership to "
+                + target.address()
+                + ": "
+                + e.getMessage()
+                + " (after "
+                + millis(t)
+                + " ms)");
         last = e;
       }
       reconnectLeader();
@@ -232,8 +262,7 @@ final class Handover {
     }
     if (last != null) {
       throw new DqliteException(
-          last.code(), "handover: transfer leadership: " + last.getMessage(), last.address(),
-          last);
+          last.code(), "handover: transfer leadership: " + last.getMessage(), last.address(), last);
     }
     // No other online voter: nothing to transfer to, as in go-dqlite.
   }
@@ -250,19 +279,42 @@ final class Handover {
       for (NodeInfo node : change.candidates()) {
         try {
           perform("promote", c -> c.assign(node.id(), change.role()));
-          app.log(Level.INFO, "handover: promoted " + node.address() + " from " + node.role()
-              + " to " + change.role());
+          app.log(
+              Level.INFO,
+              "handover: promoted "
+                  + node.address()
+                  + " from "
+                  + node.role()
+                  + " to "
+                  + change.role());
           return node;
         } catch (DqliteException e) {
-          app.log(Level.WARN, "handover: promote " + node.address() + " from " + node.role()
-              + " to " + change.role() + " (pass " + pass + "): " + e.getMessage());
+          app.log(
+              Level.WARN,
+              "handover: promote "
+                  + node.address()
+                  + " from "
+                  + node.role()
+                  + " to "
+                  + change.role()
+                  + " (pass "
+                  + pass
+                  + "): "
+                  + e.getMessage());
           last = e;
         }
       }
       if (pass == PROMOTE_PASSES || remaining().compareTo(pause) <= 0) {
         throw new DqliteException(
-            last.code(), "handover: could not promote any online node to " + change.role()
-                + " (" + pass + " passes): " + last.getMessage(), last.address(), last);
+            last.code(),
+            "handover: could not promote any online node to "
+                + change.role()
+                + " ("
+                + pass
+                + " passes): "
+                + last.getMessage(),
+            last.address(),
+            last);
       }
       pause = sleep(pause);
       reconnectLeader();
@@ -288,7 +340,8 @@ final class Handover {
       if (remaining().compareTo(pause) <= 0) {
         throw new DqliteTimeoutException(
             "handover: demote ourselves: deadline reached: " + last.getMessage(),
-            last.address(), last);
+            last.address(),
+            last);
       }
       pause = sleep(pause);
       reconnectLeader();
@@ -321,8 +374,8 @@ final class Handover {
     try {
       conn = app.leaderConnection(left("find leader"));
     } catch (DqliteException e) {
-      throw new DqliteException(e.code(), "handover: find leader: " + e.getMessage(),
-          e.address(), e);
+      throw new DqliteException(
+          e.code(), "handover: find leader: " + e.getMessage(), e.address(), e);
     }
     cli = Client.of(conn);
   }
@@ -341,8 +394,13 @@ final class Handover {
     Duration left = remaining();
     if (left.toMillis() < 1) {
       throw new DqliteTimeoutException(
-          "handover: " + what + ": the handover's deadline of " + timeout.toMillis()
-              + " ms has passed", conn == null ? null : conn.address(), null);
+          "handover: "
+              + what
+              + ": the handover's deadline of "
+              + timeout.toMillis()
+              + " ms has passed",
+          conn == null ? null : conn.address(),
+          null);
     }
     return left;
   }
@@ -362,10 +420,12 @@ final class Handover {
   }
 
   private void perform(String what, Action action) throws DqliteException {
-    request(what, c -> {
-      action.run(c);
-      return null;
-    });
+    request(
+        what,
+        c -> {
+          action.run(c);
+          return null;
+        });
   }
 
   /** {@link #request}, the error naming the step. */
@@ -373,8 +433,8 @@ final class Handover {
     try {
       return request(what, request);
     } catch (DqliteException e) {
-      throw new DqliteException(e.code(), "handover: " + what + ": " + e.getMessage(),
-          e.address(), e);
+      throw new DqliteException(
+          e.code(), "handover: " + what + ": " + e.getMessage(), e.address(), e);
     }
   }
 }

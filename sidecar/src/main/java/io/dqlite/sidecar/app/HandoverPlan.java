@@ -2,13 +2,13 @@ package io.dqlite.sidecar.app;
 
 import io.dqlite.client.model.NodeInfo;
 import io.dqlite.client.model.NodeRole;
+import io.dqlite.sidecar.roles.ProbeResult;
 import io.dqlite.sidecar.roles.RolesChanges;
 import io.dqlite.sidecar.roles.TransferTargets;
-import io.dqlite.sidecar.roles.ProbeResult;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -63,9 +63,9 @@ enum HandoverPlan {
 
   /**
    * The snapshot with the nodes in {@code exclude} taken as offline (never {@code selfId}): members
-   * the operator is about to remove must not become the leader or take this node's role, which
-   * they would lose again at once. Offline nodes are neither transfer targets nor promotion
-   * candidates, and a leader counts them out of the majority it needs to demote itself.
+   * the operator is about to remove must not become the leader or take this node's role, which they
+   * would lose again at once. Offline nodes are neither transfer targets nor promotion candidates,
+   * and a leader counts them out of the majority it needs to demote itself.
    */
   static RolesChanges excluding(RolesChanges changes, Set<Long> exclude, long selfId) {
     if (exclude.isEmpty()) {
@@ -117,7 +117,9 @@ enum HandoverPlan {
     }
     return changes.members().stream()
         .filter(n -> n.id() != id && !changes.isOnline(n.id()))
-        .anyMatch(n -> n.role() == NodeRole.SPARE
-            || (role.get() == NodeRole.VOTER && n.role() == NodeRole.STANDBY));
+        .anyMatch(
+            n ->
+                n.role() == NodeRole.SPARE
+                    || (role.get() == NodeRole.VOTER && n.role() == NodeRole.STANDBY));
   }
 }

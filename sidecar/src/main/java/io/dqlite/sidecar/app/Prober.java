@@ -87,7 +87,8 @@ final class Prober implements AutoCloseable {
         if (budget != null) {
           wait = Math.min(wait, Math.max(0, budget.toNanos() - (System.nanoTime() - start)));
         }
-        entry.getValue()
+        entry
+            .getValue()
             .get(wait, TimeUnit.NANOSECONDS)
             .ifPresent(r -> results.put(entry.getKey(), r));
       } catch (InterruptedException e) {
@@ -121,8 +122,11 @@ final class Prober implements AutoCloseable {
       long answer = (System.nanoTime() - started) / 1_000_000;
       return Optional.of(new ProbeResult(metadata.failureDomain(), metadata.weight(), answer));
     } catch (DqliteException e) {
-      LOG.debug("probe {}: offline after {} ms: {}", address,
-          (System.nanoTime() - started) / 1_000_000, e.getMessage());
+      LOG.debug(
+          "probe {}: offline after {} ms: {}",
+          address,
+          (System.nanoTime() - started) / 1_000_000,
+          e.getMessage());
       return Optional.empty();
     }
   }

@@ -1,8 +1,8 @@
 package io.dqlite.sidecar.app;
 
 import io.dqlite.client.Client;
-import io.dqlite.client.model.DqliteException;
 import io.dqlite.client.leader.NoLeaderException;
+import io.dqlite.client.model.DqliteException;
 import io.dqlite.client.model.NodeInfo;
 import io.dqlite.client.model.NodeRole;
 import io.dqlite.sidecar.roles.RoleChange;
@@ -26,13 +26,13 @@ import org.slf4j.event.Level;
  *   <li>until the App is ready: take the voter or stand-by role if the cluster lacks one ({@link
  *       RolesChanges#assume}), and a new voter beside a single one promotes a third node; success
  *       makes the App ready (a failure: try again in 1 s);
- *   <li>once ready, every roles adjustment period: on the leader only, probe every member and
- *       apply {@link RolesChanges#adjust} one change at a time until nothing is left to change;
- *       then call the roles-adjustment hook.
+ *   <li>once ready, every roles adjustment period: on the leader only, probe every member and apply
+ *       {@link RolesChanges#adjust} one change at a time until nothing is left to change; then call
+ *       the roles-adjustment hook.
  * </ol>
  *
- * Whatever a tick throws, the loop goes on: the failure is logged once, the next tick comes after
- * 1 s, and the period is back as soon as a tick succeeds ({@link #nextDelay}).
+ * Whatever a tick throws, the loop goes on: the failure is logged once, the next tick comes after 1
+ * s, and the period is back as soon as a tick succeeds ({@link #nextDelay}).
  */
 final class RunLoop {
 
@@ -53,8 +53,10 @@ final class RunLoop {
   private volatile String lastProblem;
   private volatile Client current;
   private volatile Consumer<Duration> pauseObserver = d -> {};
+
   /** Loop thread only: ready, and the unexpected failure last logged with its count. */
   private boolean ready;
+
   private String lastFailure;
   private int failedTicks;
 
@@ -252,8 +254,8 @@ final class RunLoop {
   }
 
   /**
-   * Logs an unexpected failure of a tick once: the first time (and whenever it changes) as an
-   * error with where it was thrown, repeats of the same failure at debug level.
+   * Logs an unexpected failure of a tick once: the first time (and whenever it changes) as an error
+   * with where it was thrown, repeats of the same failure at debug level.
    */
   private void unexpected(Throwable e) {
     if (stopping()) {
@@ -266,15 +268,17 @@ final class RunLoop {
       return;
     }
     lastFailure = key;
-    app.log(Level.ERROR, "run loop: tick failed, retrying (role management goes on): " + key
-        + where(e));
+    app.log(
+        Level.ERROR,
+        "run loop: tick failed, retrying (role management goes on): " + key + where(e));
   }
 
   /** A tick completed after unexpected failures: say so once. */
   private void recovered() {
     if (lastFailure != null) {
-      app.log(Level.INFO, "run loop: recovered after " + failedTicks + " failed ticks (last: "
-          + lastFailure + ")");
+      app.log(
+          Level.INFO,
+          "run loop: recovered after " + failedTicks + " failed ticks (last: " + lastFailure + ")");
       lastFailure = null;
       failedTicks = 0;
     }
@@ -328,8 +332,10 @@ final class RunLoop {
       cli.assign(app.id(), role.get());
     } catch (DqliteException e) {
       throw new DqliteException(
-          e.code(), "assign " + role.get() + " role to ourselves: " + e.getMessage(),
-          e.address(), e);
+          e.code(),
+          "assign " + role.get() + " role to ourselves: " + e.getMessage(),
+          e.address(),
+          e);
     }
     app.log(Level.INFO, "took the " + role.get() + " role");
     // From one voter to three at once; failures are left to the leader's adjustments.
@@ -341,8 +347,14 @@ final class RunLoop {
           app.log(Level.INFO, "promoted " + node.address() + " from " + node.role() + " to voter");
           break;
         } catch (DqliteException e) {
-          app.log(Level.WARN, "promote " + node.address() + " from " + node.role()
-              + " to voter: " + e.getMessage());
+          app.log(
+              Level.WARN,
+              "promote "
+                  + node.address()
+                  + " from "
+                  + node.role()
+                  + " to voter: "
+                  + e.getMessage());
         }
       }
     }
@@ -359,8 +371,12 @@ final class RunLoop {
       List<NodeInfo> nodes = cli.cluster();
       budget = Math.min(budget, MAX_CHANGES_PER_MEMBER * nodes.size() + 2);
       if (done >= budget) {
-        app.log(Level.WARN, "adjust roles: " + done + " changes in one tick; the rest waits for"
-            + " the next tick");
+        app.log(
+            Level.WARN,
+            "adjust roles: "
+                + done
+                + " changes in one tick; the rest waits for"
+                + " the next tick");
         return;
       }
       RolesChanges changes = app.prober().probe(nodes);
@@ -378,16 +394,31 @@ final class RunLoop {
       NodeInfo node = candidates.get(i);
       try {
         cli.assign(node.id(), change.role());
-        app.log(Level.INFO, "changed " + node.address() + " from " + node.role() + " to "
-            + change.role() + ": " + change.reason().description());
+        app.log(
+            Level.INFO,
+            "changed "
+                + node.address()
+                + " from "
+                + node.role()
+                + " to "
+                + change.role()
+                + ": "
+                + change.reason().description());
         return;
       } catch (DqliteException e) {
-        app.log(Level.WARN, "change " + node.address() + " from " + node.role() + " to "
-            + change.role() + ": " + e.getMessage());
+        app.log(
+            Level.WARN,
+            "change "
+                + node.address()
+                + " from "
+                + node.role()
+                + " to "
+                + change.role()
+                + ": "
+                + e.getMessage());
         if (i == candidates.size() - 1) {
           throw new DqliteException(
-              e.code(), "could not assign role " + change.role() + " to any node", e.address(),
-              e);
+              e.code(), "could not assign role " + change.role() + " to any node", e.address(), e);
         }
       }
     }

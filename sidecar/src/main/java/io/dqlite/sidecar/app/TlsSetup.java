@@ -12,8 +12,7 @@ import java.util.Objects;
  *
  * @param listen server side, for the public address: peers (nodes and clients) must present a
  *     certificate from a trusted authority
- * @param dial client side, for raft's outgoing connections, the App's clients and its JDBC
- *     driver
+ * @param dial client side, for raft's outgoing connections, the App's clients and its JDBC driver
  */
 public record TlsSetup(TlsConfig listen, TlsConfig dial) {
 

@@ -18,6 +18,7 @@ final class AcceptBackoff {
 
   static final Duration FIRST_DELAY = Duration.ofMillis(10);
   static final Duration MAX_DELAY = Duration.ofSeconds(1);
+
   /** How long an episode may last before liveness fails: Kubernetes then restarts the pod. */
   static final Duration UNHEALTHY_AFTER = Duration.ofSeconds(60);
 
@@ -100,8 +101,13 @@ final class AcceptBackoff {
     if (!inEpisode || now - episodeStart < unhealthyAfter.toNanos()) {
       return Optional.empty();
     }
-    return Optional.of("accepting connections has failed for "
-        + Duration.ofNanos(now - episodeStart).toSeconds() + " s (" + failures + " tries; last: "
-        + lastError + ")");
+    return Optional.of(
+        "accepting connections has failed for "
+            + Duration.ofNanos(now - episodeStart).toSeconds()
+            + " s ("
+            + failures
+            + " tries; last: "
+            + lastError
+            + ")");
   }
 }

@@ -20,35 +20,34 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>Handshake</b>: the client's protocol version must be 1; anything else closes the
  *       connection.
- *   <li><b>LEADER</b> is answered by the socket itself: the socket's own address as clients dial
- *       it ({@code @dqlite}, or the socket path) with the real leader's id, once a connection to
- *       the leader is established for this client; so go-dqlite's rule "the node that names the
- *       address I dialled leads" holds. When no leader is reachable within the search timeout the
- *       answer is "no leader known" (id 0, empty address), and clients retry as they would with a
- *       node.
+ *   <li><b>LEADER</b> is answered by the socket itself: the socket's own address as clients dial it
+ *       ({@code @dqlite}, or the socket path) with the real leader's id, once a connection to the
+ *       leader is established for this client; so go-dqlite's rule "the node that names the address
+ *       I dialled leads" holds. When no leader is reachable within the search timeout the answer is
+ *       "no leader known" (id 0, empty address), and clients retry as they would with a node.
  *   <li><b>CLIENT</b> is answered with WELCOME and the leader's heartbeat timeout; HEARTBEAT is
  *       ignored (libdqlite 1.11.1 never answers it); CONNECT (raft) closes the connection.
  *   <li><b>Every other request</b> (open, prepare, exec, query and its row batches, finalize,
  *       exec-sql, query-sql, interrupt, cluster, describe, add, assign, remove, transfer, dump,
  *       weight) is forwarded byte for byte to the leader over this client's own upstream
- *       connection, and the answers are forwarded back byte for byte. Describe and weight
- *       therefore concern the leader, as for any client connected to it.
+ *       connection, and the answers are forwarded back byte for byte. Describe and weight therefore
+ *       concern the leader, as for any client connected to it.
  *   <li><b>Leadership changes</b>: database and statement ids live on the upstream connection. When
  *       the leader answers "not leader" or "leadership lost", that failure is forwarded verbatim;
  *       when the upstream breaks or times out, the client gets a "leadership lost" failure (code
  *       10506: the request's outcome is unknown). Then, if the client has opened a database, its
- *       connection is closed right after that answer: its ids and any transaction died with the
- *       old connection, and go-dqlite's driver and this project's JDBC driver treat both the
- *       error and the closed connection as "reconnect", which lands on the new leader. A client
- *       that has not opened a database keeps its connection, and its next request finds the new
- *       leader. Nothing is retried behind the client's back.
- *   <li><b>Garbage</b> (a bad version, an unknown message type, a malformed body, a header
- *       that is not one of the SQL requests announcing more than 8 KiB) closes that client's
- *       connection and nothing else. A request over {@link Limits#maxRequestBytes} is answered
- *       with a failure before its body is read, then the connection is closed.
+ *       connection is closed right after that answer: its ids and any transaction died with the old
+ *       connection, and go-dqlite's driver and this project's JDBC driver treat both the error and
+ *       the closed connection as "reconnect", which lands on the new leader. A client that has not
+ *       opened a database keeps its connection, and its next request finds the new leader. Nothing
+ *       is retried behind the client's back.
+ *   <li><b>Garbage</b> (a bad version, an unknown message type, a malformed body, a header that is
+ *       not one of the SQL requests announcing more than 8 KiB) closes that client's connection and
+ *       nothing else. A request over {@link Limits#maxRequestBytes} is answered with a failure
+ *       before its body is read, then the connection is closed.
  *   <li><b>What kills libdqlite 1.11.1</b> is never forwarded ({@link RequestGuard}): a statement
- *       id this connection does not hold (answered SQLITE_NOTFOUND), a describe of another
- *       format than 0, an empty body.
+ *       id this connection does not hold (answered SQLITE_NOTFOUND), a describe of another format
+ *       than 0, an empty body.
  *   <li><b>Membership requests</b> (add, assign, remove, transfer) are refused unless {@link
  *       Limits#membership} allows them.
  *   <li><b>Deadlines</b>: an idle connection, a request that does not finish arriving and an
@@ -124,7 +123,9 @@ public final class AppSocket implements AutoCloseable {
           (Duration) SidecarSetting.APP_SOCKET_FRAME_TIMEOUT.defaultParsed(),
           (Duration) SidecarSetting.APP_SOCKET_WRITE_TIMEOUT.defaultParsed(),
           Membership.valueOf(
-              SidecarSetting.APP_SOCKET_MEMBERSHIP.defaultValue().orElseThrow()
+              SidecarSetting.APP_SOCKET_MEMBERSHIP
+                  .defaultValue()
+                  .orElseThrow()
                   .toUpperCase(java.util.Locale.ROOT)));
     }
   }
@@ -137,9 +138,9 @@ public final class AppSocket implements AutoCloseable {
    *     each answer the leader owes
    * @param searchTimeout how long one client's leader search may take before it is told "no
    *     leader"; default 10 s, below go-dqlite's 15 s attempt timeout
-   * @param attemptTimeout how long one node may take to answer during that search before the
-   *     next is tried; default 2 s (go-dqlite's probe timeout in its role algorithm), so that one
-   *     node that accepts connections but never answers cannot use up the search
+   * @param attemptTimeout how long one node may take to answer during that search before the next
+   *     is tried; default 2 s (go-dqlite's probe timeout in its role algorithm), so that one node
+   *     that accepts connections but never answers cannot use up the search
    * @param maxConnections connections served at once; more are closed on arrival; default 1024
    * @param limits per-connection limits, timeouts and the membership policy
    */
@@ -154,7 +155,11 @@ public final class AppSocket implements AutoCloseable {
     /** Defaults for everything but the address and the dialer. */
     public static Options defaults(String address, ConnectorConfig leaderSearch) {
       return new Options(
-          address, leaderSearch, Duration.ofSeconds(10), Duration.ofSeconds(2), 1024,
+          address,
+          leaderSearch,
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(2),
+          1024,
           Limits.defaults());
     }
 
@@ -194,10 +199,7 @@ public final class AppSocket implements AutoCloseable {
         new AppSocket(
             listener,
             new UpstreamConnector(
-                store,
-                options.leaderSearch(),
-                options.searchTimeout(),
-                options.attemptTimeout()),
+                store, options.leaderSearch(), options.searchTimeout(), options.attemptTimeout()),
             meters,
             options.maxConnections(),
             options.limits(),
@@ -208,10 +210,9 @@ public final class AppSocket implements AutoCloseable {
   }
 
   /** Serves {@code listener} with no leader to reach and a given back-off, for tests. */
-  static AppSocket serve(SocketListener listener, UpstreamConnector connector, Limits limits,
-      AcceptBackoff backoff) {
-    AppSocket s =
-        new AppSocket(listener, connector, AppSocketMeters.noop(), 16, limits, backoff);
+  static AppSocket serve(
+      SocketListener listener, UpstreamConnector connector, Limits limits, AcceptBackoff backoff) {
+    AppSocket s = new AppSocket(listener, connector, AppSocketMeters.noop(), 16, limits, backoff);
     s.acceptor.start();
     return s;
   }
@@ -244,9 +245,15 @@ public final class AppSocket implements AutoCloseable {
           waitOut(e.getMessage());
           continue;
         }
-        backoff.succeeded(System.nanoTime())
-            .ifPresent(d -> log.info("app socket {}: accepting again after {} ms ({} failures)",
-                address(), d.toMillis(), backoff.failures()));
+        backoff
+            .succeeded(System.nanoTime())
+            .ifPresent(
+                d ->
+                    log.info(
+                        "app socket {}: accepting again after {} ms ({} failures)",
+                        address(),
+                        d.toMillis(),
+                        backoff.failures()));
         serve(t);
       }
     } catch (Throwable e) {
@@ -259,8 +266,12 @@ public final class AppSocket implements AutoCloseable {
   private void waitOut(String error) throws InterruptedException {
     AcceptBackoff.Step step = backoff.failed(System.nanoTime(), error);
     if (step.firstOfEpisode()) {
-      log.warn("app socket {}: accept failed: {}; retrying with back-off (up to {} ms apart;"
-          + " liveness fails after {} s)", address(), error, AcceptBackoff.MAX_DELAY.toMillis(),
+      log.warn(
+          "app socket {}: accept failed: {}; retrying with back-off (up to {} ms apart;"
+              + " liveness fails after {} s)",
+          address(),
+          error,
+          AcceptBackoff.MAX_DELAY.toMillis(),
           AcceptBackoff.UNHEALTHY_AFTER.toSeconds());
     }
     java.util.concurrent.TimeUnit.NANOSECONDS.sleep(step.delayNanos());
@@ -269,7 +280,9 @@ public final class AppSocket implements AutoCloseable {
   private void serve(Transport t) throws InterruptedException {
     if (sessions.size() >= maxConnections) {
       meters.rejected();
-      log.warn("app socket {}: {} connections already open, refusing one more", address(),
+      log.warn(
+          "app socket {}: {} connections already open, refusing one more",
+          address(),
           maxConnections);
       t.close();
       return;
@@ -303,8 +316,8 @@ public final class AppSocket implements AutoCloseable {
 
   /**
    * Why the app socket cannot be called live, if it cannot: its accept thread died or failed for
-   * good, or accepting has failed for longer than {@link AcceptBackoff#UNHEALTHY_AFTER}. Empty
-   * when serving (or closed on purpose).
+   * good, or accepting has failed for longer than {@link AcceptBackoff#UNHEALTHY_AFTER}. Empty when
+   * serving (or closed on purpose).
    */
   public java.util.Optional<String> problem() {
     if (closed) {
@@ -315,7 +328,8 @@ public final class AppSocket implements AutoCloseable {
       return java.util.Optional.of("app socket " + address() + ": " + f);
     }
     if (!acceptor.isAlive()) {
-      return java.util.Optional.of("app socket " + address() + ": the accept thread is not running");
+      return java.util.Optional.of(
+          "app socket " + address() + ": the accept thread is not running");
     }
     return backoff.problem(System.nanoTime()).map(p -> "app socket " + address() + ": " + p);
   }

@@ -17,20 +17,19 @@ import org.slf4j.LoggerFactory;
  * Bounds blocking reads on transports that have no read timeout (abstract unix sockets) by closing
  * the transport when a deadline passes.
  *
- * <p>Arming and disarming must cost next to nothing: the proxy arms a deadline around every
- * request it forwards and every answer it waits for. So no timer task is scheduled per request
- * (a scheduled executor wakes its thread on every schedule into an empty queue: two thread
- * hand-offs per request, measured as a fifth of the proxy's CPU per write). Instead a {@link
- * Watch} lives as long as its connection, arming is a volatile write of the deadline, and one
- * shared daemon thread scans the registered watches every {@link #TICK_MILLIS} ms, firing the
- * expired ones. A deadline therefore fires up to one tick late. With no watch registered the
- * thread parks until one is.
+ * <p>Arming and disarming must cost next to nothing: the proxy arms a deadline around every request
+ * it forwards and every answer it waits for. So no timer task is scheduled per request (a scheduled
+ * executor wakes its thread on every schedule into an empty queue: two thread hand-offs per
+ * request, measured as a fifth of the proxy's CPU per write). Instead a {@link Watch} lives as long
+ * as its connection, arming is a volatile write of the deadline, and one shared daemon thread scans
+ * the registered watches every {@link #TICK_MILLIS} ms, firing the expired ones. A deadline
+ * therefore fires up to one tick late. With no watch registered the thread parks until one is.
  *
- * <p>The sweeper never runs an expiry action itself: it hands it to a small pool of closer
- * threads. An expiry action closes a socket, and closing can block (a TLS socket's close sends
- * close_notify, which waits for a peer that stopped reading); a blocked sweeper would let every
- * other deadline of the process pass unnoticed. Nor does anything thrown stop the sweeper: it
- * catches every {@link Throwable}, an {@link Error} included, and goes on.
+ * <p>The sweeper never runs an expiry action itself: it hands it to a small pool of closer threads.
+ * An expiry action closes a socket, and closing can block (a TLS socket's close sends close_notify,
+ * which waits for a peer that stopped reading); a blocked sweeper would let every other deadline of
+ * the process pass unnoticed. Nor does anything thrown stop the sweeper: it catches every {@link
+ * Throwable}, an {@link Error} included, and goes on.
  */
 final class Deadlines {
 

@@ -19,8 +19,8 @@ record Frame(MessageHeader header, byte[] body) {
   private static final long MAX_BODY = Integer.MAX_VALUE - 16;
 
   /**
-   * What a relayed message showed of itself: its header, the first bytes of its body (up to
-   * {@link #HEAD} of them) and the last 8 bytes of its body as a little-endian word.
+   * What a relayed message showed of itself: its header, the first bytes of its body (up to {@link
+   * #HEAD} of them) and the last 8 bytes of its body as a little-endian word.
    */
   record Summary(MessageHeader header, byte[] head, long lastWord) {
     int type() {
@@ -64,8 +64,14 @@ record Frame(MessageHeader header, byte[] body) {
     byte[] b = new byte[n];
     int got = readFully(in, b, 0, n);
     if (got < n) {
-      throw new ProtocolException("truncated message of type " + header.type() + " (stream ended"
-          + " inside its " + header.bodyBytes() + "-byte body)", null);
+      throw new ProtocolException(
+          "truncated message of type "
+              + header.type()
+              + " (stream ended"
+              + " inside its "
+              + header.bodyBytes()
+              + "-byte body)",
+          null);
     }
     return b;
   }
@@ -108,8 +114,15 @@ record Frame(MessageHeader header, byte[] body) {
       int want = (int) Math.min(left, buf.length - fill);
       int r = in.read(buf, fill, want);
       if (r < 0) {
-        throw new ProtocolException("truncated message of type " + header.type() + " ("
-            + (size - left) + " of " + size + " body bytes before end of stream)", null);
+        throw new ProtocolException(
+            "truncated message of type "
+                + header.type()
+                + " ("
+                + (size - left)
+                + " of "
+                + size
+                + " body bytes before end of stream)",
+            null);
       }
       last = lastWord(last, buf, fill, r);
       fill += r;
@@ -126,7 +139,9 @@ record Frame(MessageHeader header, byte[] body) {
     return new Summary(header, head, last);
   }
 
-  /** The last 8 bytes seen, little endian, after the {@code n} bytes of {@code b} at {@code off}. */
+  /**
+   * The last 8 bytes seen, little endian, after the {@code n} bytes of {@code b} at {@code off}.
+   */
   private static long lastWord(long last, byte[] b, int off, int n) {
     for (int i = off + Math.max(0, n - 8); i < off + n; i++) {
       last = (last >>> 8) | ((b[i] & 0xffL) << 56);

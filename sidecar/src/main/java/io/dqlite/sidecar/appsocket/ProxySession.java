@@ -17,7 +17,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -25,8 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One application connection on the app socket, served by one thread. See {@link AppSocket} for
- * the behaviour; this class is its implementation, one request at a time.
+ * One application connection on the app socket, served by one thread. See {@link AppSocket} for the
+ * behaviour; this class is its implementation, one request at a time.
  *
  * <p>Memory per connection is fixed: two 8 KiB read buffers and one 8 KiB relay buffer. A request
  * body of up to {@link #SMALL_BODY} bytes is read whole and decoded (garbage closes the
@@ -36,16 +35,25 @@ import org.slf4j.LoggerFactory;
 final class ProxySession implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(ProxySession.class);
+
   /** Requests are read through a buffer: one read call gets a whole small request. */
   private static final int READ_BUFFER = 8192;
+
   /** The relay buffer: a message of up to this size, header included, crosses in one write. */
   static final int RELAY_BUFFER = 8192;
+
   /** Request bodies up to this size are read whole and decoded before forwarding. */
   static final int SMALL_BODY = RELAY_BUFFER - MessageHeader.SIZE;
+
   /** The requests whose bodies may exceed {@link #SMALL_BODY}: they carry SQL or parameters. */
   private static final Set<RequestType> STREAMABLE =
-      EnumSet.of(RequestType.PREPARE, RequestType.EXEC, RequestType.QUERY, RequestType.EXEC_SQL,
+      EnumSet.of(
+          RequestType.PREPARE,
+          RequestType.EXEC,
+          RequestType.QUERY,
+          RequestType.EXEC_SQL,
           RequestType.QUERY_SQL);
+
   /** SQLite's "string or blob too big". */
   static final int SQLITE_TOOBIG = 18;
 
@@ -74,13 +82,34 @@ final class ProxySession implements Runnable {
     this.watch = Deadlines.watch(client::close);
     this.in = new BufferedInputStream(client.input(), READ_BUFFER);
     // Body reads run under one frame deadline armed by the caller, so none per read.
-    this.bodyIn = TimedStreams.input(in, watch, null, (e, expired) -> new ClientGone(e, expired, expired
-        ? "did not finish sending a request within " + limits.frameTimeout().toMillis() + " ms"
-        : e.getMessage(), "frame"));
-    this.out = TimedStreams.output(client.output(), watch, limits.writeTimeout(),
-        (e, expired) -> new ClientGone(e, expired, expired
-            ? "did not read its answers for " + limits.writeTimeout().toMillis() + " ms"
-            : e.getMessage(), "write"));
+    this.bodyIn =
+        TimedStreams.input(
+            in,
+            watch,
+            null,
+            (e, expired) ->
+                new ClientGone(
+                    e,
+                    expired,
+                    expired
+                        ? "did not finish sending a request within "
+                            + limits.frameTimeout().toMillis()
+                            + " ms"
+                        : e.getMessage(),
+                    "frame"));
+    this.out =
+        TimedStreams.output(
+            client.output(),
+            watch,
+            limits.writeTimeout(),
+            (e, expired) ->
+                new ClientGone(
+                    e,
+                    expired,
+                    expired
+                        ? "did not read its answers for " + limits.writeTimeout().toMillis() + " ms"
+                        : e.getMessage(),
+                    "write"));
     this.limits = limits;
     this.guard = new RequestGuard(limits.membership() == AppSocket.Membership.ALLOW);
     this.advertised = advertised;
@@ -150,8 +179,11 @@ final class ProxySession implements Runnable {
       // A deadline's close shuts the socket down: the read may end in EOF rather than an error.
       if (g.fired()) {
         meters.deadlineClosed("idle");
-        log.info("app socket {}: closing the connection: no request for {} ms"
-            + " (--app-socket-idle-timeout)", name, limits.idleTimeout().toMillis());
+        log.info(
+            "app socket {}: closing the connection: no request for {} ms"
+                + " (--app-socket-idle-timeout)",
+            name,
+            limits.idleTimeout().toMillis());
         return false;
       }
     }
@@ -173,19 +205,31 @@ final class ProxySession implements Runnable {
     if (size > limits.maxRequestBytes()) {
       meters.refused("too_big");
       meters.protocolError(); // The connection is closed for it, as for garbage.
-      log.warn("app socket {}: refusing the {} request of {} bytes (over --app-socket-max-request"
-          + " {}) and closing the connection", name, type, size, limits.maxRequestBytes());
-      reply(new FailureResponse(SQLITE_TOOBIG,
-          "app socket: this " + type + " request of " + size + " bytes exceeds the limit of "
-              + limits.maxRequestBytes() + " bytes (--app-socket-max-request); the connection is"
-              + " closed"));
+      log.warn(
+          "app socket {}: refusing the {} request of {} bytes (over --app-socket-max-request"
+              + " {}) and closing the connection",
+          name,
+          type,
+          size,
+          limits.maxRequestBytes());
+      reply(
+          new FailureResponse(
+              SQLITE_TOOBIG,
+              "app socket: this "
+                  + type
+                  + " request of "
+                  + size
+                  + " bytes exceeds the limit of "
+                  + limits.maxRequestBytes()
+                  + " bytes (--app-socket-max-request); the connection is"
+                  + " closed"));
       closeAfterRefusal(size);
       return false;
     }
     boolean streamed = size > SMALL_BODY;
     if (streamed && !STREAMABLE.contains(type)) {
-      garbage("the " + type + " request of " + size + " bytes (at most " + SMALL_BODY
-          + " expected)");
+      garbage(
+          "the " + type + " request of " + size + " bytes (at most " + SMALL_BODY + " expected)");
       return false;
     }
     byte[] prefix;
@@ -244,8 +288,8 @@ final class ProxySession implements Runnable {
         Optional<FailureResponse> refusal = guard.check(type, prefix);
         if (refusal.isPresent()) {
           meters.refused(RequestGuard.reason(type));
-          log.info("app socket {}: refused the {} request: {}", name, type,
-              refusal.get().message());
+          log.info(
+              "app socket {}: refused the {} request: {}", name, type, refusal.get().message());
           return refuse(header, prefix, streamed, refusal.get());
         }
         if (upstream == null && ensureUpstream() == null) {
@@ -257,10 +301,10 @@ final class ProxySession implements Runnable {
   }
 
   /**
-   * Ends the connection after refusing an oversized request so that the client reads the refusal:
-   * a client still writing the body would otherwise see its write fail (the socket closed with
-   * unread bytes) instead of the answer. So: no more output, then the body is read and dropped
-   * through the relay buffer, within one frame deadline, at most {@code size} bytes.
+   * Ends the connection after refusing an oversized request so that the client reads the refusal: a
+   * client still writing the body would otherwise see its write fail (the socket closed with unread
+   * bytes) instead of the answer. So: no more output, then the body is read and dropped through the
+   * relay buffer, within one frame deadline, at most {@code size} bytes.
    */
   private void closeAfterRefusal(long size) {
     try (Deadlines.Guard g = watch.arm(limits.frameTimeout())) {
@@ -279,8 +323,9 @@ final class ProxySession implements Runnable {
   }
 
   /** Answers {@code failure} instead of forwarding, after reading the rest of a streamed body. */
-  private boolean refuse(MessageHeader header, byte[] prefix, boolean streamed,
-      FailureResponse failure) throws IOException {
+  private boolean refuse(
+      MessageHeader header, byte[] prefix, boolean streamed, FailureResponse failure)
+      throws IOException {
     if (streamed) {
       try (Deadlines.Guard g = watch.arm(limits.frameTimeout())) {
         long left = header.bodyBytes() - prefix.length;
@@ -331,7 +376,11 @@ final class ProxySession implements Runnable {
       boolean inStep = !e.midFrame() && (sent || !streamed);
       boolean keep = inStep && !guard.databaseOpen();
       dropUpstream();
-      log.info("app socket {}: connection to leader {} lost during {}: {}", name, leader, type,
+      log.info(
+          "app socket {}: connection to leader {} lost during {}: {}",
+          name,
+          leader,
+          type,
           e.getMessage());
       if (!inStep) {
         // The client is inside its request, or inside an answer: nothing more can be said.
@@ -340,7 +389,10 @@ final class ProxySession implements Runnable {
       reply(
           new FailureResponse(
               ErrorCodes.SQLITE_IOERR_LEADERSHIP_LOST,
-              "app socket: connection to leader " + leader + " lost during " + type
+              "app socket: connection to leader "
+                  + leader
+                  + " lost during "
+                  + type
                   + "; its outcome is unknown; reconnect"));
       return keep;
     }
@@ -349,8 +401,12 @@ final class ProxySession implements Runnable {
       long code = RequestGuard.uint64(last.head(), 0);
       if (ErrorCodes.isLeadershipLost(code)) {
         boolean open = guard.databaseOpen();
-        log.info("app socket {}: {} no longer leads ({} answered code {}); {}", name,
-            upstream.address(), type, code,
+        log.info(
+            "app socket {}: {} no longer leads ({} answered code {}); {}",
+            name,
+            upstream.address(),
+            type,
+            code,
             open ? "closing the connection, the client reconnects" : "finding the new one");
         dropUpstream();
         return !open;
@@ -384,7 +440,9 @@ final class ProxySession implements Runnable {
 
   /** The deadline of a frame passed and its close ended the read early. */
   private ClientGone frameTimedOut(Exception cause) {
-    return new ClientGone(new IOException(cause.getMessage(), cause), true,
+    return new ClientGone(
+        new IOException(cause.getMessage(), cause),
+        true,
         "did not finish sending a request within " + limits.frameTimeout().toMillis() + " ms",
         "frame");
   }
@@ -418,6 +476,7 @@ final class ProxySession implements Runnable {
   static final class ClientGone extends IOException {
     private static final long serialVersionUID = 1L;
     final boolean timedOut;
+
     /** Which deadline closed the connection: frame or write. */
     final String deadline;
 

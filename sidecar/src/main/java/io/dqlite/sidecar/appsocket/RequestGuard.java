@@ -14,13 +14,13 @@ import java.util.Set;
  *
  * <p>libdqlite 1.11.1 dies (SIGSEGV in {@code stmt__registry_get}) on an {@code exec}, {@code
  * query} or {@code finalize} naming a finalized statement while a later one still exists, and
- * (SIGABRT, a second response written on one request) on a {@code describe} of another format
- * than 0. So statement ids are tracked per upstream connection, as the STMT answers give them out
- * and FINALIZE takes them back, and any other id is answered here with SQLITE_NOTFOUND, as the
- * node answers an id it never gave. See docs/protocol.md, "Quirks of libdqlite 1.11.1".
+ * (SIGABRT, a second response written on one request) on a {@code describe} of another format than
+ * 0. So statement ids are tracked per upstream connection, as the STMT answers give them out and
+ * FINALIZE takes them back, and any other id is answered here with SQLITE_NOTFOUND, as the node
+ * answers an id it never gave. See docs/protocol.md, "Quirks of libdqlite 1.11.1".
  *
- * <p>Membership requests (add, assign, remove, transfer) are refused unless allowed: the
- * operator owns membership, and an application in the pod must not reshape the cluster.
+ * <p>Membership requests (add, assign, remove, transfer) are refused unless allowed: the operator
+ * owns membership, and an application in the pod must not reshape the cluster.
  */
 final class RequestGuard {
 
@@ -47,12 +47,16 @@ final class RequestGuard {
         long db = uint32(head, 0);
         long stmt = uint32(head, 4);
         if (!databaseOpen || db != database) {
-          return refuse(ErrorCodes.SQLITE_NOTFOUND,
+          return refuse(
+              ErrorCodes.SQLITE_NOTFOUND,
               "app socket: no database " + db + " opened on this connection; open it first");
         }
         if (!statements.contains(stmt)) {
-          return refuse(ErrorCodes.SQLITE_NOTFOUND,
-              "app socket: no statement with id " + stmt + " on this connection (finalized, or"
+          return refuse(
+              ErrorCodes.SQLITE_NOTFOUND,
+              "app socket: no statement with id "
+                  + stmt
+                  + " on this connection (finalized, or"
                   + " never prepared here); prepare it again");
         }
         return Optional.empty();
@@ -60,8 +64,10 @@ final class RequestGuard {
       case DESCRIBE -> {
         long format = uint64(head, 0);
         if (format != 0) {
-          return refuse(ErrorCodes.SQLITE_PROTOCOL,
-              "app socket: describe format " + Long.toUnsignedString(format)
+          return refuse(
+              ErrorCodes.SQLITE_PROTOCOL,
+              "app socket: describe format "
+                  + Long.toUnsignedString(format)
                   + " is not supported (only 0; libdqlite 1.11.1 crashes on others)");
         }
         return Optional.empty();
@@ -70,9 +76,13 @@ final class RequestGuard {
         if (membershipAllowed) {
           return Optional.empty();
         }
-        return refuse(ErrorCodes.SQLITE_ERROR,
-            "app socket: " + type + " changes the cluster's membership and is refused here (the"
-                + " operator manages membership; start the sidecar with " + MEMBERSHIP_FLAG
+        return refuse(
+            ErrorCodes.SQLITE_ERROR,
+            "app socket: "
+                + type
+                + " changes the cluster's membership and is refused here (the"
+                + " operator manages membership; start the sidecar with "
+                + MEMBERSHIP_FLAG
                 + " to let applications do it)");
       }
       default -> {
@@ -145,7 +155,9 @@ final class RequestGuard {
     if (b.length < off + 4) {
       return -1;
     }
-    return (b[off] & 0xffL) | (b[off + 1] & 0xffL) << 8 | (b[off + 2] & 0xffL) << 16
+    return (b[off] & 0xffL)
+        | (b[off + 1] & 0xffL) << 8
+        | (b[off + 2] & 0xffL) << 16
         | (b[off + 3] & 0xffL) << 24;
   }
 

@@ -76,14 +76,17 @@ interface SocketListener extends AutoCloseable {
       if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
         if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(path)) {
           throw new IOException(
-              "app socket " + path + ": a file or directory is in the way; remove it or choose"
+              "app socket "
+                  + path
+                  + ": a file or directory is in the way; remove it or choose"
                   + " another --app-socket");
         }
         Files.delete(path); // A stale socket from an earlier run.
       }
       Files.createDirectories(path.getParent());
       // Bind under a temporary name, restrict it, then rename: never reachable with wider mode.
-      Path tmp = path.resolveSibling("." + path.getFileName() + "." + ProcessHandle.current().pid());
+      Path tmp =
+          path.resolveSibling("." + path.getFileName() + "." + ProcessHandle.current().pid());
       Files.deleteIfExists(tmp);
       ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
       try {

@@ -8,8 +8,8 @@ import java.time.Duration;
 
 /**
  * Streams whose every blocking call is bounded by a {@link Deadlines.Watch} (which closes the
- * transport when the call takes too long), and whose failures are reported as one side's: the
- * proxy must tell "the application went away" from "the leader went away".
+ * transport when the call takes too long), and whose failures are reported as one side's: the proxy
+ * must tell "the application went away" from "the leader went away".
  */
 final class TimedStreams {
 
@@ -54,8 +54,8 @@ final class TimedStreams {
   }
 
   /** {@code out} with each write armed for {@code perWrite} on {@code watch}. */
-  static OutputStream output(OutputStream out, Deadlines.Watch watch, Duration perWrite,
-      Failure f) {
+  static OutputStream output(
+      OutputStream out, Deadlines.Watch watch, Duration perWrite, Failure f) {
     return new OutputStream() {
       @Override
       public void write(int b) throws IOException {

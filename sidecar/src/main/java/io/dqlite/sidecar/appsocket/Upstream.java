@@ -5,6 +5,7 @@ import io.dqlite.client.net.Transport;
 import io.dqlite.client.protocol.ClientRequest;
 import io.dqlite.client.protocol.FailureResponse;
 import io.dqlite.client.protocol.LeaderRequest;
+import io.dqlite.client.protocol.MessageHeader;
 import io.dqlite.client.protocol.NodeResponse;
 import io.dqlite.client.protocol.ProtocolConnection;
 import io.dqlite.client.protocol.ProtocolException;
@@ -14,7 +15,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import io.dqlite.client.protocol.MessageHeader;
 import java.time.Duration;
 
 /**
@@ -47,14 +47,32 @@ final class Upstream implements AutoCloseable {
     this.heartbeatTimeout = heartbeatTimeout;
     this.watch = Deadlines.watch(transport::close);
     this.input =
-        TimedStreams.input(in, watch, timeout,
-            (e, expired) -> new Broken(expired
-                ? "no answer from leader " + address + " within " + timeout.toMillis() + " ms"
-                : "receive from leader " + address + ": " + e.getMessage(), e));
+        TimedStreams.input(
+            in,
+            watch,
+            timeout,
+            (e, expired) ->
+                new Broken(
+                    expired
+                        ? "no answer from leader "
+                            + address
+                            + " within "
+                            + timeout.toMillis()
+                            + " ms"
+                        : "receive from leader " + address + ": " + e.getMessage(),
+                    e));
     this.output =
-        TimedStreams.output(transport.output(), watch, timeout,
-            (e, expired) -> new Broken("send to leader " + address + ": "
-                + (expired ? "blocked for " + timeout.toMillis() + " ms" : e.getMessage()), e));
+        TimedStreams.output(
+            transport.output(),
+            watch,
+            timeout,
+            (e, expired) ->
+                new Broken(
+                    "send to leader "
+                        + address
+                        + ": "
+                        + (expired ? "blocked for " + timeout.toMillis() + " ms" : e.getMessage()),
+                    e));
   }
 
   /**
@@ -104,12 +122,12 @@ final class Upstream implements AutoCloseable {
       throw new IOException(address + ": " + e.getMessage(), e);
     }
     if (r instanceof FailureResponse fail) {
-      throw new IOException(address + " answered: " + fail.message() + " (code " + fail.code()
-          + ")");
+      throw new IOException(
+          address + " answered: " + fail.message() + " (code " + fail.code() + ")");
     }
     if (!expected.isInstance(r)) {
-      throw new IOException(address + " answered " + r.type() + " instead of "
-          + expected.getSimpleName());
+      throw new IOException(
+          address + " answered " + r.type() + " instead of " + expected.getSimpleName());
     }
     return expected.cast(r);
   }
@@ -196,5 +214,4 @@ final class Upstream implements AutoCloseable {
     watch.close();
     transport.close();
   }
-
 }

@@ -13,17 +13,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opens {@link Upstream} connections to the current leader. The last leader is tried first (one
- * dial, one leader request); when it no longer leads, the node it names is tried once; otherwise
- * a full search over the node store runs ({@link LeaderConnector}, go-dqlite's rules), and the
- * leader it finds is dialled raw.
+ * dial, one leader request); when it no longer leads, the node it names is tried once; otherwise a
+ * full search over the node store runs ({@link LeaderConnector}, go-dqlite's rules), and the leader
+ * it finds is dialled raw.
  *
- * <p>Every node gets at most {@code attemptTimeout} per try, far less than the whole search: a
- * node that accepts connections but never answers (a frozen process, a pod shutting down behind a
- * TLS proxy, a partition that drops packets) must not eat the search. Before this bound, the last
+ * <p>Every node gets at most {@code attemptTimeout} per try, far less than the whole search: a node
+ * that accepts connections but never answers (a frozen process, a pod shutting down behind a TLS
+ * proxy, a partition that drops packets) must not eat the search. Before this bound, the last
  * leader alone got the whole 10 s budget (go-dqlite's 15 s attempt timeout exceeds it), every
  * search began with it, and so the socket answered "no leader" for as long as the old leader hung,
- * though another node led. A last leader that fails a try is also forgotten, so the sessions
- * after it start with the node store.
+ * though another node led. A last leader that fails a try is also forgotten, so the sessions after
+ * it start with the node store.
  */
 final class UpstreamConnector {
 
@@ -39,8 +39,8 @@ final class UpstreamConnector {
    * @param store the cluster's members (the App's cluster.yaml)
    * @param config dialer and timeouts; its request timeout bounds each upstream response
    * @param searchTimeout how long one {@link #connect()} may search
-   * @param attemptTimeout how long one node may take to answer (dial, handshake, leader and
-   *     client requests) before the search moves on
+   * @param attemptTimeout how long one node may take to answer (dial, handshake, leader and client
+   *     requests) before the search moves on
    */
   UpstreamConnector(
       NodeStore store, ConnectorConfig config, Duration searchTimeout, Duration attemptTimeout) {
@@ -65,8 +65,8 @@ final class UpstreamConnector {
         return u;
       }
       if (lastLeader.compareAndSet(cached, null)) {
-        log.info("app socket: last leader {} did not answer as leader; searching the cluster",
-            cached);
+        log.info(
+            "app socket: last leader {} did not answer as leader; searching the cluster", cached);
       }
     }
     IOException last = null;
@@ -94,7 +94,9 @@ final class UpstreamConnector {
       }
     }
     throw new IOException(
-        "no dqlite leader reachable within " + searchTimeout.toMillis() + " ms"
+        "no dqlite leader reachable within "
+            + searchTimeout.toMillis()
+            + " ms"
             + (last == null ? "" : ": " + last.getMessage()),
         last);
   }
@@ -106,11 +108,12 @@ final class UpstreamConnector {
 
   private Upstream tryAddress(String address, long deadline) {
     try {
-      Upstream.Probe p = Upstream.probe(config.dialer(), address, budget(deadline),
-          config.requestTimeout());
+      Upstream.Probe p =
+          Upstream.probe(config.dialer(), address, budget(deadline), config.requestTimeout());
       if (p.leader() == null && p.reportedLeader() != null && System.nanoTime() < deadline) {
-        p = Upstream.probe(config.dialer(), p.reportedLeader(), budget(deadline),
-            config.requestTimeout());
+        p =
+            Upstream.probe(
+                config.dialer(), p.reportedLeader(), budget(deadline), config.requestTimeout());
       }
       if (p.leader() != null) {
         if (!p.leader().address().equals(lastLeader.getAndSet(p.leader().address()))) {

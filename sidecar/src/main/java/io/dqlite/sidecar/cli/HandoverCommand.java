@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code dqlite-sidecar handover}: POSTs to the local daemon's {@code /handover?node=<id>} and
  * waits for the result; exit 0 when it succeeded, 1 otherwise. Meant for a container's {@code
- * preStop} hook, where the container's environment gives the flags: the node id is read from
- * {@code info.yaml} in {@code --dir}, the token from {@code --admin-token-file}.
+ * preStop} hook, where the container's environment gives the flags: the node id is read from {@code
+ * info.yaml} in {@code --dir}, the token from {@code --admin-token-file}.
  */
 @Command(
     name = "handover",
@@ -54,8 +54,7 @@ final class HandoverCommand implements Callable<Integer> {
   @Option(
       names = "--admin-token-file",
       paramLabel = "FILE",
-      description =
-          "The admin token the daemon requires (default: as run's).")
+      description = "The admin token the daemon requires (default: as run's).")
   Path adminTokenFile;
 
   @Override
@@ -71,8 +70,10 @@ final class HandoverCommand implements Callable<Integer> {
         token = AdminAuth.readToken(adminTokenFile);
       }
     } catch (IOException e) {
-      System.err.println("dqlite-sidecar handover: " + e.getMessage()
-          + " (is --dir the daemon's data directory?)");
+      System.err.println(
+          "dqlite-sidecar handover: "
+              + e.getMessage()
+              + " (is --dir the daemon's data directory?)");
       return 1;
     }
     URI uri = URI.create("http://" + localTarget(address) + AdminApi.handoverPath(id));
@@ -91,8 +92,12 @@ final class HandoverCommand implements Callable<Integer> {
       System.err.println("dqlite-sidecar handover: " + uri + " answered " + r.statusCode());
       return 1;
     } catch (IOException e) {
-      System.err.println("dqlite-sidecar handover: cannot reach " + uri + ": " + e
-          + " (is the sidecar running, on this --admin-address?)");
+      System.err.println(
+          "dqlite-sidecar handover: cannot reach "
+              + uri
+              + ": "
+              + e
+              + " (is the sidecar running, on this --admin-address?)");
       return 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

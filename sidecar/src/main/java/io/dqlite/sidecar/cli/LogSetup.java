@@ -13,10 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Configures logback from the flags, replacing any file configuration: one line per event on
- * standard output, plain ({@code 2026-11-25T13:37:42.229Z INFO  [thread] logger - message}) or
- * JSON (logback's {@code JsonEncoder}: one object per line with timestamp, level, thread, logger,
- * formatted message and any throwable). Logback installs no shutdown hook here, so the daemon's
- * own hook can still log while it hands over; {@link #stop()} flushes at the very end.
+ * standard output, plain ({@code 2026-11-25T13:37:42.229Z INFO [thread] logger - message}) or JSON
+ * (logback's {@code JsonEncoder}: one object per line with timestamp, level, thread, logger,
+ * formatted message and any throwable). Logback installs no shutdown hook here, so the daemon's own
+ * hook can still log while it hands over; {@link #stop()} flushes at the very end.
  */
 final class LogSetup {
 

@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
     name = "dqlite-sidecar",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Runs a dqlite node in a Kubernetes pod, with its app socket and admin endpoints.",
+    description =
+        "Runs a dqlite node in a Kubernetes pod, with its app socket and admin endpoints.",
     subcommands = {HandoverCommand.class})
 public final class Main {
 

@@ -2,16 +2,14 @@ package io.dqlite.sidecar.daemon;
 
 import io.dqlite.client.Client;
 import io.dqlite.client.leader.ConnectorConfig;
-import io.dqlite.client.model.DqliteException;
 import io.dqlite.client.leader.NodeStore;
+import io.dqlite.client.model.DqliteException;
 import io.dqlite.sidecar.api.SidecarView;
 import io.dqlite.sidecar.app.App;
 import io.dqlite.sidecar.app.AppOptions;
 import io.dqlite.sidecar.node.DqliteNode;
 import io.dqlite.sidecar.node.EngineFeatures;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** The {@link LocalNode} of a running {@link App}. */
 final class AppNode implements LocalNode {

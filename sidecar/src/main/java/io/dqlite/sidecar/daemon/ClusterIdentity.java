@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 /**
  * Which cluster a node belongs to, and whether it may found one: {@code --cluster-id} and {@code
  * --cluster-exists}. The id is written into the data directory ({@value #FILE}) on the first start
- * and compared on every later one, so a volume of one cluster never starts in another cluster of the
- * same name; {@code --cluster-exists} says the cluster already exists (the operator found its
+ * and compared on every later one, so a volume of one cluster never starts in another cluster of
+ * the same name; {@code --cluster-exists} says the cluster already exists (the operator found its
  * volumes), so a node with an empty directory must join it, never bootstrap a second one.
  *
  * @param clusterId the identity the node is told, empty when none is given (no check is made)
@@ -42,7 +42,6 @@ public record ClusterIdentity(Optional<String> clusterId, boolean bootstrapAllow
   public static ClusterIdentity none() {
     return new ClusterIdentity(Optional.empty(), true);
   }
-
 
   /** What to do before the node starts. */
   public sealed interface Check {}

@@ -33,7 +33,8 @@ final class ClusterMonitor implements AutoCloseable {
   private final SidecarMetrics metrics;
   private final Duration interval;
   private final Clock clock;
-  private final AtomicReference<ClusterStatus> last = new AtomicReference<>(ClusterStatus.unknown());
+  private final AtomicReference<ClusterStatus> last =
+      new AtomicReference<>(ClusterStatus.unknown());
   private final ScheduledExecutorService timer;
   private static final Duration FAST = Duration.ofSeconds(1);
   private volatile boolean everGood;
@@ -138,7 +139,8 @@ final class ClusterMonitor implements AutoCloseable {
     } else if (error != null && !error.equals(lastError)) {
       log.warn("cluster status: {}", error);
     } else if (error == null && lastError != null) {
-      log.info("cluster status: leader {} reachable again",
+      log.info(
+          "cluster status: leader {} reachable again",
           status.leader().map(NodeInfo::address).orElse("?"));
     }
     lastError = error;

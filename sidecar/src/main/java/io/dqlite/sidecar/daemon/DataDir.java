@@ -11,8 +11,8 @@ import java.util.stream.Stream;
 
 /**
  * The one check of the data directory the App does not make: raft's files without {@code
- * info.yaml}. The App would take such a directory for a new node, write a new identity and join
- * (or bootstrap) next to a raft log written under another id: a node whose log and configuration
+ * info.yaml}. The App would take such a directory for a new node, write a new identity and join (or
+ * bootstrap) next to a raft log written under another id: a node whose log and configuration
  * contradict its identity. A lost or deleted {@code info.yaml} is an operator's mistake to repair,
  * not something to start through.
  */
@@ -20,8 +20,8 @@ final class DataDir {
 
   /**
    * The files libraft's uv backend writes: {@code metadata1}/{@code metadata2}, closed segments
-   * ({@code 0000000000000001-0000000000000002}), open segments ({@code open-1}), snapshots
-   * ({@code snapshot-1-2-3} and its {@code .meta}).
+   * ({@code 0000000000000001-0000000000000002}), open segments ({@code open-1}), snapshots ({@code
+   * snapshot-1-2-3} and its {@code .meta}).
    */
   private static final Pattern RAFT_FILE =
       Pattern.compile("metadata[12]|\\d{16}-\\d{16}|open-\\d+|snapshot-\\d+-\\d+-\\d+(\\.meta)?");
@@ -78,7 +78,8 @@ final class DataDir {
     String id = Files.readString(file).strip();
     if (id.isEmpty()) {
       throw new IOException(
-          file + " is empty: write the cluster's id into it (the --cluster-id the other nodes"
+          file
+              + " is empty: write the cluster's id into it (the --cluster-id the other nodes"
               + " were started with), or delete it to take the id given now");
     }
     return Optional.of(id);
@@ -87,6 +88,7 @@ final class DataDir {
   /** Records {@code id} in the directory, replacing the file atomically. */
   static void writeClusterId(Path dir, String id) throws IOException {
     Files.createDirectories(dir);
-    io.dqlite.client.leader.YamlNodeStore.writeAtomically(dir.resolve(ClusterIdentity.FILE), id + "\n");
+    io.dqlite.client.leader.YamlNodeStore.writeAtomically(
+        dir.resolve(ClusterIdentity.FILE), id + "\n");
   }
 }

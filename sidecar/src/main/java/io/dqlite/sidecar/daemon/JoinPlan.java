@@ -16,18 +16,18 @@ import java.util.Set;
  * <ul>
  *   <li>the node has data (info.yaml exists): {@link Kind#RESTART}, {@code --join} is ignored (the
  *       App reads cluster.yaml);
- *   <li>the seeds, {@code --join} minus this node's own address, are empty: {@link
- *       Kind#BOOTSTRAP}, a new cluster;
+ *   <li>the seeds, {@code --join} minus this node's own address, are empty: {@link Kind#BOOTSTRAP},
+ *       a new cluster;
  *   <li>otherwise: {@link Kind#JOIN} through the seeds (the App retries until it succeeds).
  * </ul>
  *
- * So the same list can be given to every pod while only the first pod should bootstrap: give all
- * of them the first pod's address alone; once the cluster exists, give all of them every address
- * (a pod restarting on an empty volume then joins instead of bootstrapping a second cluster).
+ * So the same list can be given to every pod while only the first pod should bootstrap: give all of
+ * them the first pod's address alone; once the cluster exists, give all of them every address (a
+ * pod restarting on an empty volume then joins instead of bootstrapping a second cluster).
  *
  * <p>A seed {@code dns:NAME[:port]} stands for every address NAME resolves to (e.g. a headless
- * Service), each with the port (default 9001); resolution happens once, at start, and a name
- * that does not resolve stops the start (Kubernetes restarts the container). Such seeds are IP
+ * Service), each with the port (default 9001); resolution happens once, at start, and a name that
+ * does not resolve stops the start (Kubernetes restarts the container). Such seeds are IP
  * addresses: the leader search follows each node's answer to the leader's own stable address, so
  * they only need to reach some member; a node's own IP among them is harmless.
  *
@@ -108,7 +108,13 @@ public record JoinPlan(Kind kind, List<String> seeds) {
         addresses = resolver.resolve(host);
       } catch (UnknownHostException ex) {
         throw new IllegalArgumentException(
-            "--join " + e + ": " + host + " does not resolve (" + ex.getMessage() + "); is the"
+            "--join "
+                + e
+                + ": "
+                + host
+                + " does not resolve ("
+                + ex.getMessage()
+                + "); is the"
                 + " Service there, with publishNotReadyAddresses: true?");
       }
       for (InetAddress a : addresses) {

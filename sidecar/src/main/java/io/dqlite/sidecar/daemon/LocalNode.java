@@ -2,8 +2,8 @@ package io.dqlite.sidecar.daemon;
 
 import io.dqlite.client.Client;
 import io.dqlite.client.leader.ConnectorConfig;
-import io.dqlite.client.model.DqliteException;
 import io.dqlite.client.leader.NodeStore;
+import io.dqlite.client.model.DqliteException;
 import java.time.Duration;
 
 /**
@@ -34,8 +34,8 @@ public interface LocalNode extends AutoCloseable {
   void handover(Duration timeout) throws DqliteException, InterruptedException;
 
   /**
-   * The same, giving neither leadership nor this node's role to the nodes in {@code exclude}.
-   * By default the exclusion is ignored (a node that cannot honour it).
+   * The same, giving neither leadership nor this node's role to the nodes in {@code exclude}. By
+   * default the exclusion is ignored (a node that cannot honour it).
    */
   default void handover(Duration timeout, java.util.Set<Long> exclude)
       throws DqliteException, InterruptedException {
@@ -43,9 +43,9 @@ public interface LocalNode extends AutoCloseable {
   }
 
   /**
-   * The engine under the node, for {@code GET /cluster}'s {@code self.engine}: libdqlite's
-   * version, the optional calls it exports, the options that use them, and the last raft entry
-   * found on disk at start. Null when unknown.
+   * The engine under the node, for {@code GET /cluster}'s {@code self.engine}: libdqlite's version,
+   * the optional calls it exports, the options that use them, and the last raft entry found on disk
+   * at start. Null when unknown.
    */
   default io.dqlite.sidecar.api.SidecarView.Engine engine() {
     return null;

@@ -11,8 +11,8 @@ import java.util.Optional;
  *   <li>it is not handing over and not shutting down;
  *   <li>the last cluster view (refreshed every status interval) reached a leader;
  *   <li>the leader's configuration lists this node, with any role: voter, stand-by or spare (a
- *       spare's app socket serves clients as well as a voter's, and the leader, not the pod, decides
- *       roles).
+ *       spare's app socket serves clients as well as a voter's, and the leader, not the pod,
+ *       decides roles).
  * </ol>
  *
  * Consequence: while the cluster has no quorum no pod is ready. Peer discovery must therefore not
@@ -52,7 +52,7 @@ public final class Readiness {
     if (role.isEmpty()) {
       return Verdict.no("not ready: the leader does not list this node as a member");
     }
-    return Verdict.yes("ready: " + role.get() + ", leader "
-        + status.leader().map(l -> l.address()).orElse("?"));
+    return Verdict.yes(
+        "ready: " + role.get() + ", leader " + status.leader().map(l -> l.address()).orElse("?"));
   }
 }

@@ -63,8 +63,12 @@ public final class Sidecar implements AutoCloseable {
    * @throws IOException when something cannot start; the message says what and how to fix it
    */
   public static Sidecar start(SidecarOptions o) throws IOException, InterruptedException {
-    log.info("starting: address {}, data in {}, app socket {}, admin on {}", o.address(), o.dir(),
-        o.appSocket(), o.adminAddress());
+    log.info(
+        "starting: address {}, data in {}, app socket {}, admin on {}",
+        o.address(),
+        o.dir(),
+        o.appSocket(),
+        o.adminAddress());
     DataDir.requireIdentityWithRaftData(o.dir());
     if (o.adminAuth().tokenFile().isPresent()) {
       // Fail before the node starts: a sidecar nobody can hand over is worse than one that stops.
@@ -72,15 +76,23 @@ public final class Sidecar implements AutoCloseable {
     }
     SidecarMetrics metrics = new SidecarMetrics();
     ZoneResolver.Zone zone =
-        new ZoneResolver(o.zoneLabel(), o.podLabelsFile(), o.nodeName().orElse(null),
+        new ZoneResolver(
+                o.zoneLabel(),
+                o.podLabelsFile(),
+                o.nodeName().orElse(null),
                 ZoneResolver::defaultClient)
             .resolve(o.zone().orElse(null));
     long domain = o.failureDomain().orElse(zone.failureDomain());
-    log.info("zone {} (from {}), failure domain {}{}", zone.zone().orElse("unknown"),
-        zone.source().name().toLowerCase(java.util.Locale.ROOT), domain,
+    log.info(
+        "zone {} (from {}), failure domain {}{}",
+        zone.zone().orElse("unknown"),
+        zone.source().name().toLowerCase(java.util.Locale.ROOT),
+        domain,
         o.failureDomain().isPresent() ? " (set by --failure-domain)" : "");
     JoinPlan plan = plan(o);
-    log.info("join plan: {}{}", plan.kind().name().toLowerCase(java.util.Locale.ROOT),
+    log.info(
+        "join plan: {}{}",
+        plan.kind().name().toLowerCase(java.util.Locale.ROOT),
         plan.seeds().isEmpty() ? "" : " through " + String.join(",", plan.seeds()));
     checkIdentity(o, plan);
     AppBuilder builder =
@@ -117,11 +129,7 @@ public final class Sidecar implements AutoCloseable {
    * {@code node} and {@code metrics}; on failure they are closed.
    */
   public static Sidecar serve(
-      SidecarOptions o,
-      LocalNode node,
-      ZoneResolver.Zone zone,
-      long domain,
-      SidecarMetrics metrics)
+      SidecarOptions o, LocalNode node, ZoneResolver.Zone zone, long domain, SidecarMetrics metrics)
       throws IOException {
     Sidecar s = new Sidecar(o, node, zone, domain, metrics);
     try {
@@ -241,8 +249,8 @@ public final class Sidecar implements AutoCloseable {
         if (locked) {
           handover(options.handoverTimeout());
         } else {
-          log.warn("a handover was still running after {}; stopping anyway",
-              options.handoverTimeout());
+          log.warn(
+              "a handover was still running after {}; stopping anyway", options.handoverTimeout());
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -272,9 +280,12 @@ public final class Sidecar implements AutoCloseable {
   void handover(Duration timeout, java.util.Set<Long> exclude)
       throws DqliteException, InterruptedException {
     long start = System.nanoTime();
-    log.info("handover starting (deadline {} s){}", timeout.toSeconds(),
-        exclude.isEmpty() ? "" : ", excluding " + exclude.stream()
-            .map(id -> "0x" + Long.toHexString(id)).toList());
+    log.info(
+        "handover starting (deadline {} s){}",
+        timeout.toSeconds(),
+        exclude.isEmpty()
+            ? ""
+            : ", excluding " + exclude.stream().map(id -> "0x" + Long.toHexString(id)).toList());
     boolean ok = false;
     try {
       node.handover(timeout, exclude);

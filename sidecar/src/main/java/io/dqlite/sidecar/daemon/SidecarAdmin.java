@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code /cluster}: a fresh {@link SidecarView} (leader's configuration, each member probed with
  * describe); a member's {@code zone} only for this node (others' zone names are not known here,
- * only their failure domains); 503 with {@code error} when no leader answered. {@code /handover}:
- * a {@link HandoverAnswer}. {@code self.engine}: the libdqlite under this node ({@link
+ * only their failure domains); 503 with {@code error} when no leader answered. {@code /handover}: a
+ * {@link HandoverAnswer}. {@code self.engine}: the libdqlite under this node ({@link
  * LocalNode#engine()}).
  */
 final class SidecarAdmin implements AdminBackend {
@@ -119,8 +119,9 @@ final class SidecarAdmin implements AdminBackend {
       return new Answer(409, AdminBackend.reason("shutting down: the shutdown hands over itself"));
     }
     if (!sidecar.node().isReady()) {
-      return new Answer(409, AdminBackend.reason("node not ready (still joining): nothing to"
-          + " hand over yet"));
+      return new Answer(
+          409,
+          AdminBackend.reason("node not ready (still joining): nothing to" + " hand over yet"));
     }
     if (!sidecar.handoverLock().tryLock()) {
       return new Answer(409, AdminBackend.reason("a handover is already running"));

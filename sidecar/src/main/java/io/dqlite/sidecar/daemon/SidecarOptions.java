@@ -90,9 +90,9 @@ public record SidecarOptions(
 
   /**
    * Raft entries between snapshots, by default. libdqlite's 1024 + 8192 kept entries let a node
-   * grow by ~9,000 raft entries (~15-20 KiB each for a 1 KiB row) before its memory levels off;
-   * 384 + 384 caps the log at ~770 entries, which keeps a node under 96 MiB in the steady state of
-   * the benchmark's write load (docs/benchmarks.md, "Sidecar: app socket and memory"). k8s-dqlite
+   * grow by ~9,000 raft entries (~15-20 KiB each for a 1 KiB row) before its memory levels off; 384
+   * + 384 caps the log at ~770 entries, which keeps a node under 96 MiB in the steady state of the
+   * benchmark's write load (docs/benchmarks.md, "Sidecar: app socket and memory"). k8s-dqlite
    * defaults to 512 + 1024.
    */
   public static final int SNAPSHOT_THRESHOLD =
@@ -203,13 +203,22 @@ public record SidecarOptions(
               new IllegalArgumentException(
                   "no address: set --address host:port (DQLITE_ADDRESS), or POD_NAME,"
                       + " DQLITE_SERVICE and POD_NAMESPACE for the pod's stable DNS name (a"
-                      + " restart needs none: it is read from info.yaml in --dir " + dir + ")"));
+                      + " restart needs none: it is read from info.yaml in --dir "
+                      + dir
+                      + ")"));
     }
     if (stored.isPresent() && !stored.get().equals(given)) {
       throw new IllegalArgumentException(
-          "--address " + given + " does not match the address " + stored.get() + " in "
-              + dir.resolve(App.INFO_FILE) + ", written on this node's first start: a node's"
-              + " address cannot change (leave --address out, or give " + stored.get() + ")");
+          "--address "
+              + given
+              + " does not match the address "
+              + stored.get()
+              + " in "
+              + dir.resolve(App.INFO_FILE)
+              + ", written on this node's first start: a node's"
+              + " address cannot change (leave --address out, or give "
+              + stored.get()
+              + ")");
     }
     return given;
   }
@@ -224,7 +233,10 @@ public record SidecarOptions(
     }
     if (threshold < 1 || trailing < threshold) {
       throw new IllegalArgumentException(
-          "--snapshot-threshold " + threshold + " --snapshot-trailing " + trailing
+          "--snapshot-threshold "
+              + threshold
+              + " --snapshot-trailing "
+              + trailing
               + ": the threshold must be at least 1 and the trailing entries at least the"
               + " threshold (both 0: libdqlite's defaults)");
     }
@@ -295,8 +307,8 @@ public record SidecarOptions(
     }
 
     /**
-     * Threshold and trailing entries: a value left unset follows the one given (only a threshold
-     * of 2048: 2048 trailing; only 256 trailing: threshold 256), so that setting one of them, as a
+     * Threshold and trailing entries: a value left unset follows the one given (only a threshold of
+     * 2048: 2048 trailing; only 256 trailing: threshold 256), so that setting one of them, as a
      * DqliteCluster's raft spec may, never makes an invalid pair with the other's default.
      */
     private int[] resolvedSnapshot() {

@@ -25,10 +25,21 @@ public final class AppSocketMeters {
 
   /** Histogram buckets of the request latency, from 100 µs to 10 s. */
   static final Duration[] BUCKETS = {
-    Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
-    Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5), Duration.ofMillis(10),
-    Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-    Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+    Duration.ofNanos(100_000),
+    Duration.ofNanos(250_000),
+    Duration.ofNanos(500_000),
+    Duration.ofMillis(1),
+    Duration.ofNanos(2_500_000),
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2500),
+    Duration.ofSeconds(5),
     Duration.ofSeconds(10)
   };
 
@@ -37,10 +48,11 @@ public final class AppSocketMeters {
   private final Counter rejected;
   private final Counter protocolErrors;
   private final MeterRegistry registry;
+
   /**
    * One timer per request type, registered on first use (idle types stay out of /metrics). Read
-   * without a lock: every app-socket thread records here after each request, and a shared lock
-   * (the former synchronized map) made concurrent sessions queue, and park, behind each other.
+   * without a lock: every app-socket thread records here after each request, and a shared lock (the
+   * former synchronized map) made concurrent sessions queue, and park, behind each other.
    */
   private final AtomicReferenceArray<Timer> latency =
       new AtomicReferenceArray<>(RequestType.values().length);

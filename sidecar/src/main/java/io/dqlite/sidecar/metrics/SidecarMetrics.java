@@ -61,10 +61,24 @@ public final class SidecarMetrics implements AutoCloseable {
   public SidecarMetrics() {
     for (NodeRole r : NodeRole.values()) {
       role.put(r, gauge("dqlite.role", "1 for this node's role", "role", label(r)));
-      online.put(r, gauge("dqlite.cluster.members", "Members by role and online state", "role",
-          label(r), "online", "true"));
-      offline.put(r, gauge("dqlite.cluster.members", "Members by role and online state", "role",
-          label(r), "online", "false"));
+      online.put(
+          r,
+          gauge(
+              "dqlite.cluster.members",
+              "Members by role and online state",
+              "role",
+              label(r),
+              "online",
+              "true"));
+      offline.put(
+          r,
+          gauge(
+              "dqlite.cluster.members",
+              "Members by role and online state",
+              "role",
+              label(r),
+              "online",
+              "false"));
     }
     Gauge.builder("dqlite.leader", leader, AtomicLong::get)
         .description("1 while this node is the leader")
@@ -83,9 +97,15 @@ public final class SidecarMetrics implements AutoCloseable {
         Timer.builder("dqlite.handover")
             .description("How long handovers took")
             .serviceLevelObjectives(
-                Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
-                Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
-                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60))
+                Duration.ofMillis(100),
+                Duration.ofMillis(250),
+                Duration.ofMillis(500),
+                Duration.ofSeconds(1),
+                Duration.ofMillis(2500),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(60))
             .register(registry);
     for (String outcome : new String[] {"success", "failure"}) {
       handovers(outcome);
@@ -105,7 +125,9 @@ public final class SidecarMetrics implements AutoCloseable {
 
   private AtomicLong gauge(String name, String description, String... tags) {
     AtomicLong value = new AtomicLong();
-    Gauge.builder(name, value, AtomicLong::get).description(description).tags(tags)
+    Gauge.builder(name, value, AtomicLong::get)
+        .description(description)
+        .tags(tags)
         .register(registry);
     return value;
   }

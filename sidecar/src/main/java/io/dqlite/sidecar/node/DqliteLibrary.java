@@ -87,8 +87,7 @@ public final class DqliteLibrary {
           e);
     }
     LibDqlite api =
-        Native.load(
-            libraryName, LibDqlite.class, Map.of(Library.OPTION_STRING_ENCODING, "UTF-8"));
+        Native.load(libraryName, LibDqlite.class, Map.of(Library.OPTION_STRING_ENCODING, "UTF-8"));
     Signals.ignoreSigpipe();
     DqliteLibrary loaded = new DqliteLibrary(libraryName, library, api);
     LOG.info("loaded {}", loaded.features());

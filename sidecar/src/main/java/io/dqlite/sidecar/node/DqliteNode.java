@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -93,8 +92,7 @@ public final class DqliteNode implements AutoCloseable {
     LibDqlite api = library.api();
     PointerByReference out = new PointerByReference();
     int rc =
-        api.dqlite_node_create(
-            options.id(), options.address(), options.dataDir().toString(), out);
+        api.dqlite_node_create(options.id(), options.address(), options.dataDir().toString(), out);
     Pointer handle = out.getValue();
     if (rc != 0) {
       String message = handle == null ? "out of memory" : api.dqlite_node_errmsg(handle);
@@ -132,8 +130,7 @@ public final class DqliteNode implements AutoCloseable {
     List<OptionalCall> calls = new ArrayList<>();
     if (options.diskMode()) {
       calls.add(
-          new OptionalCall(
-              "disk mode", EngineFeatures.DISK_MODE, "turn disk mode off", List.of()));
+          new OptionalCall("disk mode", EngineFeatures.DISK_MODE, "turn disk mode off", List.of()));
     }
     if (options.autoRecovery() != null) {
       calls.add(
@@ -161,7 +158,9 @@ public final class DqliteNode implements AutoCloseable {
     String bind = options.bindAddress() == null ? options.address() : options.bindAddress();
     // libdqlite binds right here and gives no errmsg when that fails.
     check(
-        "set bind address " + bind + " (in use? not local? libdqlite 1.11.1 takes IPv4"
+        "set bind address "
+            + bind
+            + " (in use? not local? libdqlite 1.11.1 takes IPv4"
             + " host:port or @abstract-name)",
         api.dqlite_node_set_bind_address(handle, bind));
     if (trampoline != null) {
@@ -221,8 +220,8 @@ public final class DqliteNode implements AutoCloseable {
   /**
    * Forces the raft configuration to {@code nodes}, for a cluster that lost its majority. Call it
    * on a created, not started node, on exactly one survivor (the one with the most recent log),
-   * then copy its data directory to the other survivors and start them all. Roles are kept when
-   * the library has {@code dqlite_node_recover_ext} (1.11.1 does); otherwise every node must be a
+   * then copy its data directory to the other survivors and start them all. Roles are kept when the
+   * library has {@code dqlite_node_recover_ext} (1.11.1 does); otherwise every node must be a
    * voter.
    */
   public synchronized void recover(List<NodeInfo> nodes) throws DqliteNodeException {

@@ -93,9 +93,18 @@ public record EngineFeatures(String version, String file, Map<String, Boolean> e
    * call and what to do.
    */
   String missing(String what, String symbol, String option, String node) {
-    return what + " is not supported by libdqlite " + version + " (" + file + "), which exports no "
-        + symbol + ": " + option + ", or install a libdqlite that has it (Debian trixie's"
-        + " libdqlite0 1.18.1 does); " + node;
+    return what
+        + " is not supported by libdqlite "
+        + version
+        + " ("
+        + file
+        + "), which exports no "
+        + symbol
+        + ": "
+        + option
+        + ", or install a libdqlite that has it (Debian trixie's"
+        + " libdqlite0 1.18.1 does); "
+        + node;
   }
 
   @Override

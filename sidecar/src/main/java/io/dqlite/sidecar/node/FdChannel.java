@@ -1,9 +1,9 @@
 package io.dqlite.sidecar.node;
 
-import io.dqlite.client.net.LibC;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.NativeLong;
+import io.dqlite.client.net.LibC;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
@@ -49,8 +49,7 @@ public final class FdChannel implements ByteChannel {
     enter();
     try {
       synchronized (readBuffer) {
-        long n =
-            retrying(() -> LibC.get().read(fd, readBuffer, new NativeLong(wanted)), "read");
+        long n = retrying(() -> LibC.get().read(fd, readBuffer, new NativeLong(wanted)), "read");
         if (n == 0) {
           return -1;
         }
@@ -92,8 +91,7 @@ public final class FdChannel implements ByteChannel {
           (int)
               retrying(
                   () ->
-                      LibC.get().write(
-                          fd, writeBuffer.share(from), new NativeLong(length - from)),
+                      LibC.get().write(fd, writeBuffer.share(from), new NativeLong(length - from)),
                   "write");
     }
   }

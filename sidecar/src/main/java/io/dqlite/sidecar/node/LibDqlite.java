@@ -6,11 +6,11 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
 
 /**
- * The part of {@code dqlite.h} (libdqlite 1.11.1) that every supported library exports. Calls
- * that newer libraries add (disk mode, ...) are not declared here: they are looked up by name with
- * {@link DqliteLibrary#optionalFunction}, so a missing symbol is a typed error rather than a
- * crash. {@code dqlite_node_id} is {@code unsigned long long}: Java's {@code long} carries its 64
- * bits, read as unsigned.
+ * The part of {@code dqlite.h} (libdqlite 1.11.1) that every supported library exports. Calls that
+ * newer libraries add (disk mode, ...) are not declared here: they are looked up by name with
+ * {@link DqliteLibrary#optionalFunction}, so a missing symbol is a typed error rather than a crash.
+ * {@code dqlite_node_id} is {@code unsigned long long}: Java's {@code long} carries its 64 bits,
+ * read as unsigned.
  */
 interface LibDqlite extends Library {
 

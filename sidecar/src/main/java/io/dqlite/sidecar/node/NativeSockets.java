@@ -1,9 +1,9 @@
 package io.dqlite.sidecar.node;
 
-import io.dqlite.client.net.LibC;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.NativeLong;
+import io.dqlite.client.net.LibC;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -152,8 +152,8 @@ public final class NativeSockets {
 
   private static int openNonBlocking(String address, int family) throws IOException {
     try {
-      return LibC.get().socket(
-          family, LibC.SOCK_STREAM | LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC, 0);
+      return LibC.get()
+          .socket(family, LibC.SOCK_STREAM | LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC, 0);
     } catch (LastErrorException e) {
       throw new IOException("connect " + address + ": socket: " + describe(e), e);
     }
@@ -173,7 +173,12 @@ public final class NativeSockets {
       LibC.get().getsockopt(fd, LibC.SOL_SOCKET, LibC.SO_ERROR, error, new int[] {4});
       if (error[0] != 0) {
         throw new IOException(
-            "connect " + address + ": " + LibC.get().strerror(error[0]) + " (errno " + error[0]
+            "connect "
+                + address
+                + ": "
+                + LibC.get().strerror(error[0])
+                + " (errno "
+                + error[0]
                 + ")");
       }
     }
@@ -196,8 +201,9 @@ public final class NativeSockets {
       int ready;
       try {
         ready =
-            LibC.get().poll(
-                pollfd, new NativeLong(1), (int) Math.min(remainingMillis, Integer.MAX_VALUE));
+            LibC.get()
+                .poll(
+                    pollfd, new NativeLong(1), (int) Math.min(remainingMillis, Integer.MAX_VALUE));
       } catch (LastErrorException e) {
         if (e.getErrorCode() == LibC.EINTR) {
           continue;

@@ -9,9 +9,9 @@ import java.time.Duration;
  * NativeSockets#connect}, or one end of {@link NativeSockets#socketPair()} with a proxy on the
  * other.
  *
- * <p>Called on a Java worker thread while one of libuv's thread-pool threads waits for it; the
- * wait is bounded (5 s, as in go-dqlite), after which libdqlite is told the node is unreachable and
- * an fd returned late is closed. Keep within {@code timeout}.
+ * <p>Called on a Java worker thread while one of libuv's thread-pool threads waits for it; the wait
+ * is bounded (5 s, as in go-dqlite), after which libdqlite is told the node is unreachable and an
+ * fd returned late is closed. Keep within {@code timeout}.
  */
 @FunctionalInterface
 public interface NodeConnector {

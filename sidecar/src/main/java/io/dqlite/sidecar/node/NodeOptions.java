@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param dataDir where raft's log and snapshots live; created if missing
  * @param bindAddress where libdqlite listens: {@code host:port}, {@code @name} (abstract unix
  *     socket) or {@code @} (an abstract name libdqlite picks); null = {@code address}
- * @param connector how libdqlite reaches other nodes; null = libdqlite's built-in dialer, which
- *     in 1.11.1 understands IPv4 {@code a.b.c.d:port} only
+ * @param connector how libdqlite reaches other nodes; null = libdqlite's built-in dialer, which in
+ *     1.11.1 understands IPv4 {@code a.b.c.d:port} only
  * @param failureDomain tag reported by the describe request; 0 = not set
  * @param networkLatency average one-way latency, which scales raft's heartbeat and election
  *     timeouts; {@link Duration#ZERO} = libdqlite's default
@@ -26,8 +26,8 @@ import java.util.Objects;
  * @param autoRecovery whether libdqlite may delete raft files it finds corrupt at start; null =
  *     libdqlite's default (on in 1.18), not called. Set on a library without the call (1.11.1),
  *     create fails with {@link UnsupportedFeatureException}
- * @param snapshotCompression whether raft snapshots are compressed; null = libdqlite's default,
- *     not called; as {@code autoRecovery} on a library without the call
+ * @param snapshotCompression whether raft snapshots are compressed; null = libdqlite's default, not
+ *     called; as {@code autoRecovery} on a library without the call
  */
 public record NodeOptions(
     long id,

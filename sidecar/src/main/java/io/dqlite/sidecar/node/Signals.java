@@ -1,8 +1,8 @@
 package io.dqlite.sidecar.node;
 
-import io.dqlite.client.net.LibC;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import io.dqlite.client.net.LibC;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

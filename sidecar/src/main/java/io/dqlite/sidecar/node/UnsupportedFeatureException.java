@@ -3,8 +3,8 @@ package io.dqlite.sidecar.node;
 import java.nio.file.Path;
 
 /**
- * An option needs a libdqlite call that the loaded library does not export (found by symbol
- * lookup, before anything is called), such as disk mode in libdqlite 1.11.1.
+ * An option needs a libdqlite call that the loaded library does not export (found by symbol lookup,
+ * before anything is called), such as disk mode in libdqlite 1.11.1.
  */
 public final class UnsupportedFeatureException extends DqliteNodeException {
 

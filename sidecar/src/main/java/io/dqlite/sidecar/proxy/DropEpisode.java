@@ -6,10 +6,10 @@ import java.util.TreeMap;
 
 /**
  * Turns connections dropped one by one (refused by a limit, failed or timed-out handshakes) into
- * log lines per episode, not per connection: the first drop of an episode is logged, then a
- * summary with the counts every {@link #SUMMARY_EVERY} while drops go on, and a last one once
- * {@link #QUIET} passed without any. A flood of thousands of connections gives a few lines. Pure:
- * the caller passes the time and logs what it is told.
+ * log lines per episode, not per connection: the first drop of an episode is logged, then a summary
+ * with the counts every {@link #SUMMARY_EVERY} while drops go on, and a last one once {@link
+ * #QUIET} passed without any. A flood of thousands of connections gives a few lines. Pure: the
+ * caller passes the time and logs what it is told.
  */
 final class DropEpisode {
 
@@ -52,8 +52,8 @@ final class DropEpisode {
   /** The episode's counts so far, e.g. "handshakes_per_source 4968, handshake_failed 2500". */
   synchronized String summary() {
     StringBuilder b = new StringBuilder();
-    counts.forEach((reason, n) -> b.append(b.isEmpty() ? "" : ", ").append(reason).append(' ')
-        .append(n));
+    counts.forEach(
+        (reason, n) -> b.append(b.isEmpty() ? "" : ", ").append(reason).append(' ').append(n));
     return b.toString();
   }
 

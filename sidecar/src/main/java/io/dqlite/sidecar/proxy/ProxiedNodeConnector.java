@@ -1,8 +1,8 @@
 package io.dqlite.sidecar.proxy;
 
+import io.dqlite.client.net.ChannelTransport;
 import io.dqlite.client.net.Dialer;
 import io.dqlite.client.net.Transport;
-import io.dqlite.client.net.ChannelTransport;
 import io.dqlite.sidecar.node.FdChannel;
 import io.dqlite.sidecar.node.NativeSockets;
 import io.dqlite.sidecar.node.NodeConnector;
@@ -40,11 +40,12 @@ public final class ProxiedNodeConnector implements NodeConnector {
       pair = NativeSockets.socketPair();
     } catch (IOException e) {
       remote.close();
-      throw new IOException("connect " + address + ": create pair of unix sockets: "
-          + e.getMessage(), e);
+      throw new IOException(
+          "connect " + address + ": create pair of unix sockets: " + e.getMessage(), e);
     }
     FdChannel local = new FdChannel(pair.first());
-    group.start(remote, new ChannelTransport(local, local::shutdownOutput, "socketpair:" + address));
+    group.start(
+        remote, new ChannelTransport(local, local::shutdownOutput, "socketpair:" + address));
     return pair.second();
   }
 }

@@ -16,10 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies bytes both ways between pairs of connections, like go-dqlite's {@code proxy} (app/proxy.go,
- * v1.11.9): one thread per direction; when either direction ends (end of stream or error) both
- * connections are closed, which ends the other direction too. {@link #close()} ends every pair
- * still running, as cancelling go-dqlite's app context does.
+ * Copies bytes both ways between pairs of connections, like go-dqlite's {@code proxy}
+ * (app/proxy.go, v1.11.9): one thread per direction; when either direction ends (end of stream or
+ * error) both connections are closed, which ends the other direction too. {@link #close()} ends
+ * every pair still running, as cancelling go-dqlite's app context does.
  *
  * <p>go-dqlite half-closes the reading side of the other connection and waits for the second copy
  * before closing; closing both at once has the same effect for dqlite's request/response traffic,
@@ -35,7 +35,9 @@ public final class ProxyGroup implements AutoCloseable {
   private final Set<Pair> live = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  /** @param name names the threads and log lines, e.g. "node 0x2dc171858c3155be" */
+  /**
+   * @param name names the threads and log lines, e.g. "node 0x2dc171858c3155be"
+   */
   public ProxyGroup(String name) {
     this.name = name;
     AtomicInteger counter = new AtomicInteger();

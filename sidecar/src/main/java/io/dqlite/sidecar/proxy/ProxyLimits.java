@@ -41,8 +41,8 @@ public final class ProxyLimits {
    * Connections at once on one listener, handshaking or proxied. Each proxied connection costs two
    * copying threads (512 KiB stacks reserved, a few KiB touched) and three descriptors. A cluster
    * needs a few per peer for raft plus one per app-socket session on the other nodes (the app
-   * socket itself takes at most 1024) and per direct client; 1024 is far above that, and keeps
-   * the threads near 2,000, within common container pid limits.
+   * socket itself takes at most 1024) and per direct client; 1024 is far above that, and keeps the
+   * threads near 2,000, within common container pid limits.
    */
   public static final int MAX_CONNECTIONS = 1024;
 

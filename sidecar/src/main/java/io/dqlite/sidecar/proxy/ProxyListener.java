@@ -47,6 +47,7 @@ public final class ProxyListener implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyListener.class);
 
   private static final Duration LOCAL_DIAL_TIMEOUT = Duration.ofSeconds(5);
+
   /** Pause after a failed accept (e.g. out of descriptors) before accepting again, as Go does. */
   private static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
 
@@ -130,7 +131,9 @@ public final class ProxyListener implements AutoCloseable {
       throws IOException {
     if (tls != null && tls.clientMode()) {
       throw new IllegalArgumentException(
-          "listen on " + address + ": the TLS configuration is a client (dial) one; give the"
+          "listen on "
+              + address
+              + ": the TLS configuration is a client (dial) one; give the"
               + " listen configuration (SimpleTls.listen)");
     }
     DqliteAddress parsed = DqliteAddress.parse(address);
@@ -203,15 +206,22 @@ public final class ProxyListener implements AutoCloseable {
     if (admission != Admission.ADMIT) {
       meters.refused(admission);
       reset(socket);
-      dropped(admission.label(), "refused connection from " + source.getHostAddress()
-          + ": at most " + limitOf(admission) + " " + admission.label().replace('_', ' '));
+      dropped(
+          admission.label(),
+          "refused connection from "
+              + source.getHostAddress()
+              + ": at most "
+              + limitOf(admission)
+              + " "
+              + admission.label().replace('_', ' '));
       return;
     }
     Handshake h = new Handshake(socket, source, System.nanoTime());
     pending.add(socket);
     try {
-      h.timer = deadlines.schedule(h::expire, ProxyLimits.HANDSHAKE_DEADLINE.toMillis(),
-          TimeUnit.MILLISECONDS);
+      h.timer =
+          deadlines.schedule(
+              h::expire, ProxyLimits.HANDSHAKE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
       handshakes.execute(h::run);
     } catch (RejectedExecutionException e) { // closed concurrently, or no thread came free
       if (h.timer != null) {
@@ -222,8 +232,9 @@ public final class ProxyListener implements AutoCloseable {
       releaseConnection();
       if (!closed) {
         meters.refused(Admission.TOO_MANY_HANDSHAKES);
-        dropped(Admission.TOO_MANY_HANDSHAKES.label(), "refused connection from "
-            + source.getHostAddress() + ": " + e.getMessage());
+        dropped(
+            Admission.TOO_MANY_HANDSHAKES.label(),
+            "refused connection from " + source.getHostAddress() + ": " + e.getMessage());
       }
     }
   }
@@ -256,8 +267,13 @@ public final class ProxyListener implements AutoCloseable {
       if (over.compareAndSet(false, true)) {
         meters.handshakeTimedOut();
         reset(socket);
-        dropped("handshake_deadline", "handshake from " + source.getHostAddress()
-            + " not done within " + ProxyLimits.HANDSHAKE_DEADLINE.toSeconds() + " s, closed");
+        dropped(
+            "handshake_deadline",
+            "handshake from "
+                + source.getHostAddress()
+                + " not done within "
+                + ProxyLimits.HANDSHAKE_DEADLINE.toSeconds()
+                + " s, closed");
       }
     }
 
@@ -271,8 +287,9 @@ public final class ProxyListener implements AutoCloseable {
         TcpOptions.apply(socket);
         if (tls != null) {
           SSLSocket ssl = tls.wrap(socket);
-          long left = ProxyLimits.HANDSHAKE_DEADLINE.toMillis()
-              - (System.nanoTime() - acceptedAt) / 1_000_000;
+          long left =
+              ProxyLimits.HANDSHAKE_DEADLINE.toMillis()
+                  - (System.nanoTime() - acceptedAt) / 1_000_000;
           ssl.setSoTimeout((int) Math.max(1, left)); // a backstop; expire() is the deadline
           ssl.startHandshake();
           ssl.setSoTimeout(0);
@@ -335,11 +352,18 @@ public final class ProxyListener implements AutoCloseable {
   private void dropped(String reason, String detail) {
     long now = System.nanoTime();
     switch (episode.drop(reason, now)) {
-      case FIRST -> LOG.warn("listener {}: {} (further drops are counted, and summed up once"
-          + " they stop)", address, detail);
-      case SUMMARY -> LOG.warn("listener {}: still dropping connections, {} in {} s so far",
-          address, episode.summary(), episode.seconds(now));
-      case NOTHING -> { }
+      case FIRST ->
+          LOG.warn(
+              "listener {}: {} (further drops are counted, and summed up once" + " they stop)",
+              address,
+              detail);
+      case SUMMARY ->
+          LOG.warn(
+              "listener {}: still dropping connections, {} in {} s so far",
+              address,
+              episode.summary(),
+              episode.seconds(now));
+      case NOTHING -> {}
     }
   }
 
@@ -403,8 +427,7 @@ public final class ProxyListener implements AutoCloseable {
     }
     try {
       acceptor.join(5_000);
-      handshakes.awaitTermination(ProxyLimits.HANDSHAKE_DEADLINE.toMillis(),
-          TimeUnit.MILLISECONDS);
+      handshakes.awaitTermination(ProxyLimits.HANDSHAKE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <ul>
  *   <li>{@code dqlite_proxy_connections_refused_total{reason}}: connections closed at accept by a
- *       limit ({@code connections}, {@code handshakes}, {@code handshakes_per_source}), see
- *       {@link ProxyLimits}
+ *       limit ({@code connections}, {@code handshakes}, {@code handshakes_per_source}), see {@link
+ *       ProxyLimits}
  *   <li>{@code dqlite_proxy_handshakes_failed_total{reason}}: TLS handshakes that failed ({@code
  *       error}: bad bytes, wrong certificate, peer gone) or missed the deadline ({@code deadline})
  *   <li>{@code dqlite_proxy_connections_active}, {@code dqlite_proxy_handshakes_active}: gauges

@@ -96,7 +96,6 @@ public final class SimpleTls {
     }
   }
 
-
   private static List<String> protocols(SSLContext context) {
     List<String> supported = Arrays.asList(context.getSupportedSSLParameters().getProtocols());
     return PROTOCOLS.stream().filter(supported::contains).toList();

@@ -22,9 +22,14 @@ public final class TlsConfig {
   private final List<String> protocols;
   private final List<SNIServerName> serverNames;
 
-  /** @param dialer the dial side's dialer (sharing {@code context}), null for the listen side */
+  /**
+   * @param dialer the dial side's dialer (sharing {@code context}), null for the listen side
+   */
   TlsConfig(
-      SSLContext context, TlsDialer dialer, List<String> protocols, List<SNIServerName> serverNames) {
+      SSLContext context,
+      TlsDialer dialer,
+      List<String> protocols,
+      List<SNIServerName> serverNames) {
     this.context = context;
     this.dialer = dialer;
     this.clientMode = dialer != null;
@@ -42,8 +47,8 @@ public final class TlsConfig {
   }
 
   /**
-   * The dial side as a {@link io.dqlite.client.net.Dialer} (go-dqlite's {@code
-   * DialFuncWithTLS}): TCP, then the handshake, within the dial timeout.
+   * The dial side as a {@link io.dqlite.client.net.Dialer} (go-dqlite's {@code DialFuncWithTLS}):
+   * TCP, then the handshake, within the dial timeout.
    *
    * @throws IllegalStateException for a listen configuration
    */

@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
  * spread voters and stand-bys over zones.
  *
  * <p>The mapping is FNV-1a 64 of the zone's UTF-8 bytes, masked to 63 bits so the code is positive
- * as a signed Java long and in YAML; a hash that masks to 0 becomes 1. So: the same zone name
- * gives the same code on every node, in every version, with no shared state; different zones get
+ * as a signed Java long and in YAML; a hash that masks to 0 becomes 1. So: the same zone name gives
+ * the same code on every node, in every version, with no shared state; different zones get
  * different codes except with probability about n²/2⁶⁴; a missing or empty zone gives 0, dqlite's
  * "no failure domain", which a non-empty zone never gives. Changing this function changes every
  * node's domain after a rolling restart: the golden values in its test pin it.

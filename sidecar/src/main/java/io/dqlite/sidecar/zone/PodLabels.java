@@ -36,7 +36,10 @@ public final class PodLabels {
       int eq = line.indexOf('=');
       if (eq <= 0 || line.length() < eq + 3 || line.charAt(eq + 1) != '"' || !line.endsWith("\"")) {
         throw new IOException(
-            source + ":" + lineNo + ": expected key=\"value\" (a downward-API labels file), got: "
+            source
+                + ":"
+                + lineNo
+                + ": expected key=\"value\" (a downward-API labels file), got: "
                 + line);
       }
       labels.put(line.substring(0, eq), unquote(line.substring(eq + 2, line.length() - 1)));

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  *   <li>the pod's own labels in a downward-API file ({@link Source#POD_LABELS}): Kubernetes 1.36's
  *       {@code PodTopologyLabels} admission copies the node's zone label onto the pod, and reading
  *       it needs no API permission;
- *   <li>the label on the pod's Node, read from the API server as {@code NODE_NAME}
- *       ({@link Source#NODE}); needs {@code get} on {@code nodes};
+ *   <li>the label on the pod's Node, read from the API server as {@code NODE_NAME} ({@link
+ *       Source#NODE}); needs {@code get} on {@code nodes};
  *   <li>none: one warning, and the node runs without failure domain (0).
  * </ol>
  *
@@ -70,7 +70,10 @@ public final class ZoneResolver {
    * @param kubernetes opens an API client when the Node must be read; closed after use
    */
   public ZoneResolver(
-      String zoneLabel, Path podLabelsFile, String nodeName, Supplier<KubernetesClient> kubernetes) {
+      String zoneLabel,
+      Path podLabelsFile,
+      String nodeName,
+      Supplier<KubernetesClient> kubernetes) {
     this.zoneLabel = zoneLabel;
     this.podLabelsFile = podLabelsFile;
     this.nodeName = nodeName;
@@ -117,8 +120,8 @@ public final class ZoneResolver {
       Map<String, String> labels = PodLabels.read(podLabelsFile);
       String zone = labels.get(zoneLabel);
       if (zone == null || zone.isBlank()) {
-        log.info("pod labels in {} have no {} label; asking the API server", podLabelsFile,
-            zoneLabel);
+        log.info(
+            "pod labels in {} have no {} label; asking the API server", podLabelsFile, zoneLabel);
         return Optional.empty();
       }
       return Optional.of(zone.strip());
@@ -134,21 +137,29 @@ public final class ZoneResolver {
       server = "the API server " + client.getMasterUrl();
       Node node = client.nodes().withName(nodeName).get();
       if (node == null) {
-        log.warn("zone unknown: Node {} not found in {}; running without failure domain (is"
-            + " NODE_NAME spec.nodeName?)", nodeName, server);
+        log.warn(
+            "zone unknown: Node {} not found in {}; running without failure domain (is"
+                + " NODE_NAME spec.nodeName?)",
+            nodeName,
+            server);
         return Zone.UNKNOWN;
       }
       Map<String, String> labels = node.getMetadata().getLabels();
       String zone = labels == null ? null : labels.get(zoneLabel);
       if (zone == null || zone.isBlank()) {
-        log.warn("zone unknown: Node {} has no {} label; running without failure domain"
-            + " (label the node, or set --zone)", nodeName, zoneLabel);
+        log.warn(
+            "zone unknown: Node {} has no {} label; running without failure domain"
+                + " (label the node, or set --zone)",
+            nodeName,
+            zoneLabel);
         return Zone.UNKNOWN;
       }
       return new Zone(Optional.of(zone.strip()), Source.NODE);
     } catch (RuntimeException e) {
-      log.warn("zone unknown: {}; running without failure domain ({})",
-          failure(e, server, nodeName), remedy(e));
+      log.warn(
+          "zone unknown: {}; running without failure domain ({})",
+          failure(e, server, nodeName),
+          remedy(e));
       return Zone.UNKNOWN;
     }
   }

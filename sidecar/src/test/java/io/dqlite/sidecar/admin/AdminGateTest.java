@@ -33,13 +33,16 @@ class AdminGateTest {
         "none; null; Bearer anything; 0",
       })
   void access(String mode, String token, String header, int expected) {
-    AdminAuth auth = switch (mode) {
-      case "token" -> TOKEN;
-      case "none" -> AdminAuth.none();
-      default -> AdminAuth.unconfigured();
-    };
+    AdminAuth auth =
+        switch (mode) {
+          case "token" -> TOKEN;
+          case "none" -> AdminAuth.none();
+          default -> AdminAuth.unconfigured();
+        };
     Optional<AdminGate.Refusal> r =
-        AdminGate.access(auth, Optional.ofNullable(token),
+        AdminGate.access(
+            auth,
+            Optional.ofNullable(token),
             token == null ? Optional.of("cannot read admin token file") : Optional.empty(),
             Optional.ofNullable(header));
     assertThat(r.map(AdminGate.Refusal::status).orElse(0)).isEqualTo(expected);

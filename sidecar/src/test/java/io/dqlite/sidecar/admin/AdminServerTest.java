@@ -82,8 +82,8 @@ class AdminServerTest {
   void metricsArePrometheusText() throws Exception {
     HttpResponse<String> r = call("GET", "/metrics");
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("Content-Type")).contains(
-        "text/plain; version=0.0.4; charset=utf-8");
+    assertThat(r.headers().firstValue("Content-Type"))
+        .contains("text/plain; version=0.0.4; charset=utf-8");
     assertThat(r.body()).isEqualTo(backend.metrics);
   }
 
@@ -92,8 +92,8 @@ class AdminServerTest {
     HttpResponse<String> c = call("GET", "/cluster");
     assertThat(c.headers().firstValue("Content-Type")).contains("application/json");
     assertThat(c.body()).contains("\"members\"");
-    backend.handover = new AdminBackend.Answer(409, AdminBackend.reason("a handover is already"
-        + " running"));
+    backend.handover =
+        new AdminBackend.Answer(409, AdminBackend.reason("a handover is already" + " running"));
     HttpResponse<String> h = call("POST", AdminApi.handoverPath(FixedBackend.NODE_ID));
     assertThat(h.statusCode()).isEqualTo(409);
     assertThat(h.body()).contains("\"reason\"").contains("already running");
@@ -117,8 +117,8 @@ class AdminServerTest {
     for (String token : new String[] {null, "wrong", TOKEN + "x", ""}) {
       HttpResponse<String> c = call("GET", "/cluster", token);
       assertThat(c.statusCode()).as("token %s", token).isEqualTo(401);
-      assertThat(c.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
-          v -> assertThat(v).startsWith("Bearer"));
+      assertThat(c.headers().firstValue("WWW-Authenticate"))
+          .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
       assertThat(c.body()).contains("\"reason\"").doesNotContain(TOKEN);
       assertThat(call("POST", handover, token).statusCode()).isEqualTo(401);
     }
@@ -268,7 +268,8 @@ class AdminServerTest {
     try (Socket reader = new Socket()) {
       reader.setReceiveBufferSize(4096);
       reader.connect(target, 5_000);
-      reader.getOutputStream()
+      reader
+          .getOutputStream()
           .write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       // The answer has started: its first bytes wait in the reader's buffer, the rest (18 MB
       // cannot fit any socket buffer) at the server, which must not wait for them.
@@ -280,7 +281,8 @@ class AdminServerTest {
         assertThat(p.status()).isEqualTo(200);
         assertThat(p.latency()).isLessThan(Duration.ofSeconds(1));
       }
-      assertThat(server.http().openConnections()).as("the reader's connection is still open")
+      assertThat(server.http().openConnections())
+          .as("the reader's connection is still open")
           .isEqualTo(1);
     }
   }

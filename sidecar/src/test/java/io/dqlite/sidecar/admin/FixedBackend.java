@@ -16,10 +16,13 @@ public final class FixedBackend implements AdminBackend {
   public volatile Answer cluster = Answer.ok(Map.of("members", java.util.List.of()));
   public volatile Answer handover = Answer.ok(Map.of("outcome", "success"));
   public final AtomicInteger handovers = new AtomicInteger();
+
   /** The exclude list of the last handover. */
   public volatile java.util.Set<Long> excluded = java.util.Set.of();
+
   /** When set, cluster() waits (at most a minute) until it opens, as a slow cluster would. */
   public volatile CountDownLatch clusterGate;
+
   public final AtomicInteger clusterCalls = new AtomicInteger();
 
   @Override

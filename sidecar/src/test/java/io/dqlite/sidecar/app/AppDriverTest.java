@@ -23,9 +23,7 @@ class AppDriverTest {
           new Case("jdbc:dqlite-app:my%20db", null, "my%20db", Map.of()),
           new Case(
               "jdbc:dqlite-app:db?busyTimeout=5000&tracing=a%3Db",
-              info,
-              "db",
-              Map.of("busyTimeout", "5000", "groupCommit", "TRUE", "tracing", "a=b")),
+              info, "db", Map.of("busyTimeout", "5000", "groupCommit", "TRUE", "tracing", "a=b")),
         }) {
       AppDriver.Target t = AppDriver.parse(c.url(), c.info());
       assertThat(t.database()).as(c.url()).isEqualTo(c.database());
@@ -36,8 +34,12 @@ class AppDriverTest {
   @Test
   void badUrlsSayWhatIsExpected() {
     for (String url :
-        new String[] {"jdbc:dqlite-app:", "jdbc:dqlite-app:?x=1", "jdbc:dqlite-app:a/b",
-          "jdbc:dqlite-app:db?novalue"}) {
+        new String[] {
+          "jdbc:dqlite-app:",
+          "jdbc:dqlite-app:?x=1",
+          "jdbc:dqlite-app:a/b",
+          "jdbc:dqlite-app:db?novalue"
+        }) {
       assertThatThrownBy(() -> AppDriver.parse(url, null))
           .as(url)
           .isInstanceOf(SQLException.class)

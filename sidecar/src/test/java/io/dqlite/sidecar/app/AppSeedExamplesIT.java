@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dqlite.client.Client;
 import io.dqlite.client.model.NodeInfo;
-import java.io.PrintStream;
 import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,7 +73,10 @@ class AppSeedExamplesIT {
         started(App.builder(tmp.resolve("3")).address("127.0.7.3:9003").cluster("127.0.7.1:9001"));
 
     out.println(
-        (node1.id() != node2.id()) + " " + (node1.id() != node3.id()) + " "
+        (node1.id() != node2.id())
+            + " "
+            + (node1.id() != node3.id())
+            + " "
             + (node2.id() != node3.id()));
 
     long id3 = node3.id();

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.dqlite.client.Client;
+import io.dqlite.client.leader.YamlNodeStore;
 import io.dqlite.client.model.NodeInfo;
 import io.dqlite.client.model.NodeRole;
-import io.dqlite.client.leader.YamlNodeStore;
 import io.dqlite.sidecar.node.DqliteNode;
 import io.dqlite.sidecar.node.UnsupportedFeatureException;
 import java.io.IOException;
@@ -114,8 +114,7 @@ class AppStartIT {
       busy.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
       String address = HOST + ":" + busy.getLocalPort();
       Path joiner = tmp.resolve("busy");
-      assertThatThrownBy(
-              () -> App.builder(joiner).address(address).cluster(HOST + ":1").build())
+      assertThatThrownBy(() -> App.builder(joiner).address(address).cluster(HOST + ":1").build())
           .isInstanceOf(IOException.class)
           .hasMessageContaining(address);
       assertThat(joiner.resolve("info.yaml")).doesNotExist();
@@ -142,7 +141,10 @@ class AppStartIT {
                 return e;
               }
             });
-    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !waiter.isDone());
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !waiter.isDone());
     app.close();
     app.close(); // idempotent
     assertThat(waiter.get(30, TimeUnit.SECONDS))
@@ -167,8 +169,7 @@ class AppStartIT {
       try (Client leader = seed.leader()) {
         leader.add(new NodeInfo(id, address, NodeRole.SPARE));
       }
-      YamlNodeStore.open(dir.resolve("cluster.yaml"))
-          .set(List.of(NodeInfo.seed(seed.address())));
+      YamlNodeStore.open(dir.resolve("cluster.yaml")).set(List.of(NodeInfo.seed(seed.address())));
 
       try (App again = App.builder(dir).build()) {
         again.ready(Duration.ofSeconds(30));

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dqlite.client.Client;
+import io.dqlite.client.jdbc.DqliteDataSource;
 import io.dqlite.client.model.NodeInfo;
 import io.dqlite.client.model.NodeRole;
-import io.dqlite.client.jdbc.DqliteDataSource;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -101,7 +101,8 @@ final class DnsNamesCluster {
 
     // JDBC through the App, and through a plain URL that names a node by DNS name.
     DataSource ds = apps.get(2).open("dns");
-    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = ds.getConnection();
+        Statement s = c.createStatement()) {
       s.execute("CREATE TABLE t (v TEXT)");
       s.executeUpdate("INSERT INTO t VALUES ('by name')");
     }

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Nodes known by DNS names under plain TCP, as the operator configures them in Kubernetes
- * ({@code pod-0.db-headless.ns.svc.cluster.local:9001}). The names must resolve, so the cluster
- * runs in a child JVM that resolves through a hosts file ({@code -Djdk.net.hosts.file}): this JVM's
- * resolver was fixed when it started. See {@link DnsNamesCluster} for the checks.
+ * Nodes known by DNS names under plain TCP, as the operator configures them in Kubernetes ({@code
+ * pod-0.db-headless.ns.svc.cluster.local:9001}). The names must resolve, so the cluster runs in a
+ * child JVM that resolves through a hosts file ({@code -Djdk.net.hosts.file}): this JVM's resolver
+ * was fixed when it started. See {@link DnsNamesCluster} for the checks.
  */
 class DnsNamesIT {
 
@@ -44,7 +44,9 @@ class DnsNamesIT {
       boolean finished = child.waitFor(240, TimeUnit.SECONDS);
       String output = Files.readString(log);
       System.out.println("cluster JVM output:\n" + output);
-      assertThat(finished).as("the cluster's JVM finished in time; its output:%n%s", output).isTrue();
+      assertThat(finished)
+          .as("the cluster's JVM finished in time; its output:%n%s", output)
+          .isTrue();
       assertThat(child.exitValue()).as("exit status; output:%n%s", output).isZero();
       assertThat(output).contains(DnsNamesCluster.OK, "3 voters: [n1.dqlite.test:");
     } finally {

@@ -151,7 +151,8 @@ class ExternalConnectionIT {
           String head = readHead(socket.getInputStream());
           socket.setSoTimeout(0);
           if (head.startsWith("GET /dqlite")) {
-            accepted.add(new SocketTransport(socket, String.valueOf(socket.getRemoteSocketAddress())));
+            accepted.add(
+                new SocketTransport(socket, String.valueOf(socket.getRemoteSocketAddress())));
           } else {
             socket.close();
           }

@@ -42,8 +42,7 @@ class FailureDomainsIT {
   @Test
   void fiveNodesInThreeDomains_endWithThreeVotersInThreeDomains_andADownDomainIsReplaced()
       throws Exception {
-    cluster =
-        new AppCluster(tmp, HOST, b -> b.rolesAdjustmentFrequency(Duration.ofSeconds(1)));
+    cluster = new AppCluster(tmp, HOST, b -> b.rolesAdjustmentFrequency(Duration.ofSeconds(1)));
     // Joined in an unlucky order: the first three nodes (the first voters) span two domains.
     App a1 = cluster.start(b -> b.failureDomain(1), DEADLINE);
     App a2 = cluster.start(b -> b.failureDomain(1), DEADLINE);
@@ -69,8 +68,7 @@ class FailureDomainsIT {
         .untilAsserted(
             () -> {
               Map<String, Long> voters = voterDomains();
-              assertThat(voters).hasSize(3).containsKeys(a1.address(), a2.address(),
-                  a5.address());
+              assertThat(voters).hasSize(3).containsKeys(a1.address(), a2.address(), a5.address());
               Map<String, NodeRole> roles = cluster.roles();
               assertThat(roles.get(a3.address())).isNotEqualTo(NodeRole.VOTER);
               assertThat(roles.get(a4.address())).isNotEqualTo(NodeRole.VOTER);

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.dqlite.client.Client;
+import io.dqlite.client.jdbc.DqliteTransactions;
 import io.dqlite.client.model.DqliteException;
 import io.dqlite.client.model.NodeInfo;
 import io.dqlite.client.model.NodeRole;
-import io.dqlite.client.jdbc.DqliteTransactions;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -120,8 +120,10 @@ class HandoverIT {
             })
         .until(() -> writer.written.get() >= afterClose + 50);
     writer.close();
-    LOG.info("handover: {} writes, longest write {} ms (retries included)",
-        writer.written.get(), writer.longestMillis.get());
+    LOG.info(
+        "handover: {} writes, longest write {} ms (retries included)",
+        writer.written.get(),
+        writer.longestMillis.get());
     assertThat(writer.errors).isEmpty();
   }
 
@@ -212,8 +214,10 @@ class HandoverIT {
               assertThat(roles.get(a4.address())).isEqualTo(NodeRole.VOTER);
               assertThat(roles.get(d2.dbAddress)).isEqualTo(NodeRole.SPARE);
             });
-    LOG.info("killed voter replaced after {} ms (adjustment period {} ms)",
-        (System.nanoTime() - killed) / 1_000_000, FREQUENCY.toMillis());
+    LOG.info(
+        "killed voter replaced after {} ms (adjustment period {} ms)",
+        (System.nanoTime() - killed) / 1_000_000,
+        FREQUENCY.toMillis());
   }
 
   /**
@@ -282,13 +286,13 @@ class HandoverIT {
 
   /**
    * Every transfer fails. The leader (Java) has two dqlite-demo voters: d3 is suspended (SIGSTOP)
-   * before the handover, so it misses the probe and is no transfer target; just before the
-   * transfer to d2, d3 is resumed and d2 suspended, so the leader keeps its majority throughout and
-   * the transfer runs into raft's timeout. The leader still passes its role to the spare and
-   * demotes itself, since the voters left without it (d2 counted online by the probe, d3 not, the
-   * promoted spare) have an online majority: 3 voters again, not 4. The handover reports the failed
-   * transfer. (Resuming a suspended target while another transfer runs would let it act on the
-   * old request and take leadership after all: hence one target.)
+   * before the handover, so it misses the probe and is no transfer target; just before the transfer
+   * to d2, d3 is resumed and d2 suspended, so the leader keeps its majority throughout and the
+   * transfer runs into raft's timeout. The leader still passes its role to the spare and demotes
+   * itself, since the voters left without it (d2 counted online by the probe, d3 not, the promoted
+   * spare) have an online majority: 3 voters again, not 4. The handover reports the failed
+   * transfer. (Resuming a suspended target while another transfer runs would let it act on the old
+   * request and take leadership after all: hence one target.)
    */
   @Test
   void everyTransferFails_theLeaderStillPassesItsRoleOnAndDemotesItself() throws Exception {
@@ -362,7 +366,9 @@ class HandoverIT {
             () -> {
               try (Client c = a3.leader()) {
                 assertThat(c.address()).isEqualTo(d1.dbAddress);
-                assertThat(c.cluster()).extracting(NodeInfo::role).containsOnly(NodeRole.VOTER)
+                assertThat(c.cluster())
+                    .extracting(NodeInfo::role)
+                    .containsOnly(NodeRole.VOTER)
                     .hasSize(3);
               }
             });
@@ -387,8 +393,10 @@ class HandoverIT {
       d1.resume();
     }
     Duration took = Duration.ofNanos(System.nanoTime() - start);
-    LOG.info("handover with a suspended leader returned after {} ms (deadline {} ms)",
-        took.toMillis(), timeout.toMillis());
+    LOG.info(
+        "handover with a suspended leader returned after {} ms (deadline {} ms)",
+        took.toMillis(),
+        timeout.toMillis());
     assertThat(took).isLessThan(timeout.plusSeconds(2));
   }
 
@@ -410,7 +418,8 @@ class HandoverIT {
   private static int writeRows(App app, String database, int n) throws Exception {
     DataSource ds = app.open(database);
     DqliteTransactions.Policy policy =
-        DqliteTransactions.Policy.defaults().timeout(Duration.ofSeconds(30))
+        DqliteTransactions.Policy.defaults()
+            .timeout(Duration.ofSeconds(30))
             .retryUnknownOutcome(true);
     int written = 0;
     try (Connection c = ds.getConnection()) {
@@ -440,7 +449,9 @@ class HandoverIT {
   private DemoNode demo(String name, String join) throws Exception {
     DemoNode node =
         DemoNode.start(
-            tmp.resolve(name), Loopback.freeAddress(HOST), join == null ? List.of() : List.of(join));
+            tmp.resolve(name),
+            Loopback.freeAddress(HOST),
+            join == null ? List.of() : List.of(join));
     cleanup.add(node);
     await("dqlite-demo " + node.dbAddress + " up").atMost(DEADLINE).until(node::isUp);
     return node;
@@ -452,8 +463,10 @@ class HandoverIT {
    */
   private static final class Writer implements AutoCloseable {
     private static final int MAX_WRITES = 1_000_000;
+
     /** How long one write may take, retries included, before the test fails: "a short retry". */
     private static final Duration RETRY_BUDGET = Duration.ofSeconds(10);
+
     private Connection connection;
     private final DataSource dataSource;
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -467,7 +480,8 @@ class HandoverIT {
     }
 
     void start() throws Exception {
-      try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+      try (Connection c = dataSource.getConnection();
+          Statement st = c.createStatement()) {
         st.execute("CREATE TABLE IF NOT EXISTS t (k INTEGER PRIMARY KEY, v TEXT)");
       }
       thread.start();
@@ -476,9 +490,7 @@ class HandoverIT {
     private void run() {
       // Idempotent writes, so an outcome-unknown failure (08007) may be retried.
       DqliteTransactions.Policy policy =
-          DqliteTransactions.Policy.defaults()
-              .timeout(RETRY_BUDGET)
-              .retryUnknownOutcome(true);
+          DqliteTransactions.Policy.defaults().timeout(RETRY_BUDGET).retryUnknownOutcome(true);
       for (int i = 0; i < MAX_WRITES && !stop.get(); i++) {
         long start = System.nanoTime();
         try {

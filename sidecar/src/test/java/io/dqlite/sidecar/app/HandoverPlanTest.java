@@ -44,8 +44,7 @@ class HandoverPlanTest {
           follower voter with a spare            | 1V 2V 3V 4SP      | 2 | false | PROMOTE DEMOTE
           stand-by with a spare                  | 1V 2V 3V 4SB 5SP  | 4 | false | PROMOTE DEMOTE
           """)
-  void stepsFromSnapshot(
-      String name, String cluster, long self, boolean leader, String expected) {
+  void stepsFromSnapshot(String name, String cluster, long self, boolean leader, String expected) {
     assertThat(names(HandoverPlan.steps(Spec.changes("3/1", cluster), self, leader)))
         .isEqualTo(expected);
   }
@@ -118,7 +117,8 @@ class HandoverPlanTest {
     java.util.Set<Long> excluded =
         "-".equals(exclude)
             ? java.util.Set.of()
-            : java.util.Arrays.stream(exclude.split(",")).map(Long::parseLong)
+            : java.util.Arrays.stream(exclude.split(","))
+                .map(Long::parseLong)
                 .collect(Collectors.toSet());
     var changes = HandoverPlan.excluding(Spec.changes("3/1", cluster), excluded, self);
     assertThat(

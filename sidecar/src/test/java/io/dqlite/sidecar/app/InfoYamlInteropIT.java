@@ -87,9 +87,7 @@ class InfoYamlInteropIT {
   @Test
   void aJoinerDirectoryWrittenByJavaJoinsAGoCluster() throws Exception {
     GoDqlite.Demo leader = demo(freeAddress());
-    await()
-        .atMost(DEADLINE)
-        .until(() -> shell(leader.dbAddress, "demo", ".cluster").ok());
+    await().atMost(DEADLINE).until(() -> shell(leader.dbAddress, "demo", ".cluster").ok());
 
     String db = freeAddress();
     Path nodeDir = Files.createDirectories(tmp.resolve(db));

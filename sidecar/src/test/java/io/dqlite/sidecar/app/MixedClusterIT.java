@@ -64,8 +64,8 @@ class MixedClusterIT {
   }
 
   private static Map<NodeRole, Long> roles(List<Shell.Member> members) {
-    return members.stream().collect(Collectors.groupingBy(Shell.Member::role,
-        Collectors.counting()));
+    return members.stream()
+        .collect(Collectors.groupingBy(Shell.Member::role, Collectors.counting()));
   }
 
   @Test
@@ -101,8 +101,7 @@ class MixedClusterIT {
   }
 
   @Test
-  void dqliteDemoNodesJoinAJavaAppCluster_rolesConvergeAndShellListsEveryNode()
-      throws Exception {
+  void dqliteDemoNodesJoinAJavaAppCluster_rolesConvergeAndShellListsEveryNode() throws Exception {
     App a1 = app("a1", List.of());
     a1.ready(DEADLINE);
     App a2 = app("a2", List.of(a1.address()));
@@ -149,7 +148,8 @@ class MixedClusterIT {
       assertThat(Shell.run(address, "demo", "SELECT value FROM model WHERE key = 'k'").stdout())
           .isEqualTo("written by go");
       Shell.Result write =
-          Shell.run(address, "demo", "INSERT OR REPLACE INTO model VALUES ('k', 'written by java')");
+          Shell.run(
+              address, "demo", "INSERT OR REPLACE INTO model VALUES ('k', 'written by java')");
       assertThat(write.ok()).as("%s", write).isTrue();
     }
 

@@ -24,7 +24,11 @@ class RunLoopDelayTest {
           no leader once ready: same pause       | 30000| SAME  | true  | 30000 | 30000
           """)
   void nextDelay(
-      String name, long current, RunLoop.Outcome outcome, boolean ready, long period,
+      String name,
+      long current,
+      RunLoop.Outcome outcome,
+      boolean ready,
+      long period,
       long expected) {
     assertThat(
             RunLoop.nextDelay(

@@ -16,6 +16,7 @@ import org.slf4j.event.Level;
 class RunLoopIT {
 
   private static final String HOST = "127.0.7.16";
+
   /** Longer than the 1 s retry, so that the two pauses tell apart. */
   private static final Duration PERIOD = Duration.ofMillis(1500);
 
@@ -68,10 +69,15 @@ class RunLoopIT {
       assertThat(seen.subList(first, fifth + 1))
           .as("events %s", seen)
           .containsExactly(
-              "hook 1", "pause 1000",
-              "hook 2", "pause 1000",
-              "hook 3", "pause 1000",
-              "hook 4", "recovered", "pause 1500",
+              "hook 1",
+              "pause 1000",
+              "hook 2",
+              "pause 1000",
+              "hook 3",
+              "pause 1000",
+              "hook 4",
+              "recovered",
+              "pause 1500",
               "hook 5");
       assertThat(errors).as("error lines").hasSize(2);
       assertThat(errors.get(0)).contains("IllegalStateException: injected failure");

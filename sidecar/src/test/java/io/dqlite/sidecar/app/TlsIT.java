@@ -5,15 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.dqlite.client.Client;
+import io.dqlite.client.jdbc.DqliteDataSource;
+import io.dqlite.client.jdbc.DqliteProperty;
 import io.dqlite.client.leader.ConnectorConfig;
-import io.dqlite.client.model.DqliteException;
 import io.dqlite.client.leader.InMemoryNodeStore;
 import io.dqlite.client.leader.LeaderConnector;
 import io.dqlite.client.leader.NoLeaderException;
+import io.dqlite.client.model.DqliteException;
 import io.dqlite.client.model.NodeInfo;
 import io.dqlite.client.model.NodeRole;
-import io.dqlite.client.jdbc.DqliteDataSource;
-import io.dqlite.client.jdbc.DqliteProperty;
 import io.dqlite.client.protocol.ProtocolConnection;
 import io.dqlite.client.protocol.Rows;
 import io.dqlite.sidecar.tls.SimpleTls;
@@ -116,8 +116,11 @@ class TlsIT {
     App a1 = cluster.start(DEADLINE);
 
     // A plain-TCP client gets no answer it understands.
-    ConnectorConfig plain = ConnectorConfig.defaults().toBuilder()
-        .dialTimeout(Duration.ofSeconds(2)).requestTimeout(Duration.ofSeconds(5)).build();
+    ConnectorConfig plain =
+        ConnectorConfig.defaults().toBuilder()
+            .dialTimeout(Duration.ofSeconds(2))
+            .requestTimeout(Duration.ofSeconds(5))
+            .build();
     assertThatThrownBy(
             () -> {
               try (Client client = Client.connect(a1.address(), plain)) {
@@ -157,7 +160,8 @@ class TlsIT {
   void jdbcThroughTheAppDialsWithTls() throws Exception {
     App a1 = cluster.start(DEADLINE);
     DataSource ds = a1.open("db");
-    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = ds.getConnection();
+        Statement s = c.createStatement()) {
       s.execute("CREATE TABLE t (n INT)");
       assertThat(s.executeUpdate("INSERT INTO t VALUES (7)")).isEqualTo(1);
       try (ResultSet rs = s.executeQuery("SELECT n FROM t")) {
@@ -205,8 +209,7 @@ class TlsIT {
           .hasMessageContaining("without '/'");
     }
     // The pair refuses, as go-dqlite panics, a certificate without a DNS name to expect.
-    assertThatThrownBy(
-            () -> TlsSetup.simple(authority.node("bare").ip(HOST).issue().credentials()))
+    assertThatThrownBy(() -> TlsSetup.simple(authority.node("bare").ip(HOST).issue().credentials()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no DNS subject alternative name");
   }

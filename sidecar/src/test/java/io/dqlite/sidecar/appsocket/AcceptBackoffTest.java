@@ -56,8 +56,12 @@ class AcceptBackoffTest {
     b.failed(t0, "[24] Too many open files");
     assertThat(b.problem(t0 + Duration.ofSeconds(59).toNanos())).isEmpty();
     b.failed(t0 + Duration.ofSeconds(61).toNanos(), "[24] Too many open files");
-    assertThat(b.problem(t0 + Duration.ofSeconds(61).toNanos())).get().asString()
-        .contains("61 s").contains("2 tries").contains("Too many open files");
+    assertThat(b.problem(t0 + Duration.ofSeconds(61).toNanos()))
+        .get()
+        .asString()
+        .contains("61 s")
+        .contains("2 tries")
+        .contains("Too many open files");
     b.succeeded(t0 + Duration.ofSeconds(62).toNanos());
     assertThat(b.problem(t0 + Duration.ofSeconds(63).toNanos())).isEmpty();
   }

@@ -87,8 +87,11 @@ class AcceptLoopTest {
 
   private static AppSocket serve(SocketListener l, Duration unhealthyAfter) {
     UpstreamConnector none =
-        new UpstreamConnector(InMemoryNodeStore.of(), ConnectorConfig.defaults(),
-            Duration.ofMillis(100), Duration.ofMillis(100));
+        new UpstreamConnector(
+            InMemoryNodeStore.of(),
+            ConnectorConfig.defaults(),
+            Duration.ofMillis(100),
+            Duration.ofMillis(100));
     return AppSocket.serve(l, none, AppSocket.Limits.defaults(), new AcceptBackoff(unhealthyAfter));
   }
 
@@ -97,8 +100,10 @@ class AcceptLoopTest {
     // Five EMFILEs, a connection, then quiet.
     ScriptedListener l =
         new ScriptedListener(
-            n -> n < 5 ? new IOException("@test: accept failed: [24] Too many open files")
-                : n == 5 ? "connection" : null);
+            n ->
+                n < 5
+                    ? new IOException("@test: accept failed: [24] Too many open files")
+                    : n == 5 ? "connection" : null);
     try (AppSocket s = serve(l, Duration.ofSeconds(60))) {
       await().atMost(Duration.ofSeconds(10)).until(() -> l.accepts.get() == 7);
       assertThat(s.problem()).isEmpty();
@@ -110,8 +115,11 @@ class AcceptLoopTest {
     AtomicInteger failUntil = new AtomicInteger(Integer.MAX_VALUE);
     ScriptedListener l =
         new ScriptedListener(
-            n -> n < failUntil.get() ? new IOException("@test: accept failed: [23] Too many open"
-                + " files in system") : n == failUntil.get() ? "connection" : null);
+            n ->
+                n < failUntil.get()
+                    ? new IOException(
+                        "@test: accept failed: [23] Too many open" + " files in system")
+                    : n == failUntil.get() ? "connection" : null);
     try (AppSocket s = serve(l, Duration.ofMillis(300))) {
       await().atMost(Duration.ofSeconds(10)).until(() -> s.problem().isPresent());
       assertThat(s.problem().get()).contains("@test").contains("Too many open files in system");
@@ -130,7 +138,8 @@ class AcceptLoopTest {
     ScriptedListener dies = new ScriptedListener(n -> new StackOverflowError("test"));
     try (AppSocket s = serve(dies, Duration.ofSeconds(60))) {
       await().atMost(Duration.ofSeconds(10)).until(() -> s.problem().isPresent());
-      assertThat(s.problem().get()).contains("the accept thread died")
+      assertThat(s.problem().get())
+          .contains("the accept thread died")
           .contains("StackOverflowError");
     }
   }

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.dqlite.client.Client;
 import io.dqlite.client.leader.ConnectorConfig;
-import io.dqlite.client.model.DqliteException;
 import io.dqlite.client.leader.InMemoryNodeStore;
 import io.dqlite.client.leader.LeaderConnector;
+import io.dqlite.client.model.DqliteException;
 import io.dqlite.client.model.NodeInfo;
 import io.dqlite.client.protocol.ProtocolConnection;
 import io.dqlite.client.protocol.Rows;
@@ -83,8 +83,7 @@ class AppSocketFrozenLeaderIT {
         .until(
             () -> {
               try (Client c =
-                  Client.findLeader(
-                      InMemoryNodeStore.of(others.toArray(String[]::new)), quick())) {
+                  Client.findLeader(InMemoryNodeStore.of(others.toArray(String[]::new)), quick())) {
                 next.set(c.leader().orElse(null));
                 return next.get() != null && !next.get().address().equals(old.address());
               }

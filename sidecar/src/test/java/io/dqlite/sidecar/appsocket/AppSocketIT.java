@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.dqlite.client.Client;
 import io.dqlite.client.leader.ConnectorConfig;
-import io.dqlite.client.model.DqliteException;
-import io.dqlite.client.model.ErrorCodes;
 import io.dqlite.client.leader.InMemoryNodeStore;
 import io.dqlite.client.leader.LeaderConnector;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.ErrorCodes;
 import io.dqlite.client.model.NodeInfo;
 import io.dqlite.client.net.AbstractUnixSocket;
 import io.dqlite.client.protocol.ProtocolConnection;
@@ -71,7 +71,9 @@ class AppSocketIT {
   }
 
   private static String abstractName() {
-    return "@dqlite-sidecar-it-" + ProcessHandle.current().pid() + "-"
+    return "@dqlite-sidecar-it-"
+        + ProcessHandle.current().pid()
+        + "-"
         + ThreadLocalRandom.current().nextInt(1_000_000);
   }
 
@@ -84,10 +86,11 @@ class AppSocketIT {
     String address = start(abstractName()).address();
     assertThat(GoDqliteShell.run(address, "shell", "CREATE TABLE t (n INT, s TEXT)").output())
         .doesNotContain("Error");
-    assertThat(GoDqliteShell.run(address, "shell", "INSERT INTO t VALUES (1, 'one'), (2, 'two')")
-            .ok())
+    assertThat(
+            GoDqliteShell.run(address, "shell", "INSERT INTO t VALUES (1, 'one'), (2, 'two')").ok())
         .isTrue();
-    GoDqliteShell.Result select = GoDqliteShell.run(address, "shell", "SELECT n, s FROM t ORDER BY n");
+    GoDqliteShell.Result select =
+        GoDqliteShell.run(address, "shell", "SELECT n, s FROM t ORDER BY n");
     assertThat(select.ok()).as(select.output()).isTrue();
     assertThat(select.output()).contains("1|one").contains("2|two");
     GoDqliteShell.Result members = GoDqliteShell.run(address, "shell", ".cluster");
@@ -168,7 +171,9 @@ class AppSocketIT {
       oldLeader = admin.leader().orElseThrow();
       NodeInfo target =
           admin.cluster().stream()
-              .filter(n -> n.id() != oldLeader.id() && n.role() == io.dqlite.client.model.NodeRole.VOTER)
+              .filter(
+                  n ->
+                      n.id() != oldLeader.id() && n.role() == io.dqlite.client.model.NodeRole.VOTER)
               .findFirst()
               .orElseThrow();
       admin.transfer(target.id());

@@ -57,14 +57,17 @@ class DeadlinesTest {
   @Test
   void anErrorInAnExpiryActionDoesNotStopTheSweeper() {
     Deadlines.Guard failing =
-        Deadlines.arm(Duration.ofMillis(10), () -> {
-          throw new StackOverflowError("an expiry action's Error");
-        });
+        Deadlines.arm(
+            Duration.ofMillis(10),
+            () -> {
+              throw new StackOverflowError("an expiry action's Error");
+            });
     await().atMost(Duration.ofSeconds(5)).until(failing::fired);
     failing.close();
     AtomicInteger fired = new AtomicInteger();
     try (Deadlines.Guard next = Deadlines.arm(Duration.ofMillis(10), fired::incrementAndGet)) {
-      await("a deadline after the Error").atMost(Duration.ofSeconds(5))
+      await("a deadline after the Error")
+          .atMost(Duration.ofSeconds(5))
           .until(() -> fired.get() == 1);
     }
   }
@@ -75,21 +78,24 @@ class DeadlinesTest {
     java.util.concurrent.CountDownLatch blocking = new java.util.concurrent.CountDownLatch(1);
     // As a TLS socket's close can: waits for a peer that never reads its close_notify.
     Deadlines.Guard stuck =
-        Deadlines.arm(Duration.ofMillis(10), () -> {
-          blocking.countDown();
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
+        Deadlines.arm(
+            Duration.ofMillis(10),
+            () -> {
+              blocking.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     try {
       assertThat(blocking.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       AtomicInteger fired = new AtomicInteger();
       for (int i = 0; i < 3; i++) {
         try (Deadlines.Guard next = Deadlines.arm(Duration.ofMillis(10), fired::incrementAndGet)) {
           int want = i + 1;
-          await("deadline " + want + " while a close blocks").atMost(Duration.ofSeconds(5))
+          await("deadline " + want + " while a close blocks")
+              .atMost(Duration.ofSeconds(5))
               .until(() -> fired.get() == want);
         }
       }

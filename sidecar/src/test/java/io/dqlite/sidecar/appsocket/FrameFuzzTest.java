@@ -11,7 +11,6 @@ import io.dqlite.client.protocol.OpenRequest;
 import io.dqlite.client.protocol.PrepareRequest;
 import io.dqlite.client.protocol.ProtocolException;
 import io.dqlite.client.protocol.QueryRequest;
-import io.dqlite.client.protocol.Request;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,17 +22,18 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hostile bytes against the app socket's frame reading: random bytes, and valid requests with
- * bytes flipped, inserted or cut and word counts that lie. Only a {@link ProtocolException} may
- * come out, and the memory allocated stays proportional to the bytes given, whatever a header
- * claims. Seeded, like the client's fuzz tests: {@code -Ddqlite.fuzz.cases} (2000 by default; a
- * longer run passes e.g. 100000) and {@code -Ddqlite.fuzz.seed} (a failure names the seed and the
- * case, to replay it).
+ * Hostile bytes against the app socket's frame reading: random bytes, and valid requests with bytes
+ * flipped, inserted or cut and word counts that lie. Only a {@link ProtocolException} may come out,
+ * and the memory allocated stays proportional to the bytes given, whatever a header claims. Seeded,
+ * like the client's fuzz tests: {@code -Ddqlite.fuzz.cases} (2000 by default; a longer run passes
+ * e.g. 100000) and {@code -Ddqlite.fuzz.seed} (a failure names the seed and the case, to replay
+ * it).
  */
 class FrameFuzzTest {
 
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
   /** What reading may allocate beyond the input: the header, the first chunk, a little slack. */
   private static final long FIXED_ALLOWANCE = 256 * 1024;
 
@@ -60,8 +60,12 @@ class FrameFuzzTest {
       }
       try {
         MessageHeader h = Frame.readHeader(new ByteArrayInputStream(b));
-        Frame.relay(h, new byte[0], new ByteArrayInputStream(b, 8, b.length - 9),
-            OutputStream.nullOutputStream(), new byte[ProxySession.RELAY_BUFFER]);
+        Frame.relay(
+            h,
+            new byte[0],
+            new ByteArrayInputStream(b, 8, b.length - 9),
+            OutputStream.nullOutputStream(),
+            new byte[ProxySession.RELAY_BUFFER]);
       } catch (IOException | ProtocolException e) {
         // Truncated on purpose.
       }
@@ -77,8 +81,12 @@ class FrameFuzzTest {
     for (int i = 1 + random.nextInt(4); i > 0; i--) {
       parts.add(VALID.get(random.nextInt(VALID.size())).clone());
     }
-    return mutate(concat(parts), random.nextInt(4), random.nextInt(Integer.MAX_VALUE),
-        bytes(random, 1 + random.nextInt(16)), random.nextLong(0x1_0000_0000L));
+    return mutate(
+        concat(parts),
+        random.nextInt(4),
+        random.nextInt(Integer.MAX_VALUE),
+        bytes(random, 1 + random.nextInt(16)),
+        random.nextLong(0x1_0000_0000L));
   }
 
   private static byte[] bytes(SplittableRandom random, int n) {
@@ -97,8 +105,17 @@ class FrameFuzzTest {
       try {
         check.run(bytes);
       } catch (AssertionError | RuntimeException e) {
-        throw new AssertionError("case " + i + " of -Ddqlite.fuzz.seed=" + SEED + " ("
-            + bytes.length + " bytes: " + e.getMessage() + ")", e);
+        throw new AssertionError(
+            "case "
+                + i
+                + " of -Ddqlite.fuzz.seed="
+                + SEED
+                + " ("
+                + bytes.length
+                + " bytes: "
+                + e.getMessage()
+                + ")",
+            e);
       }
     }
   }

@@ -64,7 +64,8 @@ class FrameTest {
       ByteArrayInputStream in = new ByteArrayInputStream(wire);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       Frame.Summary s =
-          Frame.relay(Frame.readHeader(in), new byte[0], in, out, new byte[ProxySession.RELAY_BUFFER]);
+          Frame.relay(
+              Frame.readHeader(in), new byte[0], in, out, new byte[ProxySession.RELAY_BUFFER]);
       assertThat(out.toByteArray()).isEqualTo(wire);
       assertThat(s.moreRowsFollow()).isEqualTo(more);
       assertThat(s.head()).isEqualTo(Arrays.copyOfRange(wire, 8, 8 + Frame.HEAD));

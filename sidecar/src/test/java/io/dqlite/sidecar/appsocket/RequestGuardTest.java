@@ -10,16 +10,19 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class RequestGuardTest {
 
   private static byte[] ids(long db, long stmt) {
-    return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt((int) db)
-        .putInt((int) stmt).array();
+    return ByteBuffer.allocate(8)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .putInt((int) db)
+        .putInt((int) stmt)
+        .array();
   }
 
   private static byte[] word(long v) {
@@ -54,8 +57,8 @@ class RequestGuardTest {
 
   @ParameterizedTest
   @MethodSource("statementRequests")
-  void statementIdsMustBeLiveOnThisConnection(RequestType type, long db, long stmt,
-      boolean refused) {
+  void statementIdsMustBeLiveOnThisConnection(
+      RequestType type, long db, long stmt, boolean refused) {
     Optional<FailureResponse> r = withTwoStatements().check(type, ids(db, stmt));
     assertThat(r.isPresent()).isEqualTo(refused);
     r.ifPresent(f -> assertThat(f.code()).isEqualTo(ErrorCodes.SQLITE_NOTFOUND));
@@ -65,8 +68,10 @@ class RequestGuardTest {
   void finalizeTakesTheIdBackWhateverTheAnswer() {
     RequestGuard g = withTwoStatements();
     g.learn(RequestType.FINALIZE, ids(0, 0), EMPTY, new byte[8]);
-    assertThat(g.check(RequestType.EXEC, ids(0, 0))).get()
-        .extracting(FailureResponse::message).asString()
+    assertThat(g.check(RequestType.EXEC, ids(0, 0)))
+        .get()
+        .extracting(FailureResponse::message)
+        .asString()
         .contains("no statement with id 0");
     g.learn(RequestType.FINALIZE, ids(0, 1), FAILURE, word(1));
     assertThat(g.statements()).isEmpty();
@@ -75,8 +80,11 @@ class RequestGuardTest {
   @Test
   void nothingIsKnownBeforeOpenOrAfterAReset() {
     RequestGuard g = new RequestGuard(false);
-    assertThat(g.check(RequestType.EXEC, ids(0, 0))).get()
-        .extracting(FailureResponse::message).asString().contains("no database 0 opened");
+    assertThat(g.check(RequestType.EXEC, ids(0, 0)))
+        .get()
+        .extracting(FailureResponse::message)
+        .asString()
+        .contains("no database 0 opened");
     g = withTwoStatements();
     g.reset();
     assertThat(g.databaseOpen()).isFalse();
@@ -96,8 +104,10 @@ class RequestGuardTest {
   @ParameterizedTest
   @MethodSource("membership")
   void membershipRequestsAreRefusedUnlessAllowed(RequestType type) {
-    assertThat(new RequestGuard(false).check(type, word(1))).get()
-        .extracting(FailureResponse::message).asString()
+    assertThat(new RequestGuard(false).check(type, word(1)))
+        .get()
+        .extracting(FailureResponse::message)
+        .asString()
         .contains(RequestGuard.MEMBERSHIP_FLAG);
     assertThat(new RequestGuard(true).check(type, word(1))).isEmpty();
   }
@@ -105,17 +115,28 @@ class RequestGuardTest {
   @Test
   void readOnlyClusterRequestsAndSqlPass() {
     RequestGuard g = new RequestGuard(false);
-    for (RequestType t : new RequestType[] {RequestType.CLUSTER, RequestType.LEADER,
-        RequestType.DESCRIBE, RequestType.DUMP, RequestType.WEIGHT, RequestType.OPEN,
-        RequestType.PREPARE, RequestType.EXEC_SQL, RequestType.QUERY_SQL,
-        RequestType.INTERRUPT}) {
+    for (RequestType t :
+        new RequestType[] {
+          RequestType.CLUSTER,
+          RequestType.LEADER,
+          RequestType.DESCRIBE,
+          RequestType.DUMP,
+          RequestType.WEIGHT,
+          RequestType.OPEN,
+          RequestType.PREPARE,
+          RequestType.EXEC_SQL,
+          RequestType.QUERY_SQL,
+          RequestType.INTERRUPT
+        }) {
       assertThat(g.check(t, word(0))).as(t.toString()).isEmpty();
     }
   }
 
   @Test
   void describeOfAnotherFormatIsRefused() {
-    assertThat(new RequestGuard(true).check(RequestType.DESCRIBE, word(1))).get()
-        .extracting(FailureResponse::code).isEqualTo((long) ErrorCodes.SQLITE_PROTOCOL);
+    assertThat(new RequestGuard(true).check(RequestType.DESCRIBE, word(1)))
+        .get()
+        .extracting(FailureResponse::code)
+        .isEqualTo((long) ErrorCodes.SQLITE_PROTOCOL);
   }
 }

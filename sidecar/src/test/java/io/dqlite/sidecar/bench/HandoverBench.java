@@ -32,13 +32,13 @@ import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
 
 /**
- * The write-unavailability window when the leader stops, for this project's App and for
- * go-dqlite's {@code dqlite-demo}, in one run (bench/handover.sh; results in docs/benchmarks.md,
- * "Handover window"). Not a test.
+ * The write-unavailability window when the leader stops, for this project's App and for go-dqlite's
+ * {@code dqlite-demo}, in one run (bench/handover.sh; results in docs/benchmarks.md, "Handover
+ * window"). Not a test.
  *
  * <p>Each side is a 4-node cluster on loopback (3 voters and a stand-by), with go-dqlite's default
- * roles adjustment period (30 s) on both, so that no adjustment races the handover. One writer, this
- * project's JDBC driver with the URL listing all four nodes, commits one row after the other
+ * roles adjustment period (30 s) on both, so that no adjustment races the handover. One writer,
+ * this project's JDBC driver with the URL listing all four nodes, commits one row after the other
  * (auto-commit {@code INSERT}); on an error it counts it, drops its connection and opens a new one
  * at once. In each round the leader is stopped, the window is the longest gap between two
  * successful commits around the stop, and the node is started again from its directory before the
@@ -49,6 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class HandoverBench {
 
   private static final Duration STEADY = Duration.ofSeconds(120);
+
   /**
    * go-dqlite's roles adjustment period, after which every node has written the full membership to
    * its cluster.yaml (a node restarted with an older list that names only itself cannot find the
@@ -82,13 +83,15 @@ public final class HandoverBench {
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.dqlite"))
         .setLevel(Level.toLevel(System.getProperty("handover.bench.log", "WARN")));
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-    String scenarios = args.length > 1 ? args[1] : "app-handover,demo-sigterm,app-close,demo-sigkill";
+    String scenarios =
+        args.length > 1 ? args[1] : "app-handover,demo-sigterm,app-close,demo-sigkill";
     Path work = Files.createTempDirectory("dqlite-handover-bench");
     Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(work)));
     HandoverBench bench = new HandoverBench(work, rounds);
     List<String> lines = new ArrayList<>();
-    lines.add("| Scenario | Rounds | Window median (ms) | Window p90 (ms) | Window max (ms) "
-        + "| Stop took, median (ms) | Errors seen by the writer | Writes/s before the stop |");
+    lines.add(
+        "| Scenario | Rounds | Window median (ms) | Window p90 (ms) | Window max (ms) "
+            + "| Stop took, median (ms) | Errors seen by the writer | Writes/s before the stop |");
     lines.add("|---|---|---|---|---|---|---|---|");
     List<String> windows = new ArrayList<>();
     for (String scenario : scenarios.split(",")) {
@@ -129,12 +132,7 @@ public final class HandoverBench {
       for (int i = 0; i < 4; i++) {
         Path dir = work.resolve("app-" + host + "-" + i);
         String address = host + ":" + freePort(host);
-        App app =
-            App.builder(dir)
-                .address(address)
-                .cluster(addresses)
-                .standBys(1)
-                .build();
+        App app = App.builder(dir).address(address).cluster(addresses).standBys(1).build();
         app.ready(STEADY);
         apps.add(app);
         dirs.add(dir);
@@ -157,8 +155,8 @@ public final class HandoverBench {
           app.close();
           long t1 = System.nanoTime();
           summary.add(writer.measure(t0, t1), t1 - t0);
-          System.err.println("handover-bench: round " + round + " stopped " + leader + ": "
-              + summary.last());
+          System.err.println(
+              "handover-bench: round " + round + " stopped " + leader + ": " + summary.last());
           App again = App.builder(dirs.get(index)).build();
           apps.set(index, again);
           again.ready(STEADY);
@@ -203,8 +201,13 @@ public final class HandoverBench {
           }
           long t1 = System.nanoTime();
           summary.add(writer.measure(t0, t1), t1 - t0);
-          System.err.println("handover-bench: round " + round + " stopped " + demo.address + ": "
-              + summary.last());
+          System.err.println(
+              "handover-bench: round "
+                  + round
+                  + " stopped "
+                  + demo.address
+                  + ": "
+                  + summary.last());
           Demo again = Demo.start(demo.dir, demo.address, List.of());
           demos.set(index, again);
           again.awaitUp();
@@ -258,8 +261,10 @@ public final class HandoverBench {
       return;
     }
     ConnectorConfig config =
-        ConnectorConfig.builder().dialTimeout(Duration.ofSeconds(1))
-            .requestTimeout(Duration.ofSeconds(1)).build();
+        ConnectorConfig.builder()
+            .dialTimeout(Duration.ofSeconds(1))
+            .requestTimeout(Duration.ofSeconds(1))
+            .build();
     long deadline = System.nanoTime() + STEADY.toNanos();
     int passes = 0;
     String slow = "";
@@ -300,15 +305,18 @@ public final class HandoverBench {
     private final String url;
     private final List<Long> commits = new ArrayList<>();
     private final AtomicInteger errors = new AtomicInteger();
+
     /** Time and message of each error, for what the writer saw around a stop. */
     private final List<Map.Entry<Long, String>> errorLog = new ArrayList<>();
+
     private final AtomicBoolean stop = new AtomicBoolean();
     private final Thread thread;
     private int errorsAtMark;
 
     Writer(List<String> addresses) throws SQLException {
       this.url = "jdbc:dqlite://" + String.join(",", addresses) + "/bench";
-      try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      try (Connection c = DriverManager.getConnection(url);
+          Statement s = c.createStatement()) {
         s.execute("CREATE TABLE IF NOT EXISTS t (n INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT)");
       }
       thread = new Thread(this::run, "handover-bench-writer");
@@ -397,8 +405,12 @@ public final class HandoverBench {
       if (times.length == 0 || times[times.length - 1] <= until) {
         window = Long.MAX_VALUE; // no write went through within 120 s
       }
-      return new Round(window, errors.get() - errorsAtMark, before,
-          times.length > 0 ? t0 - times[0] : 0, seen(t0));
+      return new Round(
+          window,
+          errors.get() - errorsAtMark,
+          before,
+          times.length > 0 ? t0 - times[0] : 0,
+          seen(t0));
     }
 
     /** The errors since the mark, with their time relative to the stop's start (at most 5). */
@@ -406,8 +418,10 @@ public final class HandoverBench {
       synchronized (errorLog) {
         return errorLog.stream()
             .limit(5)
-            .map(e -> String.format(Locale.ROOT, "%+d ms %s", (e.getKey() - t0) / 1_000_000,
-                e.getValue()))
+            .map(
+                e ->
+                    String.format(
+                        Locale.ROOT, "%+d ms %s", (e.getKey() - t0) / 1_000_000, e.getValue()))
             .collect(Collectors.joining("; "));
       }
     }
@@ -428,8 +442,15 @@ public final class HandoverBench {
       long windowNanos, int errors, int writesBefore, long markToStopNanos, String seen) {
     @Override
     public String toString() {
-      return "window " + windowNanos / 1_000_000 + " ms, " + errors + " error(s), "
-          + writesBefore + " writes in the " + markToStopNanos / 1_000_000 + " ms before"
+      return "window "
+          + windowNanos / 1_000_000
+          + " ms, "
+          + errors
+          + " error(s), "
+          + writesBefore
+          + " writes in the "
+          + markToStopNanos / 1_000_000
+          + " ms before"
           + (seen.isEmpty() ? "" : "; the writer saw: " + seen);
     }
   }
@@ -457,12 +478,22 @@ public final class HandoverBench {
     }
 
     String row(String scenario) {
-      return String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s |", scenario,
-          windows.size(), ms(median(windows)), ms(percentile(windows, 90)), ms(max(windows)),
+      return String.format(
+          Locale.ROOT,
+          "| %s | %d | %s | %s | %s | %s | %s | %s |",
+          scenario,
+          windows.size(),
+          ms(median(windows)),
+          ms(percentile(windows, 90)),
+          ms(max(windows)),
           ms(median(stops)),
           errors.stream().map(String::valueOf).collect(Collectors.joining(", ")),
-          rates.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.0f",
-              rates.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
+          rates.isEmpty()
+              ? "n/a"
+              : String.format(
+                  Locale.ROOT,
+                  "%.0f",
+                  rates.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
     }
 
     String windows() {
@@ -511,8 +542,8 @@ public final class HandoverBench {
       String host = address.substring(0, address.lastIndexOf(':'));
       String api = host + ":" + freePort(host);
       List<String> command =
-          new ArrayList<>(Arrays.asList("dqlite-demo", "-a", api, "-d", address, "-D",
-              dir.toString()));
+          new ArrayList<>(
+              Arrays.asList("dqlite-demo", "-a", api, "-d", address, "-D", dir.toString()));
       for (String j : join) {
         command.add("-j");
         command.add(j);
@@ -535,8 +566,10 @@ public final class HandoverBench {
           throw new IllegalStateException("dqlite-demo " + address + " exited");
         }
         try (Socket socket = new Socket()) {
-          socket.connect(new InetSocketAddress(api.substring(0, colon),
-              Integer.parseInt(api.substring(colon + 1))), 1000);
+          socket.connect(
+              new InetSocketAddress(
+                  api.substring(0, colon), Integer.parseInt(api.substring(colon + 1))),
+              1000);
           return;
         } catch (IOException e) {
           TimeUnit.MILLISECONDS.sleep(100);

@@ -31,11 +31,34 @@ class CliTest {
     SidecarOptions o =
         parse(
             Map.of(),
-            "--dir", "/data", "--address", "db-0:9001", "--join", "db-0:9001, db-1:9001,",
-            "--voters", "5", "--standbys", "1", "--zone", "zone-a", "--failure-domain", "42",
-            "--app-socket", "/run/dqlite.sock", "--roles-adjustment-frequency", "500ms",
-            "--handover-timeout", "2m", "--network-latency", "PT0.02S", "--log-format", "JSON",
-            "--snapshot-threshold", "1024", "--snapshot-trailing", "8192");
+            "--dir",
+            "/data",
+            "--address",
+            "db-0:9001",
+            "--join",
+            "db-0:9001, db-1:9001,",
+            "--voters",
+            "5",
+            "--standbys",
+            "1",
+            "--zone",
+            "zone-a",
+            "--failure-domain",
+            "42",
+            "--app-socket",
+            "/run/dqlite.sock",
+            "--roles-adjustment-frequency",
+            "500ms",
+            "--handover-timeout",
+            "2m",
+            "--network-latency",
+            "PT0.02S",
+            "--log-format",
+            "JSON",
+            "--snapshot-threshold",
+            "1024",
+            "--snapshot-trailing",
+            "8192");
     assertThat(o.dir()).isEqualTo(Path.of("/data"));
     assertThat(o.join()).containsExactly("db-0:9001", "db-1:9001");
     assertThat(o.voters()).isEqualTo(5);
@@ -58,7 +81,12 @@ class CliTest {
     SidecarOptions o =
         parse(
             Map.of("DQLITE_SNAPSHOT_COMPRESSION", "true"),
-            "--address", "db-0:9001", "--disk-mode", "true", "--auto-recovery", "false");
+            "--address",
+            "db-0:9001",
+            "--disk-mode",
+            "true",
+            "--auto-recovery",
+            "false");
     assertThat(o.engine().diskMode()).isTrue();
     assertThat(o.engine().autoRecovery()).contains(false);
     assertThat(o.engine().snapshotCompression()).contains(true);
@@ -80,18 +108,32 @@ class CliTest {
     assertThat(d.maxRequestBytes()).isEqualTo(64L << 20);
     assertThat(d.membership()).isEqualTo(AppSocket.Membership.REFUSE);
     AppSocket.Limits l =
-        parse(Map.of("DQLITE_APP_SOCKET_IDLE_TIMEOUT", "5m"), "--address", "db-0:9001",
-                "--app-socket-max-request", "512KiB", "--app-socket-frame-timeout", "2s",
-                "--app-socket-write-timeout", "1m", "--app-socket-membership", "allow")
+        parse(
+                Map.of("DQLITE_APP_SOCKET_IDLE_TIMEOUT", "5m"),
+                "--address",
+                "db-0:9001",
+                "--app-socket-max-request",
+                "512KiB",
+                "--app-socket-frame-timeout",
+                "2s",
+                "--app-socket-write-timeout",
+                "1m",
+                "--app-socket-membership",
+                "allow")
             .appSocketLimits();
     assertThat(l)
-        .isEqualTo(new AppSocket.Limits(512 * 1024, Duration.ofMinutes(5), Duration.ofSeconds(2),
-            Duration.ofMinutes(1), AppSocket.Membership.ALLOW));
-    assertThatThrownBy(() -> parse(Map.of(), "--address", "db-0:9001",
-            "--app-socket-max-request", "lots"))
+        .isEqualTo(
+            new AppSocket.Limits(
+                512 * 1024,
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(2),
+                Duration.ofMinutes(1),
+                AppSocket.Membership.ALLOW));
+    assertThatThrownBy(
+            () -> parse(Map.of(), "--address", "db-0:9001", "--app-socket-max-request", "lots"))
         .hasMessageContaining("--app-socket-max-request lots: expected a size in bytes");
-    assertThatThrownBy(() -> parse(Map.of(), "--address", "db-0:9001",
-            "--app-socket-idle-timeout", "0s"))
+    assertThatThrownBy(
+            () -> parse(Map.of(), "--address", "db-0:9001", "--app-socket-idle-timeout", "0s"))
         .hasMessageContaining("--app-socket-idle-timeout 0s: must be a positive duration")
         .hasMessageContaining("DQLITE_APP_SOCKET_IDLE_TIMEOUT");
   }
@@ -188,8 +230,8 @@ class CliTest {
   @Test
   void handoverCommandFailsWithExitOneWhenNothingListens() {
     int port;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
-        java.net.InetAddress.getByName("127.0.8.1"))) {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.8.1"))) {
       port = s.getLocalPort();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
@@ -205,20 +247,28 @@ class CliTest {
     java.nio.file.Files.writeString(token, "s3cret\n");
     writeInfo(dir, io.dqlite.sidecar.admin.FixedBackend.NODE_ID);
     try (io.dqlite.sidecar.admin.AdminServer server =
-        io.dqlite.sidecar.admin.AdminServer.start("127.0.8.1:0", backend,
-            io.dqlite.sidecar.admin.AdminAuth.token(token))) {
+        io.dqlite.sidecar.admin.AdminServer.start(
+            "127.0.8.1:0", backend, io.dqlite.sidecar.admin.AdminAuth.token(token))) {
       // As in the preStop hook: everything from the container's environment.
-      Map<String, String> env = Map.of("DQLITE_ADMIN_ADDRESS", server.address(),
-          "DQLITE_DIR", dir.toString(), "DQLITE_ADMIN_TOKEN_FILE", token.toString());
+      Map<String, String> env =
+          Map.of(
+              "DQLITE_ADMIN_ADDRESS",
+              server.address(),
+              "DQLITE_DIR",
+              dir.toString(),
+              "DQLITE_ADMIN_TOKEN_FILE",
+              token.toString());
       assertThat(Main.commandLine(env).execute("handover")).isZero();
       assertThat(backend.handovers).hasValue(1);
       // Without the token, or naming another node: refused, nothing handed over.
-      assertThat(Main.commandLine(Map.of()).execute("handover", "--admin-address",
-          server.address(), "--dir", dir.toString())).isEqualTo(1);
+      assertThat(
+              Main.commandLine(Map.of())
+                  .execute(
+                      "handover", "--admin-address", server.address(), "--dir", dir.toString()))
+          .isEqualTo(1);
       Path other = java.nio.file.Files.createDirectory(dir.resolve("other"));
       writeInfo(other, 7);
-      assertThat(Main.commandLine(env).execute("handover", "--dir", other.toString()))
-          .isEqualTo(1);
+      assertThat(Main.commandLine(env).execute("handover", "--dir", other.toString())).isEqualTo(1);
       assertThat(backend.handovers).hasValue(1);
       backend.handover =
           new io.dqlite.sidecar.admin.AdminBackend.Answer(
@@ -229,14 +279,18 @@ class CliTest {
 
   @Test
   void handoverCommandWithoutInfoYamlSaysWhichDirectory(@TempDir Path dir) {
-    assertThat(Main.commandLine(Map.of()).execute("handover", "--dir", dir.toString(),
-        "--admin-address", "127.0.8.1:1")).isEqualTo(1);
+    assertThat(
+            Main.commandLine(Map.of())
+                .execute("handover", "--dir", dir.toString(), "--admin-address", "127.0.8.1:1"))
+        .isEqualTo(1);
   }
 
   private static void writeInfo(Path dir, long id) throws java.io.IOException {
-    io.dqlite.client.leader.YamlNodeStore.writeAtomically(dir.resolve("info.yaml"),
+    io.dqlite.client.leader.YamlNodeStore.writeAtomically(
+        dir.resolve("info.yaml"),
         io.dqlite.client.leader.YamlNodeStore.formatNode(
-            new io.dqlite.client.model.NodeInfo(id, "127.0.0.1:9001", io.dqlite.client.model.NodeRole.VOTER)));
+            new io.dqlite.client.model.NodeInfo(
+                id, "127.0.0.1:9001", io.dqlite.client.model.NodeRole.VOTER)));
   }
 
   @Test

@@ -17,8 +17,7 @@ class AppNodeEngineTest {
   void selfEngineOfClusterNamesVersionCallsOptionsAndLastEntry() {
     EngineFeatures f =
         EngineFeatures.detect("1.18.0", "/lib/libdqlite.so.0", EngineFeatures.DISK_MODE::equals);
-    AppOptions o =
-        App.builder(Path.of("/d")).diskMode(true).snapshotCompression(false).options();
+    AppOptions o = App.builder(Path.of("/d")).diskMode(true).snapshotCompression(false).options();
     SidecarView.Engine engine = AppNode.engine(f, o, new DqliteNode.LastEntry(42, 3));
     assertThat(engine)
         .isEqualTo(

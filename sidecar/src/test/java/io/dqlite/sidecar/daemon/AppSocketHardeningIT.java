@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.dqlite.client.leader.ConnectorConfig;
-import io.dqlite.client.model.DqliteException;
-import io.dqlite.client.model.ErrorCodes;
 import io.dqlite.client.leader.InMemoryNodeStore;
 import io.dqlite.client.leader.LeaderConnector;
+import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.ErrorCodes;
 import io.dqlite.client.protocol.ClientRequest;
 import io.dqlite.client.protocol.DbResponse;
 import io.dqlite.client.protocol.DumpRequest;
@@ -25,6 +25,7 @@ import io.dqlite.client.protocol.ResponseType;
 import io.dqlite.client.protocol.Rows;
 import io.dqlite.client.protocol.StmtResponse;
 import io.dqlite.client.protocol.WelcomeResponse;
+import io.dqlite.sidecar.metrics.PrometheusText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import io.dqlite.sidecar.metrics.PrometheusText;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -52,8 +52,13 @@ class AppSocketHardeningIT {
   private static final List<List<String>> FLAGS =
       List.of(
           List.of(),
-          List.of("--app-socket-idle-timeout", "3s", "--app-socket-frame-timeout", "2s",
-              "--app-socket-write-timeout", "2s"),
+          List.of(
+              "--app-socket-idle-timeout",
+              "3s",
+              "--app-socket-frame-timeout",
+              "2s",
+              "--app-socket-write-timeout",
+              "2s"),
           List.of("--app-socket-membership", "allow"));
   private static final List<SidecarProcess> sidecars = new ArrayList<>();
   private static Path base;
@@ -65,8 +70,8 @@ class AppSocketHardeningIT {
     base = Files.createTempDirectory(root, "hardening-");
     String tag = ProcessHandle.current().pid() + "-" + ThreadLocalRandom.current().nextInt(100_000);
     for (int i = 0; i < 3; i++) {
-      sidecars.add(new SidecarProcess(HOSTS[i], base, "@dqlite-hard-" + tag + "-" + i,
-          FLAGS.get(i)));
+      sidecars.add(
+          new SidecarProcess(HOSTS[i], base, "@dqlite-hard-" + tag + "-" + i, FLAGS.get(i)));
     }
     List<String> join = List.of(sidecars.get(0).address());
     for (SidecarProcess s : sidecars) {
@@ -161,11 +166,14 @@ class AppSocketHardeningIT {
   @Test
   void membershipRequestsAreRefusedByDefaultAndForwardedWithTheFlag() throws Exception {
     try (ProtocolConnection c = via(sidecars.get(0))) {
-      for (ThrowingCall call : List.<ThrowingCall>of(() -> c.remove(12345), () -> c.transfer(0),
-          () -> c.assign(12345, io.dqlite.client.model.NodeRole.SPARE),
-          () -> c.add(12345, "127.0.11.9:1"))) {
-        DqliteException e = org.junit.jupiter.api.Assertions.assertThrows(DqliteException.class,
-            call::run);
+      for (ThrowingCall call :
+          List.<ThrowingCall>of(
+              () -> c.remove(12345),
+              () -> c.transfer(0),
+              () -> c.assign(12345, io.dqlite.client.model.NodeRole.SPARE),
+              () -> c.add(12345, "127.0.11.9:1"))) {
+        DqliteException e =
+            org.junit.jupiter.api.Assertions.assertThrows(DqliteException.class, call::run);
         assertThat(e.getMessage()).contains("--app-socket-membership=allow");
       }
       assertThat(c.cluster()).hasSize(3); // Read-only cluster requests stay allowed.
@@ -174,11 +182,14 @@ class AppSocketHardeningIT {
     try (ProtocolConnection c = via(sidecars.get(2))) {
       // Forwarded: the leader itself answers that there is no such node.
       DqliteException e =
-          org.junit.jupiter.api.Assertions.assertThrows(DqliteException.class, () -> c.remove(12345));
+          org.junit.jupiter.api.Assertions.assertThrows(
+              DqliteException.class, () -> c.remove(12345));
       assertThat(e.getMessage()).doesNotContain("--app-socket-membership").contains("not valid");
     }
-    assertThat(metric(sidecars.get(0), "dqlite_app_socket_refused_total",
-        Map.of("reason", "membership"))).isGreaterThanOrEqualTo(4.0);
+    assertThat(
+            metric(
+                sidecars.get(0), "dqlite_app_socket_refused_total", Map.of("reason", "membership")))
+        .isGreaterThanOrEqualTo(4.0);
     assertAllAlive();
   }
 
@@ -198,8 +209,10 @@ class AppSocketHardeningIT {
       }
       // 60 MiB more made by the leader itself: a small request, big raft entries.
       for (int i = 0; i < 3; i++) {
-        c.execSql(db, "INSERT INTO big SELECT 2, randomblob(1048576) FROM (WITH RECURSIVE"
-            + " r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 20) SELECT n FROM r)",
+        c.execSql(
+            db,
+            "INSERT INTO big SELECT 2, randomblob(1048576) FROM (WITH RECURSIVE"
+                + " r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 20) SELECT n FROM r)",
             List.of());
       }
     }
@@ -228,7 +241,8 @@ class AppSocketHardeningIT {
     try (ProtocolConnection c = via(sidecars.get(0))) {
       int db = c.open("limits");
       DqliteException e =
-          org.junit.jupiter.api.Assertions.assertThrows(DqliteException.class,
+          org.junit.jupiter.api.Assertions.assertThrows(
+              DqliteException.class,
               () -> c.execSql(db, "SELECT length(?)", List.of(new byte[65 << 20])));
       assertThat(e.getMessage()).contains("--app-socket-max-request");
     }
@@ -244,8 +258,13 @@ class AppSocketHardeningIT {
       w.send(new OpenRequest("stalled", 0, "volatile"));
       w.receive();
       // 64 MiB of answers, never read until the sidecar gave up on this reader.
-      w.send(new QuerySqlRequest(0, "SELECT randomblob(1048576) FROM (WITH RECURSIVE r(n) AS"
-          + " (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 64) SELECT n FROM r)", List.of(), 0));
+      w.send(
+          new QuerySqlRequest(
+              0,
+              "SELECT randomblob(1048576) FROM (WITH RECURSIVE r(n) AS"
+                  + " (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 64) SELECT n FROM r)",
+              List.of(),
+              0));
       await("the sidecar closes a reader that stopped reading")
           .atMost(Duration.ofSeconds(30))
           .until(() -> s.logText().contains("did not read its answers for 2000 ms"));
@@ -273,21 +292,31 @@ class AppSocketHardeningIT {
       assertThat(idleMs).isGreaterThanOrEqualTo(2_900L);
     }
     // The socket is closed first (by the deadline), the session logs and counts just after.
-    await("both closes logged and counted").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      assertThat(s.logText()).contains("did not finish sending a request within 2000 ms")
-          .contains("no request for 3000 ms");
-      assertThat(metric(s, "dqlite_app_socket_deadline_closes_total", Map.of("deadline", "frame")))
-          .isGreaterThanOrEqualTo(1.0);
-      assertThat(metric(s, "dqlite_app_socket_deadline_closes_total", Map.of("deadline", "idle")))
-          .isGreaterThanOrEqualTo(1.0);
-    });
+    await("both closes logged and counted")
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(s.logText())
+                  .contains("did not finish sending a request within 2000 ms")
+                  .contains("no request for 3000 ms");
+              assertThat(
+                      metric(
+                          s,
+                          "dqlite_app_socket_deadline_closes_total",
+                          Map.of("deadline", "frame")))
+                  .isGreaterThanOrEqualTo(1.0);
+              assertThat(
+                      metric(
+                          s, "dqlite_app_socket_deadline_closes_total", Map.of("deadline", "idle")))
+                  .isGreaterThanOrEqualTo(1.0);
+            });
     assertAllAlive();
   }
 
   /**
    * A real EMFILE: a single-node sidecar's descriptor limit is lowered (prlimit) until accept(2)
-   * fails; the accept loop backs off, logs the episode once, and serves again once descriptors
-   * are freed; the node and its liveness survive.
+   * fails; the accept loop backs off, logs the episode once, and serves again once descriptors are
+   * freed; the node and its liveness survive.
    */
   @Test
   void runningOutOfDescriptorsIsWaitedOutAndServingResumes() throws Exception {
@@ -297,7 +326,8 @@ class AppSocketHardeningIT {
     try (SidecarProcess alone =
         new SidecarProcess("127.0.11.4", base, "@dqlite-hard-emfile-" + tag, List.of())) {
       alone.start(List.of());
-      await("a single ready node").atMost(Duration.ofSeconds(60))
+      await("a single ready node")
+          .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(300))
           .until(() -> alone.get("/readyz").status() == 200);
       long pid = alone.process().pid();
@@ -309,24 +339,29 @@ class AppSocketHardeningIT {
       List<RawWire> clients = new ArrayList<>();
       try {
         // Each waits in its handshake, holding a descriptor, until accept runs out.
-        await("accept fails for lack of descriptors").atMost(Duration.ofSeconds(30))
+        await("accept fails for lack of descriptors")
+            .atMost(Duration.ofSeconds(30))
             .pollInterval(Duration.ofMillis(50))
-            .until(() -> {
-              clients.add(RawWire.connectQuiet(alone.socket()));
-              return alone.logText().contains("Too many open files; retrying with back-off");
-            });
+            .until(
+                () -> {
+                  clients.add(RawWire.connectQuiet(alone.socket()));
+                  return alone.logText().contains("Too many open files; retrying with back-off");
+                });
       } finally {
         clients.forEach(RawWire::close);
         prlimit(pid, 4096);
       }
-      await("serving again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+      await("serving again")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
           .ignoreExceptions()
-          .until(() -> {
-            try (RawWire w = RawWire.connect(alone.socket())) {
-              w.send(new ClientRequest(0));
-              return w.receive() instanceof WelcomeResponse;
-            }
-          });
+          .until(
+              () -> {
+                try (RawWire w = RawWire.connect(alone.socket())) {
+                  w.send(new ClientRequest(0));
+                  return w.receive() instanceof WelcomeResponse;
+                }
+              });
       assertThat(alone.logText()).contains("accepting again after");
       assertThat(alone.logText().split("retrying with back-off", -1)).hasSize(2); // logged once
       assertThat(alone.get("/livez").status()).isEqualTo(200);
@@ -339,17 +374,23 @@ class AppSocketHardeningIT {
   }
 
   private static void prlimit(long pid, long nofile) throws Exception {
-    Process p = new ProcessBuilder("prlimit", "--pid", Long.toString(pid),
-        "--nofile=" + nofile + ":" + Math.max(nofile, 4096)).inheritIO().start();
+    Process p =
+        new ProcessBuilder(
+                "prlimit",
+                "--pid",
+                Long.toString(pid),
+                "--nofile=" + nofile + ":" + Math.max(nofile, 4096))
+            .inheritIO()
+            .start();
     assertThat(p.waitFor()).isZero();
   }
 
   /**
    * Valid request sequences with bytes flipped, inserted or cut and word counts that lie, each on
-   * its own connection to a live session in front of the real cluster: whatever comes back must
-   * be whole frames, then a close; nothing may hang past the deadlines; every node stays up.
-   * {@code -Ddqlite.fuzz.cases=N} runs more (default 40), {@code -Ddqlite.fuzz.seed=S} repeats a
-   * run (the seed is printed).
+   * its own connection to a live session in front of the real cluster: whatever comes back must be
+   * whole frames, then a close; nothing may hang past the deadlines; every node stays up. {@code
+   * -Ddqlite.fuzz.cases=N} runs more (default 40), {@code -Ddqlite.fuzz.seed=S} repeats a run (the
+   * seed is printed).
    */
   @Test
   void hostileBytesThroughALiveSessionGetFailuresOrACloseAndTheNodesLive() throws Exception {
@@ -363,8 +404,13 @@ class AppSocketHardeningIT {
     }
     for (int i = 0; i < cases; i++) {
       byte[] bytes = Fuzz.mutate(Fuzz.validSequence(random), random);
-      String what = "case " + i + " (seed " + seed + "): " + java.util.HexFormat.of()
-          .formatHex(bytes, 0, Math.min(bytes.length, 96));
+      String what =
+          "case "
+              + i
+              + " (seed "
+              + seed
+              + "): "
+              + java.util.HexFormat.of().formatHex(bytes, 0, Math.min(bytes.length, 96));
       try (RawWire w = RawWire.connect(s.socket())) {
         w.write(bytes);
         w.shutdownOutput();
@@ -374,8 +420,10 @@ class AppSocketHardeningIT {
     }
     assertAllAlive();
     try (ProtocolConnection c = via(s)) {
-      assertThat(c.execSql(c.open("fuzz"), "INSERT INTO f VALUES (1, 'after')", List.of())
-          .rowsAffected()).isOne();
+      assertThat(
+              c.execSql(c.open("fuzz"), "INSERT INTO f VALUES (1, 'after')", List.of())
+                  .rowsAffected())
+          .isOne();
     }
   }
 

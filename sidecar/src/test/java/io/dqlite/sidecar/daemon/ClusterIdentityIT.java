@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Real sidecars with {@code --cluster-id} and {@code --cluster-exists}: a cluster bootstraps and a
- * node joins it as before (both record the id); a node with an empty directory told that the cluster
- * exists refuses to bootstrap a second one; a node whose directory holds another cluster's id
- * refuses to start; each refusal names the directory, the ids and the recovery field, and writes
+ * node joins it as before (both record the id); a node with an empty directory told that the
+ * cluster exists refuses to bootstrap a second one; a node whose directory holds another cluster's
+ * id refuses to start; each refusal names the directory, the ids and the recovery field, and writes
  * nothing.
  */
 class ClusterIdentityIT {
@@ -42,8 +42,12 @@ class ClusterIdentityIT {
     Path root = Path.of("target", "sidecar-it").toAbsolutePath();
     Files.createDirectories(root);
     base = Files.createTempDirectory(root, "identity-");
-    String prefix = "@dqlite-it-identity-" + ProcessHandle.current().pid() + "-"
-        + ThreadLocalRandom.current().nextInt(100_000) + "-";
+    String prefix =
+        "@dqlite-it-identity-"
+            + ProcessHandle.current().pid()
+            + "-"
+            + ThreadLocalRandom.current().nextInt(100_000)
+            + "-";
     try (SidecarProcess first = new SidecarProcess("127.0.0.2", base, prefix + "1", List.of());
         SidecarProcess second = new SidecarProcess("127.0.0.3", base, prefix + "2", List.of());
         SidecarProcess lone = new SidecarProcess("127.0.0.4", base, prefix + "3", List.of())) {
@@ -60,7 +64,8 @@ class ClusterIdentityIT {
 
       // An empty directory, told the cluster exists, and no seed but itself: it must not
       // bootstrap a second cluster under the same name.
-      lone.startWith(List.of(lone.address()), List.of("--cluster-id", ID, "--cluster-exists", "true"));
+      lone.startWith(
+          List.of(lone.address()), List.of("--cluster-id", ID, "--cluster-exists", "true"));
       await("the bootstrap refusal").atMost(Duration.ofSeconds(60)).until(() -> !lone.isAlive());
       assertThat(lone.process().exitValue()).as(lone.logTail(20)).isEqualTo(1);
       assertThat(lone.logText())
@@ -87,7 +92,8 @@ class ClusterIdentityIT {
           .isEqualTo(ID);
 
       // With its own id it restarts as the member it was.
-      second.startWith(List.of(first.address()), List.of("--cluster-id", ID, "--cluster-exists", "true"));
+      second.startWith(
+          List.of(first.address()), List.of("--cluster-id", ID, "--cluster-exists", "true"));
       awaitReady(second);
       assertThat(first.get("/readyz").status()).isEqualTo(200);
     }

@@ -94,7 +94,6 @@ class ClusterIdentityTest {
         .hasMessageContaining("--cluster-id");
   }
 
-
   private static Optional<String> opt(String s) {
     return s.isEmpty() ? Optional.empty() : Optional.of(s);
   }

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.dqlite.client.Client;
 import io.dqlite.client.leader.ConnectorConfig;
-import io.dqlite.client.model.DqliteException;
 import io.dqlite.client.leader.NodeStore;
+import io.dqlite.client.model.DqliteException;
 import io.dqlite.sidecar.metrics.SidecarMetrics;
 import java.time.Clock;
 import java.time.Duration;

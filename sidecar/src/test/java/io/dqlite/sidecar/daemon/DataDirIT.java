@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A real sidecar refuses a data directory that holds raft data without info.yaml, and says which
  * directory and what to do, whether cluster.yaml is still there (the App would refuse too, less
- * clearly) or not (the App alone would start a new node over the old raft log); with the
- * directory emptied it starts as a new node.
+ * clearly) or not (the App alone would start a new node over the old raft log); with the directory
+ * emptied it starts as a new node.
  */
 class DataDirIT {
 
@@ -38,17 +38,21 @@ class DataDirIT {
     Path root = Path.of("target", "sidecar-it").toAbsolutePath();
     Files.createDirectories(root);
     base = Files.createTempDirectory(root, "datadir-");
-    String socket = "@dqlite-it-datadir-" + ProcessHandle.current().pid() + "-"
-        + ThreadLocalRandom.current().nextInt(100_000);
+    String socket =
+        "@dqlite-it-datadir-"
+            + ProcessHandle.current().pid()
+            + "-"
+            + ThreadLocalRandom.current().nextInt(100_000);
     try (SidecarProcess node = new SidecarProcess("127.0.0.2", base, socket, List.of())) {
       node.start(List.of());
       await("a bootstrapped, ready node")
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(300))
-          .untilAsserted(() -> {
-            assertThat(node.isAlive()).as(node.logTail(30)).isTrue();
-            assertThat(node.get("/readyz").status()).isEqualTo(200);
-          });
+          .untilAsserted(
+              () -> {
+                assertThat(node.isAlive()).as(node.logTail(30)).isTrue();
+                assertThat(node.get("/readyz").status()).isEqualTo(200);
+              });
       assertThat(node.terminate(Duration.ofSeconds(60))).as(node.logTail(30)).isNotEqualTo(-1);
       assertThat(DataDir.raftFiles(list(node.dir()))).as("raft files after a run").isNotEmpty();
 

@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Which libdqlite a test process runs on: the host's (Debian bookworm, 1.11.1) or trixie's
- * (1.18.1, with go-dqlite 2.0.0 and OpenJDK 21) inside the root that {@code
- * scripts/trixie-root.sh} builds (make test builds it first). A trixie process runs in a private
- * mount namespace ({@code unshare -m} + {@code chroot}) on the host's network, so it talks to host
- * processes over loopback and abstract sockets, and its mounts vanish when it exits; the command
- * keeps its pid, so signalling the {@link Process} signals the program itself.
+ * Which libdqlite a test process runs on: the host's (Debian bookworm, 1.11.1) or trixie's (1.18.1,
+ * with go-dqlite 2.0.0 and OpenJDK 21) inside the root that {@code scripts/trixie-root.sh} builds
+ * (make test builds it first). A trixie process runs in a private mount namespace ({@code unshare
+ * -m} + {@code chroot}) on the host's network, so it talks to host processes over loopback and
+ * abstract sockets, and its mounts vanish when it exits; the command keeps its pid, so signalling
+ * the {@link Process} signals the program itself.
  */
 enum Engine {
   /** libdqlite 1.11.1 of the bookworm host. */
@@ -34,7 +34,8 @@ enum Engine {
     }
   }
 
-  static final Path SCRIPT = Path.of("..", "scripts", "trixie-root.sh").toAbsolutePath().normalize();
+  static final Path SCRIPT =
+      Path.of("..", "scripts", "trixie-root.sh").toAbsolutePath().normalize();
 
   /** The trixie root, or an error saying how to build it. */
   static Path trixieRoot() {
@@ -51,7 +52,9 @@ enum Engine {
     Path root = Path.of(System.getProperty("dqlite.trixie.root", fallback.toString()));
     if (!Files.isRegularFile(root.resolve(".dqlite-k8s-trixie-root"))) {
       throw new IllegalStateException(
-          "no trixie root at " + root + ": build it with `bash scripts/trixie-root.sh build` (make"
+          "no trixie root at "
+              + root
+              + ": build it with `bash scripts/trixie-root.sh build` (make"
               + " test does), as root");
     }
     return root;
@@ -72,10 +75,11 @@ enum Engine {
       cmd.add("--bind");
       cmd.add(b.toAbsolutePath().normalize().toString());
     }
-    env.forEach((k, v) -> {
-      cmd.add("--env");
-      cmd.add(k + "=" + v);
-    });
+    env.forEach(
+        (k, v) -> {
+          cmd.add("--env");
+          cmd.add(k + "=" + v);
+        });
     // JNA unpacks its stub under the cache directory: the namespace's fresh /tmp, not the root.
     cmd.add("--env");
     cmd.add("XDG_CACHE_HOME=/tmp/cache");

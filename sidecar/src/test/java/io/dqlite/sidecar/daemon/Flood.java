@@ -10,8 +10,8 @@ import java.util.Random;
 
 /**
  * A connection flood from one loopback source address: connections opened in batches and held,
- * every other one sending a burst of garbage, the rest idle. Closing closes every connection
- * (with a reset, so no TIME_WAIT is left behind).
+ * every other one sending a burst of garbage, the rest idle. Closing closes every connection (with
+ * a reset, so no TIME_WAIT is left behind).
  */
 final class Flood implements AutoCloseable {
 
@@ -31,8 +31,8 @@ final class Flood implements AutoCloseable {
   }
 
   /**
-   * Opens {@code count} connections, {@code batch} at a time, running {@code afterBatch} after
-   * each batch (to sample the target).
+   * Opens {@code count} connections, {@code batch} at a time, running {@code afterBatch} after each
+   * batch (to sample the target).
    */
   void open(int count, int batch, Runnable afterBatch) {
     for (int opened = 0; opened < count; ) {

@@ -37,10 +37,12 @@ final class Fuzz {
         case 1 -> rs.add(new QueryRequest(0, r.nextInt(prepared + 1), List.of(r.nextLong()), 0));
         case 2 -> rs.add(new ExecRequest(0, r.nextInt(prepared + 1), List.of(), 0));
         case 3 -> rs.add(new FinalizeRequest(0, r.nextInt(prepared + 1)));
-        case 4 -> rs.add(new ExecSqlRequest(0, "INSERT INTO f VALUES (?, ?)",
-            List.of(r.nextInt(1000), "v" + r.nextInt())));
-        case 5 -> rs.add(new QuerySqlRequest(0, "SELECT count(*) FROM f WHERE s > ?",
-            List.of("v"), 0));
+        case 4 ->
+            rs.add(
+                new ExecSqlRequest(
+                    0, "INSERT INTO f VALUES (?, ?)", List.of(r.nextInt(1000), "v" + r.nextInt())));
+        case 5 ->
+            rs.add(new QuerySqlRequest(0, "SELECT count(*) FROM f WHERE s > ?", List.of("v"), 0));
         case 6 -> rs.add(new ClusterRequest(1));
         case 7 -> rs.add(new DescribeRequest(0));
         case 8 -> rs.add(new DumpRequest("fuzz"));

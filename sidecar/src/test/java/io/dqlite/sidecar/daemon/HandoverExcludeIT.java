@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code POST /handover?node=<id>&exclude=<ids>} on real sidecars: a leader of three voters hands
  * leadership to the one voter not excluded (the operator excludes members it is about to remove),
- * in rounds that exclude each other voter in turn, so that whichever one the leader would prefer
- * on its own is excluded in some round; a malformed list is refused with 400 and moves nothing.
+ * in rounds that exclude each other voter in turn, so that whichever one the leader would prefer on
+ * its own is excluded in some round; a malformed list is refused with 400 and moves nothing.
  */
 class HandoverExcludeIT {
 
@@ -51,8 +51,7 @@ class HandoverExcludeIT {
         SidecarProcess expected = others.get(1 - round % 2);
         SidecarProcess.Answer answer =
             leader.post(
-                AdminApi.handoverPath(leader.nodeId(), List.of(excluded.nodeId())),
-                leader.token());
+                AdminApi.handoverPath(leader.nodeId(), List.of(excluded.nodeId())), leader.token());
         assertThat(answer.status()).as(answer.body() + "\n" + leader.logTail(20)).isEqualTo(200);
         await("round " + round + ": leadership at " + expected.address())
             .atMost(Duration.ofSeconds(30))

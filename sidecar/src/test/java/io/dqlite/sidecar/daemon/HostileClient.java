@@ -57,8 +57,9 @@ final class HostileClient {
    * Connects from {@code source} and trickles {@code bytes} one per {@code interval}, as a
    * slowloris does, until the server closes the connection or the bytes or {@code wait} run out.
    */
-  static Outcome trickle(String source, InetSocketAddress target, byte[] bytes, Duration interval,
-      Duration wait) throws IOException {
+  static Outcome trickle(
+      String source, InetSocketAddress target, byte[] bytes, Duration interval, Duration wait)
+      throws IOException {
     long start = System.nanoTime();
     try (Socket s = new Socket()) {
       s.setSoLinger(true, 0);

@@ -61,8 +61,11 @@ class Libdqlite118IT {
         // Debian's 1.18.1 reports 1.18.0, as its 1.11.1 reports 1.10.0.
         assertThat(engine.get("version").asText()).as(s.toString()).isEqualTo("1.18.0");
         assertThat(engine.get("exports").toString())
-            .contains("dqlite_node_enable_disk_mode", "dqlite_node_describe_last_entry",
-                "dqlite_node_set_auto_recovery", "dqlite_node_set_snapshot_compression");
+            .contains(
+                "dqlite_node_enable_disk_mode",
+                "dqlite_node_describe_last_entry",
+                "dqlite_node_set_auto_recovery",
+                "dqlite_node_set_snapshot_compression");
         assertThat(engine.get("lastEntryAtStart").get("index").asLong()).isZero();
       }
       SidecarProcess leader = c.leader();
@@ -103,8 +106,16 @@ class Libdqlite118IT {
     Path log = c.base().resolve("demo.log");
     List<String> cmd =
         Engine.TRIXIE.wrap(
-            List.of("dqlite-demo", "-a", api, "-d", db, "-D", dir.toString(),
-                "-j", c.sidecars().get(0).address()),
+            List.of(
+                "dqlite-demo",
+                "-a",
+                api,
+                "-d",
+                db,
+                "-D",
+                dir.toString(),
+                "-j",
+                c.sidecars().get(0).address()),
             List.of(dir),
             java.util.Map.of());
     Process demo =
@@ -117,7 +128,8 @@ class Libdqlite118IT {
           .ignoreExceptions()
           .untilAsserted(
               () -> {
-                assertThat(demo.isAlive()).as("dqlite-demo alive: " + Files.readString(log))
+                assertThat(demo.isAlive())
+                    .as("dqlite-demo alive: " + Files.readString(log))
                     .isTrue();
                 assertThat(cluster(c.sidecars().get(0)).get("members").toString()).contains(db);
                 HttpResponse<String> put =
@@ -145,9 +157,11 @@ class Libdqlite118IT {
   void diskModeKeepsTheDataAcrossARestart_andTheLogIsDescribedAtStart() throws Exception {
     single =
         new SidecarProcess(
-            HOSTS[0], base(), socket("disk"),
-            List.of("--disk-mode", "true", "--snapshot-compression", "true",
-                "--auto-recovery", "true"),
+            HOSTS[0],
+            base(),
+            socket("disk"),
+            List.of(
+                "--disk-mode", "true", "--snapshot-compression", "true", "--auto-recovery", "true"),
             Engine.TRIXIE);
     single.start(List.of());
     awaitReady(single);
@@ -167,7 +181,9 @@ class Libdqlite118IT {
           .as("files under " + single.dir())
           .contains("disk");
     }
-    assertThat(single.terminate(Duration.ofSeconds(60))).as("exited after SIGTERM").isNotEqualTo(-1);
+    assertThat(single.terminate(Duration.ofSeconds(60)))
+        .as("exited after SIGTERM")
+        .isNotEqualTo(-1);
 
     single.start(List.of(), null);
     awaitReady(single);
@@ -185,8 +201,9 @@ class Libdqlite118IT {
 
   @Test
   void diskModeOnTheHostsLibdqlite111StopsTheStartNamingTheMissingCall() throws Exception {
-    single = new SidecarProcess(HOSTS[1], base(), socket("disk111"),
-        List.of("--disk-mode", "true"), Engine.HOST);
+    single =
+        new SidecarProcess(
+            HOSTS[1], base(), socket("disk111"), List.of("--disk-mode", "true"), Engine.HOST);
     single.start(List.of());
     assertThat(single.process().waitFor(60, TimeUnit.SECONDS)).as("exits").isTrue();
     assertThat(single.process().exitValue()).isNotZero();
@@ -196,9 +213,9 @@ class Libdqlite118IT {
   }
 
   /**
-   * Real requests, straight to the node: HEARTBEAT is answered on 1.18.1 (1.11.1 stops reading
-   * the connection), and a finalized statement id still kills the node, as on 1.11.1, so the
-   * client's and the app socket's guard stays.
+   * Real requests, straight to the node: HEARTBEAT is answered on 1.18.1 (1.11.1 stops reading the
+   * connection), and a finalized statement id still kills the node, as on 1.11.1, so the client's
+   * and the app socket's guard stays.
    */
   @Test
   void heartbeatIsAnsweredButAFinalizedStatementIdStillKillsTheNode() throws Exception {
@@ -234,7 +251,11 @@ class Libdqlite118IT {
   }
 
   private static String socket(String name) {
-    return "@dqlite-e118-" + name + "-" + ProcessHandle.current().pid() + "-"
+    return "@dqlite-e118-"
+        + name
+        + "-"
+        + ProcessHandle.current().pid()
+        + "-"
         + ThreadLocalRandom.current().nextInt(100_000);
   }
 

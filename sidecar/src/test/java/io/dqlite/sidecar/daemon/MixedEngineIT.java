@@ -30,8 +30,10 @@ class MixedEngineIT {
       throws Exception {
     try (SidecarCluster c =
         SidecarCluster.start(
-            "mixed", HOSTS, ENGINES, List.of("--snapshot-threshold", "32",
-                "--snapshot-trailing", "32"))) {
+            "mixed",
+            HOSTS,
+            ENGINES,
+            List.of("--snapshot-threshold", "32", "--snapshot-trailing", "32"))) {
       SidecarProcess oldNode = c.sidecars().get(0);
       SidecarProcess newNode = c.sidecars().get(1);
       SidecarProcess oldFollower = c.sidecars().get(2);

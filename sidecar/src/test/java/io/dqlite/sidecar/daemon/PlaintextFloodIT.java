@@ -83,10 +83,20 @@ class PlaintextFloodIT {
       System.out.printf(
           "plaintext flood of %d (%d held, %d connects failed, first: %s) on %s: threads %d ->"
               + " max %d, RSS %d -> max %d KiB, fds %d -> max %d; write during flood %d ms%n",
-          FLOOD, flood.held(), flood.connectFailures(), flood.firstFailure(), leader,
-          before.threads(), maxThreads.get(), before.rssKiB(), maxRss.get(), before.fds(),
-          maxFds.get(), writeMs);
-      assertThat(maxThreads.get()).as("libdqlite serves every connection on its loop thread")
+          FLOOD,
+          flood.held(),
+          flood.connectFailures(),
+          flood.firstFailure(),
+          leader,
+          before.threads(),
+          maxThreads.get(),
+          before.rssKiB(),
+          maxRss.get(),
+          before.fds(),
+          maxFds.get(),
+          writeMs);
+      assertThat(maxThreads.get())
+          .as("libdqlite serves every connection on its loop thread")
           .isLessThanOrEqualTo(before.threads() + 16);
       assertThat(cluster.leaderAddress()).isEqualTo(leaderBefore);
     }
@@ -103,7 +113,8 @@ class PlaintextFloodIT {
    */
   @Test
   void fuzzedDqliteOpeningsOnlyGetAClose() throws Exception {
-    Assumptions.assumeTrue(Boolean.getBoolean("dqlite.fuzz.plaintext"),
+    Assumptions.assumeTrue(
+        Boolean.getBoolean("dqlite.fuzz.plaintext"),
         "libdqlite 1.11.1 aborts on hostile plaintext input; -Ddqlite.fuzz.plaintext=true runs it");
     SidecarProcess leader = cluster.leader();
     String leaderBefore = leader.address();
@@ -121,13 +132,17 @@ class PlaintextFloodIT {
       try {
         outcome = HostileClient.send(SOURCE, target(leader), bytes, Duration.ofSeconds(10));
       } catch (ConnectException e) {
-        throw new AssertionError(String.format("%s is gone after case %d of seed %d: %s%n%s",
-            leader, cases - 1, seed, HexFormat.of().formatHex(previous), leader.logTail(5)), e);
+        throw new AssertionError(
+            String.format(
+                "%s is gone after case %d of seed %d: %s%n%s",
+                leader, cases - 1, seed, HexFormat.of().formatHex(previous), leader.logTail(5)),
+            e);
       }
       previous = bytes;
       assertThat(leader.isAlive())
-          .as("%s survives case %d of seed %d: %s\n%s", leader, cases, seed,
-              HexFormat.of().formatHex(bytes), leader.logTail(5))
+          .as(
+              "%s survives case %d of seed %d: %s\n%s",
+              leader, cases, seed, HexFormat.of().formatHex(bytes), leader.logTail(5))
           .isTrue();
       assertThat(outcome.ending())
           .as("case %d of seed %d (%d bytes): %s", cases, seed, bytes.length, outcome)
@@ -135,18 +150,19 @@ class PlaintextFloodIT {
       cases++;
     }
     ProcStats after = ProcStats.of(leader);
-    System.out.printf("plaintext fuzz seed %d: %d cases in %d s; leader threads %d -> %d, RSS %d"
-            + " -> %d KiB%n", seed, cases, seconds, before.threads(), after.threads(),
-        before.rssKiB(), after.rssKiB());
+    System.out.printf(
+        "plaintext fuzz seed %d: %d cases in %d s; leader threads %d -> %d, RSS %d"
+            + " -> %d KiB%n",
+        seed, cases, seconds, before.threads(), after.threads(), before.rssKiB(), after.rssKiB());
     assertThat(cluster.leaderAddress()).isEqualTo(leaderBefore);
     assertThat(after.rssKiB()).as("resident KiB").isLessThan(before.rssKiB() + 64 * 1024);
   }
 
   /**
-   * A known hazard of plain TCP, pinned so that it is noticed when libdqlite changes: 17 bytes
-   * from anyone who reaches the raft port abort the node. After the protocol version, a request
-   * header announcing an empty body makes libdqlite 1.11.1 start a zero-length read, and the next
-   * byte trips {@code alloc_cb: Assertion `t->read.len > 0' failed} (src/lib/transport.c). go-dqlite's
+   * A known hazard of plain TCP, pinned so that it is noticed when libdqlite changes: 17 bytes from
+   * anyone who reaches the raft port abort the node. After the protocol version, a request header
+   * announcing an empty body makes libdqlite 1.11.1 start a zero-length read, and the next byte
+   * trips {@code alloc_cb: Assertion `t->read.len > 0' failed} (src/lib/transport.c). go-dqlite's
    * dqlite-demo aborts the same way. With TLS the sidecar's proxy admits only peers with a
    * certificate of the cluster's authority, and the app socket refuses empty bodies itself. On
    * libdqlite 1.18.1 ({@code -Ddqlite.it.engine=trixie}) the node lives, which this checks instead.
@@ -154,10 +170,15 @@ class PlaintextFloodIT {
   @Test
   void libdqliteAbortsOnARequestWithAnEmptyBody() throws Exception {
     Path base = Files.createTempDirectory(cluster.base(), "single-");
-    try (SidecarProcess node = new SidecarProcess("127.0.14.9", base, "@dqlite-plain-single-"
-        + ProcessHandle.current().pid(), List.of())) {
+    try (SidecarProcess node =
+        new SidecarProcess(
+            "127.0.14.9",
+            base,
+            "@dqlite-plain-single-" + ProcessHandle.current().pid(),
+            List.of())) {
       node.start(List.of());
-      await("a single ready node").atMost(Duration.ofSeconds(60))
+      await("a single ready node")
+          .atMost(Duration.ofSeconds(60))
           .until(() -> node.get("/readyz").status() == 200);
       ByteBuffer bytes = ByteBuffer.allocate(17).order(ByteOrder.LITTLE_ENDIAN);
       bytes.putLong(1); // protocol version 1
@@ -173,7 +194,8 @@ class PlaintextFloodIT {
         assertThat(node.isAlive()).as("1.18.1 lives\n" + node.logTail(10)).isTrue();
         return;
       }
-      await("libdqlite 1.11.1 aborts the node").atMost(Duration.ofSeconds(10))
+      await("libdqlite 1.11.1 aborts the node")
+          .atMost(Duration.ofSeconds(10))
           .until(() -> !node.isAlive());
       assertThat(node.logText()).contains("Assertion `t->read.len > 0' failed");
     }

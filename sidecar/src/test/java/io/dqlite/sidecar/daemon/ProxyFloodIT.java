@@ -37,6 +37,7 @@ import org.junit.jupiter.api.TestInstance;
 class ProxyFloodIT {
 
   private static final String[] HOSTS = {"127.0.11.2", "127.0.11.3", "127.0.11.4"};
+
   /** The attacker: a source address of its own, as another pod has. */
   static final String FLOOD_SOURCE = "127.0.11.100";
 
@@ -52,8 +53,10 @@ class ProxyFloodIT {
     certs = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "proxy-flood-certs-");
     TestCertificates.Authority ca = TestCertificates.authority("dqlite-flood-ca");
     TestCertificates.PemPaths pem =
-        ca.node("dqlite").dns("dqlite").issue().write(certs, "node",
-            TestCertificates.KeyFormat.PKCS8);
+        ca.node("dqlite")
+            .dns("dqlite")
+            .issue()
+            .write(certs, "node", TestCertificates.KeyFormat.PKCS8);
     cluster =
         SidecarCluster.start(
             "flood",
@@ -114,11 +117,23 @@ class ProxyFloodIT {
       System.out.printf(
           "flood of %d (%d held, %d connects failed, first: %s) in %d ms on %s: threads %d -> max %d,"
               + " RSS %d -> max %d KiB, fds %d -> max %d; write during flood %d ms%n",
-          FLOOD, flood.held(), flood.connectFailures(), flood.firstFailure(), openMs, leader, before.threads(),
-          maxThreads.get(), before.rssKiB(), maxRss.get(), before.fds(), maxFds.get(), writeMs);
+          FLOOD,
+          flood.held(),
+          flood.connectFailures(),
+          flood.firstFailure(),
+          openMs,
+          leader,
+          before.threads(),
+          maxThreads.get(),
+          before.rssKiB(),
+          maxRss.get(),
+          before.fds(),
+          maxFds.get(),
+          writeMs);
       assertThat(maxThreads.get())
-          .as("threads of %s under a flood of %d connections (before: %d)", leader, FLOOD,
-              before.threads())
+          .as(
+              "threads of %s under a flood of %d connections (before: %d)",
+              leader, FLOOD, before.threads())
           .isLessThanOrEqualTo(before.threads() + ProxyLimits.MAX_HANDSHAKES + 8);
       assertThat(cluster.leaderAddress()).as("leader after the flood").isEqualTo(leaderBefore);
       for (SidecarProcess s : cluster.sidecars()) {
@@ -126,8 +141,10 @@ class ProxyFloodIT {
       }
       // Refusals are counted: most of the flood was over the per-source handshake limit.
       PrometheusText metrics = PrometheusText.parse(leader.get("/metrics").body());
-      assertThat(metrics.value("dqlite_proxy_connections_refused_total",
-              Map.of("reason", "handshakes_per_source")))
+      assertThat(
+              metrics.value(
+                  "dqlite_proxy_connections_refused_total",
+                  Map.of("reason", "handshakes_per_source")))
           .hasValueSatisfying(v -> assertThat(v).isGreaterThan(FLOOD / 2.0));
     }
     // Everything closed: the leader's descriptors come back (raft's own stay).
@@ -143,7 +160,8 @@ class ProxyFloodIT {
         .isBetween(1L, 4L);
     try (Connection c = SidecarCluster.jdbc(cluster.follower(), "flood");
         Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*) FROM writes WHERE phase = 'during flood'")) {
+        ResultSet rs =
+            st.executeQuery("SELECT count(*) FROM writes WHERE phase = 'during flood'")) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getInt(1)).isGreaterThanOrEqualTo(1);
     }
@@ -156,7 +174,11 @@ class ProxyFloodIT {
     Duration deadline = ProxyLimits.HANDSHAKE_DEADLINE;
     // One byte every 250 ms: a read timeout shorter than the deadline would never fire.
     HostileClient.Outcome outcome =
-        HostileClient.trickle("127.0.11.101", target(leader), hello, Duration.ofMillis(250),
+        HostileClient.trickle(
+            "127.0.11.101",
+            target(leader),
+            hello,
+            Duration.ofMillis(250),
             deadline.multipliedBy(3));
     assertThat(outcome.ending()).as("%s", outcome).isEqualTo(HostileClient.Ending.CLOSED);
     assertThat(outcome.after())
@@ -189,8 +211,8 @@ class ProxyFloodIT {
     long answered = 0;
     while (System.nanoTime() < end) {
       byte[] bytes = HostileBytes.next(random, random.nextInt(4) == 0 ? dqlite : hello);
-      HostileClient.Outcome outcome = HostileClient.send("127.0.11.102", target(leader), bytes,
-          wait);
+      HostileClient.Outcome outcome =
+          HostileClient.send("127.0.11.102", target(leader), bytes, wait);
       assertThat(outcome.ending())
           .as("case %d of seed %d (%d bytes): %s", cases, seed, bytes.length, outcome)
           .isEqualTo(HostileClient.Ending.CLOSED);
@@ -198,10 +220,19 @@ class ProxyFloodIT {
       cases++;
     }
     ProcStats after = ProcStats.of(leader);
-    System.out.printf("fuzz seed %d: %d cases in %d s (%d answered before the close); leader"
-            + " threads %d -> %d, RSS %d -> %d KiB, fds %d -> %d%n", seed, cases, seconds,
-        answered, before.threads(), after.threads(), before.rssKiB(), after.rssKiB(),
-        before.fds(), after.fds());
+    System.out.printf(
+        "fuzz seed %d: %d cases in %d s (%d answered before the close); leader"
+            + " threads %d -> %d, RSS %d -> %d KiB, fds %d -> %d%n",
+        seed,
+        cases,
+        seconds,
+        answered,
+        before.threads(),
+        after.threads(),
+        before.rssKiB(),
+        after.rssKiB(),
+        before.fds(),
+        after.fds());
     assertThat(cases).isGreaterThan(10);
     assertThat(leader.isAlive()).isTrue();
     assertThat(leader.get("/readyz").status()).isEqualTo(200);

@@ -28,7 +28,8 @@ final class RawWire implements AutoCloseable {
   /** Connects to {@code @name} and sends the protocol version. */
   static RawWire connect(String abstractAddress) throws IOException {
     RawWire w =
-        new RawWire(AbstractUnixSocket.connect(abstractAddress.substring(1), Duration.ofSeconds(5)));
+        new RawWire(
+            AbstractUnixSocket.connect(abstractAddress.substring(1), Duration.ofSeconds(5)));
     w.write(new byte[] {1, 0, 0, 0, 0, 0, 0, 0});
     return w;
   }
@@ -50,7 +51,8 @@ final class RawWire implements AutoCloseable {
 
   /** A message of {@code type} with {@code body} and a header saying {@code words}. */
   static byte[] message(int type, byte[] body, long words) {
-    ByteBuffer b = ByteBuffer.allocate(MessageHeader.SIZE + body.length).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(MessageHeader.SIZE + body.length).order(ByteOrder.LITTLE_ENDIAN);
     b.putInt((int) words).put((byte) type).put((byte) 0).putShort((short) 0).put(body);
     return b.array();
   }

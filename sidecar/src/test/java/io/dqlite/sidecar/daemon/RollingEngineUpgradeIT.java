@@ -21,9 +21,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * A rolling upgrade from libdqlite 1.11.1 to 1.18.1 under writes: three 1.11.1 sidecars are
- * stopped one by one (SIGTERM: handover, then exit) and started again on the same data directory
- * in the trixie root, while a writer inserts rows through the cluster; every row whose insert was
+ * A rolling upgrade from libdqlite 1.11.1 to 1.18.1 under writes: three 1.11.1 sidecars are stopped
+ * one by one (SIGTERM: handover, then exit) and started again on the same data directory in the
+ * trixie root, while a writer inserts rows through the cluster; every row whose insert was
  * acknowledged is there at the end, and 1.18.1 reads each node's 1.11.1 raft log.
  */
 class RollingEngineUpgradeIT {
@@ -31,14 +31,17 @@ class RollingEngineUpgradeIT {
   private static final String[] HOSTS = {"127.0.118.21", "127.0.118.22", "127.0.118.23"};
   private static final Engine[] ENGINES = {Engine.HOST, Engine.HOST, Engine.HOST};
   private static final int MAX_ROWS = 5_000;
+
   /** Between two inserts: about 40 writes/s, so the bound outlasts three restarts. */
   private static final long PACE_NANOS = Duration.ofMillis(20).toNanos();
 
   @Test
   void everyAcknowledgedWriteSurvivesARollingUpgradeFrom111To118() throws Exception {
     try (SidecarCluster c = SidecarCluster.start("rolling", HOSTS, ENGINES, List.of())) {
-      String url = "jdbc:dqlite://" + c.sidecars().stream().map(SidecarProcess::address)
-          .collect(Collectors.joining(",")) + "/ledger";
+      String url =
+          "jdbc:dqlite://"
+              + c.sidecars().stream().map(SidecarProcess::address).collect(Collectors.joining(","))
+              + "/ledger";
       try (Connection conn = DriverManager.getConnection(url);
           Statement st = conn.createStatement()) {
         st.execute("CREATE TABLE ledger (id INTEGER PRIMARY KEY)");
@@ -65,8 +68,13 @@ class RollingEngineUpgradeIT {
                     assertThat(cluster(s).get("members").size()).isEqualTo(3);
                   });
           // The upgraded node read its 1.11.1 log: its last entry at start is past the table.
-          assertThat(cluster(s).get("self").get("engine").get("lastEntryAtStart").get("index")
-                  .asLong())
+          assertThat(
+                  cluster(s)
+                      .get("self")
+                      .get("engine")
+                      .get("lastEntryAtStart")
+                      .get("index")
+                      .asLong())
               .isPositive();
           await("writes go on after " + s)
               .atMost(Duration.ofSeconds(30))
@@ -84,7 +92,8 @@ class RollingEngineUpgradeIT {
           present.add(rs.getInt(1));
         }
       }
-      System.out.printf("rolling upgrade: %d acknowledged, %d present, %d failed attempts%n",
+      System.out.printf(
+          "rolling upgrade: %d acknowledged, %d present, %d failed attempts%n",
           acknowledged.size(), present.size(), failures.get());
       assertThat(acknowledged).isNotEmpty();
       assertThat(present).containsAll(acknowledged);

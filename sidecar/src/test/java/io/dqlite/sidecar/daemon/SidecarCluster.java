@@ -20,8 +20,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
- * Three sidecar processes forming one cluster of three voters on the given loopback hosts, with
- * the same extra flags each (e.g. TLS): the fixture of the proxy's flood tests. Closing kills the
+ * Three sidecar processes forming one cluster of three voters on the given loopback hosts, with the
+ * same extra flags each (e.g. TLS): the fixture of the proxy's flood tests. Closing kills the
  * processes, prints their log tails and removes their directories.
  */
 final class SidecarCluster implements AutoCloseable {

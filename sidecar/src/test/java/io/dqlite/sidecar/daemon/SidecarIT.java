@@ -54,8 +54,8 @@ class SidecarIT {
     String tag = ProcessHandle.current().pid() + "-" + ThreadLocalRandom.current().nextInt(100_000);
     for (int i = 0; i < 3; i++) {
       sidecars.add(
-          new SidecarProcess(HOSTS[i], base, "@dqlite-it-" + tag + "-" + i,
-              List.of("--zone", ZONES[i])));
+          new SidecarProcess(
+              HOSTS[i], base, "@dqlite-it-" + tag + "-" + i, List.of("--zone", ZONES[i])));
     }
     // As the operator seeds a new cluster: every node gets the first; it drops itself and
     // bootstraps, the others join through it.
@@ -139,8 +139,8 @@ class SidecarIT {
     SidecarProcess other = sidecars.stream().filter(s -> s != leader).findFirst().orElseThrow();
     assertThat(leader.post(path, null).status()).isEqualTo(401);
     assertThat(leader.post(path, other.token()).status()).isEqualTo(401);
-    SidecarProcess.Answer wrongNode = leader.post(AdminApi.handoverPath(other.nodeId()),
-        leader.token());
+    SidecarProcess.Answer wrongNode =
+        leader.post(AdminApi.handoverPath(other.nodeId()), leader.token());
     assertThat(wrongNode.status()).as(wrongNode.body()).isEqualTo(409);
     assertThat(wrongNode.body()).contains("not " + AdminApi.hexId(other.nodeId()));
     assertThat(leader.logText()).doesNotContain(leader.token());

@@ -42,8 +42,15 @@ class SidecarOptionsTest {
         Map.of("POD_NAME", "db-1", "DQLITE_SERVICE", "db", "POD_NAMESPACE", "prod");
     assertThat(SidecarOptions.defaultAddress(env)).contains("db-1.db.prod.svc.cluster.local:9001");
     Map<String, String> custom =
-        Map.of("POD_NAME", "db-1", "DQLITE_SERVICE", "db", "POD_NAMESPACE", "prod",
-            "DQLITE_CLUSTER_DOMAIN", "k8s.example");
+        Map.of(
+            "POD_NAME",
+            "db-1",
+            "DQLITE_SERVICE",
+            "db",
+            "POD_NAMESPACE",
+            "prod",
+            "DQLITE_CLUSTER_DOMAIN",
+            "k8s.example");
     assertThat(SidecarOptions.defaultAddress(custom)).contains("db-1.db.prod.svc.k8s.example:9001");
     assertThat(SidecarOptions.defaultAddress(Map.of("POD_NAME", "db-1"))).isEmpty();
   }
@@ -112,7 +119,9 @@ class SidecarOptionsTest {
   })
   void snapshotParams(int threshold, int trailing, boolean accepted) {
     SidecarOptions.Builder b =
-        SidecarOptions.builder().address("x:1").snapshotThreshold(threshold)
+        SidecarOptions.builder()
+            .address("x:1")
+            .snapshotThreshold(threshold)
             .snapshotTrailing(trailing);
     if (accepted) {
       SidecarOptions o = b.build();
@@ -129,8 +138,15 @@ class SidecarOptionsTest {
   @ParameterizedTest(name = "threshold {0}, trailing {1} -> {2} + {3}")
   @CsvSource(
       nullValues = "-",
-      value = {"-, -, 384, 384", "1024, -, 1024, 1024", "100, -, 100, 384", "0, -, 0, 0",
-        "-, 2048, 384, 2048", "-, 256, 256, 256", "-, 0, 0, 0"})
+      value = {
+        "-, -, 384, 384",
+        "1024, -, 1024, 1024",
+        "100, -, 100, 384",
+        "0, -, 0, 0",
+        "-, 2048, 384, 2048",
+        "-, 256, 256, 256",
+        "-, 0, 0, 0"
+      })
   void anUnsetSnapshotValueFollowsTheOneGiven(
       Integer threshold, Integer trailing, int wantThreshold, int wantTrailing) {
     SidecarOptions.Builder b = SidecarOptions.builder().address("x:1");

@@ -132,13 +132,20 @@ final class SidecarProcess implements AutoCloseable {
     }
     cmd.addAll(
         List.of(
-            "--app-socket", socket,
-            "--admin-address", adminAddress(),
-            "--admin-token-file", tokenFile.toString(),
-            "--roles-adjustment-frequency", "1s",
-            "--status-interval", "1s",
-            "--handover-timeout", "30s",
-            "--pod-labels-file", dir.resolve("no-labels").toString()));
+            "--app-socket",
+            socket,
+            "--admin-address",
+            adminAddress(),
+            "--admin-token-file",
+            tokenFile.toString(),
+            "--roles-adjustment-frequency",
+            "1s",
+            "--status-interval",
+            "1s",
+            "--handover-timeout",
+            "30s",
+            "--pod-labels-file",
+            dir.resolve("no-labels").toString()));
     if (!join.isEmpty()) {
       cmd.add("--join");
       cmd.add(String.join(",", join));
@@ -183,8 +190,9 @@ final class SidecarProcess implements AutoCloseable {
 
   /** POST on the admin server with {@code token} as bearer token (null: none). */
   Answer post(String path, String token) {
-    return send(authorized(
-        HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()), token));
+    return send(
+        authorized(
+            HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()), token));
   }
 
   /** {@code POST /handover?node=<id>} for this sidecar's own node (from its info.yaml). */
@@ -214,7 +222,8 @@ final class SidecarProcess implements AutoCloseable {
   private Answer send(HttpRequest.Builder b) {
     try {
       HttpResponse<String> r =
-          HTTP.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+          HTTP.send(
+              b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
       return new Answer(r.statusCode(), r.body());
     } catch (IOException e) {
       return new Answer(-1, e.toString());

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A sidecar restarted with only {@code --dir}: its address comes from the info.yaml its first
- * start wrote, as go-dqlite's {@code app.New} reads it back; a different {@code --address} is
- * refused with both addresses and the file named.
+ * A sidecar restarted with only {@code --dir}: its address comes from the info.yaml its first start
+ * wrote, as go-dqlite's {@code app.New} reads it back; a different {@code --address} is refused
+ * with both addresses and the file named.
  */
 class SidecarRestartIT {
 
@@ -45,18 +45,25 @@ class SidecarRestartIT {
     Path root = Path.of("target", "sidecar-it").toAbsolutePath();
     Files.createDirectories(root);
     base = Files.createTempDirectory(root, "restart-");
-    String socket = "@dqlite-restart-" + ProcessHandle.current().pid() + "-"
-        + ThreadLocalRandom.current().nextInt(100_000);
+    String socket =
+        "@dqlite-restart-"
+            + ProcessHandle.current().pid()
+            + "-"
+            + ThreadLocalRandom.current().nextInt(100_000);
     sidecar = new SidecarProcess(HOST, base, socket, List.of());
 
     sidecar.start(List.of());
     awaitReadyAt(sidecar.address());
-    assertThat(sidecar.terminate(Duration.ofSeconds(60))).as("exited after SIGTERM").isNotEqualTo(-1);
+    assertThat(sidecar.terminate(Duration.ofSeconds(60)))
+        .as("exited after SIGTERM")
+        .isNotEqualTo(-1);
 
     sidecar.start(List.of(), null);
     awaitReadyAt(sidecar.address());
     assertThat(sidecar.logText()).doesNotContain("no address");
-    assertThat(sidecar.terminate(Duration.ofSeconds(60))).as("exited after SIGTERM").isNotEqualTo(-1);
+    assertThat(sidecar.terminate(Duration.ofSeconds(60)))
+        .as("exited after SIGTERM")
+        .isNotEqualTo(-1);
 
     String other = HOST + ":" + SidecarProcess.freePort(HOST);
     sidecar.start(List.of(), other);

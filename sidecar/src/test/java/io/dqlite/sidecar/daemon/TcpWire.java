@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * Hand-made dqlite requests over TCP straight to a node (no client library in between, which
- * would refuse some of them), to see what an engine does with them.
+ * Hand-made dqlite requests over TCP straight to a node (no client library in between, which would
+ * refuse some of them), to see what an engine does with them.
  */
 final class TcpWire implements AutoCloseable {
 
@@ -62,7 +62,8 @@ final class TcpWire implements AutoCloseable {
     int colon = address.lastIndexOf(':');
     Socket s = new Socket();
     s.connect(
-        new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
+        new InetSocketAddress(
+            address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
         (int) timeout.toMillis());
     s.setSoTimeout((int) timeout.toMillis());
     TcpWire w = new TcpWire(s);

@@ -11,10 +11,10 @@ import org.slf4j.LoggerFactory;
  * One network namespace per node, each joined by a veth pair to a bridge this class creates, on a
  * /24 of 10.213.0.0/16 that no interface of the host uses. The bridge has no other port and the
  * namespaces have no default route, so nothing leaves the machine; the host side gets {@code .254}
- * so that the test JVM reaches every node's ports. Every name carries the owning JVM's pid
- * ({@code dqf<pid>n<i>}, {@code dqf<pid>v<i>}, {@code dqf<pid>br}), which is how {@link #sweep()}
- * tells the leftovers of a dead run from a live one's. A partition sets a node's veth down: its
- * packets are dropped, not refused, as on a real partition.
+ * so that the test JVM reaches every node's ports. Every name carries the owning JVM's pid ({@code
+ * dqf<pid>n<i>}, {@code dqf<pid>v<i>}, {@code dqf<pid>br}), which is how {@link #sweep()} tells the
+ * leftovers of a dead run from a live one's. A partition sets a node's veth down: its packets are
+ * dropped, not refused, as on a real partition.
  */
 final class FaultNetwork implements AutoCloseable {
 

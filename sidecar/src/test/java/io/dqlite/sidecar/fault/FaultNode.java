@@ -19,14 +19,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One sidecar process ({@code java -jar target/dqlite-sidecar.jar} through the launcher) inside
- * its own network namespace, with its data directory on a tmpfs of its own. {@code ip netns exec}
- * and the launcher both exec, so the process's pid is the JVM's: signals reach the node itself.
+ * One sidecar process ({@code java -jar target/dqlite-sidecar.jar} through the launcher) inside its
+ * own network namespace, with its data directory on a tmpfs of its own. {@code ip netns exec} and
+ * the launcher both exec, so the process's pid is the JVM's: signals reach the node itself.
  */
 final class FaultNode implements AutoCloseable {
 
   static final int DB_PORT = 9001;
   static final int ADMIN_PORT = 8081;
+
   /** The app socket's name; abstract sockets are per network namespace, so every node has one. */
   static final String SOCKET = "@dqlite-fault";
 
@@ -74,19 +75,32 @@ final class FaultNode implements AutoCloseable {
     List<String> cmd = new ArrayList<>(net.exec(index));
     cmd.addAll(
         List.of(
-            "bash", LAUNCHER.toString(),
-            "--dir", disk.dir().toString(),
-            "--address", address(),
-            "--app-socket", SOCKET,
-            "--admin-address", net.ip(index) + ":" + ADMIN_PORT,
-            "--admin-auth", "none",
-            "--zone", zone,
-            "--voters", "3",
-            "--standbys", "3",
-            "--roles-adjustment-frequency", "1s",
-            "--status-interval", "1s",
-            "--handover-timeout", "10s",
-            "--pod-labels-file", disk.dir().resolve("no-labels").toString()));
+            "bash",
+            LAUNCHER.toString(),
+            "--dir",
+            disk.dir().toString(),
+            "--address",
+            address(),
+            "--app-socket",
+            SOCKET,
+            "--admin-address",
+            net.ip(index) + ":" + ADMIN_PORT,
+            "--admin-auth",
+            "none",
+            "--zone",
+            zone,
+            "--voters",
+            "3",
+            "--standbys",
+            "3",
+            "--roles-adjustment-frequency",
+            "1s",
+            "--status-interval",
+            "1s",
+            "--handover-timeout",
+            "10s",
+            "--pod-labels-file",
+            disk.dir().resolve("no-labels").toString()));
     if (join != null && !join.equals(address())) {
       cmd.addAll(List.of("--join", join));
     }

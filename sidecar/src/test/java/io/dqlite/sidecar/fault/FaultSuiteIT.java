@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The fault suite (issue 14, part 7), on real sidecar processes and libdqlite 1.11.1: five nodes in
  * three zones ({@code zone-a} n0 n1, {@code zone-b} n2 n3, {@code zone-c} n4; 3 voters and 2
- * stand-bys), each in its own network namespace with its data on a tmpfs of its own. Each test
- * runs a {@link LedgerWriter} through the app socket of a node the fault spares, injects one fault,
+ * stand-bys), each in its own network namespace with its data on a tmpfs of its own. Each test runs
+ * a {@link LedgerWriter} through the app socket of a node the fault spares, injects one fault,
  * holds it until the survivors serve writes again (or a bounded hold ends), heals it, waits until
  * the cluster is whole, and then checks the ledger: every acknowledged row present exactly once.
  * Timings are measured and written to {@code target/reliability/results.tsv}, never asserted; with
@@ -65,13 +65,17 @@ class FaultSuiteIT {
   private static final int DISK_MEGABYTES = 256;
   private static final Duration CLUSTER_UP = Duration.ofSeconds(150);
   private static final Duration WHOLE = Duration.ofSeconds(90);
+
   /** The longest a fault is held while waiting for the survivors to serve writes again. */
   private static final Duration HOLD = Duration.ofSeconds(45);
+
   private static final int ACKS_BEFORE = 20;
   private static final int ACKS_DURING = 10;
   private static final int ACKS_AFTER = 20;
+
   /** Writes the leader's full disk is held for, and their size: 16 MiB of raft log. */
   private static final int FULL_DISK_WRITES = 1000;
+
   private static final int FULL_DISK_PAYLOAD = 16 * 1024;
   private static final int FULL_DISK_FAILURES = 100;
   private static final Path RESULTS = Path.of("target", "reliability", "results.tsv");
@@ -81,6 +85,7 @@ class FaultSuiteIT {
   private final List<FaultNode> nodes = new ArrayList<>();
   private final List<Row> rows = new ArrayList<>();
   private Path base;
+
   /** The writer of the running fault, for hold conditions that count its writes. */
   private WriterProcess currentWriter;
 
@@ -91,8 +96,9 @@ class FaultSuiteIT {
         "root".equals(System.getProperty("user.name")),
         "the fault suite needs root (network namespaces, veths, tmpfs mounts); skipped");
     Tmpfs.sweep();
-    base = Path.of("target", "fault-it", FaultNetwork.PREFIX + ProcessHandle.current().pid())
-        .toAbsolutePath();
+    base =
+        Path.of("target", "fault-it", FaultNetwork.PREFIX + ProcessHandle.current().pid())
+            .toAbsolutePath();
     Files.createDirectories(base);
     Files.createDirectories(RESULTS.getParent());
     Files.deleteIfExists(RESULTS);
@@ -146,8 +152,13 @@ class FaultSuiteIT {
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void killTheLeader() throws Exception {
     FaultNode leader = leader();
-    runFault("kill -9 of the leader", "ledger_kill_leader", Set.of(leader),
-        leader::kill9, () -> awaitOtherLeader(Set.of(leader)), () -> leader.start(seed()));
+    runFault(
+        "kill -9 of the leader",
+        "ledger_kill_leader",
+        Set.of(leader),
+        leader::kill9,
+        () -> awaitOtherLeader(Set.of(leader)),
+        () -> leader.start(seed()));
   }
 
   @Test
@@ -155,8 +166,13 @@ class FaultSuiteIT {
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void killAVoter() throws Exception {
     FaultNode voter = withRole("voter", false);
-    runFault("kill -9 of a voter (not the leader)", "ledger_kill_voter", Set.of(voter),
-        voter::kill9, () -> awaitOffline(voter), () -> voter.start(seed()));
+    runFault(
+        "kill -9 of a voter (not the leader)",
+        "ledger_kill_voter",
+        Set.of(voter),
+        voter::kill9,
+        () -> awaitOffline(voter),
+        () -> voter.start(seed()));
   }
 
   @Test
@@ -164,8 +180,13 @@ class FaultSuiteIT {
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void killAStandBy() throws Exception {
     FaultNode standBy = withRole("stand-by", false);
-    runFault("kill -9 of a stand-by", "ledger_kill_standby", Set.of(standBy),
-        standBy::kill9, () -> awaitOffline(standBy), () -> standBy.start(seed()));
+    runFault(
+        "kill -9 of a stand-by",
+        "ledger_kill_standby",
+        Set.of(standBy),
+        standBy::kill9,
+        () -> awaitOffline(standBy),
+        () -> standBy.start(seed()));
   }
 
   @Test
@@ -173,8 +194,13 @@ class FaultSuiteIT {
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void freezeTheLeader() throws Exception {
     FaultNode leader = leader();
-    runFault("SIGSTOP of the leader, then SIGCONT", "ledger_stop_leader", Set.of(leader),
-        leader::freeze, () -> awaitOtherLeader(Set.of(leader)), leader::thaw);
+    runFault(
+        "SIGSTOP of the leader, then SIGCONT",
+        "ledger_stop_leader",
+        Set.of(leader),
+        leader::freeze,
+        () -> awaitOtherLeader(Set.of(leader)),
+        leader::thaw);
   }
 
   @Test
@@ -182,8 +208,12 @@ class FaultSuiteIT {
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void partitionAVoter() throws Exception {
     FaultNode voter = withRole("voter", false);
-    runFault("partition of a voter (not the leader), healed", "ledger_partition_voter",
-        Set.of(voter), () -> net.cut(voter.index()), () -> awaitOffline(voter),
+    runFault(
+        "partition of a voter (not the leader), healed",
+        "ledger_partition_voter",
+        Set.of(voter),
+        () -> net.cut(voter.index()),
+        () -> awaitOffline(voter),
         () -> net.heal(voter.index()));
   }
 
@@ -192,8 +222,12 @@ class FaultSuiteIT {
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void partitionTheLeader() throws Exception {
     FaultNode leader = leader();
-    runFault("partition of the leader, healed", "ledger_partition_leader", Set.of(leader),
-        () -> net.cut(leader.index()), () -> awaitOtherLeader(Set.of(leader)),
+    runFault(
+        "partition of the leader, healed",
+        "ledger_partition_leader",
+        Set.of(leader),
+        () -> net.cut(leader.index()),
+        () -> awaitOtherLeader(Set.of(leader)),
         () -> net.heal(leader.index()));
   }
 
@@ -207,10 +241,16 @@ class FaultSuiteIT {
     String zone = nodesIn(leader.zone()).size() > 1 ? leader.zone() : "zone-a";
     Set<FaultNode> lost = nodesIn(zone);
     String fault =
-        "loss of a zone (" + lost.size() + " of 5 nodes, kill -9, "
+        "loss of a zone ("
+            + lost.size()
+            + " of 5 nodes, kill -9, "
             + (lost.contains(leader) ? "the leader among them)" : "not the leader)");
-    runFault(fault, "ledger_zone_loss", lost,
-        () -> lost.forEach(FaultNode::kill9), () -> awaitOtherLeader(lost),
+    runFault(
+        fault,
+        "ledger_zone_loss",
+        lost,
+        () -> lost.forEach(FaultNode::kill9),
+        () -> awaitOtherLeader(lost),
         () -> lost.forEach(n -> n.start(seed())));
   }
 
@@ -225,18 +265,30 @@ class FaultSuiteIT {
     // failed (libdqlite 1.11.1's leader keeps leading and fails each write at once), or for
     // FULL_DISK_WRITES acknowledged writes (16 MiB of raft log) if none fails. Space the node
     // frees meanwhile is taken back at once: the disk stays full for the whole hold.
-    runFault("full disk under the leader (tmpfs)", "ledger_full_disk", FULL_DISK_PAYLOAD,
+    runFault(
+        "full disk under the leader (tmpfs)",
+        "ledger_full_disk",
+        FULL_DISK_PAYLOAD,
         Set.of(leader),
         () -> leader.disk().fill(),
-        () -> await("the full disk under " + leader + " biting")
-            .atMost(HOLD)
-            .pollInterval(Duration.ofMillis(200))
-            .until(() -> topUp(leader)
-                || !leader.isAlive()
-                || view(Set.of(leader)).map(v -> !v.path("leader").path("address").asText()
-                    .equals(leader.address())).orElse(false)
-                || currentWriter.unknownOutcomes() >= FULL_DISK_FAILURES
-                || currentWriter.acks() >= ACKS_BEFORE + FULL_DISK_WRITES),
+        () ->
+            await("the full disk under " + leader + " biting")
+                .atMost(HOLD)
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                    () ->
+                        topUp(leader)
+                            || !leader.isAlive()
+                            || view(Set.of(leader))
+                                .map(
+                                    v ->
+                                        !v.path("leader")
+                                            .path("address")
+                                            .asText()
+                                            .equals(leader.address()))
+                                .orElse(false)
+                            || currentWriter.unknownOutcomes() >= FULL_DISK_FAILURES
+                            || currentWriter.acks() >= ACKS_BEFORE + FULL_DISK_WRITES),
         () -> {
           leader.disk().unfill();
           if (!leader.isAlive()) {
@@ -278,8 +330,7 @@ class FaultSuiteIT {
       Step hold,
       Step heal)
       throws Exception {
-    FaultNode home =
-        nodes.stream().filter(n -> !targets.contains(n)).findFirst().orElseThrow();
+    FaultNode home = nodes.stream().filter(n -> !targets.contains(n)).findFirst().orElseThrow();
     LOG.info("fault '{}' on {}; the writer runs in {}'s namespace", fault, targets, home);
     try (WriterProcess writer = WriterProcess.start(net, home, table, payloadBytes, base)) {
       currentWriter = writer;
@@ -287,25 +338,40 @@ class FaultSuiteIT {
       long faultAt = System.currentTimeMillis();
       inject.run();
       holdUntil(hold);
-      holdUntil(() -> awaitAcks(writer, () -> writer.acksSince(faultAt) >= ACKS_DURING,
-          "writes during the fault", HOLD));
+      holdUntil(
+          () ->
+              awaitAcks(
+                  writer,
+                  () -> writer.acksSince(faultAt) >= ACKS_DURING,
+                  "writes during the fault",
+                  HOLD));
       long healAt = System.currentTimeMillis();
       heal.run();
       awaitWhole(WHOLE);
       long recovery = System.currentTimeMillis() - healAt;
       long acksAtWhole = writer.acks();
-      awaitAcks(writer, () -> writer.acks() >= acksAtWhole + ACKS_AFTER, "writes after healing",
-          WHOLE);
+      awaitAcks(
+          writer, () -> writer.acks() >= acksAtWhole + ACKS_AFTER, "writes after healing", WHOLE);
       writer.stop();
 
       LedgerCheck check = LedgerCheck.of(writer.lines(), rowCounts(table));
       Row row =
-          new Row(fault, check.acknowledged(), check.found(), check.lost().size(),
-              check.duplicates().size(), check.maybeFound().size(), check.longestGapMillis(),
+          new Row(
+              fault,
+              check.acknowledged(),
+              check.found(),
+              check.lost().size(),
+              check.duplicates().size(),
+              check.maybeFound().size(),
+              check.longestGapMillis(),
               recovery);
       rows.add(row);
-      Files.writeString(RESULTS, row.toTsv() + "\n", StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          RESULTS,
+          row.toTsv() + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
       LOG.info("{}: {} ({} writes of unknown outcome)", fault, row, check.unknownOutcomes());
       assertThat(check.lost()).as(fault + ": acknowledged rows lost").isEmpty();
       assertThat(check.duplicates()).as(fault + ": rows present more than once").isEmpty();
@@ -337,8 +403,7 @@ class FaultSuiteIT {
 
   /** Some node outside {@code gone} is ready and names a leader outside {@code gone}. */
   private void awaitOtherLeader(Set<FaultNode> gone) {
-    Set<String> goneAddresses =
-        gone.stream().map(FaultNode::address).collect(Collectors.toSet());
+    Set<String> goneAddresses = gone.stream().map(FaultNode::address).collect(Collectors.toSet());
     await("a leader outside " + gone)
         .atMost(HOLD)
         .pollInterval(Duration.ofMillis(200))
@@ -359,9 +424,13 @@ class FaultSuiteIT {
         .until(
             () ->
                 view(Set.of(node))
-                    .map(v -> members(v).stream()
-                        .anyMatch(m -> m.path("address").asText().equals(node.address())
-                            && !m.path("online").asBoolean()))
+                    .map(
+                        v ->
+                            members(v).stream()
+                                .anyMatch(
+                                    m ->
+                                        m.path("address").asText().equals(node.address())
+                                            && !m.path("online").asBoolean()))
                     .orElse(false));
   }
 
@@ -409,8 +478,11 @@ class FaultSuiteIT {
 
   private FaultNode leader() {
     String address =
-        view(Set.of()).orElseThrow(() -> new IllegalStateException("no node knows a leader"))
-            .path("leader").path("address").asText();
+        view(Set.of())
+            .orElseThrow(() -> new IllegalStateException("no node knows a leader"))
+            .path("leader")
+            .path("address")
+            .asText();
     return byAddress(address);
   }
 
@@ -477,7 +549,10 @@ class FaultSuiteIT {
             .output()
             .strip();
     String machine =
-        Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), "
+        Runtime.getRuntime().availableProcessors()
+            + " cores ("
+            + cpu
+            + "), "
             + Cmd.attempt("uname", "-sr").output().strip();
     String commit = Cmd.attempt("git", "rev-parse", "--short", "HEAD").output().strip();
     if (!Cmd.attempt("git", "status", "--porcelain").output().isBlank()) {

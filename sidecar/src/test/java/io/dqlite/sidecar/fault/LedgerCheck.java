@@ -71,7 +71,12 @@ record LedgerCheck(
               }
             });
     return new LedgerCheck(
-        acked.size(), found, List.copyOf(lost), List.copyOf(duplicates), List.copyOf(maybe),
-        unknown, gap);
+        acked.size(),
+        found,
+        List.copyOf(lost),
+        List.copyOf(duplicates),
+        List.copyOf(maybe),
+        unknown,
+        gap);
   }
 }

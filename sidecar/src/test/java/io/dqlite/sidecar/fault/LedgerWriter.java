@@ -28,14 +28,14 @@ import org.slf4j.LoggerFactory;
  *       states: no leader, refused while leadership moved, busy); N is written again.
  *   <li>{@code maybe N MILLIS SQLSTATE message}: any other failure (08007: the COMMIT was in flight
  *       when the leader was lost; 57014: the request timed out). N may or may not be there; it is
- *       not written again, as an application that must not duplicate would not, and the writer
- *       goes on with N+1.
+ *       not written again, as an application that must not duplicate would not, and the writer goes
+ *       on with N+1.
  * </ul>
  *
- * <p>The table has no unique constraint on N, so a write applied twice shows up as a duplicate.
- * The writer stops at end of input on stdin, after {@code maxRows} rows or after {@code
- * maxSeconds}, whichever comes first. It paces itself to {@code rate} writes per second so that
- * the load stays the same from fault to fault on a shared 2-core machine.
+ * <p>The table has no unique constraint on N, so a write applied twice shows up as a duplicate. The
+ * writer stops at end of input on stdin, after {@code maxRows} rows or after {@code maxSeconds},
+ * whichever comes first. It paces itself to {@code rate} writes per second so that the load stays
+ * the same from fault to fault on a shared 2-core machine.
  *
  * <p>Arguments: {@code SOCKET TABLE LOG MAX_ROWS MAX_SECONDS RATE PAYLOAD_BYTES} (each row also
  * carries a blob of that many bytes, so that a scenario can grow the raft log quickly).
@@ -105,7 +105,13 @@ public final class LedgerWriter {
             log.println("retry " + n + " " + e.getSQLState());
           } else {
             log.println(
-                "maybe " + n + " " + System.currentTimeMillis() + " " + e.getSQLState() + " "
+                "maybe "
+                    + n
+                    + " "
+                    + System.currentTimeMillis()
+                    + " "
+                    + e.getSQLState()
+                    + " "
                     + oneLine(e.getMessage()));
             n++;
           }
@@ -119,7 +125,8 @@ public final class LedgerWriter {
   private static void createTable(String url, String table, long deadline, PrintStream log)
       throws SQLException {
     String ddl =
-        "CREATE TABLE IF NOT EXISTS " + table
+        "CREATE TABLE IF NOT EXISTS "
+            + table
             + " (n INTEGER NOT NULL, at INTEGER NOT NULL, payload BLOB NOT NULL)";
     while (true) {
       try (Connection c = DriverManager.getConnection(url)) {

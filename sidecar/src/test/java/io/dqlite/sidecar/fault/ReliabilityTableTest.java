@@ -44,13 +44,19 @@ class ReliabilityTableTest {
   @Test
   void replacesOnlyWhatLiesBetweenTheMarkers() {
     String doc =
-        "# Title\n\nbefore\n" + ReliabilityTable.BEGIN + "\nold table\n" + ReliabilityTable.END
+        "# Title\n\nbefore\n"
+            + ReliabilityTable.BEGIN
+            + "\nold table\n"
+            + ReliabilityTable.END
             + "\nafter\n";
 
     assertThat(ReliabilityTable.replace(doc, "new table\n"))
         .isEqualTo(
-            "# Title\n\nbefore\n" + ReliabilityTable.BEGIN + "\nnew table\n"
-                + ReliabilityTable.END + "\nafter\n");
+            "# Title\n\nbefore\n"
+                + ReliabilityTable.BEGIN
+                + "\nnew table\n"
+                + ReliabilityTable.END
+                + "\nafter\n");
   }
 
   @Test

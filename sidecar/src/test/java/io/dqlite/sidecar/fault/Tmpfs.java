@@ -19,8 +19,7 @@ import org.slf4j.LoggerFactory;
 final class Tmpfs implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Tmpfs.class);
-  private static final Pattern OWNED =
-      Pattern.compile("/" + FaultNetwork.PREFIX + "(\\d+)/[^/]+$");
+  private static final Pattern OWNED = Pattern.compile("/" + FaultNetwork.PREFIX + "(\\d+)/[^/]+$");
 
   private final Path dir;
   private boolean mounted;
@@ -36,7 +35,13 @@ final class Tmpfs implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("create " + dir, e);
     }
-    Cmd.run("mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m,mode=0700", "dqlite-fault",
+    Cmd.run(
+        "mount",
+        "-t",
+        "tmpfs",
+        "-o",
+        "size=" + megabytes + "m,mode=0700",
+        "dqlite-fault",
         dir.toString());
     Tmpfs t = new Tmpfs(dir);
     t.mounted = true;

@@ -16,6 +16,7 @@ final class WriterProcess implements AutoCloseable {
 
   /** Bounds of one writer: far above what a scenario needs, so only a hung scenario meets them. */
   private static final int MAX_ROWS = 30_000;
+
   private static final int MAX_SECONDS = 170;
   private static final int RATE = 100;
 
@@ -53,10 +54,7 @@ final class WriterProcess implements AutoCloseable {
     try {
       Files.deleteIfExists(log);
       Process p =
-          new ProcessBuilder(cmd)
-              .redirectErrorStream(true)
-              .redirectOutput(output.toFile())
-              .start();
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
       return new WriterProcess(log, output, p);
     } catch (IOException e) {
       throw new UncheckedIOException("start the ledger writer " + cmd, e);

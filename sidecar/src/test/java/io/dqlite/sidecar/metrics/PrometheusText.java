@@ -52,8 +52,7 @@ public final class PrometheusText {
       if (line.startsWith("#")) {
         String[] parts = line.split(" ", 4);
         if (parts.length >= 3 && parts[1].equals("TYPE")) {
-          if (!NAME.matcher(parts[2]).matches() || parts.length != 4
-              || !TYPES.contains(parts[3])) {
+          if (!NAME.matcher(parts[2]).matches() || parts.length != 4 || !TYPES.contains(parts[3])) {
             throw new IllegalArgumentException(where + "bad TYPE line");
           }
           if (seenFamilies.contains(parts[2]) || types.containsKey(parts[2])) {
@@ -168,12 +167,13 @@ public final class PrometheusText {
     }
     double value;
     try {
-      value = switch (rest[0]) {
-        case "+Inf" -> Double.POSITIVE_INFINITY;
-        case "-Inf" -> Double.NEGATIVE_INFINITY;
-        case "NaN" -> Double.NaN;
-        default -> Double.parseDouble(rest[0]);
-      };
+      value =
+          switch (rest[0]) {
+            case "+Inf" -> Double.POSITIVE_INFINITY;
+            case "-Inf" -> Double.NEGATIVE_INFINITY;
+            case "NaN" -> Double.NaN;
+            default -> Double.parseDouble(rest[0]);
+          };
       if (rest.length == 2) {
         Long.parseLong(rest[1]);
       }

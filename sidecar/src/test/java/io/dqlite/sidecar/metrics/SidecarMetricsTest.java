@@ -63,12 +63,20 @@ class SidecarMetricsTest {
     assertThat(t.value("dqlite_roles_adjustments_total", Map.of())).contains(1.0);
     assertThat(t.value("dqlite_app_socket_connections_active", Map.of())).contains(1.0);
     assertThat(t.value("dqlite_app_socket_connections_accepted_total", Map.of())).contains(1.0);
-    assertThat(t.value("dqlite_app_socket_request_seconds_bucket",
-        Map.of("type", "exec-sql", "le", "0.0025"))).contains(1.0);
-    assertThat(t.value("dqlite_app_socket_request_seconds_bucket",
-        Map.of("type", "exec-sql", "le", "0.001"))).contains(0.0);
-    assertThat(t.named("dqlite_app_socket_request_seconds_count").stream()
-        .map(s -> s.labels().get("type"))).containsExactly("exec-sql");
+    assertThat(
+            t.value(
+                "dqlite_app_socket_request_seconds_bucket",
+                Map.of("type", "exec-sql", "le", "0.0025")))
+        .contains(1.0);
+    assertThat(
+            t.value(
+                "dqlite_app_socket_request_seconds_bucket",
+                Map.of("type", "exec-sql", "le", "0.001")))
+        .contains(0.0);
+    assertThat(
+            t.named("dqlite_app_socket_request_seconds_count").stream()
+                .map(s -> s.labels().get("type")))
+        .containsExactly("exec-sql");
   }
 
   @Test

@@ -1,11 +1,11 @@
 package io.dqlite.sidecar.node;
 
-import io.dqlite.client.net.LibC;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import io.dqlite.client.net.LibC;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -105,9 +105,7 @@ class ConnectTrampolineTest {
         .isEqualTo(ConnectTrampoline.RAFT_NOCONNECTION);
 
     release.countDown();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> !isOpen(pair.first()));
+    await().atMost(Duration.ofSeconds(30)).until(() -> !isOpen(pair.first()));
     NativeSockets.close(pair.second());
   }
 

@@ -1,9 +1,9 @@
 package io.dqlite.sidecar.node;
 
-import io.dqlite.client.net.LibC;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dqlite.client.net.LibC;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.HashSet;

@@ -17,14 +17,16 @@ class EngineFeaturesTest {
 
   @Test
   void detectionAsksForEveryOptionalCall() {
-    EngineFeatures old = EngineFeatures.detect("1.10.0", "/lib/libdqlite.so.0", LIB_1_11_1::contains);
+    EngineFeatures old =
+        EngineFeatures.detect("1.10.0", "/lib/libdqlite.so.0", LIB_1_11_1::contains);
     assertThat(old.diskMode()).isFalse();
     assertThat(old.describeLastEntry()).isFalse();
     assertThat(old.autoRecovery()).isFalse();
     assertThat(old.snapshotCompression()).isFalse();
     assertThat(old.present()).containsExactly(EngineFeatures.RECOVER_EXT);
 
-    EngineFeatures now = EngineFeatures.detect("1.18.0", "/lib/libdqlite.so.0", LIB_1_18_1::contains);
+    EngineFeatures now =
+        EngineFeatures.detect("1.18.0", "/lib/libdqlite.so.0", LIB_1_18_1::contains);
     assertThat(now.present()).isEqualTo(EngineFeatures.OPTIONAL_SYMBOLS);
     assertThat(now.toString()).startsWith("libdqlite 1.18.0 (/lib/libdqlite.so.0) with [");
     assertThatThrownBy(() -> now.has("dqlite_node_start"))

@@ -51,8 +51,7 @@ class NativeSocketsTest {
   private static void roundTrip(String host) throws Exception {
     try (ServerSocket server = new ServerSocket()) {
       server.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
-      String address =
-          (host.contains(":") ? "[" + host + "]" : host) + ":" + server.getLocalPort();
+      String address = (host.contains(":") ? "[" + host + "]" : host) + ":" + server.getLocalPort();
       try (FdChannel channel = new FdChannel(NativeSockets.connect(address, TIMEOUT));
           Socket peer = server.accept()) {
         channel.write(ByteBuffer.wrap("ping".getBytes(StandardCharsets.UTF_8)));

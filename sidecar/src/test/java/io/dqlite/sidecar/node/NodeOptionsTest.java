@@ -59,8 +59,7 @@ class NodeOptionsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("empty address");
     assertThatThrownBy(
-            () ->
-                NodeOptions.builder(1, "a:1", DIR).networkLatency(Duration.ofMillis(-1)).build())
+            () -> NodeOptions.builder(1, "a:1", DIR).networkLatency(Duration.ofMillis(-1)).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("negative network latency");
   }

@@ -18,14 +18,18 @@ class DropEpisodeTest {
     DropEpisode e = new DropEpisode();
     assertThat(e.drop("handshakes_per_source", at(Duration.ZERO))).isEqualTo(Log.FIRST);
     for (int i = 1; i < 5000; i++) {
-      assertThat(e.drop(i % 2 == 0 ? "handshakes_per_source" : "handshake_failed",
-          at(Duration.ofMillis(i)))).isEqualTo(Log.NOTHING);
+      assertThat(
+              e.drop(
+                  i % 2 == 0 ? "handshakes_per_source" : "handshake_failed",
+                  at(Duration.ofMillis(i))))
+          .isEqualTo(Log.NOTHING);
     }
     assertThat(e.endIfQuiet(at(Duration.ofSeconds(14)))).as("not quiet long enough").isNull();
     assertThat(e.endIfQuiet(at(Duration.ofSeconds(15))))
         .isEqualTo("handshake_failed 2500, handshakes_per_source 2500 in 4 s");
     assertThat(e.endIfQuiet(at(Duration.ofSeconds(30)))).as("ended once").isNull();
-    assertThat(e.drop("connections", at(Duration.ofSeconds(31)))).as("a new episode")
+    assertThat(e.drop("connections", at(Duration.ofSeconds(31))))
+        .as("a new episode")
         .isEqualTo(Log.FIRST);
     assertThat(e.summary()).isEqualTo("connections 1");
   }

@@ -90,7 +90,8 @@ class ProxyGroupTest {
   void runsTheCloseCallbackOnceWhenAPairEnds() throws Exception {
     ProxyGroup group = new ProxyGroup("test");
     cleanup.add(group);
-    java.util.concurrent.atomic.AtomicInteger ended = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger ended =
+        new java.util.concurrent.atomic.AtomicInteger();
     Pair a = pair();
     Pair b = pair();
     group.start(a.proxied(), b.proxied(), ended::incrementAndGet);

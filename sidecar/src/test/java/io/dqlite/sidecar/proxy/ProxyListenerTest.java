@@ -52,8 +52,13 @@ class ProxyListenerTest {
     try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
       port = free.getLocalPort();
     }
-    listener = ProxyListener.start(HOST + ":" + port, SimpleTls.listen(credentials),
-        DefaultDialer.INSTANCE, "127.0.0.1:" + node.getLocalPort(), group);
+    listener =
+        ProxyListener.start(
+            HOST + ":" + port,
+            SimpleTls.listen(credentials),
+            DefaultDialer.INSTANCE,
+            "127.0.0.1:" + node.getLocalPort(),
+            group);
     cleanup.add(listener);
   }
 
@@ -68,13 +73,17 @@ class ProxyListenerTest {
     while (!node.isClosed()) {
       try {
         Socket s = node.accept();
-        Thread t = new Thread(() -> {
-          try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
-            in.transferTo(out);
-          } catch (IOException ignored) {
-            // The test closed it.
-          }
-        });
+        Thread t =
+            new Thread(
+                () -> {
+                  try (s;
+                      InputStream in = s.getInputStream();
+                      OutputStream out = s.getOutputStream()) {
+                    in.transferTo(out);
+                  } catch (IOException ignored) {
+                    // The test closed it.
+                  }
+                });
         t.setDaemon(true);
         t.start();
       } catch (IOException e) {
@@ -120,7 +129,8 @@ class ProxyListenerTest {
     tls.startHandshake();
     tls.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
     tls.getOutputStream().flush();
-    String back = new String(tls.getInputStream().readNBytes(text.length()), StandardCharsets.UTF_8);
+    String back =
+        new String(tls.getInputStream().readNBytes(text.length()), StandardCharsets.UTF_8);
     tls.close();
     return back;
   }
@@ -131,7 +141,8 @@ class ProxyListenerTest {
     for (int i = 0; i < ProxyLimits.MAX_HANDSHAKES_PER_SOURCE; i++) {
       first.add(idle("127.0.13.10"));
     }
-    await().atMost(Duration.ofSeconds(10))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> listener.handshakes() == ProxyLimits.MAX_HANDSHAKES_PER_SOURCE);
     assertThat(refused("127.0.13.10")).as("over the source's limit").isTrue();
 
@@ -141,7 +152,8 @@ class ProxyListenerTest {
     for (int i = 0; i < ProxyLimits.MAX_HANDSHAKES_PER_SOURCE; i++) {
       idle("127.0.13.12");
     }
-    await().atMost(Duration.ofSeconds(10))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> listener.handshakes() == ProxyLimits.MAX_HANDSHAKES);
     assertThat(refused("127.0.13.13")).as("over the total limit").isTrue();
 
@@ -149,10 +161,12 @@ class ProxyListenerTest {
     for (Socket s : first) {
       s.close();
     }
-    await().atMost(Duration.ofSeconds(10))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> listener.handshakes() == ProxyLimits.MAX_HANDSHAKES_PER_SOURCE);
     assertThat(echoThroughTls("127.0.13.13", "pong")).isEqualTo("pong");
-    await().atMost(Duration.ofSeconds(10))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> listener.connections() == ProxyLimits.MAX_HANDSHAKES_PER_SOURCE);
   }
 }

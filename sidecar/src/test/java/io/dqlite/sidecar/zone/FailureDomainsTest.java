@@ -41,7 +41,8 @@ class FailureDomainsTest {
     long first = FailureDomains.of(zone);
     assertThat(first).isPositive();
     assertThat(FailureDomains.of(zone)).isEqualTo(first);
-    assertThat(FailureDomains.of(" " + zone + " ")).as("surrounding blanks ignored")
+    assertThat(FailureDomains.of(" " + zone + " "))
+        .as("surrounding blanks ignored")
         .isEqualTo(first);
   }
 

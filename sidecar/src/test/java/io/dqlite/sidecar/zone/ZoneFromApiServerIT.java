@@ -53,8 +53,10 @@ class ZoneFromApiServerIT {
   static void startControlPlane() {
     missing = Prerequisites.missing().orElse(null);
     if (missing != null) {
-      log.warn("ZoneFromApiServerIT: no local control plane ({}); the tests against a real API"
-          + " server are skipped", missing);
+      log.warn(
+          "ZoneFromApiServerIT: no local control plane ({}); the tests against a real API"
+              + " server are skipped",
+          missing);
       return;
     }
     controlPlane = LocalControlPlane.builder().build().start();
@@ -139,8 +141,7 @@ class ZoneFromApiServerIT {
   void missingLabelIsOneWarningAndDomainZero() {
     requireControlPlane();
     ZoneResolver.Zone z =
-        new ZoneResolver(
-                LABEL, null, "worker-unlabelled", sidecarClient(controlPlane.kubeconfig()))
+        new ZoneResolver(LABEL, null, "worker-unlabelled", sidecarClient(controlPlane.kubeconfig()))
             .resolve(null);
     assertThat(z).isEqualTo(ZoneResolver.Zone.UNKNOWN);
     assertThat(z.failureDomain()).isZero();
@@ -193,13 +194,26 @@ class ZoneFromApiServerIT {
   void refusingApiServerSaysWhatToGrant() {
     requireControlPlane();
     KubernetesClient admin = controlPlane.client();
-    admin.serviceAccounts().inNamespace("default").resource(
-        new ServiceAccountBuilder().withNewMetadata().withName("no-grants").endMetadata().build())
+    admin
+        .serviceAccounts()
+        .inNamespace("default")
+        .resource(
+            new ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName("no-grants")
+                .endMetadata()
+                .build())
         .createOr(r -> r.update());
     String token =
-        admin.serviceAccounts().inNamespace("default").withName("no-grants")
+        admin
+            .serviceAccounts()
+            .inNamespace("default")
+            .withName("no-grants")
             .tokenRequest(
-                new TokenRequestBuilder().withNewSpec().withExpirationSeconds(600L).endSpec()
+                new TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(600L)
+                    .endSpec()
                     .build())
             .getStatus()
             .getToken();
@@ -245,13 +259,24 @@ class ZoneFromApiServerIT {
             .replace("```", "")
             .replace("NAMESPACE", "default")
             .replace("CLUSTER", "zoned-db");
-    admin.serviceAccounts().inNamespace("default").resource(
-        new ServiceAccountBuilder().withNewMetadata().withName("zoned-db").endMetadata().build())
+    admin
+        .serviceAccounts()
+        .inNamespace("default")
+        .resource(
+            new ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName("zoned-db")
+                .endMetadata()
+                .build())
         .createOr(r -> r.update());
     List<io.fabric8.kubernetes.api.model.HasMetadata> rbac =
-        admin.load(new java.io.ByteArrayInputStream(
-            yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8))).items();
-    assertThat(rbac).extracting(io.fabric8.kubernetes.api.model.HasMetadata::getKind)
+        admin
+            .load(
+                new java.io.ByteArrayInputStream(
+                    yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+            .items();
+    assertThat(rbac)
+        .extracting(io.fabric8.kubernetes.api.model.HasMetadata::getKind)
         .containsExactly("ClusterRole", "ClusterRoleBinding");
     rbac.forEach(o -> admin.resource(o).forceConflicts().fieldManager("zone-it").serverSideApply());
     try {
@@ -290,9 +315,15 @@ class ZoneFromApiServerIT {
   /** A client configuration with a fresh token of the ServiceAccount {@code name}. */
   private static Config serviceAccountConfig(KubernetesClient admin, String name) {
     String token =
-        admin.serviceAccounts().inNamespace("default").withName(name)
+        admin
+            .serviceAccounts()
+            .inNamespace("default")
+            .withName(name)
             .tokenRequest(
-                new TokenRequestBuilder().withNewSpec().withExpirationSeconds(600L).endSpec()
+                new TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(600L)
+                    .endSpec()
                     .build())
             .getStatus()
             .getToken();

@@ -32,11 +32,19 @@ class ZoneResolverTest {
 
   @BeforeEach
   void nodes() {
-    client.nodes().resource(
-        new NodeBuilder().withNewMetadata().withName("worker-1").addToLabels(LABEL, "zone-b")
-            .endMetadata().build()).createOr(r -> r.update());
-    client.nodes().resource(
-        new NodeBuilder().withNewMetadata().withName("unlabelled").endMetadata().build())
+    client
+        .nodes()
+        .resource(
+            new NodeBuilder()
+                .withNewMetadata()
+                .withName("worker-1")
+                .addToLabels(LABEL, "zone-b")
+                .endMetadata()
+                .build())
+        .createOr(r -> r.update());
+    client
+        .nodes()
+        .resource(new NodeBuilder().withNewMetadata().withName("unlabelled").endMetadata().build())
         .createOr(r -> r.update());
   }
 
@@ -53,8 +61,9 @@ class ZoneResolverTest {
   void podLabelsComeBeforeTheNode() throws IOException {
     Path labels = labels("app=\"db\"\ntopology.kubernetes.io/zone=\"zone-from-pod\"");
     ZoneResolver.Zone z = new ZoneResolver(LABEL, labels, "worker-1", api()).resolve(null);
-    assertThat(z).isEqualTo(new ZoneResolver.Zone(Optional.of("zone-from-pod"),
-        ZoneResolver.Source.POD_LABELS));
+    assertThat(z)
+        .isEqualTo(
+            new ZoneResolver.Zone(Optional.of("zone-from-pod"), ZoneResolver.Source.POD_LABELS));
   }
 
   @Test
@@ -73,9 +82,16 @@ class ZoneResolverTest {
 
   @Test
   void customLabel() {
-    client.nodes().resource(
-        new NodeBuilder().withNewMetadata().withName("custom").addToLabels("example.com/rack", "r7")
-            .endMetadata().build()).createOr(r -> r.update());
+    client
+        .nodes()
+        .resource(
+            new NodeBuilder()
+                .withNewMetadata()
+                .withName("custom")
+                .addToLabels("example.com/rack", "r7")
+                .endMetadata()
+                .build())
+        .createOr(r -> r.update());
     ZoneResolver.Zone z = new ZoneResolver("example.com/rack", null, "custom", api()).resolve(null);
     assertThat(z.zone()).contains("r7");
   }
@@ -114,11 +130,12 @@ class ZoneResolverTest {
             "Operation: [get]  for kind: [Node]  with name: [w]  in namespace: [null]  failed.",
             new java.io.IOException("x", new java.net.ConnectException("Connection refused")));
     assertThat(ZoneResolver.failure(refused, "the API server https://10.0.0.1/", "w"))
-        .isEqualTo("cannot reach the API server https://10.0.0.1/ for Node w"
-            + " (IOException: x, caused by ConnectException: Connection refused)");
+        .isEqualTo(
+            "cannot reach the API server https://10.0.0.1/ for Node w"
+                + " (IOException: x, caused by ConnectException: Connection refused)");
     assertThat(ZoneResolver.remedy(refused)).startsWith("check that the API server is reachable");
-    KubernetesClientException forbidden = new KubernetesClientException("nodes is forbidden", 403,
-        null);
+    KubernetesClientException forbidden =
+        new KubernetesClientException("nodes is forbidden", 403, null);
     assertThat(ZoneResolver.failure(forbidden, "the API server", "w"))
         .isEqualTo("the API server answered HTTP 403 to reading Node w (nodes is forbidden)");
     assertThat(ZoneResolver.remedy(forbidden)).startsWith("grant get on nodes");

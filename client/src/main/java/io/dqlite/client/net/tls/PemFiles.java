@@ -21,11 +21,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads certificates and private keys from PEM files with the JDK alone, accepting what Go's
- * {@code tls.LoadX509KeyPair} accepts: certificate chains, and unencrypted keys as PKCS#8 ({@code
- * PRIVATE KEY}), PKCS#1 RSA ({@code RSA PRIVATE KEY}) or SEC1 EC ({@code EC PRIVATE KEY}). Every
- * error names the file (or, for PEM text, its source, e.g. a Secret's key) and says what was
- * expected.
+ * Reads certificates and private keys from PEM files with the JDK alone, accepting what Go's {@code
+ * tls.LoadX509KeyPair} accepts: certificate chains, and unencrypted keys as PKCS#8 ({@code PRIVATE
+ * KEY}), PKCS#1 RSA ({@code RSA PRIVATE KEY}) or SEC1 EC ({@code EC PRIVATE KEY}). Every error
+ * names the file (or, for PEM text, its source, e.g. a Secret's key) and says what was expected.
  */
 public final class PemFiles {
 
@@ -161,9 +160,9 @@ public final class PemFiles {
   }
 
   /**
-   * The PEM blocks of {@code text}, as Go's {@code pem.Decode}: text between blocks is ignored,
-   * RFC 1421 headers are read, and a block without its END line or with a body that is not base64
-   * is an error rather than silently skipped.
+   * The PEM blocks of {@code text}, as Go's {@code pem.Decode}: text between blocks is ignored, RFC
+   * 1421 headers are read, and a block without its END line or with a body that is not base64 is an
+   * error rather than silently skipped.
    */
   private static List<Block> blocks(String text, String file) throws IOException {
     List<Block> out = new ArrayList<>();
@@ -174,7 +173,8 @@ public final class PemFiles {
       String endLine = "-----END " + type + "-----";
       int end = text.indexOf(endLine, begin.end());
       if (end < 0) {
-        throw error(file, "not a valid PEM file: the " + type + " block has no " + endLine + " line");
+        throw error(
+            file, "not a valid PEM file: the " + type + " block has no " + endLine + " line");
       }
       boolean encrypted = false;
       StringBuilder body = new StringBuilder();

@@ -68,8 +68,8 @@ public final class TlsDialer implements Dialer {
   }
 
   /**
-   * This dialer with {@code options} applied to each TCP socket before it connects, in place of
-   * the default {@code TCP_NODELAY} (the sidecar adds go-dqlite's keepalive settings).
+   * This dialer with {@code options} applied to each TCP socket before it connects, in place of the
+   * default {@code TCP_NODELAY} (the sidecar adds go-dqlite's keepalive settings).
    */
   public TlsDialer withSocketOptions(SocketOptions options) {
     return new TlsDialer(context, serverName, options);
@@ -169,8 +169,7 @@ public final class TlsDialer implements Dialer {
       socketOptions.apply(socket);
       socket.connect(new InetSocketAddress(tcp.host(), tcp.port()), millisLeft(deadline));
       SSLSocket ssl =
-          (SSLSocket)
-              context.getSocketFactory().createSocket(socket, tcp.host(), tcp.port(), true);
+          (SSLSocket) context.getSocketFactory().createSocket(socket, tcp.host(), tcp.port(), true);
       ssl.setUseClientMode(true);
       ssl.setSSLParameters(parameters());
       ssl.setSoTimeout(millisLeft(deadline));
@@ -206,7 +205,6 @@ public final class TlsDialer implements Dialer {
     }
     return p;
   }
-
 
   private static int millisLeft(long deadline) throws SocketTimeoutException {
     long left = (deadline - System.nanoTime()) / 1_000_000;

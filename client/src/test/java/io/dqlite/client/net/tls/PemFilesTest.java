@@ -70,8 +70,7 @@ class PemFilesTest {
     Path empty = Files.writeString(dir.resolve("empty.pem"), "not pem at all");
     Path encrypted =
         Files.writeString(
-            dir.resolve("enc.pem"),
-            TestPki.pem("ENCRYPTED PRIVATE KEY", new byte[] {1, 2, 3}));
+            dir.resolve("enc.pem"), TestPki.pem("ENCRYPTED PRIVATE KEY", new byte[] {1, 2, 3}));
     Path twoKeys =
         Files.writeString(dir.resolve("two.pem"), Files.readString(key) + Files.readString(key));
     Path legacyEncrypted =

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Closing a TLS transport while a writer is stuck on a peer that stopped reading: an SSLSocket's
- * own close sends close_notify under the lock that writer holds, and would wait for it forever.
- * The transport closes the TCP socket underneath first, so close returns and the writer fails.
+ * own close sends close_notify under the lock that writer holds, and would wait for it forever. The
+ * transport closes the TCP socket underneath first, so close returns and the writer fails.
  */
 @Timeout(120) // a safety net; the assertions below have their own bounds
 class TlsCloseTest {
@@ -59,8 +59,7 @@ class TlsCloseTest {
               client.writePkcs8Key(dir.resolve("k.pem")),
               ca.writeCertificate(dir.resolve("ca.pem")),
               null);
-      Transport t =
-          dialer.dial("127.0.0.1:" + server.getLocalPort(), Duration.ofSeconds(10));
+      Transport t = dialer.dial("127.0.0.1:" + server.getLocalPort(), Duration.ofSeconds(10));
       AtomicReference<Throwable> writerEnded = new AtomicReference<>();
       CountDownLatch writing = new CountDownLatch(1);
       Thread writer =
@@ -81,9 +80,7 @@ class TlsCloseTest {
       writer.start();
       assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
       // Wait until the writer is blocked inside the socket write.
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> stuckInWrite(writer));
+      await().atMost(Duration.ofSeconds(30)).until(() -> stuckInWrite(writer));
 
       Thread closer = new Thread(t::close);
       closer.setDaemon(true);

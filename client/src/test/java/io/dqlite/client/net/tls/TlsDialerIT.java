@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dqlite.client.Client;
-import io.dqlite.client.model.DqliteConnectionException;
-import io.dqlite.client.leader.InMemoryNodeStore;
-import io.dqlite.client.model.NodeInfo;
 import io.dqlite.client.jdbc.DqliteDataSource;
+import io.dqlite.client.leader.InMemoryNodeStore;
+import io.dqlite.client.model.DqliteConnectionException;
+import io.dqlite.client.model.NodeInfo;
 import io.dqlite.client.net.Dialer;
 import io.dqlite.client.testing.DqliteDemoCluster;
 import java.nio.file.Path;
@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The TLS dialer against a real dqlite node behind a TLS server that requires client certificates
- * (the JDK's TLS stack, go-dqlite's SimpleListenTLSConfig: mutual, one authority): the admin
- * client and JDBC work through it; a wrong server name, an unknown authority and a missing client
+ * (the JDK's TLS stack, go-dqlite's SimpleListenTLSConfig: mutual, one authority): the admin client
+ * and JDBC work through it; a wrong server name, an unknown authority and a missing client
  * certificate each fail the handshake with a message that says so.
  */
 class TlsDialerIT {

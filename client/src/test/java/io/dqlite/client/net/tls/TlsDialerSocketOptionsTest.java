@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** The socket options hook runs on the TCP socket before it connects, and its failure is a dial's. */
+/**
+ * The socket options hook runs on the TCP socket before it connects, and its failure is a dial's.
+ */
 class TlsDialerSocketOptionsTest {
 
   private static final TestPki.Issued CA = TestPki.authority("ca");
@@ -39,8 +41,7 @@ class TlsDialerSocketOptionsTest {
     // A plain TCP listener never answers the handshake: the dial times out, after connecting.
     try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       assertThatThrownBy(
-              () ->
-                  dialer.dial("127.0.0.1:" + listener.getLocalPort(), Duration.ofMillis(500)))
+              () -> dialer.dial("127.0.0.1:" + listener.getLocalPort(), Duration.ofMillis(500)))
           .isInstanceOf(IOException.class)
           .hasMessageContaining("timed out after 500 ms");
     }
