@@ -114,7 +114,7 @@ final class Session implements AutoCloseable {
 
   /** Connects now, so that opening a JDBC connection fails fast when no leader is reachable. */
   void connect() throws SQLException {
-    link();
+    connection();
   }
 
   Settings settings() {
@@ -307,7 +307,7 @@ final class Session implements AutoCloseable {
     long busyDeadline = System.nanoTime() + settings.busyTimeout().toNanos();
     boolean retried = false;
     for (int attempt = 0; ; attempt++) {
-      ProtocolConnection c = link();
+      ProtocolConnection c = connection();
       long start = System.nanoTime();
       try {
         c.setRequestTimeout(FailoverErrors.effectiveTimeout(settings.requestTimeout(), timeout));
@@ -378,7 +378,7 @@ final class Session implements AutoCloseable {
    */
   Prepared prepare(SqlScript.Statement statement) throws SQLException {
     checkOpen();
-    link(); // a reconnect empties the cache first
+    connection(); // a reconnect empties the cache first
     Prepared cached = statements.take(statement.sql());
     if (cached != null) {
       return cached;
@@ -415,7 +415,7 @@ final class Session implements AutoCloseable {
         prepared.reusable() ? statements.offer(prepared.sql(), prepared) : List.of(prepared);
     for (Prepared p : unused) {
       try {
-        link();
+        connection();
         c.finalizeStatement(link.db(), p.info().id());
       } catch (DqliteException | SQLException | RuntimeException e) {
         log.debug("finalize statement on {}: {}", c.address(), e.getMessage());
@@ -465,7 +465,7 @@ final class Session implements AutoCloseable {
   }
 
   /** The current protocol connection, after draining any streaming result and reconnecting. */
-  private ProtocolConnection link() throws SQLException {
+  private ProtocolConnection connection() throws SQLException {
     checkOpen();
     StreamingCursor cursor = link.takeCursor();
     if (cursor != null) {

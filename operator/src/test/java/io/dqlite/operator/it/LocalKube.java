@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -45,7 +44,7 @@ public final class LocalKube implements ExecutionCondition, BeforeAllCallback {
     synchronized (LocalKube.class) {
       if (missing == null) {
         boolean build = Boolean.getBoolean("localkube.buildBinaries");
-        missing = build ? "" : missingBinaries().orElse("");
+        missing = build ? "" : Prerequisites.missing().orElse("");
         if (!missing.isEmpty()) {
           log.warn("skipping the real-API-server tests: {}", missing);
         }
@@ -69,11 +68,6 @@ public final class LocalKube implements ExecutionCondition, BeforeAllCallback {
         Crds.applyAndAwaitEstablished(cp.client(), CRD);
       }
     }
-  }
-
-  /** What keeps the control plane from starting without a build, if anything. */
-  static Optional<String> missingBinaries() {
-    return Prerequisites.missing();
   }
 
   /** Stops the control plane when the run's root context closes. */
