@@ -20,6 +20,9 @@ public final class Prerequisites {
   private static final List<String> CONTROL_PLANE =
       List.of("kube-apiserver", "kube-controller-manager", "kube-scheduler");
 
+  /** Asked once per JVM: the answer depends only on the environment, and asking runs a script. */
+  private static volatile Path binDir;
+
   private Prerequisites() {}
 
   /**
@@ -27,11 +30,16 @@ public final class Prerequisites {
    * the scripts found as {@link LocalControlPlane.Builder#scriptDir} finds them by default.
    */
   public static Path binDir() {
+    Path known = binDir;
+    if (known != null) {
+      return known;
+    }
     try {
-      return Path.of(
-          new Scripts(Scripts.locate(), Map.of())
-              .run(Duration.ofSeconds(30), "build-binaries.sh", "--print-bin-dir")
-              .get(0));
+      return binDir =
+          Path.of(
+              new Scripts(Scripts.locate(), Map.of())
+                  .run(Duration.ofSeconds(30), "build-binaries.sh", "--print-bin-dir")
+                  .get(0));
     } catch (IOException e) {
       throw new UncheckedIOException("build-binaries.sh --print-bin-dir", e);
     }
