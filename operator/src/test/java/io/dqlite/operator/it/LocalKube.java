@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
@@ -102,10 +103,17 @@ public final class LocalKube implements ExecutionCondition, BeforeAllCallback {
   }
 
   /**
-   * Writes a pod's status as a node agent would (none runs here). Retried on 409: the scheduler
-   * binds the new pod concurrently, which changes its resourceVersion under a read-modify-write.
+   * Writes a pod's whole status as a node agent would (none runs here); see {@link #editPodStatus}.
    */
   public static void setPodStatus(String namespace, String pod, PodStatus status) {
+    editPodStatus(namespace, pod, current -> status);
+  }
+
+  /**
+   * Rewrites a pod's status as a node agent would. Retried on 409: the scheduler binds a new pod
+   * concurrently, which changes its resourceVersion under a read-modify-write.
+   */
+  public static void editPodStatus(String namespace, String pod, UnaryOperator<PodStatus> edit) {
     Awaitility.await("status of pod " + namespace + "/" + pod)
         .atMost(Duration.ofSeconds(30))
         .ignoreExceptionsMatching(
@@ -118,7 +126,7 @@ public final class LocalKube implements ExecutionCondition, BeforeAllCallback {
                   .withName(pod)
                   .editStatus(
                       p -> {
-                        p.setStatus(status);
+                        p.setStatus(edit.apply(p.getStatus()));
                         return p;
                       });
               return true;

@@ -667,37 +667,34 @@ class OperatorIT {
     await()
         .atMost(WAIT)
         .until(() -> get(io.fabric8.kubernetes.api.model.Pod.class, "unpullable-0").isPresent());
-    // The scheduler writes the pod's status too (unschedulable): an edit based on an older
-    // resourceVersion conflicts, so it is retried.
-    await()
-        .atMost(WAIT)
-        .ignoreExceptions()
-        .untilAsserted(
-            () ->
-                admin
-                    .pods()
-                    .inNamespace(ns)
-                    .withName("unpullable-0")
-                    .editStatus(
-                        p -> {
-                          p.getStatus()
-                              .setContainerStatuses(
-                                  List.of(
-                                      new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
-                                          .withName(p.getSpec().getContainers().get(0).getName())
-                                          .withImage(p.getSpec().getContainers().get(0).getImage())
-                                          .withImageID("")
-                                          .withReady(false)
-                                          .withRestartCount(0)
-                                          .withNewState()
-                                          .withNewWaiting()
-                                          .withReason("ErrImagePull")
-                                          .withMessage("registry.invalid: no such host")
-                                          .endWaiting()
-                                          .endState()
-                                          .build()));
-                          return p;
-                        }));
+    var container =
+        get(io.fabric8.kubernetes.api.model.Pod.class, "unpullable-0")
+            .orElseThrow()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    // The scheduler writes the pod's status too (unschedulable): the edit is retried on 409.
+    LocalKube.editPodStatus(
+        ns,
+        "unpullable-0",
+        status -> {
+          status.setContainerStatuses(
+              List.of(
+                  new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
+                      .withName(container.getName())
+                      .withImage(container.getImage())
+                      .withImageID("")
+                      .withReady(false)
+                      .withRestartCount(0)
+                      .withNewState()
+                      .withNewWaiting()
+                      .withReason("ErrImagePull")
+                      .withMessage("registry.invalid: no such host")
+                      .endWaiting()
+                      .endState()
+                      .build()));
+          return status;
+        });
     await()
         .atMost(WAIT)
         .untilAsserted(
