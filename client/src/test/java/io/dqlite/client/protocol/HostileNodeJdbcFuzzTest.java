@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 class HostileNodeJdbcFuzzTest {
 
   private static final Logger log = LoggerFactory.getLogger(HostileNodeJdbcFuzzTest.class);
-  private static final long MILLIS = Long.getLong("dqlite.fuzz.millis", 1500);
-  private static final long SEED = Long.getLong("dqlite.fuzz.seed", System.nanoTime());
+  private static final long MILLIS = FuzzLoop.MILLIS;
+  private static final long SEED = FuzzLoop.SEED;
   private static final List<Response> SEEDS = FuzzCorpus.responses();
 
   @Test
@@ -86,11 +86,7 @@ class HostileNodeJdbcFuzzTest {
           case QUERY, QUERY_SQL -> ResponseType.ROWS;
           default -> ResponseType.EMPTY;
         };
-    List<byte[]> fitting =
-        SEEDS.stream()
-            .filter(r -> r.type() == wanted || r.type() == ResponseType.FAILURE)
-            .map(Response::encode)
-            .toList();
+    List<byte[]> fitting = FuzzLoop.fitting(SEEDS, wanted);
     byte[] answer = fitting.get(random.nextInt(fitting.size()));
     int dice = random.nextInt(10);
     if (dice < 4) {
@@ -109,31 +105,26 @@ class HostileNodeJdbcFuzzTest {
     return answer; // a valid answer: the driver gets further into its logic
   }
 
-  private static int drive(String url) throws SQLException {
-    SplittableRandom random = new SplittableRandom(SEED);
-    long end = System.nanoTime() + Duration.ofMillis(MILLIS).toNanos();
-    int statements = 0;
-    Connection c = null;
-    try {
-      while (System.nanoTime() < end) {
-        try {
-          if (c == null || c.isClosed()) {
-            c = DriverManager.getConnection(url);
+  private static int drive(String url) throws Exception {
+    return FuzzLoop.drive(
+        8,
+        SQLException.class,
+        new FuzzLoop.Target<Connection>() {
+          @Override
+          public Connection open() throws SQLException {
+            return DriverManager.getConnection(url);
           }
-          run(c, random.nextInt(8));
-        } catch (SQLException expected) {
-          // what the application may see
-        } catch (RuntimeException | Error e) {
-          throw new AssertionError("JDBC call escaped with " + e + " (seed " + SEED + ")", e);
-        }
-        statements++;
-      }
-    } finally {
-      if (c != null) {
-        c.close();
-      }
-    }
-    return statements;
+
+          @Override
+          public boolean isClosed(Connection c) throws SQLException {
+            return c.isClosed();
+          }
+
+          @Override
+          public void call(Connection c, int which) throws SQLException {
+            run(c, which);
+          }
+        });
   }
 
   private static void run(Connection c, int which) throws SQLException {

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 class HostilePeerFuzzTest {
 
   private static final Logger log = LoggerFactory.getLogger(HostilePeerFuzzTest.class);
-  private static final long MILLIS = Long.getLong("dqlite.fuzz.millis", 1500);
-  private static final long SEED = Long.getLong("dqlite.fuzz.seed", System.nanoTime());
+  private static final long MILLIS = FuzzLoop.MILLIS;
+  private static final long SEED = FuzzLoop.SEED;
   private static final Duration REQUEST_TIMEOUT = Duration.ofMillis(100);
 
   private static final List<Response> SEEDS = FuzzCorpus.responses();
@@ -44,10 +44,7 @@ class HostilePeerFuzzTest {
           case DESCRIBE -> ResponseType.METADATA;
           default -> ResponseType.EMPTY;
         };
-    return SEEDS.stream()
-        .filter(r -> r.type() == wanted || r.type() == ResponseType.FAILURE)
-        .map(Response::encode)
-        .toList();
+    return FuzzLoop.fitting(SEEDS, wanted);
   }
 
   @Test
@@ -107,33 +104,27 @@ class HostilePeerFuzzTest {
   }
 
   /** The client: random calls until the time is up, reconnecting after each broken one. */
-  private static int drive(String address) {
-    SplittableRandom random = new SplittableRandom(SEED);
-    long end = System.nanoTime() + Duration.ofMillis(MILLIS).toNanos();
-    int calls = 0;
-    ProtocolConnection c = null;
-    try {
-      while (System.nanoTime() < end) {
-        try {
-          if (c == null || c.isClosed()) {
-            c =
-                ProtocolConnection.connect(
-                    DefaultDialer.INSTANCE, address, Duration.ofSeconds(5), REQUEST_TIMEOUT);
+  private static int drive(String address) throws Exception {
+    return FuzzLoop.drive(
+        13,
+        DqliteException.class,
+        new FuzzLoop.Target<ProtocolConnection>() {
+          @Override
+          public ProtocolConnection open() throws DqliteException {
+            return ProtocolConnection.connect(
+                DefaultDialer.INSTANCE, address, Duration.ofSeconds(5), REQUEST_TIMEOUT);
           }
-          call(c, random.nextInt(13));
-        } catch (DqliteException expected) {
-          // a failure response, or a protocol error that closed the connection
-        } catch (RuntimeException | Error e) {
-          throw new AssertionError("call escaped with " + e + " (seed " + SEED + ")", e);
-        }
-        calls++;
-      }
-    } finally {
-      if (c != null) {
-        c.close();
-      }
-    }
-    return calls;
+
+          @Override
+          public boolean isClosed(ProtocolConnection c) {
+            return c.isClosed();
+          }
+
+          @Override
+          public void call(ProtocolConnection c, int which) throws DqliteException {
+            HostilePeerFuzzTest.call(c, which);
+          }
+        });
   }
 
   private static void call(ProtocolConnection c, int which) throws DqliteException {
