@@ -17,8 +17,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,10 +41,7 @@ class PlaintextFloodIT {
   @BeforeAll
   void startCluster() throws Exception {
     cluster = SidecarCluster.start("plain", HOSTS, List.of());
-    try (Connection c = SidecarCluster.jdbc(cluster.sidecars().get(0), "flood");
-        Statement st = c.createStatement()) {
-      st.execute("CREATE TABLE IF NOT EXISTS writes (n INTEGER, phase TEXT)");
-    }
+    cluster.execute("flood", "CREATE TABLE IF NOT EXISTS writes (n INTEGER, phase TEXT)");
   }
 
   @AfterAll
@@ -60,42 +55,28 @@ class PlaintextFloodIT {
   void libdqliteHoldsAFloodOnOneThreadAndKeepsServing() throws Exception {
     SidecarProcess leader = cluster.leader();
     String leaderBefore = leader.address();
-    ProcStats before = ProcStats.of(leader);
-    AtomicInteger maxThreads = new AtomicInteger();
-    AtomicLong maxRss = new AtomicLong();
-    AtomicInteger maxFds = new AtomicInteger();
-    Runnable sample =
-        () -> {
-          ProcStats now = ProcStats.of(leader);
-          maxThreads.accumulateAndGet(now.threads(), Math::max);
-          maxRss.accumulateAndGet(now.rssKiB(), Math::max);
-          maxFds.accumulateAndGet(now.fds(), Math::max);
-        };
+    SidecarCluster.Peaks peaks = new SidecarCluster.Peaks(leader);
+    ProcStats before = peaks.before();
     try (Flood flood = new Flood(SOURCE, target(leader), 17)) {
-      flood.open(FLOOD, 250, sample);
+      flood.open(FLOOD, 250, peaks);
       long t0 = System.nanoTime();
       try (Connection c = SidecarCluster.jdbc(cluster.follower(), "flood");
           Statement st = c.createStatement()) {
         assertThat(st.executeUpdate("INSERT INTO writes VALUES (1, 'during flood')")).isEqualTo(1);
       }
       long writeMs = (System.nanoTime() - t0) / 1_000_000;
-      sample.run();
+      peaks.run();
       System.out.printf(
-          "plaintext flood of %d (%d held, %d connects failed, first: %s) on %s: threads %d ->"
-              + " max %d, RSS %d -> max %d KiB, fds %d -> max %d; write during flood %d ms%n",
+          "plaintext flood of %d (%d held, %d connects failed, first: %s) on %s: %s;"
+              + " write during flood %d ms%n",
           FLOOD,
           flood.held(),
           flood.connectFailures(),
           flood.firstFailure(),
           leader,
-          before.threads(),
-          maxThreads.get(),
-          before.rssKiB(),
-          maxRss.get(),
-          before.fds(),
-          maxFds.get(),
+          peaks,
           writeMs);
-      assertThat(maxThreads.get())
+      assertThat(peaks.maxThreads())
           .as("libdqlite serves every connection on its loop thread")
           .isLessThanOrEqualTo(before.threads() + 16);
       assertThat(cluster.leaderAddress()).isEqualTo(leaderBefore);

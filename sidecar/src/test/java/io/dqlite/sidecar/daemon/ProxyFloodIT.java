@@ -19,8 +19,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,10 +63,7 @@ class ProxyFloodIT {
                 "--tls-cert", pem.certificate().toString(),
                 "--tls-key", pem.key().toString(),
                 "--tls-ca", pem.authorities().toString()));
-    try (Connection c = SidecarCluster.jdbc(cluster.sidecars().get(0), "flood");
-        Statement st = c.createStatement()) {
-      st.execute("CREATE TABLE IF NOT EXISTS writes (n INTEGER, phase TEXT)");
-    }
+    cluster.execute("flood", "CREATE TABLE IF NOT EXISTS writes (n INTEGER, phase TEXT)");
   }
 
   @AfterAll
@@ -87,23 +82,14 @@ class ProxyFloodIT {
   void aFloodOfConnectionsKeepsThreadsBoundedAndRaftServing() throws Exception {
     SidecarProcess leader = cluster.leader();
     String leaderBefore = leader.address();
-    ProcStats before = ProcStats.of(leader);
+    SidecarCluster.Peaks peaks = new SidecarCluster.Peaks(leader);
+    ProcStats before = peaks.before();
     long linesBefore = listenerLines(leader);
     long summariesBefore = summaries(leader);
-    AtomicInteger maxThreads = new AtomicInteger();
-    AtomicLong maxRss = new AtomicLong();
-    AtomicInteger maxFds = new AtomicInteger();
-    Runnable sample =
-        () -> {
-          ProcStats now = ProcStats.of(leader);
-          maxThreads.accumulateAndGet(now.threads(), Math::max);
-          maxRss.accumulateAndGet(now.rssKiB(), Math::max);
-          maxFds.accumulateAndGet(now.fds(), Math::max);
-        };
     InetSocketAddress target = target(leader);
     long started = System.nanoTime();
     try (Flood flood = new Flood(FLOOD_SOURCE, target, 13)) {
-      flood.open(FLOOD, BATCH, sample);
+      flood.open(FLOOD, BATCH, peaks);
       long openMs = (System.nanoTime() - started) / 1_000_000;
       // While the flood is held: a write through a follower's app socket reaches the leader over
       // a fresh TLS connection, so it needs a handshake on the flooded proxy.
@@ -113,24 +99,19 @@ class ProxyFloodIT {
         assertThat(st.executeUpdate("INSERT INTO writes VALUES (1, 'during flood')")).isEqualTo(1);
       }
       long writeMs = (System.nanoTime() - t0) / 1_000_000;
-      sample.run();
+      peaks.run();
       System.out.printf(
-          "flood of %d (%d held, %d connects failed, first: %s) in %d ms on %s: threads %d -> max %d,"
-              + " RSS %d -> max %d KiB, fds %d -> max %d; write during flood %d ms%n",
+          "flood of %d (%d held, %d connects failed, first: %s) in %d ms on %s: %s;"
+              + " write during flood %d ms%n",
           FLOOD,
           flood.held(),
           flood.connectFailures(),
           flood.firstFailure(),
           openMs,
           leader,
-          before.threads(),
-          maxThreads.get(),
-          before.rssKiB(),
-          maxRss.get(),
-          before.fds(),
-          maxFds.get(),
+          peaks,
           writeMs);
-      assertThat(maxThreads.get())
+      assertThat(peaks.maxThreads())
           .as(
               "threads of %s under a flood of %d connections (before: %d)",
               leader, FLOOD, before.threads())

@@ -110,6 +110,14 @@ final class SidecarCluster implements AutoCloseable {
   }
 
   /** A JDBC connection through {@code s}'s app socket to database {@code db}. */
+  /** Runs one statement on database {@code db} through the first sidecar's app socket. */
+  void execute(String db, String sql) throws SQLException {
+    try (Connection c = jdbc(sidecars.get(0), db);
+        java.sql.Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
+  }
+
   static Connection jdbc(SidecarProcess s, String db) throws SQLException {
     return DriverManager.getConnection("jdbc:dqlite://" + s.socket() + "/" + db);
   }
@@ -145,6 +153,49 @@ final class SidecarCluster implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("read /proc/" + pid + " of " + s, e);
       }
+    }
+  }
+
+  /**
+   * A process's threads, RSS and descriptors when it was made, and their peaks over the samples
+   * taken since ({@link #run}, e.g. between batches of a flood).
+   */
+  static final class Peaks implements Runnable {
+    private final SidecarProcess process;
+    private final ProcStats before;
+    private int threads;
+    private long rssKiB;
+    private int fds;
+
+    Peaks(SidecarProcess process) {
+      this.process = process;
+      this.before = ProcStats.of(process);
+      this.threads = before.threads();
+      this.rssKiB = before.rssKiB();
+      this.fds = before.fds();
+    }
+
+    /** Takes a sample. */
+    @Override
+    public synchronized void run() {
+      ProcStats now = ProcStats.of(process);
+      threads = Math.max(threads, now.threads());
+      rssKiB = Math.max(rssKiB, now.rssKiB());
+      fds = Math.max(fds, now.fds());
+    }
+
+    ProcStats before() {
+      return before;
+    }
+
+    synchronized int maxThreads() {
+      return threads;
+    }
+
+    @Override
+    public synchronized String toString() {
+      return "threads %d -> max %d, RSS %d -> max %d KiB, fds %d -> max %d"
+          .formatted(before.threads(), threads, before.rssKiB(), rssKiB, before.fds(), fds);
     }
   }
 
