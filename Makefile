@@ -96,12 +96,17 @@ lint-dockerfile:
 helm-render:
 	$(MVN) -pl packaging -am test -Dpackaging.update=true -Dtest='Helm*Test,DeployBundleTest' -Dsurefire.failIfNoSpecifiedTests=false
 
-.PHONY: bench-sidecar
+.PHONY: bench-sidecar bench-sidecar-engines
 
 ## bench-sidecar: app socket vs direct TCP throughput and resident memory of 3 sidecars, next to
 ## dqlite-demo's memory under the same write load (bench/sidecar.sh; docs/benchmarks.md).
 bench-sidecar: build
 	bash bench/sidecar.sh
+
+## bench-sidecar-engines: the same in one run on libdqlite 1.11.1 (host), 1.18.1 (trixie root) and
+## 1.18.1 in disk mode, with dqlite-demo on each library (go-dqlite 1.11.5 and 2.0.0).
+bench-sidecar-engines: build trixie-root
+	SIDECAR_BENCH_ENGINES="host trixie trixie-disk" bash bench/sidecar.sh
 
 .PHONY: bench-operator
 

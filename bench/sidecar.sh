@@ -32,7 +32,14 @@
 #   SIDECAR_BENCH_WRITES     the throughput runs' writes: "transaction" (BEGIN, INSERT, COMMIT:
 #                            three requests) and/or "autocommit" (one request) ["transaction autocommit"]
 #   SIDECAR_BENCH_PATHS      ["socket-non-leader socket-leader tcp-leader"]
-#   SIDECAR_BENCH_DEMO       1: also measure the dqlite-demo cluster [1]
+#   SIDECAR_BENCH_DEMO       1: also measure a dqlite-demo cluster on each engine [1]
+#   SIDECAR_BENCH_ENGINES    the sidecar clusters, one after the other, in one run [host]:
+#                            host         libdqlite 1.11.1 of this machine (cluster "sidecar")
+#                            trixie       libdqlite 1.18.1 in the trixie root (scripts/trixie-root.sh;
+#                                         its JRE 21), cluster "sidecar-1.18"
+#                            trixie-disk  the same with --disk-mode true, cluster "sidecar-1.18-disk"
+#                            dqlite-demo runs once per libdqlite: go-dqlite 1.11.5 on the host
+#                            ("dqlite-demo"), go-dqlite 2.0.0 in the trixie root ("dqlite-demo-1.18")
 #   SIDECAR_BENCH_JAVA_OPTS  the sidecars' JVM flags (the launcher's JAVA_OPTS); empty: the
 #                            launcher's defaults [empty]
 #   SIDECAR_BENCH_SIDECAR_FLAGS  extra dqlite-sidecar flags, e.g. "--snapshot-threshold 0
@@ -57,6 +64,7 @@ MEMORY_DURATION=${SIDECAR_BENCH_MEMORY_DURATION:-120}
 KEYS=${SIDECAR_BENCH_KEYS:-1000}
 WRITES=${SIDECAR_BENCH_WRITES:-"transaction autocommit"}
 DEMO=${SIDECAR_BENCH_DEMO:-1}
+ENGINES=${SIDECAR_BENCH_ENGINES:-host}
 SIDECAR_OPTS=${SIDECAR_BENCH_JAVA_OPTS:-}
 SIDECAR_FLAGS=${SIDECAR_BENCH_SIDECAR_FLAGS:-}
 NMT=${SIDECAR_BENCH_NMT:-0}
@@ -69,6 +77,8 @@ BENCH_JAR=$ROOT/bench/target/dqlite-bench.jar
 SIDECAR_JAR=$ROOT/sidecar/target/dqlite-sidecar.jar
 LAUNCHER=$ROOT/sidecar/src/main/dist/bin/dqlite-sidecar
 MAIN=io.dqlite.bench.sidecar.SidecarBench
+
+TRIXIE_SCRIPT=$ROOT/scripts/trixie-root.sh
 
 log() { printf '%s bench-sidecar: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FAILED: $*"; exit 1; }
@@ -85,6 +95,16 @@ done
 for write in $WRITES; do
   [[ $write == transaction || $write == autocommit ]] ||
     die "SIDECAR_BENCH_WRITES: '$write' is neither transaction nor autocommit"
+done
+for engine in $ENGINES; do
+  case $engine in
+    host) ;;
+    trixie | trixie-disk)
+      [[ -f "$(bash "$TRIXIE_SCRIPT" path)/.dqlite-k8s-trixie-root" ]] ||
+        die "engine $engine needs the trixie root: run 'make trixie-root' (bash scripts/trixie-root.sh build, as root)"
+      ;;
+    *) die "SIDECAR_BENCH_ENGINES: '$engine' is none of host, trixie, trixie-disk" ;;
+  esac
 done
 if [[ $NMT == 1 ]]; then command -v jcmd >/dev/null || die "jcmd not found (needs a full JDK)"; fi
 
@@ -148,6 +168,24 @@ build() {
   cp "$LAUNCHER" "$WORK/home/dqlite-sidecar"
 }
 
+# on_engine ENGINE COMMAND...: COMMAND as is on the host; in the trixie root (its own java,
+# dqlite-demo and libdqlite 1.18.1) with the working directory bound at the same path. The
+# command keeps the pid (the script execs), so the pid started is the process to sample.
+on_engine() {
+  local engine=$1
+  shift
+  case $engine in
+    host) exec "$@" ;;
+    *) exec bash "$TRIXIE_SCRIPT" run --bind "$WORK" --env XDG_CACHE_HOME=/tmp/cache -- "$@" ;;
+  esac
+}
+
+# The cluster label of a sidecar cluster on ENGINE, and of the dqlite-demo cluster on its library.
+sidecar_label() {
+  case $1 in host) echo sidecar ;; trixie) echo sidecar-1.18 ;; trixie-disk) echo sidecar-1.18-disk ;; esac
+}
+demo_label() { case $1 in host) echo dqlite-demo ;; *) echo dqlite-demo-1.18 ;; esac; }
+
 tool() { java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$WORK/dqlite-bench.jar" "$MAIN" "$@"; }
 
 # The JVM's pid for a started launcher: the launcher execs java, so it is the same process;
@@ -174,27 +212,35 @@ java_pid() {
 # ---- sidecar cluster --------------------------------------------------------------------------
 SC_ADDR=() SC_ADMIN=() SC_SOCK=() SC_PID=()
 start_sidecars() {
-  local i env=(env -u JAVA_OPTS -u JAVA_TOOL_OPTIONS DQLITE_HOME="$WORK/home" JAVA="$(command -v java)")
+  local engine=$1 i java_bin env flags=()
+  java_bin=$(command -v java)
+  [[ $engine == host ]] || java_bin=/usr/bin/java
+  env=(env -u JAVA_OPTS -u JAVA_TOOL_OPTIONS DQLITE_HOME="$WORK/home" JAVA="$java_bin")
   [[ -z $SIDECAR_OPTS ]] || env+=(JAVA_OPTS="$SIDECAR_OPTS")
   [[ $NMT != 1 ]] || env+=(JAVA_TOOL_OPTIONS=-XX:NativeMemoryTracking=summary)
+  [[ $engine != trixie-disk ]] || flags+=(--disk-mode true)
+  SC_ADDR=() SC_ADMIN=() SC_SOCK=() SC_PID=()
   for i in 1 2 3; do
     SC_ADDR+=("$PREFIX.$i:9001")
     SC_ADMIN+=("$PREFIX.$i:8081")
     SC_SOCK+=("@dqlite-bench-$$-$i")
+    rm -rf "$WORK/sidecar-$i"
     mkdir -p "$WORK/sidecar-$i"
     # shellcheck disable=SC2086 # SIDECAR_FLAGS is a list of flags
-    "${env[@]}" bash "$WORK/home/dqlite-sidecar" run --dir "$WORK/sidecar-$i" \
+    (on_engine "$engine" "${env[@]}" bash "$WORK/home/dqlite-sidecar" run --dir "$WORK/sidecar-$i" \
       --address "$PREFIX.$i:9001" --join "$PREFIX.1:9001" --app-socket "@dqlite-bench-$$-$i" \
       --admin-address "$PREFIX.$i:8081" --zone "zone-$i" \
-      --pod-labels-file "$WORK/sidecar-$i/no-labels" $SIDECAR_FLAGS >"$WORK/logs/sidecar-$i.log" 2>&1 &
+      --pod-labels-file "$WORK/sidecar-$i/no-labels" "${flags[@]}" $SIDECAR_FLAGS) \
+      >"$WORK/logs/$(sidecar_label "$engine")-$i.log" 2>&1 &
     PIDS+=($!)
   done
-  for i in 0 1 2; do SC_PID+=("$(java_pid "${PIDS[$i]}")"); done
+  local n=${#PIDS[@]}
+  for i in 0 1 2; do SC_PID+=("$(java_pid "${PIDS[$((n - 3 + i))]}")"); done
   local deadline=$((SECONDS + 120)) ready
   while :; do
     ready=0
     for i in 0 1 2; do
-      kill -0 "${SC_PID[$i]}" 2>/dev/null || die "sidecar ${SC_ADDR[$i]} exited (log: $WORK/logs/sidecar-$((i + 1)).log)"
+      kill -0 "${SC_PID[$i]}" 2>/dev/null || die "sidecar ${SC_ADDR[$i]} exited (log: $WORK/logs/$(sidecar_label "$engine")-$((i + 1)).log)"
       [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://${SC_ADMIN[$i]}/readyz") == 200 ]] &&
         ready=$((ready + 1))
     done
@@ -264,49 +310,60 @@ build
 STARTED=$(date -u +"%Y-%m-%d %H:%M UTC")
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-log "sidecar cluster on $PREFIX.1-3 (data and logs in $WORK)"
-start_sidecars
-NODE_ADDR=("${SC_ADDR[@]}") NODE_PID=("${SC_PID[@]}")
-ALL=$(IFS=,; echo "${SC_ADDR[*]}")
-find_roles "$(tool await --nodes "$ALL" --timeout 60)" || exit 1
-log "leader ${SC_ADDR[$LEADER]} (pid ${SC_PID[$LEADER]}); non-leader socket ${SC_SOCK[$FA]}"
-if ((MEMORY_DURATION > 0)); then
-  bench_run sidecar steady:socket-non-leader 1 "jdbc:dqlite://${SC_SOCK[$FA]}/benchmark" \
-    "$RATE" "$MEMORY_DURATION"
-fi
-path_args=()
-for path in $PATHS; do
-  case $path in
-    socket-non-leader) path_args+=(--path "$path=jdbc:dqlite://${SC_SOCK[$FA]}/benchmark") ;;
-    socket-leader) path_args+=(--path "$path=jdbc:dqlite://${SC_SOCK[$LEADER]}/benchmark") ;;
-    tcp-leader) path_args+=(--path "$path=jdbc:dqlite://${SC_ADDR[$LEADER]}/benchmark") ;;
-    *) die "unknown path '$path' in SIDECAR_BENCH_PATHS" ;;
-  esac
-done
-for write in $WRITES; do
-  for workers in $WORKERS; do
-    bench_compare sidecar "$write" "$workers" "${path_args[@]}"
+# sidecar_cluster ENGINE: one fresh sidecar cluster on ENGINE, its memory run, its throughput runs.
+sidecar_cluster() {
+  local engine=$1 label path workers write i
+  label=$(sidecar_label "$engine")
+  log "$label cluster on $PREFIX.1-3 (data and logs in $WORK)"
+  start_sidecars "$engine"
+  NODE_ADDR=("${SC_ADDR[@]}") NODE_PID=("${SC_PID[@]}")
+  ALL=$(IFS=,; echo "${SC_ADDR[*]}")
+  find_roles "$(tool await --nodes "$ALL" --timeout 60)" || exit 1
+  log "leader ${SC_ADDR[$LEADER]} (pid ${SC_PID[$LEADER]}); non-leader socket ${SC_SOCK[$FA]}"
+  if ((MEMORY_DURATION > 0)); then
+    bench_run "$label" steady:socket-non-leader 1 "jdbc:dqlite://${SC_SOCK[$FA]}/benchmark" \
+      "$RATE" "$MEMORY_DURATION"
+  fi
+  path_args=()
+  for path in $PATHS; do
+    case $path in
+      socket-non-leader) path_args+=(--path "$path=jdbc:dqlite://${SC_SOCK[$FA]}/benchmark") ;;
+      socket-leader) path_args+=(--path "$path=jdbc:dqlite://${SC_SOCK[$LEADER]}/benchmark") ;;
+      tcp-leader) path_args+=(--path "$path=jdbc:dqlite://${SC_ADDR[$LEADER]}/benchmark") ;;
+      *) die "unknown path '$path' in SIDECAR_BENCH_PATHS" ;;
+    esac
   done
-done
-if [[ $NMT == 1 ]]; then
-  for i in 0 1 2; do
-    jcmd "${SC_PID[$i]}" VM.native_memory summary >"$WORK/logs/nmt-sidecar-$((i + 1)).txt" 2>&1 || true
+  for write in $WRITES; do
+    for workers in $WORKERS; do
+      bench_compare "$label" "$write" "$workers" "${path_args[@]}"
+    done
   done
-  log "native memory of the leader's sidecar (all three in $WORK/logs/nmt-*.txt):"
-  grep -E '^(Total|-| +\()|committed' "$WORK/logs/nmt-sidecar-$((LEADER + 1)).txt" | head -60 >&2 || true
-  KEEP=1
-fi
-stop_all
+  if [[ $NMT == 1 ]]; then
+    for i in 0 1 2; do
+      jcmd "${SC_PID[$i]}" VM.native_memory summary >"$WORK/logs/nmt-$label-$((i + 1)).txt" 2>&1 || true
+    done
+    log "native memory of the leader's sidecar (all three in $WORK/logs/nmt-*.txt):"
+    grep -E '^(Total|-| +\()|committed' "$WORK/logs/nmt-$label-$((LEADER + 1)).txt" | head -60 >&2 || true
+    KEEP=1
+  fi
+  stop_all
+}
 
-if [[ $DEMO == 1 ]]; then
-  log "dqlite-demo cluster on $PREFIX.21-23"
+# demo_cluster ENGINE: a fresh dqlite-demo cluster (go-dqlite 1.11.5 on the host, 2.0.0 in the
+# trixie root), the same steady load and the same throughput runs, straight to its leader.
+demo_cluster() {
+  local engine=$1 label i join write workers
+  label=$(demo_label "$engine")
+  log "$label cluster on $PREFIX.21-23"
   DM_ADDR=() DM_PID=()
   for i in 1 2 3; do
     DM_ADDR+=("$PREFIX.2$i:9001")
     join=()
     ((i == 1)) || join=(-j "$PREFIX.21:9001")
-    dqlite-demo -a "$PREFIX.2$i:8001" -d "$PREFIX.2$i:9001" -D "$WORK/demo-$i" "${join[@]}" \
-      >"$WORK/logs/demo-$i.log" 2>&1 &
+    rm -rf "$WORK/demo-$i"
+    mkdir -p "$WORK/demo-$i"
+    (on_engine "$engine" dqlite-demo -a "$PREFIX.2$i:8001" -d "$PREFIX.2$i:9001" -D "$WORK/demo-$i" \
+      "${join[@]}") >"$WORK/logs/$label-$i.log" 2>&1 &
     PIDS+=($!)
     DM_PID+=($!)
     ((i > 1)) || sleep 1 # the first node bootstraps before the others ask to join
@@ -315,17 +372,29 @@ if [[ $DEMO == 1 ]]; then
   ALL=$(IFS=,; echo "${DM_ADDR[*]}")
   find_roles "$(tool await --nodes "$ALL" --timeout 90)" || exit 1
   if ((MEMORY_DURATION > 0)); then
-    bench_run dqlite-demo steady:tcp-leader 1 "jdbc:dqlite://${DM_ADDR[$LEADER]}/benchmark" \
+    bench_run "$label" steady:tcp-leader 1 "jdbc:dqlite://${DM_ADDR[$LEADER]}/benchmark" \
       "$RATE" "$MEMORY_DURATION"
   fi
   for write in $WRITES; do
     for workers in $WORKERS; do
-      bench_compare dqlite-demo "$write" "$workers" \
+      bench_compare "$label" "$write" "$workers" \
         --path "tcp-leader=jdbc:dqlite://${DM_ADDR[$LEADER]}/benchmark"
     done
   done
   stop_all
-fi
+}
+
+demos_done=" "
+for engine in $ENGINES; do
+  sidecar_cluster "$engine"
+  # dqlite-demo once per library, right after the first sidecar cluster on it.
+  lib=host
+  [[ $engine == host ]] || lib=trixie
+  if [[ $DEMO == 1 && $demos_done != *" $lib "* ]]; then
+    demo_cluster "$lib"
+    demos_done="$demos_done$lib "
+  fi
+done
 
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 COMMIT=$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -336,6 +405,12 @@ CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 MEM=$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
 VERSIONS=$(dpkg-query -W -f='${Package} ${Version}, ' libdqlite0 go-dqlite 2>/dev/null | sed 's/, $//')
 JAVA_VERSION=$(java -version 2>&1 | head -1 | sed 's/"//g')
+if [[ $ENGINES != host ]]; then
+  TRIXIE_DIR=$(bash "$TRIXIE_SCRIPT" path)
+  VERSIONS="host: $VERSIONS, $JAVA_VERSION; trixie root: $(chroot "$TRIXIE_DIR" dpkg-query -W \
+    -f='${Package} ${Version}, ' libdqlite0 go-dqlite openjdk-21-jre-headless | sed 's/, $//')"
+  JAVA_VERSION="engines: $ENGINES"
+fi
 FLAGS=${SIDECAR_OPTS:-the launcher\'s defaults}
 [[ $NMT != 1 ]] || FLAGS="$FLAGS + -XX:NativeMemoryTracking=summary"
 [[ -z $SIDECAR_FLAGS ]] || FLAGS="$FLAGS; sidecar flags added: $SIDECAR_FLAGS"

@@ -12,7 +12,12 @@ import java.util.TreeSet;
 /**
  * Turns the result lines of one bench/sidecar.sh run into the markdown printed and written to
  * docs/benchmarks.md: throughput per path with the ratio to direct TCP, resident memory per node
- * for the sidecar and the dqlite-demo cluster, and the two verdicts of the requirement.
+ * for each sidecar and dqlite-demo cluster, and the verdicts of the requirement.
+ *
+ * <p>A run may hold several engines: a cluster's label is its kind ({@code sidecar} or {@code
+ * dqlite-demo}) and the engine it ran on as a suffix ({@code sidecar-1.18}, {@code
+ * sidecar-1.18-disk}, {@code dqlite-demo-1.18}; none: the host's 1.11.1). Each sidecar cluster is
+ * compared with its own direct path and with the dqlite-demo cluster on the same library.
  */
 final class SidecarReport {
 
@@ -68,6 +73,21 @@ final class SidecarReport {
       String command,
       String note) {}
 
+  /** Whether a cluster label names a sidecar cluster (any engine). */
+  static boolean isSidecar(String cluster) {
+    return cluster.startsWith(SIDECAR);
+  }
+
+  /**
+   * The dqlite-demo cluster on the same libdqlite as a sidecar cluster: the engine suffix without a
+   * mode ({@code sidecar-1.18-disk} → {@code dqlite-demo-1.18}).
+   */
+  static String demoFor(String sidecarCluster) {
+    String engine = sidecarCluster.substring(SIDECAR.length());
+    int mode = engine.indexOf('-', 1);
+    return DEMO + (mode < 0 ? engine : engine.substring(0, mode));
+  }
+
   private final List<Line.Run> runs = new ArrayList<>();
   private final List<Line.Rss> rss = new ArrayList<>();
 
@@ -107,13 +127,13 @@ final class SidecarReport {
     for (Map.Entry<String, String> workload : WORKLOADS.entrySet()) {
       String prefix = workload.getKey();
       for (int w : workerCounts()) {
-        Optional<Line.Run> direct = run(SIDECAR, prefix + DIRECT, w);
         for (Line.Run r : ordered()) {
           if (r.workers() != w || !prefix(r.path()).equals(prefix)) {
             continue;
           }
+          Optional<Line.Run> direct = run(r.cluster(), prefix + DIRECT, w);
           String ratio = "";
-          if (r.cluster().equals(SIDECAR) && direct.isPresent()) {
+          if (isSidecar(r.cluster()) && direct.isPresent()) {
             ratio = pct(r.writesPerSecond() / direct.get().writesPerSecond());
           }
           String route = route(r.path());
@@ -177,15 +197,12 @@ final class SidecarReport {
         "VmRSS in MiB, sampled every 250 ms; before: just before the load; steady: median"
             + " over the measured window; peak: the largest sample.\n\n");
     b.append(
-        "| node | sidecar before | sidecar steady | sidecar peak |"
-            + " dqlite-demo before | dqlite-demo steady | dqlite-demo peak |"
-            + " sidecar − dqlite-demo (steady) |\n");
-    b.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
-    for (String node : NODES) {
-      b.append("| ").append(node);
-      long[] steadies = new long[2];
-      int i = 0;
-      for (String cluster : List.of(SIDECAR, DEMO)) {
+        "| cluster | leader before / steady / peak | follower-a | follower-b |"
+            + " highest steady − dqlite-demo's on the same libdqlite |\n");
+    b.append("|---|---:|---:|---:|---:|\n");
+    for (String cluster : clusters()) {
+      b.append("| ").append(cluster);
+      for (String node : NODES) {
         List<Line.Rss> of =
             source.stream()
                 .filter(m -> m.cluster().equals(cluster) && m.node().equals(node))
@@ -193,16 +210,23 @@ final class SidecarReport {
         long before = of.isEmpty() ? -1 : of.get(0).startKib();
         long steady = of.stream().mapToLong(Line.Rss::steadyKib).max().orElse(-1);
         long peak = of.stream().mapToLong(Line.Rss::peakKib).max().orElse(-1);
-        steadies[i++] = steady;
         b.append(" | ")
             .append(mib(before))
-            .append(" | ")
+            .append(" / ")
             .append(mib(steady))
-            .append(" | ")
+            .append(" / ")
             .append(mib(peak));
       }
+      Optional<Line.Rss> own = highest(source, cluster, Line.Rss::steadyKib);
+      Optional<Line.Rss> demo =
+          isSidecar(cluster)
+              ? highest(source, demoFor(cluster), Line.Rss::steadyKib)
+              : Optional.empty();
       b.append(" | ")
-          .append(steadies[0] < 0 || steadies[1] < 0 ? "-" : difference(steadies[0] - steadies[1]))
+          .append(
+              own.isPresent() && demo.isPresent()
+                  ? difference(own.get().steadyKib() - demo.get().steadyKib())
+                  : "-")
           .append(" |\n");
     }
     b.append(
@@ -254,13 +278,23 @@ final class SidecarReport {
   }
 
   private void verdicts(StringBuilder b) {
+    List<String> sidecars = clusters().stream().filter(SidecarReport::isSidecar).toList();
+    for (String cluster : sidecars) {
+      String which = sidecars.size() > 1 ? " (" + cluster + ")" : "";
+      ratioVerdicts(b, cluster, which);
+      p99Verdict(b, cluster, which);
+      memoryVerdict(b, cluster, which);
+    }
+  }
+
+  private void ratioVerdicts(StringBuilder b, String cluster, String which) {
     for (Map.Entry<String, String> workload : WORKLOADS.entrySet()) {
       List<String> ratios = new ArrayList<>();
       boolean allMet = true;
       for (int w : workerCounts()) {
-        Optional<Line.Run> direct = run(SIDECAR, workload.getKey() + DIRECT, w);
+        Optional<Line.Run> direct = run(cluster, workload.getKey() + DIRECT, w);
         for (String path : SOCKET_PATHS) {
-          Optional<Line.Run> s = run(SIDECAR, workload.getKey() + path, w);
+          Optional<Line.Run> s = run(cluster, workload.getKey() + path, w);
           if (direct.isPresent() && s.isPresent() && direct.get().writesPerSecond() > 0) {
             double r = s.get().writesPerSecond() / direct.get().writesPerSecond();
             allMet &= r >= MIN_RATIO;
@@ -269,7 +303,9 @@ final class SidecarReport {
         }
       }
       if (!ratios.isEmpty()) {
-        b.append("- App socket ≥ 90 % of direct, ")
+        b.append("- App socket ≥ 90 % of direct")
+            .append(which)
+            .append(", ")
             .append(workload.getValue())
             .append(" writes: ")
             .append(allMet ? "**met**" : "**not met**")
@@ -278,13 +314,59 @@ final class SidecarReport {
             .append(").\n");
       }
     }
+  }
+
+  /**
+   * The sidecar node's p99 no worse than dqlite-demo's on the same libdqlite, for each workload and
+   * worker count: the app socket of a non-leader sidecar (what an application sees) against
+   * dqlite-demo's leader over TCP.
+   */
+  private void p99Verdict(StringBuilder b, String cluster, String which) {
+    String demo = demoFor(cluster);
+    List<String> ratios = new ArrayList<>();
+    boolean allMet = true;
+    for (Map.Entry<String, String> workload : WORKLOADS.entrySet()) {
+      for (int w : workerCounts()) {
+        Optional<Line.Run> s = run(cluster, workload.getKey() + SOCKET_PATHS.get(0), w);
+        Optional<Line.Run> d = run(demo, workload.getKey() + DIRECT, w);
+        if (s.isPresent() && d.isPresent() && d.get().p99Ms() > 0) {
+          double r = s.get().p99Ms() / d.get().p99Ms();
+          allMet &= r <= 1.0;
+          ratios.add(
+              String.format(
+                  Locale.ROOT,
+                  "%s %dw %.1f vs %.1f ms (%.2f×)",
+                  workload.getValue(),
+                  w,
+                  s.get().p99Ms(),
+                  d.get().p99Ms(),
+                  r));
+        }
+      }
+    }
+    if (!ratios.isEmpty()) {
+      b.append("- Sidecar p99 (app socket of a non-leader) ≤ ")
+          .append(demo)
+          .append("'s (TCP to its leader)")
+          .append(which)
+          .append(": ")
+          .append(allMet ? "**met**" : "**not met**")
+          .append(" (")
+          .append(String.join(", ", ratios))
+          .append(").\n");
+    }
+  }
+
+  private void memoryVerdict(StringBuilder b, String cluster, String which) {
     List<Line.Rss> source = memorySource();
-    Optional<Line.Rss> worstSteady = highest(source, SIDECAR, Line.Rss::steadyKib);
-    Optional<Line.Rss> worstPeak = highest(source, SIDECAR, Line.Rss::peakKib);
-    Optional<Line.Rss> demoSteady = highest(source, DEMO, Line.Rss::steadyKib);
+    Optional<Line.Rss> worstSteady = highest(source, cluster, Line.Rss::steadyKib);
+    Optional<Line.Rss> worstPeak = highest(source, cluster, Line.Rss::peakKib);
+    Optional<Line.Rss> demoSteady = highest(source, demoFor(cluster), Line.Rss::steadyKib);
     if (worstSteady.isPresent()) {
       Line.Rss s = worstSteady.get();
-      b.append("- Sidecar resident ≤ 96 MiB under the steady write load: ")
+      b.append("- Sidecar resident ≤ 96 MiB under the steady write load")
+          .append(which)
+          .append(": ")
           .append(s.steadyKib() <= MAX_RSS_KIB ? "**met**" : "**not met**")
           .append(
               String.format(
@@ -297,13 +379,23 @@ final class SidecarReport {
                   mib(worstPeak.get().peakKib())));
       demoSteady.ifPresent(
           d ->
-              b.append("; dqlite-demo's highest steady under the same load ")
+              b.append("; ")
+                  .append(d.cluster())
+                  .append("'s highest steady under the same load ")
                   .append(mib(d.steadyKib()))
                   .append(" MiB, so the sidecar's own share is ")
                   .append(difference(s.steadyKib() - d.steadyKib()))
                   .append(" MiB"));
       b.append(").\n");
     }
+  }
+
+  /** The clusters of the run, in the order they first appear. */
+  private List<String> clusters() {
+    Set<String> seen = new LinkedHashSet<>();
+    runs.forEach(r -> seen.add(r.cluster()));
+    rss.forEach(r -> seen.add(r.cluster()));
+    return List.copyOf(seen);
   }
 
   private static Optional<Line.Rss> highest(
@@ -324,13 +416,14 @@ final class SidecarReport {
     return rss.stream().filter(m -> !m.node().equals(CLIENT));
   }
 
-  /** Runs by cluster (sidecar first), then path (sockets, then direct). */
+  /** Runs by cluster (in the run's order), then path (sockets, then direct). */
   private List<Line.Run> ordered() {
     List<String> paths = new ArrayList<>(SOCKET_PATHS);
     paths.add(DIRECT);
+    List<String> clusters = clusters();
     List<Line.Run> out = new ArrayList<>(runs);
     out.sort(
-        java.util.Comparator.comparingInt((Line.Run r) -> r.cluster().equals(SIDECAR) ? 0 : 1)
+        java.util.Comparator.comparingInt((Line.Run r) -> clusters.indexOf(r.cluster()))
             .thenComparingInt(
                 r -> paths.indexOf(route(r.path())) < 0 ? 99 : paths.indexOf(route(r.path()))));
     return out;

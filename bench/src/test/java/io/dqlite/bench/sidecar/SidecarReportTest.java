@@ -51,7 +51,8 @@ class SidecarReportTest {
             "≥ 90 % of direct, transaction writes: **not met** (socket-non-leader 1w 95.0 %,"
                 + " socket-leader 1w 80.0 %)")
         .doesNotContain("auto-commit")
-        .contains("| leader | 80 | 90 | 99 | 80 | 120 | 130 |")
+        .contains("| sidecar | 80 / 90 / 99 | 80 / 85 / 88 | - / - / - | -30 |")
+        .contains("| dqlite-demo | 80 / 120 / 130 | - / - / - | - / - / - | - |")
         .contains("≤ 96 MiB under the steady write load: **met** (highest steady 90 MiB: leader")
         .contains(
             "dqlite-demo's highest steady under the same load 120 MiB, so the sidecar's own"
@@ -80,6 +81,52 @@ class SidecarReportTest {
         .isLessThan(md.indexOf("| auto-commit | 1 | sidecar | app socket"));
   }
 
+  private static Line.Run timed(String cluster, String path, int workers, double p99) {
+    return new Line.Run(
+        cluster, path, workers, 10.0, 5_000, 0, 0, 8.0, 6.0, p99, 400.0, "2.50", "-");
+  }
+
+  /**
+   * Several engines in one run: each sidecar cluster against its own direct path, its p99 against
+   * dqlite-demo's on the same libdqlite (disk mode included), its memory on its own line.
+   */
+  @Test
+  void eachEngineIsComparedWithItsOwnDirectPathAndItsOwnDqliteDemo() {
+    String md =
+        markdown(
+            timed("sidecar", "socket-non-leader", 4, 50.0),
+            timed("sidecar", "tcp-leader", 4, 45.0),
+            timed("dqlite-demo", "tcp-leader", 4, 29.0),
+            timed("sidecar-1.18", "socket-non-leader", 4, 20.0),
+            timed("sidecar-1.18", "tcp-leader", 4, 19.0),
+            timed("dqlite-demo-1.18", "tcp-leader", 4, 25.0),
+            timed("sidecar-1.18-disk", "socket-non-leader", 4, 30.0),
+            timed("sidecar-1.18-disk", "tcp-leader", 4, 28.0),
+            rss("sidecar-1.18", "socket-non-leader", "leader", 94, 96),
+            rss("dqlite-demo-1.18", "tcp-leader", "leader", 100, 110),
+            rss("sidecar-1.18-disk", "socket-non-leader", "leader", 70, 75));
+    assertThat(SidecarReport.demoFor("sidecar-1.18-disk")).isEqualTo("dqlite-demo-1.18");
+    assertThat(SidecarReport.demoFor("sidecar")).isEqualTo("dqlite-demo");
+    assertThat(md)
+        .contains("| transaction | 4 | sidecar-1.18 | app socket of a non-leader sidecar | 500 |")
+        .contains(
+            "- Sidecar p99 (app socket of a non-leader) ≤ dqlite-demo's (TCP to its leader)"
+                + " (sidecar): **not met** (transaction 4w 50.0 vs 29.0 ms (1.72×))")
+        .contains(
+            "≤ dqlite-demo-1.18's (TCP to its leader) (sidecar-1.18): **met** (transaction 4w"
+                + " 20.0 vs 25.0 ms (0.80×))")
+        .contains(
+            "≤ dqlite-demo-1.18's (TCP to its leader) (sidecar-1.18-disk): **not met**"
+                + " (transaction 4w 30.0 vs 25.0 ms (1.20×))")
+        .contains("| sidecar-1.18 | 80 / 94 / 96 | - / - / - | - / - / - | -6 |")
+        .contains("| sidecar-1.18-disk | 80 / 70 / 75 | - / - / - | - / - / - | -30 |")
+        .contains(
+            "≤ 96 MiB under the steady write load (sidecar-1.18): **met** (highest steady 94 MiB")
+        .contains("dqlite-demo-1.18's highest steady under the same load 100 MiB");
+    // socket and direct runs have the same writes, so every ratio is 100 %.
+    assertThat(md).contains("≥ 90 % of direct (sidecar-1.18-disk), transaction writes: **met**");
+  }
+
   @Test
   void pacedRunsAreTheMemoryVerdictAndStayOutOfTheThroughputTable() {
     String md =
@@ -94,7 +141,7 @@ class SidecarReportTest {
         .contains(
             "each cluster fresh (sidecar through socket-non-leader: 100 writes/s for 10 s;"
                 + " dqlite-demo through tcp-leader: 100 writes/s for 10 s)")
-        .contains("| leader | 80 | 95 | 97 | 80 | 40 | 45 | 55 |")
+        .contains("| sidecar | 80 / 95 / 97 | - / - / - | - / - / - | 55 |")
         .contains("**met** (highest steady 95 MiB: leader, steady:socket-non-leader")
         .contains("own share is 55 MiB")
         .doesNotContain("| 1 | sidecar | steady:")

@@ -9,10 +9,13 @@ import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -36,6 +39,7 @@ final class ContainerRunner {
 
   private ContainerState previousExit;
   private Instant nextStart = Instant.MIN;
+  private Path currentLog;
   private ProbeTracker startup;
   private ProbeTracker liveness;
   private ProbeTracker readiness;
@@ -106,6 +110,7 @@ final class ContainerRunner {
     Files.createDirectories(logDir);
     Files.createDirectories(pidFile.getParent());
     Path log = logDir.resolve(restartCount + ".log");
+    currentLog = log;
     ProcessBuilder pb =
         new ProcessBuilder(l.argv())
             .directory(l.workingDir())
@@ -161,16 +166,56 @@ final class ContainerRunner {
       return false;
     }
     int code = process.exitValue();
-    finished(code, code == 0 ? "Completed" : "Error", now);
+    finished(
+        code,
+        code == 0 ? "Completed" : "Error",
+        terminationMessage(spec.getTerminationMessagePolicy(), code, currentLog),
+        now);
     return true;
   }
 
+  /** The kubelet's bounds on a termination message taken from the log (FallbackToLogsOnError). */
+  static final int MESSAGE_MAX_LINES = 80;
+
+  static final int MESSAGE_MAX_BYTES = 2048;
+
+  /**
+   * The termination message as a kubelet makes it when the container writes no message file: with
+   * {@code FallbackToLogsOnError} and a failed exit, the tail of its log (at most 80 lines and 2048
+   * bytes); else none. This agent runs processes on the host and has no message file.
+   */
+  static String terminationMessage(String policy, int exitCode, Path log) {
+    if (!"FallbackToLogsOnError".equals(policy) || exitCode == 0 || log == null) {
+      return null;
+    }
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      String tail =
+          String.join(
+              "\n", lines.subList(Math.max(0, lines.size() - MESSAGE_MAX_LINES), lines.size()));
+      byte[] bytes = tail.getBytes(StandardCharsets.UTF_8);
+      if (bytes.length > MESSAGE_MAX_BYTES) {
+        tail =
+            new String(
+                bytes, bytes.length - MESSAGE_MAX_BYTES, MESSAGE_MAX_BYTES, StandardCharsets.UTF_8);
+      }
+      return tail.isEmpty() ? null : tail;
+    } catch (IOException | UncheckedIOException e) {
+      return null;
+    }
+  }
+
   private void finished(int code, String reason, Instant now) {
+    finished(code, reason, null, now);
+  }
+
+  private void finished(int code, String reason, String message, Instant now) {
     state =
         new ContainerStateBuilder()
             .withNewTerminated()
             .withExitCode(code)
             .withReason(reason)
+            .withMessage(message)
             .withStartedAt(PodStatusBuilder.time(startedAt))
             .withFinishedAt(PodStatusBuilder.time(now))
             .withContainerID(containerId())

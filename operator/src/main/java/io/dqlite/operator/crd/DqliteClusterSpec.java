@@ -110,6 +110,12 @@ public class DqliteClusterSpec {
   private RaftSpec raft;
 
   @JsonPropertyDescription(
+      "Options of libdqlite 1.18 (disk mode, auto-recovery, snapshot compression); unset fields"
+          + " keep the sidecar's defaults. On an image with libdqlite 1.11.1 a set field stops the"
+          + " sidecar at start, naming the missing call (the pod's last termination message).")
+  private EngineSpec engine;
+
+  @JsonPropertyDescription(
       "TLS between nodes and for clients. Absent: the operator generates certificates (mutual"
           + " TLS); a cluster created before that default keeps running plaintext and is told to"
           + " set plaintext: true. Or an existing Secret (secretName), or plaintext: true. The mode"
@@ -213,6 +219,14 @@ public class DqliteClusterSpec {
 
   public void setRaft(RaftSpec raft) {
     this.raft = raft;
+  }
+
+  public EngineSpec getEngine() {
+    return engine;
+  }
+
+  public void setEngine(EngineSpec engine) {
+    this.engine = engine;
   }
 
   public TlsSpec getTls() {

@@ -59,6 +59,12 @@ public final class Sidecar {
 
   public static final long TERMINATION_GRACE_PERIOD_SECONDS = HANDOVER_TIMEOUT.toSeconds() + 30;
 
+  /**
+   * The sidecar writes no termination-message file: when it fails, the kubelet takes the tail of
+   * its log (the last line names why it could not start) as the container's termination message.
+   */
+  public static final String TERMINATION_MESSAGE_POLICY = "FallbackToLogsOnError";
+
   /** The uid and gid the sidecar runs as: the images' fixed non-root user (see the Dockerfile). */
   public static final long RUN_AS_USER = 10001;
 

@@ -2,6 +2,7 @@ package io.dqlite.operator.dependents;
 
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.DqliteClusterSpec;
+import io.dqlite.operator.crd.EngineSpec;
 import io.dqlite.operator.crd.RaftSpec;
 import io.dqlite.operator.crd.TlsMode;
 import io.dqlite.operator.crd.ZonesSpec;
@@ -60,6 +61,10 @@ public final class SidecarContainer {
         .endPreStop()
         .endLifecycle()
         .withResources(spec.getResources())
+        // A sidecar that cannot start (an engine option its libdqlite lacks, a bad flag) exits
+        // with the reason as its last log line: the kubelet copies the log's tail into the pod's
+        // status (lastState.terminated.message), where kubectl describe shows it.
+        .withTerminationMessagePolicy(Sidecar.TERMINATION_MESSAGE_POLICY)
         .withSecurityContext(PodSecurity.container())
         .withVolumeMounts(mounts(cr))
         .build();
@@ -121,6 +126,12 @@ public final class SidecarContainer {
       addIfSet(env, SidecarSetting.NETWORK_LATENCY, raft.getNetworkLatency());
       addIfSet(env, SidecarSetting.SNAPSHOT_THRESHOLD, raft.getSnapshotThreshold());
       addIfSet(env, SidecarSetting.SNAPSHOT_TRAILING, raft.getSnapshotTrailing());
+    }
+    EngineSpec engine = spec.getEngine();
+    if (engine != null) {
+      addIfSet(env, SidecarSetting.DISK_MODE, engine.getDiskMode());
+      addIfSet(env, SidecarSetting.AUTO_RECOVERY, engine.getAutoRecovery());
+      addIfSet(env, SidecarSetting.SNAPSHOT_COMPRESSION, engine.getSnapshotCompression());
     }
     if (TlsMode.of(cr).tls()) {
       env.add(value(SidecarSetting.TLS_CERT, Sidecar.TLS_DIR + "/tls.crt"));

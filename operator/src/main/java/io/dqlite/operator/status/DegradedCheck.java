@@ -186,10 +186,34 @@ public final class DegradedCheck {
                       c.getName()
                           + ": "
                           + c.getState().getWaiting().getReason()
-                          + message(c.getState().getWaiting().getMessage())));
+                          + message(c.getState().getWaiting().getMessage())
+                          + lastExit(c)));
     }
     return describe(found);
   }
+
+  /**
+   * Why a crash-looping container last stopped: the last line of its termination message, which for
+   * the sidecar (FallbackToLogsOnError) is its log's tail, e.g. "cannot start: ... disk mode is not
+   * supported by libdqlite 1.10.0 (...), which exports no dqlite_node_enable_disk_mode ...".
+   */
+  static String lastExit(ContainerStatus c) {
+    if (c.getLastState() == null || c.getLastState().getTerminated() == null) {
+      return "";
+    }
+    var t = c.getLastState().getTerminated();
+    String text = t.getMessage() == null ? "" : t.getMessage().strip();
+    String last = text.isEmpty() ? "" : text.substring(text.lastIndexOf('\n') + 1).strip();
+    if (last.length() > MAX_EXIT_LINE) {
+      last = last.substring(0, MAX_EXIT_LINE) + "...";
+    }
+    return "; last exit "
+        + (t.getExitCode() == null ? "?" : t.getExitCode())
+        + (last.isEmpty() ? "" : ": " + last);
+  }
+
+  /** A condition message stays readable: a longer last log line is cut. */
+  static final int MAX_EXIT_LINE = 400;
 
   private static Optional<String> unschedulable(List<Pod> pods) {
     Map<String, String> found = new LinkedHashMap<>();

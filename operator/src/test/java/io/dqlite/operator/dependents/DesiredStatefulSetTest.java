@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.entry;
 
 import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.DqliteClusterStatus;
+import io.dqlite.operator.crd.EngineSpec;
 import io.dqlite.operator.crd.RaftSpec;
 import io.dqlite.operator.crd.RetentionPolicy;
 import io.dqlite.operator.crd.RetentionSpec;
@@ -197,6 +198,60 @@ class DesiredStatefulSetTest {
     assertThat(env.get("DQLITE_ROLES_ADJUSTMENT_FREQUENCY").getValue()).isEqualTo("10s");
     assertThat(env.get("DQLITE_SNAPSHOT_THRESHOLD").getValue()).isEqualTo("1024");
     assertThat(env).doesNotContainKeys("DQLITE_NETWORK_LATENCY", "DQLITE_SNAPSHOT_TRAILING");
+  }
+
+  /**
+   * spec.engine: each field set becomes its sidecar variable with the same value; unset fields are
+   * not passed, so the sidecar's engine-dependent default applies. Columns: diskMode, autoRecovery,
+   * snapshotCompression (empty: unset); the variables expected, NAME=value;...
+   */
+  @ParameterizedTest(name = "diskMode {0}, autoRecovery {1}, snapshotCompression {2}: {3}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        " | | | ",
+        "true | | | DQLITE_DISK_MODE=true",
+        "false | false | false |"
+            + " DQLITE_DISK_MODE=false;DQLITE_AUTO_RECOVERY=false;DQLITE_SNAPSHOT_COMPRESSION=false",
+        " | true | | DQLITE_AUTO_RECOVERY=true",
+        " | | true | DQLITE_SNAPSHOT_COMPRESSION=true",
+      })
+  void engineOptionsOnlyWhenSet(
+      Boolean diskMode, Boolean autoRecovery, Boolean compression, String expected) {
+    EngineSpec engine = new EngineSpec();
+    engine.setDiskMode(diskMode);
+    engine.setAutoRecovery(autoRecovery);
+    engine.setSnapshotCompression(compression);
+    Map<String, EnvVar> env =
+        env(sidecar(build(TestClusters.cluster(spec -> spec.setEngine(engine)))));
+    Map<String, String> engineEnv = new LinkedHashMap<>();
+    for (String name :
+        List.of("DQLITE_DISK_MODE", "DQLITE_AUTO_RECOVERY", "DQLITE_SNAPSHOT_COMPRESSION")) {
+      if (env.containsKey(name)) {
+        engineEnv.put(name, env.get(name).getValue());
+      }
+    }
+    Map<String, String> want = new LinkedHashMap<>();
+    if (expected != null) {
+      for (String pair : expected.split(";")) {
+        want.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+      }
+    }
+    assertThat(engineEnv).isEqualTo(want);
+  }
+
+  @Test
+  void withoutSpecEngineNoEngineVariable() {
+    Map<String, EnvVar> env = env(sidecar(build(TestClusters.cluster())));
+    assertThat(env)
+        .doesNotContainKeys(
+            "DQLITE_DISK_MODE", "DQLITE_AUTO_RECOVERY", "DQLITE_SNAPSHOT_COMPRESSION");
+  }
+
+  @Test
+  void aSidecarThatCannotStartLeavesItsLastLogLinesInThePodStatus() {
+    assertThat(sidecar(build(TestClusters.cluster())).getTerminationMessagePolicy())
+        .isEqualTo("FallbackToLogsOnError");
   }
 
   @ParameterizedTest(name = "secretName {0}, generate {1}: Secret {2}")

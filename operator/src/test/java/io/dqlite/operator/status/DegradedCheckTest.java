@@ -97,6 +97,66 @@ class DegradedCheckTest {
         .anySatisfy(i -> assertThat(i.message()).contains(fragment));
   }
 
+  /**
+   * A crash-looping sidecar's last exit is in the condition's message: the last line of its
+   * termination message (the log's tail, FallbackToLogsOnError), e.g. an engine option its
+   * libdqlite lacks. Columns: the termination message ("\\n" separates lines; empty: none), exit
+   * code, what the pod's part of the message ends with.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          engine option missing | 12:00:01 INFO starting\\n12:00:02 ERROR cannot start: start the dqlite node: disk mode is not supported by libdqlite 1.10.0 (/usr/lib/libdqlite.so.0), which exports no dqlite_node_enable_disk_mode\\n | 1 | ; last exit 1: 12:00:02 ERROR cannot start: start the dqlite node: disk mode is not supported by libdqlite 1.10.0 (/usr/lib/libdqlite.so.0), which exports no dqlite_node_enable_disk_mode)
+          no message            |                                                                       | 137 | ; last exit 137)
+          """)
+  void aCrashLoopNamesWhyTheContainerLastExited(
+      String description, String terminationMessage, int exitCode, String ending) {
+    DqliteCluster cr = Fixtures.cluster();
+    Observations.bootstrapped(cr);
+    Observation o = Observations.steady(cr, "0 1:CrashLoopBackOff 2", "v0* v1! v2", "3z");
+    List<io.fabric8.kubernetes.api.model.Pod> pods = new java.util.ArrayList<>(o.pods());
+    io.fabric8.kubernetes.api.model.Pod looping =
+        new io.fabric8.kubernetes.api.model.PodBuilder(pods.get(1))
+            .editStatus()
+            .editFirstContainerStatus()
+            .withNewLastState()
+            .withNewTerminated()
+            .withExitCode(exitCode)
+            .withReason("Error")
+            .withMessage(
+                terminationMessage == null ? null : terminationMessage.replace("\\n", "\n"))
+            .endTerminated()
+            .endLastState()
+            .endContainerStatus()
+            .endStatus()
+            .build();
+    pods.set(1, looping);
+    Observation withExit =
+        new Observation(
+            o.cr(),
+            o.statefulSet(),
+            pods,
+            o.membership(),
+            o.nodes(),
+            o.scaleStep(),
+            o.scaleBookkeeping(),
+            o.roll(),
+            o.failure(),
+            o.tlsProblem(),
+            o.clusterDomain(),
+            o.now());
+    assertThat(DegradedCheck.issues(withExit, DegradedCheck.NOT_READY_DEADLINE))
+        .filteredOn(i -> i.reason().equals("ContainersFailing"))
+        .singleElement()
+        .satisfies(
+            i ->
+                assertThat(i.message())
+                    .startsWith("containers failing: db-1 (dqlite: CrashLoopBackOff details of")
+                    .endsWith(ending));
+  }
+
   /** A user's TLS Secret missing or incomplete: the cause of what the pods show, so first. */
   @org.junit.jupiter.api.Test
   void aTlsSecretProblemComesFirst() {

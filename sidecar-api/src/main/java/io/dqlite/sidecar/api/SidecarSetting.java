@@ -229,8 +229,10 @@ public enum SidecarSetting {
   SNAPSHOT_COMPRESSION(
       flag("--snapshot-compression", "true|false")
           .choices("true", "false")
-          .defaultText("libdqlite's")
-          .means("compress raft snapshots; needs libdqlite 1.18")),
+          .defaultText("off on libdqlite 1.18 (whose own default is on); not passed on 1.11.1")
+          .means(
+              "compress raft snapshots (LZ4); needs libdqlite 1.18 (docs/native.md, Two"
+                  + " engines)")),
   LOG_FORMAT(
       flag("--log-format", "plain|json")
           .choices("plain", "json")

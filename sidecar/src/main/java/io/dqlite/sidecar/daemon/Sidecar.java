@@ -7,6 +7,9 @@ import io.dqlite.sidecar.app.App;
 import io.dqlite.sidecar.app.AppBuilder;
 import io.dqlite.sidecar.appsocket.AppSocket;
 import io.dqlite.sidecar.metrics.SidecarMetrics;
+import io.dqlite.sidecar.node.DqliteLibrary;
+import io.dqlite.sidecar.node.EngineFeatures;
+import io.dqlite.sidecar.node.NativeLibraryException;
 import io.dqlite.sidecar.node.NodeOptions.SnapshotParams;
 import io.dqlite.sidecar.tls.SimpleTls;
 import io.dqlite.sidecar.tls.TlsCredentials;
@@ -107,7 +110,7 @@ public final class Sidecar implements AutoCloseable {
             .snapshot(new SnapshotParams(o.snapshotThreshold(), o.snapshotTrailing()))
             .diskMode(o.engine().diskMode())
             .autoRecovery(o.engine().autoRecovery().orElse(null))
-            .snapshotCompression(o.engine().snapshotCompression().orElse(null))
+            .snapshotCompression(snapshotCompression(o).orElse(null))
             .rolesAdjustmentHook((leader, members) -> metrics.adjustmentRan());
     if (o.tls().isPresent()) {
       SidecarOptions.TlsFiles f = o.tls().get();
@@ -122,6 +125,33 @@ public final class Sidecar implements AutoCloseable {
       throw new IOException("start the dqlite node: " + e.getMessage(), e);
     }
     return serve(o, new AppNode(app), zone, domain, metrics);
+  }
+
+  /**
+   * The snapshot compression for this node: the flag when set, else the default of the libdqlite
+   * found ({@link EngineDefaults}); a default applied is logged once.
+   */
+  private static Optional<Boolean> snapshotCompression(SidecarOptions o) {
+    Optional<Boolean> set = o.engine().snapshotCompression();
+    if (set.isPresent()) {
+      return set;
+    }
+    EngineFeatures features;
+    try {
+      features = DqliteLibrary.get().features();
+    } catch (NativeLibraryException e) {
+      // The library did not load: the node's create reports it, with its remedy.
+      return set;
+    }
+    Optional<Boolean> chosen = EngineDefaults.snapshotCompression(features, set);
+    chosen.ifPresent(
+        v ->
+            log.info(
+                "snapshot compression {} (the sidecar's default on libdqlite {};"
+                    + " --snapshot-compression sets it)",
+                v ? "on" : "off",
+                features.version()));
+    return chosen;
   }
 
   /**

@@ -41,6 +41,15 @@ class MixedEngineIT {
           .isEqualTo("1.18.0");
       assertThat(cluster(oldNode).get("self").get("engine").get("version").asText())
           .isEqualTo("1.10.0");
+      // The default applied depends on the engine (EngineDefaults): the 1.18.1 node got
+      // snapshot compression off; nothing was passed to 1.11.1, which has no such call.
+      assertThat(cluster(newNode).get("self").get("engine").get("snapshotCompression").isBoolean())
+          .isTrue();
+      assertThat(cluster(newNode).get("self").get("engine").get("snapshotCompression").asBoolean())
+          .isFalse();
+      assertThat(cluster(oldNode).get("self").get("engine").path("snapshotCompression").isBoolean())
+          .as("1.11.1: unset")
+          .isFalse();
       try (Connection conn = jdbc(oldFollower, "mixed");
           Statement st = conn.createStatement()) {
         st.execute("CREATE TABLE t (n INTEGER)");
