@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dqlite.client.jdbc.DqliteUrl;
+import io.dqlite.operator.crd.DqliteClusterSpec;
 import io.dqlite.operator.dependents.ClusterNames;
 import io.dqlite.operator.dependents.Sidecar;
 import java.io.IOException;
@@ -130,7 +131,8 @@ class DeployExamplesTest {
   void appReachesItsNodeThroughTheSocketTheOperatorMounts() {
     JsonNode app = cluster("app-socket.yaml").at("/spec/podTemplate/spec/containers/0");
     assertThat(app.path("name").asText()).isNotEqualTo(Sidecar.CONTAINER_NAME);
-    assertThat(app.path("env").toString()).contains("jdbc:dqlite:unix:" + Sidecar.APP_SOCKET + "?");
+    assertThat(app.path("env").toString())
+        .contains("jdbc:dqlite:unix:" + DqliteClusterSpec.DEFAULT_APP_SOCKET + "?");
   }
 
   /** The example's JDBC URL is one this project's driver accepts, for the socket the pod gets. */
@@ -145,7 +147,10 @@ class DeployExamplesTest {
     }
     assertThat(url).as("a jdbc:dqlite: URL in the app container's env").isNotNull();
     DqliteUrl parsed = DqliteUrl.parse(url, new Properties());
-    assertThat(parsed.addresses()).singleElement().asString().contains(Sidecar.APP_SOCKET);
+    assertThat(parsed.addresses())
+        .singleElement()
+        .asString()
+        .contains(DqliteClusterSpec.DEFAULT_APP_SOCKET);
     assertThat(parsed.database()).isEqualTo("orders");
   }
 

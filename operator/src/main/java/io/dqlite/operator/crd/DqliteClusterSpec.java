@@ -44,6 +44,9 @@ public class DqliteClusterSpec {
   public static final String DEFAULT_IMAGE = "dqlite-k8s/sidecar:0.1.0";
   public static final String DEFAULT_ZONE_LABEL = "topology.kubernetes.io/zone";
 
+  /** The socket file in the pod's shared app-socket directory (an emptyDir at /run/dqlite). */
+  public static final String DEFAULT_APP_SOCKET = "/run/dqlite/dqlite.sock";
+
   @SpecReplicas
   @Min(1)
   @Default("" + DEFAULT_REPLICAS)
@@ -88,6 +91,16 @@ public class DqliteClusterSpec {
           + " volumes, init containers and scheduling fields are merged into each pod. Not"
           + " validated by the CRD schema.")
   private PodTemplateSpec podTemplate;
+
+  @Default(DEFAULT_APP_SOCKET)
+  @Pattern("^(@[A-Za-z0-9._-]{1,100}|/run/dqlite/[A-Za-z0-9._-]{1,100})$")
+  @JsonPropertyDescription(
+      "Where the sidecar serves the application's database in each pod, given to every container"
+          + " of podTemplate as DQLITE_APP_SOCKET: a socket file in the shared /run/dqlite"
+          + " directory (default; mode 0660, guarded by file permissions), or @name, an abstract"
+          + " unix socket private to the pod's network namespace, which needs no volume mount."
+          + " Use @name only where each pod has its own network namespace (not with hostNetwork).")
+  private String appSocket = DEFAULT_APP_SOCKET;
 
   @Default("{}")
   @JsonPropertyDescription("The volume of each node's raft data.")
@@ -187,6 +200,14 @@ public class DqliteClusterSpec {
 
   public void setPodTemplate(PodTemplateSpec podTemplate) {
     this.podTemplate = podTemplate;
+  }
+
+  public String getAppSocket() {
+    return appSocket;
+  }
+
+  public void setAppSocket(String appSocket) {
+    this.appSocket = appSocket;
   }
 
   public StorageSpec getStorage() {

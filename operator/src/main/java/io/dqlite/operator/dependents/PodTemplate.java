@@ -97,7 +97,7 @@ public final class PodTemplate {
     if (user.getContainers() != null) {
       for (Container container : user.getContainers()) {
         if (!Sidecar.CONTAINER_NAME.equals(container.getName())) {
-          containers.add(withAppSocket(container));
+          containers.add(withAppSocket(container, SidecarContainer.appSocket(cr.getSpec())));
         }
       }
     }
@@ -105,7 +105,7 @@ public final class PodTemplate {
     return containers;
   }
 
-  private static Container withAppSocket(Container container) {
+  private static Container withAppSocket(Container container, String appSocket) {
     ContainerBuilder builder = new ContainerBuilder(container);
     boolean mounted =
         container.getVolumeMounts() != null
@@ -120,7 +120,7 @@ public final class PodTemplate {
             && container.getEnv().stream()
                 .anyMatch(e -> SidecarSetting.APP_SOCKET.env().equals(e.getName()));
     if (!hasEnv) {
-      builder.addToEnv(new EnvVar(SidecarSetting.APP_SOCKET.env(), Sidecar.APP_SOCKET, null));
+      builder.addToEnv(new EnvVar(SidecarSetting.APP_SOCKET.env(), appSocket, null));
     }
     return builder.build();
   }

@@ -35,7 +35,6 @@ public final class Sidecar {
   /** Directory of the app socket, an emptyDir shared with the application's containers. */
   public static final String APP_SOCKET_DIR = "/run/dqlite";
 
-  public static final String APP_SOCKET = APP_SOCKET_DIR + "/dqlite.sock";
   public static final String TLS_DIR = "/etc/dqlite/tls";
 
   /** The admin Secret's mount: the token /cluster and /handover require. */

@@ -108,7 +108,7 @@ public final class SidecarContainer {
     // downward API gives the zone without any permission to read Nodes. Older clusters (or a
     // custom zoneLabel not copied) give an empty zone: every node then shares one failure domain.
     env.add(fieldRef(SidecarSetting.ZONE.env(), "metadata.labels['" + spec.getZoneLabel() + "']"));
-    env.add(value(SidecarSetting.APP_SOCKET, Sidecar.APP_SOCKET));
+    env.add(value(SidecarSetting.APP_SOCKET, appSocket(spec)));
     // The pod IP rather than the wildcard: probes and the operator reach the pod IP anyway, and
     // where pods share a host network (the local control plane) a wildcard listener would take
     // the port from every other pod.
@@ -156,6 +156,11 @@ public final class SidecarContainer {
       mounts.add(mount(PodVolumes.KUBE_API, Sidecar.SERVICE_ACCOUNT_DIR, true));
     }
     return mounts;
+  }
+
+  /** The app socket the sidecar serves and every application container is told about. */
+  static String appSocket(DqliteClusterSpec spec) {
+    return spec.getAppSocket() != null ? spec.getAppSocket() : DqliteClusterSpec.DEFAULT_APP_SOCKET;
   }
 
   static VolumeMount mount(String volume, String path, boolean readOnly) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import io.dqlite.operator.crd.DqliteCluster;
+import io.dqlite.operator.crd.DqliteClusterSpec;
 import io.dqlite.operator.crd.DqliteClusterStatus;
 import io.dqlite.operator.crd.EngineSpec;
 import io.dqlite.operator.crd.RaftSpec;
@@ -164,7 +165,8 @@ class DesiredStatefulSetTest {
     assertThat(env.get("DQLITE_SERVICE").getValue()).isEqualTo("db-headless");
     assertThat(env.get("DQLITE_VOTERS").getValue()).isEqualTo("5");
     assertThat(env.get("DQLITE_STANDBYS").getValue()).isEqualTo("3");
-    assertThat(env.get("DQLITE_APP_SOCKET").getValue()).isEqualTo(Sidecar.APP_SOCKET);
+    assertThat(env.get("DQLITE_APP_SOCKET").getValue())
+        .isEqualTo(DqliteClusterSpec.DEFAULT_APP_SOCKET);
     assertThat(env.get("DQLITE_ADMIN_ADDRESS").getValue()).isEqualTo("$(POD_IP):8081");
     var join = env.get("DQLITE_JOIN").getValueFrom().getConfigMapKeyRef();
     assertThat(join.getName()).isEqualTo(ClusterNames.joinConfigMap(cr));

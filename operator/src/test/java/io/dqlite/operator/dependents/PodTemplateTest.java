@@ -64,6 +64,20 @@ class PodTemplateTest {
   }
 
   @Test
+  void anAbstractAppSocketIsWhatTheSidecarServesAndTheAppIsTold() {
+    DqliteCluster cr = withUserTemplate();
+    cr.getSpec().setAppSocket("@shop-db");
+    PodSpec pod = build(cr).getSpec();
+    assertThat(pod.getContainers().get(0).getEnv())
+        .extracting(e -> e.getName() + "=" + e.getValue())
+        .containsExactly("DQLITE_APP_SOCKET=@shop-db");
+    assertThat(pod.getContainers().get(1).getEnv())
+        .filteredOn(e -> e.getName().equals("DQLITE_APP_SOCKET"))
+        .extracting(e -> e.getValue())
+        .containsExactly("@shop-db");
+  }
+
+  @Test
   void reservedVolumeNamesAreTheOperators() {
     PodSpec pod = build(withUserTemplate()).getSpec();
     assertThat(pod.getVolumes())

@@ -75,6 +75,8 @@ class DqliteClusterCrdIT {
           TLS and plaintext | tls=secretPlaintext | tls: set at most one of secretName
           generate: false   | tls=generateFalse   | tls.generate: false does not turn TLS off
           empty metricsFrom | metricsFrom=empty   | networkPolicy.metricsFrom: each entry needs a namespaceSelector
+          socket elsewhere  | appSocket=/tmp/db.sock | spec.appSocket
+          socket no name    | appSocket=@         | spec.appSocket
           """)
   void invalidSpecsAreRejectedOnCreate(String description, String change, String message) {
     DqliteCluster cr = cluster("bad", spec -> apply(spec, change));
@@ -249,6 +251,7 @@ class DqliteClusterCrdIT {
       case "standBys" -> spec.setStandBys(Integer.parseInt(kv[1]));
       case "size" -> spec.getStorage().setSize(kv[1]);
       case "zoneLabel" -> spec.setZoneLabel(kv[1]);
+      case "appSocket" -> spec.setAppSocket(kv[1]);
       case "tls" -> {
         TlsSpec tls = new TlsSpec();
         switch (kv[1]) {
