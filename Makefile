@@ -138,7 +138,9 @@ real-node-down:
 	bash localkube/real-node.sh down
 
 ## real-node-test: up, the nodes Ready in their zones, the operator from the chart and a 3-replica
-## DqliteCluster on the built images, SQL through a pod's app socket, then down and a check that
-## nothing is left (localkube/real-node-test.sh).
+## DqliteCluster on the built images with an application container in every pod, SQL through a pod's
+## app socket, the core scenarios (the application writing through the app socket, a rolling update
+## under writes, the leader's pod deleted, scale 3 -> 5 -> 3; localkube/real-node-scenarios.sh), then
+## down and a check that nothing is left (localkube/real-node-test.sh).
 real-node-test: images
 	bash localkube/real-node-test.sh
