@@ -6,12 +6,14 @@
 #   docker build --target operator -t dqlite-k8s/operator:0.1.0 .
 #
 # Both run as the fixed non-root uid/gid 10001 on a read-only root filesystem (the pod mounts an
-# emptyDir at /tmp), on Debian bookworm-slim with a Java 17 runtime jlink'd from Debian's JDK.
+# emptyDir at /tmp), on Debian trixie-slim (libdqlite0 1.18.1) with a Java runtime jlink'd from
+# Debian's JDK. Debian bookworm (libdqlite0 1.11.1) still builds:
+#   --build-arg DEBIAN_IMAGE=debian:bookworm-slim --build-arg JDK_PACKAGE=openjdk-17-jdk-headless
 # `make images` builds the same targets with buildah and prebuilt jars (--build-arg JARS=prebuilt). No HEALTHCHECK: Kubernetes
 # ignores it and probes the containers itself (operator :8080 and sidecar :8081, /livez and /readyz),
 # as the Helm chart and the operator's StatefulSets declare. See docs/packaging.md.
 
-ARG DEBIAN_IMAGE=debian:bookworm-slim
+ARG DEBIAN_IMAGE=debian:trixie-slim
 # Where the jars and the Java runtime come from: `maven` builds them in the stage below (what
 # `docker build` does); `prebuilt` takes them from the context's prebuilt/ directory, where
 # `make images` (scripts/images/build.sh) puts the jars the host's Maven reactor packaged and the
@@ -30,8 +32,9 @@ ARG JAVA_MODULES=java.base,java.compiler,java.desktop,java.net.http,java.sql.row
 # ---------------------------------------------------------------------------------------------
 FROM ${DEBIAN_IMAGE} AS build-maven
 
-# The JDK of the suite (trixie: openjdk-21-jdk-headless).
-ARG JDK_PACKAGE=openjdk-17-jdk-headless
+# The JDK of the suite (bookworm: openjdk-17-jdk-headless; trixie has no JDK 17). The jars target
+# Java 17 either way.
+ARG JDK_PACKAGE=openjdk-21-jdk-headless
 # Versions come from the suite's archive, which the base image tag pins; pinning each package
 # would break the build at every Debian point release without making it more reproducible.
 # hadolint ignore=DL3008

@@ -39,12 +39,19 @@ e2e: build k8s-binaries
 unit-test:
 	$(MVN) test
 
-## demo: a local control plane with 3 zones, the operator (Helm chart), a 3-replica DqliteCluster
-## and an SQL round trip through a pod's app socket; prints KUBECONFIG and what to try (docs/e2e.md).
-demo: build k8s-binaries
-	bash scripts/demo.sh
+## demo: a 3-zone DqliteCluster (deploy/examples/minimal.yaml) with the operator from the Helm chart and
+## an SQL round trip through a pod's app socket; prints KUBECONFIG and what to try (docs/e2e.md).
+## DEMO=real (default): the images (make images) on three real kubelets (localkube/real-node.sh;
+## root; a fresh machine needs 20-30 min to build the Kubernetes binaries and the images, and the demo
+## says so before it starts building).
+## DEMO=process: pods as local processes of this checkout's jars (localkube/agent.sh), no images.
+## The jars are packaged with the reactor, never installed into ~/.m2.
+DEMO ?= real
+demo: deps
+	DEMO=$(DEMO) bash scripts/demo.sh
 
-## demo-down: stop the demo (the agent and its pods first, then the control plane) and delete its state.
+## demo-down: stop whichever demo runs (real nodes: real-node.sh down; process: the agent and its pods
+## first, then the control plane) and delete its state.
 demo-down:
 	bash scripts/demo.sh down
 
@@ -136,7 +143,9 @@ real-node-down:
 	bash localkube/real-node.sh down
 
 ## real-node-test: up, the nodes Ready in their zones, the operator from the chart and a 3-replica
-## DqliteCluster on the built images, SQL through a pod's app socket, then down and a check that
-## nothing is left (localkube/real-node-test.sh).
+## DqliteCluster on the built images with an application container in every pod, SQL through a pod's
+## app socket, the core scenarios (the application writing through the app socket, a rolling update
+## under writes, the leader's pod deleted, scale 3 -> 5 -> 3; localkube/real-node-scenarios.sh), then
+## down and a check that nothing is left (localkube/real-node-test.sh).
 real-node-test: images
 	bash localkube/real-node-test.sh

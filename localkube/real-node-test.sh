@@ -4,17 +4,26 @@
 #
 #  1. real-node.sh up: three nodes Ready, each labelled with its own zone;
 #  2. the operator installed with the Helm chart (image dqlite-k8s/operator from make images);
-#  3. deploy/examples/minimal.yaml: a 3-replica DqliteCluster Ready, one pod per zone, the zone
-#     each sidecar reports (status.members[].zone) being its node's;
+#  3. localkube/real-node/cluster.yaml (deploy/examples/minimal.yaml plus an application container
+#     in every pod): a 3-replica DqliteCluster Ready, one pod per zone, the zone each sidecar
+#     reports (status.members[].zone) being its node's;
 #  4. measurements: apply-to-Ready, and each sidecar container's memory as the kubelet's cgroup
-#     reports it (summary API, working set), before anything else runs in the pods;
+#     reports it (summary API, working set), before the application writes;
 #  5. the restricted security context enforced (no capabilities, no_new_privs, a seccomp filter,
-#     read-only root), then SQL through demo-0's app socket (/run/dqlite/dqlite.sock) with kubectl exec in the sidecar
-#     container "dqlite" (this project's JDBC driver, from the image's jar), read back through
-#     demo-2;
-#  6. real-node.sh down, then real-node.sh check-clean (no process, mount, iptables chain, bridge,
+#     read-only root), the engine the image carries (libdqlite's version, from the sidecar's
+#     /cluster), then SQL through demo-0's app socket (/run/dqlite/dqlite.sock) with kubectl exec
+#     in the sidecar container "dqlite" (this project's JDBC driver, from the image's jar), read
+#     back through demo-2;
+#  6. the core scenarios (localkube/real-node-scenarios.sh): the application containers writing
+#     through the app socket, a rolling update under writes, the leader's pod deleted, scale
+#     3 -> 5 -> 3; each ends with every acknowledged row present exactly once;
+#  7. real-node.sh down, then real-node.sh check-clean (no process, mount, iptables chain, bridge,
 #     lo address, cgroup or state left).
-# Exit 0 only if every step passed and the machine is clean. Timings go to target/real-node-test.txt.
+# Exit 0 only if every step passed and the machine is clean. Every timing and measurement goes to
+# target/real-node-test/results.txt.
+#
+# Environment: REAL_NODE_SCENARIOS (default "app_container rolling_update leader_deleted scale";
+# "" for steps 1-5 only), REAL_NODE_READY_TIMEOUT [300], REAL_NODE_SCENARIO_TIMEOUT [240] seconds.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -24,6 +33,8 @@ OUT=$REPO/target/real-node-test
 NS=demo
 CLUSTER=demo
 READY_TIMEOUT=${REAL_NODE_READY_TIMEOUT:-300}
+SCENARIOS=${REAL_NODE_SCENARIOS-app_container rolling_update leader_deleted scale}
+LEDGER=${REAL_NODE_DIR:-/var/tmp/dqreal}/ledger
 
 log() { echo "real-node-test: $*" >&2; }
 fail() { log "FAILED: $*"; exit 1; }
@@ -44,7 +55,16 @@ teardown() {
     kubectl get events -A --sort-by=.lastTimestamp >"$OUT/events.txt" 2>&1 || true
     kubectl -n "$NS" get dqlitecluster "$CLUSTER" -o yaml >"$OUT/cluster.yaml" 2>&1 || true
     cp -r /var/tmp/dqreal/logs "$OUT/logs" 2>/dev/null || true
+    cp -r "$LEDGER" "$OUT/ledger" 2>/dev/null || true
+    kubectl -n dqlite-system logs deploy/dqlite-operator --tail=400 >"$OUT/operator.log" 2>&1 || true
+    local p c
+    for p in $(kubectl -n "$NS" get pods -o name 2>/dev/null); do
+      for c in dqlite app; do
+        kubectl -n "$NS" logs "$p" -c "$c" >"$OUT/${p#pod/}-$c.log" 2>&1 || true
+      done
+    done
   fi
+  declare -F stop_followers >/dev/null && stop_followers
   local t
   t=$(now)
   bash "$NODE" down || rc=1
@@ -73,11 +93,20 @@ record "helm install (operator Ready, image docker.io/dqlite-k8s/operator): $(si
 
 # --- 3 ---------------------------------------------------------------------------------------------
 kubectl create namespace "$NS" >/dev/null
+# The application (LedgerWriter) as a jar in a ConfigMap, and its ledger on the host, owned by the
+# pods' user 10001 (hostPath volumes keep the host's ownership).
+rm -rf "$OUT/app" && mkdir -p "$OUT/app/classes"
+javac --release 17 -d "$OUT/app/classes" "$HERE/real-node/LedgerWriter.java"
+# The driver logs at WARN only (the image's jar has no logback.xml: logback's default is DEBUG).
+cp "$REPO/scripts/demo/logback-quiet.xml" "$OUT/app/classes/logback.xml"
+jar cf "$OUT/app/ledger-writer.jar" -C "$OUT/app/classes" .
+kubectl -n "$NS" create configmap ledger-writer --from-file="$OUT/app/ledger-writer.jar" >/dev/null
+rm -rf "$LEDGER" && mkdir -p "$LEDGER" && chown 10001:10001 "$LEDGER" && chmod 0700 "$LEDGER"
 t=$(now)
-kubectl -n "$NS" apply -f "$REPO/deploy/examples/minimal.yaml" >/dev/null
+sed "s#LEDGER_DIR#$LEDGER#" "$HERE/real-node/cluster.yaml" | kubectl -n "$NS" apply -f - >/dev/null
 kubectl -n "$NS" wait dqlitecluster "$CLUSTER" --for=condition=Ready --timeout="${READY_TIMEOUT}s" >/dev/null ||
   fail "DqliteCluster $CLUSTER not Ready in $READY_TIMEOUT s"
-record "apply-to-Ready (3 replicas): $(since "$t") s"
+record "apply-to-Ready (3 replicas, each with an application container): $(since "$t") s"
 kubectl -n "$NS" get dqlitecluster "$CLUSTER" >&2
 kubectl -n "$NS" get pods -o wide >&2
 placement=$(kubectl -n "$NS" get pods -l app.kubernetes.io/instance="$CLUSTER" \
@@ -111,15 +140,43 @@ s = json.load(open(sys.argv[1]))
 for p in s.get("pods", []):
     if p["podRef"]["name"] == sys.argv[2]:
         for c in p.get("containers", []):
+            m = c.get("memory", {})
             if c["name"] == "dqlite":
-                m = c.get("memory", {})
-                print("working set %.1f MiB, rss %.1f MiB" % (m.get("workingSetBytes", 0) / 2**20, m.get("rssBytes", 0) / 2**20))
+                print("working set %.1f MiB, rss %.1f MiB" % (m.get("workingSetBytes", 0) / 2**20, m.get("rssBytes", 0) / 2**20), end="")
+        for c in p.get("containers", []):
+            m = c.get("memory", {})
+            if c["name"] != "dqlite":
+                print(" (container %s: working set %.1f MiB)" % (c["name"], m.get("workingSetBytes", 0) / 2**20), end="")
+        print()
 PY
 )
   record "sidecar memory $pod on $node (kubelet cgroup): $mem"
 done
 
 # --- 5 ---------------------------------------------------------------------------------------------
+# The engine in the image: Debian's package, and the version the sidecar reads from the library
+# it loaded (GET /cluster, self.engine, at its pod IP). make images records the suite it built.
+suite=$(cat "$REPO/target/images/suite" 2>/dev/null || echo unknown)
+pkg=$(kubectl -n "$NS" exec "$CLUSTER-0" -c dqlite -- dpkg-query -W -f '${Version}' libdqlite0)
+ip0=$(kubectl -n "$NS" get pod "$CLUSTER-0" -o jsonpath='{.status.podIP}')
+token=$(kubectl -n "$NS" get secret "$CLUSTER-admin" -o jsonpath='{.data.token}' | base64 -d)
+engine=$(curl -fsS --max-time 10 -H "Authorization: Bearer $token" "http://$ip0:8081/cluster" |
+  python3 -c 'import json, sys
+e = json.load(sys.stdin)["self"].get("engine") or {}
+print(e.get("version"), "(%s, %d optional exports)" % (e.get("library"), len(e.get("exports") or [])))') ||
+  fail "GET http://$ip0:8081/cluster of $CLUSTER-0 failed"
+record "engine in the image (debian $suite): libdqlite0 package $pkg; the sidecar's self.engine: $engine"
+# What each suite's package reports through dqlite_version_number() (docs/native.md: 1.18.1 says
+# 1.18.0, 1.11.1 says 1.10.0).
+case $suite in
+  trixie) want_pkg=1.18.1 want_engine=1.18.0 ;;
+  bookworm) want_pkg=1.11.1 want_engine=1.10.0 ;;
+  *) want_pkg="" want_engine="" ;;
+esac
+if [ -n "$want_pkg" ]; then
+  [[ $pkg == "$want_pkg"* && $engine == "$want_engine "* ]] ||
+    fail "the $suite image should carry libdqlite0 $want_pkg (reporting $want_engine): package $pkg, the sidecar loaded $engine"
+fi
 # The image's runtime has no compiler: the round trip is compiled here and streamed into /tmp (the
 # pod's emptyDir; the root filesystem is read-only).
 javac --release 17 -cp "$REPO/sidecar/target/dqlite-sidecar.jar" -d "$OUT/sql" \
@@ -149,4 +206,14 @@ sql "$CLUSTER-0" write | tee "$OUT/sql-write.txt" >&2
 sql "$CLUSTER-2" read | tee "$OUT/sql-read.txt" >&2
 grep -q "read: [1-9][0-9]* row" "$OUT/sql-read.txt" || fail "nothing read back through $CLUSTER-2"
 record "SQL through the app socket of $CLUSTER-0 (write) and $CLUSTER-2 (read): ok"
+
+# --- 6 ---------------------------------------------------------------------------------------------
+# shellcheck source=real-node-scenarios.sh
+source "$HERE/real-node-scenarios.sh"
+for scenario in $SCENARIOS; do
+  t=$(now)
+  log "scenario $scenario"
+  "$scenario"
+  record "scenario $scenario: passed in $(since "$t") s"
+done
 

@@ -272,6 +272,10 @@ imageGCLowThresholdPercent: 99
 serializeImagePulls: false
 maxPods: 30
 podPidsLimit: -1
+# Its own, not /var/log/pods: a kubelet's garbage collector removes every pod log directory of a
+# pod it does not run, so with one shared directory the three kubelets deleted each other's logs
+# (kubectl logs answered nothing for a running pod).
+podLogsDir: $dir/pod-logs
 YAML
 }
 
@@ -534,6 +538,11 @@ cmd_down() {
       [ -f "$f" ] && cat "$f" >"/proc/sys/$(basename "$f" | tr . /)" 2>/dev/null || true
     done
   fi
+  # The kubelets' links to their containers' logs (/var/log/containers is fixed, not per node).
+  local l
+  for l in /var/log/containers/*.log; do
+    [[ -L $l && "$(readlink "$l")" == "$STATE/"* ]] && rm -f "$l"
+  done
   if [ -d "$STATE" ]; then
     unmount_under "$STATE"
     rm -rf "$STATE" 2>/dev/null || { sleep 1; rm -rf "$STATE"; }
@@ -567,6 +576,9 @@ cmd_check_clean() {
   for m in $(ip -o -4 addr show dev lo | awk '{ print $4 }' | grep -F "$NET." || true); do left+=("lo address $m"); done
   for m in $(find /sys/fs/cgroup -mindepth 2 -maxdepth 3 -type d -name "$CGROUP_PREFIX-*" 2>/dev/null); do
     left+=("cgroup $m")
+  done
+  for m in /var/log/containers/*.log; do
+    [[ -L $m && "$(readlink "$m")" == "$STATE/"* ]] && left+=("log link $m")
   done
   [ -e "$STATE" ] && left+=("state directory $STATE")
   if [ ${#left[@]} -gt 0 ]; then

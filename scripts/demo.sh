@@ -1,22 +1,31 @@
 #!/usr/bin/env bash
-# The local demo (`make demo`, `make demo-down`): a real Kubernetes control plane on loopback with
-# three simulated nodes in three zones (localkube, docs/local-control-plane.md), the operator
-# installed with its Helm chart and running as a pod, a 3-replica DqliteCluster
-# (deploy/examples/minimal.yaml), and an SQL round trip through a pod's app socket with this
-# project's JDBC driver. Prints how to look around afterwards. See docs/e2e.md.
+# The local demo (`make demo`, `make demo-down`): a 3-replica DqliteCluster
+# (deploy/examples/minimal.yaml) in three zones, the operator installed with its Helm chart and
+# running as a pod, and an SQL round trip through a pod's app socket with this project's JDBC
+# driver. Prints how to look around afterwards. Two ways to run the nodes (DEMO):
+#
+#   real     (default) the project's images (make images: buildah, Debian trixie, libdqlite
+#            1.18.1) on three real kubelets with containerd, kube-proxy and CoreDNS
+#            (localkube/real-node.sh; root; state in /var/tmp/dqreal)
+#   process  a node agent that runs each container as a local process from this checkout's jars
+#            (localkube/agent.sh; no images, no root; state in /var/tmp/dqdemo): faster to start on
+#            a fresh machine, which has no node binaries and no images yet
 #
 #   scripts/demo.sh [up]     everything above (idempotent: what runs is left alone)
-#   scripts/demo.sh down     the agent (its pods first), the operator, then the control plane;
-#                            the demo's state is deleted unless DEMO_KEEP=1
+#   scripts/demo.sh down     both kinds: the workloads first, then the nodes and the control plane;
+#                            the process demo's state is deleted unless DEMO_KEEP=1
 #   scripts/demo.sh status
 #
-# The jars must be built (`make demo` builds them, and the binaries with `make k8s-binaries`).
+# See docs/e2e.md and docs/local-control-plane.md.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 
-# The demo's own control plane: its own state directory and ports, so that it runs beside
+MODE=${DEMO:-real}
+case $MODE in real | process) ;; *) echo "demo: DEMO=$MODE: give real or process" >&2; exit 2 ;; esac
+
+# The process demo's own control plane: its own state directory and ports, so that it runs beside
 # `make cluster-up`. The directory is short on purpose: each pod's app socket is a file under it
 # (<dir>/agent/pods/<uid>/volumes/dqlite-socket/dqlite.sock) and unix socket paths are limited to
 # 107 bytes; it must not be under /tmp either (the pods mount a volume at /tmp and the agent
@@ -28,6 +37,9 @@ export LOCALKUBE_ETCD_PEER_PORT=${DEMO_ETCD_PEER_PORT:-13380}
 export LOCALKUBE_KCM_PORT=${DEMO_KCM_PORT:-21257}
 export LOCALKUBE_SCHED_PORT=${DEMO_SCHED_PORT:-21259}
 export KUBECONFIG=$LOCALKUBE_DIR/admin.kubeconfig
+# The real demo's: real-node.sh's (which sets its own ports and state directory).
+REAL_DIR=${REAL_NODE_DIR:-/var/tmp/dqreal}
+REAL_NODE=$REPO/localkube/real-node.sh
 
 OPERATOR_NS=dqlite-system
 DEMO_NS=demo
@@ -51,11 +63,10 @@ port_taken_on_wildcard() {
 
 cmd_up() {
   local bin
+  bash "$REPO/localkube/build-binaries.sh" >/dev/null
   bin=$(bin_dir)
   export PATH=$bin:$PATH
-  for f in sidecar/target/dqlite-sidecar.jar operator/target/dqlite-operator.jar; do
-    [ -f "$REPO/$f" ] || die "$f is missing: run \`make demo\` (it builds the jars) or \`make build\`"
-  done
+  package_jars
   if [ "${#LOCALKUBE_DIR}" -gt 16 ]; then
     die "DEMO_DIR=$LOCALKUBE_DIR is longer than 16 characters: the pods' app-socket paths under it would exceed the 107-byte limit of unix sockets"
   fi
@@ -88,6 +99,19 @@ cmd_up() {
   sql_round_trip
 
   summary
+}
+
+# package_jars: the jars the node agent runs, with the reactor (never installed into ~/.m2), when
+# one is missing or older than its sources.
+package_jars() {
+  local jar stale=0
+  for jar in sidecar/target/dqlite-sidecar.jar operator/target/dqlite-operator.jar localkube/target/dqlite-localkube.jar; do
+    if [ ! -f "$REPO/$jar" ] || [ -n "$(find "$REPO"/{http,client,sidecar-api,sidecar,operator,localkube}/src/main \
+      "$REPO/pom.xml" -newer "$REPO/$jar" -print -quit 2>/dev/null)" ]; then stale=1; fi
+  done
+  [ $stale = 1 ] || return 0
+  log "0/5 packaging the jars (mvn -pl sidecar,operator,localkube -am package -DskipTests)"
+  (cd "$REPO" && ${MVN:-mvn -B -ntp} -q -pl sidecar,operator,localkube -am package -DskipTests)
 }
 
 install_operator() {
@@ -221,11 +245,115 @@ Stop everything: make demo-down
 EOF
 }
 
+# --- up, on real nodes ---------------------------------------------------------------------------
+
+# cold_notice: what a fresh machine still has to build, and how long that takes (measured on this
+# 2-core machine; docs/benchmarks.md, "Real nodes"), said before it starts.
+cold_notice() {
+  local bin missing=()
+  bin=$(bin_dir)
+  for b in kube-apiserver kubectl helm; do [ -x "$bin/$b" ] || { missing+=("control plane (about 8 min)"); break; }; done
+  for b in kubelet kube-proxy coredns pause; do [ -x "$bin/$b" ] || { missing+=("kubelet, kube-proxy and CoreDNS from source (4 to 16 min)"); break; }; done
+  [ -f "$REPO/target/images/sidecar.tar" ] && [ -f "$REPO/target/images/operator.tar" ] ||
+    missing+=("the images: jars, Debian base, Java runtime, buildah (4 to 8 min)")
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "this machine still needs: ${missing[*]}"
+  log "on a fresh 2-core machine the real-node demo takes 20 to 30 min before its first pod; \`make demo DEMO=process\`"
+  log "(containers as local processes, no images, no node binaries) is Ready in about 13 min"
+}
+
+cmd_up_real() {
+  [ "$(id -u)" = 0 ] || die "the real-node demo needs root (mounts, iptables, cgroups); \`make demo DEMO=process\` does not"
+  cold_notice
+  local t0
+  # real-node.sh up builds the Kubernetes binaries (control plane and node) that are missing.
+  log "1/5 the images (make images: buildah, no daemon; skipped steps are up to date)"
+  bash "$REPO/scripts/images/build.sh"
+
+  log "2/5 three real nodes: kubelet v1.36.3 + containerd in zone-a, zone-b, zone-c, kube-proxy, CoreDNS"
+  t0=$(now)
+  bash "$REAL_NODE" up
+  CP_UP=$(since "$t0")
+  eval "$(bash "$REAL_NODE" env)"
+
+  log "3/5 the operator, with the Helm chart (image dqlite-k8s/operator, leader election on)"
+  helm upgrade --install dqlite-operator "$REPO/helm/dqlite-operator" \
+    --namespace "$OPERATOR_NS" --create-namespace ${DEMO_HELM_ARGS:-} --wait --timeout 5m >/dev/null
+  kubectl -n "$OPERATOR_NS" get pods -o wide
+  OPERATOR_METRICS="http://$(kubectl -n "$OPERATOR_NS" get pod -l app.kubernetes.io/name=dqlite-operator \
+    -o jsonpath='{.items[0].status.podIP}'):8080/metrics"
+
+  log "4/5 a 3-replica DqliteCluster: deploy/examples/minimal.yaml in namespace $DEMO_NS"
+  kubectl create namespace "$DEMO_NS" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+  t0=$(now)
+  kubectl -n "$DEMO_NS" apply -f "$REPO/deploy/examples/minimal.yaml"
+  wait_ready "$t0"
+  APPLY_READY=$(since "$t0")
+  kubectl -n "$DEMO_NS" get dqlitecluster "$CLUSTER"
+  kubectl -n "$DEMO_NS" get pods -o wide -L topology.kubernetes.io/zone
+
+  log "5/5 SQL through the app socket /run/dqlite/dqlite.sock of pod $CLUSTER-0, then of $CLUSTER-2 (kubectl exec)"
+  # The image's runtime has no compiler: the round trip is compiled here and streamed into the
+  # pod's /tmp (an emptyDir; the root filesystem is read-only).
+  mkdir -p "$REPO/target/demo/sql"
+  javac --release 17 -d "$REPO/target/demo/sql" "$HERE/demo/SqlRoundTrip.java"
+  in_pod_sql "$CLUSTER-0" write
+  in_pod_sql "$CLUSTER-2" read
+  summary_real
+}
+
+in_pod_sql() {
+  local pod=$1 mode=$2
+  kubectl -n "$DEMO_NS" exec -i "$pod" -c dqlite -- sh -c 'mkdir -p /tmp/sql && cat >/tmp/sql/SqlRoundTrip.class' \
+    <"$REPO/target/demo/sql/SqlRoundTrip.class"
+  kubectl -n "$DEMO_NS" exec "$pod" -c dqlite -- java -Xmx16m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+    -XX:-UsePerfData -cp /opt/dqlite/dqlite-sidecar.jar:/tmp/sql SqlRoundTrip \
+    "jdbc:dqlite:unix:/run/dqlite/dqlite.sock?database=demo" "$mode"
+}
+
+summary_real() {
+  local ip0
+  ip0=$(kubectl -n "$DEMO_NS" get pod "$CLUSTER-0" -o jsonpath='{.status.podIP}')
+  cat <<EOF
+
+$(log "the demo runs: real pods from the built images on three kubelets")
+  nodes up (control plane, 3 kubelets, kube-proxy, CoreDNS): ${CP_UP} s
+  apply -> Ready:                                            ${APPLY_READY} s
+
+Look around:
+  eval "\$(localkube/real-node.sh env)"        # KUBECONFIG=$KUBECONFIG and PATH
+  kubectl get nodes -L topology.kubernetes.io/zone
+  kubectl -n $DEMO_NS get dqlitecluster $CLUSTER -o yaml        # status: members, leader, conditions
+  kubectl -n $DEMO_NS get pods -o wide -L topology.kubernetes.io/zone
+  kubectl -n $DEMO_NS logs $CLUSTER-0 -c dqlite
+  kubectl -n $DEMO_NS exec $CLUSTER-0 -c dqlite -- id             # uid=10001, read-only root
+  kubectl -n $DEMO_NS delete pod \$(kubectl -n $DEMO_NS get dqlitecluster $CLUSTER -o jsonpath='{.status.leader}')   # preStop hands leadership over
+  kubectl -n $DEMO_NS patch dqlitecluster $CLUSTER --type merge -p '{"spec":{"replicas":5}}'
+  TOKEN=\$(kubectl -n $DEMO_NS get secret $CLUSTER-admin -o jsonpath='{.data.token}' | base64 -d)
+  curl -s -H "Authorization: Bearer \$TOKEN" http://$ip0:8081/cluster   # a sidecar's view of the raft cluster (pod IPs route from this machine)
+
+Metrics (Prometheus text):
+  sidecars:  curl -s http://$ip0:8081/metrics | grep ^dqlite_
+  operator:  ${OPERATOR_METRICS}
+
+Stop everything: make demo-down      (then \`localkube/real-node.sh check-clean\` proves nothing is left)
+EOF
+}
+
 # --- down -----------------------------------------------------------------------------------------
 
+# cmd_down: both kinds of demo, whichever runs.
 cmd_down() {
+  if [ -d "$REAL_DIR" ]; then
+    log "stopping the real nodes (workloads first, then kubelets, containerd, kube-proxy, CoreDNS, control plane)"
+    bash "$REAL_NODE" down
+  fi
+  cmd_down_process
+}
+
+cmd_down_process() {
   if [ ! -d "$LOCALKUBE_DIR" ]; then
-    log "nothing to stop ($LOCALKUBE_DIR does not exist)"
+    log "no process demo to stop ($LOCALKUBE_DIR does not exist)"
     return 0
   fi
   log "stopping the node agent (its pods first)"
@@ -248,6 +376,11 @@ cmd_down() {
 }
 
 cmd_status() {
+  if [ -d "$REAL_DIR" ]; then
+    bash "$REAL_NODE" status || true
+    (eval "$(bash "$REAL_NODE" env)" && kubectl -n "$DEMO_NS" get dqlitecluster,pods -o wide 2>/dev/null) || true
+  fi
+  [ -d "$LOCALKUBE_DIR" ] || return 0
   bash "$REPO/localkube/control-plane.sh" status || true
   bash "$REPO/localkube/agent.sh" status || true
   if [ -f "$KUBECONFIG" ]; then
@@ -256,7 +389,7 @@ cmd_status() {
 }
 
 case "${1:-up}" in
-  up) cmd_up ;;
+  up) if [ "$MODE" = real ]; then cmd_up_real; else cmd_up; fi ;;
   down) cmd_down ;;
   status) cmd_status ;;
   *) echo "usage: $(basename "$0") [up|down|status]" >&2; exit 2 ;;

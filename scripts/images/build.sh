@@ -12,13 +12,13 @@
 #     above, tagged as the chart and the CRD name them (docker.io/dqlite-k8s/…:<version>);
 #  6. OCI archives target/images/sidecar.tar and operator.tar (`ctr images import`, `podman load`).
 #
-# Environment: DEBIAN_SUITE [bookworm], DEBIAN_MIRROR, MVN [mvn -B -ntp], BUILDAH_RUNTIME
+# Environment: DEBIAN_SUITE [trixie; bookworm still builds], DEBIAN_MIRROR, MVN [mvn -B -ntp], BUILDAH_RUNTIME
 # [/usr/sbin/runc; crun 1.8 refuses cgroup v1 hybrid].
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-SUITE=${DEBIAN_SUITE:-bookworm}
+SUITE=${DEBIAN_SUITE:-trixie}
 OUT=$REPO/target/images
 CONTEXT=$OUT/context
 RUNTIME=${BUILDAH_RUNTIME:-/usr/sbin/runc}
@@ -138,6 +138,7 @@ for pair in "sidecar $SIDECAR_IMAGE" "operator $OPERATOR_IMAGE"; do
   buildah push --quiet "$2" "oci-archive:$OUT/$1.tar:$2" >/dev/null
   echo "$id" >"$OUT/$1.id"
 done
+echo "$SUITE" >"$OUT/suite"
 step "done"
 buildah images --format '{{.Name}}:{{.Tag}}  {{.Size}}' | grep -E "dqlite-k8s|debian" >&2 || true
 ls -l "$OUT"/*.tar >&2

@@ -50,7 +50,9 @@ class DockerfileTest {
         .containsKeys("build-maven", "build-prebuilt", "build", "runtime", "sidecar", "operator");
     assertThat(dockerfile.stage("sidecar").base()).isEqualTo("runtime");
     assertThat(dockerfile.stage("operator").base()).isEqualTo("runtime");
-    assertThat(dockerfile.globalArg("DEBIAN_IMAGE")).contains("debian:bookworm-slim");
+    assertThat(dockerfile.globalArg("DEBIAN_IMAGE"))
+        .as("the images run trixie's libdqlite0 1.18.1 by default (make images: DEBIAN_SUITE)")
+        .contains("debian:trixie-slim");
     assertThat(dockerfile.stage("runtime").base()).isEqualTo("${DEBIAN_IMAGE}");
     assertThat(dockerfile.stage("build-maven").base()).isEqualTo("${DEBIAN_IMAGE}");
     assertThat(dockerfile.stage("build-prebuilt").base()).isEqualTo("scratch");
@@ -327,8 +329,8 @@ class DockerfileTest {
         .as("JNA finds libdqlite.so.0 on the loader's standard path; nothing may redirect it")
         .doesNotContain("LD_LIBRARY_PATH")
         .doesNotContain("jna.library.path");
-    // The image installs the same bookworm package as this machine; where it is installed here,
-    // check that it ships the soname in a standard multiarch directory.
+    // The image installs the package this machine has (trixie's there, bookworm's here); where it
+    // is installed here, check that it ships the soname in a standard multiarch directory.
     Path list = Path.of("/var/lib/dpkg/info/libdqlite0:amd64.list");
     assumeThat(list)
         .as(
