@@ -4,7 +4,7 @@
 # and says what it waited for when it fails.
 #
 #  app_container   the LedgerWriter container beside each sidecar writes through the app socket
-#                  the operator mounted ($DQLITE_APP_SOCKET); its rows are read back through
+#                  @dqlite, the pod's own abstract socket ($DQLITE_APP_SOCKET); its rows are read back through
 #                  another pod; kubectl logs of it and of the sidecar show the expected lines.
 #  rolling_update  an annotation of spec.podTemplate changes: the operator replaces every pod
 #                  (the real preStop handover, the real grace period) while the writers write;
@@ -105,13 +105,13 @@ app_container() {
     "for p in $CLUSTER-0 $CLUSTER-1 $CLUSTER-2; do cat '$LEDGER'/\$p.*.acked 2>/dev/null | grep -q . || exit 1; done"
   record "app containers: first rows acknowledged through the app socket in $(since "$t") s"
   kubectl -n "$NS" logs "$CLUSTER-0" -c app >"$OUT/app-$CLUSTER-0.log"
-  grep -q "writing numbered rows through jdbc:dqlite:unix:/run/dqlite/dqlite.sock" "$OUT/app-$CLUSTER-0.log" &&
+  grep -q "writing numbered rows through jdbc:dqlite://@dqlite/ledger" "$OUT/app-$CLUSTER-0.log" &&
     grep -q "first row acknowledged through the app socket" "$OUT/app-$CLUSTER-0.log" ||
     fail "kubectl logs $CLUSTER-0 -c app lacks the writer's lines: $(head -c 600 "$OUT/app-$CLUSTER-0.log")"
   kubectl -n "$NS" logs "$CLUSTER-0" -c dqlite >"$OUT/sidecar-$CLUSTER-0.log"
-  grep -q "app socket listening on /run/dqlite/dqlite.sock" "$OUT/sidecar-$CLUSTER-0.log" ||
-    fail "kubectl logs $CLUSTER-0 -c dqlite lacks 'app socket listening on /run/dqlite/dqlite.sock'"
-  record "kubectl logs: app 'first row acknowledged through the app socket', sidecar 'app socket listening on /run/dqlite/dqlite.sock': ok"
+  grep -q "app socket listening on @dqlite" "$OUT/sidecar-$CLUSTER-0.log" ||
+    fail "kubectl logs $CLUSTER-0 -c dqlite lacks 'app socket listening on @dqlite'"
+  record "kubectl logs: app 'first row acknowledged through the app socket', sidecar 'app socket listening on @dqlite': ok"
   # demo-0's rows, read through demo-2's app socket (its sidecar forwards to the leader).
   local writer seen
   writer=$(basename "$(ls "$LEDGER"/$CLUSTER-0.*.acked | head -n 1)" .acked)

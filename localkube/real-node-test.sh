@@ -11,7 +11,7 @@
 #     reports it (summary API, working set), before the application writes;
 #  5. the restricted security context enforced (no capabilities, no_new_privs, a seccomp filter,
 #     read-only root), the engine the image carries (libdqlite's version, from the sidecar's
-#     /cluster), then SQL through demo-0's app socket (/run/dqlite/dqlite.sock) with kubectl exec
+#     /cluster), then SQL through demo-0's app socket (@dqlite, spec.appSocket) with kubectl exec
 #     in the sidecar container "dqlite" (this project's JDBC driver, from the image's jar), read
 #     back through demo-2;
 #  6. the core scenarios (localkube/real-node-scenarios.sh): the application containers writing
@@ -187,7 +187,7 @@ sql() {
     <"$OUT/sql/SqlRoundTrip.class"
   kubectl -n "$NS" exec "$pod" -c dqlite -- java -Xmx16m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
     -cp /opt/dqlite/dqlite-sidecar.jar:/tmp/sql SqlRoundTrip \
-    "jdbc:dqlite:unix:/run/dqlite/dqlite.sock?database=demo" "$mode"
+    "jdbc:dqlite://@dqlite/demo" "$mode"
 }
 id=$(kubectl -n "$NS" exec "$CLUSTER-0" -c dqlite -- id)
 record "kubectl exec $CLUSTER-0 id: $id"

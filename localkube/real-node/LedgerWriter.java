@@ -41,7 +41,10 @@ public class LedgerWriter {
       System.exit(2);
     }
     String socket = System.getenv().getOrDefault("DQLITE_APP_SOCKET", "/run/dqlite/dqlite.sock");
-    String url = "jdbc:dqlite:unix:" + socket + "?database=ledger&leaderTimeout=5000";
+    String url =
+        socket.startsWith("@")
+            ? "jdbc:dqlite://" + socket + "/ledger?leaderTimeout=5000"
+            : "jdbc:dqlite:unix:" + socket + "?database=ledger&leaderTimeout=5000";
     Path dir = Path.of(args[1]);
     if (args[0].equals("write")) {
       write(url, dir);
