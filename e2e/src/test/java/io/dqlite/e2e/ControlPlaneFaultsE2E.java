@@ -84,6 +84,13 @@ class ControlPlaneFaultsE2E {
   private static final int ACKS_WITHOUT_OPERATOR = 100;
 
   private static final Duration HOLD = Duration.ofSeconds(90);
+
+  /**
+   * A fresh operator JVM's start to {@code /readyz}: 3 s on a quiet machine, over 2 minutes seen at
+   * a load average of 30 on 2 cores.
+   */
+  private static final Duration OPERATOR_READY = Duration.ofMinutes(4);
+
   private static final Duration WHOLE = Duration.ofMinutes(4);
   private static final Path RESULTS = Path.of("target", "reliability", "control-plane-results.tsv");
 
@@ -177,7 +184,7 @@ class ControlPlaneFaultsE2E {
               () -> awaitWrites(currentLedger, killedAt[0], ACKS_WITHOUT_OPERATOR),
               () -> {
                 env.operator().start();
-                env.operator().awaitReady(Duration.ofMinutes(2));
+                env.operator().awaitReady(OPERATOR_READY);
               },
               () -> {
                 DqliteClusters.awaitStatus(
@@ -194,10 +201,7 @@ class ControlPlaneFaultsE2E {
                 awaitConfiguration(client, ns.name(), name, m -> !leaving.contains(m.id()));
               }));
     } finally {
-      if (!env.operator().isAlive()) {
-        env.operator().start();
-        env.operator().awaitReady(Duration.ofMinutes(2));
-      }
+      restoreOperator(env);
     }
     assertThat(client.persistentVolumeClaims().inNamespace(ns.name()).list().getItems())
         .as("claims left after the scale-down (whenScaled: Delete)")
@@ -464,6 +468,21 @@ class ControlPlaneFaultsE2E {
                     .allMatch(member);
               }
             });
+  }
+
+  /**
+   * The suite's operator running and ready again for the classes that follow, whatever happened; a
+   * failure to get there is printed, not thrown over the test's own outcome.
+   */
+  private static void restoreOperator(E2eEnvironment env) {
+    try {
+      if (!env.operator().isAlive()) {
+        env.operator().start();
+      }
+      env.operator().awaitReady(OPERATOR_READY);
+    } catch (IOException | RuntimeException e) {
+      System.out.println("E2E the suite's operator is not ready again: " + e);
+    }
   }
 
   /** The notes of the ScaleDown Events so far, oldest first: the scale-down's acts. */
