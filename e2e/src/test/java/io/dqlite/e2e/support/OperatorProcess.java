@@ -94,7 +94,8 @@ public final class OperatorProcess implements AutoCloseable {
     }
   }
 
-  private synchronized void kill() {
+  /** SIGKILL (a crash: no shutdown hook, nothing finished), and waits for the exit; idempotent. */
+  public synchronized void kill() {
     if (process != null && process.isAlive()) {
       process.destroyForcibly();
       E2eEnvironment.waitFor(process, Duration.ofSeconds(10));

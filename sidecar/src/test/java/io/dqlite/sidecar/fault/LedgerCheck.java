@@ -18,7 +18,7 @@ import java.util.TreeSet;
  * @param unknownOutcomes writes the writer reported as of unknown outcome
  * @param longestGapMillis longest time between two consecutive acknowledgements
  */
-record LedgerCheck(
+public record LedgerCheck(
     int acknowledged,
     int found,
     List<Long> lost,
@@ -28,7 +28,7 @@ record LedgerCheck(
     long longestGapMillis) {
 
   /** Checks {@code log} (the writer's lines) against {@code counts} (number → rows found). */
-  static LedgerCheck of(List<String> log, Map<Long, Integer> counts) {
+  public static LedgerCheck of(List<String> log, Map<Long, Integer> counts) {
     TreeSet<Long> acked = new TreeSet<>();
     int unknown = 0;
     long previous = -1;

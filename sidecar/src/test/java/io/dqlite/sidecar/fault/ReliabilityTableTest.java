@@ -60,6 +60,34 @@ class ReliabilityTableTest {
   }
 
   @Test
+  void eachSuiteReplacesOnlyItsOwnSection() {
+    String doc =
+        ReliabilityTable.BEGIN
+            + "\nprocess faults\n"
+            + ReliabilityTable.END
+            + "\nbetween\n<!-- other:begin -->\ncontrol-plane faults\n<!-- other:end -->\n";
+
+    String other =
+        ReliabilityTable.replace(doc, "<!-- other:begin -->", "<!-- other:end -->", "new\n");
+    assertThat(other)
+        .contains("\nprocess faults\n")
+        .contains("<!-- other:begin -->\nnew\n<!-- other:end -->")
+        .doesNotContain("control-plane faults");
+    assertThat(ReliabilityTable.replace(other, "new process faults\n"))
+        .contains(ReliabilityTable.BEGIN + "\nnew process faults\n" + ReliabilityTable.END)
+        .contains("<!-- other:begin -->\nnew\n<!-- other:end -->");
+  }
+
+  @Test
+  void anEndMarkerBeforeItsBeginIsRefused() {
+    assertThatThrownBy(
+            () ->
+                ReliabilityTable.replace(
+                    "<!-- b:end -->\n<!-- b:begin -->", "<!-- b:begin -->", "<!-- b:end -->", "x"))
+        .hasMessageContaining("<!-- b:begin -->");
+  }
+
+  @Test
   void aDocumentWithoutTheMarkersIsRefusedSayingWhichAreMissing() {
     assertThatThrownBy(() -> ReliabilityTable.replace("# no markers\n", "x"))
         .hasMessageContaining(ReliabilityTable.BEGIN);
