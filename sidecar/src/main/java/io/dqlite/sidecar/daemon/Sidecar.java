@@ -108,7 +108,8 @@ public final class Sidecar implements AutoCloseable {
             .diskMode(o.engine().diskMode())
             .autoRecovery(o.engine().autoRecovery().orElse(null))
             .snapshotCompression(o.engine().snapshotCompression().orElse(null))
-            .rolesAdjustmentHook((leader, members) -> metrics.adjustmentRan());
+            .rolesAdjustmentHook((leader, members) -> metrics.adjustmentRan())
+            .fitness(new FreeSpace(o.dir(), o.minFreeDisk()));
     if (o.tls().isPresent()) {
       SidecarOptions.TlsFiles f = o.tls().get();
       TlsCredentials credentials = TlsCredentials.load(f.cert(), f.key(), f.ca());
