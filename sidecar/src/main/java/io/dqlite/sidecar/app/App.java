@@ -470,8 +470,9 @@ public final class App implements AutoCloseable {
    * HandoverPlan} for why not), then a voter or stand-by gets an online node promoted to its role
    * and demotes itself to spare (retried until the deadline: the new leader may need to commit an
    * entry of its term first). A leader that is the only online voter promotes first and transfers
-   * to the node it promoted. Every request is bounded by what is left of the deadline. Call it
-   * before {@link #close()}.
+   * to the node it promoted. Every request is bounded by what is left of the deadline. One handover
+   * runs at a time: one that finds the App's own running (that of an unfit node, {@link
+   * FitnessCheck}) waits for it within the same deadline. Call it before {@link #close()}.
    *
    * @param timeout how long it may take; capped at {@link #HANDOVER_CAP}
    * @throws DqliteException naming the step that failed
