@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dqlite.client.Client;
+import io.dqlite.client.model.DqliteException;
 import io.dqlite.sidecar.fault.ReliabilityTable.Row;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -79,8 +81,12 @@ class FaultSuiteIT {
   private static final int FULL_DISK_PAYLOAD = 16 * 1024;
   private static final int FULL_DISK_FAILURES = 100;
 
-  /** How long the long partition is held: the one after which a voter once took 32 s to vote. */
-  private static final Duration LONG_PARTITION = Duration.ofSeconds(30);
+  /**
+   * How long the long partition is held: the one after which a voter once took 32 s to vote. TCP
+   * retransmits a lost segment 0.2 s after it was sent, then after 0.4, 0.8 ... s: 26 s into the
+   * partition, and next 52 s into it; a heal at 28 s is the longest wait for that next one.
+   */
+  private static final Duration LONG_PARTITION = Duration.ofSeconds(28);
 
   /** The deadline for the cluster to be whole after the long partition is healed. */
   private static final Duration WHOLE_AFTER_LONG_PARTITION = Duration.ofSeconds(15);
@@ -131,7 +137,10 @@ class FaultSuiteIT {
         net.close();
       }
     }
-    if (Boolean.getBoolean("reliability.update") && !rows.isEmpty()) {
+    if (Boolean.getBoolean("reliability.update") && rows.size() < faults().size()) {
+      // A table of some faults would drop the others' rows from the page.
+      LOG.info("not regenerating {}: {} of {} faults ran", DOC, rows.size(), faults().size());
+    } else if (Boolean.getBoolean("reliability.update")) {
       String doc = Files.readString(DOC, StandardCharsets.UTF_8);
       Files.writeString(DOC, ReliabilityTable.replace(doc, ReliabilityTable.render(run(), rows)));
       LOG.info("regenerated {} with {} faults", DOC.normalize(), rows.size());
@@ -158,6 +167,12 @@ class FaultSuiteIT {
   enum Target {
     THE_LEADER,
     A_VOTER,
+    /**
+     * The voter alone in its zone (n4, zone-c), which after a partition only comes back as a voter
+     * (the failure-domain rule), so raft must catch it up first; if it leads, leadership is first
+     * transferred to another voter.
+     */
+    THE_LONE_VOTER,
     A_STAND_BY,
     /** Both nodes of the leader's zone (zone-a when the leader is alone in zone-c). */
     A_ZONE
@@ -266,9 +281,9 @@ class FaultSuiteIT {
             Hold.OFFLINE),
         // Found: after a long partition the healed voter took 32 s to vote again (docs).
         new Fault(
-            "partition of a voter (not the leader) for 30 s, healed",
+            "partition of the voter alone in its zone (not the leader) for 28 s, healed",
             "ledger_partition_voter_long",
-            Target.A_VOTER,
+            Target.THE_LONE_VOTER,
             Action.PARTITION,
             Hold.OFFLINE,
             LONG_PARTITION,
@@ -354,16 +369,53 @@ class FaultSuiteIT {
     }
   }
 
-  private Set<FaultNode> targets(Target target) {
+  private Set<FaultNode> targets(Target target) throws DqliteException {
     return switch (target) {
       case THE_LEADER -> Set.of(leader());
       case A_VOTER -> Set.of(withRole("voter", false));
+      case THE_LONE_VOTER -> Set.of(loneVoter());
       case A_STAND_BY -> Set.of(withRole("stand-by", false));
       case A_ZONE -> {
         FaultNode leader = leader();
         yield nodesIn(nodesIn(leader.zone()).size() > 1 ? leader.zone() : "zone-a");
       }
     };
+  }
+
+  /**
+   * The node alone in its zone, a voter that does not lead (leadership moved off it if need be).
+   */
+  private FaultNode loneVoter() throws DqliteException {
+    FaultNode lone =
+        nodes.stream().filter(n -> nodesIn(n.zone()).size() == 1).findFirst().orElseThrow();
+    JsonNode v = view(Set.of()).orElseThrow(() -> new IllegalStateException("no leader known"));
+    assertThat(
+            members(v).stream()
+                .filter(m -> m.path("address").asText().equals(lone.address()))
+                .map(m -> m.path("role").asText()))
+        .as(lone + "'s role in a whole cluster (the only node of its zone)")
+        .containsExactly("voter");
+    if (leader() == lone) {
+      String other =
+          members(v).stream()
+              .filter(m -> m.path("role").asText().equals("voter"))
+              .filter(m -> !m.path("address").asText().equals(lone.address()))
+              .map(m -> m.path("id").asText())
+              .findFirst()
+              .orElseThrow();
+      LOG.info("{} leads: transferring leadership to {} first", lone, other);
+      try (Client c = Client.connect(lone.address())) {
+        c.transfer(Long.parseUnsignedLong(other.substring(2), 16));
+      } catch (DqliteException e) {
+        // libdqlite 1.11.1 may call a transfer failed that moved leadership all the same.
+        LOG.info("transfer from {}: {}", lone, e.getMessage());
+      }
+      await("leadership away from " + lone)
+          .atMost(WHOLE)
+          .ignoreExceptions()
+          .until(() -> leader() != lone);
+    }
+    return lone;
   }
 
   private void inject(Action action, FaultNode n) throws IOException {
