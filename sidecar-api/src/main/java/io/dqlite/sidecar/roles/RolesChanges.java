@@ -165,7 +165,8 @@ public final class RolesChanges {
    *       nothing;
    *   <li>if {@link RolesConfig#rebalanceDomains()}: when fewer domains hold online voters than
    *       domains hold online members, and some domain holds two or more online voters, promote an
-   *       online stand-by or spare of a voterless domain to voter (lower weight first);
+   *       online stand-by or spare of a voterless domain to voter (lower weight first; never an
+   *       unfit one, {@link #UNFIT_WEIGHT});
    *   <li>exactly the target online voters and stand-bys, none offline: nothing;
    *   <li>online voters short: promote an online stand-by or spare to voter, preferring domains
    *       without an online voter; none available: nothing (stand-bys are not balanced then);
@@ -271,9 +272,12 @@ public final class RolesChanges {
     if (withVoters.size() >= withOnlineNodes.size() || withVoters.size() >= onlineVoters.size()) {
       return Optional.empty();
     }
+    // An unfit node is no rebalance candidate: its domain stays without a voter until it is fit
+    // (else the rebalance gives back at once the vote the node has just handed over).
     List<NodeInfo> candidates =
         concat(list(STANDBY, true), list(SPARE, true)).stream()
             .filter(n -> !withVoters.contains(domain(n)))
+            .filter(n -> !isUnfit(probes.get(n.id()).weight()))
             .sorted(byWeight())
             .toList();
     return change(VOTER, candidates, Reason.REBALANCE_DOMAINS);

@@ -60,6 +60,8 @@ J3 rebalance: before voters short             | 3/0     | 1V@1 2V@1 3SP@1 4SP@2 
 J3 rebalance: not when voters are distinct    | 3/0     | 1V@1 2V@2 3V@3 4SP@4                   | 1 | none
 J3 rebalance: not when every domain has one   | 3/0     | 1V@1 2V@1 3V@2 4SP@2                   | 1 | none
 J3 rebalance: offline node has no domain      | 3/0     | 1V@1 2V@1 3V@2 4SP!                    | 1 | none
+J3 rebalance: never an unfit node             | 3/0     | 1V@1 2V@1 3V@2 4SP@3w9223372036854775807 | 1 | none
+J3 rebalance: the fit one of a domain         | 3/0     | 1V@1 2V@1 3V@2 4SB@3w9223372036854775807 5SP@3 | 1 | V 5 REBALANCE_DOMAINS
 J4 all good                                   | 3/1     | 1V 2V 3V 4SB                           | 1 | none
 J4 all good, spares left alone                | 3/1     | 1V 2V 3V 4SB 5SP 6SP                   | 1 | none
 J5 voters short: stand-by before spare        | 3/3     | 1V 2V 3SP 4SB                          | 1 | V 4,3 VOTERS_SHORT
