@@ -205,6 +205,15 @@ public enum SidecarSetting {
           .positiveDuration()
           .defaults("60s")
           .means("deadline of a handover (POST /handover, SIGTERM); the App caps it at 60 s")),
+  MIN_FREE_DISK(
+      flag("--min-free-disk", "BYTES")
+          .size()
+          .defaults("64MiB")
+          .rule(v -> (Long) v >= 0, "must be 0 or more")
+          .means(
+              "below this much free space in `DIR` (bytes, or KiB/MiB/GiB) the node is unfit: it"
+                  + " hands leadership and its voter role over and weighs itself last until 25%"
+                  + " more is free (docs/reliability.md); 0: never")),
   STATUS_INTERVAL(
       flag("--status-interval", "DURATION")
           .positiveDuration()

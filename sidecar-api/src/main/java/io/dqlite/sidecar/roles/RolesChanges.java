@@ -29,14 +29,24 @@ import java.util.stream.Stream;
  * decisions are pure; probing and assigning roles are the caller's.
  *
  * <p>Candidates are preferred in go-dqlite's order: online only, then a failure domain not yet
- * represented among the relevant peers, then the lower weight. Unlike go-dqlite, every list follows
- * the members' listing order and the sort is stable, so ties keep stand-bys before spares and then
- * listing order, and equal inputs always give equal answers.
+ * represented among the relevant peers, then the lower weight; a candidate whose weight is at least
+ * {@link #UNFIT_WEIGHT} comes after all others (not in go-dqlite). Unlike go-dqlite, every list
+ * follows the members' listing order and the sort is stable, so ties keep stand-bys before spares
+ * and then listing order, and equal inputs always give equal answers.
  */
 public final class RolesChanges {
 
   /** Below this many members only the leader votes (go-dqlite's {@code minVoters}). */
   public static final int MIN_VOTERS = 3;
+
+  /**
+   * The weight a node gives itself while it cannot do a voter's work (e.g. its disk is nearly
+   * full), and at or above which a candidate is <em>unfit</em>: it comes after every fit candidate,
+   * whatever its failure domain, and last as a transfer target ({@link TransferTargets}). A
+   * go-dqlite peer, which knows nothing of it, still sorts such a node last within its domain
+   * class. Compared unsigned, like every weight.
+   */
+  public static final long UNFIT_WEIGHT = Long.MAX_VALUE;
 
   private final RolesConfig config;
   private final List<NodeInfo> members;
@@ -155,7 +165,8 @@ public final class RolesChanges {
    *       nothing;
    *   <li>if {@link RolesConfig#rebalanceDomains()}: when fewer domains hold online voters than
    *       domains hold online members, and some domain holds two or more online voters, promote an
-   *       online stand-by or spare of a voterless domain to voter (lower weight first);
+   *       online stand-by or spare of a voterless domain to voter (lower weight first; never an
+   *       unfit one, {@link #UNFIT_WEIGHT});
    *   <li>exactly the target online voters and stand-bys, none offline: nothing;
    *   <li>online voters short: promote an online stand-by or spare to voter, preferring domains
    *       without an online voter; none available: nothing (stand-bys are not balanced then);
@@ -261,18 +272,25 @@ public final class RolesChanges {
     if (withVoters.size() >= withOnlineNodes.size() || withVoters.size() >= onlineVoters.size()) {
       return Optional.empty();
     }
+    // An unfit node is no rebalance candidate: its domain stays without a voter until it is fit
+    // (else the rebalance gives back at once the vote the node has just handed over).
     List<NodeInfo> candidates =
         concat(list(STANDBY, true), list(SPARE, true)).stream()
             .filter(n -> !withVoters.contains(domain(n)))
+            .filter(n -> !isUnfit(probes.get(n.id()).weight()))
             .sorted(byWeight())
             .toList();
     return change(VOTER, candidates, Reason.REBALANCE_DOMAINS);
   }
 
-  /** Stable sort: unrepresented domains first, then lower weight (go-dqlite's sortCandidates). */
+  /**
+   * Stable sort: fit candidates first, then unrepresented domains, then lower weight (go-dqlite's
+   * sortCandidates, after the fitness).
+   */
   private List<NodeInfo> preferNewDomains(List<NodeInfo> candidates, Set<Long> represented) {
     Comparator<NodeInfo> order =
-        Comparator.comparing((NodeInfo n) -> represented.contains(domain(n)))
+        Comparator.comparing((NodeInfo n) -> isUnfit(probes.get(n.id()).weight()))
+            .thenComparing(n -> represented.contains(domain(n)))
             .thenComparing(byWeight());
     return candidates.stream().sorted(order).toList();
   }
@@ -291,6 +309,11 @@ public final class RolesChanges {
             .thenComparing(n -> firstSeen.get(domain(n)))
             .thenComparing(byWeight().reversed());
     return candidates.stream().sorted(order).toList();
+  }
+
+  /** Whether a node's weight says it cannot do a voter's work now ({@link #UNFIT_WEIGHT}). */
+  public static boolean isUnfit(long weight) {
+    return Long.compareUnsigned(weight, UNFIT_WEIGHT) >= 0;
   }
 
   private Comparator<NodeInfo> byWeight() {

@@ -60,12 +60,16 @@ J3 rebalance: before voters short             | 3/0     | 1V@1 2V@1 3SP@1 4SP@2 
 J3 rebalance: not when voters are distinct    | 3/0     | 1V@1 2V@2 3V@3 4SP@4                   | 1 | none
 J3 rebalance: not when every domain has one   | 3/0     | 1V@1 2V@1 3V@2 4SP@2                   | 1 | none
 J3 rebalance: offline node has no domain      | 3/0     | 1V@1 2V@1 3V@2 4SP!                    | 1 | none
+J3 rebalance: never an unfit node             | 3/0     | 1V@1 2V@1 3V@2 4SP@3w9223372036854775807 | 1 | none
+J3 rebalance: the fit one of a domain         | 3/0     | 1V@1 2V@1 3V@2 4SB@3w9223372036854775807 5SP@3 | 1 | V 5 REBALANCE_DOMAINS
 J4 all good                                   | 3/1     | 1V 2V 3V 4SB                           | 1 | none
 J4 all good, spares left alone                | 3/1     | 1V 2V 3V 4SB 5SP 6SP                   | 1 | none
 J5 voters short: stand-by before spare        | 3/3     | 1V 2V 3SP 4SB                          | 1 | V 4,3 VOTERS_SHORT
 J5 voters short: lower weight first           | 3/3     | 1V 2V 3SP@0w2 4SB@0w3 5SP@0w1          | 1 | V 5,3,4 VOTERS_SHORT
 J5 voters short: new domain first             | 3/3 go  | 1V@1 2V@1 3SP@1 4SB@1 5SP@2w9          | 1 | V 5,4,3 VOTERS_SHORT
 J5 voters short: offline voter replaced       | 3/3     | 1V 2V 3V! 4SP                          | 1 | V 4 VOTERS_SHORT
+J5 voters short: unfit last, new domain or not | 3/3   | 1V@1 2V@2 3SB@3w9223372036854775807 4SP@1 | 1 | V 4,3 VOTERS_SHORT
+J5 voters short: unfit weights compare unsigned | 3/3  | 1V@1 2V@2 3SB@3w18446744073709551615 4SB@3w9223372036854775807 5SP@1 | 1 | V 5,4,3 VOTERS_SHORT
 J5 voters short: offline nodes not candidates | 3/3     | 1V 2V 3SP! 4SP                         | 1 | V 4 VOTERS_SHORT
 J5 voters short, no candidate: stop outright  | 3/3     | 1V 2V 3V! 4SB!                         | 1 | none
 J6 voters excess: listing order in go mode    | 3/0 go  | 1V 2V 3V 4V 5V                         | 1 | SP 2,3,4,5 VOTERS_EXCESS
@@ -78,6 +82,7 @@ J6 voters excess: before offline voters       | 3/0     | 1V 2V 3V 4V 5V!       
 J7 offline voter                              | 3/3     | 1V 2V 3V 4V! 5SB 6SB 7SB               | 1 | SP 4 VOTER_OFFLINE
 J7 offline voters in listing order            | 3/0     | 1V 2V 3V 4V! 5V!                       | 1 | SP 4,5 VOTER_OFFLINE
 J8 stand-bys short: new domain, then weight   | 3/3     | 1V@1 2V@2 3V@3 4SB@1 5SP@1 6SP@2w5 7SP@3w1 | 1 | SB 7,6,5 STANDBYS_SHORT
+J8 stand-bys short: unfit spare last          | 3/3     | 1V@1 2V@2 3V@3 4SB@1 5SP@2w9223372036854775807 6SP@1 | 1 | SB 6,5 STANDBYS_SHORT
 J8 stand-bys short: no spare                  | 3/3     | 1V 2V 3V 4SB                           | 1 | none
 J8 stand-bys short: offline one stays         | 3/3     | 1V 2V 3V 4SB 5SB!                      | 1 | none
 J8 stand-bys short: offline one replaced      | 3/2     | 1V 2V 3V 4SB 5SB! 6SP                  | 1 | SB 6 STANDBYS_SHORT
@@ -109,6 +114,7 @@ H6 offline peers cover no domain           | 3/3 | 1V@1 2V@2 3V! 4SP@2 5SP@3    
 H6 domains of stand-by peers              | 3/3 | 1V 2V 3V 4SB@1 5SB@2 6SP@2 7SP@1 8SP@3 | 4 | SB 7,8,6 HANDOVER
 H6 lower weight first                      | 3/3 | 1V 2V 3V 4SP@0w3 5SP@0w1        | 1 | V 5,4 HANDOVER
 H6 a leader hands over too                 | 3/3 | 1V 2V 3V 4SP                    | 1 | V 4 HANDOVER
+H6 an unfit candidate last, new domain or not | 3/3 | 1V@1 2V@2 3V@3 4SB@1w9223372036854775807 5SP@2 | 1 | V 5,4 HANDOVER
 """)
   void handover(String name, String config, String cluster, long self, String expected) {
     assertThat(Spec.print(changes(config, cluster).handover(self))).isEqualTo(expected);

@@ -23,6 +23,7 @@ class TransferTargetsTest {
           every other voter offline              | 1V 2V! 3V! 4SB            | 1 | none
           lower weight first                     | 1V 2V@0w7 3V@0w2 4V@0w5 5V | 1 | 5,3,4,2
           weight is unsigned                     | 1V 2V@0w18446744073709551615 3V@0w1 | 1 | 3,2
+          an unfit voter last, however quick     | 1V 2V@0w9223372036854775807t0 3Vt1500 | 1 | 3,2
           failure domains do not matter          | 1V@1 2V@1 3V@2            | 1 | 2,3
           quicker answer first                   | 1V 2Vt900 3Vt20           | 1 | 3,2
           answers in one 100 ms step are equal    | 1V 2Vt99 3Vt0             | 1 | 2,3

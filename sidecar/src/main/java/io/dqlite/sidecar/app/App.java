@@ -7,6 +7,7 @@ import io.dqlite.client.leader.LeaderConnector;
 import io.dqlite.client.leader.NoLeaderException;
 import io.dqlite.client.leader.NodeStore;
 import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.DqliteTimeoutException;
 import io.dqlite.client.model.NodeInfo;
 import io.dqlite.client.model.NodeRole;
 import io.dqlite.client.net.DefaultDialer;
@@ -34,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.slf4j.event.Level;
 
@@ -84,6 +86,7 @@ public final class App implements AutoCloseable {
   private final RunLoop loop;
   private final AppDriver driver;
   private final CountDownLatch readyLatch = new CountDownLatch(1);
+  private final ReentrantLock handoverLock = new ReentrantLock();
   private volatile boolean ready;
   private volatile boolean closed;
   private final Object closeLock = new Object();
@@ -467,8 +470,9 @@ public final class App implements AutoCloseable {
    * HandoverPlan} for why not), then a voter or stand-by gets an online node promoted to its role
    * and demotes itself to spare (retried until the deadline: the new leader may need to commit an
    * entry of its term first). A leader that is the only online voter promotes first and transfers
-   * to the node it promoted. Every request is bounded by what is left of the deadline. Call it
-   * before {@link #close()}.
+   * to the node it promoted. Every request is bounded by what is left of the deadline. One handover
+   * runs at a time: one that finds the App's own running (that of an unfit node, {@link
+   * FitnessCheck}) waits for it within the same deadline. Call it before {@link #close()}.
    *
    * @param timeout how long it may take; capped at {@link #HANDOVER_CAP}
    * @throws DqliteException naming the step that failed
@@ -495,9 +499,42 @@ public final class App implements AutoCloseable {
   void handover(Duration timeout, Set<Long> exclude, Handover.Observer observer)
       throws DqliteException, InterruptedException {
     Duration bounded = timeout.compareTo(HANDOVER_CAP) > 0 ? HANDOVER_CAP : timeout;
+    long start = System.nanoTime();
+    // One handover at a time: the loop's own (StepDown) may be running.
+    if (!handoverLock.tryLock(bounded.toNanos(), TimeUnit.NANOSECONDS)) {
+      throw new DqliteTimeoutException(
+          describe() + ": handover: another handover still ran after " + bounded.toMillis() + " ms",
+          address,
+          null);
+    }
+    try {
+      runHandover(bounded.minusNanos(System.nanoTime() - start), exclude, observer);
+    } finally {
+      handoverLock.unlock();
+    }
+  }
+
+  /**
+   * {@link #handover(Duration)} unless another handover is running; false then. For the loop's
+   * {@link StepDown}.
+   */
+  boolean handoverIfIdle(Duration timeout) throws DqliteException, InterruptedException {
+    if (!handoverLock.tryLock()) {
+      return false;
+    }
+    try {
+      runHandover(timeout, Set.of(), Handover.Observer.NONE);
+      return true;
+    } finally {
+      handoverLock.unlock();
+    }
+  }
+
+  private void runHandover(Duration timeout, Set<Long> exclude, Handover.Observer observer)
+      throws DqliteException, InterruptedException {
     loop.pauseAdjustments(true);
     try {
-      new Handover(this, bounded, observer, exclude).run();
+      new Handover(this, timeout, observer, exclude).run();
     } finally {
       loop.pauseAdjustments(false);
     }

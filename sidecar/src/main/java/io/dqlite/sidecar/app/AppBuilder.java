@@ -38,6 +38,7 @@ import java.util.function.BiConsumer;
  *   <tr><td>voters</td><td>3</td></tr>
  *   <tr><td>failureDomainRebalance</td><td>true (go-dqlite v1.21.0)</td></tr>
  *   <tr><td>rolesAdjustmentHook</td><td>none (go-dqlite v1.22.0)</td></tr>
+ *   <tr><td>fitness</td><td>always fit (not a go-dqlite option)</td></tr>
  * </table>
  */
 public final class AppBuilder {
@@ -61,6 +62,7 @@ public final class AppBuilder {
   private int voters = RolesConfig.DEFAULT_VOTERS;
   private boolean failureDomainRebalance = true;
   private BiConsumer<NodeInfo, List<NodeInfo>> rolesAdjustmentHook = (leader, members) -> {};
+  private FitnessCheck fitness = FitnessCheck.ALWAYS_FIT;
 
   AppBuilder(Path dir) {
     this.dir = Objects.requireNonNull(dir, "dir");
@@ -231,6 +233,16 @@ public final class AppBuilder {
   }
 
   /**
+   * Whether this node can do a voter's work now, asked on every tick of the App's loop: while it
+   * names a problem the node gives leadership and its voter role away and marks itself so that no
+   * leader prefers it (see {@link FitnessCheck}). Default: always fit.
+   */
+  public AppBuilder fitness(FitnessCheck fitness) {
+    this.fitness = fitness;
+    return this;
+  }
+
+  /**
    * The options, validated.
    *
    * @throws IllegalArgumentException naming the invalid option
@@ -256,7 +268,8 @@ public final class AppBuilder {
         unixSocket,
         voters,
         roles,
-        rolesAdjustmentHook);
+        rolesAdjustmentHook,
+        fitness);
   }
 
   /**

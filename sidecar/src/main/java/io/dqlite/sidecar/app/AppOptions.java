@@ -43,6 +43,7 @@ import java.util.function.BiConsumer;
  *     domain switch
  * @param rolesAdjustmentHook called on every node after each adjustment tick with the leader and
  *     the members (go-dqlite v1.22.0's {@code WithRolesAdjustmentHook})
+ * @param fitness whether this node can do a voter's work now (not a go-dqlite option)
  */
 public record AppOptions(
     String address,
@@ -62,7 +63,8 @@ public record AppOptions(
     String unixSocket,
     int voters,
     RolesConfig rolesConfig,
-    BiConsumer<NodeInfo, List<NodeInfo>> rolesAdjustmentHook) {
+    BiConsumer<NodeInfo, List<NodeInfo>> rolesAdjustmentHook,
+    FitnessCheck fitness) {
 
   public AppOptions {
     cluster = List.copyOf(Objects.requireNonNull(cluster, "cluster"));
@@ -73,6 +75,7 @@ public record AppOptions(
     Objects.requireNonNull(unixSocket, "unixSocket");
     Objects.requireNonNull(rolesConfig, "rolesConfig");
     Objects.requireNonNull(rolesAdjustmentHook, "rolesAdjustmentHook");
+    Objects.requireNonNull(fitness, "fitness");
     // RolesConfig checked voters and stand-bys (RolesConfig.VOTERS_RULE); they must be its.
     if (rolesConfig.voters() != voters || rolesConfig.standBys() != standBys) {
       throw new IllegalArgumentException(

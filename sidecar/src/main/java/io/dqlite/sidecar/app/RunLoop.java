@@ -26,9 +26,10 @@ import org.slf4j.event.Level;
  *   <li>until the App is ready: take the voter or stand-by role if the cluster lacks one ({@link
  *       RolesChanges#assume}), and a new voter beside a single one promotes a third node; success
  *       makes the App ready (a failure: try again in 1 s);
- *   <li>once ready, every roles adjustment period: on the leader only, probe every member and apply
- *       {@link RolesChanges#adjust} one change at a time until nothing is left to change; then call
- *       the roles-adjustment hook.
+ *   <li>once ready, every roles adjustment period: while this node is unfit ({@link FitnessCheck}),
+ *       mark it and hand leadership and its voter role over ({@link StepDown}); on the leader only,
+ *       probe every member and apply {@link RolesChanges#adjust} one change at a time until nothing
+ *       is left to change; then call the roles-adjustment hook.
  * </ol>
  *
  * Whatever a tick throws, the loop goes on: the failure is logged once, the next tick comes after 1
@@ -45,6 +46,7 @@ final class RunLoop {
   private static final int MAX_CHANGES_PER_MEMBER = 2;
 
   private final App app;
+  private final StepDown stepDown;
   private final Thread thread;
   private final Object lock = new Object();
   private boolean stopping;
@@ -62,6 +64,7 @@ final class RunLoop {
 
   RunLoop(App app, boolean join) {
     this.app = app;
+    this.stepDown = new StepDown(app);
     this.join = join;
     this.thread = new Thread(this::run, "dqlite-app-" + app.hexId());
     this.thread.setDaemon(true);
@@ -237,6 +240,16 @@ final class RunLoop {
         app.markReady();
         app.log(Level.INFO, "ready");
         return Outcome.DONE;
+      }
+      if (!paused) {
+        Optional<NodeInfo> leader =
+            servers.stream().filter(n -> n.address().equals(cli.address())).findFirst();
+        try {
+          stepDown.tick(servers, leader);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return Outcome.SAME;
+        }
       }
       if (!paused) {
         try {

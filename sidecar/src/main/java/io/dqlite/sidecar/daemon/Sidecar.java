@@ -111,7 +111,8 @@ public final class Sidecar implements AutoCloseable {
             .diskMode(o.engine().diskMode())
             .autoRecovery(o.engine().autoRecovery().orElse(null))
             .snapshotCompression(snapshotCompression(o).orElse(null))
-            .rolesAdjustmentHook((leader, members) -> metrics.adjustmentRan());
+            .rolesAdjustmentHook((leader, members) -> metrics.adjustmentRan())
+            .fitness(new FreeSpace(o.dir(), o.minFreeDisk()));
     if (o.tls().isPresent()) {
       SidecarOptions.TlsFiles f = o.tls().get();
       TlsCredentials credentials = TlsCredentials.load(f.cert(), f.key(), f.ca());

@@ -57,6 +57,8 @@ import java.util.Optional;
  *     and bootstrap allowed (go-dqlite's behaviour)
  * @param engine the options that need libdqlite 1.18 (disk mode, auto-recovery, snapshot
  *     compression); default {@link Engine#DEFAULT}, none used
+ * @param minFreeDisk free bytes in {@code dir} below which the node hands leadership and its vote
+ *     over ({@link FreeSpace}); 0 = never
  */
 public record SidecarOptions(
     Path dir,
@@ -83,7 +85,8 @@ public record SidecarOptions(
     String logLevel,
     AppSocket.Limits appSocketLimits,
     ClusterIdentity clusterIdentity,
-    Engine engine) {
+    Engine engine,
+    long minFreeDisk) {
 
   /** The port of the default address. */
   public static final int DEFAULT_PORT = SidecarPorts.RAFT;
@@ -151,6 +154,7 @@ public record SidecarOptions(
     SidecarSetting.NETWORK_LATENCY.check(networkLatency);
     SidecarSetting.HANDOVER_TIMEOUT.check(handoverTimeout);
     SidecarSetting.STATUS_INTERVAL.check(statusInterval);
+    SidecarSetting.MIN_FREE_DISK.check(minFreeDisk);
     checkSnapshotParams(snapshotThreshold, snapshotTrailing);
   }
 
@@ -383,7 +387,8 @@ public record SidecarOptions(
           new Engine(
               "true".equals(get(SidecarSetting.DISK_MODE, String.class)),
               text(SidecarSetting.AUTO_RECOVERY).map("true"::equals),
-              text(SidecarSetting.SNAPSHOT_COMPRESSION).map("true"::equals)));
+              text(SidecarSetting.SNAPSHOT_COMPRESSION).map("true"::equals)),
+          get(SidecarSetting.MIN_FREE_DISK, Long.class));
     }
   }
 }

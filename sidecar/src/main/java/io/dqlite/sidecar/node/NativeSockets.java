@@ -23,13 +23,30 @@ public final class NativeSockets {
 
   private static final int KEEPALIVE_SECONDS = 15;
 
+  /** Linux's {@code TCP_USER_TIMEOUT} (netinet/tcp.h). */
+  private static final int TCP_USER_TIMEOUT = 18;
+
+  /**
+   * How long sent data may stay unacknowledged before the kernel aborts a raft connection: {@value}
+   * ms. Without it, a connection that carried heartbeats into a partition stays open in TCP's
+   * exponential retransmission backoff (0.2 s doubling: after a 30 s partition the next retransmit
+   * can be 25 s away), and libraft, which reconnects only when a write fails, waits for it: a voter
+   * healed after a 30 s partition took 23 to 32 s to be promoted again (docs/reliability.md).
+   * Aborted, the connection fails its next write and libraft dials a fresh one, which succeeds as
+   * soon as the network is back. A live peer's kernel acknowledges even while its process is
+   * stopped or busy, so only a lost network or host meets the limit; 10 s is over three election
+   * timeouts (3 s in libdqlite 1.11.1). go-dqlite sets 30 s on the TCP side of its TLS proxy.
+   */
+  static final int USER_TIMEOUT_MILLIS = 10_000;
+
   private NativeSockets() {}
 
   /**
    * A connected socket to {@code address}, the way go-dqlite's default dial reaches it: {@code
    * @name} is an abstract unix socket, anything else {@code host:port} over TCP (IPv4, IPv6 in
    * brackets, or a name resolved by the JVM). TCP sockets get TCP_NODELAY and 15 s keepalive, as
-   * Go's dialer sets them.
+   * Go's dialer sets them, and a {@link #USER_TIMEOUT_MILLIS} user timeout (not in go-dqlite's
+   * dial).
    *
    * @return a blocking, close-on-exec fd that the caller owns
    * @throws IOException naming the address and the system error; {@link SocketTimeoutException}
@@ -115,6 +132,8 @@ public final class NativeSockets {
       int[] period = {KEEPALIVE_SECONDS};
       LibC.get().setsockopt(fd, LibC.IPPROTO_TCP, LibC.TCP_KEEPIDLE, period, 4);
       LibC.get().setsockopt(fd, LibC.IPPROTO_TCP, LibC.TCP_KEEPINTVL, period, 4);
+      int[] userTimeout = {USER_TIMEOUT_MILLIS};
+      LibC.get().setsockopt(fd, LibC.IPPROTO_TCP, TCP_USER_TIMEOUT, userTimeout, 4);
       return fd;
     } catch (LastErrorException e) {
       close(fd);

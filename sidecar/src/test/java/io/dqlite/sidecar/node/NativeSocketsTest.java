@@ -73,6 +73,23 @@ class NativeSocketsTest {
     }
   }
 
+  /** A raft connection stuck in retransmission backoff after a partition must die, not wait. */
+  @Test
+  void tcpConnectSetsAUserTimeout() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.3.1"))) {
+      int fd = NativeSockets.connect("127.0.3.1:" + server.getLocalPort(), TIMEOUT);
+      try (Socket peer = server.accept()) {
+        int[] value = {0};
+        int[] length = {4};
+        io.dqlite.client.net.LibC.get()
+            .getsockopt(fd, io.dqlite.client.net.LibC.IPPROTO_TCP, 18, value, length);
+        assertThat(value[0]).isEqualTo(NativeSockets.USER_TIMEOUT_MILLIS).isEqualTo(10_000);
+      } finally {
+        NativeSockets.close(fd);
+      }
+    }
+  }
+
   @Test
   void refusedConnectionIsAnIoExceptionNamingTheAddress() throws Exception {
     int port;
