@@ -149,7 +149,7 @@ go_slice() {
     --duration "$((WARMUP + SLICE))"
   pid=${PID[$x]}
   # --settle: the driver's CREATE TABLE IF NOT EXISTS runs first; move the leadership after it.
-  tool place --nodes "$x,$leader" --to "$target" --settle 2 --timeout 30 ||
+  tool place --nodes "$x,$leader" --to "$target" --settle 2 --timeout 90 ||
     die "could not place the leadership on $target"
   start_node "$y"
   for ((i = 0; i < (WARMUP + SLICE + 120) * 10; i++)); do

@@ -27,12 +27,15 @@ final class ClusterTool {
 
   ClusterTool(List<String> nodes) {
     this.nodes = List.copyOf(nodes);
+    // Generous per-node budgets: these steps run between slices on a machine that may be loaded
+    // (a 16-worker run left a node answering a leader probe in more than 1.25 s at load 20, and
+    // the placement gave up), and a slow answer is no reason to fail the run.
     this.config =
         ConnectorConfig.builder()
-            .dialTimeout(Duration.ofSeconds(2))
-            .attemptTimeout(Duration.ofSeconds(3))
-            .connectTimeout(Duration.ofSeconds(20))
-            .requestTimeout(Duration.ofSeconds(10))
+            .dialTimeout(Duration.ofSeconds(5))
+            .attemptTimeout(Duration.ofSeconds(10))
+            .connectTimeout(Duration.ofSeconds(30))
+            .requestTimeout(Duration.ofSeconds(30))
             .build();
   }
 
@@ -71,6 +74,36 @@ final class ClusterTool {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
             "cluster " + nodes + " not ready within " + timeout.toSeconds() + " s: " + last);
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  /**
+   * Waits until there is a leader and every node names it: a node just restarted (the go driver)
+   * must have caught up with the leader before the leadership can move to it.
+   */
+  String awaitAgreement(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "nothing checked yet";
+    while (true) {
+      try {
+        String leader = leader();
+        if (everyNodeNames(leader)) {
+          return leader;
+        }
+        last = "not every node of " + nodes + " names leader " + leader;
+      } catch (DqliteException e) {
+        last = e.getMessage();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "nodes "
+                + nodes
+                + " did not agree on a leader within "
+                + timeout.toSeconds()
+                + " s: "
+                + last);
       }
       Thread.sleep(200);
     }

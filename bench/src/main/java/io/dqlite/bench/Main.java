@@ -253,8 +253,8 @@ public final class Main implements Callable<Integer> {
   @Command(
       name = "place",
       description =
-          "Waits for a leader among the nodes, waits --settle seconds, then moves the leadership"
-              + " to --to.")
+          "Waits until the nodes agree on a leader, waits --settle seconds, then moves the"
+              + " leadership to --to.")
   static final class Place implements Callable<Integer> {
     @Option(names = "--nodes", required = true)
     String nodes;
@@ -271,7 +271,7 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       ClusterTool tool = new ClusterTool(split(nodes));
-      tool.leader();
+      tool.awaitAgreement(Duration.ofSeconds(timeout));
       Thread.sleep(Duration.ofSeconds(settle).toMillis());
       tool.transferTo(to, Duration.ofSeconds(timeout));
       return 0;

@@ -2,11 +2,14 @@ package io.dqlite.bench.rmw;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.dqlite.client.protocol.ProtocolConnection;
+import io.dqlite.client.protocol.RequestType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,6 +31,27 @@ public final class HibernateRmw {
   private static final int TOTAL = 1000;
 
   private HibernateRmw() {}
+
+  /**
+   * The protocol requests sent per committed unit of work since {@code before}, by type, e.g.
+   * {@code "7.00 = exec-sql 2.00, exec 3.00, query 2.00"}.
+   */
+  static String perUnit(Map<RequestType, Long> before, long units) {
+    if (units <= 0) {
+      return "-";
+    }
+    StringBuilder types = new StringBuilder();
+    long total = 0;
+    for (Map.Entry<RequestType, Long> e : ProtocolConnection.requestsSent().entrySet()) {
+      long n = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+      if (n > 0) {
+        total += n;
+        types.append(types.length() == 0 ? "" : ", ");
+        types.append(String.format(Locale.ROOT, "%s %.2f", e.getKey(), (double) n / units));
+      }
+    }
+    return String.format(Locale.ROOT, "%.2f = %s", (double) total / units, types);
+  }
 
   public static void main(String[] args) throws Exception {
     String url = "jdbc:dqlite://" + args[0] + "/" + args[1];
@@ -60,6 +84,7 @@ public final class HibernateRmw {
           });
       AtomicBoolean measuring = new AtomicBoolean();
       AtomicLong errors = new AtomicLong();
+      AtomicLong committed = new AtomicLong();
       AtomicLong seq = new AtomicLong();
       AtomicReference<String> firstError = new AtomicReference<>();
       List<List<Long>> latencies = new ArrayList<>();
@@ -84,6 +109,7 @@ public final class HibernateRmw {
                             total.n++;
                             session.persist(new RmwEvent(worker, s, Instant.now()));
                           });
+                      committed.incrementAndGet();
                       if (measuring.get()) {
                         mine.add(System.nanoTime() - start);
                       }
@@ -98,10 +124,13 @@ public final class HibernateRmw {
         t.start();
       }
       Thread.sleep(warmupMs);
+      Map<RequestType, Long> before = ProtocolConnection.requestsSent();
+      long committedBefore = committed.get();
       measuring.set(true);
       for (Thread t : threads) {
         t.join();
       }
+      String perUnit = perUnit(before, committed.get() - committedBefore);
       List<Long> all = new ArrayList<>();
       latencies.forEach(all::addAll);
       Collections.sort(all);
@@ -113,14 +142,16 @@ public final class HibernateRmw {
           String.format(
               Locale.ROOT,
               "{\"impl\":\"java\",\"workers\":%d,\"committed\":%d,\"txPerSec\":%.1f,\"p50Ms\":%.3f,"
-                  + "\"p99Ms\":%.3f,\"retried\":0,\"errors\":%d,\"firstError\":\"%s\"}",
+                  + "\"p99Ms\":%.3f,\"retried\":0,\"errors\":%d,\"firstError\":\"%s\","
+                  + "\"requestsPerUnit\":\"%s\"}",
               workers,
               all.size(),
               all.size() * 1000.0 / durationMs,
               p50,
               p99,
               errors.get(),
-              err));
+              err,
+              perUnit));
     }
   }
 }

@@ -39,7 +39,12 @@ import java.util.List;
 final class DqlitePreparedStatement extends DqliteStatement implements PreparedStatement {
 
   private final SqlScript.Statement statement;
+  private final String rowidLabel;
   private Session.Prepared prepared;
+
+  /** The rows of this statement's last query, or null: they say whether it ended mid-step. */
+  private Rows lastRows;
+
   private final Parameters parameters;
   private final List<Object[]> batch = new ArrayList<>();
 
@@ -55,6 +60,7 @@ final class DqlitePreparedStatement extends DqliteStatement implements PreparedS
           DqliteSqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION.state());
     }
     statement = statements.get(0);
+    rowidLabel = statement.lastInsertRowidLabel();
     rejectReturning(statement);
     prepared = session.prepare(statement);
     parameters = new Parameters(parameterCount(prepared.info().paramCount(), statement.sql()));
@@ -95,7 +101,10 @@ final class DqlitePreparedStatement extends DqliteStatement implements PreparedS
 
   @Override
   Rows sendQuery(SqlScript.Statement s, List<Object> params) throws SQLException {
-    return session.execute(s, timeout(), (c, db, g) -> c.query(db, info(c, db, g).id(), params));
+    Rows rows =
+        session.execute(s, timeout(), (c, db, g) -> c.query(db, info(c, db, g).id(), params));
+    lastRows = rows;
+    return rows;
   }
 
   @Override
@@ -110,6 +119,11 @@ final class DqlitePreparedStatement extends DqliteStatement implements PreparedS
             return acceptRowFromPragma(s, e);
           }
         });
+  }
+
+  @Override
+  String lastInsertRowidLabel(SqlScript.Statement s) {
+    return s == statement ? rowidLabel : s.lastInsertRowidLabel();
   }
 
   @Override
@@ -205,7 +219,7 @@ final class DqlitePreparedStatement extends DqliteStatement implements PreparedS
 
   @Override
   void released() {
-    session.finalizeStatement(prepared);
+    session.finalizeStatement(prepared, lastRows != null && lastRows.interrupted());
   }
 
   /** Column metadata is known only once rows arrive; JDBC allows null here. */

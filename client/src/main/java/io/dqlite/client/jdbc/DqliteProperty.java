@@ -102,7 +102,8 @@ public enum DqliteProperty {
       "32",
       "Prepared statements a connection keeps on the leader after they are closed, by SQL text:"
           + " preparing the same SQL again then costs no PREPARE request and closing it no"
-          + " FINALIZE. 0 = finalize at close."),
+          + " FINALIZE. Writes are kept, and queries the node ran to their end (one closed"
+          + " before its last row is finalized). 0 = finalize at close."),
   TLS_CERT(
       "tlsCert",
       null,

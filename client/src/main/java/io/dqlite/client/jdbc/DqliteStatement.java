@@ -58,7 +58,7 @@ class DqliteStatement implements Statement, SelfWrapper {
     SqlScript.Statement statement = single(sql);
     if (statement.kind() != SqlScript.Kind.QUERY) {
       // Let the node report a syntax error first: "SELEC 1" deserves a 42000, not this message.
-      session.finalizeStatement(session.prepare(statement));
+      session.finalizeStatement(session.prepare(statement), false);
       throw new SQLException(
           "executeQuery needs a statement that returns rows; use executeUpdate or execute for: "
               + SqlErrors.abbreviate(sql),
@@ -158,12 +158,32 @@ class DqliteStatement implements Statement, SelfWrapper {
   }
 
   DqliteResultSet query(SqlScript.Statement statement, List<Object> params) throws SQLException {
+    String rowidLabel = params.isEmpty() ? lastInsertRowidLabel(statement) : null;
+    Long rowid = rowidLabel == null ? null : session.knownLastInsertRowid();
+    if (rowid != null) {
+      // The node told it with the last write's result; asking again would cost a round trip.
+      DqliteResultSet rs =
+          new DqliteResultSet(
+              this,
+              new ListCursor(
+                  List.of(rowidLabel),
+                  new int[] {Types.BIGINT},
+                  List.<Object[]>of(new Object[] {rowid})),
+              this::resultClosed);
+      rs.setMaxRows(maxRows);
+      return rs;
+    }
     Rows rows = sendQuery(statement, params);
     DqliteResultSet rs =
         new DqliteResultSet(
             this, new StreamingCursor(session, statement, rows), this::resultClosed);
     rs.setMaxRows(maxRows);
     return rs;
+  }
+
+  /** See {@link SqlScript.Statement#lastInsertRowidLabel()}; a prepared statement keeps it. */
+  String lastInsertRowidLabel(SqlScript.Statement statement) {
+    return statement.lastInsertRowidLabel();
   }
 
   long update(SqlScript.Statement statement, List<Object> params) throws SQLException {

@@ -102,6 +102,11 @@ final class LeaderLink {
     }
   }
 
+  /** Whether a streaming result set still holds the connection. */
+  boolean hasCursor() {
+    return openCursor != null;
+  }
+
   /** The streaming result set still holding the connection, if any, now no longer registered. */
   StreamingCursor takeCursor() {
     StreamingCursor cursor = openCursor;

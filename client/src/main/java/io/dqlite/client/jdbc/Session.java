@@ -11,6 +11,7 @@ import io.dqlite.client.protocol.StatementInfo;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -363,14 +364,8 @@ final class Session implements AutoCloseable {
     }
   }
 
-  /**
-   * A statement {@code sql} prepared on the connection of {@code generation}.
-   *
-   * @param reusable whether it may go to the statement cache when closed: not a query, since a
-   *     query closed before its last row stays mid-step on the node (holding its read snapshot)
-   *     until it is run again or finalized
-   */
-  record Prepared(String sql, StatementInfo info, long generation, boolean reusable) {}
+  /** A statement {@code sql} prepared on the connection of {@code generation}. */
+  record Prepared(String sql, StatementInfo info, long generation) {}
 
   /**
    * Prepares {@code sql} on the current leader, or takes it from the statement cache; no
@@ -391,18 +386,19 @@ final class Session implements AutoCloseable {
   static Prepared prepare(
       ProtocolConnection conn, int db, long generation, SqlScript.Statement statement)
       throws DqliteException {
-    return new Prepared(
-        statement.sql(),
-        conn.prepare(db, statement.sql()),
-        generation,
-        statement.kind() != Kind.QUERY);
+    return new Prepared(statement.sql(), conn.prepare(db, statement.sql()), generation);
   }
 
   /**
    * Gives back a statement that is no longer used: kept in the statement cache, or finalized if its
    * connection is still the current one; best effort.
+   *
+   * @param midStep the statement is a query closed before its last row: libdqlite leaves it
+   *     mid-step, holding its read snapshot, until it runs again or is finalized, so it is
+   *     finalized rather than kept. A query the node ran to its end is kept like a write: the next
+   *     run binds (which resets it) and queries it again with no PREPARE request.
    */
-  void finalizeStatement(Prepared prepared) {
+  void finalizeStatement(Prepared prepared, boolean midStep) {
     ProtocolConnection c = link.current();
     if (closed
         || prepared == null
@@ -412,7 +408,7 @@ final class Session implements AutoCloseable {
       return;
     }
     List<Prepared> unused =
-        prepared.reusable() ? statements.offer(prepared.sql(), prepared) : List.of(prepared);
+        midStep ? List.of(prepared) : statements.offer(prepared.sql(), prepared);
     for (Prepared p : unused) {
       try {
         connection();
@@ -421,6 +417,20 @@ final class Session implements AutoCloseable {
         log.debug("finalize statement on {}: {}", c.address(), e.getMessage());
       }
     }
+  }
+
+  /**
+   * {@code last_insert_rowid()} of this session's node connection when the driver knows it without
+   * asking (see {@link ProtocolConnection#lastInsertRowid()}), or null: then the node is asked.
+   * Null too for a transaction that must first report its loss.
+   */
+  Long knownLastInsertRowid() {
+    ProtocolConnection c = link.current();
+    if (closed || tx.aborted() || c == null || c.isClosed() || link.hasCursor()) {
+      return null;
+    }
+    OptionalLong known = c.lastInsertRowid();
+    return known.isPresent() ? known.getAsLong() : null;
   }
 
   /** Maps a failure while reading rows of a streaming result set, applying the same rules. */

@@ -13,7 +13,6 @@ import java.sql.SQLSyntaxErrorException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransactionRollbackException;
 import java.sql.SQLTransientConnectionException;
-import java.sql.SQLTransientException;
 import java.util.Locale;
 
 /**
@@ -125,8 +124,10 @@ final class SqlErrors {
     String s = state.state();
     SQLException e =
         switch (state) {
-          case OBJECT_IN_USE -> new SQLTransientException(message, s, vendorCode);
-          case SERIALIZATION_FAILURE, TRANSACTION_ROLLBACK ->
+          // Busy and locked as a rollback exception: the statement was not applied, and it is the
+          // class frameworks translate to a locking failure (Spring's
+          // PessimisticLockingFailureException, Hibernate's LockAcquisitionException).
+          case OBJECT_IN_USE, SERIALIZATION_FAILURE, TRANSACTION_ROLLBACK ->
               new SQLTransactionRollbackException(message, s, vendorCode);
           case UNABLE_TO_CONNECT, CONNECTION_FAILURE ->
               new SQLTransientConnectionException(message, s, vendorCode);

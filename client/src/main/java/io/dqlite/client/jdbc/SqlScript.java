@@ -85,6 +85,28 @@ final class SqlScript {
       return second.equals("TEMP") || second.equals("TEMPORARY");
     }
 
+    /**
+     * For exactly {@code SELECT last_insert_rowid()} (any case and spacing, no alias): the column
+     * name SQLite gives it, the expression as written; otherwise null. Hibernate sends it after
+     * every insert of an IDENTITY entity, and the driver can answer it from the insert's result.
+     */
+    String lastInsertRowidLabel() {
+      if (kind != Kind.QUERY
+          || sql.length() > 80
+          || !sql.toLowerCase(Locale.ROOT).contains("last_insert_rowid")) {
+        return null;
+      }
+      List<Token> t = lex(sql);
+      if (t.size() == 4
+          && t.get(0).upper().equals("SELECT")
+          && t.get(1).upper().equals("LAST_INSERT_ROWID")
+          && t.get(2).type() == TokenType.OPEN
+          && t.get(3).type() == TokenType.CLOSE) {
+        return sql.substring(t.get(1).start(), t.get(3).end());
+      }
+      return null;
+    }
+
     /** Only reads: retrying it after a broken connection cannot change anything. */
     boolean readOnly() {
       return kind == Kind.QUERY && !firstWord(sql).equals("PRAGMA");

@@ -33,6 +33,12 @@ final class WriterQueue {
   private final Semaphore permit = new Semaphore(1, true);
   private final GroupCommit group;
 
+  /**
+   * The thread that took the permit, while it is held: a second connection of that same thread
+   * would wait for a turn only its own first connection can give back.
+   */
+  private volatile Thread holder;
+
   WriterQueue(String name) {
     this.name = name;
     this.group = new GroupCommit(name);
@@ -77,12 +83,22 @@ final class WriterQueue {
    * @return false when {@code timeout} passed first
    */
   boolean acquire(Duration timeout) throws InterruptedException {
-    return permit.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    if (!permit.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+      return false;
+    }
+    holder = Thread.currentThread();
+    return true;
   }
 
   /** Gives the permit to the next writer; only the holder calls it, once per acquire. */
   void release() {
+    holder = null;
     permit.release();
+  }
+
+  /** Whether the permit is held by a connection that took it on the calling thread. */
+  boolean heldByThisThread() {
+    return holder == Thread.currentThread();
   }
 
   /** The group commit of this database's auto-commit writes. */
@@ -120,6 +136,22 @@ final class WriterQueue {
     void await(SqlScript.Statement statement, Duration timeout) throws SQLException {
       if (queue == null || held.get() || !needed(statement)) {
         return;
+      }
+      if (queue.heldByThisThread()) {
+        // Waiting would last busyTimeout and fail anyway: the turn is held by another connection
+        // this thread opened a transaction on, and it is given back only when that one ends.
+        throw SqlErrors.create(
+            DqliteSqlState.OBJECT_IN_USE,
+            "database is busy: this thread already holds the "
+                + queue
+                + " on another connection, in a transaction that has not ended (an outer"
+                + " transaction around a new one, such as Spring's REQUIRES_NEW inside a writing"
+                + " @Transactional). This connection cannot write before that transaction ends;"
+                + " nothing was applied. Write in the outer transaction, end it first, or mark"
+                + " the inner one read-only if it only reads. Statement: "
+                + SqlErrors.abbreviate(statement.sql()),
+            ErrorCodes.SQLITE_BUSY,
+            null);
       }
       try {
         if (!queue.acquire(timeout)) {

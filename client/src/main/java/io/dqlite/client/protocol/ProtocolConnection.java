@@ -15,11 +15,15 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +61,31 @@ public final class ProtocolConnection implements AutoCloseable {
    */
   private static final int READ_BUFFER = 16 * 1024;
 
+  /** Requests sent by every connection of this JVM, by type: see {@link #requestsSent()}. */
+  private static final LongAdder[] SENT = new LongAdder[RequestType.values().length];
+
+  static {
+    for (int i = 0; i < SENT.length; i++) {
+      SENT[i] = new LongAdder();
+    }
+  }
+
+  /**
+   * How many requests of each type the connections of this JVM have sent so far (types never sent
+   * are left out): what a unit of work costs in round trips, measured rather than read from code.
+   * The benchmarks print it per unit of work; a test compares two snapshots.
+   */
+  public static Map<RequestType, Long> requestsSent() {
+    Map<RequestType, Long> sent = new EnumMap<>(RequestType.class);
+    for (RequestType t : RequestType.values()) {
+      long n = SENT[t.ordinal()].sum();
+      if (n > 0) {
+        sent.put(t, n);
+      }
+    }
+    return sent;
+  }
+
   private final Transport transport;
   private final String address;
   private final InputStream in;
@@ -65,6 +94,14 @@ public final class ProtocolConnection implements AutoCloseable {
   private volatile boolean closed;
   private volatile String closeReason;
   private Rows openRows;
+
+  /**
+   * last_insert_rowid() of the node's connection as the last EXEC or EXEC_SQL reported it, while no
+   * other request that runs SQL has been sent since; see {@link #lastInsertRowid()}.
+   */
+  private long lastInsertId;
+
+  private boolean lastInsertIdKnown;
 
   /** Statement ids prepared and not finalized; see {@link #checkStatement}. */
   private final Set<Integer> liveStatements = new HashSet<>();
@@ -233,7 +270,7 @@ public final class ProtocolConnection implements AutoCloseable {
   public synchronized ExecResult exec(int db, int stmt, List<?> params) throws DqliteException {
     checkStatement(RequestType.EXEC, stmt);
     ResultResponse r = call(new ExecRequest(db, stmt, params), ResultResponse.class);
-    return new ExecResult(r.lastInsertId(), r.rowsAffected());
+    return executed(r);
   }
 
   /**
@@ -243,6 +280,22 @@ public final class ProtocolConnection implements AutoCloseable {
   public synchronized Rows query(int db, int stmt, List<?> params) throws DqliteException {
     checkStatement(RequestType.QUERY, stmt);
     return startRows(db, new QueryRequest(db, stmt, params));
+  }
+
+  private ExecResult executed(ResultResponse r) {
+    lastInsertId = r.lastInsertId();
+    lastInsertIdKnown = true;
+    return new ExecResult(r.lastInsertId(), r.rowsAffected());
+  }
+
+  /**
+   * What {@code SELECT last_insert_rowid()} would answer on this connection, known without asking:
+   * the value the node reported with the last EXEC or EXEC_SQL (libdqlite fills every result with
+   * its connection's {@code sqlite3_last_insert_rowid}), provided it succeeded and no request that
+   * runs SQL was sent since. Empty when it is not known.
+   */
+  public synchronized OptionalLong lastInsertRowid() {
+    return lastInsertIdKnown && !closed ? OptionalLong.of(lastInsertId) : OptionalLong.empty();
   }
 
   /** Finalizes a prepared statement. */
@@ -259,7 +312,7 @@ public final class ProtocolConnection implements AutoCloseable {
   public synchronized ExecResult execSql(int db, String sql, List<?> params)
       throws DqliteException {
     ResultResponse r = call(new ExecSqlRequest(db, sql, params), ResultResponse.class);
-    return new ExecResult(r.lastInsertId(), r.rowsAffected());
+    return executed(r);
   }
 
   /** Runs one query given as SQL text (leader only); see {@link #query}. */
@@ -352,6 +405,9 @@ public final class ProtocolConnection implements AutoCloseable {
   /** Sends {@code request} and reads one response of the expected class. */
   <T extends Response> T call(Request request, Class<T> expected) throws DqliteException {
     checkUsable(request);
+    if (request.type() != RequestType.PREPARE && request.type() != RequestType.FINALIZE) {
+      lastInsertIdKnown = false; // this request may run SQL: only its own result can say
+    }
     byte[] frame;
     try {
       frame = request.encode();
@@ -359,6 +415,7 @@ public final class ProtocolConnection implements AutoCloseable {
       throw new IllegalArgumentException(request.type() + " request: " + e.getMessage(), e);
     }
     try (Watchdog.Guard guard = arm()) {
+      SENT[request.type().ordinal()].increment();
       write(frame, request.type().toString(), guard);
       return expect(read(request.type().toString(), guard), expected, request.type());
     }
@@ -416,6 +473,8 @@ public final class ProtocolConnection implements AutoCloseable {
       return;
     }
     try (Watchdog.Guard guard = arm()) {
+      SENT[RequestType.INTERRUPT.ordinal()].increment();
+      lastInsertIdKnown = false;
       write(new InterruptRequest(db).encode(), "interrupt", guard);
       while (true) {
         Response r = read("interrupt", guard);

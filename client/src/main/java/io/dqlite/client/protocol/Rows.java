@@ -23,6 +23,7 @@ public final class Rows implements AutoCloseable {
   private Row current;
   private boolean finished;
   private boolean closed;
+  private boolean interrupted;
   private int batches = 1;
 
   Rows(ProtocolConnection connection, int db, RowsResponse first) {
@@ -76,6 +77,17 @@ public final class Rows implements AutoCloseable {
         }
         index = -1;
       }
+    }
+  }
+
+  /**
+   * Whether {@link #close()} interrupted the query before the node reached its end. libdqlite
+   * 1.11.1 leaves a prepared statement interrupted this way mid-step (holding its read snapshot)
+   * until it is run again or finalized; one the node ran to its end, or that failed, is done.
+   */
+  public boolean interrupted() {
+    synchronized (connection) {
+      return interrupted;
     }
   }
 
@@ -152,6 +164,7 @@ public final class Rows implements AutoCloseable {
         return;
       }
       finished = true;
+      interrupted = true;
       connection.interruptAndDrain(db);
     }
   }

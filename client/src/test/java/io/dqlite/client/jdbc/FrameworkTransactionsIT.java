@@ -217,8 +217,9 @@ class FrameworkTransactionsIT {
   }
 
   /**
-   * A read-only transaction runs while another connection of the same thread holds the writer turn:
-   * if it waited for the turn, it would fail after busyTimeout (as the second, writing one does).
+   * A read-only transaction runs while another connection of the same thread holds the writer turn;
+   * a transaction that is not read-only fails at once: only the first connection, on this very
+   * thread, could give the turn back.
    */
   @Test
   void readOnlyTransactionsDoNotWaitForTheWriterTurn() throws Exception {
@@ -253,7 +254,7 @@ class FrameworkTransactionsIT {
                 }
               })
           .isInstanceOf(SQLException.class)
-          .hasMessageContaining("busyTimeout");
+          .hasMessageContaining("this thread already holds the writer queue");
       other.rollback();
 
       try (Statement s = writer.createStatement()) {

@@ -110,4 +110,23 @@ class SqlScriptTest {
     assertThat(SqlScript.split("INSERT INTO returning_log VALUES (1)").get(0).returning())
         .isFalse();
   }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      nullValues = "null",
+      value = {
+        "select last_insert_rowid()                 | last_insert_rowid()",
+        "SELECT LAST_INSERT_ROWID()                 | LAST_INSERT_ROWID()",
+        "  SELECT last_insert_rowid ( ) ;           | last_insert_rowid ( )",
+        "SELECT last_insert_rowid() AS id           | null",
+        "SELECT last_insert_rowid(), 1              | null",
+        "SELECT last_insert_rowid() FROM t          | null",
+        "SELECT 'last_insert_rowid()'               | null",
+        "SELECT max(id) FROM t                      | null",
+        "INSERT INTO t VALUES (last_insert_rowid()) | null",
+      })
+  void lastInsertRowidIsRecognisedOnlyBare(String sql, String label) {
+    assertThat(SqlScript.split(sql).get(0).lastInsertRowidLabel()).isEqualTo(label);
+  }
 }

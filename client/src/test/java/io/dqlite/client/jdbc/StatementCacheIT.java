@@ -2,6 +2,8 @@ package io.dqlite.client.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dqlite.client.protocol.ProtocolConnection;
+import io.dqlite.client.protocol.RequestType;
 import io.dqlite.client.testing.DqliteDemoCluster;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -9,11 +11,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Closed prepared statements that write are kept on the node and handed out again. */
+/**
+ * Closed prepared statements are kept on the node and handed out again: writes, and queries the
+ * node ran to their end; a query closed before its last row is finalized.
+ */
 class StatementCacheIT {
 
   private static DqliteDemoCluster cluster;
@@ -68,6 +74,68 @@ class StatementCacheIT {
       }
     }
     assertThat(count()).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void aQueryReadToItsEndIsHandedOutAgainAndAnsweredForNewParameters() throws SQLException {
+    String select = "SELECT v FROM kv WHERE k = ?";
+    try (Connection c = DriverManager.getConnection(url);
+        PreparedStatement put = c.prepareStatement("INSERT OR REPLACE INTO kv VALUES (?, ?)")) {
+      put(put, "q1", "one");
+      put(put, "q2", "two");
+      int kept;
+      try (PreparedStatement first = c.prepareStatement(select)) {
+        first.setString(1, "q1");
+        try (ResultSet rs = first.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getString(1)).isEqualTo("one");
+          // not read to false: the node sent its last batch already, the statement is done
+        }
+        kept = id(first);
+      }
+      Map<RequestType, Long> before = ProtocolConnection.requestsSent();
+      try (PreparedStatement again = c.prepareStatement(select)) {
+        assertThat(id(again)).isEqualTo(kept);
+        again.setString(1, "q2");
+        try (ResultSet rs = again.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getString(1)).isEqualTo("two");
+          assertThat(rs.next()).isFalse();
+        }
+      }
+      Map<RequestType, Long> sent = RequestsSent.since(before);
+      assertThat(sent).containsEntry(RequestType.QUERY, 1L);
+      assertThat(sent).doesNotContainKeys(RequestType.PREPARE, RequestType.FINALIZE);
+    }
+  }
+
+  @Test
+  void aQueryClosedBeforeItsLastRowIsFinalized() throws SQLException {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE many (n INTEGER, pad TEXT)");
+      s.execute(
+          "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 2000)"
+              + " INSERT INTO many SELECT n, printf('%0100d', n) FROM r");
+      String select = "SELECT n, pad FROM many ORDER BY n";
+      int freed;
+      try (PreparedStatement ps = c.prepareStatement(select);
+          ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).isTrue(); // one row of many batches, then closed
+        freed = id(ps);
+      }
+      // The node reuses the freed slot: the interrupted query was finalized, not kept.
+      try (PreparedStatement other = c.prepareStatement(select)) {
+        assertThat(id(other)).isEqualTo(freed);
+        try (ResultSet rs = other.executeQuery()) {
+          int rows = 0;
+          while (rs.next()) {
+            rows++;
+          }
+          assertThat(rows).isEqualTo(2000);
+        }
+      }
+    }
   }
 
   @Test

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.sql.SQLException;
+import java.sql.SQLTransactionRollbackException;
 import java.sql.SQLTransientException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -80,7 +83,16 @@ class WriterQueueTest {
     WriterQueue queue = new WriterQueue("n1:9001/app");
     WriterQueue.Turn first = new WriterQueue.Turn(queue);
     WriterQueue.Turn second = new WriterQueue.Turn(queue);
-    first.await(sql("DELETE FROM t"), Duration.ZERO);
+    // The first connection took its turn on another thread.
+    CompletableFuture.runAsync(
+            () -> {
+              try {
+                first.await(sql("DELETE FROM t"), Duration.ZERO);
+              } catch (SQLException e) {
+                throw new IllegalStateException(e);
+              }
+            })
+        .get(30, TimeUnit.SECONDS);
 
     assertThatThrownBy(() -> second.await(sql("DELETE FROM t"), Duration.ofMillis(10)))
         .isInstanceOf(SQLTransientException.class)
@@ -92,6 +104,28 @@ class WriterQueueTest {
               assertThat(DqliteSqlState.isRetryable(e)).isTrue();
             });
     assertThat(second.held()).isFalse();
+  }
+
+  @Test
+  void aSecondConnectionOfTheThreadHoldingTheTurnFailsAtOnce() throws Exception {
+    WriterQueue queue = new WriterQueue("n1:9001/app");
+    WriterQueue.Turn outer = new WriterQueue.Turn(queue);
+    WriterQueue.Turn inner = new WriterQueue.Turn(queue);
+    outer.await(sql("BEGIN IMMEDIATE"), Duration.ZERO);
+
+    // Not after busyTimeout (30 s here): only the outer transaction can give the turn back.
+    assertThatThrownBy(() -> inner.await(sql("INSERT INTO t VALUES (1)"), Duration.ofSeconds(30)))
+        .isInstanceOf(SQLTransactionRollbackException.class)
+        .hasMessageContaining("this thread already holds the writer queue of n1:9001/app")
+        .hasMessageContaining("REQUIRES_NEW")
+        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("55006"));
+    assertThat(inner.held()).isFalse();
+    inner.await(sql("SELECT 1"), Duration.ZERO); // reads never wait
+
+    outer.endUnless(false);
+    inner.await(sql("INSERT INTO t VALUES (1)"), Duration.ZERO);
+    assertThat(inner.held()).isTrue();
+    inner.endUnless(false);
   }
 
   @Test

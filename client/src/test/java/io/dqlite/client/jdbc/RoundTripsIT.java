@@ -1,0 +1,169 @@
+package io.dqlite.client.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dqlite.client.protocol.RequestType;
+import io.dqlite.client.testing.DqliteDemoCluster;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a unit of work costs in requests to the node, counted by the protocol layer: a warm
+ * read-modify-write transaction sends what go-dqlite's database/sql sends, and {@code SELECT
+ * last_insert_rowid()} after a write (Hibernate's IDENTITY inserts) is answered from the write's
+ * result, with the node's own answer whenever the driver cannot know it.
+ */
+class RoundTripsIT {
+
+  private static DqliteDemoCluster cluster;
+  private static String url;
+
+  @BeforeAll
+  static void startCluster() throws SQLException {
+    cluster = DqliteDemoCluster.start(1, "127.0.2.12");
+    url = cluster.jdbcUrl("round-trips-it");
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER)");
+      s.execute("INSERT INTO counter VALUES (1, 0), (2, 0)");
+      s.execute("CREATE TABLE event (id INTEGER PRIMARY KEY, worker INTEGER, tag TEXT UNIQUE)");
+    }
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void aWarmReadModifyWriteTransactionSendsWhatGoSends() throws SQLException {
+    // go-dqlite's database/sql: BEGIN, two QUERY_SQL, three EXEC_SQL, COMMIT: seven requests.
+    // Hibernate's shape: the insert of an IDENTITY entity is followed by last_insert_rowid().
+    try (Connection c = DriverManager.getConnection(url)) {
+      c.setAutoCommit(false);
+      Map<RequestType, Long> before = null;
+      long lastId = 0;
+      for (int unit = 0; unit < 3; unit++) {
+        if (unit == 2) {
+          before = RequestsSent.now(); // the first two units warm the statement cache
+        }
+        long mine = read(c, 1);
+        long total = read(c, 2);
+        write(c, "UPDATE counter SET n = ? WHERE id = ?", mine + 1, 1);
+        write(c, "UPDATE counter SET n = ? WHERE id = ?", total + 1, 2);
+        write(c, "INSERT INTO event (worker) VALUES (?)", 1, null);
+        try (PreparedStatement ps = c.prepareStatement("select last_insert_rowid()");
+            ResultSet rs = ps.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getLong(1)).isGreaterThan(lastId);
+          lastId = rs.getLong(1);
+          assertThat(rs.getMetaData().getColumnLabel(1)).isEqualTo("last_insert_rowid()");
+          assertThat(rs.getMetaData().getColumnType(1)).isEqualTo(Types.BIGINT);
+          assertThat(rs.next()).isFalse();
+        }
+        c.commit();
+      }
+      c.setAutoCommit(true);
+      assertThat(RequestsSent.since(before))
+          .containsExactlyInAnyOrderEntriesOf(
+              Map.of(RequestType.EXEC_SQL, 2L, RequestType.QUERY, 2L, RequestType.EXEC, 3L));
+      assertThat(lastId).isEqualTo(nodeAnswer(c, "SELECT max(id) FROM event"));
+    }
+  }
+
+  @Test
+  void lastInsertRowidIsTheNodesAnswerWhateverRanBefore() throws SQLException {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
+      s.executeUpdate("INSERT INTO event (worker, tag) VALUES (7, 'a')");
+      long inserted = nodeAnswer(c, "SELECT max(id) FROM event");
+
+      // A query ran since the insert: the driver asks the node.
+      Map<RequestType, Long> before = RequestsSent.now();
+      assertThat(rowid(s, "SELECT last_insert_rowid()")).isEqualTo(inserted);
+      assertThat(RequestsSent.since(before)).containsEntry(RequestType.QUERY_SQL, 1L);
+
+      // An UPDATE leaves it as it was; answered without a request.
+      s.executeUpdate("UPDATE counter SET n = n WHERE id = 1");
+      before = RequestsSent.now();
+      assertThat(rowid(s, "  SELECT  LAST_INSERT_ROWID ( ) ;")).isEqualTo(inserted);
+      assertThat(RequestsSent.since(before)).isEmpty();
+
+      // A failed insert: unknown to the driver, asked, and SQLite's value is unchanged.
+      assertThatThrownBy(() -> s.executeUpdate("INSERT INTO event (worker, tag) VALUES (8, 'a')"))
+          .isInstanceOf(SQLIntegrityConstraintViolationException.class);
+      before = RequestsSent.now();
+      assertThat(rowid(s, "SELECT last_insert_rowid()")).isEqualTo(inserted);
+      assertThat(RequestsSent.since(before)).containsEntry(RequestType.QUERY_SQL, 1L);
+
+      // Anything but the bare call goes to the node.
+      s.executeUpdate("INSERT INTO event (worker, tag) VALUES (9, 'b')");
+      before = RequestsSent.now();
+      try (ResultSet rs = s.executeQuery("SELECT last_insert_rowid() AS id")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getLong("id")).isEqualTo(inserted + 1);
+      }
+      assertThat(RequestsSent.since(before)).containsEntry(RequestType.QUERY_SQL, 1L);
+    }
+  }
+
+  @Test
+  void aFreshConnectionAsksTheNode() throws SQLException {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
+      Map<RequestType, Long> before = RequestsSent.now();
+      assertThat(rowid(s, "SELECT last_insert_rowid()")).isZero();
+      assertThat(RequestsSent.since(before)).containsEntry(RequestType.QUERY_SQL, 1L);
+    }
+  }
+
+  private static long rowid(Statement s, String sql) throws SQLException {
+    try (ResultSet rs = s.executeQuery(sql)) {
+      assertThat(rs.next()).isTrue();
+      long v = rs.getLong(1);
+      assertThat(rs.next()).isFalse();
+      return v;
+    }
+  }
+
+  private static long nodeAnswer(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static long read(Connection c, int id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT n FROM counter WHERE id = ?")) {
+      ps.setInt(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private static void write(Connection c, String sql, long a, Integer b) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, a);
+      if (b != null) {
+        ps.setInt(2, b);
+      }
+      assertThat(ps.executeUpdate()).isEqualTo(1);
+    }
+  }
+}
