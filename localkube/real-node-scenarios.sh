@@ -17,10 +17,11 @@ SCENARIO_TIMEOUT=${REAL_NODE_SCENARIO_TIMEOUT:-240}
 
 # await SECONDS WHAT COMMAND...: until COMMAND succeeds, or fail naming WHAT.
 await() {
-  local deadline=$(($(date +%s) + $1)) what=$2
+  local seconds=$1 what=$2
+  local deadline=$(($(date +%s) + seconds))
   shift 2
   until "$@" >/dev/null 2>&1; do
-    [ "$(date +%s)" -lt "$deadline" ] || fail "timed out after $1 s waiting for $what"
+    [ "$(date +%s)" -lt "$deadline" ] || fail "timed out after $seconds s waiting for $what"
     sleep 1
   done
 }
