@@ -259,6 +259,23 @@ public class DqliteClusterReconciler implements Reconciler<DqliteCluster> {
         statefulSet
             .map(sts -> OptionalInt.of(sts.getSpec().getReplicas()))
             .orElse(OptionalInt.empty());
+    Decision gated =
+        s.steps()
+            .gateOnCatchUp(
+                cr,
+                decision,
+                pods,
+                membership,
+                statefulSet.map(StatefulSet::getStatus).map(st -> st.getUpdateRevision()),
+                admin.token());
+    if (gated != decision) {
+      s.events()
+          .record(
+              cr,
+              ClusterEvent.normal(
+                  "RollingUpdateWaiting", "CatchUp", gated.roll().orElseThrow().reason()));
+      decision = gated;
+    }
     StepResult result = s.steps().take(cr, decision, replicas, pods, membership, admin.token());
     Observation observation =
         new Observation(

@@ -13,6 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An application writing all the time: one INSERT of a new id every {@code period} (fixed delay),
@@ -22,6 +24,11 @@ import java.util.function.Supplier;
  * acknowledged ids, the failures by SQLSTATE, and the longest time without an acknowledged write.
  */
 public final class ContinuousWriter implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ContinuousWriter.class);
+
+  /** A gap at least this long is logged when it ends, so a run's log holds its timeline. */
+  private static final long LOGGED_GAP_NANOS = 300_000_000L;
 
   private final Supplier<String> urls;
   private final String table;
@@ -36,6 +43,7 @@ public final class ContinuousWriter implements AutoCloseable {
   private String currentUrl;
   private final GapTracker gaps;
   private long nextId = 1;
+  private long lastSuccessNanos = startNanos;
   private Connection connection;
   private volatile boolean closed;
 
@@ -76,7 +84,9 @@ public final class ContinuousWriter implements AutoCloseable {
           return;
         }
         currentUrl = url;
+        long start = System.nanoTime();
         connection = Sql.connect(url);
+        log.info("connected in {} ms through {}", (System.nanoTime() - start) / 1_000_000, url);
       }
       try (PreparedStatement ps =
           connection.prepareStatement("INSERT INTO " + table + " (id, at) VALUES (?, ?)")) {
@@ -85,8 +95,18 @@ public final class ContinuousWriter implements AutoCloseable {
         ps.executeUpdate();
       }
       acknowledged.add(id);
+      long now = System.nanoTime();
       synchronized (gaps) {
-        gaps.success(System.nanoTime());
+        long since = now - lastSuccessNanos;
+        if (since >= LOGGED_GAP_NANOS) {
+          log.info(
+              "write {} acknowledged after a gap of {} ms through {}",
+              id,
+              since / 1_000_000,
+              currentUrl);
+        }
+        lastSuccessNanos = now;
+        gaps.success(now);
       }
     } catch (SQLException e) {
       fail(
@@ -99,6 +119,7 @@ public final class ContinuousWriter implements AutoCloseable {
   }
 
   private synchronized void fail(String kind, String message) {
+    log.info("write failed ({}) through {}: {}", kind, currentUrl, message);
     failures.merge(kind, 1, Integer::sum);
     firstFailures.computeIfAbsent(
         kind,

@@ -42,6 +42,7 @@ public final class StepRunner {
   private final RaftProtocol raft;
   private final WorkloadActions workloads;
   private final String clusterDomain;
+  private final CatchUpProbe catchUp;
 
   public StepRunner(
       SidecarAdmin sidecars, RaftProtocol raft, WorkloadActions workloads, String clusterDomain) {
@@ -49,6 +50,46 @@ public final class StepRunner {
     this.raft = raft;
     this.workloads = workloads;
     this.clusterDomain = clusterDomain;
+    this.catchUp = new CatchUpProbe(sidecars, clusterDomain);
+  }
+
+  /**
+   * The rolling update's catch-up gate ({@link io.dqlite.operator.plan.CatchUpGate}): when the
+   * decision restarts a pod, the members already restarted must have reached the raft index the
+   * leader had when asked (asked first), else the restart becomes a wait saying why. Waits up to
+   * {@link CatchUpProbe#WAIT} for them. Any other decision is returned as it is.
+   *
+   * @param updateRevision the StatefulSet's update revision
+   */
+  public Decision gateOnCatchUp(
+      DqliteCluster cr,
+      Decision decision,
+      List<Pod> pods,
+      Membership membership,
+      Optional<String> updateRevision,
+      AdminToken token) {
+    if (decision.roll().isEmpty()
+        || !(decision.roll().get() instanceof RollDecision.Restart restart)
+        || updateRevision.isEmpty()) {
+      return decision;
+    }
+    io.dqlite.operator.plan.CatchUpGate.Verdict verdict;
+    try {
+      verdict = catchUp.check(cr, pods, membership, updateRevision.get(), token);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      verdict = new io.dqlite.operator.plan.CatchUpGate.Verdict(false, "interrupted");
+    }
+    String name = cr.getMetadata().getNamespace() + "/" + cr.getMetadata().getName();
+    if (verdict.caughtUp()) {
+      log.debug("rolling update of {}: {}", name, verdict.reason());
+      return decision;
+    }
+    String why =
+        "pod " + restart.ordinal() + " waits: " + verdict.reason() + " (asked again next pass)";
+    log.info("rolling update of {}: {}", name, why);
+    return new Decision(
+        decision.plan(), decision.recordFirst(), Optional.of(new RollDecision.Wait(why)));
   }
 
   /**

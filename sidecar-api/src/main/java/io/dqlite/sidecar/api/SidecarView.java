@@ -56,6 +56,8 @@ public record SidecarView(
    * @param ready its readiness verdict
    * @param leader whether it is the leader
    * @param engine the libdqlite under it; absent from sidecars that predate it
+   * @param raftLog where its raft log ends on disk, read when the view was taken; absent from
+   *     sidecars that predate it
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Self(
@@ -67,7 +69,22 @@ public record SidecarView(
       Long failureDomain,
       Boolean ready,
       Boolean leader,
-      @JsonInclude(JsonInclude.Include.NON_NULL) Engine engine) {
+      @JsonInclude(JsonInclude.Include.NON_NULL) Engine engine,
+      @JsonInclude(JsonInclude.Include.NON_NULL) RaftLog raftLog) {
+
+    /** Without the raft log position, as sidecars that predate it answer. */
+    public Self(
+        String id,
+        String address,
+        String role,
+        String zone,
+        String zoneSource,
+        Long failureDomain,
+        Boolean ready,
+        Boolean leader,
+        Engine engine) {
+      this(id, address, role, zone, zoneSource, failureDomain, ready, leader, engine, null);
+    }
 
     /** Without the engine, as sidecars that predate it answer. */
     public Self(
@@ -79,7 +96,29 @@ public record SidecarView(
         Long failureDomain,
         Boolean ready,
         Boolean leader) {
-      this(id, address, role, zone, zoneSource, failureDomain, ready, leader, null);
+      this(id, address, role, zone, zoneSource, failureDomain, ready, leader, null, null);
+    }
+  }
+
+  /**
+   * Where a node's raft log ends on its disk, read from its data directory by its own sidecar (no
+   * libdqlite call tells it for a running node): closed segments by name, open segments batch by
+   * batch up to the first one that is not whole, snapshots by name. A lower bound: an entry counts
+   * once it is written whole. The operator compares a restarted member's with the leader's before
+   * the next pod of a rolling update restarts (docs/operator.md, "Caught up").
+   *
+   * @param lastIndex the last raft index on disk; null when the directory could not be read
+   * @param error why it could not be read, or null
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record RaftLog(Long lastIndex, @JsonInclude(JsonInclude.Include.NON_NULL) String error) {
+
+    public static RaftLog at(long lastIndex) {
+      return new RaftLog(lastIndex, null);
+    }
+
+    public static RaftLog unreadable(String error) {
+      return new RaftLog(null, error);
     }
   }
 

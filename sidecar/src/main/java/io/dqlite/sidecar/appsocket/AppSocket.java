@@ -143,6 +143,8 @@ public final class AppSocket implements AutoCloseable {
    *     that accepts connections but never answers cannot use up the search
    * @param maxConnections connections served at once; more are closed on arrival; default 1024
    * @param limits per-connection limits, timeouts and the membership policy
+   * @param localNode the raft address of the node this socket belongs to, asked for the leader
+   *     before any search ({@link UpstreamConnector}); null for none
    */
   public record Options(
       String address,
@@ -150,7 +152,8 @@ public final class AppSocket implements AutoCloseable {
       Duration searchTimeout,
       Duration attemptTimeout,
       int maxConnections,
-      Limits limits) {
+      Limits limits,
+      String localNode) {
 
     /** Defaults for everything but the address and the dialer. */
     public static Options defaults(String address, ConnectorConfig leaderSearch) {
@@ -160,12 +163,26 @@ public final class AppSocket implements AutoCloseable {
           Duration.ofSeconds(10),
           Duration.ofSeconds(2),
           1024,
-          Limits.defaults());
+          Limits.defaults(),
+          null);
     }
 
     /** These options with other limits. */
     public Options withLimits(Limits l) {
-      return new Options(address, leaderSearch, searchTimeout, attemptTimeout, maxConnections, l);
+      return new Options(
+          address, leaderSearch, searchTimeout, attemptTimeout, maxConnections, l, localNode);
+    }
+
+    /** These options with the local node's raft address. */
+    public Options withLocalNode(String raftAddress) {
+      return new Options(
+          address,
+          leaderSearch,
+          searchTimeout,
+          attemptTimeout,
+          maxConnections,
+          limits,
+          raftAddress);
     }
   }
 
@@ -199,7 +216,11 @@ public final class AppSocket implements AutoCloseable {
         new AppSocket(
             listener,
             new UpstreamConnector(
-                store, options.leaderSearch(), options.searchTimeout(), options.attemptTimeout()),
+                store,
+                options.leaderSearch(),
+                options.searchTimeout(),
+                options.attemptTimeout(),
+                options.localNode()),
             meters,
             options.maxConnections(),
             options.limits(),

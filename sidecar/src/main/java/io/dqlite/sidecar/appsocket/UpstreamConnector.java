@@ -34,6 +34,7 @@ final class UpstreamConnector {
   private final Duration searchTimeout;
   private final Duration attemptTimeout;
   private final AtomicReference<String> lastLeader = new AtomicReference<>();
+  private final String localNode;
 
   /**
    * @param store the cluster's members (the App's cluster.yaml)
@@ -44,6 +45,20 @@ final class UpstreamConnector {
    */
   UpstreamConnector(
       NodeStore store, ConnectorConfig config, Duration searchTimeout, Duration attemptTimeout) {
+    this(store, config, searchTimeout, attemptTimeout, null);
+  }
+
+  /**
+   * @param localNode the raft address of the node this socket serves, asked first when the last
+   *     leader does not answer as leader; null for none
+   */
+  UpstreamConnector(
+      NodeStore store,
+      ConnectorConfig config,
+      Duration searchTimeout,
+      Duration attemptTimeout,
+      String localNode) {
+    this.localNode = localNode;
     this.store = store;
     this.config = config;
     this.searchTimeout = searchTimeout;
@@ -67,6 +82,12 @@ final class UpstreamConnector {
       if (lastLeader.compareAndSet(cached, null)) {
         log.info(
             "app socket: last leader {} did not answer as leader; searching the cluster", cached);
+      }
+    }
+    if (localNode != null && !localNode.equals(cached)) {
+      Upstream u = tryAddress(localNode, deadline);
+      if (u != null) {
+        return u;
       }
     }
     IOException last = null;

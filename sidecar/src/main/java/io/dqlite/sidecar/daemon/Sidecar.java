@@ -168,7 +168,8 @@ public final class Sidecar implements AutoCloseable {
       s.appSocket =
           AppSocket.start(
               AppSocket.Options.defaults(o.appSocket(), node.connectorConfig())
-                  .withLimits(o.appSocketLimits()),
+                  .withLimits(o.appSocketLimits())
+                  .withLocalNode(node.address()),
               node.store(),
               metrics.appSocket());
       s.monitor = new ClusterMonitor(node, metrics, o.statusInterval(), Clock.systemUTC());

@@ -7,6 +7,8 @@ import io.dqlite.sidecar.api.AdminApi;
 import io.dqlite.sidecar.api.HandoverAnswer;
 import io.dqlite.sidecar.api.SidecarView;
 import io.dqlite.sidecar.metrics.SidecarMetrics;
+import io.dqlite.sidecar.raftlog.RaftLogReader;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,9 +29,11 @@ final class SidecarAdmin implements AdminBackend {
   private static final Logger log = LoggerFactory.getLogger(SidecarAdmin.class);
 
   private final Sidecar sidecar;
+  private final RaftLogReader raftLog;
 
   SidecarAdmin(Sidecar sidecar) {
     this.sidecar = sidecar;
+    this.raftLog = new RaftLogReader(sidecar.options().dir());
   }
 
   @Override
@@ -71,10 +75,23 @@ final class SidecarAdmin implements AdminBackend {
   @Override
   public Answer cluster() {
     ClusterStatus status = sidecar.monitor().refresh();
-    return new Answer(status.error().isPresent() ? 503 : 200, render(status));
+    return new Answer(status.error().isPresent() ? 503 : 200, render(status, raftLog()));
   }
 
-  private SidecarView render(ClusterStatus status) {
+  /**
+   * Where this node's log ends on disk, read after the cluster view: an operator comparing a
+   * follower's with the leader's asks the leader first, so a later read only helps the follower.
+   */
+  private SidecarView.RaftLog raftLog() {
+    try {
+      return SidecarView.RaftLog.at(raftLog.lastIndex());
+    } catch (IOException | RuntimeException e) {
+      log.warn("raft log position unreadable: {}", e.getMessage());
+      return SidecarView.RaftLog.unreadable(e.getMessage());
+    }
+  }
+
+  private SidecarView render(ClusterStatus status, SidecarView.RaftLog position) {
     LocalNode node = sidecar.node();
     Optional<ClusterStatus.Member> self = status.member(node.id());
     String zone = sidecar.zone().zone().orElse(null);
@@ -88,7 +105,8 @@ final class SidecarAdmin implements AdminBackend {
             sidecar.failureDomain(),
             verdict(status).ready(),
             status.leader().map(l -> l.id() == node.id()).orElse(false),
-            node.engine());
+            node.engine(),
+            position);
     List<SidecarView.MemberView> members = new ArrayList<>();
     for (ClusterStatus.Member m : status.members()) {
       members.add(
