@@ -1,6 +1,7 @@
 package io.dqlite.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.dqlite.e2e.support.ContinuousWriter;
 import io.dqlite.e2e.support.DqliteClusters;
@@ -45,6 +46,11 @@ class RollingUpdateE2E {
     }
 
     try (ContinuousWriter writer = Writers.start(env, ns.name(), name)) {
+      // The gap is the rollout's: measured once the writer has connected and written.
+      await("the writer's first acknowledged writes")
+          .atMost(Duration.ofMinutes(1))
+          .until(() -> writer.acknowledged().size() >= 5);
+      writer.measureGapsFromNow();
       DqliteClusters.patch(client, ns.name(), name, "{\"spec\":{\"image\":\"" + NEW_IMAGE + "\"}}");
       Duration took =
           DqliteClusters.awaitStatus(

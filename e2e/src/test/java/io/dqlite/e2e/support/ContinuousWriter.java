@@ -161,6 +161,16 @@ public final class ContinuousWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts the gap measurement anew, from now ({@link GapTracker#restart}): a test calls it once
+   * the writer has written, so that its own first connection does not count as the fault's gap.
+   */
+  public void measureGapsFromNow() {
+    synchronized (gaps) {
+      gaps.restart(System.nanoTime());
+    }
+  }
+
   public Set<Long> acknowledged() {
     return Set.copyOf(acknowledged);
   }

@@ -2,8 +2,9 @@ package io.dqlite.e2e.support;
 
 /**
  * The longest time without an acknowledged write: between the start and the first success, between
- * consecutive successes, and between the last success and the end. Times in nanoseconds from any
- * fixed origin; not thread-safe (one writer thread).
+ * consecutive successes, and between the last success and the end. {@link #restart} begins a new
+ * window (e.g. once the writer is connected, before the fault under test). Times in nanoseconds
+ * from any fixed origin; not thread-safe (one writer thread).
  */
 public final class GapTracker {
 
@@ -11,6 +12,7 @@ public final class GapTracker {
   private long longest;
   private long longestEndsAt;
   private boolean finished;
+  private boolean succeeded;
 
   public GapTracker(long start) {
     this.lastSuccess = start;
@@ -19,6 +21,19 @@ public final class GapTracker {
   public void success(long at) {
     observe(at);
     lastSuccess = at;
+    succeeded = true;
+  }
+
+  /**
+   * Forgets the gaps measured so far: only what follows {@code at} counts, the gap in progress
+   * (since the last success) included; with no success yet, the window starts at {@code at}.
+   */
+  public void restart(long at) {
+    longest = 0;
+    longestEndsAt = 0;
+    if (!succeeded) {
+      lastSuccess = at;
+    }
   }
 
   public void finish(long at) {

@@ -39,4 +39,21 @@ class GapTrackerTest {
     g.finish(90);
     assertThat(g.longestNanos()).isEqualTo(20);
   }
+
+  @Test
+  void aRestartForgetsEarlierGapsButNotTheOneInProgress() {
+    GapTracker connected = new GapTracker(0);
+    connected.success(40); // the writer's own slow first connection
+    connected.success(45);
+    connected.restart(50);
+    connected.success(60); // 15 since the last success, 10 of them after the restart
+    connected.finish(61);
+    assertThat(connected.longestNanos()).isEqualTo(15);
+
+    GapTracker never = new GapTracker(0);
+    never.restart(30);
+    never.success(35);
+    never.finish(36);
+    assertThat(never.longestNanos()).isEqualTo(5);
+  }
 }
