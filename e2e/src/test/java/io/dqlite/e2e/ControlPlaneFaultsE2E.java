@@ -12,7 +12,6 @@ import io.dqlite.e2e.support.ProcessResult;
 import io.dqlite.e2e.support.RepoPaths;
 import io.dqlite.e2e.support.SidecarView;
 import io.dqlite.e2e.support.TestNamespace;
-import io.dqlite.operator.crd.DqliteCluster;
 import io.dqlite.operator.crd.MemberStatus;
 import io.dqlite.operator.dependents.ClusterNames;
 import io.dqlite.sidecar.fault.LedgerCheck;
@@ -25,7 +24,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -143,7 +141,7 @@ class ControlPlaneFaultsE2E {
         name,
         CreateClusterE2E.READY,
         "Ready with 5 members: 3 voters, 2 stand-bys",
-        cr -> DqliteClusters.readyForGeneration(cr) && roles(cr, 3, 2));
+        cr -> DqliteClusters.readyForGeneration(cr) && DqliteClusters.hasRoles(cr, 3, 2));
     Map<String, String> ids =
         DqliteClusters.get(client, ns.name(), name).getStatus().getMembers().stream()
             .collect(Collectors.toMap(MemberStatus::getPod, MemberStatus::getId));
@@ -195,7 +193,7 @@ class ControlPlaneFaultsE2E {
                     "Ready with 3 voters, 3 pods, the scale-down record cleared",
                     cr ->
                         DqliteClusters.readyForGeneration(cr)
-                            && roles(cr, 3, 0)
+                            && DqliteClusters.hasRoles(cr, 3, 0)
                             && cr.getStatus().getScaleDown() == null
                             && DqliteClusters.pods(client, ns.name(), name).size() == 3);
                 awaitConfiguration(client, ns.name(), name, m -> !leaving.contains(m.id()));
@@ -283,7 +281,7 @@ class ControlPlaneFaultsE2E {
                   "Ready with 3 online voters, without " + ghost,
                   cr ->
                       DqliteClusters.readyForGeneration(cr)
-                          && roles(cr, 3, 0)
+                          && DqliteClusters.hasRoles(cr, 3, 0)
                           && cr.getStatus().getMembers().stream()
                               .noneMatch(m -> ghost.equals(m.getId())));
               awaitConfiguration(client, ns.name(), name, m -> !m.id().equals(ghost));
@@ -344,7 +342,8 @@ class ControlPlaneFaultsE2E {
                     name,
                     WHOLE,
                     "Ready with 3 online voters",
-                    cr -> DqliteClusters.readyForGeneration(cr) && roles(cr, 3, 0));
+                    cr ->
+                        DqliteClusters.readyForGeneration(cr) && DqliteClusters.hasRoles(cr, 3, 0));
                 awaitConfiguration(client, ns.name(), name, m -> true);
               }));
     } finally {
@@ -389,23 +388,9 @@ class ControlPlaneFaultsE2E {
 
       LedgerCheck check =
           LedgerCheck.of(ledger.lines(), rowCounts(env, ns.name(), cluster, fault.table()));
-      Row row =
-          new Row(
-              fault.name(),
-              check.acknowledged(),
-              check.found(),
-              check.lost().size(),
-              check.duplicates().size(),
-              check.maybeFound().size(),
-              check.longestGapMillis(),
-              recovery);
+      Row row = Row.of(fault.name(), check, recovery);
       rows.add(row);
-      Files.writeString(
-          RESULTS,
-          row.toTsv() + "\n",
-          StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
+      row.appendTo(RESULTS);
       System.out.printf(
           "E2E fault '%s': %s (%d writes of unknown outcome; ledger %s)%n",
           fault.name(), row, check.unknownOutcomes(), log.toAbsolutePath());
@@ -429,7 +414,7 @@ class ControlPlaneFaultsE2E {
         name,
         CreateClusterE2E.READY,
         "Ready with 3 online voters",
-        cr -> DqliteClusters.readyForGeneration(cr) && roles(cr, 3, 0));
+        cr -> DqliteClusters.readyForGeneration(cr) && DqliteClusters.hasRoles(cr, 3, 0));
   }
 
   /** {@code atLeast} writes acknowledged at or after {@code sinceMillis}, bounded by the hold. */
@@ -493,16 +478,6 @@ class ControlPlaneFaultsE2E {
             Comparator.comparing(e -> e.getEventTime() == null ? "" : e.getEventTime().getTime()))
         .map(e -> Objects.toString(e.getNote(), ""))
         .toList();
-  }
-
-  /** Members as many as voters + stand-bys, every one online, with those roles. */
-  private static boolean roles(DqliteCluster cr, int voters, int standBys) {
-    List<MemberStatus> members = cr.getStatus().getMembers();
-    return members != null
-        && members.size() == voters + standBys
-        && members.stream().filter(m -> "voter".equals(m.getRole())).count() == voters
-        && members.stream().filter(m -> "stand-by".equals(m.getRole())).count() == standBys
-        && members.stream().allMatch(m -> Boolean.TRUE.equals(m.getOnline()));
   }
 
   private static boolean unschedulable(Pod p) {

@@ -45,7 +45,7 @@ class ScaleE2E {
               name,
               Duration.ofMinutes(6),
               "Ready with 5 members: 3 voters, 2 stand-bys",
-              cr -> DqliteClusters.readyForGeneration(cr) && roles(cr, 3, 2));
+              cr -> DqliteClusters.readyForGeneration(cr) && DqliteClusters.hasRoles(cr, 3, 2));
       Measurements.record("scale 3 -> 5 (Ready, 3 voters + 2 stand-bys)", up);
       SidecarView five =
           SidecarView.of(client, DqliteClusters.pods(client, ns.name(), name).get(0));
@@ -139,14 +139,5 @@ class ScaleE2E {
           .as("acknowledged writes lost")
           .isEmpty();
     }
-  }
-
-  private static boolean roles(DqliteCluster cr, int voters, int standBys) {
-    List<MemberStatus> members = cr.getStatus().getMembers();
-    return members != null
-        && members.size() == voters + standBys
-        && members.stream().filter(m -> "voter".equals(m.getRole())).count() == voters
-        && members.stream().filter(m -> "stand-by".equals(m.getRole())).count() == standBys
-        && members.stream().allMatch(m -> Boolean.TRUE.equals(m.getOnline()));
   }
 }

@@ -92,6 +92,16 @@ public final class DqliteClusters {
     return Duration.ofNanos(System.nanoTime() - start);
   }
 
+  /** Members as many as voters + stand-bys, every one online, with those roles. */
+  public static boolean hasRoles(DqliteCluster cr, int voters, int standBys) {
+    List<MemberStatus> members = cr.getStatus().getMembers();
+    return members != null
+        && members.size() == voters + standBys
+        && members.stream().filter(m -> "voter".equals(m.getRole())).count() == voters
+        && members.stream().filter(m -> "stand-by".equals(m.getRole())).count() == standBys
+        && members.stream().allMatch(m -> Boolean.TRUE.equals(m.getOnline()));
+  }
+
   /** Ready=True, and the status (and the condition, when it says) describes this generation. */
   public static boolean readyForGeneration(DqliteCluster cr) {
     Long generation = cr.getMetadata().getGeneration();

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -511,23 +510,9 @@ class FaultSuiteIT {
   private void check(String fault, String table, WriterProcess writer, long recovery)
       throws IOException {
     LedgerCheck check = LedgerCheck.of(writer.lines(), rowCounts(table));
-    Row row =
-        new Row(
-            fault,
-            check.acknowledged(),
-            check.found(),
-            check.lost().size(),
-            check.duplicates().size(),
-            check.maybeFound().size(),
-            check.longestGapMillis(),
-            recovery);
+    Row row = Row.of(fault, check, recovery);
     rows.add(row);
-    Files.writeString(
-        RESULTS,
-        row.toTsv() + "\n",
-        StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND);
+    row.appendTo(RESULTS);
     LOG.info("{}: {} ({} writes of unknown outcome)", fault, row, check.unknownOutcomes());
     assertThat(check.lost()).as(fault + ": acknowledged rows lost").isEmpty();
     assertThat(check.duplicates()).as(fault + ": rows present more than once").isEmpty();

@@ -1,5 +1,10 @@
 package io.dqlite.sidecar.fault;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -35,6 +40,29 @@ public final class ReliabilityTable {
       int maybe,
       long longestGapMillis,
       long recoveryMillis) {
+
+    /** The row of a fault whose ledger was checked as {@code check}. */
+    public static Row of(String fault, LedgerCheck check, long recoveryMillis) {
+      return new Row(
+          fault,
+          check.acknowledged(),
+          check.found(),
+          check.lost().size(),
+          check.duplicates().size(),
+          check.maybeFound().size(),
+          check.longestGapMillis(),
+          recoveryMillis);
+    }
+
+    /** Appends this row to a results file (one {@link #toTsv} line), creating it if needed. */
+    public void appendTo(Path results) throws IOException {
+      Files.writeString(
+          results,
+          toTsv() + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    }
 
     /** Tab-separated, for the results file under target/. */
     public String toTsv() {
