@@ -86,14 +86,7 @@ cmd_up() {
   log "3/5 the operator, with the Helm chart (CRD from the chart's crds/)"
   install_operator
 
-  log "4/5 a 3-replica DqliteCluster: deploy/examples/minimal.yaml in namespace $DEMO_NS"
-  kubectl create namespace "$DEMO_NS" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
-  t0=$(now)
-  kubectl -n "$DEMO_NS" apply -f "$REPO/deploy/examples/minimal.yaml"
-  wait_ready "$t0"
-  APPLY_READY=$(since "$t0")
-  kubectl -n "$DEMO_NS" get dqlitecluster "$CLUSTER"
-  kubectl -n "$DEMO_NS" get pods -o wide
+  apply_cluster
 
   log "5/5 SQL through the app socket of pod $CLUSTER-0 (this project's JDBC driver)"
   sql_round_trip
@@ -162,6 +155,20 @@ start_operator_process() {
 }
 
 # wait_ready START: until the DqliteCluster's Ready condition is True, printing each change.
+# apply_cluster [GET_PODS_ARGS...]: step 4 of both paths: minimal.yaml applied and waited for,
+# APPLY_READY set, the cluster and its pods shown.
+apply_cluster() {
+  log "4/5 a 3-replica DqliteCluster: deploy/examples/minimal.yaml in namespace $DEMO_NS"
+  kubectl create namespace "$DEMO_NS" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+  local t0
+  t0=$(now)
+  kubectl -n "$DEMO_NS" apply -f "$REPO/deploy/examples/minimal.yaml"
+  wait_ready "$t0"
+  APPLY_READY=$(since "$t0")
+  kubectl -n "$DEMO_NS" get dqlitecluster "$CLUSTER"
+  kubectl -n "$DEMO_NS" get pods -o wide "$@"
+}
+
 wait_ready() {
   local start=$1 deadline last="" line
   deadline=$(($(date +%s) + READY_TIMEOUT))
@@ -283,14 +290,7 @@ cmd_up_real() {
   OPERATOR_METRICS="http://$(kubectl -n "$OPERATOR_NS" get pod -l app.kubernetes.io/name=dqlite-operator \
     -o jsonpath='{.items[0].status.podIP}'):8080/metrics"
 
-  log "4/5 a 3-replica DqliteCluster: deploy/examples/minimal.yaml in namespace $DEMO_NS"
-  kubectl create namespace "$DEMO_NS" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
-  t0=$(now)
-  kubectl -n "$DEMO_NS" apply -f "$REPO/deploy/examples/minimal.yaml"
-  wait_ready "$t0"
-  APPLY_READY=$(since "$t0")
-  kubectl -n "$DEMO_NS" get dqlitecluster "$CLUSTER"
-  kubectl -n "$DEMO_NS" get pods -o wide -L topology.kubernetes.io/zone
+  apply_cluster -L topology.kubernetes.io/zone
 
   log "5/5 SQL through the app socket /run/dqlite/dqlite.sock of pod $CLUSTER-0, then of $CLUSTER-2 (kubectl exec)"
   # The image's runtime has no compiler: the round trip is compiled here and streamed into the
