@@ -250,7 +250,8 @@ public final class StatusAggregator {
     return members.stream().filter(m -> m.role() == role && m.online()).count();
   }
 
-  static boolean isReady(Pod pod) {
+  /** Whether the pod's Ready condition is True. */
+  public static boolean isReady(Pod pod) {
     return pod.getStatus() != null
         && pod.getStatus().getConditions() != null
         && pod.getStatus().getConditions().stream()

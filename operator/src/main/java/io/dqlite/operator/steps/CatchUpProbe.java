@@ -11,6 +11,7 @@ import io.dqlite.operator.membership.SidecarAdmin;
 import io.dqlite.operator.plan.CatchUpGate;
 import io.dqlite.operator.plan.CatchUpGate.Reading;
 import io.dqlite.operator.plan.Decision;
+import io.dqlite.operator.status.StatusAggregator;
 import io.dqlite.sidecar.api.SidecarView;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.net.URI;
@@ -51,10 +52,9 @@ final class CatchUpProbe {
       AdminToken token)
       throws InterruptedException {
     Optional<Membership.Leader> leader = membership.leader();
-    if (leader.isEmpty()) {
-      return new CatchUpGate.Verdict(false, "no leader known to compare with");
-    }
+    Optional<String> leaderAddress = leader.map(Membership.Leader::address);
     Map<String, Pod> restarted = new LinkedHashMap<>();
+    boolean anyRestartedRan = false;
     Pod leaderPod = null;
     for (Pod pod : pods) {
       var ordinal = PodEndpoints.ordinal(cr, pod);
@@ -62,15 +62,24 @@ final class CatchUpProbe {
         continue;
       }
       String address = ClusterNames.podAddress(cr, ordinal.getAsInt(), clusterDomain);
-      if (address.equals(leader.get().address())) {
+      if (leaderAddress.filter(address::equals).isPresent()) {
         leaderPod = pod;
         continue;
       }
       boolean updated = updateRevision.equals(revision(pod));
+      anyRestartedRan |= updated && StatusAggregator.isReady(pod);
       Optional<RaftMember> member = membership.memberAt(address);
       if (updated && member.isPresent() && member.get().role() != NodeRole.SPARE) {
         restarted.put(pod.getMetadata().getName(), pod);
       }
+    }
+    // Without a leader nothing shows a restarted pod caught up, so the restart waits; unless no
+    // restarted pod ever became Ready: then the one to replace is a pod that never started
+    // (Decision replaces such pods without a leader), with nothing before it to catch up.
+    if (leader.isEmpty()) {
+      return anyRestartedRan
+          ? new CatchUpGate.Verdict(false, "no leader known to compare with")
+          : CatchUpGate.decide("", new Reading.Unreported(), Map.of());
     }
     if (restarted.isEmpty()) {
       return CatchUpGate.decide("", new Reading.Unreported(), Map.of());

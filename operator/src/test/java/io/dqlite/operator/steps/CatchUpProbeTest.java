@@ -122,4 +122,19 @@ class CatchUpProbeTest {
     assertThat(v.caughtUp()).isFalse();
     assertThat(sidecars.asked).isEmpty();
   }
+
+  @Test
+  void withoutALeaderAPodThatNeverJoinedMayStillBeReplaced() throws Exception {
+    // A pod that never started (Pending, no member at its address): Decision replaces it without
+    // a leader, and there is nothing restarted to compare with.
+    CatchUpGate.Verdict v =
+        probe.check(
+            Fixtures.cluster(),
+            pods("old", "old", "old"),
+            Membership.unknown(java.util.Map.of(), List.of()),
+            "new",
+            Fixtures.TOKEN);
+    assertThat(v.caughtUp()).as(v.reason()).isTrue();
+    assertThat(sidecars.asked).isEmpty();
+  }
 }
