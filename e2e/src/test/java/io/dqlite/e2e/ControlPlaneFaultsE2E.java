@@ -26,8 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -527,13 +525,8 @@ class ControlPlaneFaultsE2E {
             () -> {
               counts.clear();
               String url = readyPodUrl(env, ns, cluster, 15_000, 15_000);
-              try (Connection c = DriverManager.getConnection(url);
-                  Statement s = c.createStatement();
-                  ResultSet rs =
-                      s.executeQuery("SELECT n, COUNT(*) FROM " + table + " GROUP BY n")) {
-                while (rs.next()) {
-                  counts.put(rs.getLong(1), rs.getInt(2));
-                }
+              try (Connection c = DriverManager.getConnection(url)) {
+                counts.putAll(LedgerCheck.rowCounts(c, table));
               }
               return true;
             });

@@ -14,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -667,13 +665,8 @@ class FaultSuiteIT {
         .until(
             () -> {
               counts.clear();
-              try (Connection c = DriverManager.getConnection(url);
-                  Statement s = c.createStatement();
-                  ResultSet rs =
-                      s.executeQuery("SELECT n, COUNT(*) FROM " + table + " GROUP BY n")) {
-                while (rs.next()) {
-                  counts.put(rs.getLong(1), rs.getInt(2));
-                }
+              try (Connection c = DriverManager.getConnection(url)) {
+                counts.putAll(LedgerCheck.rowCounts(c, table));
               }
               return true;
             });

@@ -1,6 +1,11 @@
 package io.dqlite.sidecar.fault;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -26,6 +31,18 @@ public record LedgerCheck(
     List<Long> maybeFound,
     int unknownOutcomes,
     long longestGapMillis) {
+
+  /** How many times each row number is in the ledger's {@code table}, read through {@code c}. */
+  public static Map<Long, Integer> rowCounts(Connection c, String table) throws SQLException {
+    Map<Long, Integer> counts = new HashMap<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT n, COUNT(*) FROM " + table + " GROUP BY n")) {
+      while (rs.next()) {
+        counts.put(rs.getLong(1), rs.getInt(2));
+      }
+    }
+    return counts;
+  }
 
   /** Checks {@code log} (the writer's lines) against {@code counts} (number → rows found). */
   public static LedgerCheck of(List<String> log, Map<Long, Integer> counts) {
