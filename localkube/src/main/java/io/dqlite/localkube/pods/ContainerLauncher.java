@@ -82,12 +82,10 @@ public final class ContainerLauncher {
       env.putIfAbsent("KUBERNETES_CERTS_CA_FILE", sa + "/ca.crt");
       env.putIfAbsent("KUBERNETES_NAMESPACE", pod.getMetadata().getNamespace());
     }
-    // Cluster names for JVMs; a short cache so that new pods become resolvable within seconds.
-    String jvm =
-        "-Djdk.net.hosts.file="
-            + hostsFile
-            + " -Dsun.net.inetaddr.ttl=1"
-            + " -Dsun.net.inetaddr.negative.ttl=0";
+    // Cluster names for JVMs. The JDK's own name cache stays as a real node leaves it (answers
+    // 30 s, unknown hosts 10 s): the sidecar sets its own (NameCache), and a harness that
+    // shortened it for every JVM would hide that.
+    String jvm = "-Djdk.net.hosts.file=" + hostsFile;
     env.merge("JAVA_TOOL_OPTIONS", jvm, (old, add) -> old + " " + add);
 
     // The image table's own command, args and env name this machine's files (the checkout, a

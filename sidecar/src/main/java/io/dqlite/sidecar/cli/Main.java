@@ -1,6 +1,7 @@
 package io.dqlite.sidecar.cli;
 
 import io.dqlite.sidecar.api.Durations;
+import io.dqlite.sidecar.node.NameCache;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -25,6 +26,7 @@ public final class Main {
   private static final Set<String> TOP_LEVEL = Set.of("-h", "--help", "-V", "--version");
 
   public static void main(String[] args) {
+    NameCache.apply(); // before any lookup: the JDK reads the policy once
     int code = execute(args, System.getenv());
     if (code != RunCommand.KEEP_RUNNING) {
       System.exit(code);
