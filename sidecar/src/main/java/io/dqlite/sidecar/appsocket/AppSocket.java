@@ -52,11 +52,17 @@ import org.slf4j.LoggerFactory;
  *       Limits#membership} allows them.
  *   <li><b>Deadlines</b>: an idle connection, a request that does not finish arriving and an
  *       application that stops reading its answers are closed ({@link Limits}).
+ *   <li><b>A warm upstream</b>: one connection to the leader is kept dialled ahead of need and
+ *       handed to the next client after a leadership check ({@link WarmUpstream}), so a client that
+ *       arrives (a failover, a pool growing) does not wait for a search and a handshake.
  * </ul>
  */
 public final class AppSocket implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(AppSocket.class);
+
+  /** How often the warm upstream is checked (leadership moves without telling idle connections). */
+  static final Duration WARM_REFRESH = Duration.ofSeconds(5);
 
   private final SocketListener listener;
   private final UpstreamConnector connector;
@@ -216,11 +222,12 @@ public final class AppSocket implements AutoCloseable {
         new AppSocket(
             listener,
             new UpstreamConnector(
-                store,
-                options.leaderSearch(),
-                options.searchTimeout(),
-                options.attemptTimeout(),
-                options.localNode()),
+                    store,
+                    options.leaderSearch(),
+                    options.searchTimeout(),
+                    options.attemptTimeout(),
+                    options.localNode())
+                .keepWarm(WARM_REFRESH),
             meters,
             options.maxConnections(),
             options.limits(),
@@ -371,6 +378,7 @@ public final class AppSocket implements AutoCloseable {
     for (ProxySession s : sessions) {
       s.close();
     }
+    connector.close();
     log.info("app socket {} closed", listener.address());
   }
 }

@@ -107,6 +107,26 @@ final class Upstream implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether the node at the other end still names itself leader, asked over this connection within
+   * {@code budget}; for an upstream that sat idle (a warm one) before a session uses it. False when
+   * the node names another, or the exchange fails or takes longer; the caller then closes it.
+   */
+  boolean stillLeads(Duration budget) {
+    try (Deadlines.Guard guard = Deadlines.arm(budget, transport::close)) {
+      transport.output().write(new LeaderRequest().encode());
+      transport.output().flush();
+      Frame f = Frame.read(in);
+      if (f == null) {
+        return false;
+      }
+      return Response.decode(f.header(), f.body()) instanceof NodeResponse n
+          && n.address().equals(address);
+    } catch (IOException | ProtocolException | RuntimeException e) {
+      return false;
+    }
+  }
+
   private static <T extends Response> T exchange(
       Transport t, byte[] request, Class<T> expected, String address) throws IOException {
     t.output().write(request);

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * though another node led. A last leader that fails a try is also forgotten, so the sessions after
  * it start with the node store.
  */
-final class UpstreamConnector {
+final class UpstreamConnector implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(UpstreamConnector.class);
 
@@ -35,6 +35,7 @@ final class UpstreamConnector {
   private final Duration attemptTimeout;
   private final AtomicReference<String> lastLeader = new AtomicReference<>();
   private final String localNode;
+  private volatile WarmUpstream warm;
 
   /**
    * @param store the cluster's members (the App's cluster.yaml)
@@ -72,6 +73,48 @@ final class UpstreamConnector {
    *     timeout
    */
   Upstream connect() throws IOException {
+    WarmUpstream w = warm;
+    if (w != null) {
+      Upstream spare = w.take();
+      if (spare != null) {
+        lastLeader.set(spare.address());
+        return spare;
+      }
+    }
+    Upstream found = search();
+    if (w != null) {
+      w.requestRefill();
+    }
+    return found;
+  }
+
+  /**
+   * From now on keeps one upstream dialled ahead of need ({@link WarmUpstream}), checked every
+   * {@code refresh}; returns this connector.
+   */
+  UpstreamConnector keepWarm(Duration refresh) {
+    if (warm == null) {
+      warm = new WarmUpstream(this::search, attemptTimeout, refresh);
+    }
+    return this;
+  }
+
+  /** The warm upstream, if {@link #keepWarm} was called; for tests. */
+  WarmUpstream warm() {
+    return warm;
+  }
+
+  /** Stops keeping a warm upstream and closes it; idempotent. */
+  @Override
+  public void close() {
+    WarmUpstream w = warm;
+    if (w != null) {
+      w.close();
+    }
+  }
+
+  /** A search for the leader: the last leader, the local node, then the store. */
+  private Upstream search() throws IOException {
     long deadline = System.nanoTime() + searchTimeout.toNanos();
     String cached = lastLeader.get();
     if (cached != null) {
