@@ -51,8 +51,15 @@ class FlywayMavenPluginIT {
    * plugin's resolution picks that the outer build never needed) survives {@code mvn clean} and an
    * offline build can run it again.
    */
-  private static final Path NESTED_LOCAL_REPOSITORY =
-      Path.of(System.getProperty("user.home"), ".cache", "dqlite-k8s", "flyway-maven-plugin-it");
+  private static final Path NESTED_LOCAL_REPOSITORY = cacheDir().resolve("flyway-maven-plugin-it");
+
+  /** The project's cache of built and fetched tools: $DQLITE_K8S_CACHE or ~/.cache/dqlite-k8s. */
+  private static Path cacheDir() {
+    String configured = System.getenv("DQLITE_K8S_CACHE");
+    return configured != null && !configured.isBlank()
+        ? Path.of(configured)
+        : Path.of(System.getProperty("user.home"), ".cache", "dqlite-k8s");
+  }
 
   private static ThreeNodes cluster;
   private static Path work;
