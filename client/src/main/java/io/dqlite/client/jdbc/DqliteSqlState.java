@@ -51,6 +51,19 @@ public enum DqliteSqlState {
   INTEGRITY_CONSTRAINT_VIOLATION("23000", false, "integrity constraint violation"),
   INVALID_CURSOR_STATE("24000", false, "result set closed or not on a row"),
   INVALID_TRANSACTION_STATE("25000", false, "invalid transaction state"),
+  /**
+   * A write that needs the database's one writer turn while another connection of the same thread
+   * holds it in a transaction that has not ended (Spring's REQUIRES_NEW inside a writing
+   * transaction). Only that thread can end the other transaction, so neither waiting nor retrying
+   * can help. Thrown as {@link java.sql.SQLFeatureNotSupportedException}: a second write
+   * transaction beside one's own is what a one-writer database cannot do, and frameworks translate
+   * that class as a misuse (Spring's {@code InvalidDataAccessApiUsageException}), not as a
+   * transient locking failure they might retry.
+   */
+  ACTIVE_SQL_TRANSACTION(
+      "25001",
+      false,
+      "another transaction of this thread holds the writer turn; only ending it can help"),
   /** SQLITE_READONLY. */
   READ_ONLY_SQL_TRANSACTION("25006", false, "database is read-only"),
   /**

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * Runs work in a transaction and retries it when dqlite says the whole transaction can be retried:
  * busy/locked (55006), rolled back by a leadership change (40001), no leader reachable yet (08001),
  * connection lost during a read (08006). Retries back off exponentially with jitter, within a
- * bounded number of attempts and a bounded total time; then the last error is thrown.
+ * bounded number of attempts and a bounded total time; then the last error is thrown. What no
+ * attempt can clear is thrown at once: among others 25001, a write blocked by the writer turn that
+ * another connection of the calling thread holds, and 40000, a statement the application canceled.
  *
  * <p>Busy errors are rare with the driver's defaults: the writers of one JVM queue for the database
  * ({@code writerQueue}), so what is retried is mostly contention with other processes. The back-off

@@ -51,7 +51,11 @@ final class FailoverErrors {
     return SqlErrors.from(e, statement.sql());
   }
 
-  /** The transaction died with its connection: 40001, or 08007 for a COMMIT in flight. */
+  /**
+   * The transaction died with its connection: 40001, or 08007 for a COMMIT in flight, or 40000 when
+   * the application canceled the statement (retrying would undo the cancel, so it is not
+   * retryable).
+   */
   static SQLException transactionLost(
       SqlScript.Statement statement, DqliteException e, boolean commitInFlight, boolean canceled) {
     if (commitInFlight) {
@@ -65,12 +69,23 @@ final class FailoverErrors {
           (int) e.code(),
           e);
     }
+    if (canceled) {
+      return SqlErrors.create(
+          DqliteSqlState.TRANSACTION_ROLLBACK,
+          "transaction rolled back: the statement was canceled (node "
+              + e.address()
+              + ": "
+              + e.getMessage()
+              + "); nothing of it was applied. Not retried: the cancel asked for the work to"
+              + " stop. Statement: "
+              + SqlErrors.abbreviate(statement.sql()),
+          (int) e.code(),
+          e);
+    }
     String why =
-        canceled
-            ? "the statement was canceled"
-            : e instanceof DqliteTimeoutException
-                ? "the statement timed out"
-                : "the leader changed or the connection broke";
+        e instanceof DqliteTimeoutException
+            ? "the statement timed out"
+            : "the leader changed or the connection broke";
     return SqlErrors.create(
         DqliteSqlState.SERIALIZATION_FAILURE,
         "transaction rolled back: "

@@ -233,7 +233,9 @@ final class Session implements AutoCloseable {
    * Whether {@code statement} may run in a {@link GroupCommit}: {@code groupCommit} is on, it is a
    * plain INSERT, UPDATE, DELETE or REPLACE in auto-commit mode with no transaction open, and this
    * connection never changed its own state (a PRAGMA assignment, ATTACH, a TEMP object), so that
-   * running it on another connection of the group gives the same result.
+   * running it on another connection of the group gives the same result; and no other connection of
+   * this thread holds the writer turn (the write then fails alone, at once, instead of failing the
+   * group it would lead).
    */
   boolean groupable(SqlScript.Statement statement) {
     return settings.groupCommit()
@@ -244,7 +246,8 @@ final class Session implements AutoCloseable {
         && tx.autoCommit()
         && !tx.open()
         && !tx.aborted()
-        && !privateState;
+        && !privateState
+        && !writerTurn.heldByAnotherConnectionOfThisThread();
   }
 
   /** Runs a {@link #groupable} write in a group commit, perhaps on another connection. */

@@ -138,7 +138,8 @@ final class SqlErrors {
           case SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION ->
               new SQLSyntaxErrorException(message, s, vendorCode);
           case QUERY_CANCELED -> new SQLTimeoutException(message, s, vendorCode);
-          case FEATURE_NOT_SUPPORTED -> new SQLFeatureNotSupportedException(message, s, vendorCode);
+          case FEATURE_NOT_SUPPORTED, ACTIVE_SQL_TRANSACTION ->
+              new SQLFeatureNotSupportedException(message, s, vendorCode);
           case DATA_EXCEPTION,
               NUMERIC_VALUE_OUT_OF_RANGE,
               INVALID_DATETIME_FORMAT,

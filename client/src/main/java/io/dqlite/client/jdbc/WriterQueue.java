@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>A permit, not a lock: a JDBC connection may commit on another thread than the one that wrote.
  * Waiting is bounded by {@code busyTimeout}: a writer that does not get the permit in time fails
- * with 55006, as it would with SQLite's own busy answer, so that two connections used by one thread
- * cannot deadlock.
+ * with 55006, as it would with SQLite's own busy answer. Two connections used by one thread cannot
+ * deadlock: the second fails at once with 25001 (not retryable) when the first holds the permit.
  */
 final class WriterQueue {
 
@@ -139,18 +139,19 @@ final class WriterQueue {
       }
       if (queue.heldByThisThread()) {
         // Waiting would last busyTimeout and fail anyway: the turn is held by another connection
-        // this thread opened a transaction on, and it is given back only when that one ends.
+        // this thread opened a transaction on, and it is given back only when that one ends. Not
+        // a busy error (55006, retryable): a retry on this thread meets the same held turn.
         throw SqlErrors.create(
-            DqliteSqlState.OBJECT_IN_USE,
-            "database is busy: this thread already holds the "
+            DqliteSqlState.ACTIVE_SQL_TRANSACTION,
+            "cannot write: this thread already holds the "
                 + queue
                 + " on another connection, in a transaction that has not ended (an outer"
                 + " transaction around a new one, such as Spring's REQUIRES_NEW inside a writing"
                 + " @Transactional). This connection cannot write before that transaction ends;"
                 + " nothing was applied. Write in the outer transaction, end it first, or mark"
-                + " the inner one read-only if it only reads. Statement: "
+                + " the inner one read-only if it only reads. Retrying cannot help. Statement: "
                 + SqlErrors.abbreviate(statement.sql()),
-            ErrorCodes.SQLITE_BUSY,
+            0,
             null);
       }
       try {
@@ -182,6 +183,15 @@ final class WriterQueue {
 
     boolean held() {
       return held.get();
+    }
+
+    /**
+     * Whether another connection of the calling thread holds the queue's turn: a write here would
+     * fail at once ({@link #await}), and must not lead a group commit in which it would fail the
+     * other threads' writes too.
+     */
+    boolean heldByAnotherConnectionOfThisThread() {
+      return queue != null && !held.get() && queue.heldByThisThread();
     }
 
     /** The group commit of the queue's database, or null when writers are not queued. */

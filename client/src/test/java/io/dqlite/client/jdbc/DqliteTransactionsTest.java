@@ -6,13 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class DqliteTransactionsTest {
 
@@ -101,6 +104,59 @@ class DqliteTransactionsTest {
                     failing(DqliteSqlState.TRANSACTION_RESOLUTION_UNKNOWN, "in flight", attempts)))
         .hasMessage("in flight");
     assertThat(attempts).hasValue(2);
+  }
+
+  /**
+   * The states the helper retries are those a later attempt can clear: a leader not found yet, a
+   * read cut by a broken connection, a transaction rolled back by a leadership change, a busy
+   * database. Not 25001 (this thread's own transaction holds the writer turn: every attempt meets
+   * it) nor 40000 (a canceled statement: a retry would undo the cancel). Retryable states, and only
+   * they, are thrown as SQLTransientException, which frameworks retry by class.
+   */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DqliteSqlState.class)
+  void retriesOnlyStatesALaterAttemptCanClear(DqliteSqlState state) {
+    boolean clears =
+        EnumSet.of(
+                DqliteSqlState.UNABLE_TO_CONNECT,
+                DqliteSqlState.CONNECTION_FAILURE,
+                DqliteSqlState.SERIALIZATION_FAILURE,
+                DqliteSqlState.OBJECT_IN_USE)
+            .contains(state);
+    SQLException e = SqlErrors.create(state, "failure", 0, null);
+
+    assertThat(DqliteTransactions.retryable(e, DqliteTransactions.Policy.defaults()))
+        .isEqualTo(clears);
+    assertThat(DqliteTransactions.retryable(new RuntimeException(e), FAST)).isEqualTo(clears);
+    if (clears) {
+      assertThat((Throwable) e).isInstanceOf(SQLTransientException.class);
+    }
+  }
+
+  @Test
+  void aWriteThisThreadsOwnTransactionBlocksFailsAfterOneAttempt() throws Exception {
+    WriterQueue queue = new WriterQueue("n1:9001/app");
+    WriterQueue.Turn outer = new WriterQueue.Turn(queue);
+    outer.await(SqlScript.split("BEGIN IMMEDIATE").get(0), Duration.ZERO);
+    AtomicInteger attempts = new AtomicInteger();
+    try {
+      assertThatThrownBy(
+              () ->
+                  DqliteTransactions.inTransaction(
+                      recordingConnection(),
+                      c -> {
+                        attempts.incrementAndGet();
+                        new WriterQueue.Turn(queue)
+                            .await(
+                                SqlScript.split("INSERT INTO t VALUES (1)").get(0), Duration.ZERO);
+                        return null;
+                      }))
+          .hasMessageContaining("this thread already holds")
+          .hasNoSuppressedExceptions();
+    } finally {
+      outer.endUnless(false);
+    }
+    assertThat(attempts).hasValue(1);
   }
 
   @Test

@@ -2,6 +2,8 @@ package io.dqlite.client.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -14,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -262,6 +265,52 @@ class FrameworkTransactionsIT {
       }
       writer.commit();
     }
+  }
+
+  /**
+   * {@link DqliteTransactions} run on a thread whose other connection holds the writer turn in an
+   * open transaction: only that thread can end it, so no retry can succeed. The helper must report
+   * the failure at once, not retry it until its 60 s limit. The bound is a hang detector, far above
+   * one attempt; it runs the whole scenario on its own thread, which is the one holding the turn.
+   */
+  @Test
+  void dqliteTransactionsReportsAWriteBlockedByThisThreadsOwnTransactionAtOnce() {
+    String url = cluster.jdbcUrl("nested") + "?busyTimeout=500";
+    SQLException failure =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(15),
+            () -> {
+              try (Connection outer = DriverManager.getConnection(url);
+                  Connection inner = DriverManager.getConnection(url)) {
+                try (Statement s = outer.createStatement()) {
+                  s.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+                }
+                outer.setAutoCommit(false);
+                try (Statement s = outer.createStatement()) {
+                  s.executeUpdate("INSERT INTO t (v) VALUES ('outer')");
+                }
+                SQLException e =
+                    catchThrowableOfType(
+                        SQLException.class,
+                        () ->
+                            DqliteTransactions.inTransaction(
+                                inner,
+                                c -> {
+                                  try (Statement s = c.createStatement()) {
+                                    return s.executeUpdate("INSERT INTO t (v) VALUES ('inner')");
+                                  }
+                                }));
+                outer.commit();
+                return e;
+              }
+            },
+            "DqliteTransactions kept retrying a write only this thread's own transaction blocks");
+    assertThat((Throwable) failure)
+        .as("the inner transaction fails")
+        .isNotNull()
+        .hasMessageContaining("this thread already holds the writer queue")
+        .hasNoSuppressedExceptions(); // one attempt, no "gave up after N attempts"
+    assertThat(DqliteSqlState.isRetryable(failure)).isFalse();
   }
 
   /** createClob, createBlob and an unsupported call through Hikari keep the physical connection. */

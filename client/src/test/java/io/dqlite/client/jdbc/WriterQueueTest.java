@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.sql.SQLException;
-import java.sql.SQLTransactionRollbackException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLTransientException;
 import java.time.Duration;
 import java.util.List;
@@ -115,10 +115,16 @@ class WriterQueueTest {
 
     // Not after busyTimeout (30 s here): only the outer transaction can give the turn back.
     assertThatThrownBy(() -> inner.await(sql("INSERT INTO t VALUES (1)"), Duration.ofSeconds(30)))
-        .isInstanceOf(SQLTransactionRollbackException.class)
+        .isInstanceOf(SQLFeatureNotSupportedException.class)
+        .isNotInstanceOf(SQLTransientException.class)
         .hasMessageContaining("this thread already holds the writer queue of n1:9001/app")
         .hasMessageContaining("REQUIRES_NEW")
-        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("55006"));
+        .hasMessageContaining("Retrying cannot help")
+        .satisfies(
+            e -> {
+              assertThat(((SQLException) e).getSQLState()).isEqualTo("25001");
+              assertThat(DqliteSqlState.isRetryable(e)).isFalse();
+            });
     assertThat(inner.held()).isFalse();
     inner.await(sql("SELECT 1"), Duration.ZERO); // reads never wait
 

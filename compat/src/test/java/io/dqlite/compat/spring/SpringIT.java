@@ -8,7 +8,7 @@ import io.dqlite.compat.CompatSupport;
 import io.dqlite.compat.ReadModifyWrite;
 import io.dqlite.compat.ReadModifyWriteContract;
 import io.dqlite.compat.ThreeNodes;
-import java.sql.SQLTransactionRollbackException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +21,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.dao.InvalidDataAccessApiUsageException;
 import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -107,18 +109,19 @@ class SpringIT extends ReadModifyWriteContract {
    * dqlite has one writer per database, as SQLite: a thread whose transaction has written cannot
    * write in a second, new transaction until the first ends. The inner one fails at once (the
    * driver sees that the writer turn is held by this very thread, so waiting for busyTimeout could
-   * not help) with a busy error Spring translates as a locking failure, and the outer one rolls
-   * back.
+   * not help), and the outer one rolls back. Spring translates it as a misuse of the API, not as a
+   * transient locking failure: retrying could not help either.
    */
   @Test
   void requiresNewThatWritesAfterTheOuterWroteFailsAtOnce() {
     Accounts accounts = accounts("spring_requires_new_after");
     assertThatThrownBy(() -> accounts.transferAuditedAfter("alice", "bob", 10))
-        .isInstanceOf(PessimisticLockingFailureException.class)
+        .isInstanceOf(InvalidDataAccessApiUsageException.class)
+        .isNotInstanceOf(TransientDataAccessException.class)
         .hasMessageContaining("this thread already holds the writer queue")
         .hasMessageContaining("REQUIRES_NEW")
-        .satisfies(e -> assertThat(ReadModifyWrite.sqlState(e)).isEqualTo("55006"))
-        .hasRootCauseInstanceOf(SQLTransactionRollbackException.class);
+        .satisfies(e -> assertThat(ReadModifyWrite.sqlState(e)).isEqualTo("25001"))
+        .hasRootCauseInstanceOf(SQLFeatureNotSupportedException.class);
     assertThat(accounts.balanceReadOnly("alice")).isEqualTo(100);
     assertThat(auditCount(accounts)).isZero();
   }
