@@ -12,6 +12,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.OptionalInt;
 
 /**
  * Sockets as raw file descriptors, made with libc, for libdqlite's connect function (which must
@@ -37,7 +38,7 @@ public final class NativeSockets {
    * stopped or busy, so only a lost network or host meets the limit; 10 s is over three election
    * timeouts (3 s in libdqlite 1.11.1). go-dqlite sets 30 s on the TCP side of its TLS proxy.
    */
-  static final int USER_TIMEOUT_MILLIS = 10_000;
+  public static final int USER_TIMEOUT_MILLIS = 10_000;
 
   private NativeSockets() {}
 
@@ -75,6 +76,30 @@ public final class NativeSockets {
       }
     }
     throw last;
+  }
+
+  /**
+   * Gives a JDK socket the same {@link #USER_TIMEOUT_MILLIS} user timeout as the raft sockets
+   * dialled here: the TCP side of the TLS proxy, in either direction. The JDK has no option for it,
+   * so this reaches the socket's fd by reflection, which needs {@code --add-opens
+   * java.base/java.net} and {@code java.base/java.io}; the sidecar jar's manifest opens both when
+   * it runs with {@code java -jar}. Without them (an embedding application) nothing is set and
+   * false is returned.
+   *
+   * @throws IOException when the fd was found but the kernel refused the option
+   */
+  public static boolean setUserTimeout(java.net.Socket socket) throws IOException {
+    OptionalInt fd = JdkSocketFd.of(socket);
+    if (fd.isEmpty()) {
+      return false;
+    }
+    try {
+      int[] userTimeout = {USER_TIMEOUT_MILLIS};
+      LibC.get().setsockopt(fd.getAsInt(), LibC.IPPROTO_TCP, TCP_USER_TIMEOUT, userTimeout, 4);
+      return true;
+    } catch (LastErrorException e) {
+      throw new IOException("TCP_USER_TIMEOUT on " + socket + ": " + describe(e), e);
+    }
   }
 
   /** A connected, bidirectional, blocking pair of unix stream sockets; both ends owned by you. */

@@ -1,5 +1,6 @@
 package io.dqlite.sidecar.proxy;
 
+import io.dqlite.sidecar.node.NativeSockets;
 import java.io.IOException;
 import java.net.Socket;
 import jdk.net.ExtendedSocketOptions;
@@ -7,8 +8,10 @@ import jdk.net.ExtendedSocketOptions;
 /**
  * The TCP settings go-dqlite's proxy gives the network side of a proxied connection ({@code
  * setKeepalive} in app/proxy.go, v1.11.9): keepalive probes after 3 s idle, every 3 s, 3 of them,
- * so a vanished peer is noticed in about 12 s. go-dqlite also sets {@code TCP_USER_TIMEOUT} to 30
- * s, which the JDK 17 cannot set; docs/go-dqlite-differences.md records it.
+ * so a vanished peer is noticed in about 12 s. go-dqlite also sets {@code TCP_USER_TIMEOUT} (30 s);
+ * keepalive alone does not cover a connection with data in flight, which sits in TCP's
+ * retransmission backoff through a partition, so the user timeout is set too, as on the plain raft
+ * sockets ({@link NativeSockets#setUserTimeout}; 10 s).
  */
 public final class TcpOptions {
 
@@ -26,6 +29,7 @@ public final class TcpOptions {
     trySet(socket, ExtendedSocketOptions.TCP_KEEPIDLE, KEEPALIVE_SECONDS);
     trySet(socket, ExtendedSocketOptions.TCP_KEEPINTERVAL, KEEPALIVE_SECONDS);
     trySet(socket, ExtendedSocketOptions.TCP_KEEPCOUNT, KEEPALIVE_PROBES);
+    NativeSockets.setUserTimeout(socket);
   }
 
   private static void trySet(Socket socket, java.net.SocketOption<Integer> option, int value)

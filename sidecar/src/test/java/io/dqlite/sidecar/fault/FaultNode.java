@@ -41,9 +41,21 @@ final class FaultNode implements AutoCloseable {
   private final FaultNetwork net;
   private final Tmpfs disk;
   private final Path log;
+  private final List<String> tlsFlags;
   private Process process;
 
-  FaultNode(int index, String zone, FaultNetwork net, Path base, int diskMegabytes) {
+  /**
+   * @param tlsFlags the sidecar's TLS flags (certificate, key, authorities), as a DqliteCluster has
+   *     them by default
+   */
+  FaultNode(
+      int index,
+      String zone,
+      FaultNetwork net,
+      Path base,
+      int diskMegabytes,
+      List<String> tlsFlags) {
+    this.tlsFlags = List.copyOf(tlsFlags);
     this.index = index;
     this.zone = zone;
     this.net = net;
@@ -101,6 +113,7 @@ final class FaultNode implements AutoCloseable {
             "10s",
             "--pod-labels-file",
             disk.dir().resolve("no-labels").toString()));
+    cmd.addAll(tlsFlags);
     if (join != null && !join.equals(address())) {
       cmd.addAll(List.of("--join", join));
     }

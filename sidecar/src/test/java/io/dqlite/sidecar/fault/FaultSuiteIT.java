@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dqlite.client.Client;
+import io.dqlite.client.leader.ConnectorConfig;
 import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.net.tls.TlsDialer;
 import io.dqlite.sidecar.fault.ReliabilityTable.Row;
+import io.dqlite.sidecar.tls.TestCertificates;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -92,6 +95,12 @@ class FaultSuiteIT {
   private static final Path DOC = Path.of("..", "docs", "reliability.md");
 
   private FaultNetwork net;
+
+  /** How the test itself dials a node (TLS, like the nodes), and the same for its JDBC URLs. */
+  private ConnectorConfig clientConfig;
+
+  private String tlsUrlProperties;
+
   private final List<FaultNode> nodes = new ArrayList<>();
   private final List<Row> rows = new ArrayList<>();
   private Path base;
@@ -109,9 +118,28 @@ class FaultSuiteIT {
     Files.createDirectories(base);
     Files.createDirectories(RESULTS.getParent());
     Files.deleteIfExists(RESULTS);
+    // TLS between nodes, as a DqliteCluster has by default: raft then crosses the sidecar's TLS
+    // proxy, whose TCP sockets need their own user timeout (the long partition's row).
+    TestCertificates.PemPaths pem =
+        TestCertificates.authority("dqlite-fault-ca")
+            .node("dqlite")
+            .dns("dqlite")
+            .issue()
+            .write(base, "node", TestCertificates.KeyFormat.PKCS8);
+    clientConfig =
+        ConnectorConfig.defaults().toBuilder()
+            .dialer(TlsDialer.fromPemFiles(pem.certificate(), pem.key(), pem.authorities(), null))
+            .build();
+    tlsUrlProperties =
+        "?tlsCert=" + pem.certificate() + "&tlsKey=" + pem.key() + "&tlsCa=" + pem.authorities();
+    List<String> tls =
+        List.of(
+            "--tls-cert", pem.certificate().toString(),
+            "--tls-key", pem.key().toString(),
+            "--tls-ca", pem.authorities().toString());
     net = FaultNetwork.create(ZONES.length);
     for (int i = 0; i < ZONES.length; i++) {
-      nodes.add(new FaultNode(i, ZONES[i], net, base, DISK_MEGABYTES));
+      nodes.add(new FaultNode(i, ZONES[i], net, base, DISK_MEGABYTES, tls));
     }
     for (FaultNode n : nodes) {
       n.start(seed());
@@ -401,7 +429,7 @@ class FaultSuiteIT {
               .findFirst()
               .orElseThrow();
       LOG.info("{} leads: transferring leadership to {} first", lone, other);
-      try (Client c = Client.connect(lone.address())) {
+      try (Client c = Client.connect(lone.address(), clientConfig)) {
         c.transfer(Long.parseUnsignedLong(other.substring(2), 16));
       } catch (DqliteException e) {
         // libdqlite 1.11.1 may call a transfer failed that moved leadership all the same.
@@ -652,12 +680,13 @@ class FaultSuiteIT {
     return nodes.get(0).address();
   }
 
-  /** Number → rows, read from the leader over TCP (the test JVM reaches every node's port). */
+  /** Number → rows, read from the leader over TLS (the test JVM reaches every node's port). */
   private Map<Long, Integer> rowCounts(String table) {
     String url =
         "jdbc:dqlite://"
             + nodes.stream().map(FaultNode::address).collect(Collectors.joining(","))
-            + "/ledger";
+            + "/ledger"
+            + tlsUrlProperties;
     Map<Long, Integer> counts = new HashMap<>();
     await("the rows of " + table)
         .atMost(Duration.ofSeconds(60))
