@@ -143,19 +143,8 @@ class FlywayIT {
     return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
   }
 
-  /** "version ok|failed" per row of the history table, in installation order. */
   private static List<String> history(String database) throws SQLException {
-    List<String> rows = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection(cluster.url(database));
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT version, success FROM flyway_schema_history ORDER BY installed_rank")) {
-      while (rs.next()) {
-        rows.add(rs.getString(1) + (rs.getInt(2) == 1 ? " ok" : " failed"));
-      }
-    }
-    return rows;
+    return FlywayHistory.of(cluster.url(database));
   }
 
   private static int query(String database, String sql) throws SQLException {

@@ -241,19 +241,8 @@ class FlywayMavenPluginIT {
     }
   }
 
-  /** "version ok|failed" per row of the history table, in installation order. */
   private static List<String> history() throws SQLException {
-    List<String> rows = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection(cluster.url(DATABASE));
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT version, success FROM flyway_schema_history ORDER BY installed_rank")) {
-      while (rs.next()) {
-        rows.add(rs.getString(1) + (rs.getInt(2) == 1 ? " ok" : " failed"));
-      }
-    }
-    return rows;
+    return FlywayHistory.of(cluster.url(DATABASE));
   }
 
   private static int query(String sql) throws SQLException {

@@ -2,12 +2,12 @@ package io.dqlite.sidecar.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dqlite.sidecar.ChildJvm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,33 +25,14 @@ class DnsNamesIT {
   void threeAppsKnownByDnsNamesFormAClusterAndServeJdbc() throws Exception {
     Path hosts = tmp.resolve("hosts");
     Files.writeString(hosts, DnsNamesCluster.hostsFile(), StandardCharsets.US_ASCII);
-    Path log = tmp.resolve("cluster.log");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Djdk.net.hosts.file=" + hosts);
-    for (String name : System.getProperties().stringPropertyNames()) {
-      if (name.startsWith("jna.")) {
-        command.add("-D" + name + "=" + System.getProperty(name));
-      }
-    }
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(DnsNamesCluster.class.getName());
-    command.add(tmp.resolve("data").toString());
-    Process child =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    try {
-      boolean finished = child.waitFor(240, TimeUnit.SECONDS);
-      String output = Files.readString(log);
-      System.out.println("cluster JVM output:\n" + output);
-      assertThat(finished)
-          .as("the cluster's JVM finished in time; its output:%n%s", output)
-          .isTrue();
-      assertThat(child.exitValue()).as("exit status; output:%n%s", output).isZero();
-      assertThat(output).contains(DnsNamesCluster.OK, "3 voters: [n1.dqlite.test:");
-    } finally {
-      child.destroyForcibly();
-      child.waitFor(30, TimeUnit.SECONDS);
-    }
+    String output =
+        ChildJvm.run(
+            tmp.resolve("cluster.log"),
+            Duration.ofSeconds(240),
+            List.of("-Djdk.net.hosts.file=" + hosts),
+            DnsNamesCluster.class,
+            tmp.resolve("data").toString());
+    System.out.println("cluster JVM output:\n" + output);
+    assertThat(output).contains(DnsNamesCluster.OK, "3 voters: [n1.dqlite.test:");
   }
 }

@@ -2,11 +2,10 @@ package io.dqlite.sidecar.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
+import io.dqlite.sidecar.ChildJvm;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,25 +40,12 @@ class NameCacheIT {
 
   private String probe(String mode) throws Exception {
     Path hosts = tmp.resolve("hosts");
-    Path log = tmp.resolve(mode + ".log");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Djdk.net.hosts.file=" + hosts);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(NameCacheProbe.class.getName());
-    command.add(hosts.toString());
-    command.add(mode);
-    Process child =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    try {
-      assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the probe JVM finished").isTrue();
-      String output = Files.readString(log);
-      assertThat(child.exitValue()).as("exit status; output:%n%s", output).isZero();
-      return output;
-    } finally {
-      child.destroyForcibly();
-      child.waitFor(10, TimeUnit.SECONDS);
-    }
+    return ChildJvm.run(
+        tmp.resolve(mode + ".log"),
+        Duration.ofSeconds(60),
+        List.of("-Djdk.net.hosts.file=" + hosts),
+        NameCacheProbe.class,
+        hosts.toString(),
+        mode);
   }
 }

@@ -2,11 +2,11 @@ package io.dqlite.sidecar.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
+import io.dqlite.sidecar.ChildJvm;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,28 +56,10 @@ class UserTimeoutIT {
   }
 
   private String probe(List<String> jvmFlags) throws Exception {
-    Path log = tmp.resolve("probe-" + jvmFlags.size() + ".log");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmFlags);
-    for (String name : System.getProperties().stringPropertyNames()) {
-      if (name.startsWith("jna.")) {
-        command.add("-D" + name + "=" + System.getProperty(name));
-      }
-    }
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(UserTimeoutProbe.class.getName());
-    Process child =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    try {
-      assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the probe JVM finished").isTrue();
-      String output = Files.readString(log);
-      assertThat(child.exitValue()).as("exit status; output:%n%s", output).isZero();
-      return output;
-    } finally {
-      child.destroyForcibly();
-      child.waitFor(10, TimeUnit.SECONDS);
-    }
+    return ChildJvm.run(
+        tmp.resolve("probe-" + jvmFlags.size() + ".log"),
+        Duration.ofSeconds(60),
+        jvmFlags,
+        UserTimeoutProbe.class);
   }
 }
