@@ -42,9 +42,6 @@ final class DqlitePreparedStatement extends DqliteStatement implements PreparedS
   private final String rowidLabel;
   private Session.Prepared prepared;
 
-  /** The rows of this statement's last query, or null: they say whether it ended mid-step. */
-  private Rows lastRows;
-
   private final Parameters parameters;
   private final List<Object[]> batch = new ArrayList<>();
 
@@ -101,10 +98,12 @@ final class DqlitePreparedStatement extends DqliteStatement implements PreparedS
 
   @Override
   Rows sendQuery(SqlScript.Statement s, List<Object> params) throws SQLException {
-    Rows rows =
-        session.execute(s, timeout(), (c, db, g) -> c.query(db, info(c, db, g).id(), params));
-    lastRows = rows;
-    return rows;
+    return session.execute(
+        s,
+        timeout(),
+        (c, db, g) -> c.query(db, info(c, db, g).id(), params),
+        (begin, begun) ->
+            (c, db, g) -> c.queryAfterExecSql(db, begin, begun, info(c, db, g).id(), params));
   }
 
   @Override
@@ -219,7 +218,7 @@ final class DqlitePreparedStatement extends DqliteStatement implements PreparedS
 
   @Override
   void released() {
-    session.finalizeStatement(prepared, lastRows != null && lastRows.interrupted());
+    session.finalizeStatement(prepared);
   }
 
   /** Column metadata is known only once rows arrive; JDBC allows null here. */

@@ -3,6 +3,7 @@ package io.dqlite.client.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dqlite.client.protocol.ProtocolConnection;
 import io.dqlite.client.protocol.RequestType;
 import io.dqlite.client.testing.DqliteDemoCluster;
 import java.sql.Connection;
@@ -55,10 +56,12 @@ class RoundTripsIT {
     try (Connection c = DriverManager.getConnection(url)) {
       c.setAutoCommit(false);
       Map<RequestType, Long> before = null;
+      long roundTripsBefore = 0;
       long lastId = 0;
       for (int unit = 0; unit < 3; unit++) {
         if (unit == 2) {
           before = RequestsSent.now(); // the first two units warm the statement cache
+          roundTripsBefore = ProtocolConnection.roundTrips();
         }
         long mine = read(c, 1);
         long total = read(c, 2);
@@ -80,7 +83,30 @@ class RoundTripsIT {
       assertThat(RequestsSent.since(before))
           .containsExactlyInAnyOrderEntriesOf(
               Map.of(RequestType.EXEC_SQL, 2L, RequestType.QUERY, 2L, RequestType.EXEC, 3L));
+      // The BEGIN travels with the first query: six round trips.
+      assertThat(ProtocolConnection.roundTrips() - roundTripsBefore).isEqualTo(6);
       assertThat(lastId).isEqualTo(nodeAnswer(c, "SELECT max(id) FROM event"));
+    }
+  }
+
+  @Test
+  void aBeginSentWithItsReadDoesNotWaitForADelayedAck() throws SQLException {
+    // The node answers the BEGIN at once and holds the read's answer (Nagle) until the client
+    // acknowledges the first; a delayed ACK would make every such transaction last ~40 ms.
+    try (Connection c = DriverManager.getConnection(url)) {
+      c.setAutoCommit(false);
+      long[] nanos = new long[31];
+      for (int unit = 0; unit < nanos.length; unit++) {
+        long start = System.nanoTime();
+        read(c, 1);
+        c.commit();
+        nanos[unit] = System.nanoTime() - start;
+      }
+      c.setAutoCommit(true);
+      java.util.Arrays.sort(nanos);
+      assertThat(nanos[nanos.length / 2] / 1_000_000)
+          .as("median ms of BEGIN + read, COMMIT over TCP")
+          .isLessThan(20);
     }
   }
 
@@ -117,6 +143,52 @@ class RoundTripsIT {
         assertThat(rs.getLong("id")).isEqualTo(inserted + 1);
       }
       assertThat(RequestsSent.since(before)).containsEntry(RequestType.QUERY_SQL, 1L);
+    }
+  }
+
+  @Test
+  void aBeginRefusedAheadOfItsQueryDropsTheRowsAndKeepsNothingMidStep() throws SQLException {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE many (n INTEGER, pad TEXT)");
+      s.execute(
+          "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 2000)"
+              + " INSERT INTO many SELECT n, printf('%0100d', n) FROM r");
+    }
+    String select = "SELECT n, pad FROM many ORDER BY n";
+    // The holder is not in this JVM's writer queue: it holds SQLite's write lock as another
+    // process would, so the BEGIN IMMEDIATE sent ahead of the query is refused as busy.
+    try (Connection holder = DriverManager.getConnection(url + "?writerQueue=false");
+        Connection c = DriverManager.getConnection(url + "?busyTimeout=300")) {
+      holder.setAutoCommit(false);
+      try (Statement hs = holder.createStatement()) {
+        hs.executeUpdate("INSERT INTO counter VALUES (3, 0)");
+      }
+      c.setAutoCommit(false);
+      int refusedId;
+      try (PreparedStatement ps = c.prepareStatement(select)) {
+        refusedId = ps.unwrap(DqlitePreparedStatement.class).statementId();
+        assertThatThrownBy(ps::executeQuery)
+            .isInstanceOf(SQLException.class)
+            .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("55006"))
+            .hasMessageContaining("BEGIN IMMEDIATE");
+        assertThat(c.unwrap(DqliteConnection.class).inTransaction()).isFalse();
+      }
+      // Its rows were interrupted mid-way: finalized at close, not kept (the slot is free).
+      try (PreparedStatement other = c.prepareStatement("SELECT 1")) {
+        assertThat(other.unwrap(DqlitePreparedStatement.class).statementId()).isEqualTo(refusedId);
+      }
+      holder.rollback();
+      try (PreparedStatement ps = c.prepareStatement(select);
+          ResultSet rs = ps.executeQuery()) {
+        int rows = 0;
+        while (rs.next()) {
+          rows++;
+        }
+        assertThat(rows).isEqualTo(2000);
+        assertThat(c.unwrap(DqliteConnection.class).inTransaction()).isTrue();
+      }
+      c.commit();
     }
   }
 
