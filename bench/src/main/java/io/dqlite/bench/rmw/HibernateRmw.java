@@ -20,9 +20,9 @@ import org.hibernate.cfg.AvailableSettings;
 
 /**
  * The framework workload of {@code bench/framework.sh}, Java side: Hibernate units of work behind
- * HikariCP (pool of 8), each reading the worker's counter and the shared total, incrementing both
- * and persisting an event, with no retry code; any exception is counted as an error. Prints one
- * JSON line, as go's rmw-bench does.
+ * HikariCP (pool of 8) with the settings docs/frameworks.md recommends, each reading the worker's
+ * counter and the shared total, incrementing both and persisting an event, with no retry code; any
+ * exception is counted as an error. Prints one JSON line, as go's rmw-bench does.
  *
  * <p>Arguments: nodes (comma-separated), database, workers, warm-up seconds, measured seconds.
  */
@@ -34,9 +34,10 @@ public final class HibernateRmw {
 
   /**
    * The protocol requests sent per committed unit of work since {@code before}, by type, e.g.
-   * {@code "7.00 = exec-sql 2.00, exec 3.00, query 2.00"}.
+   * {@code "7.00 = exec-sql 2.00, exec 3.00, query 2.00 in 5.00 round trips"} (requests sent in one
+   * write count as one round trip).
    */
-  static String perUnit(Map<RequestType, Long> before, long units) {
+  static String perUnit(Map<RequestType, Long> before, long roundTripsBefore, long units) {
     if (units <= 0) {
       return "-";
     }
@@ -50,7 +51,12 @@ public final class HibernateRmw {
         types.append(String.format(Locale.ROOT, "%s %.2f", e.getKey(), (double) n / units));
       }
     }
-    return String.format(Locale.ROOT, "%.2f = %s", (double) total / units, types);
+    return String.format(
+        Locale.ROOT,
+        "%.2f = %s in %.2f round trips",
+        (double) total / units,
+        types,
+        (double) (ProtocolConnection.roundTrips() - roundTripsBefore) / units);
   }
 
   public static void main(String[] args) throws Exception {
@@ -70,6 +76,7 @@ public final class HibernateRmw {
                             AvailableSettings.DIALECT,
                             "org.hibernate.community.dialect.SQLiteDialect")
                         .applySetting("hibernate.column_ordering_strategy", "legacy")
+                        .applySetting(AvailableSettings.STATEMENT_BATCH_SIZE, 50)
                         .applySetting(AvailableSettings.HBM2DDL_AUTO, "create")
                         .build())
                 .addAnnotatedClasses(RmwCounter.class, RmwEvent.class)
@@ -125,12 +132,13 @@ public final class HibernateRmw {
       }
       Thread.sleep(warmupMs);
       Map<RequestType, Long> before = ProtocolConnection.requestsSent();
+      long roundTripsBefore = ProtocolConnection.roundTrips();
       long committedBefore = committed.get();
       measuring.set(true);
       for (Thread t : threads) {
         t.join();
       }
-      String perUnit = perUnit(before, committed.get() - committedBefore);
+      String perUnit = perUnit(before, roundTripsBefore, committed.get() - committedBefore);
       List<Long> all = new ArrayList<>();
       latencies.forEach(all::addAll);
       Collections.sort(all);

@@ -197,6 +197,11 @@ class DqliteStatement implements Statement, SelfWrapper {
             ? session.writeInGroup(
                 new GroupCommit.Write(statement, params, timeout(), sendsPrepared()))
             : sendExec(statement, params);
+    return counted(statement, result);
+  }
+
+  /** The update count of {@code result}, keeping its rowid when generated keys were asked for. */
+  long counted(SqlScript.Statement statement, ExecResult result) {
     if (generatedKeysLabel != null && statement.insert() && result.rowsAffected() > 0) {
       generatedKeys.add(result.lastInsertId());
     }

@@ -289,6 +289,55 @@ public final class ProtocolConnection implements AutoCloseable {
     return executed(r);
   }
 
+  /** The most writes {@link #execEach} sends before it reads their answers. */
+  static final int PIPELINE_WINDOW = 64;
+
+  /**
+   * Runs prepared statement {@code stmt} once per parameter list (leader only), sending up to
+   * {@link #PIPELINE_WINDOW} EXEC requests in one write before reading their answers in order: one
+   * round trip per window instead of one per write. The node runs each write whatever happened to
+   * the one before, as a batch that goes on after a failure does, so the caller gets every outcome.
+   * A broken connection or a timeout still throws, as for {@link #exec}.
+   */
+  public synchronized List<ExecOutcome> execEach(int db, int stmt, List<? extends List<?>> params)
+      throws DqliteException {
+    checkStatement(RequestType.EXEC, stmt);
+    checkUsable(new ExecRequest(db, stmt, List.of()));
+    List<ExecOutcome> outcomes = new java.util.ArrayList<>(params.size());
+    for (int from = 0; from < params.size(); from += PIPELINE_WINDOW) {
+      List<? extends List<?>> window =
+          params.subList(from, Math.min(params.size(), from + PIPELINE_WINDOW));
+      java.io.ByteArrayOutputStream frames = new java.io.ByteArrayOutputStream();
+      for (List<?> p : window) {
+        frames.writeBytes(encode(new ExecRequest(db, stmt, p)));
+      }
+      lastInsertIdKnown = false;
+      try (Watchdog.Guard guard = arm()) {
+        SENT[RequestType.EXEC.ordinal()].add(window.size());
+        ROUND_TRIPS.increment();
+        write(frames.toByteArray(), "EXEC x" + window.size(), guard);
+        for (int i = 0; i < window.size(); i++) {
+          // Each answer but the last is held by the node (Nagle) until the one before it is
+          // acknowledged: see Transport#quickAck.
+          transport.quickAck();
+          Response r = read(RequestType.EXEC.toString(), guard);
+          try {
+            outcomes.add(
+                new ExecOutcome(executed(expect(r, ResultResponse.class, RequestType.EXEC)), null));
+          } catch (DqliteException e) {
+            if (closed) {
+              throw e;
+            }
+            lastInsertIdKnown = false;
+            outcomes.add(new ExecOutcome(null, e));
+          }
+        }
+      }
+    }
+    midStep.remove(stmt); // run again: binding reset it
+    return outcomes;
+  }
+
   /**
    * Runs a prepared query (leader only). The rows stream: read them or close them before the next
    * request on this connection.

@@ -111,6 +111,71 @@ class RoundTripsIT {
   }
 
   @Test
+  void aBatchInATransactionIsOneRoundTripAndReportsEveryEntry() throws SQLException {
+    try (Connection c = DriverManager.getConnection(url);
+        PreparedStatement ps =
+            c.prepareStatement("INSERT INTO event (worker, tag) VALUES (?, ?)")) {
+      c.setAutoCommit(false);
+      read(c, 1); // begins the transaction
+      for (String tag : new String[] {"pb1", "pb2", "pb3"}) {
+        ps.setInt(1, 7);
+        ps.setString(2, tag);
+        ps.addBatch();
+      }
+      Map<RequestType, Long> before = RequestsSent.now();
+      long roundTripsBefore = ProtocolConnection.roundTrips();
+      assertThat(ps.executeBatch()).containsExactly(1, 1, 1);
+      assertThat(ProtocolConnection.roundTrips() - roundTripsBefore).isEqualTo(1);
+      assertThat(RequestsSent.since(before)).containsExactly(Map.entry(RequestType.EXEC, 3L));
+
+      // A failed entry does not stop the ones after it (the node ran them): each has its count.
+      for (String tag : new String[] {"pb4", "pb2", "pb5"}) {
+        ps.setInt(1, 7);
+        ps.setString(2, tag);
+        ps.addBatch();
+      }
+      assertThatThrownBy(ps::executeBatch)
+          .isInstanceOfSatisfying(
+              java.sql.BatchUpdateException.class,
+              b -> {
+                assertThat(b.getUpdateCounts()).containsExactly(1, Statement.EXECUTE_FAILED, 1);
+                assertThat(b.getSQLState()).isEqualTo("23000");
+                assertThat(b.getMessage()).startsWith("batch entry 1 failed");
+              });
+      c.commit();
+      c.setAutoCommit(true);
+      assertThat(nodeAnswer(c, "SELECT count(*) FROM event WHERE tag LIKE 'pb%'")).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void aBatchInATransactionDoesNotWaitForDelayedAcks() throws SQLException {
+    // Every answer behind the first is held by the node until the one before is acknowledged.
+    try (Connection c = DriverManager.getConnection(url);
+        PreparedStatement ps = c.prepareStatement("UPDATE counter SET n = n + ? WHERE id = ?")) {
+      c.setAutoCommit(false);
+      long[] nanos = new long[11];
+      for (int unit = 0; unit < nanos.length; unit++) {
+        read(c, 1);
+        long start = System.nanoTime();
+        for (int id = 1; id <= 2; id++) {
+          ps.setInt(1, 0);
+          ps.setInt(2, id);
+          ps.addBatch();
+        }
+        assertThat(ps.executeBatch()).containsExactly(1, 1);
+        nanos[unit] = System.nanoTime() - start;
+        c.commit();
+      }
+      c.setAutoCommit(true);
+      java.util.Arrays.sort(nanos);
+      assertThat(nanos[nanos.length / 2] / 1_000_000)
+          .as("median ms of a batch of two writes in a transaction, over TCP")
+          .isLessThan(20);
+    }
+  }
+
+  @Test
   void lastInsertRowidIsTheNodesAnswerWhateverRanBefore() throws SQLException {
     try (Connection c = DriverManager.getConnection(url);
         Statement s = c.createStatement()) {
