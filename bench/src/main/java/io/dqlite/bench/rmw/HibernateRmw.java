@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.dqlite.client.protocol.ProtocolConnection;
 import io.dqlite.client.protocol.RequestType;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -57,6 +59,26 @@ public final class HibernateRmw {
         (double) total / units,
         types,
         (double) (ProtocolConnection.roundTrips() - roundTripsBefore) / units);
+  }
+
+  /**
+   * CPU time of this whole JVM (every thread: workers, JIT compilers, GC), in nanoseconds, or 0
+   * where the platform does not tell.
+   */
+  static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return Math.max(0, os.getProcessCpuTime());
+    }
+    return 0;
+  }
+
+  /** Milliseconds the JIT compilers have worked so far (0 where not monitored). */
+  static long jitMillis() {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported()
+        ? jit.getTotalCompilationTime()
+        : 0;
   }
 
   public static void main(String[] args) throws Exception {
@@ -133,12 +155,17 @@ public final class HibernateRmw {
       Thread.sleep(warmupMs);
       Map<RequestType, Long> before = ProtocolConnection.requestsSent();
       long roundTripsBefore = ProtocolConnection.roundTrips();
+      long cpuBefore = processCpuNanos();
+      long jitBefore = jitMillis();
       long committedBefore = committed.get();
       measuring.set(true);
       for (Thread t : threads) {
         t.join();
       }
-      String perUnit = perUnit(before, roundTripsBefore, committed.get() - committedBefore);
+      long units = committed.get() - committedBefore;
+      String perUnit = perUnit(before, roundTripsBefore, units);
+      double cpuMsPerUnit = units <= 0 ? 0 : (processCpuNanos() - cpuBefore) / 1e6 / units;
+      long jitMs = jitMillis() - jitBefore;
       List<Long> all = new ArrayList<>();
       latencies.forEach(all::addAll);
       Collections.sort(all);
@@ -151,7 +178,7 @@ public final class HibernateRmw {
               Locale.ROOT,
               "{\"impl\":\"java\",\"workers\":%d,\"committed\":%d,\"txPerSec\":%.1f,\"p50Ms\":%.3f,"
                   + "\"p99Ms\":%.3f,\"retried\":0,\"errors\":%d,\"firstError\":\"%s\","
-                  + "\"requestsPerUnit\":\"%s\"}",
+                  + "\"requestsPerUnit\":\"%s\",\"cpuMsPerUnit\":%.3f,\"jitMs\":%d}",
               workers,
               all.size(),
               all.size() * 1000.0 / durationMs,
@@ -159,7 +186,9 @@ public final class HibernateRmw {
               p99,
               errors.get(),
               err,
-              perUnit));
+              perUnit,
+              cpuMsPerUnit,
+              jitMs));
     }
   }
 }
