@@ -11,10 +11,12 @@ import io.dqlite.client.model.NodeRole;
 import io.dqlite.client.net.Dialer;
 import io.dqlite.client.net.Transport;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -302,12 +304,12 @@ public final class ProtocolConnection implements AutoCloseable {
   public synchronized List<ExecOutcome> execEach(int db, int stmt, List<? extends List<?>> params)
       throws DqliteException {
     checkStatement(RequestType.EXEC, stmt);
-    checkUsable(new ExecRequest(db, stmt, List.of()));
-    List<ExecOutcome> outcomes = new java.util.ArrayList<>(params.size());
+    checkUsable(RequestType.EXEC);
+    List<ExecOutcome> outcomes = new ArrayList<>(params.size());
     for (int from = 0; from < params.size(); from += PIPELINE_WINDOW) {
       List<? extends List<?>> window =
           params.subList(from, Math.min(params.size(), from + PIPELINE_WINDOW));
-      java.io.ByteArrayOutputStream frames = new java.io.ByteArrayOutputStream();
+      ByteArrayOutputStream frames = new ByteArrayOutputStream();
       for (List<?> p : window) {
         frames.writeBytes(encode(new ExecRequest(db, stmt, p)));
       }
@@ -518,7 +520,7 @@ public final class ProtocolConnection implements AutoCloseable {
 
   /** Sends {@code request} and reads one response of the expected class. */
   <T extends Response> T call(Request request, Class<T> expected) throws DqliteException {
-    checkUsable(request);
+    checkUsable(request.type());
     if (request.type() != RequestType.PREPARE && request.type() != RequestType.FINALIZE) {
       lastInsertIdKnown = false; // this request may run SQL: only its own result can say
     }
@@ -552,7 +554,7 @@ public final class ProtocolConnection implements AutoCloseable {
   private Rows startRowsAfter(
       int db, Request first, String firstSql, Runnable firstDone, Request query, int stmt)
       throws DqliteException {
-    checkUsable(query);
+    checkUsable(query.type());
     lastInsertIdKnown = false;
     byte[] a = encode(first);
     byte[] b = encode(query);
@@ -695,16 +697,14 @@ public final class ProtocolConnection implements AutoCloseable {
     }
   }
 
-  private void checkUsable(Request request) throws DqliteException {
+  private void checkUsable(RequestType type) throws DqliteException {
     if (closed) {
       throw new DqliteConnectionException(
-          request.type() + " on " + address + ": connection is closed (" + closeReason + ")",
-          address,
-          null);
+          type + " on " + address + ": connection is closed (" + closeReason + ")", address, null);
     }
     if (openRows != null) {
       throw new IllegalStateException(
-          request.type()
+          type
               + " on "
               + address
               + ": a result set is still streaming on this connection; read it to the end or"
