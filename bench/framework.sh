@@ -3,7 +3,8 @@
 # behind HikariCP (this project's driver, no retry code) beside go-dqlite's database/sql running the
 # same transaction (BEGIN, SELECT, SELECT, UPDATE, UPDATE, INSERT, COMMIT, the whole transaction
 # retried on busy), at 1, 4 and 16 workers, one after the other on ONE 3-node cluster of go-dqlite's
-# dqlite-demo on loopback. Prints a markdown table (tx/s, p50, p99, retries, errors); docs/benchmarks.md
+# dqlite-demo on loopback. Prints a markdown table (tx/s, p50, p99, retries, errors, requests and
+# round trips per unit, the client process's CPU per unit); docs/benchmarks.md
 # ("Framework workload") records a run.
 #
 # Environment (defaults in brackets):
@@ -70,28 +71,44 @@ done
 [[ ${n:-0} -ge 3 ]] || die "the cluster did not reach 3 voters; logs in $WORK"
 log "cluster $ALL: 3 voters"
 
-echo "| workers | impl | tx/s | p50 ms | p99 ms | retried | errors | first error | requests per unit |"
-echo "|---:|---|---:|---:|---:|---:|---:|---|---|"
+echo "| workers | impl | tx/s | p50 ms | p99 ms | retried | errors | first error | requests per unit | client CPU ms per unit |"
+echo "|---:|---|---:|---:|---:|---:|---:|---|---|---|"
 for w in $WORKERS; do
   db=$(printf 'w%02d' "$w") # fixed width: no database name may prefix another (docs/frameworks.md)
   log "go   $w workers"
-  "$RMW" --cluster "$ALL" --db "go_$db" --workers "$w" --warmup "${WARMUP}s" --duration "${DURATION}s" \
-    >"$WORK/go-$w.json" 2>"$WORK/go-$w.err" || die "go run failed: $(tail -3 "$WORK/go-$w.err")"
+  # go's CPU (user + system, from getrusage of the child) over its whole run, warm-up included:
+  # go has no start-up worth counting, so divided by every unit it committed it is per unit.
+  python3 - "$WORK/go-$w.cpu" "$RMW" --cluster "$ALL" --db "go_$db" --workers "$w" \
+    --warmup "${WARMUP}s" --duration "${DURATION}s" >"$WORK/go-$w.json" 2>"$WORK/go-$w.err" <<'PY' ||
+import resource, subprocess, sys
+rc = subprocess.run(sys.argv[2:]).returncode
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+open(sys.argv[1], "w").write("%.3f" % (r.ru_utime + r.ru_stime))
+sys.exit(rc)
+PY
+    die "go run failed: $(tail -3 "$WORK/go-$w.err")"
   log "java $w workers"
   # shellcheck disable=SC2086
   java $JAVA_OPTS -cp "$JAR" io.dqlite.bench.rmw.HibernateRmw "$ALL" "java_$db" "$w" "$WARMUP" "$DURATION" \
     >"$WORK/java-$w.out" 2>&1 || die "java run failed: $(tail -3 "$WORK/java-$w.out")"
   grep '^{"impl"' "$WORK/java-$w.out" | tail -1 >"$WORK/java-$w.json"
   for impl in go java; do
-    python3 - "$WORK/$impl-$w.json" <<'PY'
+    python3 - "$WORK/$impl-$w.json" "$WORK/go-$w.cpu" "$WARMUP" "$DURATION" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
+if r["impl"] == "go":
+    # every unit of the run: the measured ones plus the warm-up's, at the measured rate
+    units = r["txPerSec"] * (float(sys.argv[3]) + float(sys.argv[4]))
+    cpu = "%.2f" % (float(open(sys.argv[2]).read()) * 1000 / units) if units else "-"
+else:
+    cpu = "%.2f (JIT %.1f s)" % (r["cpuMsPerUnit"], r["jitMs"] / 1000.0)
 err = (r.get("firstError") or "-").replace("|", "/")[:60]
 # go-dqlite's driver cannot count: its seven requests per unit are read from its code
 # (BEGIN, QUERY_SQL x2, EXEC_SQL x3, COMMIT; a retried unit repeats them).
-req = r.get("requestsPerUnit") or "7 (from go-dqlite's code)"
-print("| %d | %s | %.0f | %.2f | %.2f | %d | %d | %s | %s |" % (
-    r["workers"], r["impl"], r["txPerSec"], r["p50Ms"], r["p99Ms"], r["retried"], r["errors"], err, req))
+req = r.get("requestsPerUnit") or "7 in 7 round trips (from go-dqlite's code)"
+print("| %d | %s | %.0f | %.2f | %.2f | %d | %d | %s | %s | %s |" % (
+    r["workers"], r["impl"], r["txPerSec"], r["p50Ms"], r["p99Ms"], r["retried"], r["errors"], err, req,
+    cpu))
 PY
   done
 done

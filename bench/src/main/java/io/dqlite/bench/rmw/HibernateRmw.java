@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.dqlite.client.protocol.ProtocolConnection;
 import io.dqlite.client.protocol.RequestType;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,9 +22,9 @@ import org.hibernate.cfg.AvailableSettings;
 
 /**
  * The framework workload of {@code bench/framework.sh}, Java side: Hibernate units of work behind
- * HikariCP (pool of 8), each reading the worker's counter and the shared total, incrementing both
- * and persisting an event, with no retry code; any exception is counted as an error. Prints one
- * JSON line, as go's rmw-bench does.
+ * HikariCP (pool of 8) with the settings docs/frameworks.md recommends, each reading the worker's
+ * counter and the shared total, incrementing both and persisting an event, with no retry code; any
+ * exception is counted as an error. Prints one JSON line, as go's rmw-bench does.
  *
  * <p>Arguments: nodes (comma-separated), database, workers, warm-up seconds, measured seconds.
  */
@@ -34,9 +36,10 @@ public final class HibernateRmw {
 
   /**
    * The protocol requests sent per committed unit of work since {@code before}, by type, e.g.
-   * {@code "7.00 = exec-sql 2.00, exec 3.00, query 2.00"}.
+   * {@code "7.00 = exec-sql 2.00, exec 3.00, query 2.00 in 5.00 round trips"} (requests sent in one
+   * write count as one round trip).
    */
-  static String perUnit(Map<RequestType, Long> before, long units) {
+  static String perUnit(Map<RequestType, Long> before, long roundTripsBefore, long units) {
     if (units <= 0) {
       return "-";
     }
@@ -50,7 +53,32 @@ public final class HibernateRmw {
         types.append(String.format(Locale.ROOT, "%s %.2f", e.getKey(), (double) n / units));
       }
     }
-    return String.format(Locale.ROOT, "%.2f = %s", (double) total / units, types);
+    return String.format(
+        Locale.ROOT,
+        "%.2f = %s in %.2f round trips",
+        (double) total / units,
+        types,
+        (double) (ProtocolConnection.roundTrips() - roundTripsBefore) / units);
+  }
+
+  /**
+   * CPU time of this whole JVM (every thread: workers, JIT compilers, GC), in nanoseconds, or 0
+   * where the platform does not tell.
+   */
+  static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return Math.max(0, os.getProcessCpuTime());
+    }
+    return 0;
+  }
+
+  /** Milliseconds the JIT compilers have worked so far (0 where not monitored). */
+  static long jitMillis() {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported()
+        ? jit.getTotalCompilationTime()
+        : 0;
   }
 
   public static void main(String[] args) throws Exception {
@@ -70,6 +98,7 @@ public final class HibernateRmw {
                             AvailableSettings.DIALECT,
                             "org.hibernate.community.dialect.SQLiteDialect")
                         .applySetting("hibernate.column_ordering_strategy", "legacy")
+                        .applySetting(AvailableSettings.STATEMENT_BATCH_SIZE, 50)
                         .applySetting(AvailableSettings.HBM2DDL_AUTO, "create")
                         .build())
                 .addAnnotatedClasses(RmwCounter.class, RmwEvent.class)
@@ -125,12 +154,18 @@ public final class HibernateRmw {
       }
       Thread.sleep(warmupMs);
       Map<RequestType, Long> before = ProtocolConnection.requestsSent();
+      long roundTripsBefore = ProtocolConnection.roundTrips();
+      long cpuBefore = processCpuNanos();
+      long jitBefore = jitMillis();
       long committedBefore = committed.get();
       measuring.set(true);
       for (Thread t : threads) {
         t.join();
       }
-      String perUnit = perUnit(before, committed.get() - committedBefore);
+      long units = committed.get() - committedBefore;
+      String perUnit = perUnit(before, roundTripsBefore, units);
+      double cpuMsPerUnit = units <= 0 ? 0 : (processCpuNanos() - cpuBefore) / 1e6 / units;
+      long jitMs = jitMillis() - jitBefore;
       List<Long> all = new ArrayList<>();
       latencies.forEach(all::addAll);
       Collections.sort(all);
@@ -143,7 +178,7 @@ public final class HibernateRmw {
               Locale.ROOT,
               "{\"impl\":\"java\",\"workers\":%d,\"committed\":%d,\"txPerSec\":%.1f,\"p50Ms\":%.3f,"
                   + "\"p99Ms\":%.3f,\"retried\":0,\"errors\":%d,\"firstError\":\"%s\","
-                  + "\"requestsPerUnit\":\"%s\"}",
+                  + "\"requestsPerUnit\":\"%s\",\"cpuMsPerUnit\":%.3f,\"jitMs\":%d}",
               workers,
               all.size(),
               all.size() * 1000.0 / durationMs,
@@ -151,7 +186,9 @@ public final class HibernateRmw {
               p99,
               errors.get(),
               err,
-              perUnit));
+              perUnit,
+              cpuMsPerUnit,
+              jitMs));
     }
   }
 }

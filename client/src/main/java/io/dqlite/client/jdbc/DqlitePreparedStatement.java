@@ -1,6 +1,8 @@
 package io.dqlite.client.jdbc;
 
 import io.dqlite.client.model.DqliteException;
+import io.dqlite.client.model.ErrorCodes;
+import io.dqlite.client.protocol.ExecOutcome;
 import io.dqlite.client.protocol.ExecResult;
 import io.dqlite.client.protocol.ProtocolConnection;
 import io.dqlite.client.protocol.Rows;
@@ -41,9 +43,6 @@ final class DqlitePreparedStatement extends DqliteStatement implements PreparedS
   private final SqlScript.Statement statement;
   private final String rowidLabel;
   private Session.Prepared prepared;
-
-  /** The rows of this statement's last query, or null: they say whether it ended mid-step. */
-  private Rows lastRows;
 
   private final Parameters parameters;
   private final List<Object[]> batch = new ArrayList<>();
@@ -101,10 +100,12 @@ final class DqlitePreparedStatement extends DqliteStatement implements PreparedS
 
   @Override
   Rows sendQuery(SqlScript.Statement s, List<Object> params) throws SQLException {
-    Rows rows =
-        session.execute(s, timeout(), (c, db, g) -> c.query(db, info(c, db, g).id(), params));
-    lastRows = rows;
-    return rows;
+    return session.execute(
+        s,
+        timeout(),
+        (c, db, g) -> c.query(db, info(c, db, g).id(), params),
+        (begin, begun) ->
+            (c, db, g) -> c.queryAfterExecSql(db, begin, begun, info(c, db, g).id(), params));
   }
 
   @Override
@@ -195,6 +196,9 @@ final class DqlitePreparedStatement extends DqliteStatement implements PreparedS
     startExecution();
     List<Object[]> entries = new ArrayList<>(batch);
     batch.clear();
+    if (entries.size() > 1 && !session.autoCommit() && statement.dml() && !statement.returning()) {
+      return pipelined(entries);
+    }
     long[] counts = new long[entries.size()];
     for (int i = 0; i < entries.size(); i++) {
       try {
@@ -204,6 +208,65 @@ final class DqlitePreparedStatement extends DqliteStatement implements PreparedS
       }
     }
     return counts;
+  }
+
+  /**
+   * A batch inside a transaction: every write is sent before the answers are read (see {@link
+   * io.dqlite.client.protocol.ProtocolConnection#execEach}), so it costs one round trip instead of
+   * one per entry. The node runs every entry, so a failed one does not stop the rest: the
+   * exception's counts have an entry for each, {@link java.sql.Statement#EXECUTE_FAILED} for those
+   * that failed, as JDBC describes for a driver that goes on after a failure. Outside a transaction
+   * each entry is its own transaction and the batch stops at the first failure, so it runs one
+   * write at a time.
+   */
+  private long[] pipelined(List<Object[]> entries) throws SQLException {
+    List<List<Object>> params = new ArrayList<>(entries.size());
+    for (Object[] entry : entries) {
+      params.add(Arrays.asList(entry));
+    }
+    List<ExecOutcome> outcomes;
+    try {
+      outcomes =
+          session.execute(
+              statement,
+              timeout(),
+              (c, db, g) -> {
+                List<ExecOutcome> all = c.execEach(db, info(c, db, g).id(), params);
+                for (ExecOutcome o : all) {
+                  if (o.failure() != null && leaderGone(o.failure())) {
+                    // The session's failover rules apply, as to a single write that met it.
+                    throw o.failure();
+                  }
+                }
+                return all;
+              });
+    } catch (SQLException e) {
+      throw batchFailed(new long[0], 0, e);
+    }
+    long[] counts = new long[outcomes.size()];
+    SQLException first = null;
+    int firstIndex = -1;
+    for (int i = 0; i < counts.length; i++) {
+      ExecOutcome o = outcomes.get(i);
+      if (o.failure() == null) {
+        counts[i] = counted(statement, o.result());
+        continue;
+      }
+      counts[i] = EXECUTE_FAILED;
+      if (first == null) {
+        first = SqlErrors.from(o.failure(), statement.sql());
+        firstIndex = i;
+      }
+    }
+    if (first != null) {
+      throw batchFailed(counts, firstIndex, first);
+    }
+    return counts;
+  }
+
+  private static boolean leaderGone(DqliteException e) {
+    return ErrorCodes.isLeadershipLost(e.code())
+        || SqlErrors.isLeaderChangeRefusal(e.code(), e.getMessage());
   }
 
   @Override
@@ -219,7 +282,7 @@ final class DqlitePreparedStatement extends DqliteStatement implements PreparedS
 
   @Override
   void released() {
-    session.finalizeStatement(prepared, lastRows != null && lastRows.interrupted());
+    session.finalizeStatement(prepared);
   }
 
   /** Column metadata is known only once rows arrive; JDBC allows null here. */

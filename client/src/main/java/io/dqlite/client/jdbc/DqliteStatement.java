@@ -58,7 +58,7 @@ class DqliteStatement implements Statement, SelfWrapper {
     SqlScript.Statement statement = single(sql);
     if (statement.kind() != SqlScript.Kind.QUERY) {
       // Let the node report a syntax error first: "SELEC 1" deserves a 42000, not this message.
-      session.finalizeStatement(session.prepare(statement), false);
+      session.finalizeStatement(session.prepare(statement));
       throw new SQLException(
           "executeQuery needs a statement that returns rows; use executeUpdate or execute for: "
               + SqlErrors.abbreviate(sql),
@@ -126,7 +126,11 @@ class DqliteStatement implements Statement, SelfWrapper {
   /** Sends a query: through {@code querySql} here, a prepared statement overrides it. */
   Rows sendQuery(SqlScript.Statement statement, List<Object> params) throws SQLException {
     return session.execute(
-        statement, timeout(), (c, db, g) -> c.querySql(db, statement.sql(), params));
+        statement,
+        timeout(),
+        (c, db, g) -> c.querySql(db, statement.sql(), params),
+        (begin, begun) ->
+            (c, db, g) -> c.querySqlAfterExecSql(db, begin, begun, statement.sql(), params));
   }
 
   /** Sends an exec: through {@code execSql} here, a prepared statement overrides it. */
@@ -193,6 +197,11 @@ class DqliteStatement implements Statement, SelfWrapper {
             ? session.writeInGroup(
                 new GroupCommit.Write(statement, params, timeout(), sendsPrepared()))
             : sendExec(statement, params);
+    return counted(statement, result);
+  }
+
+  /** The update count of {@code result}, keeping its rowid when generated keys were asked for. */
+  long counted(SqlScript.Statement statement, ExecResult result) {
     if (generatedKeysLabel != null && statement.insert() && result.rowsAffected() > 0) {
       generatedKeys.add(result.lastInsertId());
     }

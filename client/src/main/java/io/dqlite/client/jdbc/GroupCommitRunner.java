@@ -72,7 +72,7 @@ final class GroupCommitRunner {
             return c.exec(d, prepared[0].info().id(), write.params);
           });
     } finally {
-      session.finalizeStatement(prepared[0], false);
+      session.finalizeStatement(prepared[0]);
     }
   }
 

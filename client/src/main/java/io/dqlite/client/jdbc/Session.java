@@ -205,6 +205,29 @@ final class Session implements AutoCloseable {
    */
   <T> T execute(SqlScript.Statement statement, Duration timeout, Request<T> request)
       throws SQLException {
+    return execute(statement, timeout, request, null);
+  }
+
+  /**
+   * The request of a query sent in the same write as the driver's lazy BEGIN, when the query is the
+   * first statement of a transaction: one round trip for both.
+   */
+  @FunctionalInterface
+  interface AfterBegin<T> {
+    /**
+     * @param beginSql the BEGIN to send ahead of the query
+     * @param begun to run once the BEGIN succeeded, before the query's answer is read
+     */
+    Request<T> request(String beginSql, Runnable begun);
+  }
+
+  /**
+   * As {@link #execute(SqlScript.Statement, Duration, Request)}; a read that begins a transaction
+   * is sent through {@code afterBegin} (when not null), right behind its BEGIN.
+   */
+  <T> T execute(
+      SqlScript.Statement statement, Duration timeout, Request<T> request, AfterBegin<T> afterBegin)
+      throws SQLException {
     checkOpen();
     if (tx.aborted() && statement.kind() != Kind.ROLLBACK) {
       throw SqlErrors.create(
@@ -223,7 +246,7 @@ final class Session implements AutoCloseable {
       privateState = true;
     }
     try {
-      return executeInTurn(statement, timeout, request);
+      return executeInTurn(statement, timeout, request, afterBegin);
     } finally {
       writerTurn.endUnless(tx.open());
     }
@@ -267,9 +290,11 @@ final class Session implements AutoCloseable {
     writerTurn.endUnless(false);
   }
 
-  private <T> T executeInTurn(SqlScript.Statement statement, Duration timeout, Request<T> request)
+  private <T> T executeInTurn(
+      SqlScript.Statement statement, Duration timeout, Request<T> request, AfterBegin<T> afterBegin)
       throws SQLException {
     for (boolean restarted = false; ; restarted = true) {
+      Request<T> send = request;
       if (tx.needsLazyBegin(statement.kind())) {
         SqlScript.Statement begin =
             begin(TransactionState.beginMode(settings.transactionMode(), readOnly));
@@ -278,12 +303,19 @@ final class Session implements AutoCloseable {
         // (read-only connections, transactionMode=DEFERRED) waits for nothing, and takes the
         // turn at its first write.
         writerTurn.await(begin, settings.busyTimeout());
-        run(begin, null, (c, d, g) -> c.execSql(d, begin.sql(), null));
-        tx.begunLazily();
+        if (afterBegin != null && statement.readOnly()) {
+          // A read may travel with the BEGIN: were the BEGIN refused, the read would have run
+          // outside the transaction, which changes nothing, and its answer is dropped. A busy
+          // BEGIN is retried with its read, as a BEGIN alone is (nothing is open yet).
+          send = afterBegin.request(begin.sql(), tx::begunLazily);
+        } else {
+          run(begin, null, (c, d, g) -> c.execSql(d, begin.sql(), null));
+          tx.begunLazily();
+        }
       }
       writerTurn.await(statement, settings.busyTimeout());
       try {
-        return run(statement, timeout, request);
+        return run(statement, timeout, send);
       } catch (EmptyTransactionLost lost) {
         if (restarted) {
           throw lost.failure;
@@ -396,12 +428,12 @@ final class Session implements AutoCloseable {
    * Gives back a statement that is no longer used: kept in the statement cache, or finalized if its
    * connection is still the current one; best effort.
    *
-   * @param midStep the statement is a query closed before its last row: libdqlite leaves it
-   *     mid-step, holding its read snapshot, until it runs again or is finalized, so it is
-   *     finalized rather than kept. A query the node ran to its end is kept like a write: the next
-   *     run binds (which resets it) and queries it again with no PREPARE request.
+   * <p>A query whose rows were interrupted before their end is finalized rather than kept:
+   * libdqlite leaves it mid-step, holding its read snapshot, until it runs again or is finalized
+   * ({@link ProtocolConnection#midStep}). A query the node ran to its end is kept like a write: the
+   * next run binds (which resets it) and queries it again with no PREPARE request.
    */
-  void finalizeStatement(Prepared prepared, boolean midStep) {
+  void finalizeStatement(Prepared prepared) {
     ProtocolConnection c = link.current();
     if (closed
         || prepared == null
@@ -411,7 +443,9 @@ final class Session implements AutoCloseable {
       return;
     }
     List<Prepared> unused =
-        midStep ? List.of(prepared) : statements.offer(prepared.sql(), prepared);
+        c.midStep(prepared.info().id())
+            ? List.of(prepared)
+            : statements.offer(prepared.sql(), prepared);
     for (Prepared p : unused) {
       try {
         connection();

@@ -3,18 +3,36 @@ package io.dqlite.client.net;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketOption;
 import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLSocket;
+import jdk.net.ExtendedSocketOptions;
 
 /** A {@link Transport} over a connected {@link Socket}: TCP, or TLS from a custom dialer. */
 public final class SocketTransport extends StreamTransport {
 
+  private static final SocketOption<Boolean> QUICK_ACK = ExtendedSocketOptions.TCP_QUICKACK;
+  private static final LongAdder QUICK_ACKS = new LongAdder();
+
   private final Socket socket;
+
+  /** Whether the socket takes TCP_QUICKACK (Linux TCP); cleared when setting it fails. */
+  private volatile boolean quickAck;
 
   /** Wraps a connected socket (for example an {@code SSLSocket}); takes ownership of it. */
   public SocketTransport(Socket socket, String address) throws IOException {
     super(address, socket.getInputStream(), socket.getOutputStream());
     this.socket = socket;
+    this.quickAck = supportsQuickAck(socket);
+  }
+
+  private static boolean supportsQuickAck(Socket socket) {
+    try {
+      return socket.supportedOptions().contains(QUICK_ACK);
+    } catch (RuntimeException e) {
+      return false; // a socket of a custom dialer that cannot list its options
+    }
   }
 
   /** Connects over TCP with TCP_NODELAY (go sets it too: dqlite messages are small). */
@@ -34,6 +52,31 @@ public final class SocketTransport extends StreamTransport {
   static int timeoutMillis(Duration timeout) {
     long ms = Math.max(1, timeout.toMillis());
     return (int) Math.min(Integer.MAX_VALUE, ms);
+  }
+
+  @Override
+  public boolean supportsQuickAck() {
+    return quickAck;
+  }
+
+  /** Quick ACKs asked for by every socket of this JVM, for tests. */
+  public static long quickAcksAsked() {
+    return QUICK_ACKS.sum();
+  }
+
+  @Override
+  public void quickAck() {
+    if (!quickAck) {
+      return;
+    }
+    try {
+      socket.setOption(QUICK_ACK, true);
+      QUICK_ACKS.increment();
+    } catch (IOException | RuntimeException e) {
+      // Closed (the read that follows reports it), or not TCP after all: answers come late, not
+      // wrong, so stop asking.
+      quickAck = false;
+    }
   }
 
   @Override

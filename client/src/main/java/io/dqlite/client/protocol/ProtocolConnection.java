@@ -11,10 +11,13 @@ import io.dqlite.client.model.NodeRole;
 import io.dqlite.client.net.Dialer;
 import io.dqlite.client.net.Transport;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
@@ -70,6 +73,17 @@ public final class ProtocolConnection implements AutoCloseable {
     }
   }
 
+  /** Round trips of every connection of this JVM: see {@link #roundTrips()}. */
+  private static final LongAdder ROUND_TRIPS = new LongAdder();
+
+  /**
+   * How many times the connections of this JVM have sent and then waited for an answer: requests
+   * sent together in one write ({@link #queryAfterExecSql}) count once.
+   */
+  public static long roundTrips() {
+    return ROUND_TRIPS.sum();
+  }
+
   /**
    * How many requests of each type the connections of this JVM have sent so far (types never sent
    * are left out): what a unit of work costs in round trips, measured rather than read from code.
@@ -105,6 +119,9 @@ public final class ProtocolConnection implements AutoCloseable {
 
   /** Statement ids prepared and not finalized; see {@link #checkStatement}. */
   private final Set<Integer> liveStatements = new HashSet<>();
+
+  /** Prepared queries interrupted before their end: see {@link #midStep(int)}. */
+  private final Set<Integer> midStep = new HashSet<>();
 
   private ProtocolConnection(Transport transport, Duration requestTimeout, int maxFrameSize) {
     if (maxFrameSize < 8 || maxFrameSize > FrameReader.MAX_LIMIT) {
@@ -270,7 +287,58 @@ public final class ProtocolConnection implements AutoCloseable {
   public synchronized ExecResult exec(int db, int stmt, List<?> params) throws DqliteException {
     checkStatement(RequestType.EXEC, stmt);
     ResultResponse r = call(new ExecRequest(db, stmt, params), ResultResponse.class);
+    midStep.remove(stmt); // run again: binding reset it
     return executed(r);
+  }
+
+  /** The most writes {@link #execEach} sends before it reads their answers. */
+  static final int PIPELINE_WINDOW = 64;
+
+  /**
+   * Runs prepared statement {@code stmt} once per parameter list (leader only), sending up to
+   * {@link #PIPELINE_WINDOW} EXEC requests in one write before reading their answers in order: one
+   * round trip per window instead of one per write. The node runs each write whatever happened to
+   * the one before, as a batch that goes on after a failure does, so the caller gets every outcome.
+   * A broken connection or a timeout still throws, as for {@link #exec}.
+   */
+  public synchronized List<ExecOutcome> execEach(int db, int stmt, List<? extends List<?>> params)
+      throws DqliteException {
+    checkStatement(RequestType.EXEC, stmt);
+    checkUsable(RequestType.EXEC);
+    List<ExecOutcome> outcomes = new ArrayList<>(params.size());
+    // Without quick ACKs (a unix socket: see Transport#supportsQuickAck) one write at a time.
+    int size = transport.supportsQuickAck() ? PIPELINE_WINDOW : 1;
+    for (int from = 0; from < params.size(); from += size) {
+      List<? extends List<?>> window = params.subList(from, Math.min(params.size(), from + size));
+      ByteArrayOutputStream frames = new ByteArrayOutputStream();
+      for (List<?> p : window) {
+        frames.writeBytes(encode(new ExecRequest(db, stmt, p)));
+      }
+      lastInsertIdKnown = false;
+      try (Watchdog.Guard guard = arm()) {
+        SENT[RequestType.EXEC.ordinal()].add(window.size());
+        ROUND_TRIPS.increment();
+        write(frames.toByteArray(), "EXEC x" + window.size(), guard);
+        for (int i = 0; i < window.size(); i++) {
+          // Each answer but the last is held by the node (Nagle) until the one before it is
+          // acknowledged: see Transport#quickAck.
+          transport.quickAck();
+          Response r = read(RequestType.EXEC.toString(), guard);
+          try {
+            outcomes.add(
+                new ExecOutcome(executed(expect(r, ResultResponse.class, RequestType.EXEC)), null));
+          } catch (DqliteException e) {
+            if (closed) {
+              throw e;
+            }
+            lastInsertIdKnown = false;
+            outcomes.add(new ExecOutcome(null, e));
+          }
+        }
+      }
+    }
+    midStep.remove(stmt); // run again: binding reset it
+    return outcomes;
   }
 
   /**
@@ -279,7 +347,55 @@ public final class ProtocolConnection implements AutoCloseable {
    */
   public synchronized Rows query(int db, int stmt, List<?> params) throws DqliteException {
     checkStatement(RequestType.QUERY, stmt);
-    return startRows(db, new QueryRequest(db, stmt, params));
+    Rows rows = startRows(db, new QueryRequest(db, stmt, params), stmt);
+    midStep.remove(stmt); // run again: binding reset it
+    return rows;
+  }
+
+  /**
+   * Sends EXEC_SQL {@code firstSql} (no parameters) and, in the same write, the prepared query
+   * {@code stmt}, without waiting for the first answer: one round trip instead of two. The driver
+   * begins a transaction this way with its first read. The node handles the two one after the
+   * other. {@code firstDone} runs as soon as the first succeeded, before the query's answer is
+   * read. When the first fails, the query's answer is read and dropped (a query changes nothing)
+   * and the first's failure is thrown.
+   */
+  public synchronized Rows queryAfterExecSql(
+      int db, String firstSql, Runnable firstDone, int stmt, List<?> params)
+      throws DqliteException {
+    checkStatement(RequestType.QUERY, stmt);
+    Rows rows =
+        startRowsAfter(
+            db,
+            new ExecSqlRequest(db, firstSql, null),
+            firstSql,
+            firstDone,
+            new QueryRequest(db, stmt, params),
+            stmt);
+    midStep.remove(stmt);
+    return rows;
+  }
+
+  /** As {@link #queryAfterExecSql}, for a query given as SQL text (QUERY_SQL). */
+  public synchronized Rows querySqlAfterExecSql(
+      int db, String firstSql, Runnable firstDone, String sql, List<?> params)
+      throws DqliteException {
+    return startRowsAfter(
+        db,
+        new ExecSqlRequest(db, firstSql, null),
+        firstSql,
+        firstDone,
+        new QuerySqlRequest(db, sql, params),
+        -1);
+  }
+
+  /**
+   * Whether prepared statement {@code stmt} is a query whose rows were interrupted before their
+   * end: libdqlite 1.11.1 leaves it mid-step, holding its read snapshot, until it runs again or is
+   * finalized, so it must not be kept idle.
+   */
+  public synchronized boolean midStep(int stmt) {
+    return midStep.contains(stmt);
   }
 
   private ExecResult executed(ResultResponse r) {
@@ -303,6 +419,7 @@ public final class ProtocolConnection implements AutoCloseable {
     checkStatement(RequestType.FINALIZE, stmt);
     call(new FinalizeRequest(db, stmt), EmptyResponse.class);
     liveStatements.remove(stmt);
+    midStep.remove(stmt);
   }
 
   /**
@@ -317,7 +434,7 @@ public final class ProtocolConnection implements AutoCloseable {
 
   /** Runs one query given as SQL text (leader only); see {@link #query}. */
   public synchronized Rows querySql(int db, String sql, List<?> params) throws DqliteException {
-    return startRows(db, new QuerySqlRequest(db, sql, params));
+    return startRows(db, new QuerySqlRequest(db, sql, params), -1);
   }
 
   /**
@@ -404,27 +521,97 @@ public final class ProtocolConnection implements AutoCloseable {
 
   /** Sends {@code request} and reads one response of the expected class. */
   <T extends Response> T call(Request request, Class<T> expected) throws DqliteException {
-    checkUsable(request);
+    checkUsable(request.type());
     if (request.type() != RequestType.PREPARE && request.type() != RequestType.FINALIZE) {
       lastInsertIdKnown = false; // this request may run SQL: only its own result can say
     }
-    byte[] frame;
-    try {
-      frame = request.encode();
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(request.type() + " request: " + e.getMessage(), e);
-    }
+    byte[] frame = encode(request);
     try (Watchdog.Guard guard = arm()) {
       SENT[request.type().ordinal()].increment();
+      ROUND_TRIPS.increment();
       write(frame, request.type().toString(), guard);
       return expect(read(request.type().toString(), guard), expected, request.type());
     }
   }
 
-  private Rows startRows(int db, Request request) throws DqliteException {
+  private static byte[] encode(Request request) {
+    try {
+      return request.encode();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(request.type() + " request: " + e.getMessage(), e);
+    }
+  }
+
+  private Rows startRows(int db, Request request, int stmt) throws DqliteException {
     RowsResponse first = call(request, RowsResponse.class);
-    Rows rows = new Rows(this, db, first);
+    Rows rows = new Rows(this, db, first, stmt);
     if (first.more()) {
+      openRows = rows;
+    }
+    return rows;
+  }
+
+  /** See {@link #queryAfterExecSql}; {@code stmt} is -1 for a QUERY_SQL. */
+  private Rows startRowsAfter(
+      int db, Request first, String firstSql, Runnable firstDone, Request query, int stmt)
+      throws DqliteException {
+    if (!transport.supportsQuickAck()) {
+      // The second answer would wait for a delayed ACK (see Transport#supportsQuickAck): the
+      // first, then the query, each in its own round trip, with the same outcome.
+      call(first, ResultResponse.class);
+      firstDone.run();
+      return startRows(db, query, stmt);
+    }
+    checkUsable(query.type());
+    lastInsertIdKnown = false;
+    byte[] a = encode(first);
+    byte[] b = encode(query);
+    byte[] both = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    DqliteException firstFailed = null;
+    RowsResponse answer = null;
+    try (Watchdog.Guard guard = arm()) {
+      SENT[first.type().ordinal()].increment();
+      SENT[query.type().ordinal()].increment();
+      ROUND_TRIPS.increment();
+      write(both, first.type() + " + " + query.type(), guard);
+      // The node writes the first answer at once and holds the second (Nagle) until the first
+      // is acknowledged: acknowledge without the delayed-ACK wait (~40 ms on Linux).
+      transport.quickAck();
+      try {
+        expect(read(first.type().toString(), guard), ResultResponse.class, first.type());
+        firstDone.run();
+      } catch (DqliteException e) {
+        if (closed) {
+          throw e; // broken: nothing more to read
+        }
+        firstFailed = e;
+      }
+      Response r = read(query.type().toString(), guard);
+      if (firstFailed == null) {
+        answer = expect(r, RowsResponse.class, query.type());
+      } else if (r instanceof RowsResponse rows) {
+        answer = rows.more() ? rows : null; // the rest is drained below
+      } else if (!(r instanceof FailureResponse)) {
+        throw broken(
+            new ProtocolException(
+                query.type() + ": expected rows or a failure, got " + r.type(), null));
+      }
+    }
+    if (firstFailed != null) {
+      if (answer != null) {
+        interruptRows(db, stmt);
+      }
+      throw new DqliteException(
+          firstFailed.code(),
+          firstFailed.getMessage()
+              + " ("
+              + firstSql
+              + ", sent ahead of the query, whose answer was dropped)",
+          address);
+    }
+    Rows rows = new Rows(this, db, answer, stmt);
+    if (answer.more()) {
       openRows = rows;
     }
     return rows;
@@ -467,6 +654,14 @@ public final class ProtocolConnection implements AutoCloseable {
     }
   }
 
+  /** Interrupts the rows of {@code stmt} (-1: a QUERY_SQL, which the node finalizes itself). */
+  void interruptRows(int db, int stmt) throws DqliteException {
+    if (stmt >= 0) {
+      midStep.add(stmt);
+    }
+    interruptAndDrain(db);
+  }
+
   void interruptAndDrain(int db) throws DqliteException {
     openRows = null;
     if (closed) {
@@ -474,6 +669,7 @@ public final class ProtocolConnection implements AutoCloseable {
     }
     try (Watchdog.Guard guard = arm()) {
       SENT[RequestType.INTERRUPT.ordinal()].increment();
+      ROUND_TRIPS.increment();
       lastInsertIdKnown = false;
       write(new InterruptRequest(db).encode(), "interrupt", guard);
       while (true) {
@@ -509,16 +705,14 @@ public final class ProtocolConnection implements AutoCloseable {
     }
   }
 
-  private void checkUsable(Request request) throws DqliteException {
+  private void checkUsable(RequestType type) throws DqliteException {
     if (closed) {
       throw new DqliteConnectionException(
-          request.type() + " on " + address + ": connection is closed (" + closeReason + ")",
-          address,
-          null);
+          type + " on " + address + ": connection is closed (" + closeReason + ")", address, null);
     }
     if (openRows != null) {
       throw new IllegalStateException(
-          request.type()
+          type
               + " on "
               + address
               + ": a result set is still streaming on this connection; read it to the end or"

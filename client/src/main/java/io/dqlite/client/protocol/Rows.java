@@ -23,12 +23,15 @@ public final class Rows implements AutoCloseable {
   private Row current;
   private boolean finished;
   private boolean closed;
-  private boolean interrupted;
   private int batches = 1;
 
-  Rows(ProtocolConnection connection, int db, RowsResponse first) {
+  /** The prepared statement these rows come from, or -1 for a one-shot QUERY_SQL. */
+  private final int stmt;
+
+  Rows(ProtocolConnection connection, int db, RowsResponse first, int stmt) {
     this.connection = connection;
     this.db = db;
+    this.stmt = stmt;
     this.columns = first.columns();
     this.batch = first;
     this.finished = !first.more();
@@ -77,17 +80,6 @@ public final class Rows implements AutoCloseable {
         }
         index = -1;
       }
-    }
-  }
-
-  /**
-   * Whether {@link #close()} interrupted the query before the node reached its end. libdqlite
-   * 1.11.1 leaves a prepared statement interrupted this way mid-step (holding its read snapshot)
-   * until it is run again or finalized; one the node ran to its end, or that failed, is done.
-   */
-  public boolean interrupted() {
-    synchronized (connection) {
-      return interrupted;
     }
   }
 
@@ -164,8 +156,7 @@ public final class Rows implements AutoCloseable {
         return;
       }
       finished = true;
-      interrupted = true;
-      connection.interruptAndDrain(db);
+      connection.interruptRows(db, stmt);
     }
   }
 }

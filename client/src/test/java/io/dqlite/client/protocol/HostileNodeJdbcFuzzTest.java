@@ -161,7 +161,18 @@ class HostileNodeJdbcFuzzTest {
       }
       case 5 -> {
         c.setAutoCommit(false);
-        try (Statement s = c.createStatement()) {
+        try (Statement s = c.createStatement();
+            PreparedStatement read = c.prepareStatement("SELECT a FROM t WHERE a = ?");
+            PreparedStatement batch = c.prepareStatement("UPDATE t SET a = ?")) {
+          // A BEGIN sent with its read, and a batch pipelined inside the transaction.
+          read.setLong(1, 1);
+          try (ResultSet rs = read.executeQuery()) {
+            readAll(rs);
+          }
+          batch.setString(1, "x");
+          batch.addBatch();
+          batch.addBatch();
+          batch.executeBatch();
           s.executeUpdate("DELETE FROM t");
           c.commit();
         } finally {
