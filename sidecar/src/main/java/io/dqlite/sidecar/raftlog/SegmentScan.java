@@ -34,6 +34,19 @@ public record SegmentScan(long offset, long entries, String stop, boolean torn) 
 
   private static final int PREAMBLE = 16; // two checksums and the entry count
 
+  /** The stop of a scan that ended exactly where its bytes did, after a whole batch. */
+  static final String END_OF_FILE = "end of file";
+
+  private static final String CUT = " cut at byte ";
+
+  /**
+   * Whether a scan stopped because its bytes ended inside a batch: final for a whole file, but for
+   * a window of one ({@link RaftLogReader}) the batch may go on past it.
+   */
+  static boolean cutShort(String stop) {
+    return stop.contains(CUT);
+  }
+
   /**
    * Scans {@code content}, the bytes of a segment from file offset {@code from}: from 0 the format
    * word comes first; from any other offset (a previous scan's {@link #offset}) a batch.
@@ -58,10 +71,10 @@ public record SegmentScan(long offset, long entries, String stop, boolean torn) 
     while (true) {
       int start = b.position();
       if (b.remaining() == 0) {
-        return new SegmentScan(offset, entries, "end of file", false);
+        return new SegmentScan(offset, entries, END_OF_FILE, false);
       }
       if (b.remaining() < PREAMBLE) {
-        return stop(b, start, offset, entries, "batch preamble cut at byte " + offset);
+        return stop(b, start, offset, entries, "batch preamble" + CUT + offset);
       }
       int headerCrc = b.getInt();
       int dataCrc = b.getInt();
@@ -74,7 +87,7 @@ public record SegmentScan(long offset, long entries, String stop, boolean torn) 
       }
       int headerLength = 8 + 16 * (int) n;
       if (b.remaining() < headerLength - 8) {
-        return stop(b, start, offset, entries, "batch header cut at byte " + offset);
+        return stop(b, start, offset, entries, "batch header" + CUT + offset);
       }
       byte[] header = new byte[headerLength];
       b.position(start + 8);
@@ -92,7 +105,7 @@ public record SegmentScan(long offset, long entries, String stop, boolean torn) 
         dataLength += size;
       }
       if (dataLength > b.remaining()) {
-        return stop(b, start, offset, entries, "batch data cut at byte " + offset);
+        return stop(b, start, offset, entries, "batch data" + CUT + offset);
       }
       int crc = 0;
       if (b.hasArray()) {

@@ -36,6 +36,12 @@ final class Segments {
     return this;
   }
 
+  /** Raw bytes, as they are. */
+  Segments with(byte[] bytes) {
+    out.writeBytes(bytes);
+    return this;
+  }
+
   Segments zeros(int n) {
     out.writeBytes(new byte[n]);
     return this;
