@@ -229,12 +229,9 @@ class RoundTripsIT {
   void aBeginRefusedAheadOfItsQueryDropsTheRowsAndKeepsNothingMidStep() throws SQLException {
     try (Connection c = DriverManager.getConnection(url);
         Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE many (n INTEGER, pad TEXT)");
-      s.execute(
-          "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 2000)"
-              + " INSERT INTO many SELECT n, printf('%0100d', n) FROM r");
+      ManyRows.create(s);
     }
-    String select = "SELECT n, pad FROM many ORDER BY n";
+    String select = ManyRows.SELECT;
     // The holder is not in this JVM's writer queue: it holds SQLite's write lock as another
     // process would, so the BEGIN IMMEDIATE sent ahead of the query is refused as busy.
     try (Connection holder = DriverManager.getConnection(url + "?writerQueue=false");

@@ -113,11 +113,8 @@ class StatementCacheIT {
   void aQueryClosedBeforeItsLastRowIsFinalized() throws SQLException {
     try (Connection c = DriverManager.getConnection(url);
         Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE many (n INTEGER, pad TEXT)");
-      s.execute(
-          "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 2000)"
-              + " INSERT INTO many SELECT n, printf('%0100d', n) FROM r");
-      String select = "SELECT n, pad FROM many ORDER BY n";
+      ManyRows.create(s);
+      String select = ManyRows.SELECT;
       int freed;
       try (PreparedStatement ps = c.prepareStatement(select);
           ResultSet rs = ps.executeQuery()) {
