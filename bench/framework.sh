@@ -9,7 +9,8 @@
 #
 # Environment (defaults in brackets):
 #   BENCH_DURATION [20] measured seconds per implementation and worker count
-#   BENCH_WARMUP   [10] seconds run first, not measured
+#   BENCH_WARMUP   [45] seconds run first, not measured (the JVM's JIT is still compiling
+#                  Hibernate at 10 s: docs/benchmarks.md, Framework workload)
 #   BENCH_WORKERS  ["1 4 16"]   BENCH_IP_PREFIX [127.0.23]
 #   BENCH_JAVA_OPTS [-Xmx512m -XX:+UseSerialGC]
 # Needs: bench/target/dqlite-bench.jar (mvn -pl bench -am package) and go-dqlite's tools (make deps).
@@ -18,7 +19,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DURATION=${BENCH_DURATION:-20}
-WARMUP=${BENCH_WARMUP:-10}
+WARMUP=${BENCH_WARMUP:-45}
 WORKERS=${BENCH_WORKERS:-"1 4 16"}
 PREFIX=${BENCH_IP_PREFIX:-127.0.23}
 JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx512m -XX:+UseSerialGC}
