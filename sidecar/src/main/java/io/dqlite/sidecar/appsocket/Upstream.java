@@ -89,12 +89,13 @@ final class Upstream implements AutoCloseable {
       byte[] version = new byte[8];
       version[0] = (byte) ProtocolConnection.VERSION;
       t.output().write(version);
-      NodeResponse leader = exchange(t, new LeaderRequest().encode(), NodeResponse.class, address);
+      NodeResponse leader =
+          exchange(t, t.input(), new LeaderRequest().encode(), NodeResponse.class, address);
       if (!leader.address().equals(address)) {
         return new Probe(null, leader.address().isEmpty() ? null : leader.address());
       }
       WelcomeResponse welcome =
-          exchange(t, new ClientRequest(0).encode(), WelcomeResponse.class, address);
+          exchange(t, t.input(), new ClientRequest(0).encode(), WelcomeResponse.class, address);
       keep = true;
       return new Probe(
           new Upstream(t, address, leader.id(), welcome.heartbeatTimeout(), requestTimeout), null);
@@ -114,26 +115,23 @@ final class Upstream implements AutoCloseable {
    */
   boolean stillLeads(Duration budget) {
     try (Deadlines.Guard guard = Deadlines.arm(budget, transport::close)) {
-      transport.output().write(new LeaderRequest().encode());
-      transport.output().flush();
-      Frame f = Frame.read(in);
-      if (f == null) {
-        return false;
-      }
-      return Response.decode(f.header(), f.body()) instanceof NodeResponse n
-          && n.address().equals(address);
-    } catch (IOException | ProtocolException | RuntimeException e) {
+      return exchange(transport, in, new LeaderRequest().encode(), NodeResponse.class, address)
+          .address()
+          .equals(address);
+    } catch (IOException | RuntimeException e) {
       return false;
     }
   }
 
+  /** Sends {@code request} on {@code t} and reads its answer from {@code in} (t's, or a buffer). */
   private static <T extends Response> T exchange(
-      Transport t, byte[] request, Class<T> expected, String address) throws IOException {
+      Transport t, InputStream in, byte[] request, Class<T> expected, String address)
+      throws IOException {
     t.output().write(request);
     t.output().flush();
     Response r;
     try {
-      Frame f = Frame.read(t.input());
+      Frame f = Frame.read(in);
       if (f == null) {
         throw new IOException(address + " closed the connection");
       }

@@ -94,12 +94,16 @@ public final class NativeSockets {
       return false;
     }
     try {
-      int[] userTimeout = {USER_TIMEOUT_MILLIS};
-      LibC.get().setsockopt(fd.getAsInt(), LibC.IPPROTO_TCP, TCP_USER_TIMEOUT, userTimeout, 4);
+      setUserTimeout(fd.getAsInt());
       return true;
     } catch (LastErrorException e) {
       throw new IOException("TCP_USER_TIMEOUT on " + socket + ": " + describe(e), e);
     }
+  }
+
+  private static void setUserTimeout(int fd) {
+    int[] userTimeout = {USER_TIMEOUT_MILLIS};
+    LibC.get().setsockopt(fd, LibC.IPPROTO_TCP, TCP_USER_TIMEOUT, userTimeout, 4);
   }
 
   /** A connected, bidirectional, blocking pair of unix stream sockets; both ends owned by you. */
@@ -157,8 +161,7 @@ public final class NativeSockets {
       int[] period = {KEEPALIVE_SECONDS};
       LibC.get().setsockopt(fd, LibC.IPPROTO_TCP, LibC.TCP_KEEPIDLE, period, 4);
       LibC.get().setsockopt(fd, LibC.IPPROTO_TCP, LibC.TCP_KEEPINTVL, period, 4);
-      int[] userTimeout = {USER_TIMEOUT_MILLIS};
-      LibC.get().setsockopt(fd, LibC.IPPROTO_TCP, TCP_USER_TIMEOUT, userTimeout, 4);
+      setUserTimeout(fd);
       return fd;
     } catch (LastErrorException e) {
       close(fd);
